@@ -1,0 +1,18 @@
+package io.switchboard.schemas;
+
+import java.util.Objects;
+
+/**
+ * Why a worker handed a dispatch back to the router on the fallbacks topic.
+ *
+ * @param reason {@link Outcome#FALLBACK} (deployment exhausted) or {@link Outcome#CONTEXT_WINDOW}
+ * @param detail a short, redacted description of the last failure
+ */
+public record Handoff(Outcome reason, String detail) {
+  public Handoff {
+    Objects.requireNonNull(reason, "reason");
+    if (reason != Outcome.FALLBACK && reason != Outcome.CONTEXT_WINDOW) {
+      throw new IllegalArgumentException("a hand-off reason is FALLBACK or CONTEXT_WINDOW, was " + reason);
+    }
+  }
+}

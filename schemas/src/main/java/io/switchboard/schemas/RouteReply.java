@@ -1,0 +1,63 @@
+package io.switchboard.schemas;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one final reply to a request, on its reply topic. Shape: {@code
+ * schemas/route-reply.schema.json}.
+ *
+ * @param id the request id
+ * @param status {@code ok}, {@code error} or {@code expired}
+ * @param response the provider's answer in the OpenAI chat completion shape (status ok)
+ * @param error what went wrong (status error or expired)
+ * @param deploymentId the deployment that answered (or last failed)
+ * @param modelName the alias or group the request was routed through
+ * @param model the provider's model name
+ * @param provider the provider kind
+ * @param attempts every provider call made for this request, in order
+ * @param latencyMs from the router's first sight of the request to this reply
+ * @param providerLatencyMs time spent in the successful provider call
+ * @param costUsd total cost of all attempts, from the configured prices
+ * @param metadata the request's metadata, echoed
+ * @param createdAt when this reply was produced
+ */
+public record RouteReply(
+    String id,
+    ReplyStatus status,
+    ObjectNode response,
+    ReplyError error,
+    String deploymentId,
+    String modelName,
+    String model,
+    String provider,
+    List<AttemptEvent> attempts,
+    Long latencyMs,
+    Long providerLatencyMs,
+    Double costUsd,
+    Map<String, String> metadata,
+    Instant createdAt) {
+
+  public RouteReply {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(createdAt, "created_at");
+    attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    metadata = metadata == null ? null : Map.copyOf(metadata);
+    if (status == ReplyStatus.OK && response == null) {
+      throw new IllegalArgumentException("an ok reply needs a response");
+    }
+    if (status != ReplyStatus.OK && error == null) {
+      throw new IllegalArgumentException("a " + status.wire() + " reply needs an error");
+    }
+  }
+
+  /** An error reply for a request that never reached a provider. */
+  public static RouteReply rejected(String id, ReplyError error, Map<String, String> metadata, Instant now) {
+    ReplyStatus status = error.code() == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
+    return new RouteReply(id, status, null, error, null, null, null, null, List.of(), null, null, null, metadata, now);
+  }
+}

@@ -1,0 +1,28 @@
+package io.switchboard.schemas.config;
+
+/**
+ * {@code worker_settings}.
+ *
+ * @param groupId consumer group of the workers (default {@code switchboard-worker})
+ * @param maxInFlightPerLane in-flight calls per dispatch partition before it is paused (default 1000)
+ * @param maxConnections HTTP connections per worker (default 2000)
+ * @param shutdownGraceMs how long a stopping worker waits for in-flight calls (default 30000)
+ * @param transactionalIdPrefix prefix of the workers' transactional ids (default {@code switchboard-worker})
+ */
+public record WorkerSettings(
+    String groupId,
+    Integer maxInFlightPerLane,
+    Integer maxConnections,
+    Long shutdownGraceMs,
+    String transactionalIdPrefix) {
+
+  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null);
+
+  public WorkerSettings {
+    groupId = groupId == null ? "switchboard-worker" : groupId;
+    maxInFlightPerLane = maxInFlightPerLane == null ? 1000 : maxInFlightPerLane;
+    maxConnections = maxConnections == null ? 2000 : maxConnections;
+    shutdownGraceMs = shutdownGraceMs == null ? 30_000L : shutdownGraceMs;
+    transactionalIdPrefix = transactionalIdPrefix == null ? "switchboard-worker" : transactionalIdPrefix;
+  }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.schemas.topics;
+
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which partitions of the dispatch topic belong to which deployment. Deployments own
+ * contiguous ranges, in {@code model_list} order, {@code lanes} partitions each: with lanes
+ * 2, 1, 3 the deployments own [0,1], [2], [3,4,5]. A worker that owns a partition owns
+ * {@code 1/lanes} of that deployment's rpm and tpm.
+ */
+public final class LanePlan {
+  /** The partitions of one deployment: {@code [first, first + count)}. */
+  public record Lanes(String deploymentId, int first, int count) {
+    public boolean contains(int partition) {
+      return partition >= first && partition < first + count;
+    }
+  }
+
+  private final Map<String, Lanes> byDeployment;
+  private final Lanes[] byPartition;
+
+  private LanePlan(Map<String, Lanes> byDeployment, int partitions) {
+    this.byDeployment = Collections.unmodifiableMap(byDeployment);
+    this.byPartition = new Lanes[partitions];
+    byDeployment.values().forEach(l -> {
+      for (int p = l.first(); p < l.first() + l.count(); p++) {
+        byPartition[p] = l;
+      }
+    });
+  }
+
+  public static LanePlan of(SwitchboardConfig config) {
+    return of(config.modelList());
+  }
+
+  public static LanePlan of(List<DeploymentConfig> deployments) {
+    Map<String, Lanes> plan = new LinkedHashMap<>();
+    int next = 0;
+    for (DeploymentConfig d : deployments) {
+      plan.put(d.deploymentId(), new Lanes(d.deploymentId(), next, d.lanes()));
+      next += d.lanes();
+    }
+    return new LanePlan(plan, next);
+  }
+
+  /** Partitions the dispatch topic needs. */
+  public int partitions() {
+    return byPartition.length;
+  }
+
+  public Lanes lanesOf(String deploymentId) {
+    Lanes lanes = byDeployment.get(deploymentId);
+    if (lanes == null) {
+      throw new IllegalArgumentException("no lanes for deployment '" + deploymentId + "'");
+    }
+    return lanes;
+  }
+
+  /** The deployment owning a partition, or empty for a partition beyond the plan. */
+  public Optional<Lanes> ownerOf(int partition) {
+    return partition >= 0 && partition < byPartition.length ? Optional.of(byPartition[partition]) : Optional.empty();
+  }
+
+  /** The lane of a deployment for a request key: spread over its partitions by key hash. */
+  public int partitionFor(String deploymentId, String key) {
+    Lanes lanes = lanesOf(deploymentId);
+    if (lanes.count() == 1 || key == null) {
+      return lanes.first();
+    }
+    return lanes.first() + Math.floorMod(key.hashCode(), lanes.count());
+  }
+}

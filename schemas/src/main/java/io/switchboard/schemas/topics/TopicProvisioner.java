@@ -1,0 +1,75 @@
+package io.switchboard.schemas.topics;
+
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.TopicsConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics a config needs, and checks existing ones: the dispatch topic must have at
+ * least as many partitions as the lane plan.
+ */
+public final class TopicProvisioner {
+  private TopicProvisioner() {}
+
+  /** The topics a config needs, with partitions and settings. */
+  public static List<NewTopic> plan(SwitchboardConfig config) {
+    TopicsConfig t = config.topics();
+    short rf = t.replicationFactor();
+    int lanes = LanePlan.of(config).partitions();
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(new NewTopic(t.requests(), t.requestPartitions(), rf));
+    topics.add(new NewTopic(t.dispatch(), lanes, rf));
+    topics.add(new NewTopic(t.fallbacks(), t.requestPartitions(), rf));
+    topics.add(new NewTopic(t.replies(), t.requestPartitions(), rf));
+    topics.add(new NewTopic(t.metrics(), t.requestPartitions(), rf));
+    topics.add(new NewTopic(t.health(), 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    topics.add(new NewTopic(t.deadLetter(), 1, rf));
+    return topics;
+  }
+
+  /**
+   * Creates every missing topic and checks the dispatch topic's size.
+   *
+   * @return the names of the topics created now
+   * @throws IllegalStateException when the dispatch topic has fewer partitions than the lane plan
+   */
+  public static List<String> ensure(Admin admin, SwitchboardConfig config) throws InterruptedException {
+    List<NewTopic> wanted = plan(config);
+    try {
+      Set<String> existing = new HashSet<>(admin.listTopics().names().get());
+      List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+      List<String> created = new ArrayList<>();
+      for (NewTopic topic : missing) {
+        try {
+          admin.createTopics(List.of(topic)).all().get();
+          created.add(topic.name());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      String dispatch = config.topics().dispatch();
+      TopicDescription d = admin.describeTopics(List.of(dispatch)).allTopicNames().get().get(dispatch);
+      int need = LanePlan.of(config).partitions();
+      if (d.partitions().size() < need) {
+        throw new IllegalStateException("topic '" + dispatch + "' has " + d.partitions().size()
+            + " partitions but the lane plan needs " + need + "; add partitions with kafka-topics --alter --partitions "
+            + need);
+      }
+      return created;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

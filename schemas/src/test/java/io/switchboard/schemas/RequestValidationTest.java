@@ -1,0 +1,47 @@
+package io.switchboard.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.json.SchemaName;
+import io.switchboard.schemas.json.Schemas;
+import io.switchboard.schemas.json.Violation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestValidationTest {
+  private static List<Violation> check(String json) {
+    return Schemas.validate(SchemaName.ROUTE_REQUEST, Json.parse(json));
+  }
+
+  @Test
+  void missingIdIsNamed() {
+    assertThat(check("{\"model\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path).containsExactly("/id");
+  }
+
+  @Test
+  void emptyMessagesAreNamed() {
+    assertThat(check("{\"id\":\"a\",\"model\":\"m\",\"body\":{\"messages\":[]}}"))
+        .extracting(Violation::path).containsExactly("/body/messages");
+  }
+
+  @Test
+  void negativeWeightIsNamedWithItsIndex() {
+    assertThat(check("{\"id\":\"a\",\"load_balancer\":[{\"model\":\"x\",\"weight\":1},{\"model\":\"y\",\"weight\":-1}],"
+        + "\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path).containsExactly("/load_balancer/1/weight");
+  }
+
+  @Test
+  void unknownTopLevelFieldIsNamed() {
+    assertThat(check("{\"id\":\"a\",\"modle\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path).containsExactly("/modle");
+  }
+
+  @Test
+  void badDeadlineFormatIsNamed() {
+    assertThat(check("{\"id\":\"a\",\"deadline\":\"tomorrow\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path).containsExactly("/deadline");
+  }
+}
