@@ -1,0 +1,104 @@
+package io.switchboard.testkit.kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka broker (combined KRaft controller and broker) started inside this
+ * JVM from the Kafka jars. Only production features are enabled, so clients see what a
+ * released broker offers. Settings a single node needs are applied (replication factor 1 for
+ * internal topics, no initial rebalance delay).
+ */
+public final class InProcessKafkaBroker implements KafkaBroker {
+  private final KafkaClusterTestKit cluster;
+  private final Path dataDir;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private InProcessKafkaBroker(KafkaClusterTestKit cluster, Path dataDir) {
+    this.cluster = cluster;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts a broker with the default single-node settings. */
+  public static InProcessKafkaBroker start() {
+    return start(Map.of());
+  }
+
+  /** Starts a broker; {@code overrides} are broker properties applied over the defaults. */
+  public static InProcessKafkaBroker start(Map<String, String> overrides) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("switchboard-kafka-");
+      MetadataVersion version = MetadataVersion.latestProduction();
+      Map<String, Short> features = new HashMap<>();
+      for (Feature feature : Feature.PRODUCTION_FEATURES) {
+        features.put(feature.featureName(), feature.defaultLevel(version));
+      }
+      TestKitNodes nodes = new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "switchboard"))
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .setBaseDirectory(dir)
+          .build();
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+      Map<String, String> props = new HashMap<>(singleNodeDefaults());
+      props.putAll(overrides);
+      props.forEach(builder::setConfigProp);
+      KafkaClusterTestKit cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new InProcessKafkaBroker(cluster, dir);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the in-process Kafka broker (data dir " + dir + "): " + e, e);
+    }
+  }
+
+  static Map<String, String> singleNodeDefaults() {
+    Map<String, String> p = new HashMap<>();
+    p.put("unstable.api.versions.enable", "false");
+    p.put("unstable.feature.versions.enable", "false");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "5");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "5");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("share.coordinator.state.topic.num.partitions", "5");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+    return p;
+  }
+
+  @Override
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  @Override
+  public String describe() {
+    return "in-process KRaft broker (Kafka " + AppInfoParser.getVersion() + ") at " + bootstrapServers();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("error while stopping the in-process broker in " + dataDir, e);
+      }
+    }
+  }
+}
