@@ -15,10 +15,16 @@ import picocli.CommandLine.Command;
         RouterCommand.class,
         WorkerCommand.class,
         TopicsCommand.class,
-        MockProviderCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {
+  static {
+    // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
+    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
