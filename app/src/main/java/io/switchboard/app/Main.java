@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         RouterCommand.class,
         WorkerCommand.class,
         TopicsCommand.class,
+        MockProviderCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {
