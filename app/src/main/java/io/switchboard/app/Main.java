@@ -24,6 +24,8 @@ public final class Main {
     if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
     }
+    // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.
+    System.setProperty("log4j2.shutdownHookEnabled", "false");
   }
 
   public static void main(String[] args) {
