@@ -53,6 +53,15 @@ public final class Embedded implements AutoCloseable {
    * @param mockBehavior how the mock provider answers
    */
   public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount) throws InterruptedException {
+    return start(configFile, mockBehavior, workerCount, DEMO_CONFIG);
+  }
+
+  /**
+   * As {@link #start(Path, Behavior, int)}, with {@code builtIn} the class-path config used when
+   * {@code configFile} is null.
+   */
+  public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount, String builtIn)
+      throws InterruptedException {
     KafkaBroker broker = InProcessKafkaBroker.start();
     MockProvider mock = null;
     try {
@@ -61,7 +70,7 @@ public final class Embedded implements AutoCloseable {
       String mockUrl = mock.baseUrl();
       ConfigLoader loader = new ConfigLoader(name -> "MOCK_URL".equals(name) ? mockUrl : System.getenv(name));
       SwitchboardConfig config = (configFile == null
-          ? loader.parse(resource(DEMO_CONFIG), "built-in " + DEMO_CONFIG)
+          ? loader.parse(resource(builtIn), "built-in " + builtIn)
           : loader.load(configFile, null))
           .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
       Router router = new Router(config, Clock.systemUTC());

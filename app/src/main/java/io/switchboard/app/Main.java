@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         WorkerCommand.class,
         TopicsCommand.class,
         MockProviderCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {

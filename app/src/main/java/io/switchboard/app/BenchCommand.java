@@ -1,0 +1,140 @@
+package io.switchboard.app;
+
+import io.switchboard.app.bench.BenchReport;
+import io.switchboard.app.bench.LoadGenerator;
+import io.switchboard.app.bench.RawKafkaBaseline;
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.topics.Topics;
+import io.switchboard.testkit.mock.Behavior;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Load through the whole path on one machine, measured, with a raw-Kafka baseline. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Starts an in-process broker, the mock provider, the router and N workers, drives load",
+        "(open loop at --rate, or closed loop with --in-flight outstanding), and reports throughput,",
+        "reply latency and overhead percentiles, peak in flight, heap, split deviation and rpm-window",
+        "compliance; then the same number of records through three plain Kafka hops as a baseline."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "Config (default: the built-in bench config). ${MOCK_URL} is the mock provider.")
+  Path config;
+
+  @Option(names = "--model", defaultValue = "chat", description = "Model the requests name (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--workers", defaultValue = "1", description = "Workers (default ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--latency-ms", defaultValue = "0", description = "Mock provider latency per call (default ${DEFAULT-VALUE}).")
+  long latencyMs;
+
+  @Option(names = "--rate", defaultValue = "0", description = "Open loop: requests per second (0 = closed loop).")
+  double rate;
+
+  @Option(names = "--in-flight", defaultValue = "2000", description = "Closed loop: requests outstanding (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = "--duration-seconds", defaultValue = "20", description = "How long to send (default ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(names = "--requests", defaultValue = "" + Long.MAX_VALUE, description = "Stop sending after this many.")
+  long maxRequests;
+
+  @Option(names = "--drain-seconds", defaultValue = "120", description = "How long to wait for outstanding replies.")
+  int drainSeconds;
+
+  @Option(names = "--no-baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the raw-Kafka baseline after the run (default: yes).")
+  boolean baseline;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON here.")
+  Path json;
+
+  @Spec
+  CommandSpec spec;
+
+  static final String BENCH_CONFIG = "/bench-config.yaml";
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Behavior behavior = Behavior.ok().withLatencyMs(latencyMs);
+    try (Embedded embedded = Embedded.start(config, behavior, workers, config == null ? BENCH_CONFIG : null)) {
+      SwitchboardConfig cfg = embedded.config();
+      Topics topics = new Topics(cfg.topics());
+      out.printf("bench: %s, mock latency %d ms, %d worker(s), %s%n", embedded.broker().describe(), latencyMs, workers,
+          rate > 0 ? "open loop at " + rate + " req/s" : "closed loop, " + inFlight + " in flight");
+      out.flush();
+      LoadGenerator.Result r = new LoadGenerator(cfg.kafka(), topics, model)
+          .run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+      Double baselineRate = null;
+      if (baseline) {
+        byte[] payload = Json.toBytes(DemoCommand.sampleRequest("baseline-request-000000"));
+        baselineRate = RawKafkaBaseline.run(cfg.kafka(), (int) Math.min(r.sent(), 2_000_000), payload,
+            cfg.topics().requestPartitions());
+      }
+      BenchReport report = report(embedded, cfg, r, baselineRate);
+      print(out, report);
+      if (json != null) {
+        Files.writeString(json, Json.toString(report));
+      }
+      return r.replies() == r.sent() ? 0 : 1;
+    }
+  }
+
+  private BenchReport report(Embedded embedded, SwitchboardConfig cfg, LoadGenerator.Result r, Double baselineRate) {
+    List<DeploymentConfig> candidates = cfg.resolve(model);
+    double total = candidates.stream().mapToDouble(DeploymentConfig::effectiveWeight).sum();
+    Map<String, Double> deviation = new LinkedHashMap<>();
+    Map<String, int[]> rpm = new LinkedHashMap<>();
+    long routed = r.perDeployment().values().stream().mapToLong(Long::longValue).sum();
+    for (DeploymentConfig d : candidates) {
+      double exact = routed * d.effectiveWeight() / total;
+      deviation.put(d.deploymentId(), r.perDeployment().getOrDefault(d.deploymentId(), 0L) - exact);
+      if (d.rpm() != null) {
+        rpm.put(d.deploymentId(), new int[] {embedded.mock().maxCallsInAnyWindow(d.deploymentId(), Duration.ofSeconds(60)), d.rpm()});
+      }
+    }
+    double rps = r.seconds() > 0 ? r.replies() / r.seconds() : 0;
+    return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
+        rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(), deviation, rpm,
+        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate);
+  }
+
+  private static BenchReport.Percentiles percentiles(Histogram h) {
+    return new BenchReport.Percentiles(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+  }
+
+  private static void print(PrintWriter out, BenchReport b) {
+    out.printf("%nsent %d, replies %d (%d not ok) in %.1f s: %.0f req/s; peak in flight %d; heap peak %d MB%n",
+        b.sent(), b.replies(), b.errors(), b.seconds(), b.requestsPerSecond(), b.peakInFlight(), b.heapPeakMb());
+    out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
+    out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
+        b.replyLatency().p99(), b.replyLatency().max());
+    out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "overhead", b.overhead().p50(), b.overhead().p95(), b.overhead().p99(),
+        b.overhead().max());
+    b.splitDeviation().forEach((d, dev) -> out.printf("split %-20s %+.1f from the exact share%n", d, dev));
+    b.rpmWindowMax().forEach((d, v) -> out.printf("rpm   %-20s max %d calls in any 60 s window (rpm %d)%s%n", d, v[0], v[1],
+        v[0] > v[1] ? "  OVER" : ""));
+    if (b.baselineRecordsPerSecond() != null) {
+      out.printf("raw Kafka, 3 hops: %.0f records/s; Switchboard at %.0f%% of it%n", b.baselineRecordsPerSecond(),
+          100 * b.ratioToBaseline());
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,161 @@
+package io.switchboard.app.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.schemas.ReplyStatus;
+import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.RouteRequest;
+import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.topics.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Drives requests into the requests topic and reads the replies. Each request carries its send
+ * time in its metadata (echoed on the reply), so no per-request state is kept: memory stays flat
+ * however many requests are sent.
+ */
+public final class LoadGenerator {
+  static final String SENT_AT = "bench_sent_us";
+
+  /** What the run saw. */
+  public record Result(long sent, long replies, long errors, double seconds, Histogram replyLatency,
+      Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment) {}
+
+  private final Map<String, String> kafka;
+  private final Topics topics;
+  private final String model;
+  private final ObjectNode body;
+
+  public LoadGenerator(Map<String, String> kafka, Topics topics, String model) {
+    this.kafka = kafka;
+    this.topics = topics;
+    this.model = model;
+    this.body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"Write one short sentence about Kafka.\"}],\"max_tokens\":16}");
+  }
+
+  /**
+   * Sends requests for {@code duration} (or until {@code maxRequests}), then waits up to
+   * {@code drain} for the replies.
+   *
+   * @param ratePerSecond open loop at this rate when > 0
+   * @param inFlight closed loop with this many requests outstanding when {@code ratePerSecond} is 0
+   */
+  public Result run(double ratePerSecond, int inFlight, Duration duration, long maxRequests, Duration drain) throws InterruptedException {
+    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    Histogram overhead = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    AtomicLong replies = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong outstanding = new AtomicLong();
+    AtomicLong peak = new AtomicLong();
+    AtomicLong heapPeak = new AtomicLong();
+    AtomicLong lastReplyNanos = new AtomicLong();
+    Map<String, Long> perDeployment = new ConcurrentHashMap<>();
+    Semaphore window = new Semaphore(ratePerSecond > 0 ? Integer.MAX_VALUE : inFlight);
+    String run = Long.toString(System.nanoTime(), 36);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+    Properties cp = new Properties();
+    cp.putAll(kafka);
+    cp.put("group.id", "bench-" + run);
+    cp.put("auto.offset.reset", "latest");
+    cp.put("isolation.level", "read_committed");
+    cp.put("max.poll.records", "2000");
+    KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+        topics.replies().valueSerde().deserializer());
+    consumer.subscribe(List.of(topics.replies().name()));
+    while (consumer.assignment().isEmpty()) {
+      consumer.poll(Duration.ofMillis(50));
+    }
+    AtomicLong sentCount = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread reader = new Thread(() -> {
+      try {
+        while (reading.get()) {
+          for (ConsumerRecord<String, RouteReply> r : consumer.poll(Duration.ofMillis(50))) {
+            RouteReply reply = r.value();
+            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT)) {
+              continue;
+            }
+            long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
+            long us = Math.max(0, nowUs - Long.parseLong(reply.metadata().get(SENT_AT)));
+            latency.recordValue(Math.min(us, latency.getHighestTrackableValue()));
+            long providerUs = reply.providerLatencyMs() == null ? 0 : reply.providerLatencyMs() * 1000;
+            overhead.recordValue(Math.min(Math.max(0, us - providerUs), overhead.getHighestTrackableValue()));
+            if (reply.status() != ReplyStatus.OK) {
+              errors.incrementAndGet();
+            }
+            if (reply.deploymentId() != null) {
+              perDeployment.merge(reply.deploymentId(), 1L, Long::sum);
+            }
+            replies.incrementAndGet();
+            outstanding.decrementAndGet();
+            window.release();
+            lastReplyNanos.set(System.nanoTime());
+          }
+          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        // stopping
+      } finally {
+        consumer.close(Duration.ofSeconds(2));
+      }
+    }, "bench-replies");
+    reader.start();
+
+    Properties pp = new Properties();
+    pp.putAll(kafka);
+    pp.put("linger.ms", "5");
+    pp.put("acks", "all");
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(pp, new StringSerializer(),
+        topics.requests().valueSerde().serializer())) {
+      long i = 0;
+      while (System.nanoTime() < end && i < maxRequests) {
+        if (ratePerSecond > 0) {
+          long due = start + (long) (i * 1e9 / ratePerSecond);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        } else if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          continue;
+        }
+        String id = "bench-" + run + "-" + i;
+        long sentUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
+        RouteRequest request = new RouteRequest(id, model, null, null, null, null, null, null, null, null,
+            Map.of(SENT_AT, Long.toString(sentUs)), body);
+        producer.send(new ProducerRecord<>(topics.requests().name(), id, request));
+        peak.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+        i++;
+      }
+      sentCount.set(i);
+    }
+    long drainEnd = System.nanoTime() + drain.toNanos();
+    while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd) {
+      Thread.sleep(20);
+    }
+    reading.set(false);
+    consumer.wakeup();
+    reader.join(5000);
+    long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
+    return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
+        heapPeak.get() >> 20, Map.copyOf(perDeployment));
+  }
+}
