@@ -1,0 +1,38 @@
+package io.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.schemas.json.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Keeps `switchboard bench` working: a few seconds of load, no figures asserted. */
+class BenchSmokeTest {
+  @Test
+  @Timeout(180)
+  void benchRunsAndWritesAConsistentJsonReport(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    int code = cli.execute("bench", "--duration-seconds", "3", "--in-flight", "50", "--requests", "400",
+        "--json", json.toString());
+    assertThat(code).as(out.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(Files.readString(json));
+    assertThat(report.path("sent").asLong()).isPositive().isEqualTo(report.path("replies").asLong());
+    assertThat(report.path("errors").asLong()).isZero();
+    assertThat(report.path("peak_in_flight").asLong()).isBetween(1L, 50L);
+    assertThat(report.path("reply_latency").path("p50").asDouble()).isPositive();
+    assertThat(report.path("split_deviation").size()).isEqualTo(2);
+    report.path("split_deviation").forEach(d -> assertThat(Math.abs(d.asDouble())).isLessThanOrEqualTo(6.0));
+    assertThat(report.path("baseline_records_per_second").asDouble()).isPositive();
+    assertThat(out.toString()).contains("raw Kafka, 3 hops");
+  }
+}
