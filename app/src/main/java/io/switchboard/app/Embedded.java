@@ -1,0 +1,136 @@
+package io.switchboard.app;
+
+import io.switchboard.router.Router;
+import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBroker;
+import io.switchboard.testkit.mock.Behavior;
+import io.switchboard.testkit.mock.Latency;
+import io.switchboard.testkit.mock.MockProvider;
+import io.switchboard.testkit.mock.MockProviderOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import io.switchboard.worker.Worker;
+
+/**
+ * Everything in one process: a real in-process Kafka broker, the mock provider, a router and
+ * workers. Used by {@code demo}, {@code dev}, {@code bench} and the end-to-end tests.
+ *
+ * <p>Configs may refer to the mock provider as {@code ${MOCK_URL}} (e.g. {@code api_base:
+ * ${MOCK_URL}/d/chat-a/v1}).
+ */
+public final class Embedded implements AutoCloseable {
+  /** The built-in config of {@code demo} and {@code dev}. */
+  public static final String DEMO_CONFIG = "/demo-config.yaml";
+
+  private final KafkaBroker broker;
+  private final MockProvider mock;
+  private final SwitchboardConfig config;
+  private final Router router;
+  private final List<Worker> workers = new ArrayList<>();
+
+  private Embedded(KafkaBroker broker, MockProvider mock, SwitchboardConfig config, Router router) {
+    this.broker = broker;
+    this.mock = mock;
+    this.config = config;
+    this.router = router;
+  }
+
+  /**
+   * Starts broker, mock provider, router and {@code workerCount} workers.
+   *
+   * @param configFile a config file, or null for the built-in demo config
+   * @param mockBehavior how the mock provider answers
+   */
+  public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount) throws InterruptedException {
+    KafkaBroker broker = InProcessKafkaBroker.start();
+    MockProvider mock = null;
+    try {
+      mock = MockProvider.start(MockProviderOptions.defaults());
+      mock.behaveAll(mockBehavior);
+      String mockUrl = mock.baseUrl();
+      ConfigLoader loader = new ConfigLoader(name -> "MOCK_URL".equals(name) ? mockUrl : System.getenv(name));
+      SwitchboardConfig config = (configFile == null
+          ? loader.parse(resource(DEMO_CONFIG), "built-in " + DEMO_CONFIG)
+          : loader.load(configFile, null))
+          .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
+      Router router = new Router(config, Clock.systemUTC());
+      router.start();
+      Embedded embedded = new Embedded(broker, mock, config, router);
+      for (int i = 0; i < workerCount; i++) {
+        embedded.addWorker();
+      }
+      router.awaitRunning(Duration.ofSeconds(60));
+      return embedded;
+    } catch (RuntimeException | InterruptedException e) {
+      if (mock != null) {
+        mock.close();
+      }
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** A latency like a small, fast model: 20 to 80 ms. */
+  public static Behavior demoBehavior() {
+    return Behavior.ok().withLatency(Latency.uniform(20, 80));
+  }
+
+  /** Starts one more worker in the same consumer group. */
+  public Worker addWorker() {
+    Worker worker = new Worker(config, Clock.systemUTC(), System::getenv);
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  public KafkaBroker broker() {
+    return broker;
+  }
+
+  public MockProvider mock() {
+    return mock;
+  }
+
+  public SwitchboardConfig config() {
+    return config;
+  }
+
+  public List<Worker> workers() {
+    return List.copyOf(workers);
+  }
+
+  static String resource(String name) {
+    try (InputStream in = Embedded.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes the built-in config to a file, so users can start from it. */
+  static void writeDemoConfig(Path to) throws IOException {
+    Files.writeString(to, resource(DEMO_CONFIG));
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(Worker::close);
+    router.close();
+    mock.close();
+    broker.close();
+  }
+}

@@ -1,0 +1,38 @@
+package io.switchboard.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code switchboard} command line. */
+@Command(
+    name = "switchboard",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A Kafka-native, asynchronous router for LLM completion requests.",
+    subcommands = {
+        DemoCommand.class,
+        DevCommand.class,
+        RouterCommand.class,
+        WorkerCommand.class,
+        TopicsCommand.class,
+        MockProviderCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"switchboard " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.switchboard.router;
+
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import io.switchboard.schemas.topics.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router process: runs {@link RouterTopology} with exactly-once processing. Records that
+ * make the topology fail unexpectedly go to the dead-letter topic and processing goes on.
+ */
+public final class Router implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  private final SwitchboardConfig config;
+  private final KafkaStreams streams;
+
+  public Router(SwitchboardConfig config, Clock clock) {
+    this.config = config;
+    this.streams = new KafkaStreams(RouterTopology.build(config, clock), streamsProperties(config));
+  }
+
+  /** The Streams properties: config.kafka first, then the settings the router needs. */
+  public static Properties streamsProperties(SwitchboardConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.kafka());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.routerSettings().applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
+    p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 5);
+    return p;
+  }
+
+  private static String stateDir(SwitchboardConfig config) {
+    if (config.routerSettings().stateDir() != null) {
+      return config.routerSettings().stateDir();
+    }
+    try {
+      return Files.createTempDirectory("switchboard-router-").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
+    }
+  }
+
+  /**
+   * Creates missing topics, checks the dispatch topic against the lane plan, and starts.
+   *
+   * @throws IllegalStateException when the dispatch topic is smaller than the lane plan
+   */
+  public void start() throws InterruptedException {
+    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(config.kafka()))) {
+      TopicProvisioner.ensure(admin, config);
+    }
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("router stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Waits until the router is RUNNING, or throws after {@code timeout}. */
+  public void awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("router not RUNNING after " + timeout + " (state " + streams.state() + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    streams.cleanUp();
+  }
+}

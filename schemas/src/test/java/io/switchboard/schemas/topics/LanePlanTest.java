@@ -1,0 +1,49 @@
+package io.switchboard.schemas.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LanePlanTest {
+  private final SwitchboardConfig config = new ConfigLoader(k -> null).parse("""
+      model_list:
+        - {model_name: a, lanes: 2}
+        - {model_name: b}
+        - {model_name: c, lanes: 3}
+        - {model_name: c}
+      """, "test");
+
+  @Test
+  void deploymentsOwnContiguousRangesInFileOrder() {
+    LanePlan plan = LanePlan.of(config);
+    assertThat(plan.partitions()).isEqualTo(7);
+    assertThat(plan.lanesOf("a")).isEqualTo(new LanePlan.Lanes("a", 0, 2));
+    assertThat(plan.lanesOf("b")).isEqualTo(new LanePlan.Lanes("b", 2, 1));
+    assertThat(plan.lanesOf("c-1")).isEqualTo(new LanePlan.Lanes("c-1", 3, 3));
+    assertThat(plan.lanesOf("c-2")).isEqualTo(new LanePlan.Lanes("c-2", 6, 1));
+    for (int p = 0; p < 7; p++) {
+      assertThat(plan.ownerOf(p)).isPresent();
+      assertThat(plan.ownerOf(p).get().contains(p)).isTrue();
+    }
+    assertThat(plan.ownerOf(7)).isEmpty();
+  }
+
+  @Test
+  void keysSpreadOverEveryLaneOfADeploymentAndNeverLeaveIt() {
+    LanePlan plan = LanePlan.of(config);
+    Set<Integer> seen = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      int p = plan.partitionFor("c-1", "req-" + i);
+      assertThat(plan.lanesOf("c-1").contains(p)).isTrue();
+      seen.add(p);
+    }
+    assertThat(seen).containsExactlyInAnyOrder(3, 4, 5);
+    assertThat(plan.partitionFor("b", "any")).isEqualTo(2);
+    assertThatThrownBy(() -> plan.lanesOf("nope")).hasMessageContaining("nope");
+  }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.testkit.mock;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to start a {@link MockProvider}.
+ *
+ * @param port the port on 127.0.0.1, 0 for an ephemeral one (default 0)
+ * @param defaultBehavior the behaviour of deployments without their own (default {@link Behavior#ok()})
+ * @param seed the seed of the random draws (latency, error and 429 probabilities) (default 42)
+ * @param ioThreads the I/O reactor threads (default: the available processors)
+ * @param clock the clock of the call log and of the rpm windows (default UTC system clock)
+ * @param maxBodyBytes larger request bodies get a 413 (default 32 MiB)
+ * @param idleTimeout an idle or hanging connection is closed after this (default 10 minutes)
+ */
+public record MockProviderOptions(
+    int port,
+    Behavior defaultBehavior,
+    long seed,
+    int ioThreads,
+    Clock clock,
+    int maxBodyBytes,
+    Duration idleTimeout) {
+
+  public MockProviderOptions {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+    }
+    Objects.requireNonNull(defaultBehavior, "defaultBehavior");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (ioThreads < 1) {
+      throw new IllegalArgumentException("ioThreads must be >= 1, was " + ioThreads);
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be >= 1, was " + maxBodyBytes);
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+    }
+  }
+
+  /** The defaults: an ephemeral port, every call succeeds at once. */
+  public static MockProviderOptions defaults() {
+    return new MockProviderOptions(0, Behavior.ok(), 42, Runtime.getRuntime().availableProcessors(),
+        Clock.systemUTC(), 32 * 1024 * 1024, Duration.ofMinutes(10));
+  }
+
+  public MockProviderOptions withPort(int port) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withDefaultBehavior(Behavior behavior) {
+    return new MockProviderOptions(port, behavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withSeed(long seed) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withIoThreads(int ioThreads) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withClock(Clock clock) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withMaxBodyBytes(int maxBodyBytes) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
+  public MockProviderOptions withIdleTimeout(Duration idleTimeout) {
+    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+}
