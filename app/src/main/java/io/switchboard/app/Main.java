@@ -19,6 +19,15 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class
     })
 public final class Main {
+  static {
+    // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
+    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
+    }
+    // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.
+    System.setProperty("log4j2.shutdownHookEnabled", "false");
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }

@@ -167,7 +167,7 @@ public final class Worker implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
       } finally {
         producer.close(Duration.ofSeconds(5));
-        http.close(CloseMode.IMMEDIATE);
+        http.close(CloseMode.GRACEFUL);
         stopped.countDown();
       }
     }

@@ -1,5 +1,8 @@
 package io.switchboard.testkit.kafka;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -54,12 +57,25 @@ public final class InProcessKafkaBroker implements KafkaBroker {
       props.putAll(overrides);
       props.forEach(builder::setConfigProp);
       KafkaClusterTestKit cluster = builder.build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       return new InProcessKafkaBroker(cluster, dir);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the in-process Kafka broker (data dir " + dir + "): " + e, e);
+    }
+  }
+
+  /** Formats the storage; the test kit prints its bootstrap metadata to stdout, which is not ours to print. */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    PrintStream stdout = System.out;
+    synchronized (System.class) {
+      System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(stdout);
+      }
     }
   }
 

@@ -28,7 +28,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * A real HTTP server on 127.0.0.1 that answers like OpenAI, Azure OpenAI and Anthropic, with
+ * A real HTTP server (on 127.0.0.1 unless {@link MockProviderOptions#host()} says otherwise) that answers like OpenAI, Azure OpenAI and Anthropic, with
  * configurable latency, errors, rate limits, context windows and faults, and a log of every call.
  * Tests, the demo and benchmarks call it instead of real providers.
  *
@@ -87,22 +87,25 @@ public final class MockProvider implements AutoCloseable {
         .build();
     this.server = AsyncServerBootstrap.bootstrap()
         .setIOReactorConfig(reactor)
-        .setCanonicalHostName("127.0.0.1")
-        .register("*", () -> new MockExchange(this))
+        .setCanonicalHostName(options.host())
+        // one handler for every path and every Host header (localhost, a compose service name...)
+        .setRequestRouter((request, context) -> () -> new MockExchange(this))
         .create();
     try {
       server.start();
       ListenerEndpoint endpoint = server.listen(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), URIScheme.HTTP)
+          new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), URIScheme.HTTP)
           .get(30, TimeUnit.SECONDS);
       this.port = ((InetSocketAddress) endpoint.getAddress()).getPort();
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | IOException e) {
       shutdown();
-      throw new UncheckedIOException("mock provider could not listen on 127.0.0.1:" + options.port()
-          + ": " + e.getCause().getMessage(), new IOException(e.getCause()));
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new UncheckedIOException("mock provider could not listen on " + options.host() + ":" + options.port()
+          + ": " + cause.getMessage(), new IOException(cause));
     } catch (TimeoutException e) {
       shutdown();
-      throw new IllegalStateException("mock provider did not bind 127.0.0.1:" + options.port() + " within 30 s", e);
+      throw new IllegalStateException("mock provider did not bind " + options.host() + ":" + options.port()
+          + " within 30 s", e);
     } catch (InterruptedException e) {
       shutdown();
       Thread.currentThread().interrupt();

@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * How to start a {@link MockProvider}.
  *
- * @param port the port on 127.0.0.1, 0 for an ephemeral one (default 0)
+ * @param host the address to listen on (default {@code 127.0.0.1}; {@code 0.0.0.0} in a container
+ *     that other containers call); {@link MockProvider#baseUrl()} always names 127.0.0.1
+ * @param port the port, 0 for an ephemeral one (default 0)
  * @param defaultBehavior the behaviour of deployments without their own (default {@link Behavior#ok()})
  * @param seed the seed of the random draws (latency, error and 429 probabilities) (default 42)
  * @param ioThreads the I/O reactor threads (default: the available processors)
@@ -16,6 +18,7 @@ import java.util.Objects;
  * @param idleTimeout an idle or hanging connection is closed after this (default 10 minutes)
  */
 public record MockProviderOptions(
+    String host,
     int port,
     Behavior defaultBehavior,
     long seed,
@@ -25,6 +28,7 @@ public record MockProviderOptions(
     Duration idleTimeout) {
 
   public MockProviderOptions {
+    Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
     }
@@ -44,35 +48,39 @@ public record MockProviderOptions(
 
   /** The defaults: an ephemeral port, every call succeeds at once. */
   public static MockProviderOptions defaults() {
-    return new MockProviderOptions(0, Behavior.ok(), 42, Runtime.getRuntime().availableProcessors(),
+    return new MockProviderOptions("127.0.0.1", 0, Behavior.ok(), 42, Runtime.getRuntime().availableProcessors(),
         Clock.systemUTC(), 32 * 1024 * 1024, Duration.ofMinutes(10));
   }
 
+  public MockProviderOptions withHost(String host) {
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+  }
+
   public MockProviderOptions withPort(int port) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withDefaultBehavior(Behavior behavior) {
-    return new MockProviderOptions(port, behavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, behavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withSeed(long seed) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withIoThreads(int ioThreads) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withClock(Clock clock) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withMaxBodyBytes(int maxBodyBytes) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 
   public MockProviderOptions withIdleTimeout(Duration idleTimeout) {
-    return new MockProviderOptions(port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,7 +246,7 @@ enum ProviderApi {
     }
     return switch (status) {
       case 400 -> openAi("Invalid request.", "invalid_request_error", null, null);
-      case 401 -> wrongKeyOpenAi();
+      case 401 -> OPENAI.wrongKey();
       case 403 -> openAi("You are not allowed to sample from this model", "invalid_request_error", null, null);
       case 404 -> openAi("The model `" + model + "` does not exist or you do not have access to it.",
           "invalid_request_error", null, "model_not_found");
@@ -260,10 +261,6 @@ enum ProviderApi {
               null)
           : openAi("HTTP " + status, "invalid_request_error", null, null);
     };
-  }
-
-  private static byte[] wrongKeyOpenAi() {
-    return OPENAI.wrongKey();
   }
 
   /** Azure's 400 for a call without {@code api-version}. */
@@ -293,7 +290,7 @@ enum ProviderApi {
     }
     if (millis < 60_000) {
       return millis % 1000 == 0 ? (millis / 1000) + "s"
-          : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
+          : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
     }
     long seconds = (millis + 999) / 1000;
     return (seconds / 60) + "m" + (seconds % 60) + "s";

@@ -155,6 +155,12 @@ class MockProviderShapesTest {
   }
 
   @Test
+  void anyHostHeaderIsServed() throws Exception {
+    HttpResponse<String> r = post("http://localhost:" + mock.port() + "/d/h/v1/chat/completions", chat("m", "x"));
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void healthAnswersWithoutBeingLogged() throws Exception {
     HttpResponse<String> r = Http.CLIENT.send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(mock.baseUrl() + "/health")).build(),
