@@ -1,0 +1,197 @@
+package io.switchboard.worker.health;
+
+import io.switchboard.schemas.DeploymentHealth;
+import io.switchboard.schemas.config.RouterSettings;
+import io.switchboard.worker.provider.ProviderResponse;
+import io.switchboard.worker.retry.Fault;
+import io.switchboard.worker.retry.OutcomeClassifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cooldowns and recent health per deployment, shared by all workers through the compacted
+ * health topic.
+ *
+ * <ul>
+ *   <li>A deployment whose {@link Fault#TRANSIENT transient failures} within the last minute
+ *       reach {@code router_settings.allowed_fails} (at least 1) cools down for {@code
+ *       cooldown_seconds}; an {@link Fault#UNUSABLE unusable} answer (401, 403, 404, missing
+ *       key) cools it down at once. The failure count restarts after a cooldown starts;
+ *       failures while a deployment is cooling down do not extend the cooldown.</li>
+ *   <li>{@link #record} returns the {@link DeploymentHealth} to publish when a cooldown starts;
+ *       {@link #apply} takes records published by other workers (and this one's own echo), so
+ *       every worker honours every cooldown.</li>
+ *   <li>Error rate is failures / calls over the last minute (per-second buckets); latency is an
+ *       exponentially weighted moving average with weight {@value #LATENCY_ALPHA} for each
+ *       new call.</li>
+ * </ul>
+ * Thread-safe: calls complete on HTTP threads while the poll loop reads cooldowns.
+ */
+public final class HealthTracker {
+  /** Weight of the newest call in the latency average. */
+  public static final double LATENCY_ALPHA = 0.2;
+
+  private static final long WINDOW_MS = 60_000;
+  private static final int BUCKETS = 60;
+
+  private final int allowedFails;
+  private final Duration cooldown;
+  private final Clock clock;
+  private final Map<String, State> states = new ConcurrentHashMap<>();
+
+  public HealthTracker(RouterSettings settings, Clock clock) {
+    this.allowedFails = Math.max(1, settings.allowedFails());
+    this.cooldown = Duration.ofSeconds(settings.cooldownSeconds());
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Records one call to a deployment.
+   *
+   * @return the record to publish on the health topic when this call started a cooldown
+   */
+  public Optional<DeploymentHealth> record(String deploymentId, ProviderResponse response) {
+    String why = response.failure() != null ? response.describe() : "HTTP " + response.status();
+    return record(deploymentId, OutcomeClassifier.fault(response), why, response.latency());
+  }
+
+  /**
+   * Records one call to a deployment by its fault.
+   *
+   * @param why a short, redacted description of the failure, used as the cooldown reason
+   * @return the record to publish on the health topic when this call started a cooldown
+   */
+  public Optional<DeploymentHealth> record(String deploymentId, Fault fault, String why, Duration latency) {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    Objects.requireNonNull(fault, "fault");
+    long now = clock.millis();
+    State state = states.computeIfAbsent(deploymentId, id -> new State());
+    synchronized (state) {
+      state.count(now, fault != Fault.NONE, latency);
+      if (fault == Fault.NONE || state.coolingDownAt(now)) {
+        return Optional.empty();
+      }
+      if (fault == Fault.UNUSABLE) {
+        return Optional.of(state.startCooldown(deploymentId, now, cooldown, why));
+      }
+      state.failures.addLast(now);
+      while (state.failures.peekFirst() <= now - WINDOW_MS) {
+        state.failures.pollFirst();
+      }
+      if (state.failures.size() >= allowedFails) {
+        return Optional.of(state.startCooldown(deploymentId, now, cooldown,
+            state.failures.size() + " failures within 60s, last: " + why));
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Takes a record from the health topic: a later cooldown than the one known here wins. */
+  public void apply(DeploymentHealth published) {
+    State state = states.computeIfAbsent(published.deploymentId(), id -> new State());
+    synchronized (state) {
+      Instant until = published.cooldownUntil();
+      if (until != null && (state.cooldownUntil == null || until.isAfter(state.cooldownUntil))) {
+        state.cooldownUntil = until;
+        state.reason = published.reason();
+        state.failures.clear();
+      }
+    }
+  }
+
+  /** True while the deployment is cooling down. */
+  public boolean coolingDown(String deploymentId) {
+    return cooldownUntil(deploymentId).isPresent();
+  }
+
+  /** When the deployment's current cooldown ends, or empty when it is not cooling down. */
+  public Optional<Instant> cooldownUntil(String deploymentId) {
+    State state = states.get(deploymentId);
+    if (state == null) {
+      return Optional.empty();
+    }
+    synchronized (state) {
+      return state.coolingDownAt(clock.millis()) ? Optional.of(state.cooldownUntil) : Optional.empty();
+    }
+  }
+
+  /** The deployment's current health, for periodic publishing and metrics. */
+  public DeploymentHealth snapshot(String deploymentId) {
+    State state = states.computeIfAbsent(deploymentId, id -> new State());
+    synchronized (state) {
+      return state.health(deploymentId, clock.millis());
+    }
+  }
+
+  /** The health of every deployment seen so far. */
+  public List<DeploymentHealth> snapshots() {
+    List<DeploymentHealth> all = new ArrayList<>();
+    states.keySet().forEach(id -> all.add(snapshot(id)));
+    return all;
+  }
+
+  private static final class State {
+    final ArrayDeque<Long> failures = new ArrayDeque<>();
+    final long[] bucketSecond = new long[BUCKETS];
+    final int[] bucketCalls = new int[BUCKETS];
+    final int[] bucketErrors = new int[BUCKETS];
+    Instant cooldownUntil;
+    String reason;
+    double latencyEwmaMs = Double.NaN;
+
+    void count(long now, boolean error, Duration latency) {
+      long second = Math.floorDiv(now, 1000);
+      int i = (int) Math.floorMod(second, BUCKETS);
+      if (bucketSecond[i] != second) {
+        bucketSecond[i] = second;
+        bucketCalls[i] = 0;
+        bucketErrors[i] = 0;
+      }
+      bucketCalls[i]++;
+      if (error) {
+        bucketErrors[i]++;
+      }
+      if (latency != null) {
+        double ms = latency.toNanos() / 1e6;
+        latencyEwmaMs = Double.isNaN(latencyEwmaMs) ? ms : LATENCY_ALPHA * ms + (1 - LATENCY_ALPHA) * latencyEwmaMs;
+      }
+    }
+
+    boolean coolingDownAt(long now) {
+      return cooldownUntil != null && now < cooldownUntil.toEpochMilli();
+    }
+
+    DeploymentHealth startCooldown(String deploymentId, long now, Duration cooldown, String why) {
+      cooldownUntil = Instant.ofEpochMilli(now).plus(cooldown);
+      reason = why;
+      DeploymentHealth health = health(deploymentId, now);
+      failures.clear();
+      return health;
+    }
+
+    DeploymentHealth health(String deploymentId, long now) {
+      long second = Math.floorDiv(now, 1000);
+      int calls = 0;
+      int errors = 0;
+      for (int i = 0; i < BUCKETS; i++) {
+        if (bucketSecond[i] > second - BUCKETS && bucketSecond[i] <= second) {
+          calls += bucketCalls[i];
+          errors += bucketErrors[i];
+        }
+      }
+      int recent = (int) failures.stream().filter(t -> t > now - WINDOW_MS).count();
+      Instant until = coolingDownAt(now) ? cooldownUntil : null;
+      return new DeploymentHealth(deploymentId, until, until == null ? null : reason, recent,
+          calls == 0 ? 0.0 : (double) errors / calls, Double.isNaN(latencyEwmaMs) ? 0.0 : latencyEwmaMs,
+          Instant.ofEpochMilli(now));
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.switchboard.worker.pacing;
+
+import io.switchboard.schemas.config.DeploymentConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Paces one lane at its share of the deployment's {@code rpm} and {@code tpm}, over a sliding
+ * 60-second window.
+ *
+ * <p>Guarantee: within any 60-second window, at most {@link #requestLimit()} permits are
+ * granted. Tokens are admitted by estimate and corrected by {@link #settle} once the provider
+ * reports usage; a request estimated larger than the whole token limit is admitted only when
+ * the window holds no tokens, so it is paced but never starved.
+ *
+ * <p>A lane's share is {@code 1/lanes} of the deployment's limits, rounded down but at least 1
+ * (so with {@code rpm} below {@code lanes} the lanes together may exceed {@code rpm}; give such a
+ * deployment fewer lanes). Not thread-safe: the poll loop owns it.
+ */
+public final class LanePacer {
+  static final long WINDOW_MS = 60_000;
+
+  private final Integer requestLimit;
+  private final Integer tokenLimit;
+  private final Clock clock;
+  private final ArrayDeque<Permit> window = new ArrayDeque<>();
+  private long tokensInWindow;
+  private long lastNow = Long.MIN_VALUE;
+
+  /** A granted slot in the window; pass it to {@link #settle} with the actual usage. */
+  public static final class Permit {
+    private final long grantedAtMs;
+    private long tokens;
+    private boolean settled;
+
+    private Permit(long grantedAtMs, long tokens) {
+      this.grantedAtMs = grantedAtMs;
+      this.tokens = tokens;
+    }
+
+    public long tokens() {
+      return tokens;
+    }
+  }
+
+  /**
+   * A pacer with per-lane limits.
+   *
+   * @param requestLimit requests per sliding minute, null for no limit
+   * @param tokenLimit tokens per sliding minute, null for no limit
+   */
+  public LanePacer(Integer requestLimit, Integer tokenLimit, Clock clock) {
+    if (requestLimit != null && requestLimit < 1 || tokenLimit != null && tokenLimit < 1) {
+      throw new IllegalArgumentException("lane limits must be >= 1 or unset, were rpm " + requestLimit
+          + ", tpm " + tokenLimit);
+    }
+    this.requestLimit = requestLimit;
+    this.tokenLimit = tokenLimit;
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The pacer of one lane of {@code deployment}: {@code 1/lanes} of its rpm and tpm. */
+  public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
+    return new LanePacer(share(deployment.rpm(), deployment.lanes()), share(deployment.tpm(), deployment.lanes()),
+        clock);
+  }
+
+  static Integer share(Integer limit, int lanes) {
+    if (limit == null) {
+      return null;
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("rpm/tpm must be >= 1 when set, was " + limit);
+    }
+    return Math.max(1, limit / lanes);
+  }
+
+  /** Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at its limit. */
+  public Optional<Permit> tryAcquire(int estimatedTokens) {
+    if (estimatedTokens < 0) {
+      throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
+    }
+    long now = now();
+    prune(now);
+    if (requestLimit != null && window.size() >= requestLimit) {
+      return Optional.empty();
+    }
+    if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
+      return Optional.empty();
+    }
+    Permit permit = new Permit(now, estimatedTokens);
+    window.addLast(permit);
+    tokensInWindow += estimatedTokens;
+    return Optional.of(permit);
+  }
+
+  /**
+   * How long until {@link #tryAcquire} of {@code estimatedTokens} would succeed if nothing else
+   * is acquired meanwhile; zero when it would succeed now.
+   */
+  public Duration delayUntilAvailable(int estimatedTokens) {
+    long now = now();
+    prune(now);
+    long wait = 0;
+    if (requestLimit != null && window.size() >= requestLimit) {
+      int expire = window.size() - requestLimit;
+      Iterator<Permit> it = window.iterator();
+      for (int i = 0; i < expire; i++) {
+        it.next();
+      }
+      wait = it.next().grantedAtMs + WINDOW_MS - now;
+    }
+    if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
+      long remaining = tokensInWindow;
+      for (Permit p : window) {
+        remaining -= p.tokens;
+        if (remaining <= 0 || remaining + estimatedTokens <= tokenLimit) {
+          wait = Math.max(wait, p.grantedAtMs + WINDOW_MS - now);
+          break;
+        }
+      }
+    }
+    return Duration.ofMillis(Math.max(0, wait));
+  }
+
+  /**
+   * Corrects a permit's tokens to the provider's reported usage (prompt plus completion), or
+   * to the estimate when the usage is unknown. Settling twice is a bug.
+   */
+  public void settle(Permit permit, int actualTokens) {
+    if (permit.settled) {
+      throw new IllegalStateException("permit already settled");
+    }
+    if (actualTokens < 0) {
+      throw new IllegalArgumentException("actual tokens must be >= 0, was " + actualTokens);
+    }
+    permit.settled = true;
+    long now = now();
+    prune(now);
+    if (permit.grantedAtMs > now - WINDOW_MS) {
+      tokensInWindow += actualTokens - permit.tokens;
+    }
+    permit.tokens = actualTokens;
+  }
+
+  /** Requests granted in the current window. */
+  public int requestsInWindow() {
+    prune(now());
+    return window.size();
+  }
+
+  /** Tokens (estimated or settled) of the requests in the current window. */
+  public long tokensInWindow() {
+    prune(now());
+    return tokensInWindow;
+  }
+
+  /** Requests per sliding minute for this lane, or null when unlimited. */
+  public Integer requestLimit() {
+    return requestLimit;
+  }
+
+  /** Tokens per sliding minute for this lane, or null when unlimited. */
+  public Integer tokenLimit() {
+    return tokenLimit;
+  }
+
+  private long now() {
+    // A wall clock may step back; pacing must not grant extra slots when it does.
+    lastNow = Math.max(lastNow, clock.millis());
+    return lastNow;
+  }
+
+  private void prune(long now) {
+    while (!window.isEmpty() && window.peekFirst().grantedAtMs <= now - WINDOW_MS) {
+      tokensInWindow -= window.pollFirst().tokens;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.switchboard.worker.pacing;
+
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.topics.LanePlan;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The pacers of the dispatch partitions this worker owns, created on assignment and dropped on
+ * revocation. Each partition is one lane of the deployment that owns it (see {@link LanePlan}).
+ * Not thread-safe: the poll loop owns it.
+ */
+public final class LanePacers {
+  private final SwitchboardConfig config;
+  private final LanePlan plan;
+  private final Clock clock;
+  private final Map<Integer, LanePacer> byPartition = new HashMap<>();
+
+  public LanePacers(SwitchboardConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.plan = LanePlan.of(config);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The pacer of a dispatch partition, created on first use.
+   *
+   * @throws IllegalArgumentException when no deployment owns the partition
+   */
+  public LanePacer forPartition(int partition) {
+    return byPartition.computeIfAbsent(partition, p -> {
+      String deploymentId = plan.ownerOf(p).orElseThrow(() -> new IllegalArgumentException(
+          "dispatch partition " + p + " belongs to no deployment: the topic has more partitions ("
+              + "at least " + (p + 1) + ") than the config's lanes (" + plan.partitions() + ")"))
+          .deploymentId();
+      DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
+      return LanePacer.forLane(deployment, clock);
+    });
+  }
+
+  /** Forgets a revoked partition's pacer; a new owner starts with an empty window. */
+  public void revoke(int partition) {
+    byPartition.remove(partition);
+  }
+}

@@ -1,0 +1,89 @@
+package io.switchboard.worker.provider;
+
+import io.switchboard.schemas.config.Provider;
+import io.switchboard.schemas.config.WorkerSettings;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Every provider adapter over one shared asynchronous HTTP client, whose connection pool holds
+ * {@code worker_settings.max_connections} connections (in total and per host). Calls go to the
+ * adapter of the deployment's provider. Close it to stop the client and its timer.
+ */
+public final class ProviderClients implements ProviderClient, AutoCloseable {
+  /** How long opening a connection may take (within the attempt's own time limit). */
+  public static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
+
+  private final CloseableHttpAsyncClient http;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Map<Provider, ProviderClient> adapters = new EnumMap<>(Provider.class);
+
+  private ProviderClients(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock) {
+    this.http = http;
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "switchboard-provider-timeouts");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    adapters.put(Provider.OPENAI, new OpenAiClient(http, env, clock, timer));
+    adapters.put(Provider.AZURE, new AzureOpenAiClient(http, env, clock, timer));
+    adapters.put(Provider.ANTHROPIC, new AnthropicClient(http, env, clock, timer));
+    adapters.put(Provider.OPENAI_COMPATIBLE, new OpenAiCompatibleClient(http, env, clock, timer));
+  }
+
+  /**
+   * Starts the HTTP client and the adapters.
+   *
+   * @param env looks up environment variables (API keys); tests pass a map's {@code get}
+   */
+  public static ProviderClients start(WorkerSettings settings, Function<String, String> env, Clock clock) {
+    PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+        .setMaxConnTotal(settings.maxConnections())
+        .setMaxConnPerRoute(settings.maxConnections())
+        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT).build())
+        .build();
+    CloseableHttpAsyncClient http = HttpAsyncClients.custom()
+        .setConnectionManager(pool)
+        .setIOReactorConfig(IOReactorConfig.custom()
+            .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+            .setTcpNoDelay(true)
+            .build())
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .build();
+    http.start();
+    return new ProviderClients(http, env, clock);
+  }
+
+  /** The adapter of one provider. */
+  public ProviderClient forProvider(Provider provider) {
+    return adapters.get(provider);
+  }
+
+  @Override
+  public CompletableFuture<ProviderResponse> call(ProviderCall call) {
+    return forProvider(call.deployment().provider()).call(call);
+  }
+
+  /** Stops at once: calls in flight complete as cancelled or failed. */
+  @Override
+  public void close() {
+    http.close(CloseMode.IMMEDIATE);
+    timer.shutdownNow();
+  }
+}

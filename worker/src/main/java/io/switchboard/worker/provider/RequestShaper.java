@@ -1,0 +1,37 @@
+package io.switchboard.worker.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.schemas.config.DeploymentConfig;
+
+/**
+ * Applies a deployment's settings to a request's OpenAI body, the same way for every provider:
+ * <ol>
+ *   <li>the deployment's {@code messages} are appended to {@code messages} (created if absent);</li>
+ *   <li>each top-level field of {@code override_params} replaces the body's field of that name;</li>
+ *   <li>{@code model} is set to the deployment's {@code model};</li>
+ *   <li>{@code stream} and {@code stream_options} are removed: the worker reads whole responses.</li>
+ * </ol>
+ * The caller's body is never modified.
+ */
+public final class RequestShaper {
+  private RequestShaper() {}
+
+  /** A new body for {@code deployment}. */
+  public static ObjectNode shape(DeploymentConfig deployment, ObjectNode body) {
+    ObjectNode shaped = body.deepCopy();
+    if (!deployment.messages().isEmpty()) {
+      JsonNode existing = shaped.get("messages");
+      ArrayNode messages = existing instanceof ArrayNode array ? array : shaped.putArray("messages");
+      deployment.messages().forEach(m -> messages.add(m.deepCopy()));
+    }
+    if (deployment.overrideParams() != null) {
+      deployment.overrideParams().fields().forEachRemaining(e -> shaped.set(e.getKey(), e.getValue().deepCopy()));
+    }
+    shaped.put("model", deployment.model());
+    shaped.remove("stream");
+    shaped.remove("stream_options");
+    return shaped;
+  }
+}

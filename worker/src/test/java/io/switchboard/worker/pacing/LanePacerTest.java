@@ -1,0 +1,159 @@
+package io.switchboard.worker.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.schemas.config.DeploymentConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LanePacerTest {
+  private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+
+  @Test
+  void aLaneGetsItsShareOfTheDeploymentsLimits() {
+    LanePacer pacer = LanePacer.forLane(deployment(100, 90_000, 3), new MutableClock(START));
+    assertThat(pacer.requestLimit()).isEqualTo(33);
+    assertThat(pacer.tokenLimit()).isEqualTo(30_000);
+    LanePacer tiny = LanePacer.forLane(deployment(2, null, 4), new MutableClock(START));
+    assertThat(tiny.requestLimit()).isEqualTo(1);
+    assertThat(tiny.tokenLimit()).isNull();
+  }
+
+  @Test
+  void noSixtySecondWindowHoldsMoreThanTheRequestLimit() {
+    Random random = new Random(31);
+    for (int trial = 0; trial < 200; trial++) {
+      int limit = 1 + random.nextInt(50);
+      MutableClock clock = new MutableClock(START);
+      LanePacer pacer = new LanePacer(limit, null, clock);
+      List<Long> granted = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        clock.advance(Duration.ofMillis(randomGap(random)));
+        if (pacer.tryAcquire(random.nextInt(100)).isPresent()) {
+          granted.add(clock.millis());
+        }
+      }
+      assertWindowsHoldAtMost(granted, limit, trial);
+      assertThat(granted).as("the limiter must not starve the lane").hasSizeGreaterThan(limit);
+    }
+  }
+
+  @Test
+  void noSixtySecondWindowHoldsMoreThanTheTokenLimitWhenEstimatesAreRight() {
+    Random random = new Random(32);
+    for (int trial = 0; trial < 200; trial++) {
+      int tokenLimit = 1_000 + random.nextInt(10_000);
+      MutableClock clock = new MutableClock(START);
+      LanePacer pacer = new LanePacer(null, tokenLimit, clock);
+      List<long[]> granted = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        clock.advance(Duration.ofMillis(randomGap(random)));
+        int tokens = random.nextInt(tokenLimit / 4);
+        if (pacer.tryAcquire(tokens).isPresent()) {
+          granted.add(new long[] {clock.millis(), tokens});
+        }
+      }
+      for (long[] g : granted) {
+        long sum = granted.stream().filter(o -> o[0] > g[0] - 60_000 && o[0] <= g[0]).mapToLong(o -> o[1]).sum();
+        assertThat(sum).as("trial %d at %d", trial, g[0]).isLessThanOrEqualTo(tokenLimit);
+      }
+    }
+  }
+
+  @Test
+  void delayUntilAvailableIsExact() {
+    Random random = new Random(33);
+    for (int trial = 0; trial < 300; trial++) {
+      MutableClock clock = new MutableClock(START);
+      LanePacer pacer = new LanePacer(1 + random.nextInt(10), random.nextBoolean() ? null : 500 + random.nextInt(500),
+          clock);
+      for (int i = 0; i < 1 + random.nextInt(40); i++) {
+        clock.advance(Duration.ofMillis(random.nextInt(5_000)));
+        pacer.tryAcquire(random.nextInt(200));
+      }
+      int tokens = random.nextInt(200);
+      Duration delay = pacer.delayUntilAvailable(tokens);
+      if (delay.isZero()) {
+        assertThat(pacer.tryAcquire(tokens)).as("trial %d", trial).isPresent();
+        continue;
+      }
+      clock.advance(delay.minusMillis(1));
+      assertThat(pacer.tryAcquire(tokens)).as("trial %d: 1 ms before the delay", trial).isEmpty();
+      clock.advance(Duration.ofMillis(1));
+      assertThat(pacer.tryAcquire(tokens)).as("trial %d: after the delay %s", trial, delay).isPresent();
+    }
+  }
+
+  @Test
+  void settlingWithTheActualUsageCorrectsTheTokenAccount() {
+    MutableClock clock = new MutableClock(START);
+    LanePacer pacer = new LanePacer(null, 1_000, clock);
+    LanePacer.Permit permit = pacer.tryAcquire(100).orElseThrow();
+    pacer.settle(permit, 950);
+    assertThat(pacer.tokensInWindow()).isEqualTo(950);
+    assertThat(pacer.tryAcquire(100)).isEmpty();
+    assertThat(pacer.delayUntilAvailable(100)).isEqualTo(Duration.ofSeconds(60));
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(pacer.tokensInWindow()).isZero();
+    assertThat(pacer.tryAcquire(100)).isPresent();
+    assertThatThrownBy(() -> pacer.settle(permit, 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aRequestLargerThanTheWholeTokenLimitWaitsForAnEmptyWindowButIsNotStarved() {
+    MutableClock clock = new MutableClock(START);
+    LanePacer pacer = new LanePacer(null, 1_000, clock);
+    pacer.tryAcquire(10).orElseThrow();
+    assertThat(pacer.tryAcquire(5_000)).isEmpty();
+    clock.advance(pacer.delayUntilAvailable(5_000));
+    Optional<LanePacer.Permit> big = pacer.tryAcquire(5_000);
+    assertThat(big).isPresent();
+  }
+
+  @Test
+  void aClockSteppingBackDoesNotGrantExtraSlots() {
+    MutableClock clock = new MutableClock(START);
+    LanePacer pacer = new LanePacer(1, null, clock);
+    pacer.tryAcquire(0).orElseThrow();
+    clock.advance(Duration.ofSeconds(59));
+    clock.set(START.minusSeconds(3600));
+    assertThat(pacer.tryAcquire(0)).isEmpty();
+  }
+
+  @Test
+  void badLimitsAreRefused() {
+    assertThatThrownBy(() -> new LanePacer(0, null, new MutableClock(START))).hasMessageContaining("rpm 0");
+  }
+
+  private static long randomGap(Random random) {
+    return switch (random.nextInt(4)) {
+      case 0 -> 0;
+      case 1 -> random.nextInt(100);
+      case 2 -> random.nextInt(3_000);
+      default -> random.nextInt(70_000);
+    };
+  }
+
+  private static void assertWindowsHoldAtMost(List<Long> granted, int limit, int trial) {
+    // granted is ascending; for each grant count the grants in the window ending at it.
+    int lo = 0;
+    for (int hi = 0; hi < granted.size(); hi++) {
+      while (granted.get(lo) <= granted.get(hi) - 60_000) {
+        lo++;
+      }
+      assertThat(hi - lo + 1).as("trial %d: grants in the minute ending %d", trial, granted.get(hi))
+          .isLessThanOrEqualTo(limit);
+    }
+  }
+
+  private static DeploymentConfig deployment(Integer rpm, Integer tpm, int lanes) {
+    return new DeploymentConfig("m", "d1", null, null, null, null, null, rpm, tpm, null, null, null, null, null,
+        null, null, null, null, lanes);
+  }
+}

@@ -1,0 +1,41 @@
+package io.switchboard.worker.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LanePacersTest {
+  private static final SwitchboardConfig CONFIG = new ConfigLoader(Map.<String, String>of()::get).parse("""
+      model_list:
+        - {model_name: a, deployment_id: a1, api_base: "http://127.0.0.1:1", rpm: 120, tpm: 10000, lanes: 2}
+        - {model_name: b, deployment_id: b1, api_base: "http://127.0.0.1:1", rpm: 30}
+      """, "test.yaml");
+
+  @Test
+  void eachPartitionIsPacedAtItsDeploymentsLaneShare() {
+    LanePacers pacers = new LanePacers(CONFIG, new MutableClock(Instant.EPOCH));
+    assertThat(pacers.forPartition(0).requestLimit()).isEqualTo(60);
+    assertThat(pacers.forPartition(1).tokenLimit()).isEqualTo(5_000);
+    assertThat(pacers.forPartition(2).requestLimit()).isEqualTo(30);
+    assertThat(pacers.forPartition(0)).isSameAs(pacers.forPartition(0)).isNotSameAs(pacers.forPartition(1));
+  }
+
+  @Test
+  void aRevokedPartitionStartsAfresh() {
+    LanePacers pacers = new LanePacers(CONFIG, new MutableClock(Instant.EPOCH));
+    pacers.forPartition(2).tryAcquire(1).orElseThrow();
+    pacers.revoke(2);
+    assertThat(pacers.forPartition(2).requestsInWindow()).isZero();
+  }
+
+  @Test
+  void aPartitionBeyondTheLanePlanIsNamedInTheError() {
+    LanePacers pacers = new LanePacers(CONFIG, new MutableClock(Instant.EPOCH));
+    assertThatThrownBy(() -> pacers.forPartition(7)).hasMessageContaining("partition 7").hasMessageContaining("(3)");
+  }
+}
