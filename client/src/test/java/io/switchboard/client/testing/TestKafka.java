@@ -37,14 +37,26 @@ public final class TestKafka {
   /** Topic names under a fresh prefix, with the requests topic created (3 partitions). */
   public static ConnectionSettings freshConnection() {
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-    TopicsConfig topics = new TopicsConfig(prefix + ".requests", prefix + ".dispatch", prefix + ".fallbacks",
-        prefix + ".replies", prefix + ".metrics", prefix + ".health", prefix + ".dead-letter", 3, (short) 1);
+    ConnectionSettings conn = connection(bootstrap(), prefix);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(topics.requests(), 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(conn.topics().requests(), 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return new ConnectionSettings(Map.of("bootstrap.servers", bootstrap()), topics, null);
+    return conn;
+  }
+
+  /** Settings with every topic named {@code <prefix>.<role>}. */
+  public static ConnectionSettings connection(String bootstrap, String prefix) {
+    TopicsConfig topics = new TopicsConfig(prefix + ".requests", prefix + ".dispatch", prefix + ".fallbacks",
+        prefix + ".replies", prefix + ".metrics", prefix + ".health", prefix + ".dead-letter", 3, (short) 1);
+    return new ConnectionSettings(Map.of("bootstrap.servers", bootstrap), topics, null);
+  }
+
+  /** The prefix of a connection made by {@link #connection}. */
+  public static String prefix(ConnectionSettings conn) {
+    String requests = conn.topics().requests();
+    return requests.substring(0, requests.indexOf('.'));
   }
 
   /** How many records a topic holds (sum of end offsets). */
