@@ -31,17 +31,19 @@ public final class SubmitRunner {
   /** Builds the request, submits it and prints the reply to {@code out}; problems go to {@code err}. */
   public static int run(ConnectionSettings connection, SubmitOptions options, PrintStream out, PrintStream err) {
     RouteRequest request;
+    ClientOptions clientOptions;
     try {
       request = request(options);
-    } catch (BadInputException e) {
+      ClientOptions.Builder client = ClientOptions.builder().requestTimeout(options.timeout()).maxInFlight(1);
+      if (options.clientId() != null) {
+        client.clientId(options.clientId());
+      }
+      clientOptions = client.build();
+    } catch (BadInputException | IllegalArgumentException e) {
       err.println("switchboard submit: " + e.getMessage());
       return EXIT_BAD_INPUT;
     }
-    ClientOptions.Builder client = ClientOptions.builder().requestTimeout(options.timeout()).maxInFlight(1);
-    if (options.clientId() != null) {
-      client.clientId(options.clientId());
-    }
-    try (SwitchboardClient c = SwitchboardClient.create(connection, client.build())) {
+    try (SwitchboardClient c = SwitchboardClient.create(connection, clientOptions)) {
       RouteReply reply = c.submit(request).get();
       out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
       return reply.status() == ReplyStatus.OK ? EXIT_OK : EXIT_ERROR;
