@@ -255,6 +255,9 @@ public final class SwitchboardClient implements AutoCloseable {
    *
    * @param onReply receives each reply, on the reply thread, as it arrives
    * @return counts, and every request without a handled reply with the reason
+   * @throws IllegalArgumentException when two requests in flight share an id (requests already
+   *     sent still complete on their own)
+   * @throws IllegalStateException when the client is closed meanwhile
    */
   public SubmitAllResult submitAll(Iterator<RouteRequest> requests, Consumer<RouteReply> onReply)
       throws InterruptedException {
@@ -268,7 +271,17 @@ public final class SwitchboardClient implements AutoCloseable {
         counts[0]++;
         counts[2]++;
       }
-      submit(request).whenComplete((reply, error) -> {
+      CompletableFuture<RouteReply> future;
+      try {
+        future = submit(request);
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          counts[0]--;
+          counts[2]--;
+        }
+        throw e;
+      }
+      future.whenComplete((reply, error) -> {
         Throwable failure = error;
         if (reply != null) {
           try {

@@ -114,14 +114,15 @@ class BatchRunnerTest {
         "{\"custom_id\":\"f\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[]}}",
         BatchFiles.openAiLine("a", "again"),
         "{\"custom_id\":\"\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":[1]}}",
-        "{\"custom_id\":\"g\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"),
+        "{\"custom_id\":\"g\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}",
+        BatchFiles.openAiLine("k".repeat(240), "too long an id")),
         StandardCharsets.UTF_8);
     Path output = dir.resolve("out.jsonl");
     int exit = BatchRunner.run(conn, BatchOptions.builder(input, output).terminal(false).build(), out, err);
 
     assertThat(exit).isEqualTo(BatchRunner.EXIT_INVALID_INPUT);
     assertThat(err()).contains(
-        "9 invalid lines",
+        "10 invalid lines",
         "line 3: not valid JSON",
         "line 5: custom_id is missing",
         "line 6: method must be \"POST\", was \"GET\"",
@@ -131,6 +132,7 @@ class BatchRunnerTest {
         "line 10: duplicate custom_id 'a' (first on line 1)",
         "line 11: custom_id must be a non-empty string",
         "line 12: body.model is missing; give it on the line or pass --model or --group",
+        "line 13: custom_id has 240 characters; at most 239 fit in a request id",
         "nothing was sent");
     assertThat(err()).doesNotContain("line 1:").doesNotContain("line 2:").doesNotContain("line 4:");
     assertThat(output).doesNotExist();

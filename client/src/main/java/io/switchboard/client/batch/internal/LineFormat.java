@@ -11,6 +11,11 @@ import io.switchboard.schemas.json.Json;
 
 /** Reads input lines and writes output lines of one {@link BatchFormat}. */
 public abstract class LineFormat {
+  /**
+   * The longest custom id: a request id ({@code <16 hex batch id>:<custom_id>}) holds at most 256
+   * characters.
+   */
+  public static final int MAX_CUSTOM_ID = 256 - 17;
 
   /** The format's reader and writer; {@code modelGiven} is true when --model or --group routes every line. */
   public static LineFormat of(BatchFormat format, boolean modelGiven) {
@@ -49,6 +54,10 @@ public abstract class LineFormat {
     }
     if (!id.isTextual() || id.asText().isBlank()) {
       throw new InvalidLineException("custom_id must be a non-empty string, was " + id);
+    }
+    if (id.asText().length() > MAX_CUSTOM_ID) {
+      throw new InvalidLineException("custom_id has " + id.asText().length() + " characters; at most " + MAX_CUSTOM_ID
+          + " fit in a request id");
     }
     return id.asText();
   }
