@@ -1,0 +1,82 @@
+package io.switchboard.client;
+
+import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.TopicsConfig;
+import io.switchboard.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a client connects: the Kafka client properties, the topic names and the reply-topic
+ * allowlist the router enforces (so that a client fails fast on a reply topic the router would
+ * refuse).
+ *
+ * @param kafka Kafka client properties ({@code bootstrap.servers}, SASL/SSL, ...)
+ * @param topics topic names
+ * @param replyTopics allowed reply topics: exact names, or prefixes ending in {@code *}
+ */
+public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics, List<String> replyTopics) {
+  /** The bootstrap address used when neither a config nor {@code --bootstrap} names one. */
+  public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+  public ConnectionSettings {
+    kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
+    Objects.requireNonNull(topics, "topics");
+    replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
+    if (!kafka.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException("kafka.bootstrap.servers is required");
+    }
+  }
+
+  /** The settings of a Switchboard config: its {@code kafka}, {@code topics} and {@code reply_topics}. */
+  public static ConnectionSettings of(SwitchboardConfig config) {
+    Map<String, String> kafka = new LinkedHashMap<>(config.kafka());
+    kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
+    return new ConnectionSettings(kafka, config.topics(), config.replyTopics());
+  }
+
+  /** Default topic names and allowlist, with these Kafka properties. */
+  public static ConnectionSettings of(Map<String, String> kafka) {
+    return new ConnectionSettings(kafka, TopicsConfig.DEFAULT, null);
+  }
+
+  /**
+   * The settings the command line uses: the config file when given (else defaults), with {@code
+   * bootstrap} overriding {@code kafka.bootstrap.servers} when given.
+   *
+   * @param config a Switchboard YAML config, or null
+   * @param bootstrap {@code host:port[,host:port]}, or null
+   */
+  public static ConnectionSettings load(Path config, String bootstrap) {
+    ConnectionSettings base = config == null
+        ? of(Map.of("bootstrap.servers", DEFAULT_BOOTSTRAP))
+        : of(ConfigLoader.fromEnvironment().load(config, null));
+    return bootstrap == null || bootstrap.isBlank() ? base : base.withBootstrap(bootstrap);
+  }
+
+  /** A copy pointing at other bootstrap servers. */
+  public ConnectionSettings withBootstrap(String bootstrap) {
+    Map<String, String> k = new LinkedHashMap<>(kafka);
+    k.put("bootstrap.servers", bootstrap);
+    return new ConnectionSettings(k, topics, replyTopics);
+  }
+
+  /** The typed topics. */
+  public Topics typedTopics() {
+    return new Topics(topics);
+  }
+
+  /** Whether the router will accept replies addressed to {@code topic}. */
+  public boolean replyTopicAllowed(String topic) {
+    for (String allowed : replyTopics) {
+      if (allowed.endsWith("*") ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

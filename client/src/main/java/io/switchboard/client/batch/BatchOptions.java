@@ -1,0 +1,148 @@
+package io.switchboard.client.batch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@code switchboard batch} does. Build with {@link #builder(Path, Path)}.
+ *
+ * @param input the JSONL input
+ * @param output the JSONL output; appended to, and it names the batch (see {@link BatchRunner#batchId})
+ * @param errors where error replies (and, with {@code skipInvalid}, invalid lines) are also
+ *     written; null for none
+ * @param model sets every request's {@code model} (else the line's model is used)
+ * @param group sets every request's {@code load_balance_group}; exclusive with {@code model}
+ * @param maxInFlight the most requests awaiting a reply at once (default 256)
+ * @param format the JSONL dialect (default {@link BatchFormat#OPENAI})
+ * @param skipInvalid send the valid lines even when some are invalid (default: send nothing then)
+ * @param requestTimeout how long a request may wait for its reply in this run (default 10
+ *     minutes); one without a reply is left for the next run
+ * @param progressInterval how often a progress line is printed when not on a terminal (default 10 s)
+ * @param terminal draw a redrawn progress bar; null to decide by {@code System.console()}
+ * @param maxReportedErrors how many invalid lines are listed before only counting (default 50)
+ */
+public record BatchOptions(
+    Path input,
+    Path output,
+    Path errors,
+    String model,
+    String group,
+    int maxInFlight,
+    BatchFormat format,
+    boolean skipInvalid,
+    Duration requestTimeout,
+    Duration progressInterval,
+    Boolean terminal,
+    int maxReportedErrors) {
+
+  public BatchOptions {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(progressInterval, "progressInterval");
+    if (model != null && group != null) {
+      throw new IllegalArgumentException("--model and --group are exclusive: give one of them");
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("--max-in-flight must be at least 1, was " + maxInFlight);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("--timeout must be positive, was " + requestTimeout);
+    }
+    if (progressInterval.isNegative() || progressInterval.isZero()) {
+      throw new IllegalArgumentException("the progress interval must be positive, was " + progressInterval);
+    }
+    if (maxReportedErrors < 1) {
+      throw new IllegalArgumentException("maxReportedErrors must be at least 1, was " + maxReportedErrors);
+    }
+    Path in = input.toAbsolutePath().normalize();
+    if (in.equals(output.toAbsolutePath().normalize()) || errors != null && in.equals(errors.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("the output and errors files must not be the input file " + input);
+    }
+    if (errors != null && errors.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--errors must be another file than --output");
+    }
+  }
+
+  public static Builder builder(Path input, Path output) {
+    return new Builder(input, output);
+  }
+
+  /** Builds {@link BatchOptions}. */
+  public static final class Builder {
+    private final Path input;
+    private final Path output;
+    private Path errors;
+    private String model;
+    private String group;
+    private int maxInFlight = 256;
+    private BatchFormat format = BatchFormat.OPENAI;
+    private boolean skipInvalid;
+    private Duration requestTimeout = Duration.ofMinutes(10);
+    private Duration progressInterval = Duration.ofSeconds(10);
+    private Boolean terminal;
+    private int maxReportedErrors = 50;
+
+    private Builder(Path input, Path output) {
+      this.input = input;
+      this.output = output;
+    }
+
+    public Builder errors(Path file) {
+      this.errors = file;
+      return this;
+    }
+
+    public Builder model(String m) {
+      this.model = m;
+      return this;
+    }
+
+    public Builder group(String g) {
+      this.group = g;
+      return this;
+    }
+
+    public Builder maxInFlight(int n) {
+      this.maxInFlight = n;
+      return this;
+    }
+
+    public Builder format(BatchFormat f) {
+      this.format = f;
+      return this;
+    }
+
+    public Builder skipInvalid(boolean on) {
+      this.skipInvalid = on;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    public Builder progressInterval(Duration d) {
+      this.progressInterval = d;
+      return this;
+    }
+
+    public Builder terminal(Boolean on) {
+      this.terminal = on;
+      return this;
+    }
+
+    public Builder maxReportedErrors(int n) {
+      this.maxReportedErrors = n;
+      return this;
+    }
+
+    public BatchOptions build() {
+      return new BatchOptions(input, output, errors, model, group, maxInFlight, format, skipInvalid, requestTimeout,
+          progressInterval, terminal, maxReportedErrors);
+    }
+  }
+}

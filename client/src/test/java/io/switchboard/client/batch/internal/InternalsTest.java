@@ -1,0 +1,98 @@
+package io.switchboard.client.batch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.client.batch.BatchFormat;
+import io.switchboard.client.testing.BatchFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InternalsTest {
+  @TempDir Path dir;
+
+  @Test
+  void longHashSetAgreesWithAHashSetIncludingZeroAndGrowth() {
+    LongHashSet set = new LongHashSet(4);
+    Set<Long> reference = new HashSet<>();
+    Random random = new Random(7);
+    for (int i = 0; i < 200_000; i++) {
+      long v = i % 3 == 0 ? random.nextInt(1000) : random.nextLong();
+      assertThat(set.add(v)).isEqualTo(reference.add(v));
+    }
+    assertThat(set.add(0L)).isEqualTo(reference.add(0L));
+    assertThat(set.add(0L)).isFalse();
+    assertThat(set.size()).isEqualTo(reference.size());
+    for (long v : reference) {
+      assertThat(set.contains(v)).isTrue();
+    }
+    for (int i = 0; i < 10_000; i++) {
+      long v = random.nextLong();
+      assertThat(set.contains(v)).isEqualTo(reference.contains(v));
+    }
+  }
+
+  @Test
+  void idsSharingAnAmbiguousHashAreKeptExactly() {
+    LongHashSet ambiguous = new LongHashSet();
+    ambiguous.add(CustomIdSet.hash("a"));
+    CustomIdSet set = new CustomIdSet(16, ambiguous);
+    assertThat(set.add("a")).isTrue();
+    assertThat(set.add("a")).isFalse();
+    assertThat(set.contains("a")).isTrue();
+    assertThat(set.add("b")).isTrue();
+    assertThat(set.contains("c")).isFalse();
+    assertThat(set.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aPartialLastLineIsCutAndCompleteLinesAreKept() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    assertThat(OutputFile.truncatePartialLastLine(file)).isZero();
+    Files.writeString(file, "{\"a\":1}\n{\"b\":2}\n");
+    assertThat(OutputFile.truncatePartialLastLine(file)).isZero();
+    Files.writeString(file, "{\"c\":", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(OutputFile.truncatePartialLastLine(file)).isEqualTo(5);
+    assertThat(Files.readString(file)).isEqualTo("{\"a\":1}\n{\"b\":2}\n");
+    String big = "x".repeat(200_000);
+    Files.writeString(file, big);
+    assertThat(OutputFile.truncatePartialLastLine(file)).isEqualTo(200_000);
+    assertThat(Files.size(file)).isZero();
+    Files.writeString(file, "{\"a\":1}\n" + big);
+    OutputFile.truncatePartialLastLine(file);
+    assertThat(Files.readString(file)).isEqualTo("{\"a\":1}\n");
+  }
+
+  @Test
+  void duplicatesAreFoundWithBothLineNumbersAndBlankLinesAndBomAreIgnored() throws Exception {
+    Path input = dir.resolve("in.jsonl");
+    Files.writeString(input, "\uFEFF" + BatchFiles.openAiLine("x", "1") + "\n\n" + BatchFiles.openAiLine("y", "2") + "\n"
+        + BatchFiles.openAiLine("x", "3") + "\n" + BatchFiles.openAiLine("x", "4") + "\n", StandardCharsets.UTF_8);
+    InputScan.Result scan = InputScan.scan(input, LineFormat.of(BatchFormat.OPENAI, false), 10);
+    assertThat(scan.valid()).isEqualTo(2);
+    assertThat(scan.invalid()).isEqualTo(2);
+    assertThat(scan.errors()).containsExactly(
+        new InputScan.LineError(4, "duplicate custom_id 'x' (first on line 1)"),
+        new InputScan.LineError(5, "duplicate custom_id 'x' (first on line 1)"));
+    assertThat(scan.ids().contains("x")).isTrue();
+    assertThat(scan.ids().contains("y")).isTrue();
+    assertThat(scan.ids().contains("z")).isFalse();
+    assertThat(scan.ambiguous().isEmpty()).isTrue();
+  }
+
+  @Test
+  void progressLineShowsDoneTotalRateEtaAndErrors() {
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), true,
+        java.time.Duration.ofSeconds(1), clock, 100, 40, 2);
+    p.answered(true);
+    p.answered(false);
+    assertThat(p.line()).startsWith("[##########--------------] 42/100").contains("errors 3").contains("ETA");
+    assertThat(Progress.duration(3725)).isEqualTo("1:02:05");
+  }
+}
