@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         TopicsCommand.class,
         MockProviderCommand.class,
         BenchCommand.class,
+        BatchCommand.class,
+        SubmitCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {
