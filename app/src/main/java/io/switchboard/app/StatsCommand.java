@@ -246,6 +246,7 @@ final class StatsCommand implements Callable<Integer> {
       row.put("errors", s.errors());
       row.put("retries", s.retries());
       row.put("fallbacks", s.fallbacks());
+      row.put("replies", s.replies());
       row.put("expired", s.expired());
       row.set("outcomes", Json.tree(s.outcomes()));
       row.set("reply_errors", Json.tree(s.replyErrors()));
