@@ -17,6 +17,10 @@ public enum RouterMeter {
   /** Requests the router answered with an error itself; the outcome tag is the error code. */
   REJECTED("switchboard.router.rejected", Type.COUNTER, "Requests answered with an error by the router, by error code",
       "requests", List.of(Tag.OUTCOME)),
+  /** The configured share of each deployment in each alias and group (for split-vs-expected panels). */
+  EXPECTED_SHARE("switchboard.router.expected.share", Type.GAUGE,
+      "Configured share of first routes of a deployment within a model name (alias or group), 0..1", "ratio",
+      List.of(Tag.DEPLOYMENT, Tag.MODEL)),
   /** Time from reading a request to routing it (includes the wait for a fallback hand-back's turn). */
   ROUTING_DELAY("switchboard.router.routing.delay", Type.TIMER, "Time from reading a request to routing it",
       "seconds", List.of(Tag.MODEL));

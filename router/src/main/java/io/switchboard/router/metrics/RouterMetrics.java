@@ -1,6 +1,7 @@
 package io.switchboard.router.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The router's meters ({@link RouterMeter}), fed from routing decisions and rejections. Binding
  * to a registry registers every meter whose tags the config tells (each deployment under its
- * alias, each error code) at zero, so dashboards show them before the first request. Calls made
+ * alias, each error code) at zero, so dashboards show them before the first request, and the
+ * configured share of every deployment in every alias and group as a gauge. Calls made
  * before any binding are counted nowhere. Thread-safe.
  */
 public final class RouterMetrics implements MeterBinder {
@@ -36,6 +38,15 @@ public final class RouterMetrics implements MeterBinder {
       counter(RouterMeter.ROUTED, d.deploymentId(), d.modelName());
       counter(RouterMeter.FALLBACKS, d.deploymentId(), d.modelName());
       timer(d.modelName());
+    }
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    config.modelList().forEach(d -> names.add(d.modelName()));
+    names.addAll(config.loadBalanceGroups().keySet());
+    for (String name : names) {
+      ExpectedShares.of(config, name).forEach((deployment, share) ->
+          Gauge.builder(RouterMeter.EXPECTED_SHARE.meterName(), () -> share)
+              .description(RouterMeter.EXPECTED_SHARE.description()).baseUnit(RouterMeter.EXPECTED_SHARE.baseUnit())
+              .tags(tags(RouterMeter.EXPECTED_SHARE, deployment, name)).register(registry));
     }
     for (ErrorCode code : ErrorCode.values()) {
       counter(RouterMeter.REJECTED, code.wire());

@@ -48,6 +48,8 @@ class RouterMetricsTest {
     assertThat(registry.get(RouterMeter.REJECTED.meterName()).tags("outcome", "unknown_model").counter().count()).isEqualTo(1);
     assertThat(registry.get(RouterMeter.REJECTED.meterName()).counters()).hasSize(ErrorCode.values().length);
     assertThat(registry.get(RouterMeter.ROUTING_DELAY.meterName()).tags("model", "chat").timer().count()).isEqualTo(3);
+    assertThat(registry.get(RouterMeter.EXPECTED_SHARE.meterName()).tags("deployment", "chat-a", "model", "chat").gauge()
+        .value()).isCloseTo(0.7, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(Arrays.stream(RouterMeter.values()).map(RouterMeter::meterName).distinct()).hasSize(RouterMeter.values().length);
   }
 }
