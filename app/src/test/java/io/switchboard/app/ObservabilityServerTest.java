@@ -74,6 +74,26 @@ class ObservabilityServerTest {
   }
 
   @Test
+  void everySeriesTheDashboardQueriesIsExported() throws Exception {
+    PrometheusMeterRegistry registry = ObservabilityServer.newRegistry();
+    new RouterMetrics(CONFIG).bindTo(registry);
+    WorkerMetrics worker = new WorkerMetrics(CONFIG, () -> 0, () -> 0);
+    worker.bindTo(registry);
+    String scrape = registry.scrape();
+    java.util.Set<String> exported = new java.util.HashSet<>();
+    scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+        .forEach(l -> exported.add(l.replaceAll("[{ ].*", "")));
+    String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../deploy/grafana/dashboards/switchboard.json"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("switchboard_[a-z_]+").matcher(dashboard);
+    int found = 0;
+    while (m.find()) {
+      found++;
+      assertThat(exported).as("series used by the dashboard").contains(m.group());
+    }
+    assertThat(found).isGreaterThan(10);
+  }
+
+  @Test
   void portMinusOneServesNothingAndABusyPortIsNamed() {
     PrometheusMeterRegistry registry = ObservabilityServer.newRegistry();
     try (ObservabilityServer off = ObservabilityServer.start(new ObservabilityConfig(-1, null), registry, () -> true, () -> true)) {
