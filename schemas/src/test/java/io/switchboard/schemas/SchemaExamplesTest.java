@@ -27,7 +27,8 @@ class SchemaExamplesTest {
       SchemaName.DISPATCH, Dispatch.class,
       SchemaName.ATTEMPT_EVENT, AttemptEvent.class,
       SchemaName.DEPLOYMENT_HEALTH, DeploymentHealth.class,
-      SchemaName.DEAD_LETTER, DeadLetter.class);
+      SchemaName.DEAD_LETTER, DeadLetter.class,
+      SchemaName.METRICS_SUMMARY, MetricsSummary.class);
 
   @TestFactory
   Stream<DynamicTest> everyJsonExampleValidatesAndRoundTrips() throws IOException, URISyntaxException {

@@ -10,6 +10,7 @@ package io.switchboard.schemas.config;
  * @param maxRequestBytes largest request record accepted (default 1 MiB)
  * @param applicationId the Kafka Streams application id (default {@code switchboard-router})
  * @param stateDir Kafka Streams state directory (default: a temp directory)
+ * @param dynamicWeights weights adapted to observed errors and latency (default off)
  */
 public record RouterSettings(
     Integer allowedFails,
@@ -18,9 +19,10 @@ public record RouterSettings(
     Long timeoutMs,
     Integer maxRequestBytes,
     String applicationId,
-    String stateDir) {
+    String stateDir,
+    DynamicWeightsSettings dynamicWeights) {
 
-  public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null);
+  public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null, null);
 
   public RouterSettings {
     allowedFails = allowedFails == null ? 3 : allowedFails;
@@ -29,5 +31,12 @@ public record RouterSettings(
     timeoutMs = timeoutMs == null ? 60_000L : timeoutMs;
     maxRequestBytes = maxRequestBytes == null ? 1 << 20 : maxRequestBytes;
     applicationId = applicationId == null ? "switchboard-router" : applicationId;
+    dynamicWeights = dynamicWeights == null ? DynamicWeightsSettings.DEFAULT : dynamicWeights;
+  }
+
+  /** Settings without {@code dynamic_weights} (off). */
+  public RouterSettings(Integer allowedFails, Integer cooldownSeconds, Integer numRetries, Long timeoutMs,
+      Integer maxRequestBytes, String applicationId, String stateDir) {
+    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null);
   }
 }

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param topics topic names and sizes
  * @param kafka Kafka client properties shared by every client (bootstrap.servers, SASL/SSL, ...)
  * @param replyTopics allowed reply topics: exact names, or prefixes ending in {@code *}
+ * @param observability the scrape and probe endpoint of every process
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -37,7 +38,8 @@ public record SwitchboardConfig(
     WorkerSettings workerSettings,
     TopicsConfig topics,
     Map<String, String> kafka,
-    List<String> replyTopics) {
+    List<String> replyTopics,
+    ObservabilityConfig observability) {
 
   public SwitchboardConfig {
     if (modelList == null || modelList.isEmpty()) {
@@ -52,7 +54,17 @@ public record SwitchboardConfig(
     topics = topics == null ? TopicsConfig.DEFAULT : topics;
     kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
     replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
+    observability = observability == null ? ObservabilityConfig.DEFAULT : observability;
     checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks);
+  }
+
+  /** A config with the default {@code observability} section. */
+  public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
+      Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
+      RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
+      List<String> replyTopics) {
+    this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
+        replyTopics, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -154,18 +166,24 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics);
+        workerSettings, topics, merged, replyTopics, observability);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics);
+        workerSettings, topics, kafka, replyTopics, observability);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics);
+        settings, topics, kafka, replyTopics, observability);
+  }
+
+  /** A copy with another observability section. */
+  public SwitchboardConfig withObservability(ObservabilityConfig settings) {
+    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
+        workerSettings, topics, kafka, replyTopics, settings);
   }
 }

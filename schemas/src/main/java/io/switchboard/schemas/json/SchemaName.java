@@ -8,6 +8,7 @@ public enum SchemaName {
   ATTEMPT_EVENT("attempt-event"),
   DEPLOYMENT_HEALTH("deployment-health"),
   DEAD_LETTER("dead-letter"),
+  METRICS_SUMMARY("metrics-summary"),
   CONFIG("config");
 
   private final String file;

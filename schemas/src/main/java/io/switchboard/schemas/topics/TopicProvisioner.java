@@ -34,6 +34,10 @@ public final class TopicProvisioner {
     topics.add(new NewTopic(t.metrics(), t.requestPartitions(), rf));
     topics.add(new NewTopic(t.health(), 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     topics.add(new NewTopic(t.deadLetter(), 1, rf));
+    // Summaries: the latest record of each key is its value; windows age out after a week.
+    topics.add(new NewTopic(t.summaries(), 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(7).toMillis()))));
     return topics;
   }
 

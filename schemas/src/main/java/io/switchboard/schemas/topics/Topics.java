@@ -4,6 +4,7 @@ import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.TopicsConfig;
@@ -28,6 +29,7 @@ public final class Topics {
   private final Topic<String, AttemptEvent> metrics;
   private final Topic<String, DeploymentHealth> health;
   private final Topic<String, DeadLetter> deadLetter;
+  private final Topic<String, MetricsSummary> summaries;
 
   public Topics(TopicsConfig config) {
     this.config = config;
@@ -39,6 +41,7 @@ public final class Topics {
     this.metrics = new Topic<>(config.metrics(), KEY, new JsonSerde<>(AttemptEvent.class));
     this.health = new Topic<>(config.health(), KEY, new JsonSerde<>(DeploymentHealth.class));
     this.deadLetter = new Topic<>(config.deadLetter(), KEY, new JsonSerde<>(DeadLetter.class));
+    this.summaries = new Topic<>(config.summaries(), KEY, new JsonSerde<>(MetricsSummary.class));
   }
 
   /** The topics under their default names ({@code switchboard.*}). */
@@ -88,5 +91,14 @@ public final class Topics {
 
   public Topic<String, DeadLetter> deadLetter() {
     return deadLetter;
+  }
+
+  /**
+   * Metrics summaries per model, per deployment and overall, per minute and running totals (key:
+   * {@link MetricsSummary#key()}). A topic of its own, so that readers of the metrics topic see
+   * only attempt events.
+   */
+  public Topic<String, MetricsSummary> summaries() {
+    return summaries;
   }
 }

@@ -1,0 +1,114 @@
+package io.switchboard.router.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.topics.TopicProvisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link MetricsTopology} as its own Kafka Streams application ({@code
+ * <router application_id>-metrics}) with exactly-once processing, so that summaries count every
+ * committed event once. Unreadable input records are logged and skipped: metrics never stop.
+ */
+public final class MetricsAggregator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetricsAggregator.class);
+  /** Appended to the router's application id. */
+  public static final String APPLICATION_ID_SUFFIX = "-metrics";
+
+  private final SwitchboardConfig config;
+  private final KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
+
+  public MetricsAggregator(SwitchboardConfig config, Clock clock) {
+    this.config = config;
+    this.streams = new KafkaStreams(MetricsTopology.build(config, clock), streamsProperties(config));
+  }
+
+  /** The application id of the aggregator for {@code config}. */
+  public static String applicationId(SwitchboardConfig config) {
+    return config.routerSettings().applicationId() + APPLICATION_ID_SUFFIX;
+  }
+
+  /** The Streams properties: config.kafka first, then the settings the aggregator needs. */
+  public static Properties streamsProperties(SwitchboardConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.kafka());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+    p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 20);
+    return p;
+  }
+
+  private static String stateDir(SwitchboardConfig config) {
+    if (config.routerSettings().stateDir() != null) {
+      return config.routerSettings().stateDir();
+    }
+    try {
+      return Files.createTempDirectory("switchboard-metrics-").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
+    }
+  }
+
+  /** Creates missing topics (the summaries topic among them) and starts. */
+  public void start() throws InterruptedException {
+    try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
+      TopicProvisioner.ensure(admin, config);
+    }
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("metrics stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+  }
+
+  /** Binds the Kafka Streams client metrics of this aggregator to {@code registry}. */
+  public void bindTo(MeterRegistry registry) {
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Waits until the aggregator is RUNNING, or throws after {@code timeout}. */
+  public void awaitRunning(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("metrics aggregator not RUNNING after " + timeout + " (state " + streams.state() + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    streams.close(Duration.ofSeconds(30));
+    streams.cleanUp();
+  }
+}

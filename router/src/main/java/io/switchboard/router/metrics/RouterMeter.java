@@ -1,0 +1,76 @@
+package io.switchboard.router.metrics;
+
+import java.util.List;
+
+/**
+ * Every meter of the router process, declared once: name, description, base unit and tag keys.
+ * Registered by {@link RouterMetrics}. Prometheus names replace dots with underscores and add
+ * the unit and {@code _total} to counters (e.g. {@code switchboard_router_routed_requests_total}).
+ */
+public enum RouterMeter {
+  /** First routes, per deployment and the model name the request was routed through. */
+  ROUTED("switchboard.router.routed", Type.COUNTER, "Requests routed to a deployment (first route, hop 0)",
+      "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
+  /** Fallback routes: dispatches with hop above 0. */
+  FALLBACKS("switchboard.router.fallbacks", Type.COUNTER,
+      "Requests routed to a deployment by a fallback (hop above 0)", "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
+  /** Requests the router answered with an error itself; the outcome tag is the error code. */
+  REJECTED("switchboard.router.rejected", Type.COUNTER, "Requests answered with an error by the router, by error code",
+      "requests", List.of(Tag.OUTCOME)),
+  /** The configured share of each deployment in each alias and group (for split-vs-expected panels). */
+  EXPECTED_SHARE("switchboard.router.expected.share", Type.GAUGE,
+      "Configured share of first routes of a deployment within a model name (alias or group), 0..1", "ratio",
+      List.of(Tag.DEPLOYMENT, Tag.MODEL)),
+  /** Time from reading a request to routing it (includes the wait for a fallback hand-back's turn). */
+  ROUTING_DELAY("switchboard.router.routing.delay", Type.TIMER, "Time from reading a request to routing it",
+      "seconds", List.of(Tag.MODEL));
+
+  /** The kind of meter. */
+  public enum Type { COUNTER, TIMER, GAUGE }
+
+  /** Tag keys of router meters. */
+  public static final class Tag {
+    public static final String DEPLOYMENT = "deployment";
+    public static final String MODEL = "model";
+    public static final String PROVIDER = "provider";
+    public static final String OUTCOME = "outcome";
+
+    private Tag() {}
+  }
+
+  private final String meterName;
+  private final Type type;
+  private final String description;
+  private final String baseUnit;
+  private final List<String> tagKeys;
+
+  RouterMeter(String meterName, Type type, String description, String baseUnit, List<String> tagKeys) {
+    this.meterName = meterName;
+    this.type = type;
+    this.description = description;
+    this.baseUnit = baseUnit;
+    this.tagKeys = tagKeys;
+  }
+
+  /** The Micrometer name (dotted). */
+  public String meterName() {
+    return meterName;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String baseUnit() {
+    return baseUnit;
+  }
+
+  /** The tag keys, in the order {@link RouterMetrics} expects their values. */
+  public List<String> tagKeys() {
+    return tagKeys;
+  }
+}

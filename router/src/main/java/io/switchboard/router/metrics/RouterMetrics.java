@@ -1,0 +1,98 @@
+package io.switchboard.router.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The router's meters ({@link RouterMeter}), fed from routing decisions and rejections. Binding
+ * to a registry registers every meter whose tags the config tells (each deployment under its
+ * alias, each error code) at zero, so dashboards show them before the first request, and the
+ * configured share of every deployment in every alias and group as a gauge. Calls made
+ * before any binding are counted nowhere. Thread-safe.
+ */
+public final class RouterMetrics implements MeterBinder {
+  private final SwitchboardConfig config;
+  private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+
+  public RouterMetrics(SwitchboardConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry target) {
+    registry.add(target);
+    for (DeploymentConfig d : config.modelList()) {
+      counter(RouterMeter.ROUTED, d.deploymentId(), d.modelName());
+      counter(RouterMeter.FALLBACKS, d.deploymentId(), d.modelName());
+      timer(d.modelName());
+    }
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    config.modelList().forEach(d -> names.add(d.modelName()));
+    names.addAll(config.loadBalanceGroups().keySet());
+    for (String name : names) {
+      ExpectedShares.of(config, name).forEach((deployment, share) ->
+          Gauge.builder(RouterMeter.EXPECTED_SHARE.meterName(), () -> share)
+              .description(RouterMeter.EXPECTED_SHARE.description()).baseUnit(RouterMeter.EXPECTED_SHARE.baseUnit())
+              .tags(tags(RouterMeter.EXPECTED_SHARE, deployment, name)).register(registry));
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      counter(RouterMeter.REJECTED, code.wire());
+    }
+  }
+
+  /** Counts one routing decision: a first route or a fallback route, and its routing delay. */
+  public void routed(Dispatch dispatch) {
+    String model = dispatch.modelName() == null ? "" : dispatch.modelName();
+    counter(dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS, dispatch.deploymentId(), model).increment();
+    Duration delay = Duration.between(dispatch.receivedAt(), dispatch.routedAt());
+    timer(model).record(delay.isNegative() ? Duration.ZERO : delay);
+  }
+
+  /** Counts one request the router answered with an error. */
+  public void rejected(ErrorCode code) {
+    counter(RouterMeter.REJECTED, code.wire()).increment();
+  }
+
+  /** Binds the Kafka Streams client metrics of {@code streams}; close the result with the streams. */
+  public static KafkaStreamsMetrics bindStreams(KafkaStreams streams, MeterRegistry target) {
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    metrics.bindTo(target);
+    return metrics;
+  }
+
+  private Counter counter(RouterMeter meter, String... tagValues) {
+    return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
+        .tags(tags(meter, tagValues)).register(registry);
+  }
+
+  private Timer timer(String model) {
+    RouterMeter meter = RouterMeter.ROUTING_DELAY;
+    return Timer.builder(meter.meterName()).description(meter.description()).tags(tags(meter, model))
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+  }
+
+  private static Tags tags(RouterMeter meter, String... values) {
+    List<String> keys = meter.tagKeys();
+    if (keys.size() != values.length) {
+      throw new IllegalArgumentException(meter + " takes tags " + keys + ", got " + values.length + " values");
+    }
+    Tags tags = Tags.empty();
+    for (int i = 0; i < values.length; i++) {
+      tags = tags.and(keys.get(i), values[i] == null ? "" : values[i]);
+    }
+    return tags;
+  }
+}

@@ -1,0 +1,120 @@
+package io.switchboard.worker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.switchboard.schemas.AttemptEvent;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to
+ * a registry registers the gauges and, for every configured deployment under its alias, the
+ * call counters of every outcome and the token and cost counters at zero, so dashboards show
+ * them before the first call. Events recorded before any binding are counted nowhere.
+ * Thread-safe; the suppliers are read on the scraping thread, so they must be too.
+ */
+public final class WorkerMetrics implements MeterBinder {
+  private final SwitchboardConfig config;
+  private final Supplier<Number> inFlight;
+  private final Supplier<Number> pausedLanes;
+  private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+
+  /**
+   * @param config the deployments to register at zero
+   * @param inFlight provider calls in flight now
+   * @param pausedLanes dispatch partitions paused now
+   */
+  public WorkerMetrics(SwitchboardConfig config, Supplier<Number> inFlight, Supplier<Number> pausedLanes) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    this.pausedLanes = Objects.requireNonNull(pausedLanes, "pausedLanes");
+  }
+
+  @Override
+  public void bindTo(MeterRegistry target) {
+    registry.add(target);
+    gauge(WorkerMeter.IN_FLIGHT, inFlight);
+    gauge(WorkerMeter.PAUSED_LANES, pausedLanes);
+    for (DeploymentConfig d : config.modelList()) {
+      String provider = d.provider().wire();
+      for (Outcome o : Outcome.values()) {
+        counter(WorkerMeter.CALLS, d.deploymentId(), d.modelName(), provider, o.name());
+      }
+      timer(d.deploymentId(), d.modelName(), provider, Outcome.SUCCESS.name());
+      counter(WorkerMeter.INPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
+      counter(WorkerMeter.OUTPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
+      counter(WorkerMeter.COST, d.deploymentId(), d.modelName(), provider);
+    }
+  }
+
+  /** Records one provider call. */
+  public void record(AttemptEvent a) {
+    String outcome = a.outcome().name();
+    counter(WorkerMeter.CALLS, a.deploymentId(), a.modelName(), a.provider(), outcome).increment();
+    timer(a.deploymentId(), a.modelName(), a.provider(), outcome).record(Math.max(0, a.latencyMs()), TimeUnit.MILLISECONDS);
+    if (a.tokensIn() != null) {
+      counter(WorkerMeter.INPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider()).increment(a.tokensIn());
+    }
+    if (a.tokensOut() != null) {
+      counter(WorkerMeter.OUTPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider()).increment(a.tokensOut());
+    }
+    if (a.costUsd() != null) {
+      counter(WorkerMeter.COST, a.deploymentId(), a.modelName(), a.provider()).increment(a.costUsd());
+    }
+  }
+
+  /**
+   * Binds the Kafka client metrics of the worker's consumer and producer to {@code target}; close
+   * the results before the clients.
+   */
+  public static List<KafkaClientMetrics> bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer,
+      MeterRegistry target) {
+    KafkaClientMetrics c = new KafkaClientMetrics(consumer);
+    KafkaClientMetrics p = new KafkaClientMetrics(producer);
+    c.bindTo(target);
+    p.bindTo(target);
+    return List.of(c, p);
+  }
+
+  private void gauge(WorkerMeter meter, Supplier<Number> value) {
+    Gauge.builder(meter.meterName(), value).description(meter.description()).baseUnit(meter.baseUnit())
+        .register(registry);
+  }
+
+  private Counter counter(WorkerMeter meter, String... tagValues) {
+    return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
+        .tags(tags(meter, tagValues)).register(registry);
+  }
+
+  private Timer timer(String... tagValues) {
+    WorkerMeter meter = WorkerMeter.CALL_LATENCY;
+    return Timer.builder(meter.meterName()).description(meter.description()).tags(tags(meter, tagValues))
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+  }
+
+  private static Tags tags(WorkerMeter meter, String... values) {
+    List<String> keys = meter.tagKeys();
+    if (keys.size() != values.length) {
+      throw new IllegalArgumentException(meter + " takes tags " + keys + ", got " + values.length + " values");
+    }
+    Tags tags = Tags.empty();
+    for (int i = 0; i < values.length; i++) {
+      tags = tags.and(keys.get(i), values[i] == null ? "" : values[i]);
+    }
+    return tags;
+  }
+}
