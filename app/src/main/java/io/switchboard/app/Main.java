@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         BatchCommand.class,
         SubmitCommand.class,
+        StatsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {
