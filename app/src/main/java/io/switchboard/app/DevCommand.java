@@ -30,6 +30,7 @@ final class DevCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stop = new CountDownLatch(1);
     try (Embedded embedded = Embedded.start(config, Embedded.demoBehavior(), workers)) {
+      embedded.startAggregator();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         embedded.close();
@@ -52,11 +53,13 @@ final class DevCommand implements Callable<Integer> {
               | kcat -P -b %s -t %s -k r1
           Read the replies:
             kcat -C -b %s -t %s -o beginning -X isolation.level=read_committed
+          Watch the split, latency, errors and cost per model:
+            ./switchboard stats --bootstrap %s
 
           Ctrl-C stops everything.
           """, bootstrap, embedded.mock().baseUrl(), t.requests(), t.replies(), t.metrics(), t.deadLetter(),
           embedded.config().modelList().stream().map(d -> d.modelName() + "/" + d.deploymentId()).toList(),
-          model, bootstrap, t.requests(), bootstrap, t.replies());
+          model, bootstrap, t.requests(), bootstrap, t.replies(), bootstrap);
       out.flush();
       stop.await();
     }

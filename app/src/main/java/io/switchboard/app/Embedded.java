@@ -1,6 +1,7 @@
 package io.switchboard.app;
 
 import io.switchboard.router.Router;
+import io.switchboard.router.metrics.MetricsAggregator;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;
@@ -38,6 +39,7 @@ public final class Embedded implements AutoCloseable {
   private final SwitchboardConfig config;
   private final Router router;
   private final List<Worker> workers = new ArrayList<>();
+  private MetricsAggregator aggregator;
 
   private Embedded(KafkaBroker broker, MockProvider mock, SwitchboardConfig config, Router router) {
     this.broker = broker;
@@ -95,6 +97,14 @@ public final class Embedded implements AutoCloseable {
     return Behavior.ok().withLatency(Latency.uniform(20, 80));
   }
 
+  /** Starts the metrics aggregator (summaries for {@code switchboard stats}); closed with the rest. */
+  public MetricsAggregator startAggregator() throws InterruptedException {
+    MetricsAggregator started = new MetricsAggregator(config, Clock.systemUTC());
+    started.start();
+    aggregator = started;
+    return started;
+  }
+
   /** Starts one more worker in the same consumer group. */
   public Worker addWorker() {
     Worker worker = new Worker(config, Clock.systemUTC(), System::getenv);
@@ -138,6 +148,9 @@ public final class Embedded implements AutoCloseable {
   @Override
   public void close() {
     workers.forEach(Worker::close);
+    if (aggregator != null) {
+      aggregator.close();
+    }
     router.close();
     mock.close();
     broker.close();

@@ -68,7 +68,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SwitchboardConfig config = options.load();
+    ConfigOptions.Connection config = options.connection();
     Topic<String, MetricsSummary> topic = new Topics(config.topics()).summaries();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, MetricsSummary> latest = new HashMap<>();
@@ -121,7 +121,7 @@ final class StatsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Properties consumerProperties(SwitchboardConfig config) {
+  private static Properties consumerProperties(ConfigOptions.Connection config) {
     Properties p = new Properties();
     p.putAll(config.kafka());
     p.put("isolation.level", "read_committed");
