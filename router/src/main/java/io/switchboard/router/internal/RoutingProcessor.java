@@ -50,6 +50,11 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Held> held;
   private Selector selector;
+  /**
+   * Timestamp of the records written now: the input record's, or Streams' wall-clock time in a
+   * punctuation. Never the injected clock's, which may be far from the broker's time.
+   */
+  private long outputTimestamp;
 
   public RoutingProcessor(SwitchboardConfig config, Clock clock, TokenEstimator tokens) {
     this.config = config;
@@ -78,6 +83,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   @Override
   public void process(Record<String, byte[]> record) {
     Instant now = clock.instant();
+    outputTimestamp = record.timestamp();
     RecordMetadata meta = context.recordMetadata().orElse(null);
     Source source = meta == null ? Source.NONE : new Source(meta.topic(), meta.partition(), meta.offset());
     if (fallbacksTopic.equals(source.topic())) {
@@ -162,7 +168,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     if (decision instanceof Decision.Dispatched d) {
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
             d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
-        context.forward(new Record<String, Object>(request.id(), dispatch, now.toEpochMilli()), RouterTopology.DISPATCH_SINK);
+        context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), RouterTopology.DISPATCH_SINK);
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
         Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),
@@ -181,6 +187,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   /** Releases held requests whose time has come, and forgets old budget minutes. */
   private void tick() {
     Instant now = clock.instant();
+    outputTimestamp = context.currentSystemTimeMs();
     List<Held> due = new ArrayList<>();
     try (var it = held.range(null, Held.keyPrefix(now) + '\uffff')) {
       it.forEachRemaining(kv -> due.add(kv.value));
@@ -218,7 +225,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   }
 
   private void reply(String id, String topic, RouteReply reply) {
-    context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), reply.createdAt().toEpochMilli()),
+    context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
         RouterTopology.REPLY_SINK);
   }
 
@@ -226,6 +233,6 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       Source source, Instant now) {
     DeadLetter letter = DeadLetter.of(error.code(), error.message(), source.topic(), source.partition(),
         source.offset(), requestId, original, attempts, now);
-    context.forward(new Record<String, Object>(requestId, letter, now.toEpochMilli()), RouterTopology.DEAD_LETTER_SINK);
+    context.forward(new Record<String, Object>(requestId, letter, outputTimestamp), RouterTopology.DEAD_LETTER_SINK);
   }
 }
