@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.switchboard.schemas.topics.TopicProvisioner;
@@ -25,10 +27,18 @@ public final class Router implements AutoCloseable {
 
   private final SwitchboardConfig config;
   private final KafkaStreams streams;
+  private final String stateDir;
 
+  /**
+   * A router for {@code config}, not started yet.
+   *
+   * @param clock the time for deadlines, budget minutes and cooldowns
+   */
   public Router(SwitchboardConfig config, Clock clock) {
     this.config = config;
-    this.streams = new KafkaStreams(RouterTopology.build(config, clock), streamsProperties(config));
+    Properties properties = streamsProperties(config);
+    this.stateDir = properties.getProperty(StreamsConfig.STATE_DIR_CONFIG);
+    this.streams = new KafkaStreams(RouterTopology.build(config, clock), properties);
   }
 
   /** The Streams properties: config.kafka first, then the settings the router needs. */
@@ -39,6 +49,7 @@ public final class Router implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 5);
@@ -72,8 +83,19 @@ public final class Router implements AutoCloseable {
     streams.start();
   }
 
+  /** The Kafka Streams state of this instance. */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * The router tasks this instance runs now (e.g. {@code 0_3}: partition 3 of the requests and
+   * fallbacks topics). Instances with the same application id share the tasks between them.
+   */
+  public Set<String> activeTasks() {
+    Set<String> tasks = new TreeSet<>();
+    streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> tasks.add(task.taskId().toString())));
+    return tasks;
   }
 
   /** Waits until the router is RUNNING, or throws after {@code timeout}. */
@@ -89,7 +111,10 @@ public final class Router implements AutoCloseable {
 
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
-    streams.cleanUp();
+    if (streams.close(Duration.ofSeconds(30))) {
+      streams.cleanUp();
+    } else {
+      log.warn("router did not stop within 30 s; its local state in {} is left in place", stateDir);
+    }
   }
 }

@@ -1,8 +1,11 @@
 package io.switchboard.router;
 
 import io.switchboard.router.internal.AddressedReply;
+import io.switchboard.router.internal.HealthUpdater;
+import io.switchboard.router.internal.Held;
 import io.switchboard.router.internal.LanePartitioner;
 import io.switchboard.router.internal.RoutingProcessor;
+import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.config.SwitchboardConfig;
@@ -16,22 +19,39 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** Builds the router's Kafka Streams topology from config. Pure: no I/O, no threads. */
+/**
+ * Builds the router's Kafka Streams topology from config. Pure: no I/O, no threads.
+ *
+ * <p>One sub-topology reads the requests and fallbacks topics (as bytes, so that bad records can
+ * be answered) into {@link RoutingProcessor}, which writes dispatches (on the deployment's lane),
+ * replies (to each request's reply topic) and dead letters. Its task-local stores: the rotation
+ * counts per candidate set, the rpm/tpm spent per deployment and minute, and the held requests.
+ * The health topic feeds a global store that every task reads.
+ */
 public final class RouterTopology {
   static final String REQUESTS_SOURCE = "requests";
+  static final String FALLBACKS_SOURCE = "fallbacks";
+  static final String HEALTH_SOURCE = "health";
   public static final String ROUTING = "routing";
+  public static final String HEALTH_UPDATER = "health-updater";
   public static final String DISPATCH_SINK = "dispatch-sink";
   public static final String REPLY_SINK = "reply-sink";
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
-  /** Smooth weighted round robin scores, per candidate set. */
+  /** Weighted round robin pick counts, per candidate set. */
   public static final String ROTATION_STORE = "rotation-store";
+  /** Requests and tokens handed out per deployment and minute, this task's share. */
+  public static final String BUDGET_STORE = "budget-store";
+  /** Requests waiting for a cooldown to end, ordered by release time. */
+  public static final String HOLD_STORE = "hold-store";
+  /** Latest {@code DeploymentHealth} per deployment id (global). */
+  public static final String HEALTH_STORE = "health-store";
 
   private RouterTopology() {}
 
   /**
    * The topology for {@code config}.
    *
-   * @param clock the time used for deadlines and timestamps
+   * @param clock the time used for deadlines, budget minutes, cooldowns and timestamps
    */
   public static Topology build(SwitchboardConfig config, Clock clock) {
     Topics topics = new Topics(config.topics());
@@ -39,13 +59,25 @@ public final class RouterTopology {
     Topic<String, Dispatch> dispatch = topics.dispatch();
     Topic<String, DeadLetter> deadLetter = topics.deadLetter();
     Serializer<String> keys = Serdes.String().serializer();
+    TokenEstimator tokens = new TokenEstimator();
 
     Topology topology = new Topology();
     topology.addSource(REQUESTS_SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(),
         requests.name());
-    topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock), REQUESTS_SOURCE);
+    topology.addSource(FALLBACKS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.fallbacks().name());
+    topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens), REQUESTS_SOURCE,
+        FALLBACKS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROTATION_STORE),
         Serdes.String(), new JsonSerde<>(long[].class)), ROUTING);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
+        Serdes.String(), new JsonSerde<>(long[].class)), ROUTING);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOLD_STORE),
+        Serdes.String(), new JsonSerde<>(Held.class)), ROUTING);
+    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
+            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+        HEALTH_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.health().name(),
+        HEALTH_UPDATER, HealthUpdater::new);
     topology.addSink(DISPATCH_SINK, dispatch.name(), keys, dispatch.valueSerde().serializer(),
         new LanePartitioner(LanePlan.of(config)), ROUTING);
     topology.addSink(REPLY_SINK, AddressedReply.TOPIC, keys, AddressedReply.serializer(), ROUTING);

@@ -44,4 +44,12 @@ class RequestValidationTest {
     assertThat(check("{\"id\":\"a\",\"deadline\":\"tomorrow\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
         .extracting(Violation::path).containsExactly("/deadline");
   }
+
+  @Test
+  void messageDoesNotRepeatThePath() {
+    List<Violation> v = check("{\"id\":\"a\",\"body\":{\"messages\":[{\"role\":\"robot\"}]}}");
+    assertThat(v).extracting(Violation::path).containsExactly("/body/messages/0/role");
+    assertThat(v.get(0).message()).doesNotStartWith("/").doesNotStartWith("$");
+    assertThat(v.get(0).toString()).startsWith("/body/messages/0/role: ").doesNotContain("role: /body");
+  }
 }

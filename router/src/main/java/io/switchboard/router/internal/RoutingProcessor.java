@@ -1,121 +1,238 @@
 package io.switchboard.router.internal;
 
 import io.switchboard.router.RouterTopology;
-import io.switchboard.router.selection.WeightedRoundRobin;
+import io.switchboard.router.selection.Candidates;
+import io.switchboard.router.selection.TokenEstimator;
+import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.ReplyError;
+import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
-import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.topics.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads request records and routes each one: a dispatch on the chosen deployment's lane, or an
- * error reply (and, for unreadable records, a dead-letter copy).
+ * Routes new requests (raw bytes from the requests topic) and hand-offs (dispatches a worker
+ * returned on the fallbacks topic). Every input ends in exactly one of: a dispatch on a
+ * deployment's lane, a reply (error or expired; for exhausted chains also a dead-letter copy),
+ * a dead letter alone (no id to reply to), or a hold in the hold store, which a wall-clock
+ * punctuator releases into one of the others.
  */
 public final class RoutingProcessor implements Processor<String, byte[], String, Object> {
+  /** How often held requests and old budget minutes are looked at (wall-clock time). */
+  public static final Duration TICK = Duration.ofSeconds(1);
+
   private final SwitchboardConfig config;
   private final Clock clock;
   private final RequestReader reader;
+  private final TokenEstimator tokens;
+  private final String fallbacksTopic;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, long[]> rotations;
+  private KeyValueStore<String, Held> held;
+  private Selector selector;
+  /**
+   * Timestamp of the records written now: the input record's, or Streams' wall-clock time in a
+   * punctuation. Never the injected clock's, which may be far from the broker's time.
+   */
+  private long outputTimestamp;
 
-  public RoutingProcessor(SwitchboardConfig config, Clock clock) {
+  public RoutingProcessor(SwitchboardConfig config, Clock clock, TokenEstimator tokens) {
     this.config = config;
     this.clock = clock;
     this.reader = new RequestReader(config);
+    this.tokens = tokens;
+    this.fallbacksTopic = new Topics(config.topics()).fallbacks().name();
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.rotations = context.getStateStore(RouterTopology.ROTATION_STORE);
+    this.held = context.getStateStore(RouterTopology.HOLD_STORE);
+    KeyValueStore<String, long[]> rotations = context.getStateStore(RouterTopology.ROTATION_STORE);
+    KeyValueStore<String, long[]> budgets = context.getStateStore(RouterTopology.BUDGET_STORE);
+    ReadOnlyKeyValueStore<String, byte[]> health = context.getStateStore(RouterTopology.HEALTH_STORE);
+    this.selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
+    context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+  }
+
+  /** Where an input came from, for dead-letter copies. */
+  private record Source(String topic, int partition, long offset) {
+    static final Source NONE = new Source(null, -1, -1);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
     Instant now = clock.instant();
-    RequestReader.Read read = reader.read(record.value());
+    outputTimestamp = record.timestamp();
+    RecordMetadata meta = context.recordMetadata().orElse(null);
+    Source source = meta == null ? Source.NONE : new Source(meta.topic(), meta.partition(), meta.offset());
+    if (fallbacksTopic.equals(source.topic())) {
+      onHandoff(record.value(), source, now);
+    } else {
+      onRequest(record.value(), source, now);
+    }
+  }
+
+  private void onRequest(byte[] value, Source source, Instant now) {
+    RequestReader.Read read = reader.read(value);
     if (read.rejection() != null) {
-      reject(read.rejection(), read.replyTopic(), record, null, now);
+      Rejection r = read.rejection();
+      if (r.requestId() != null) {
+        reply(r.requestId(), read.replyTopic(), RouteReply.rejected(r.requestId(), r.error(), null, now));
+      }
+      if (r.deadLetter()) {
+        deadLetter(r.error(), r.requestId(), value, List.of(), source, now);
+      }
       return;
     }
-    RouteRequest request = read.request();
-    if (request.deadline() != null && !now.isBefore(request.deadline())) {
-      reject(Rejection.of(ErrorCode.DEADLINE_EXCEEDED, "deadline " + request.deadline() + " passed before dispatch",
-          "/deadline", request.id(), false), read.replyTopic(), record, request, now);
+    routeRequest(read.request().withReplyTo(read.replyTopic()), now, value, source, now);
+  }
+
+  private void routeRequest(RouteRequest request, Instant receivedAt, byte[] original, Source source, Instant now) {
+    if (expired(request.deadline(), now)) {
+      reply(request.id(), request.replyTo(), RouteReply.rejected(request.id(), new ReplyError(ErrorCode.DEADLINE_EXCEEDED,
+          "deadline " + request.deadline() + " passed before dispatch", "/deadline"), request.metadata(), now));
       return;
     }
-    String model = request.model() != null ? request.model() : request.body().path("model").asText(null);
-    if (model == null) {
-      reject(Rejection.of(ErrorCode.INVALID_REQUEST, "no model: set model (or body.model)", "/model", request.id(),
-          false), read.replyTopic(), record, request, now);
+    Candidates.Resolution resolution = Candidates.forRequest(request, config);
+    if (resolution.error() != null) {
+      reply(request.id(), request.replyTo(), RouteReply.rejected(request.id(), resolution.error(), request.metadata(), now));
       return;
     }
-    List<DeploymentConfig> candidates = config.resolve(model);
-    if (candidates.isEmpty()) {
-      String field = request.model() != null ? "/model" : "/body/model";
-      reject(Rejection.of(ErrorCode.UNKNOWN_MODEL, "model '" + model
-          + "' is not a model_name or deployment_id of model_list", field, request.id(), false),
-          read.replyTopic(), record, request, now);
-      return;
-    }
-    DeploymentConfig chosen;
+    int estimate = tokens.estimate(request.body());
+    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.fallbacks(),
+        resolution.contextWindowFallbacks(), Set.of(), 0, estimate, now);
+    apply(decision, request, estimate, List.of(), receivedAt, null, original, source, now);
+  }
+
+  private void onHandoff(byte[] value, Source source, Instant now) {
+    Dispatch handoff;
     try {
-      chosen = candidates.get(pick(model, candidates));
-    } catch (IllegalArgumentException noWeight) {
-      reject(Rejection.of(ErrorCode.UNKNOWN_MODEL, "model '" + model + "' has no deployment with a weight above 0",
-          "/model", request.id(), false), read.replyTopic(), record, request, now);
+      handoff = Json.read(value, Dispatch.class);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      deadLetter(new ReplyError(ErrorCode.MALFORMED_JSON, "hand-off record on '" + source.topic()
+          + "' is not a dispatch: " + root.getMessage(), null), null, value, List.of(), source, now);
       return;
     }
-    List<String> fallbacks = request.fallbacks() != null ? request.fallbacks()
-        : config.fallbacks().getOrDefault(model, List.of());
-    List<String> cwFallbacks = request.contextWindowFallbacks() != null ? request.contextWindowFallbacks()
-        : config.contextWindowFallbacks().getOrDefault(model, List.of());
-    Dispatch dispatch = new Dispatch(request.withReplyTo(read.replyTopic()), chosen.deploymentId(), model, 0, 0,
-        fallbacks, cwFallbacks, List.of(), null, now, now);
-    context.forward(record.withKey(request.id()).withValue(dispatch), RouterTopology.DISPATCH_SINK);
+    routeHandoff(handoff, value, source, now);
   }
 
-  private int pick(String setName, List<DeploymentConfig> candidates) {
-    StringBuilder key = new StringBuilder(setName).append('|');
-    for (DeploymentConfig d : candidates) {
-      key.append(d.deploymentId()).append('=').append(d.effectiveWeight()).append(',');
+  private void routeHandoff(Dispatch handoff, byte[] original, Source source, Instant now) {
+    RouteRequest request = handoff.request().withReplyTo(replyTopic(handoff.request()));
+    if (expired(request.deadline(), now)) {
+      finalReply(request, ReplyStatus.EXPIRED, new ReplyError(ErrorCode.DEADLINE_EXCEEDED, "deadline "
+          + request.deadline() + " passed before the next fallback", "/deadline"), handoff.deploymentId(),
+          handoff.modelName(), handoff.attempts(), handoff.receivedAt(), now);
+      return;
     }
-    long[] weights = WeightedRoundRobin.normalize(candidates.stream().map(DeploymentConfig::effectiveWeight).toList());
-    long[] current = rotations.get(key.toString());
-    if (current == null || current.length != weights.length) {
-      current = new long[weights.length];
+    Outcome chain = handoff.handoff() == null ? Outcome.FALLBACK : handoff.handoff().reason();
+    Set<String> failed = new HashSet<>();
+    failed.add(handoff.deploymentId());
+    for (AttemptEvent a : handoff.attempts()) {
+      if (a.outcome() != Outcome.SUCCESS) {
+        failed.add(a.deploymentId());
+      }
     }
-    int index = WeightedRoundRobin.pick(weights, current);
-    rotations.put(key.toString(), current);
-    return index;
+    int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
+    Decision decision = selector.decide(null, chain, handoff.fallbacksRemaining(),
+        handoff.contextWindowFallbacksRemaining(), failed, handoff.hop(), estimate, now);
+    apply(decision, request, estimate, handoff.attempts(), handoff.receivedAt(), handoff, original, source, now);
   }
 
-  private void reject(Rejection rejection, String replyTopic, Record<String, byte[]> record, RouteRequest request,
-      Instant now) {
-    ReplyError error = rejection.error();
-    if (rejection.requestId() != null) {
-      RouteReply reply = RouteReply.rejected(rejection.requestId(), error, request == null ? null : request.metadata(), now);
-      context.forward(record.withKey(rejection.requestId()).withValue(new AddressedReply(replyTopic, reply)),
-          RouterTopology.REPLY_SINK);
+  private void apply(Decision decision, RouteRequest request, int estimate, List<AttemptEvent> attempts,
+      Instant receivedAt, Dispatch handoff, byte[] original, Source source, Instant now) {
+    if (decision instanceof Decision.Dispatched d) {
+        Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
+            d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
+        context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), RouterTopology.DISPATCH_SINK);
+    } else if (decision instanceof Decision.Held h) {
+        Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
+        Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),
+            source.partition(), source.offset());
+        held.put(entry.key(), entry);
+    } else if (decision instanceof Decision.Exhausted x) {
+        String last = attempts.isEmpty() ? (handoff == null ? null : handoff.deploymentId())
+            : attempts.get(attempts.size() - 1).deploymentId();
+        ReplyError error = new ReplyError(x.code(), x.message(), null);
+        finalReply(request, ReplyStatus.ERROR, error, last, x.lastModelName(), attempts, receivedAt, now);
+        deadLetter(error, request.id(), original != null ? original : Json.toBytes(handoff != null ? handoff : request),
+            attempts, source, now);
     }
-    if (rejection.deadLetter()) {
-      RecordMetadata meta = context.recordMetadata().orElse(null);
-      DeadLetter letter = DeadLetter.of(error.code(), error.message(),
-          meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
-          rejection.requestId(), record.value(), List.of(), now);
-      context.forward(record.withKey(rejection.requestId()).withValue(letter), RouterTopology.DEAD_LETTER_SINK);
+  }
+
+  /** Releases held requests whose time has come, and forgets old budget minutes. */
+  private void tick() {
+    Instant now = clock.instant();
+    outputTimestamp = context.currentSystemTimeMs();
+    List<Held> due = new ArrayList<>();
+    try (var it = held.range(null, Held.keyPrefix(now) + '\uffff')) {
+      it.forEachRemaining(kv -> due.add(kv.value));
     }
+    for (Held h : due) {
+      held.delete(h.key());
+      Source source = new Source(h.sourceTopic(), h.sourcePartition(), h.sourceOffset());
+      if (h.handoff() != null) {
+        routeHandoff(h.handoff(), null, source, now);
+      } else {
+        routeRequest(h.request(), h.receivedAt(), null, source, now);
+      }
+    }
+    selector.forgetOldMinutes(now);
+  }
+
+  private static boolean expired(Instant deadline, Instant now) {
+    return deadline != null && !now.isBefore(deadline);
+  }
+
+  private String replyTopic(RouteRequest request) {
+    String topic = request.replyTo();
+    return topic != null && config.replyTopicAllowed(topic) ? topic : config.topics().replies();
+  }
+
+  private void finalReply(RouteRequest request, ReplyStatus status, ReplyError error, String deploymentId,
+      String modelName, List<AttemptEvent> attempts, Instant receivedAt, Instant now) {
+    Double cost = attempts.stream().map(AttemptEvent::costUsd).filter(Objects::nonNull)
+        .reduce(Double::sum).orElse(null);
+    AttemptEvent lastAttempt = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    RouteReply reply = new RouteReply(request.id(), status, null, error, deploymentId, modelName,
+        lastAttempt == null ? null : lastAttempt.model(), lastAttempt == null ? null : lastAttempt.provider(),
+        attempts, Duration.between(receivedAt, now).toMillis(), null, cost, request.metadata(), now);
+    reply(request.id(), replyTopic(request), reply);
+  }
+
+  private void reply(String id, String topic, RouteReply reply) {
+    context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
+        RouterTopology.REPLY_SINK);
+  }
+
+  private void deadLetter(ReplyError error, String requestId, byte[] original, List<AttemptEvent> attempts,
+      Source source, Instant now) {
+    DeadLetter letter = DeadLetter.of(error.code(), error.message(), source.topic(), source.partition(),
+        source.offset(), requestId, original, attempts, now);
+    context.forward(new Record<String, Object>(requestId, letter, outputTimestamp), RouterTopology.DEAD_LETTER_SINK);
   }
 }

@@ -70,8 +70,26 @@ public final class WeightedRoundRobin {
    * @return the index picked
    */
   public static int pick(long[] weights, long[] counts) {
-    if (weights.length != counts.length) {
-      throw new IllegalArgumentException("weights and counts differ in length: " + weights.length + " vs " + counts.length);
+    return pick(weights, counts, null);
+  }
+
+  /**
+   * Picks one of the {@code eligible} candidates and counts the pick in {@code counts}.
+   *
+   * <p>With every candidate eligible this is {@link #pick(long[], long[])}, and the ±1 bound
+   * holds. When some are left out (cooling down, out of budget), the pick goes to the eligible
+   * candidate that is most behind its share: the earliest deadline among those whose window is
+   * open, else the earliest deadline among all eligible ones. The counts keep covering the whole
+   * set, so once everyone is eligible again the candidates that were served ahead of their share
+   * wait until the others catch up.
+   *
+   * @param eligible which candidates may be picked; null means all
+   * @throws IllegalArgumentException when no eligible candidate has a weight above 0
+   */
+  public static int pick(long[] weights, long[] counts, boolean[] eligible) {
+    if (weights.length != counts.length || (eligible != null && eligible.length != weights.length)) {
+      throw new IllegalArgumentException("weights, counts and eligible differ in length: " + weights.length + " vs "
+          + counts.length + (eligible == null ? "" : " vs " + eligible.length));
     }
     long slot = 0;
     for (long c : counts) {
@@ -79,24 +97,33 @@ public final class WeightedRoundRobin {
     }
     int best = -1;
     long bestDeadline = Long.MAX_VALUE;
+    int late = -1;
+    long lateDeadline = Long.MAX_VALUE;
     for (int i = 0; i < weights.length; i++) {
       long w = weights[i];
-      if (w <= 0) {
-        continue;
-      }
-      long release = Math.floorDiv(counts[i] * SCALE, w);
-      if (release > slot) {
+      if (w <= 0 || (eligible != null && !eligible[i])) {
         continue;
       }
       long deadline = -Math.floorDiv(-(counts[i] + 1) * SCALE, w);
+      long release = Math.floorDiv(counts[i] * SCALE, w);
+      if (release > slot) {
+        if (deadline < lateDeadline) {
+          late = i;
+          lateDeadline = deadline;
+        }
+        continue;
+      }
       if (deadline < bestDeadline) {
         best = i;
         bestDeadline = deadline;
       }
     }
     if (best < 0) {
-      throw new IllegalArgumentException("no candidate is due; weights must be > 0 somewhere and sum to " + SCALE
-          + ": " + Arrays.toString(weights));
+      best = late;
+    }
+    if (best < 0) {
+      throw new IllegalArgumentException("no eligible candidate has a weight above 0: " + Arrays.toString(weights)
+          + (eligible == null ? "" : " eligible " + Arrays.toString(eligible)));
     }
     counts[best]++;
     return best;

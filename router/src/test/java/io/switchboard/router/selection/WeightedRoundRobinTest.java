@@ -63,4 +63,21 @@ class WeightedRoundRobinTest {
     assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(0.0, 0.0))).hasMessageContaining("> 0");
     assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(-1.0, 2.0))).hasMessageContaining(">= 0");
   }
+
+  @Test
+  void ineligibleCandidatesAreSkippedAndTheOthersCatchUpAfterwards() {
+    long[] w = WeightedRoundRobin.normalize(List.of(1.0, 1.0));
+    long[] counts = new long[2];
+    for (int i = 0; i < 6; i++) {
+      assertThat(WeightedRoundRobin.pick(w, counts, new boolean[] {false, true})).isEqualTo(1);
+    }
+    StringBuilder seq = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      seq.append(WeightedRoundRobin.pick(w, counts));
+    }
+    assertThat(seq.toString()).startsWith("000000");
+    assertThat(counts).containsExactly(7, 7);
+    assertThatThrownBy(() -> WeightedRoundRobin.pick(w, counts, new boolean[] {false, false}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -13,6 +13,7 @@ import io.switchboard.schemas.json.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class ConfigLoader {
       if (!Files.exists(overlay)) {
         throw new ConfigException(overlay + ": profile '" + profile + "' was asked for but this file does not exist");
       }
-      tree = merge(tree, readYaml(overlay));
+      tree = merge(tree, readYaml(overlay), file.toString(), overlay.toString());
       source = file + " + " + overlay;
     }
     return fromTree(tree, source);
@@ -131,8 +132,99 @@ public final class ConfigLoader {
     return node;
   }
 
-  /** Deep merge: mappings merge key by key, anything else in the overlay replaces the base. */
+  /** {@link #merge(JsonNode, JsonNode, String, String)} with generic names for errors. */
   static JsonNode merge(JsonNode base, JsonNode overlay) {
+    return merge(base, overlay, "base config", "profile overlay");
+  }
+
+  /**
+   * Merges a profile overlay into the base config.
+   *
+   * <p>Mappings merge key by key; lists and scalars in the overlay replace the base's, except
+   * {@code model_list}, whose entries are matched to the base's: an overlay entry with a {@code
+   * deployment_id} matches the base entry with that id (explicit, or implied: {@code model_name}
+   * for the only deployment of an alias, else {@code <model_name>-<n>}); an entry without one
+   * matches the base entry with its {@code model_name} when exactly one has it. A matched entry is
+   * merged field by field (so an overlay can change one deployment's {@code rpm} alone); an
+   * unmatched one is appended. An overlay entry whose {@code model_name} matches several base
+   * entries is an error: it must name a {@code deployment_id}.
+   *
+   * @throws ConfigException naming the overlay file, the entry and the problem
+   */
+  static JsonNode merge(JsonNode base, JsonNode overlay, String baseSource, String overlaySource) {
+    if (overlay == null || overlay.isNull() || overlay.isMissingNode()) {
+      return base;
+    }
+    if (base == null || !base.isObject() || !overlay.isObject()) {
+      return overlay;
+    }
+    JsonNode merged = deepMerge(base, overlay);
+    JsonNode baseList = base.get("model_list");
+    JsonNode overlayList = overlay.get("model_list");
+    if (baseList != null && baseList.isArray() && overlayList != null && overlayList.isArray()) {
+      ((ObjectNode) merged).set("model_list", mergeModelList((ArrayNode) baseList, (ArrayNode) overlayList,
+          baseSource, overlaySource));
+    }
+    return merged;
+  }
+
+  private static ArrayNode mergeModelList(ArrayNode base, ArrayNode overlay, String baseSource, String overlaySource) {
+    ArrayNode out = base.deepCopy();
+    List<String> ids = impliedIds(base);
+    for (int i = 0; i < overlay.size(); i++) {
+      JsonNode entry = overlay.get(i);
+      String where = overlaySource + ": model_list[" + i + "]";
+      if (!entry.isObject()) {
+        throw new ConfigException(where + ": a deployment must be a mapping, was " + entry.getNodeType());
+      }
+      JsonNode id = entry.get("deployment_id");
+      JsonNode name = entry.get("model_name");
+      int match = -1;
+      if (id != null && id.isTextual()) {
+        match = ids.indexOf(id.asText());
+      } else if (name != null && name.isTextual()) {
+        List<Integer> same = new ArrayList<>();
+        for (int j = 0; j < base.size(); j++) {
+          if (name.asText().equals(base.get(j).path("model_name").asText(null))) {
+            same.add(j);
+          }
+        }
+        if (same.size() > 1) {
+          throw new ConfigException(where + ": model_name '" + name.asText() + "' matches " + same.size()
+              + " deployments of " + baseSource + " (" + same.stream().map(ids::get).collect(Collectors.joining(", "))
+              + "); add deployment_id to say which one to change");
+        }
+        match = same.isEmpty() ? -1 : same.get(0);
+      } else {
+        throw new ConfigException(where + ": needs a deployment_id or a model_name, to change a deployment of "
+            + baseSource + " or to add one");
+      }
+      if (match >= 0) {
+        out.set(match, deepMerge(out.get(match), entry));
+      } else {
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  /** The deployment id of each entry, as {@link SwitchboardConfig} will assign them. */
+  private static List<String> impliedIds(ArrayNode list) {
+    Map<String, Integer> perAlias = new java.util.HashMap<>();
+    list.forEach(d -> perAlias.merge(d.path("model_name").asText(""), 1, Integer::sum));
+    Map<String, Integer> seen = new java.util.HashMap<>();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode d : list) {
+      String name = d.path("model_name").asText("");
+      int n = seen.merge(name, 1, Integer::sum);
+      JsonNode id = d.get("deployment_id");
+      ids.add(id != null && id.isTextual() ? id.asText() : perAlias.get(name) == 1 ? name : name + "-" + n);
+    }
+    return ids;
+  }
+
+  /** Mappings merge key by key; anything else in the overlay replaces the base. */
+  private static JsonNode deepMerge(JsonNode base, JsonNode overlay) {
     if (overlay == null || overlay.isNull()) {
       return base;
     }
@@ -144,7 +236,7 @@ public final class ConfigLoader {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       JsonNode existing = out.get(e.getKey());
-      out.set(e.getKey(), existing == null ? e.getValue() : merge(existing, e.getValue()));
+      out.set(e.getKey(), existing == null ? e.getValue() : deepMerge(existing, e.getValue()));
     }
     return out;
   }

@@ -54,7 +54,8 @@ public final class Schemas {
     }
     String message = m.getMessage();
     int colon = message.indexOf(": ");
-    if (message.startsWith("$") && colon > 0) {
+    // networknt starts each message with the location ("$.a.b: " or "/a/b: "); the path says it already.
+    if ((message.startsWith("$") || message.startsWith("/")) && colon > 0) {
       message = message.substring(colon + 2);
     }
     return new Violation(path, message);

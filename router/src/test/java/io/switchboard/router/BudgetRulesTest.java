@@ -1,0 +1,83 @@
+package io.switchboard.router;
+
+import static io.switchboard.router.Harness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.router.selection.TokenEstimator;
+import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.json.Json;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** rpm and tpm budgets: each task owns its share of every deployment's per-minute budget. */
+class BudgetRulesTest {
+  // Two router tasks: the driver runs task 0, which owns half of every budget.
+  static final String YAML = """
+      model_list:
+        - {model_name: chat, deployment_id: small, weight: 1, rpm: 4}
+        - {model_name: chat, deployment_id: big, weight: 1}
+        - {model_name: tight, deployment_id: tight-a, rpm: 2}
+        - {model_name: tight, deployment_id: tight-b, rpm: 2}
+        - {model_name: tok, deployment_id: tok-a, weight: 1, tpm: 1000}
+        - {model_name: tok, deployment_id: tok-b, weight: 1}
+      topics: {request_partitions: 2}
+      """;
+
+  final Harness h = new Harness(YAML);
+  int next;
+
+  @AfterEach
+  void close() {
+    h.close();
+  }
+
+  Map<String, Long> send(int n, String model) {
+    for (int i = 0; i < n; i++) {
+      h.send(request("r" + next++, model));
+    }
+    return h.dispatch.readValuesToList().stream()
+        .collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
+  }
+
+  @Test
+  void deploymentOutOfItsTaskShareOfRpmYieldsToPeersUntilTheNextMinute() {
+    // small: rpm 4 over 2 tasks = 2 per task and minute.
+    assertThat(send(10, "chat")).containsEntry("small", 2L).containsEntry("big", 8L);
+    h.advance(Duration.ofSeconds(60));
+    assertThat(send(4, "chat")).containsEntry("small", 2L).containsEntry("big", 2L);
+  }
+
+  @Test
+  void whenNoCandidateHasBudgetRequestsQueueOnTheWeightedChoiceAndNoneIsDropped() {
+    // tight-a and tight-b: 1 request per task and minute each; 10 requests all go out, split 5/5.
+    assertThat(send(10, "tight")).containsEntry("tight-a", 5L).containsEntry("tight-b", 5L);
+    assertThat(h.replies.isEmpty()).isTrue();
+  }
+
+  @Test
+  void tpmShareCountsEstimatedTokens() {
+    // Each request estimates ~7 prompt tokens + 256 default output = ~263; tok-a's share is 500.
+    assertThat(send(4, "tok")).containsEntry("tok-a", 1L).containsEntry("tok-b", 3L);
+  }
+
+  @Test
+  void dispatchCarriesTheTokenEstimateOfPromptAndMaxTokens() {
+    String content = "The quick brown fox jumps over the lazy dog. ".repeat(20);
+    String body = "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\""
+        + content + "\"}],\"max_tokens\":100}";
+    h.send("{\"id\":\"t1\",\"model\":\"big\",\"body\":" + body + "}");
+    Dispatch d = h.dispatch.readValue();
+    int expected = new TokenEstimator().estimate(Json.parse(body));
+    assertThat(d.estimatedTokens()).isEqualTo(expected).isBetween(100 + 200, 100 + 260);
+
+    h.send("{\"id\":\"t2\",\"model\":\"big\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+        + "\"max_tokens\":100,\"max_completion_tokens\":40}}");
+    assertThat(h.dispatch.readValue().estimatedTokens()).isBetween(40, 60);
+    h.send(request("t3", "big"));
+    assertThat(h.dispatch.readValue().estimatedTokens()).isBetween(TokenEstimator.DEFAULT_MAX_OUTPUT,
+        TokenEstimator.DEFAULT_MAX_OUTPUT + 20);
+  }
+}
