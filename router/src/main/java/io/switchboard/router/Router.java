@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.switchboard.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.switchboard.router.metrics.RouterMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -28,6 +31,7 @@ public final class Router implements AutoCloseable {
   private final SwitchboardConfig config;
   private final KafkaStreams streams;
   private final String stateDir;
+  private KafkaStreamsMetrics streamsMetrics;
 
   /**
    * A router for {@code config}, not started yet.
@@ -35,10 +39,24 @@ public final class Router implements AutoCloseable {
    * @param clock the time for deadlines, budget minutes and cooldowns
    */
   public Router(SwitchboardConfig config, Clock clock) {
+    this(config, clock, null);
+  }
+
+  /**
+   * A router whose decisions and Kafka Streams client metrics are registered in {@code registry}.
+   *
+   * @param registry where the meters go, or null for none
+   */
+  public Router(SwitchboardConfig config, Clock clock, MeterRegistry registry) {
     this.config = config;
     Properties properties = streamsProperties(config);
     this.stateDir = properties.getProperty(StreamsConfig.STATE_DIR_CONFIG);
-    this.streams = new KafkaStreams(RouterTopology.build(config, clock), properties);
+    RouterMetrics metrics = new RouterMetrics(config);
+    this.streams = new KafkaStreams(RouterTopology.build(config, clock, metrics), properties);
+    if (registry != null) {
+      metrics.bindTo(registry);
+      this.streamsMetrics = RouterMetrics.bindStreams(streams, registry);
+    }
   }
 
   /** The Streams properties: config.kafka first, then the settings the router needs. */
@@ -111,6 +129,9 @@ public final class Router implements AutoCloseable {
 
   @Override
   public void close() {
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
     if (streams.close(Duration.ofSeconds(30))) {
       streams.cleanUp();
     } else {

@@ -5,6 +5,7 @@ import io.switchboard.router.internal.HealthUpdater;
 import io.switchboard.router.internal.Held;
 import io.switchboard.router.internal.LanePartitioner;
 import io.switchboard.router.internal.RoutingProcessor;
+import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
@@ -54,6 +55,15 @@ public final class RouterTopology {
    * @param clock the time used for deadlines, budget minutes, cooldowns and timestamps
    */
   public static Topology build(SwitchboardConfig config, Clock clock) {
+    return build(config, clock, new RouterMetrics(config));
+  }
+
+  /**
+   * The topology for {@code config}, counting its decisions in {@code metrics}.
+   *
+   * @param clock the time used for deadlines, budget minutes, cooldowns and timestamps
+   */
+  public static Topology build(SwitchboardConfig config, Clock clock, RouterMetrics metrics) {
     Topics topics = new Topics(config.topics());
     Topic<String, byte[]> requests = topics.rawRequests();
     Topic<String, Dispatch> dispatch = topics.dispatch();
@@ -66,7 +76,7 @@ public final class RouterTopology {
         requests.name());
     topology.addSource(FALLBACKS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         topics.fallbacks().name());
-    topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens), REQUESTS_SOURCE,
+    topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens, metrics), REQUESTS_SOURCE,
         FALLBACKS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROTATION_STORE),
         Serdes.String(), new JsonSerde<>(long[].class)), ROUTING);

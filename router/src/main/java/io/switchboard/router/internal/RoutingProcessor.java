@@ -1,6 +1,7 @@
 package io.switchboard.router.internal;
 
 import io.switchboard.router.RouterTopology;
+import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.selection.Candidates;
 import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.AttemptEvent;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * punctuator releases into one of the others.
  */
 public final class RoutingProcessor implements Processor<String, byte[], String, Object> {
+  private final RouterMetrics metrics;
   /** How often held requests and old budget minutes are looked at (wall-clock time). */
   public static final Duration TICK = Duration.ofSeconds(1);
 
@@ -56,7 +58,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
    */
   private long outputTimestamp;
 
-  public RoutingProcessor(SwitchboardConfig config, Clock clock, TokenEstimator tokens) {
+  public RoutingProcessor(SwitchboardConfig config, Clock clock, TokenEstimator tokens, RouterMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
     this.reader = new RequestReader(config);
@@ -169,6 +172,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
             d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
         context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), RouterTopology.DISPATCH_SINK);
+        metrics.routed(dispatch);
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
         Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),
@@ -225,6 +229,9 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   }
 
   private void reply(String id, String topic, RouteReply reply) {
+    if (reply.error() != null) {
+      metrics.rejected(reply.error().code());
+    }
     context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
         RouterTopology.REPLY_SINK);
   }
