@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -25,6 +26,8 @@ import org.apache.hc.core5.util.Timeout;
 public final class ProviderClients implements ProviderClient, AutoCloseable {
   /** How long opening a connection may take (within the attempt's own time limit). */
   public static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
+
+  private static final TimeValue SHUTDOWN_WAIT = TimeValue.ofSeconds(1);
 
   private final CloseableHttpAsyncClient http;
   private final ScheduledThreadPoolExecutor timer;
@@ -80,9 +83,19 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
     return forProvider(call.deployment().provider()).call(call);
   }
 
-  /** Stops at once: calls in flight complete as cancelled or failed. */
+  /**
+   * Stops within about a second: calls still in flight complete as cancelled or failed. The
+   * I/O threads are asked to stop first and given a moment to end on their own, because closing
+   * their selectors under them makes HttpCore log a spurious {@code ClosedSelectorException}.
+   */
   @Override
   public void close() {
+    http.initiateShutdown();
+    try {
+      http.awaitShutdown(SHUTDOWN_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     http.close(CloseMode.IMMEDIATE);
     timer.shutdownNow();
   }
