@@ -13,6 +13,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
@@ -28,6 +29,13 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
   public static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
 
   private static final TimeValue SHUTDOWN_WAIT = TimeValue.ofSeconds(1);
+
+  /**
+   * Bytes of each of a connection's three I/O buffers. HttpCore's default (32 KiB) costs about
+   * 96 KiB of heap per connection, 570 MiB for 6,000 calls in flight; chat completion bodies are
+   * mostly far smaller, and larger ones are read in several passes.
+   */
+  static final int CONNECTION_BUFFER_BYTES = 4096;
 
   private final CloseableHttpAsyncClient http;
   private final ScheduledThreadPoolExecutor timer;
@@ -64,6 +72,7 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
             .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
             .setTcpNoDelay(true)
             .build())
+        .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
