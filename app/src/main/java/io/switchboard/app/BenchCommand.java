@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,15 +82,31 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("bench: %s, mock latency %d ms, %d worker(s), %s%n", embedded.broker().describe(), latencyMs, workers,
           rate > 0 ? "open loop at " + rate + " req/s" : "closed loop, " + inFlight + " in flight");
       out.flush();
-      LoadGenerator.Result r = new LoadGenerator(cfg.kafka(), topics, model)
-          .run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+      AtomicLong peakWorkerInFlight = new AtomicLong();
+      AtomicBoolean sampling = new AtomicBoolean(true);
+      Thread sampler = new Thread(() -> {
+        while (sampling.get()) {
+          embedded.workers().forEach(w -> peakWorkerInFlight.accumulateAndGet(w.inFlight(), Math::max));
+          LockSupport.parkNanos(10_000_000);
+        }
+      }, "bench-worker-in-flight");
+      sampler.setDaemon(true);
+      sampler.start();
+      LoadGenerator.Result r;
+      try {
+        r = new LoadGenerator(cfg.kafka(), topics, model)
+            .run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+      } finally {
+        sampling.set(false);
+        sampler.join();
+      }
       Double baselineRate = null;
       if (baseline) {
         byte[] payload = Json.toBytes(DemoCommand.sampleRequest("baseline-request-000000"));
         baselineRate = RawKafkaBaseline.run(cfg.kafka(), (int) Math.min(r.sent(), 2_000_000), payload,
             cfg.topics().requestPartitions());
       }
-      BenchReport report = report(embedded, cfg, r, baselineRate);
+      BenchReport report = report(embedded, cfg, r, baselineRate, peakWorkerInFlight.get());
       print(out, report);
       if (json != null) {
         Files.writeString(json, Json.toString(report));
@@ -96,7 +115,8 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private BenchReport report(Embedded embedded, SwitchboardConfig cfg, LoadGenerator.Result r, Double baselineRate) {
+  private BenchReport report(Embedded embedded, SwitchboardConfig cfg, LoadGenerator.Result r, Double baselineRate,
+      long peakWorkerInFlight) {
     List<DeploymentConfig> candidates = cfg.resolve(model);
     double total = candidates.stream().mapToDouble(DeploymentConfig::effectiveWeight).sum();
     Map<String, Double> deviation = new LinkedHashMap<>();
@@ -111,7 +131,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     double rps = r.seconds() > 0 ? r.replies() / r.seconds() : 0;
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
-        rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(), deviation, rpm,
+        rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
+        peakWorkerInFlight, deviation, rpm,
         baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate);
   }
 
@@ -123,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
   private static void print(PrintWriter out, BenchReport b) {
     out.printf("%nsent %d, replies %d (%d not ok) in %.1f s: %.0f req/s; peak in flight %d; heap peak %d MB%n",
         b.sent(), b.replies(), b.errors(), b.seconds(), b.requestsPerSecond(), b.peakInFlight(), b.heapPeakMb());
+    out.printf("peak calls in flight in one worker %d%n", b.peakWorkerInFlight());
     out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
     out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
         b.replyLatency().p99(), b.replyLatency().max());

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param overhead reply latency minus the provider call's latency
  * @param peakInFlight most requests sent and not yet answered at once
  * @param heapPeakMb the largest heap in use seen while running (this JVM: broker, router, workers)
+ * @param peakWorkerInFlight the most provider calls in flight at once in one worker, sampled every 10 ms
  * @param splitDeviation per deployment: actual count minus exact share
  * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, and the rpm
  * @param baselineRecordsPerSecond records per second through three plain produce/consume hops
@@ -35,6 +36,7 @@ public record BenchReport(
     Percentiles overhead,
     long peakInFlight,
     long heapPeakMb,
+    long peakWorkerInFlight,
     Map<String, Double> splitDeviation,
     Map<String, int[]> rpmWindowMax,
     Double baselineRecordsPerSecond,

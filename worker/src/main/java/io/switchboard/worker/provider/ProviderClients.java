@@ -13,8 +13,10 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -25,6 +27,15 @@ import org.apache.hc.core5.util.Timeout;
 public final class ProviderClients implements ProviderClient, AutoCloseable {
   /** How long opening a connection may take (within the attempt's own time limit). */
   public static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
+
+  private static final TimeValue SHUTDOWN_WAIT = TimeValue.ofSeconds(1);
+
+  /**
+   * Bytes of each of a connection's three I/O buffers. HttpCore's default (32 KiB) costs about
+   * 96 KiB of heap per connection, 570 MiB for 6,000 calls in flight; chat completion bodies are
+   * mostly far smaller, and larger ones are read in several passes.
+   */
+  static final int CONNECTION_BUFFER_BYTES = 4096;
 
   private final CloseableHttpAsyncClient http;
   private final ScheduledThreadPoolExecutor timer;
@@ -61,6 +72,7 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
             .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
             .setTcpNoDelay(true)
             .build())
+        .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
@@ -80,9 +92,19 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
     return forProvider(call.deployment().provider()).call(call);
   }
 
-  /** Stops at once: calls in flight complete as cancelled or failed. */
+  /**
+   * Stops within about a second: calls still in flight complete as cancelled or failed. The
+   * I/O threads are asked to stop first and given a moment to end on their own, because closing
+   * their selectors under them makes HttpCore log a spurious {@code ClosedSelectorException}.
+   */
   @Override
   public void close() {
+    http.initiateShutdown();
+    try {
+      http.awaitShutdown(SHUTDOWN_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     http.close(CloseMode.IMMEDIATE);
     timer.shutdownNow();
   }

@@ -1,0 +1,34 @@
+package io.switchboard.worker.internal;
+
+import io.switchboard.worker.offsets.PartitionOffsets;
+import io.switchboard.worker.pacing.LanePacer;
+import java.util.ArrayDeque;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One owned dispatch partition: its offsets, its pacer, the dispatches fetched but not yet
+ * started, and the retries due. A new {@code Lane} object is made on every assignment (and on
+ * every rewind after a failed transaction); results of calls started for an older object are
+ * dropped, because the partition's new life redoes them. Owned by the poll thread.
+ */
+final class Lane {
+  final TopicPartition partition;
+  final LanePacer pacer;
+  /** Null until the first record arrives when nothing was committed for the partition. */
+  PartitionOffsets offsets;
+  /** Fetched dispatches not yet started, in offset order. */
+  final ArrayDeque<Job> queue = new ArrayDeque<>();
+  /** Started dispatches whose retry delay has passed, waiting for the pacer. */
+  final ArrayDeque<Job> retries = new ArrayDeque<>();
+  /** Dispatches started and not finished: calling, or waiting for a retry. */
+  int active;
+  /** Nothing can start before this (epoch millis): the pacer's delay or the head's deadline. */
+  long nextTryAtMs;
+  boolean paused;
+
+  Lane(TopicPartition partition, LanePacer pacer, PartitionOffsets offsets) {
+    this.partition = partition;
+    this.pacer = pacer;
+    this.offsets = offsets;
+  }
+}

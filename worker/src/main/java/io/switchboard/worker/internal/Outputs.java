@@ -1,0 +1,123 @@
+package io.switchboard.worker.internal;
+
+import io.switchboard.schemas.AttemptEvent;
+import io.switchboard.schemas.DeadLetter;
+import io.switchboard.schemas.DeploymentHealth;
+import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Handoff;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.ReplyError;
+import io.switchboard.schemas.ReplyStatus;
+import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.topics.Topics;
+import io.switchboard.worker.provider.ProviderResponse;
+import io.switchboard.worker.provider.Usage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the records the worker publishes: replies, hand-offs to the router, attempt events,
+ * health records and dead letters. Pure functions of their arguments; thread-safe.
+ */
+final class Outputs {
+  private static final Logger log = LoggerFactory.getLogger(Outputs.class);
+
+  private final SwitchboardConfig config;
+  private final Topics topics;
+
+  Outputs(SwitchboardConfig config, Topics topics) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.topics = Objects.requireNonNull(topics, "topics");
+  }
+
+  /** The attempt event of one provider call. */
+  static AttemptEvent attempt(Job job, ProviderResponse response, Outcome outcome, String reason, Instant at) {
+    DeploymentConfig d = job.deployment;
+    Usage usage = response.usage();
+    Integer in = usage == null ? null : usage.promptTokens();
+    Integer out = usage == null ? null : usage.completionTokens();
+    String error = outcome == Outcome.SUCCESS ? null
+        : reason == null ? response.describe() : response.describe() + " (" + reason + ")";
+    return new AttemptEvent(AttemptEvent.TYPE, job.id(), d.deploymentId(), job.dispatch.modelName(), d.model(),
+        d.provider().wire(), outcome, response.status(), response.latency().toMillis(), in, out,
+        usage == null ? null : d.cost(in, out), job.retry, error, at);
+  }
+
+  ProducerRecord<String, byte[]> attemptRecord(AttemptEvent attempt) {
+    return new ProducerRecord<>(topics.metrics().name(), attempt.deploymentId(), Json.toBytes(attempt));
+  }
+
+  ProducerRecord<String, byte[]> healthRecord(DeploymentHealth health) {
+    return new ProducerRecord<>(topics.health().name(), health.deploymentId(), Json.toBytes(health));
+  }
+
+  /** The ok reply with the provider's completion. */
+  ProducerRecord<String, byte[]> ok(Job job, ProviderResponse response, Instant now) {
+    return reply(job.dispatch, new RouteReply(job.id(), ReplyStatus.OK, response.body(), null,
+        job.deployment.deploymentId(), job.dispatch.modelName(), job.deployment.model(),
+        job.deployment.provider().wire(), job.attempts, latency(job.dispatch, now), response.latency().toMillis(),
+        totalCost(job.attempts), job.dispatch.request().metadata(), now));
+  }
+
+  /** A final error (or, for {@link ErrorCode#DEADLINE_EXCEEDED}, expired) reply with the attempt history. */
+  ProducerRecord<String, byte[]> error(Job job, ErrorCode code, String message, Instant now) {
+    ReplyStatus status = code == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
+    return reply(job.dispatch, new RouteReply(job.id(), status, null, ReplyError.of(code, message),
+        job.deployment.deploymentId(), job.dispatch.modelName(), job.deployment.model(),
+        job.deployment.provider().wire(), job.attempts, latency(job.dispatch, now), null, totalCost(job.attempts),
+        job.dispatch.request().metadata(), now));
+  }
+
+  /** An error reply for a dispatch whose deployment this worker does not know. */
+  ProducerRecord<String, byte[]> rejected(Dispatch dispatch, ReplyError error, Instant now) {
+    return reply(dispatch, RouteReply.rejected(dispatch.id(), error, dispatch.request().metadata(), now));
+  }
+
+  /** The dispatch handed back to the router, with every attempt so far. */
+  ProducerRecord<String, byte[]> handoff(Job job, Outcome reason, String detail) {
+    Dispatch handedOff = job.dispatch.handedOff(job.attempts, new Handoff(reason, detail));
+    return new ProducerRecord<>(topics.fallbacks().name(), job.id(), Json.toBytes(handedOff));
+  }
+
+  ProducerRecord<String, byte[]> deadLetter(String message, String topic, int partition, long offset, String key,
+      byte[] value, Instant now) {
+    DeadLetter letter = DeadLetter.of(ErrorCode.INTERNAL_ERROR, message, topic, partition, offset, key, value,
+        List.of(), now);
+    return new ProducerRecord<>(topics.deadLetter().name(), key, Json.toBytes(letter));
+  }
+
+  private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {
+    String to = dispatch.request().replyTo();
+    if (to == null) {
+      to = topics.replies().name();
+    } else if (!config.replyTopicAllowed(to)) {
+      log.warn("dispatch {} names reply topic '{}', which reply_topics does not allow; replying on {}",
+          dispatch.id(), to, topics.replies().name());
+      to = topics.replies().name();
+    }
+    return new ProducerRecord<>(to, dispatch.id(), Json.toBytes(reply));
+  }
+
+  private static long latency(Dispatch dispatch, Instant now) {
+    return Math.max(0, Duration.between(dispatch.receivedAt(), now).toMillis());
+  }
+
+  private static Double totalCost(List<AttemptEvent> attempts) {
+    Double total = null;
+    for (AttemptEvent a : attempts) {
+      if (a.costUsd() != null) {
+        total = (total == null ? 0 : total) + a.costUsd();
+      }
+    }
+    return total;
+  }
+}
