@@ -6,7 +6,11 @@ import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.internal.Engine;
 import io.switchboard.worker.provider.ProviderClients;
 import io.switchboard.worker.retry.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.switchboard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
@@ -47,6 +51,9 @@ public final class Worker implements AutoCloseable {
   static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "10000";
 
   private final SwitchboardConfig config;
+  private final MeterRegistry registry;
+  private final WorkerMetrics metrics;
+  private volatile List<KafkaClientMetrics> clientMetrics = List.of();
   private final Clock clock;
   private final Function<String, String> env;
   private final HealthTracker health;
@@ -64,6 +71,21 @@ public final class Worker implements AutoCloseable {
    * @param env looks up environment variables: the deployments' API keys, read on every call
    */
   public Worker(SwitchboardConfig config, Clock clock, Function<String, String> env) {
+    this(config, clock, env, null);
+  }
+
+  /**
+   * A worker whose calls, latencies, tokens, cost, in-flight calls, paused lanes and Kafka client
+   * metrics are registered in {@code registry}; nothing connects until {@link #start()}.
+   *
+   * @param registry where the meters go, or null for none
+   */
+  public Worker(SwitchboardConfig config, Clock clock, Function<String, String> env, MeterRegistry registry) {
+    this.registry = registry;
+    this.metrics = new WorkerMetrics(config, this::inFlight, this::pausedLanes);
+    if (registry != null) {
+      metrics.bindTo(registry);
+    }
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.env = Objects.requireNonNull(env, "env");
@@ -110,7 +132,7 @@ public final class Worker implements AutoCloseable {
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
     Engine e = new Engine(config, clock, consumer,
         () -> new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer()),
-        providers, health, new RetryPolicy(clock, random), timer);
+        providers, health, new RetryPolicy(clock, random), timer, metrics::record);
     try {
       e.init();
     } catch (RuntimeException failure) {
@@ -119,6 +141,13 @@ public final class Worker implements AutoCloseable {
       throw failure;
     }
     engine = e;
+    if (registry != null) {
+      // The consumer lives as long as the worker; the producer is replaced when fenced, so only
+      // the consumer's client metrics are bound.
+      KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+      consumerMetrics.bindTo(registry);
+      clientMetrics = List.of(consumerMetrics);
+    }
     healthListener.start();
     Thread t = new Thread(e, "switchboard-worker");
     loop = t;
@@ -135,6 +164,17 @@ public final class Worker implements AutoCloseable {
   public int pausedLanes() {
     Engine e = engine;
     return e == null ? 0 : e.pausedLanes();
+  }
+
+  /** Whether the poll loop is running. Thread-safe. */
+  public boolean running() {
+    Thread t = loop;
+    return t != null && t.isAlive() && !closed.get();
+  }
+
+  /** Whether the worker runs and owns at least one dispatch partition. Thread-safe. */
+  public boolean ready() {
+    return running() && ownedLanes() > 0;
   }
 
   /** Dispatch partitions owned now. Thread-safe. */
@@ -180,6 +220,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void shutdownResources() {
+    clientMetrics.forEach(KafkaClientMetrics::close);
     healthListener.close();
     ProviderClients p = providers;
     if (p != null) {

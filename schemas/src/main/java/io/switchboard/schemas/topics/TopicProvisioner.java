@@ -21,6 +21,35 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicProvisioner {
   private TopicProvisioner() {}
 
+  /**
+   * Waits until every partition of {@code topics} has a leader, so that clients started right
+   * after (a global store's consumer among them) find their partitions.
+   */
+  static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+        boolean ready = described.values().stream()
+            .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("topics " + topics + " were created but have no leader after 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** The topics a config needs, with partitions and settings. */
   public static List<NewTopic> plan(SwitchboardConfig config) {
     TopicsConfig t = config.topics();
@@ -63,6 +92,7 @@ public final class TopicProvisioner {
           }
         }
       }
+      awaitLeaders(admin, created);
       String dispatch = config.topics().dispatch();
       TopicDescription d = admin.describeTopics(List.of(dispatch)).allTopicNames().get().get(dispatch);
       int need = LanePlan.of(config).partitions();

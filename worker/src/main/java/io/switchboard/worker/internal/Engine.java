@@ -82,6 +82,7 @@ public final class Engine implements Runnable {
   private final Topics topics;
   private final Clock clock;
   private final KafkaConsumer<String, byte[]> consumer;
+  private final java.util.function.Consumer<AttemptEvent> onAttempt;
   private final Supplier<KafkaProducer<String, byte[]>> producers;
   private KafkaProducer<String, byte[]> producer;
   private final ProviderClient providers;
@@ -126,6 +127,18 @@ public final class Engine implements Runnable {
   public Engine(SwitchboardConfig config, Clock clock, KafkaConsumer<String, byte[]> consumer,
       Supplier<KafkaProducer<String, byte[]>> producers, ProviderClient providers, HealthTracker health,
       RetryPolicy retryPolicy, ScheduledExecutorService timer) {
+    this(config, clock, consumer, producers, providers, health, retryPolicy, timer, attempt -> { });
+  }
+
+  /**
+   * @param producers makes a transactional producer (called again when one is fenced or broken);
+   *     {@code initTransactions} is called here
+   * @param onAttempt told of every provider call as it ends (for meters); must not block
+   */
+  public Engine(SwitchboardConfig config, Clock clock, KafkaConsumer<String, byte[]> consumer,
+      Supplier<KafkaProducer<String, byte[]>> producers, ProviderClient providers, HealthTracker health,
+      RetryPolicy retryPolicy, ScheduledExecutorService timer, java.util.function.Consumer<AttemptEvent> onAttempt) {
+    this.onAttempt = Objects.requireNonNull(onAttempt, "onAttempt");
     this.config = Objects.requireNonNull(config, "config");
     this.topics = new Topics(config.topics());
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -397,6 +410,7 @@ public final class Engine implements Runnable {
       RetryDecision decision = retryPolicy.decide(response, job.retry, job.maxRetries, job.deployment.backoff(),
           job.deadline());
       AttemptEvent attempt = Outputs.attempt(job, response, decision.outcome(), decision.reason(), now);
+      onAttempt.accept(attempt);
       job.attempts.add(attempt);
       always.add(outputs.attemptRecord(attempt));
       int tokens = response.usage() != null ? response.usage().totalTokens() : job.dispatch.estimatedTokens();
