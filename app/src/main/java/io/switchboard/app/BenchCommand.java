@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--drain-seconds", defaultValue = "120", description = "How long to wait for outstanding replies.")
   int drainSeconds;
 
-  @Option(names = "--no-baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Run the raw-Kafka baseline after the run (default: yes).")
   boolean baseline;
 

@@ -19,7 +19,7 @@ final class RouterCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
 
-  @Option(names = "--no-aggregator", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--aggregator", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also run the metrics aggregator (default: yes; run it in one process of a deployment or more).")
   boolean aggregator;
 
