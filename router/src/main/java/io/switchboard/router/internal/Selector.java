@@ -5,7 +5,12 @@ import io.switchboard.router.selection.Candidate;
 import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.router.selection.Candidates;
 import io.switchboard.router.selection.WeightedRoundRobin;
+import io.switchboard.router.metrics.DynamicWeights;
 import io.switchboard.schemas.DeploymentHealth;
+import io.switchboard.schemas.config.DynamicWeightsSettings;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
@@ -154,7 +159,7 @@ final class Selector {
         eligible[i] = healthy.contains(members.get(i));
       }
     }
-    long[] weights = WeightedRoundRobin.normalize(members.stream().map(Candidate::weight).toList());
+    long[] weights = WeightedRoundRobin.normalize(routingWeights(members));
     String key = set.rotationKey();
     long[] counts = rotations.get(key);
     if (counts == null || counts.length != weights.length) {
@@ -197,6 +202,35 @@ final class Selector {
       it.forEachRemaining(kv -> old.add(kv.key));
     }
     old.forEach(budgets::delete);
+  }
+
+  /**
+   * The members' weights to route by: as configured, or scaled by observed health when
+   * {@code router_settings.dynamic_weights.enabled} (the rotation key keeps the configured
+   * weights, so the counts carry on while the scaling moves).
+   */
+  private List<Double> routingWeights(List<Candidate> members) {
+    List<Double> configured = members.stream().map(Candidate::weight).toList();
+    DynamicWeightsSettings dynamic = config.routerSettings().dynamicWeights();
+    if (dynamic == null || !dynamic.enabled()) {
+      return configured;
+    }
+    Map<String, Double> base = new LinkedHashMap<>();
+    Map<String, DeploymentHealth> observed = new HashMap<>();
+    for (Candidate c : members) {
+      base.merge(c.deploymentId(), c.weight(), Double::sum);
+      DeploymentHealth h = health(c.deploymentId());
+      if (h != null) {
+        observed.put(c.deploymentId(), h);
+      }
+    }
+    Map<String, Double> adjusted = DynamicWeights.adjust(base, observed, dynamic);
+    List<Double> out = new ArrayList<>();
+    for (Candidate c : members) {
+      double scale = base.get(c.deploymentId()) > 0 ? adjusted.get(c.deploymentId()) / base.get(c.deploymentId()) : 0;
+      out.add(c.weight() * scale);
+    }
+    return out;
   }
 
   private DeploymentHealth health(String deploymentId) {
