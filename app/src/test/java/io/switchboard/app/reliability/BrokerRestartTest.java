@@ -50,7 +50,7 @@ class BrokerRestartTest {
   }
 
   @Test
-  @Timeout(300)
+  @Timeout(600)
   void brokerRestartUnderLoadLosesNoRequestAndNoRequestGetsTwoReplies() throws Exception {
     KafkaServerProcess.Builder b = KafkaServerProcess.builder();
     TestSetup.FAST_FAILOVER_BROKER.forEach(b::property);

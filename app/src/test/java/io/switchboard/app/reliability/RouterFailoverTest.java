@@ -56,7 +56,7 @@ class RouterFailoverTest {
   }
 
   @Test
-  @Timeout(240)
+  @Timeout(600)
   void killedRouterInstanceLosesNoRequestAndNoRequestGetsTwoReplies() throws Exception {
     broker = InProcessKafkaBroker.start(TestSetup.FAST_FAILOVER_BROKER);
     mock = MockProvider.start();

@@ -92,7 +92,7 @@ class WorkerFailoverTest {
   }
 
   @Test
-  @Timeout(240)
+  @Timeout(600)
   void killedWorkerLosesNoRequestAndNoRequestGetsTwoReplies() throws Exception {
     String prefix = "wkill";
     Path config = config(prefix);
@@ -122,7 +122,7 @@ class WorkerFailoverTest {
   }
 
   @Test
-  @Timeout(300)
+  @Timeout(600)
   void rollingRestartWithGracefulStopsLosesNothingAndRepliesOnce() throws Exception {
     String prefix = "wroll";
     Path config = config(prefix);
