@@ -89,9 +89,16 @@ final class TestSetup {
 
   private static ChildJvm child(String name, String command, Path config, Path logDir, Map<String, String> env,
       String... jvmArgs) {
+    Path tmp = logDir.resolve("tmp-" + name);
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     ChildJvm.Builder b = ChildJvm.builder(MAIN)
         .name(name)
-        .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+        // temporary files (the router's state directory) go where the test cleans up
+        .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp)
         .jvmArgs(jvmArgs)
         .args(command, "--config", config.toString())
         .log(logDir.resolve(name + ".log"));

@@ -3,11 +3,16 @@ package io.switchboard.testkit.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChildJvmTest {
+  @TempDir
+  Path dir;
+
   @Test
   @Timeout(60)
   void gracefulStopRunsShutdownHooksAndKillDoesNot() throws Exception {
@@ -37,7 +42,7 @@ class ChildJvmTest {
   @Test
   @Timeout(30)
   void awaitingALineFailsWithTheLogWhenTheChildExits() {
-    try (ChildJvm child = ChildJvm.builder("no.such.Main").name("missing").start()) {
+    try (ChildJvm child = ChildJvm.builder("no.such.Main").name("missing").log(dir.resolve("missing.log")).start()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> child.awaitLogLine(l -> l.equals("never"), Duration.ofSeconds(20)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("missing exited with 1")
@@ -52,7 +57,8 @@ class ChildJvmTest {
     assertThat(cp.split(File.pathSeparator)).anySatisfy(e -> assertThat(e).contains("kafka_2.13"));
   }
 
-  private static ChildJvm sleeper(String value) {
-    return ChildJvm.builder(Sleeper.class.getName()).jvmArgs("-Xmx32m").args("a", "b").env("SLEEPER_VALUE", value).start();
+  private ChildJvm sleeper(String value) {
+    return ChildJvm.builder(Sleeper.class.getName()).jvmArgs("-Xmx32m").args("a", "b").env("SLEEPER_VALUE", value)
+        .log(dir.resolve(value + ".log")).start();
   }
 }
