@@ -1,0 +1,142 @@
+package io.switchboard.app.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.SwitchboardConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml is not run on these machines (no Docker engine), so its structure is checked
+ * here against deploy/config/switchboard.yaml and the Dockerfile: services, the bootstrap address,
+ * the mock provider's address, the key's environment variable, mounts and ports.
+ */
+class ComposeFileTest {
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  static Path root;
+  static JsonNode services;
+  static SwitchboardConfig config;
+
+  @BeforeAll
+  static void read() throws Exception {
+    root = Path.of("").toAbsolutePath();
+    while (!Files.exists(root.resolve("docker-compose.yml"))) {
+      root = root.getParent();
+      assertThat(root).as("docker-compose.yml above the working directory").isNotNull();
+    }
+    services = YAML.readTree(root.resolve("docker-compose.yml").toFile()).path("services");
+    // api_key stays a reference; the loader needs no key to read the file
+    config = new ConfigLoader(name -> null).load(root.resolve("deploy/config/switchboard.yaml"), null);
+  }
+
+  @Test
+  void everyServiceIsThere() {
+    assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "router", "worker", "mock-provider",
+        "prometheus", "grafana");
+  }
+
+  @Test
+  void kafkaIsASingleKraftNodeOfTheClientsVersion() {
+    JsonNode kafka = services.path("kafka");
+    assertThat(kafka.path("image").asText()).isEqualTo("apache/kafka:4.3.1");
+    JsonNode env = kafka.path("environment");
+    assertThat(env.path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+    assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).isEqualTo(env.path("KAFKA_NODE_ID").asText() + "@kafka:9093");
+    assertThat(env.path("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR").asInt()).isEqualTo(1);
+    assertThat(env.path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asInt()).isEqualTo(1);
+    assertThat(env.path("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").asInt()).isEqualTo(1);
+    assertThat(kafka.path("healthcheck").path("test").toString()).contains("kafka:9092");
+  }
+
+  @Test
+  void theConfigsBootstrapAddressIsAnAdvertisedListenerOfTheKafkaService() {
+    String bootstrap = config.kafka().get("bootstrap.servers");
+    assertThat(bootstrap).isEqualTo("kafka:9092");
+    JsonNode env = services.path("kafka").path("environment");
+    List<String> advertised = List.of(env.path("KAFKA_ADVERTISED_LISTENERS").asText().split(","));
+    assertThat(advertised).anySatisfy(l -> assertThat(l).endsWith("://" + bootstrap));
+    String listenerName = advertised.stream().filter(l -> l.endsWith("://" + bootstrap)).findFirst().orElseThrow().split(":")[0];
+    assertThat(env.path("KAFKA_LISTENERS").asText()).contains(listenerName + "://:" + bootstrap.split(":")[1]);
+    assertThat(env.path("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText()).contains(listenerName + ":");
+  }
+
+  @Test
+  void routerAndWorkerRunTheImageOnTheMountedConfigAndExposeMetricsOn9404() {
+    for (String name : List.of("router", "worker")) {
+      JsonNode s = services.path(name);
+      assertThat(s.path("build").path("context").asText()).as(name).isEqualTo(".");
+      List<String> command = strings(s.path("command"));
+      assertThat(command).as(name).containsExactly(name, "--config", "/config/switchboard.yaml");
+      assertThat(strings(s.path("volumes"))).as(name).contains("./deploy/config:/config:ro");
+      assertThat(strings(s.path("ports"))).as(name).anySatisfy(p -> assertThat(p).startsWith("127.0.0.1:").endsWith(":9404"));
+      assertThat(s.path("depends_on").path("kafka").path("condition").asText()).as(name).isEqualTo("service_healthy");
+    }
+  }
+
+  @Test
+  void onlyTheWorkerAndTheMockHoldTheKeyAndTheMockRequiresIt() {
+    List<String> keyEnvs = config.modelList().stream().map(DeploymentConfig::apiKeyEnv).distinct().toList();
+    assertThat(keyEnvs).containsExactly("FAKE_OPENAI_KEY");
+    String key = keyEnvs.get(0);
+    assertThat(services.path("worker").path("environment").has(key)).isTrue();
+    assertThat(services.path("router").path("environment").has(key)).as("the router never needs a provider key").isFalse();
+    assertThat(services.path("mock-provider").path("environment").path(key).asText())
+        .isEqualTo(services.path("worker").path("environment").path(key).asText());
+    List<String> mock = strings(services.path("mock-provider").path("command"));
+    assertThat(mock).containsSubsequence("--require-key-env", key);
+  }
+
+  @Test
+  void everyDeploymentCallsTheMockProviderServiceOnItsPort() {
+    List<String> mock = strings(services.path("mock-provider").path("command"));
+    assertThat(mock.get(0)).isEqualTo("mock-provider");
+    String port = mock.get(mock.indexOf("--port") + 1);
+    assertThat(mock.get(mock.indexOf("--host") + 1)).isEqualTo("0.0.0.0");
+    assertThat(config.modelList()).isNotEmpty().allSatisfy(d -> {
+      URI uri = URI.create(d.apiBase());
+      assertThat(uri.getHost()).isEqualTo("mock-provider");
+      assertThat(String.valueOf(uri.getPort())).isEqualTo(port);
+      assertThat(uri.getPath()).isEqualTo("/d/" + d.deploymentId() + "/v1");
+    });
+  }
+
+  @Test
+  void prometheusAndGrafanaMountTheDeployFiles() {
+    assertThat(strings(services.path("prometheus").path("volumes")))
+        .contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+    assertThat(strings(services.path("grafana").path("volumes"))).contains(
+        "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
+        "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro");
+  }
+
+  @Test
+  void everyPublishedPortIsOnLoopbackOnly() {
+    List<String> ports = new ArrayList<>();
+    services.fields().forEachRemaining(e -> ports.addAll(strings(e.getValue().path("ports"))));
+    assertThat(ports).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:"));
+  }
+
+  @Test
+  void theImageRunsTheJarOnJava17() throws Exception {
+    List<String> dockerfile = Files.readAllLines(root.resolve("Dockerfile"));
+    assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre", "COPY app/target/switchboard.jar /app/switchboard.jar",
+        "COPY app/target/lib/ /app/lib/");
+    assertThat(dockerfile).anySatisfy(l -> assertThat(l).startsWith("ENTRYPOINT [\"java\"").endsWith("\"-jar\", \"/app/switchboard.jar\"]"));
+    assertThat(dockerfile).anySatisfy(l -> assertThat(l).startsWith("USER "));
+  }
+
+  private static List<String> strings(JsonNode node) {
+    return StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList();
+  }
+}
