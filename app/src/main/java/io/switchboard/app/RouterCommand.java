@@ -37,7 +37,7 @@ final class RouterCommand implements Callable<Integer> {
     }
     process.closeAtEnd(ObservabilityServer.start(config.observability(), registry,
         () -> router.state().isRunningOrRebalancing(), () -> router.state() == KafkaStreams.State.RUNNING));
-    process.await();
-    return 0;
+    return process.await(() -> router.state().isRunningOrRebalancing() || router.state() == KafkaStreams.State.CREATED,
+        "the router");
   }
 }

@@ -25,7 +25,6 @@ final class WorkerCommand implements Callable<Integer> {
     Worker worker = process.closeAtEnd(new Worker(config, Clock.systemUTC(), System::getenv, registry));
     worker.start();
     process.closeAtEnd(ObservabilityServer.start(config.observability(), registry, worker::running, worker::ready));
-    process.await();
-    return 0;
+    return process.await(worker::running, "the worker");
   }
 }
