@@ -11,11 +11,17 @@ import io.switchboard.schemas.config.DeploymentConfig;
  *   <li>the deployment's {@code messages} are appended to {@code messages} (created if absent);</li>
  *   <li>each top-level field of {@code override_params} replaces the body's field of that name;</li>
  *   <li>{@code model} is set to the deployment's {@code model};</li>
- *   <li>{@code stream} and {@code stream_options} are removed: the worker reads whole responses.</li>
+ *   <li>{@code stream} and {@code stream_options} are removed: the worker reads whole responses;</li>
+ *   <li>fields that only client libraries know ({@link #CLIENT_ONLY}: endpoints, keys, headers)
+ *       are removed: a request can never carry them to a provider.</li>
  * </ol>
  * The caller's body is never modified.
  */
 public final class RequestShaper {
+  /** Fields of client libraries, never part of a provider's body. */
+  public static final java.util.Set<String> CLIENT_ONLY = java.util.Set.of("api_key", "api_base", "base_url",
+      "api_version", "organization", "headers", "extra_headers", "extra_query", "timeout", "default_headers");
+
   private RequestShaper() {}
 
   /** A new body for {@code deployment}. */
@@ -32,6 +38,7 @@ public final class RequestShaper {
     shaped.put("model", deployment.model());
     shaped.remove("stream");
     shaped.remove("stream_options");
+    CLIENT_ONLY.forEach(shaped::remove);
     return shaped;
   }
 }

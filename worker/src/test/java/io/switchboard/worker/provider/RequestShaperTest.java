@@ -35,4 +35,16 @@ class RequestShaperTest {
         List.of(Deployments.json("{\"role\":\"user\",\"content\":\"x\"}")), null);
     assertThat(RequestShaper.shape(d, Deployments.json("{}")).path("messages")).hasSize(1);
   }
+
+  @Test
+  void fieldsOfClientLibrariesNeverReachTheProvider() {
+    DeploymentConfig d = Deployments.of(Provider.OPENAI, "d", "m", "http://h", "K");
+    ObjectNode body = Deployments.json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+        + "\"api_key\":\"sk-stolen\",\"api_base\":\"http://evil\",\"headers\":{\"x\":\"y\"},\"temperature\":0.5}");
+    ObjectNode shaped = RequestShaper.shape(d, body);
+    assertThat(shaped.has("api_key")).isFalse();
+    assertThat(shaped.has("api_base")).isFalse();
+    assertThat(shaped.has("headers")).isFalse();
+    assertThat(shaped.get("temperature").asDouble()).isEqualTo(0.5);
+  }
 }
