@@ -61,6 +61,8 @@ final class TestSetup {
     y.append("router_settings:\n  application_id: ").append(prefix).append("-router\n  timeout_ms: 10000\n");
     y.append("worker_settings:\n  group_id: ").append(prefix).append("-worker\n  transactional_id_prefix: ")
         .append(prefix).append("-worker\n  shutdown_grace_ms: 15000\n");
+    // Several processes share this machine: each takes a free port for its Prometheus endpoint.
+    y.append("observability:\n  port: 0\n");
     y.append("kafka:\n");
     Map<String, String> props = new LinkedHashMap<>(kafka);
     props.forEach((k, v) -> y.append("  ").append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
@@ -79,15 +81,15 @@ final class TestSetup {
 
   /** {@code switchboard router --config FILE} in a child JVM. */
   static ChildJvm router(String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
-    return child(name, "router", config, logDir, env, jvmArgs);
+    return child(name, List.of("router", "--no-aggregator"), config, logDir, env, jvmArgs);
   }
 
   /** {@code switchboard worker --config FILE} in a child JVM. */
   static ChildJvm worker(String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
-    return child(name, "worker", config, logDir, env, jvmArgs);
+    return child(name, List.of("worker"), config, logDir, env, jvmArgs);
   }
 
-  private static ChildJvm child(String name, String command, Path config, Path logDir, Map<String, String> env,
+  private static ChildJvm child(String name, List<String> command, Path config, Path logDir, Map<String, String> env,
       String... jvmArgs) {
     Path tmp = logDir.resolve("tmp-" + name);
     try {
@@ -100,7 +102,8 @@ final class TestSetup {
         // temporary files (the router's state directory) go where the test cleans up
         .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp)
         .jvmArgs(jvmArgs)
-        .args(command, "--config", config.toString())
+        .args(command.toArray(String[]::new))
+        .args("--config", config.toString())
         .log(logDir.resolve(name + ".log"));
     env.forEach(b::env);
     return b.start();
