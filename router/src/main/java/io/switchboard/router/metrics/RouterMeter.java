@@ -1,5 +1,6 @@
 package io.switchboard.router.metrics;
 
+import io.switchboard.schemas.metrics.MeterDefinition;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * Registered by {@link RouterMetrics}. Prometheus names replace dots with underscores and add
  * the unit and {@code _total} to counters (e.g. {@code switchboard_router_routed_requests_total}).
  */
-public enum RouterMeter {
+public enum RouterMeter implements MeterDefinition {
   /** First routes, per deployment and the model name the request was routed through. */
   ROUTED("switchboard.router.routed", Type.COUNTER, "Requests routed to a deployment (first route, hop 0)",
       "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
@@ -25,52 +26,14 @@ public enum RouterMeter {
   ROUTING_DELAY("switchboard.router.routing.delay", Type.TIMER, "Time from reading a request to routing it",
       "seconds", List.of(Tag.MODEL));
 
-  /** The kind of meter. */
-  public enum Type { COUNTER, TIMER, GAUGE }
-
-  /** Tag keys of router meters. */
-  public static final class Tag {
-    public static final String DEPLOYMENT = "deployment";
-    public static final String MODEL = "model";
-    public static final String PROVIDER = "provider";
-    public static final String OUTCOME = "outcome";
-
-    private Tag() {}
-  }
-
-  private final String meterName;
-  private final Type type;
-  private final String description;
-  private final String baseUnit;
-  private final List<String> tagKeys;
+  private final Spec spec;
 
   RouterMeter(String meterName, Type type, String description, String baseUnit, List<String> tagKeys) {
-    this.meterName = meterName;
-    this.type = type;
-    this.description = description;
-    this.baseUnit = baseUnit;
-    this.tagKeys = tagKeys;
+    this.spec = new Spec(meterName, type, description, baseUnit, tagKeys);
   }
 
-  /** The Micrometer name (dotted). */
-  public String meterName() {
-    return meterName;
-  }
-
-  public Type type() {
-    return type;
-  }
-
-  public String description() {
-    return description;
-  }
-
-  public String baseUnit() {
-    return baseUnit;
-  }
-
-  /** The tag keys, in the order {@link RouterMetrics} expects their values. */
-  public List<String> tagKeys() {
-    return tagKeys;
+  @Override
+  public Spec spec() {
+    return spec;
   }
 }

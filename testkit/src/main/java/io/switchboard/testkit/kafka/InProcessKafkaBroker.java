@@ -79,7 +79,12 @@ public final class InProcessKafkaBroker implements KafkaBroker {
     }
   }
 
-  static Map<String, String> singleNodeDefaults() {
+  /**
+   * The settings a single-node broker needs (replication factor 1 for every internal topic,
+   * production features only) and faster ones for tests (no initial rebalance delay, 5
+   * partitions for internal topics, no topic auto-creation).
+   */
+  public static Map<String, String> singleNodeDefaults() {
     Map<String, String> p = new HashMap<>();
     p.put("unstable.api.versions.enable", "false");
     p.put("unstable.feature.versions.enable", "false");

@@ -1,5 +1,6 @@
 package io.switchboard.testkit.process;
 
+import io.switchboard.testkit.kafka.InProcessKafkaBroker;
 import io.switchboard.testkit.kafka.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -181,22 +182,9 @@ public final class KafkaServerProcess implements KafkaBroker {
     }
   }
 
-  /** The single-node settings a broker needs (replication factor 1 everywhere) plus faster test defaults. */
+  /** The single-node settings a broker needs, as for the in-process broker. */
   static Map<String, String> singleNodeDefaults() {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "5");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("share.coordinator.state.topic.num.partitions", "5");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("unstable.api.versions.enable", "false");
-    p.put("unstable.feature.versions.enable", "false");
-    return p;
+    return new LinkedHashMap<>(InProcessKafkaBroker.singleNodeDefaults());
   }
 
   /** Builds a {@link KafkaServerProcess}. */

@@ -1,5 +1,6 @@
 package io.switchboard.worker.metrics;
 
+import io.switchboard.schemas.metrics.MeterDefinition;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * the unit and {@code _total} to counters (e.g. {@code switchboard_worker_calls_total},
  * {@code switchboard_worker_cost_usd_total}).
  */
-public enum WorkerMeter {
+public enum WorkerMeter implements MeterDefinition {
   /** Provider calls by outcome. */
   CALLS("switchboard.worker.calls", Type.COUNTER, "Provider calls, by outcome", null,
       List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.OUTCOME)),
@@ -30,53 +31,14 @@ public enum WorkerMeter {
   PAUSED_LANES("switchboard.worker.lanes.paused", Type.GAUGE, "Dispatch lanes paused by back-pressure", "lanes",
       List.of());
 
-  /** The kind of meter. */
-  public enum Type { COUNTER, TIMER, GAUGE }
-
-  /** Tag keys of worker meters. */
-  public static final class Tag {
-    public static final String DEPLOYMENT = "deployment";
-    public static final String MODEL = "model";
-    public static final String PROVIDER = "provider";
-    public static final String OUTCOME = "outcome";
-
-    private Tag() {}
-  }
-
-  private final String meterName;
-  private final Type type;
-  private final String description;
-  private final String baseUnit;
-  private final List<String> tagKeys;
+  private final Spec spec;
 
   WorkerMeter(String meterName, Type type, String description, String baseUnit, List<String> tagKeys) {
-    this.meterName = meterName;
-    this.type = type;
-    this.description = description;
-    this.baseUnit = baseUnit;
-    this.tagKeys = tagKeys;
+    this.spec = new Spec(meterName, type, description, baseUnit, tagKeys);
   }
 
-  /** The Micrometer name (dotted). */
-  public String meterName() {
-    return meterName;
-  }
-
-  public Type type() {
-    return type;
-  }
-
-  public String description() {
-    return description;
-  }
-
-  /** The base unit, or null for a plain count. */
-  public String baseUnit() {
-    return baseUnit;
-  }
-
-  /** The tag keys, in the order {@link WorkerMetrics} expects their values. */
-  public List<String> tagKeys() {
-    return tagKeys;
+  @Override
+  public Spec spec() {
+    return spec;
   }
 }
