@@ -173,7 +173,9 @@ class SecretsOverSaslTest {
   @Test
   @Timeout(60)
   void providerErrorBodiesThatEchoTheKeyAreAnsweredAsErrorsWithoutIt() {
-    assertThat(echo.calls()).isGreaterThanOrEqualTo(echoIds.size());
+    // The first 401 cools the deployment down, so later requests may be answered without a call;
+    // at least one call must have echoed the key, or nothing here would be tested.
+    assertThat(echo.calls()).isPositive();
     for (String id : echoIds) {
       RouteReply reply = replies.last().get(id);
       assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);

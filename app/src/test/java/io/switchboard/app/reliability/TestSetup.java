@@ -58,7 +58,10 @@ final class TestSetup {
     }
     y.append("  dead_letter: ").append(prefix).append(".dead-letter\n");
     y.append("  request_partitions: 6\n");
-    y.append("router_settings:\n  application_id: ").append(prefix).append("-router\n  timeout_ms: 10000\n");
+    // A short cooldown: a request that arrives while its only deployment cools down waits for the
+    // cooldown to end before it is tried (and answered), as in production, only sooner.
+    y.append("router_settings:\n  application_id: ").append(prefix).append("-router\n  timeout_ms: 10000\n")
+        .append("  cooldown_seconds: 2\n");
     y.append("worker_settings:\n  group_id: ").append(prefix).append("-worker\n  transactional_id_prefix: ")
         .append(prefix).append("-worker\n  shutdown_grace_ms: 15000\n");
     // Several processes share this machine: each takes a free port for its Prometheus endpoint.
