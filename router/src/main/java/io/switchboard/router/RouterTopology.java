@@ -78,10 +78,12 @@ public final class RouterTopology {
         topics.fallbacks().name());
     topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens, metrics), REQUESTS_SOURCE,
         FALLBACKS_SOURCE);
+    // Rotation counts and budgets change on every request: the record cache keeps them in memory
+    // and writes each key once per commit (to RocksDB and the changelog) instead of once per request.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROTATION_STORE),
-        Serdes.String(), new JsonSerde<>(long[].class)), ROUTING);
+        Serdes.String(), new JsonSerde<>(long[].class)).withCachingEnabled(), ROUTING);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
-        Serdes.String(), new JsonSerde<>(long[].class)), ROUTING);
+        Serdes.String(), new JsonSerde<>(long[].class)).withCachingEnabled(), ROUTING);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOLD_STORE),
         Serdes.String(), new JsonSerde<>(Held.class)), ROUTING);
     topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),

@@ -250,7 +250,13 @@ final class Selector {
     return Math.floorDiv(now.toEpochMilli(), 60_000L);
   }
 
+  /** {@code <minute, 12 digits zero-padded>|<deployment>}: keys sort by minute. */
   static String budgetKey(long minute, String deploymentId) {
-    return String.format("%012d|%s", minute, deploymentId);
+    String digits = Long.toString(minute);
+    StringBuilder key = new StringBuilder(13 + deploymentId.length());
+    for (int i = digits.length(); i < 12; i++) {
+      key.append('0');
+    }
+    return key.append(digits).append('|').append(deploymentId).toString();
   }
 }
