@@ -22,8 +22,8 @@ run() {  # name, java options, bench args...
 }
 
 # 1. Maximum throughput at 0 ms provider latency, 1 and 2 workers (closed loop).
-run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --duration-seconds "$dur"
-run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --duration-seconds "$dur"
+run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --duration-seconds "$dur" --no-baseline
+run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --duration-seconds "$dur" --no-baseline
 # 2. Overhead at half the maximum rate (open loop).
 half=$(python3 -c "import json;print(int(json.load(open('$out_dir/max-1w.json'))['requests_per_second']/2))")
 run half-rate "-Xmx2g" --latency-ms 0 --workers 1 --rate "$half" --duration-seconds "$dur" --no-baseline

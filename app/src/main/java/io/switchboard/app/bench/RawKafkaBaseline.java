@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import io.switchboard.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,12 +24,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class RawKafkaBaseline {
   private RawKafkaBaseline() {}
 
+  /** How long any stage of the baseline may take before it is reported as incomplete. */
+  public static final Duration LIMIT = Duration.ofMinutes(3);
+
+  /**
+   * What the baseline measured.
+   *
+   * @param recordsPerSecond records that came out of the third hop, per second
+   * @param complete whether every record came out within {@link #LIMIT}
+   */
+  public record Result(double recordsPerSecond, boolean complete) {}
+
   /** Records per second through the three hops. */
-  public static double run(Map<String, String> kafka, int records, byte[] payload, int partitions) throws Exception {
+  public static Result run(Map<String, String> kafka, int records, byte[] payload, int partitions) throws Exception {
     String prefix = "bench.baseline." + System.nanoTime();
     List<String> hops = List.of(prefix + ".1", prefix + ".2", prefix + ".3", prefix + ".4");
     try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(kafka))) {
       admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+      TopicProvisioner.awaitLeaders(admin, hops);
     }
     long start = System.nanoTime();
     List<Thread> forwarders = new ArrayList<>();
@@ -41,16 +54,19 @@ public final class RawKafkaBaseline {
       t.start();
       forwarders.add(t);
     }
-    try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+    KafkaProducer<byte[], byte[]> producer = producer(kafka);
+    try {
       for (int i = 0; i < records; i++) {
         producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
       }
+    } finally {
+      producer.close(LIMIT);
     }
     for (Thread t : forwarders) {
-      t.join(Duration.ofMinutes(10).toMillis());
+      t.join(LIMIT.toMillis());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return arrived.get() / seconds;
+    return new Result(arrived.get() / seconds, arrived.get() >= records);
   }
 
   private static void forward(Map<String, String> kafka, String from, String to, int records, AtomicLong arrived) {
@@ -60,7 +76,7 @@ public final class RawKafkaBaseline {
     p.put("auto.offset.reset", "earliest");
     p.put("max.poll.records", "2000");
     long seen = 0;
-    long end = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    long end = System.nanoTime() + LIMIT.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<byte[], byte[]> producer = to == null ? null : producer(kafka)) {
       consumer.subscribe(List.of(from));

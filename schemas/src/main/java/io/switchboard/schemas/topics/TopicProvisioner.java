@@ -25,7 +25,7 @@ public final class TopicProvisioner {
    * Waits until every partition of {@code topics} has a leader, so that clients started right
    * after (a global store's consumer among them) find their partitions.
    */
-  static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+  public static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
     if (topics.isEmpty()) {
       return;
     }
