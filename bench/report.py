@@ -33,29 +33,32 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
                    ("half-rate", "half the max rate (open loop), 1 worker"),
                    ("inflight-1s", "1 s provider latency, 1 worker, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-2w", "1 s provider latency, 2 workers, 6000 outstanding, -Xmx1g"),
+                   ("inflight-1s-8k", "1 s provider latency, 1 worker, 8000 outstanding, 30 s, -Xmx1g"),
                    ("backlog", "backlog published at once, then drained")]:
     r = load(name)
     if not r:
         continue
     ratio = r.get("ratio_to_baseline")
-    rows.append("| {} | {} | {:.0f} | {} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} |".format(
+    rows.append("| {} | {} | {:.0f} | {} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
         what, r["sent"], r["requests_per_second"],
         "{:.0f}%".format(100 * ratio) if ratio else "",
         r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
-        r["overhead"]["p50"], r["overhead"]["p99"], r["peak_in_flight"], r["heap_peak_mb"],
+        r["overhead"]["p50"], r["overhead"]["p99"], r["peak_in_flight"], r.get("peak_worker_in_flight", ""),
+        r["heap_peak_mb"],
         ", ".join("{} {:+.1f}".format(k, v) for k, v in r["split_deviation"].items())))
 
 section = "\n".join([
     START,
     "## Switchboard end to end",
     "",
-    "Written by `bench/run.sh` from the JSON reports of `switchboard bench`. Broker, router, workers,",
-    "mock provider and load generator all run in one JVM on the same machine.",
+    "Written by `bench/run.sh` from the JSON reports of `switchboard bench` (20 s runs unless said).",
+    "Broker, router, workers, mock provider and load generator all run in one JVM on the same",
+    "machine, with nothing else running.",
     "",
     "Machine: {} cores ({}), {:.0f} GiB, {}.".format(os.cpu_count(), cpu(), mem, java),
     "",
-    "| run | requests | req/s | of raw Kafka | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | heap peak MB | split vs exact |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| run | requests | req/s | of raw Kafka | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     *rows,
     "",
     "Overhead is the reply latency minus the provider call's own latency. \"Of raw Kafka\" compares",

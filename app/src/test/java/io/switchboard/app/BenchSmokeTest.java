@@ -35,4 +35,19 @@ class BenchSmokeTest {
     assertThat(report.path("baseline_records_per_second").asDouble()).isPositive();
     assertThat(out.toString()).contains("raw Kafka, 3 hops");
   }
+
+  @Test
+  @Timeout(180)
+  void openLoopGetsEveryReplyAtTheTargetRate(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("open.json");
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    int code = cli.execute("bench", "--rate", "100", "--duration-seconds", "3", "--no-baseline", "--json", json.toString());
+    assertThat(code).as(out.toString()).isZero();
+    JsonNode report = Json.mapper().readTree(Files.readString(json));
+    assertThat(report.path("mode").asText()).isEqualTo("open");
+    assertThat(report.path("sent").asLong()).isBetween(250L, 350L);
+    assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong());
+  }
 }

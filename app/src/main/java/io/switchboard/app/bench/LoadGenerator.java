@@ -66,7 +66,8 @@ public final class LoadGenerator {
     AtomicLong heapPeak = new AtomicLong();
     AtomicLong lastReplyNanos = new AtomicLong();
     Map<String, Long> perDeployment = new ConcurrentHashMap<>();
-    Semaphore window = new Semaphore(ratePerSecond > 0 ? Integer.MAX_VALUE : inFlight);
+    boolean closedLoop = ratePerSecond <= 0;
+    Semaphore window = new Semaphore(closedLoop ? inFlight : 0);
     String run = Long.toString(System.nanoTime(), 36);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
@@ -84,6 +85,7 @@ public final class LoadGenerator {
     }
     AtomicLong sentCount = new AtomicLong();
     java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicReference<Throwable> readerFailure = new java.util.concurrent.atomic.AtomicReference<>();
     Thread reader = new Thread(() -> {
       try {
         while (reading.get()) {
@@ -105,13 +107,17 @@ public final class LoadGenerator {
             }
             replies.incrementAndGet();
             outstanding.decrementAndGet();
-            window.release();
+            if (closedLoop) {
+              window.release();
+            }
             lastReplyNanos.set(System.nanoTime());
           }
           heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
         }
       } catch (org.apache.kafka.common.errors.WakeupException e) {
         // stopping
+      } catch (RuntimeException | Error e) {
+        readerFailure.set(e);
       } finally {
         consumer.close(Duration.ofSeconds(2));
       }
@@ -128,7 +134,7 @@ public final class LoadGenerator {
         topics.requests().valueSerde().serializer())) {
       long i = 0;
       while (System.nanoTime() < end && i < maxRequests) {
-        if (ratePerSecond > 0) {
+        if (!closedLoop) {
           long due = start + (long) (i * 1e9 / ratePerSecond);
           long wait = due - System.nanoTime();
           if (wait > 0) {
@@ -148,12 +154,15 @@ public final class LoadGenerator {
       sentCount.set(i);
     }
     long drainEnd = System.nanoTime() + drain.toNanos();
-    while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd) {
+    while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd && readerFailure.get() == null) {
       Thread.sleep(20);
     }
     reading.set(false);
     consumer.wakeup();
     reader.join(5000);
+    if (readerFailure.get() != null) {
+      throw new IllegalStateException("the reply reader failed; the figures would be wrong", readerFailure.get());
+    }
     long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
     return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
         heapPeak.get() >> 20, Map.copyOf(perDeployment));

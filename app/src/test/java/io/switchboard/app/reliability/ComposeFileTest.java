@@ -41,6 +41,21 @@ class ComposeFileTest {
   }
 
   @Test
+  void everyMountedHostPathExists() {
+    int mounts = 0;
+    for (var service : (Iterable<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) services::fields) {
+      for (var volume : service.getValue().path("volumes")) {
+        String host = volume.asText().split(":")[0];
+        if (host.startsWith("./")) {
+          mounts++;
+          assertThat(root.resolve(host)).as(service.getKey() + " mounts " + host).exists();
+        }
+      }
+    }
+    assertThat(mounts).as("host paths mounted by the compose file").isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
   void everyServiceIsThere() {
     assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "router", "worker", "mock-provider",
         "prometheus", "grafana");
