@@ -516,21 +516,56 @@ public final class Engine implements Runnable {
       } catch (RuntimeException ignored) {
         log.debug("closing the failed producer: {}", ignored.toString());
       }
-      producer = producers.get();
-      producer.initTransactions();
+      producer = freshProducer();
     }
     Set<TopicPartition> owned = new HashSet<>(lanes.keySet());
     lanes.clear();
     restore(owned, true);
   }
 
+  /** A new transactional producer; a broker outage is waited out as long as the worker runs. */
+  private KafkaProducer<String, byte[]> freshProducer() {
+    while (true) {
+      KafkaProducer<String, byte[]> fresh = producers.get();
+      try {
+        fresh.initTransactions();
+        return fresh;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        fresh.close(Duration.ZERO);
+        if (!running) {
+          throw e;
+        }
+        log.warn("a new producer cannot register its transactional id yet ({}); trying again", e.getMessage());
+      }
+    }
+  }
+
   /** Makes fresh lanes from the committed offsets; with {@code seek}, moves the consumer back to them. */
+  /**
+   * The committed offsets and metadata of {@code partitions}. A broker outage (the group
+   * coordinator unreachable) is waited out, as long as the worker runs: the alternative, owning
+   * partitions without knowing what was already answered, could answer a request twice.
+   */
+  private Map<TopicPartition, OffsetAndMetadata> committed(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> wanted = new HashSet<>(partitions);
+    while (true) {
+      try {
+        return consumer.committed(wanted, Duration.ofSeconds(15));
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (!running) {
+          throw e;
+        }
+        log.warn("committed offsets of {} not available yet ({}); trying again", wanted, e.getMessage());
+      }
+    }
+  }
+
   private void restore(Collection<TopicPartition> partitions, boolean seek) {
     if (partitions.isEmpty()) {
       ownedLanes = lanes.size();
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(partitions);
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata c = committed.get(tp);
       PartitionOffsets offsets = null;
