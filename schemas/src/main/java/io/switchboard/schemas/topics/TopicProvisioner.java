@@ -71,10 +71,14 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Creates every missing topic and checks the dispatch topic's size.
+   * Creates every missing topic and checks the sizes that routing depends on: the dispatch topic
+   * must hold the lane plan, and the requests and fallbacks topics must have exactly
+   * {@code topics.request_partitions} partitions (each router task owns that share of every
+   * deployment's budget, so more partitions would hand out more than the budget). Safe to run
+   * from several processes at once: a topic another process just created is waited for.
    *
    * @return the names of the topics created now
-   * @throws IllegalStateException when the dispatch topic has fewer partitions than the lane plan
+   * @throws IllegalStateException when an existing topic does not match the config
    */
   public static List<String> ensure(Admin admin, SwitchboardConfig config) throws InterruptedException {
     List<NewTopic> wanted = plan(config);
@@ -92,14 +96,27 @@ public final class TopicProvisioner {
           }
         }
       }
-      awaitLeaders(admin, created);
-      String dispatch = config.topics().dispatch();
-      TopicDescription d = admin.describeTopics(List.of(dispatch)).allTopicNames().get().get(dispatch);
-      int need = LanePlan.of(config).partitions();
-      if (d.partitions().size() < need) {
-        throw new IllegalStateException("topic '" + dispatch + "' has " + d.partitions().size()
-            + " partitions but the lane plan needs " + need + "; add partitions with kafka-topics --alter --partitions "
-            + need);
+      // Every topic, not only those created here: one created by another process at the same
+      // moment may not be in this broker's metadata yet.
+      awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
+      TopicsConfig t = config.topics();
+      Map<String, TopicDescription> described = admin.describeTopics(List.of(t.dispatch(), t.requests(), t.fallbacks()))
+          .allTopicNames().get();
+      int lanes = LanePlan.of(config).partitions();
+      int dispatchPartitions = described.get(t.dispatch()).partitions().size();
+      if (dispatchPartitions < lanes) {
+        throw new IllegalStateException("topic '" + t.dispatch() + "' has " + dispatchPartitions
+            + " partitions but the lane plan needs " + lanes + "; add partitions with kafka-topics --alter --partitions "
+            + lanes);
+      }
+      for (String topic : List.of(t.requests(), t.fallbacks())) {
+        int partitions = described.get(topic).partitions().size();
+        if (partitions != t.requestPartitions()) {
+          throw new IllegalStateException("topic '" + topic + "' has " + partitions
+              + " partitions but topics.request_partitions is " + t.requestPartitions()
+              + "; set topics.request_partitions to " + partitions
+              + " (each router task owns 1/request_partitions of every deployment's rpm and tpm)");
+        }
       }
       return created;
     } catch (ExecutionException e) {
