@@ -1,5 +1,6 @@
 package io.switchboard.router.metrics;
 
+import io.switchboard.router.selection.Candidates;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.WeightedModel;
 import io.switchboard.schemas.config.DeploymentConfig;
@@ -11,8 +12,8 @@ import java.util.Map;
 /**
  * The share of first routes each deployment of a candidate set should get, from the configured
  * weights: the deployments of an alias by their weights; a group's (or an inline list's) members
- * by their weights, a member that is an alias splitting its weight among its deployments by
- * theirs. A deployment without a weight weighs its rpm, else 1 (as the router reads it).
+ * by the router's own rule ({@link Candidates#memberWeights}). A deployment without a weight
+ * weighs its rpm, else 1.
  */
 public final class ExpectedShares {
   private ExpectedShares() {}
@@ -45,12 +46,7 @@ public final class ExpectedShares {
   }
 
   private static Map<String, Double> ofMembers(SwitchboardConfig config, List<WeightedModel> members) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (WeightedModel m : members) {
-      double memberWeight = m.weight() == null ? 1.0 : m.weight();
-      weighted(config.resolve(m.model()), memberWeight).forEach((d, w) -> out.merge(d, w, Double::sum));
-    }
-    return normalize(out);
+    return normalize(Candidates.memberWeights(members, config));
   }
 
   /** The deployments' weights, scaled so that they sum to {@code total}. */

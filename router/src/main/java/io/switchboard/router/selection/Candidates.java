@@ -83,9 +83,7 @@ public final class Candidates {
         return Resolution.failed(ErrorCode.UNKNOWN_MODEL, "load_balance_group '" + request.loadBalanceGroup()
             + "' is not in load_balance_groups " + config.loadBalanceGroups().keySet(), field);
       }
-      Map<String, Double> weights = new LinkedHashMap<>();
-      members.forEach(m -> addMember(m, config, weights));
-      set = build(request.loadBalanceGroup(), weights, config);
+      set = build(request.loadBalanceGroup(), memberWeights(members, config), config);
     } else {
       field = "/body/model";
       alias = request.body().path("model").isTextual() ? request.body().get("model").asText() : null;
@@ -145,6 +143,17 @@ public final class Candidates {
       }
     }
     return null;
+  }
+
+  /**
+   * The deployment weights of a group's or an inline list's members: a member with a weight
+   * splits it among its deployments by their own weights; a member without one adds its
+   * deployments' own weights. Members that name no deployment add nothing.
+   */
+  public static Map<String, Double> memberWeights(List<WeightedModel> members, SwitchboardConfig config) {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    members.forEach(m -> addMember(m, config, weights));
+    return weights;
   }
 
   private static boolean addMember(WeightedModel member, SwitchboardConfig config, Map<String, Double> weights) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.switchboard.router.metrics.internal.LatencyHistograms;
+import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
@@ -51,6 +52,9 @@ class MetricsTopologyTest {
         mixed:
           - {model: chat, weight: 3}
           - {model: solo, weight: 1}
+        loose:
+          - {model: chat}
+          - {model: solo}
       reply_topics: [switchboard.replies, "team.*"]
       """, "test");
 
@@ -187,11 +191,22 @@ class MetricsTopologyTest {
     assertThat(byId.get("solo").actual()).isCloseTo(0.25, within(1e-9));
 
     RouteRequest inline = request("i1", null, List.of(new WeightedModel("chat-b", 1.0), new WeightedModel("solo", 3.0)));
-    dispatches.pipeInput("i1", new Dispatch(inline, "solo", "inline:chat-b+solo", 0, 0, null, null, null, null, at, at));
-    MetricsSummary adHoc = summary(Scope.MODEL, "inline:chat-b+solo", null);
+    dispatches.pipeInput("i1", new Dispatch(inline, "solo", CandidateSet.INLINE, 0, 0, null, null, null, null, at, at));
+    MetricsSummary adHoc = summary(Scope.MODEL, CandidateSet.INLINE, null);
     assertThat(adHoc.shares()).extracting(MetricsSummary.Share::deploymentId, MetricsSummary.Share::expected,
         MetricsSummary.Share::actual).containsExactly(
             org.assertj.core.groups.Tuple.tuple("chat-b", 0.25, 0.0), org.assertj.core.groups.Tuple.tuple("solo", 0.75, 1.0));
+  }
+
+  @Test
+  void aGroupMemberWithoutAWeightBringsItsDeploymentsOwnWeightsAsTheRouterDoes() {
+    Instant at = T0.plusSeconds(1);
+    dispatches.pipeInput("l0", dispatch("l0", "loose", "chat-a", 0, at));
+    Map<String, Double> expected = new HashMap<>();
+    summary(Scope.MODEL, "loose", null).shares().forEach(s -> expected.put(s.deploymentId(), s.expected()));
+    assertThat(expected.get("chat-a")).isCloseTo(70.0 / 101, within(1e-9));
+    assertThat(expected.get("chat-b")).isCloseTo(30.0 / 101, within(1e-9));
+    assertThat(expected.get("solo")).isCloseTo(1.0 / 101, within(1e-9));
   }
 
   @Test
