@@ -21,11 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import io.switchboard.worker.Worker;
 
 /**
- * Everything in one process: a real in-process Kafka broker, the mock provider, a router and
- * workers. Used by {@code demo}, {@code dev}, {@code bench} and the end-to-end tests.
+ * Everything in one process: a real Kafka broker (in-process for {@code demo}, {@code dev} and
+ * {@code bench}; the tests' choice of broker for the end-to-end tests), the mock provider, a
+ * router and workers.
  *
  * <p>Configs may refer to the mock provider as {@code ${MOCK_URL}} (e.g. {@code api_base:
  * ${MOCK_URL}/d/chat-a/v1}).
@@ -64,7 +66,16 @@ public final class Embedded implements AutoCloseable {
    */
   public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount, String builtIn)
       throws InterruptedException {
-    KafkaBroker broker = InProcessKafkaBroker.start();
+    return start(InProcessKafkaBroker::start, configFile, mockBehavior, workerCount, builtIn);
+  }
+
+  /**
+   * As {@link #start(Path, Behavior, int, String)} on the broker {@code brokers} starts (tests
+   * pass {@code KafkaBrokers::start}, which takes a container where Docker answers).
+   */
+  public static Embedded start(Supplier<? extends KafkaBroker> brokers, Path configFile, Behavior mockBehavior,
+      int workerCount, String builtIn) throws InterruptedException {
+    KafkaBroker broker = brokers.get();
     MockProvider mock = null;
     try {
       mock = MockProvider.start(MockProviderOptions.defaults());

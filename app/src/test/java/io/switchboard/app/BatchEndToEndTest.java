@@ -8,6 +8,7 @@ import io.switchboard.client.batch.BatchOptions;
 import io.switchboard.client.batch.BatchResult;
 import io.switchboard.client.batch.BatchRunner;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Behavior;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ class BatchEndToEndTest {
     Path output = dir.resolve("out.jsonl");
     Path errors = dir.resolve("err.jsonl");
     Behavior faulty = Behavior.ok().withLatencyMs(2).withErrors(0.05, 400);
-    try (Embedded embedded = Embedded.start(null, faulty, 1)) {
+    try (Embedded embedded = Embedded.start(KafkaBrokers::start, null, faulty, 1, Embedded.DEMO_CONFIG)) {
       ConnectionSettings connection = ConnectionSettings.of(embedded.config());
       BatchOptions options = BatchOptions.builder(input, output).errors(errors).model("chat").maxInFlight(2000)
           .requestTimeout(Duration.ofMinutes(4)).terminal(false).build();

@@ -9,6 +9,7 @@ import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Call;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,7 +40,7 @@ class EndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    embedded = Embedded.start(null, Embedded.demoBehavior(), 1);
+    embedded = Embedded.start(KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG);
     topics = new Topics(embedded.config().topics());
   }
 

@@ -11,6 +11,7 @@ import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Call;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,7 +51,7 @@ class MetricsBrokerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    embedded = Embedded.start(null, Embedded.demoBehavior(), 1);
+    embedded = Embedded.start(KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG);
     aggregator = new MetricsAggregator(embedded.config(), Clock.systemUTC());
     aggregator.start();
     topics = new Topics(embedded.config().topics());

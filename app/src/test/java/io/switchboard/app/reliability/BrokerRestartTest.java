@@ -71,8 +71,10 @@ class BrokerRestartTest {
     SwitchboardConfig loaded = TestSetup.load(config, Map.of());
     children.add(TestSetup.router("router", config, dir, Map.of()));
     children.add(TestSetup.worker("worker", config, dir, Map.of()));
-    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 1, Duration.ofSeconds(120));
-    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120));
+    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 1, Duration.ofSeconds(120),
+        () -> TestSetup.tails(children));
+    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120),
+        () -> TestSetup.tails(children));
 
     int outages = SOAK ? 4 : 1;
     int total = SOAK ? 4000 : 300;

@@ -10,7 +10,8 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.Topics;
-import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.mock.Call;
 import io.switchboard.testkit.mock.MockProvider;
@@ -45,7 +46,7 @@ class RequestSecurityTest {
   static final String KEY = "sk-fake-configured-key";
   static final String PREFIX = "sec";
 
-  static InProcessKafkaBroker broker;
+  static KafkaBroker broker;
   static MockProvider mock;
   static ServerSocket attacker;
   static final AtomicInteger attackerConnections = new AtomicInteger();
@@ -62,7 +63,7 @@ class RequestSecurityTest {
   @BeforeAll
   @Timeout(120)
   static void start() throws Exception {
-    broker = InProcessKafkaBroker.start();
+    broker = KafkaBrokers.start();
     mock = MockProvider.start();
     mock.behaveAll(Behavior.ok().withRequiredKey(KEY));
     attacker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -7,7 +7,8 @@ import io.switchboard.app.reliability.Traffic.Load;
 import io.switchboard.app.reliability.Traffic.Replies;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.mock.Latency;
 import io.switchboard.testkit.mock.MockProvider;
@@ -34,7 +35,7 @@ class RouterFailoverTest {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
 
   final List<ChildJvm> children = new ArrayList<>();
-  InProcessKafkaBroker broker;
+  KafkaBroker broker;
   MockProvider mock;
   Worker worker;
 
@@ -58,7 +59,7 @@ class RouterFailoverTest {
   @Test
   @Timeout(600)
   void killedRouterInstanceLosesNoRequestAndNoRequestGetsTwoReplies() throws Exception {
-    broker = InProcessKafkaBroker.start(TestSetup.FAST_FAILOVER_BROKER);
+    broker = KafkaBrokers.start(TestSetup.FAST_FAILOVER_BROKER);
     mock = MockProvider.start();
     mock.behaveAll(Behavior.ok().withLatency(Latency.uniform(10, 60)));
     Map<String, String> kafka = new HashMap<>(TestSetup.FAST_FAILOVER);
@@ -74,7 +75,8 @@ class RouterFailoverTest {
     children.add(TestSetup.router("router-2", config, dir, Map.of()));
     worker = new Worker(loaded, Clock.systemUTC(), name -> null);
     worker.start();
-    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 2, Duration.ofSeconds(120));
+    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 2, Duration.ofSeconds(120),
+        () -> TestSetup.tails(children));
 
     int total = SOAK ? 6000 : 400;
     List<String> ids;

@@ -108,7 +108,8 @@ class SecretsOverSaslTest {
     children.add(TestSetup.router("router", config, dir, Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD), logConfig));
     children.add(TestSetup.worker("worker", config, dir,
         Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD, "FAKE_OPENAI_KEY", PROVIDER_KEY), logConfig));
-    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120));
+    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120),
+        () -> TestSetup.tails(children));
 
     Map<String, byte[]> requests = new LinkedHashMap<>();
     for (int i = 0; i < 30; i++) {

@@ -213,6 +213,15 @@ final class Traffic {
 
   /** Waits until the consumer group has {@code members} members and is stable (at most {@code timeout}). */
   static void awaitGroup(Map<String, String> kafka, String groupId, int members, Duration timeout) throws InterruptedException {
+    awaitGroup(kafka, groupId, members, timeout, () -> "");
+  }
+
+  /**
+   * As {@link #awaitGroup(Map, String, int, Duration)}; the failure also says what
+   * {@code diagnostics} tells (the members' log tails, for instance).
+   */
+  static void awaitGroup(Map<String, String> kafka, String groupId, int members, Duration timeout,
+      java.util.function.Supplier<String> diagnostics) throws InterruptedException {
     Map<String, Object> p = new LinkedHashMap<>(kafka);
     try (Admin admin = Admin.create(p)) {
       long end = System.nanoTime() + timeout.toNanos();
@@ -231,7 +240,7 @@ final class Traffic {
         Thread.sleep(250);
       }
       throw new IllegalStateException("group " + groupId + " did not reach " + members + " stable members within " + timeout
-          + "; last seen: " + seen);
+          + "; last seen: " + seen + "\n" + diagnostics.get());
     }
   }
 

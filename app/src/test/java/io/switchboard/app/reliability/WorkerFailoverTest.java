@@ -8,7 +8,8 @@ import io.switchboard.app.reliability.Traffic.Replies;
 import io.switchboard.router.Router;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.mock.Latency;
 import io.switchboard.testkit.mock.MockProvider;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerFailoverTest {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
 
-  static InProcessKafkaBroker broker;
+  static KafkaBroker broker;
   static MockProvider mock;
 
   final List<ChildJvm> children = new ArrayList<>();
@@ -48,7 +49,7 @@ class WorkerFailoverTest {
 
   @BeforeAll
   static void startBrokerAndMock() {
-    broker = InProcessKafkaBroker.start(TestSetup.FAST_FAILOVER_BROKER);
+    broker = KafkaBrokers.start(TestSetup.FAST_FAILOVER_BROKER);
     mock = MockProvider.start();
     mock.behaveAll(Behavior.ok().withLatency(Latency.uniform(20, 150)));
   }

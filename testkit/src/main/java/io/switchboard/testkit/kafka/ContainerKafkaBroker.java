@@ -1,5 +1,8 @@
 package io.switchboard.testkit.kafka;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -25,14 +28,31 @@ public final class ContainerKafkaBroker implements KafkaBroker {
     }
   }
 
+  /** Starts a container with the single-node settings of {@link InProcessKafkaBroker#singleNodeDefaults()}. */
   public static ContainerKafkaBroker start() {
-    KafkaContainer container = new KafkaContainer(IMAGE)
-        .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
-        .withEnv("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
-        .withEnv("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
-        .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+    return start(Map.of());
+  }
+
+  /**
+   * Starts a container; {@code overrides} are broker properties applied over the single-node
+   * defaults, passed as the image's {@code KAFKA_*} environment variables.
+   */
+  public static ContainerKafkaBroker start(Map<String, String> overrides) {
+    Map<String, String> props = new HashMap<>(InProcessKafkaBroker.singleNodeDefaults());
+    props.putAll(overrides);
+    KafkaContainer container = new KafkaContainer(IMAGE);
+    props.forEach((name, value) -> container.withEnv(environmentName(name), value));
     container.start();
     return new ContainerKafkaBroker(container);
+  }
+
+  /**
+   * The {@code apache/kafka} image's environment variable for a broker property: {@code KAFKA_}
+   * and the name in upper case, with {@code .} as {@code _}, {@code _} as {@code __} and {@code -}
+   * as {@code ___}.
+   */
+  static String environmentName(String property) {
+    return "KAFKA_" + property.replace("_", "__").replace("-", "___").replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.switchboard.testkit.kafka;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Chooses the broker for tests: the {@code apache/kafka} container when a Docker engine
@@ -14,12 +15,19 @@ public final class KafkaBrokers {
 
   private KafkaBrokers() {}
 
+  /** Starts the chosen broker with the single-node defaults. */
   public static KafkaBroker start() {
+    return start(Map.of());
+  }
+
+  /** Starts the chosen broker; {@code overrides} are broker properties over the single-node defaults. */
+  public static KafkaBroker start(Map<String, String> overrides) {
     String choice = System.getProperty(PROPERTY, System.getenv().getOrDefault(ENV, "auto")).toLowerCase(Locale.ROOT);
     return switch (choice) {
-      case "in-process", "inprocess" -> InProcessKafkaBroker.start();
-      case "container", "testcontainers" -> ContainerKafkaBroker.start();
-      case "auto" -> ContainerKafkaBroker.dockerAvailable() ? ContainerKafkaBroker.start() : InProcessKafkaBroker.start();
+      case "in-process", "inprocess" -> InProcessKafkaBroker.start(overrides);
+      case "container", "testcontainers" -> ContainerKafkaBroker.start(overrides);
+      case "auto" -> ContainerKafkaBroker.dockerAvailable()
+          ? ContainerKafkaBroker.start(overrides) : InProcessKafkaBroker.start(overrides);
       default -> throw new IllegalArgumentException(PROPERTY + " must be in-process, container or auto, was '" + choice + "'");
     };
   }

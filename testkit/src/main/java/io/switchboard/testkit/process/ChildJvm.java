@@ -114,7 +114,8 @@ public final class ChildJvm implements AutoCloseable {
   /** The last lines of the log, for failure messages. */
   public String tail() {
     List<String> lines = logLines();
-    return "--- last lines of " + log + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    String state = process.isAlive() ? "running" : "exited " + process.exitValue();
+    return "--- last lines of " + log + " (" + state + ") ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   /**
