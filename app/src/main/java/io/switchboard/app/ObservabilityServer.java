@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
  * Port 0 picks a free port ({@link #port()} tells which); port -1 serves nothing.
  */
 public final class ObservabilityServer implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ObservabilityServer.class);
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -77,6 +78,7 @@ public final class ObservabilityServer implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.start();
+    log.info("serving /metrics, /health and /ready on http://{}:{}", config.bindAddress(), server.getAddress().getPort());
     return new ObservabilityServer(server, executor);
   }
 

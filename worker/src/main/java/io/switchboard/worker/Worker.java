@@ -54,6 +54,7 @@ public final class Worker implements AutoCloseable {
   private final MeterRegistry registry;
   private final WorkerMetrics metrics;
   private volatile List<KafkaClientMetrics> clientMetrics = List.of();
+  private KafkaClientMetrics producerMetrics; // guarded by this
   private final Clock clock;
   private final Function<String, String> env;
   private final HealthTracker health;
@@ -131,7 +132,8 @@ public final class Worker implements AutoCloseable {
     providers = ProviderClients.start(config.workerSettings(), env, clock);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
     Engine e = new Engine(config, clock, consumer,
-        () -> new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer()),
+        () -> withClientMetrics(new KafkaProducer<>(producerProperties(config), new StringSerializer(),
+            new ByteArraySerializer())),
         providers, health, new RetryPolicy(clock, random), timer, metrics::record);
     try {
       e.init();
@@ -142,8 +144,6 @@ public final class Worker implements AutoCloseable {
     }
     engine = e;
     if (registry != null) {
-      // The consumer lives as long as the worker; the producer is replaced when fenced, so only
-      // the consumer's client metrics are bound.
       KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
       consumerMetrics.bindTo(registry);
       clientMetrics = List.of(consumerMetrics);
@@ -152,6 +152,21 @@ public final class Worker implements AutoCloseable {
     Thread t = new Thread(e, "switchboard-worker");
     loop = t;
     t.start();
+  }
+
+  /**
+   * Binds a new transactional producer's client metrics in place of those of the producer it
+   * replaces (a fenced or broken producer is replaced by the engine).
+   */
+  private synchronized KafkaProducer<String, byte[]> withClientMetrics(KafkaProducer<String, byte[]> producer) {
+    if (registry != null) {
+      if (producerMetrics != null) {
+        producerMetrics.close();
+      }
+      producerMetrics = new KafkaClientMetrics(producer);
+      producerMetrics.bindTo(registry);
+    }
+    return producer;
   }
 
   /** Provider calls in progress now (0 before start). Thread-safe. */
@@ -221,6 +236,11 @@ public final class Worker implements AutoCloseable {
 
   private void shutdownResources() {
     clientMetrics.forEach(KafkaClientMetrics::close);
+    synchronized (this) {
+      if (producerMetrics != null) {
+        producerMetrics.close();
+      }
+    }
     healthListener.close();
     ProviderClients p = providers;
     if (p != null) {

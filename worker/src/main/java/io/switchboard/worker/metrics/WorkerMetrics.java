@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Outcome;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to
@@ -75,19 +72,6 @@ public final class WorkerMetrics implements MeterBinder {
     if (a.costUsd() != null) {
       counter(WorkerMeter.COST, a.deploymentId(), a.modelName(), a.provider()).increment(a.costUsd());
     }
-  }
-
-  /**
-   * Binds the Kafka client metrics of the worker's consumer and producer to {@code target}; close
-   * the results before the clients.
-   */
-  public static List<KafkaClientMetrics> bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer,
-      MeterRegistry target) {
-    KafkaClientMetrics c = new KafkaClientMetrics(consumer);
-    KafkaClientMetrics p = new KafkaClientMetrics(producer);
-    c.bindTo(target);
-    p.bindTo(target);
-    return List.of(c, p);
   }
 
   private void gauge(WorkerMeter meter, Supplier<Number> value) {
