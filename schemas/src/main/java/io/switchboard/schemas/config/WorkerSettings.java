@@ -8,15 +8,19 @@ package io.switchboard.schemas.config;
  * @param maxConnections HTTP connections per worker (default 2000)
  * @param shutdownGraceMs how long a stopping worker waits for in-flight calls (default 30000)
  * @param transactionalIdPrefix prefix of the workers' transactional ids (default {@code switchboard-worker})
+ * @param healthPublishIntervalMs how often a worker publishes the recent error rate and latency of
+ *     each deployment it called in the last minute on the health topic, for dynamic weights and
+ *     operators (default 10000; 0 publishes only when a cooldown starts)
  */
 public record WorkerSettings(
     String groupId,
     Integer maxInFlightPerLane,
     Integer maxConnections,
     Long shutdownGraceMs,
-    String transactionalIdPrefix) {
+    String transactionalIdPrefix,
+    Long healthPublishIntervalMs) {
 
-  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null);
+  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = groupId == null ? "switchboard-worker" : groupId;
@@ -24,5 +28,10 @@ public record WorkerSettings(
     maxConnections = maxConnections == null ? 2000 : maxConnections;
     shutdownGraceMs = shutdownGraceMs == null ? 30_000L : shutdownGraceMs;
     transactionalIdPrefix = transactionalIdPrefix == null ? "switchboard-worker" : transactionalIdPrefix;
+    healthPublishIntervalMs = healthPublishIntervalMs == null ? 10_000L : healthPublishIntervalMs;
+    if (healthPublishIntervalMs < 0) {
+      throw new IllegalArgumentException("worker_settings.health_publish_interval_ms must be 0 or more, was "
+          + healthPublishIntervalMs);
+    }
   }
 }

@@ -138,6 +138,24 @@ public final class HealthTracker {
     return all;
   }
 
+  /**
+   * The health of every deployment this worker called within the last minute: what it can
+   * tell about error rate and latency (a deployment only known from other workers' records is
+   * left to them).
+   */
+  public List<DeploymentHealth> snapshotsOfCalled() {
+    long now = clock.millis();
+    List<DeploymentHealth> called = new ArrayList<>();
+    states.forEach((id, state) -> {
+      synchronized (state) {
+        if (state.callsWithin(now) > 0) {
+          called.add(state.health(id, now));
+        }
+      }
+    });
+    return called;
+  }
+
   private static final class State {
     final ArrayDeque<Long> failures = new ArrayDeque<>();
     final long[] bucketSecond = new long[BUCKETS];
@@ -177,16 +195,25 @@ public final class HealthTracker {
       return health;
     }
 
-    DeploymentHealth health(String deploymentId, long now) {
+    /** Calls within the last minute. */
+    int callsWithin(long now) {
+      return sumWithin(now, bucketCalls);
+    }
+
+    private int sumWithin(long now, int[] buckets) {
       long second = Math.floorDiv(now, 1000);
-      int calls = 0;
-      int errors = 0;
+      int sum = 0;
       for (int i = 0; i < BUCKETS; i++) {
         if (bucketSecond[i] > second - BUCKETS && bucketSecond[i] <= second) {
-          calls += bucketCalls[i];
-          errors += bucketErrors[i];
+          sum += buckets[i];
         }
       }
+      return sum;
+    }
+
+    DeploymentHealth health(String deploymentId, long now) {
+      int calls = callsWithin(now);
+      int errors = sumWithin(now, bucketErrors);
       int recent = (int) failures.stream().filter(t -> t > now - WINDOW_MS).count();
       Instant until = coolingDownAt(now) ? cooldownUntil : null;
       return new DeploymentHealth(deploymentId, until, until == null ? null : reason, recent,

@@ -105,6 +105,7 @@ public final class Engine implements Runnable {
   private volatile boolean running = true;
   private volatile boolean abandoned;
   private boolean draining;
+  private long nextHealthReportMs;
 
   /** What the threads completing calls tell the poll thread. */
   private sealed interface Event permits Completed, RetryDue {}
@@ -220,8 +221,23 @@ public final class Engine implements Runnable {
   private void step() {
     handleEvents();
     startWork();
+    reportHealth();
     publish();
     adjustPauses();
+  }
+
+  /**
+   * Every {@code health_publish_interval_ms}, the recent error rate and latency of the
+   * deployments this worker called go out with the next transaction (for dynamic weights).
+   */
+  private void reportHealth() {
+    long interval = config.workerSettings().healthPublishIntervalMs();
+    long nowMs = clock.millis();
+    if (interval <= 0 || nowMs < nextHealthReportMs) {
+      return;
+    }
+    nextHealthReportMs = nowMs + interval;
+    health.snapshotsOfCalled().forEach(h -> outgoing.add(outputs.healthRecord(h)));
   }
 
   private void closeClients() {
