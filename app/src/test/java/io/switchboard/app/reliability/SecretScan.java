@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,13 +28,14 @@ final class SecretScan {
 
   /**
    * Scans key, value and headers of all records, aborted transactions included
-   * ({@code read_uncommitted}), of every topic {@link Admin#listTopics()} lists.
+   * ({@code read_uncommitted}), of every topic, the broker's internal ones ({@code __consumer_offsets} with the workers'
+   * commit metadata, {@code __transaction_state}) included.
    */
   static Result topics(Map<String, String> kafka, List<String> secrets) throws Exception {
     Map<String, Object> admin = new LinkedHashMap<>(kafka);
     List<TopicPartition> partitions = new ArrayList<>();
     try (Admin client = Admin.create(admin)) {
-      Set<String> names = client.listTopics().names().get(30, TimeUnit.SECONDS);
+      Set<String> names = client.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
       for (TopicDescription d : client.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
         d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
       }
