@@ -85,7 +85,8 @@ public final class BatchRunner {
 
   /**
    * @param out receives the summary
-   * @param err receives progress, input errors and warnings
+   * @param err receives progress, input errors and warnings; with {@link ProgressMode#AUTO} the bar is
+   *     drawn when this is the process's standard error and that is a terminal
    */
   public BatchRunner(ConnectionSettings connection, BatchOptions options, PrintStream out, PrintStream err,
       Clock clock) {
@@ -177,8 +178,8 @@ public final class BatchRunner {
     long writtenNow;
     try (ResultWriter writer = new ResultWriter(options.output(), options.errors(), format, batchId, scan.ids(),
         written, errorsWritten, summary);
-        Progress progress = new Progress(err, terminal(), options.progressInterval(), clock, scan.valid(),
-            alreadyAnswered, alreadyFailed)) {
+        Progress progress = new Progress(err, options.progress().resolve(err), options.progressInterval(), clock,
+            scan.valid(), alreadyAnswered, alreadyFailed)) {
       writer.progress(progress);
       progress.start();
       try (SwitchboardClient client = SwitchboardClient.create(connection, ClientOptions.builder()
@@ -221,10 +222,6 @@ public final class BatchRunner {
   }
 
   private long outputLinesOutsideInput;
-
-  private boolean terminal() {
-    return options.terminal() != null ? options.terminal() : System.console() != null;
-  }
 
   private void reportInvalid(InputScan.Result scan) {
     err.println(options.input() + ": " + scan.invalid() + " invalid line" + (scan.invalid() == 1 ? "" : "s") + ":");

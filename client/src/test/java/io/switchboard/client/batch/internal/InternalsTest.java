@@ -3,6 +3,7 @@ package io.switchboard.client.batch.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.client.batch.BatchFormat;
+import io.switchboard.client.batch.ProgressMode;
 import io.switchboard.client.testing.BatchFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class InternalsTest {
   @Test
   void progressLineShowsDoneTotalRateEtaAndErrors() {
     java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
-    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), true,
+    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), ProgressMode.BAR,
         java.time.Duration.ofSeconds(1), clock, 100, 40, 2);
     p.answered(true);
     p.answered(false);
