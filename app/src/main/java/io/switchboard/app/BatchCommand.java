@@ -4,6 +4,7 @@ import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.batch.BatchFormat;
 import io.switchboard.client.batch.BatchOptions;
 import io.switchboard.client.batch.BatchRunner;
+import io.switchboard.client.batch.ProgressMode;
 import io.switchboard.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,8 +61,13 @@ public final class BatchCommand implements Callable<Integer> {
   long timeoutSeconds;
 
   @Option(names = "--progress-interval", defaultValue = "10", paramLabel = "SECONDS",
-      description = "seconds between progress lines when not on a terminal (default ${DEFAULT-VALUE})")
+      description = "seconds between plain progress lines (default ${DEFAULT-VALUE})")
   long progressSeconds;
+
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|plain|none",
+      description = "progress on standard error: auto draws a bar when standard error is a terminal and plain"
+          + " lines otherwise (default ${DEFAULT-VALUE})")
+  String progress;
 
   @Override
   public Integer call() {
@@ -75,7 +81,7 @@ public final class BatchCommand implements Callable<Integer> {
       };
       options = BatchOptions.builder(input, output).errors(errors).model(model).group(group).maxInFlight(maxInFlight)
           .format(f).skipInvalid(skipInvalid).requestTimeout(Duration.ofSeconds(timeoutSeconds))
-          .progressInterval(Duration.ofSeconds(progressSeconds)).build();
+          .progressInterval(Duration.ofSeconds(progressSeconds)).progress(ProgressMode.parse(progress)).build();
       connection = ConnectionSettings.load(config, bootstrap);
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("switchboard batch: " + e.getMessage());

@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param skipInvalid send the valid lines even when some are invalid (default: send nothing then)
  * @param requestTimeout how long a request may wait for its reply in this run (default 10
  *     minutes); one without a reply is left for the next run
- * @param progressInterval how often a progress line is printed when not on a terminal (default 10 s)
- * @param terminal draw a redrawn progress bar; null to decide by {@code System.console()}
+ * @param progressInterval how often a {@link ProgressMode#PLAIN} progress line is printed (default 10 s)
+ * @param progress how progress is shown on the error stream (default {@link ProgressMode#AUTO}: a bar when
+ *     that stream is a terminal, plain lines otherwise)
  * @param maxReportedErrors how many invalid lines are listed before only counting (default 50)
  */
 public record BatchOptions(
@@ -33,7 +34,7 @@ public record BatchOptions(
     boolean skipInvalid,
     Duration requestTimeout,
     Duration progressInterval,
-    Boolean terminal,
+    ProgressMode progress,
     int maxReportedErrors) {
 
   public BatchOptions {
@@ -42,6 +43,7 @@ public record BatchOptions(
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(progressInterval, "progressInterval");
+    Objects.requireNonNull(progress, "progress");
     if (model != null && group != null) {
       throw new IllegalArgumentException("--model and --group are exclusive: give one of them");
     }
@@ -82,7 +84,7 @@ public record BatchOptions(
     private boolean skipInvalid;
     private Duration requestTimeout = Duration.ofMinutes(10);
     private Duration progressInterval = Duration.ofSeconds(10);
-    private Boolean terminal;
+    private ProgressMode progress = ProgressMode.AUTO;
     private int maxReportedErrors = 50;
 
     private Builder(Path input, Path output) {
@@ -130,8 +132,14 @@ public record BatchOptions(
       return this;
     }
 
+    public Builder progress(ProgressMode mode) {
+      this.progress = mode;
+      return this;
+    }
+
+    /** Shorthand: true for {@link ProgressMode#BAR}, false for {@link ProgressMode#PLAIN}, null for {@link ProgressMode#AUTO}. */
     public Builder terminal(Boolean on) {
-      this.terminal = on;
+      this.progress = on == null ? ProgressMode.AUTO : on ? ProgressMode.BAR : ProgressMode.PLAIN;
       return this;
     }
 
@@ -142,7 +150,7 @@ public record BatchOptions(
 
     public BatchOptions build() {
       return new BatchOptions(input, output, errors, model, group, maxInFlight, format, skipInvalid, requestTimeout,
-          progressInterval, terminal, maxReportedErrors);
+          progressInterval, progress, maxReportedErrors);
     }
   }
 }

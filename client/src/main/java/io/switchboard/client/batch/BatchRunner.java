@@ -6,7 +6,7 @@ import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.SubmitAllResult;
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.client.batch.internal.BatchLine;
-import io.switchboard.client.batch.internal.CustomIdSet;
+import io.switchboard.client.batch.internal.CustomIds;
 import io.switchboard.client.batch.internal.InputScan;
 import io.switchboard.client.batch.internal.InvalidLineException;
 import io.switchboard.client.batch.internal.LineFormat;
@@ -44,8 +44,9 @@ import java.util.NoSuchElementException;
  * #EXIT_INVALID_INPUT}, listing the first {@link BatchOptions#maxReportedErrors()} lines with
  * their line numbers and counting the rest. With {@link BatchOptions#skipInvalid()} the valid
  * lines are sent and the invalid ones written to the errors file. Blank lines are skipped. The
- * file is streamed twice (check, then send) and never loaded: memory holds a 64-bit hash per
- * custom id (see {@link CustomIdSet} for how collisions are kept exact).
+ * file is streamed (counted, checked, then sent) and never loaded: memory holds a 64-bit hash per
+ * line and two bits for "answered" and "error written" (see {@link CustomIds}, which also says how
+ * collisions are kept exact); the requests in flight are bounded by {@code --max-in-flight}.
  *
  * <h2>Resumable and crash-safe</h2>
  * The output file names the batch: {@link #batchId(Path)} is derived from its absolute path, every
@@ -85,7 +86,8 @@ public final class BatchRunner {
 
   /**
    * @param out receives the summary
-   * @param err receives progress, input errors and warnings
+   * @param err receives progress, input errors and warnings; with {@link ProgressMode#AUTO} the bar is
+   *     drawn when this is the process's standard error and that is a terminal
    */
   public BatchRunner(ConnectionSettings connection, BatchOptions options, PrintStream out, PrintStream err,
       Clock clock) {
@@ -162,13 +164,12 @@ public final class BatchRunner {
       err.println("removed a partial last line (" + cut + " bytes) from " + options.output()
           + " left by an interrupted run; its reply is written again");
     }
-    CustomIdSet written = new CustomIdSet((int) Math.min(Integer.MAX_VALUE / 4, scan.valid()), scan.ambiguous());
     Summary summary = new Summary();
-    long alreadyAnswered = readOutput(scan.ids(), written, summary);
-    LongHashSet errorsWritten = new LongHashSet();
+    long alreadyAnswered = readOutput(scan.ids(), summary);
+    LongHashSet invalidLinesWritten = new LongHashSet();
     if (options.errors() != null) {
       OutputFile.truncatePartialLastLine(options.errors());
-      readErrors(errorsWritten);
+      readErrors(scan.ids(), invalidLinesWritten);
     }
     long alreadyFailed = summary.failed();
 
@@ -176,9 +177,9 @@ public final class BatchRunner {
     long recovered;
     long writtenNow;
     try (ResultWriter writer = new ResultWriter(options.output(), options.errors(), format, batchId, scan.ids(),
-        written, errorsWritten, summary);
-        Progress progress = new Progress(err, terminal(), options.progressInterval(), clock, scan.valid(),
-            alreadyAnswered, alreadyFailed)) {
+        invalidLinesWritten, summary);
+        Progress progress = new Progress(err, options.progress().resolve(err), options.progressInterval(), clock,
+            scan.valid(), alreadyAnswered, alreadyFailed)) {
       writer.progress(progress);
       progress.start();
       try (SwitchboardClient client = SwitchboardClient.create(connection, ClientOptions.builder()
@@ -222,10 +223,6 @@ public final class BatchRunner {
 
   private long outputLinesOutsideInput;
 
-  private boolean terminal() {
-    return options.terminal() != null ? options.terminal() : System.console() != null;
-  }
-
   private void reportInvalid(InputScan.Result scan) {
     err.println(options.input() + ": " + scan.invalid() + " invalid line" + (scan.invalid() == 1 ? "" : "s") + ":");
     scan.errors().forEach(e -> err.println("  line " + e.line() + ": " + e.message()));
@@ -234,9 +231,13 @@ public final class BatchRunner {
     }
   }
 
-  /** Reads the output of earlier runs; returns how many of its lines answer a line of this input. */
-  private long readOutput(CustomIdSet inputIds, CustomIdSet written, Summary summary) throws IOException {
+  /**
+   * Reads the output of earlier runs, marking the input ids it answers; returns how many of its
+   * lines answer a line of this input.
+   */
+  private long readOutput(CustomIds inputIds, Summary summary) throws IOException {
     long answered = 0;
+    LongHashSet outside = new LongHashSet();
     if (!Files.exists(options.output())) {
       return 0;
     }
@@ -254,15 +255,14 @@ public final class BatchRunner {
           throw new BatchException("output file " + options.output() + " line " + lines.number()
               + " has no custom_id; is it the output of switchboard batch? Use another --output");
         }
-        if (!written.add(id.asText())) {
-          continue;
-        }
-        summary.add(node.get("switchboard"));
-        if (inputIds.contains(id.asText())) {
+        if (inputIds.markAnswered(id.asText())) {
           answered++;
+        } else if (inputIds.contains(id.asText()) || !outside.add(CustomIds.hash(id.asText()))) {
+          continue;
         } else {
           outputLinesOutsideInput++;
         }
+        summary.add(node.get("switchboard"));
       }
     }
     if (outputLinesOutsideInput > 0) {
@@ -272,15 +272,15 @@ public final class BatchRunner {
     return answered;
   }
 
-  private void readErrors(LongHashSet errorsWritten) throws IOException {
+  private void readErrors(CustomIds inputIds, LongHashSet invalidLinesWritten) throws IOException {
     try (InputScan.Lines lines = new InputScan.Lines(options.errors())) {
       for (String line = lines.next(); line != null; line = lines.next()) {
         try {
           JsonNode node = Json.mapper().readTree(line);
           if (node.hasNonNull("line")) {
-            errorsWritten.add(CustomIdSet.hash("line:" + node.get("line").asLong()));
+            invalidLinesWritten.add(node.get("line").asLong());
           } else if (node.path("custom_id").isTextual()) {
-            errorsWritten.add(CustomIdSet.hash("reply:" + node.get("custom_id").asText()));
+            inputIds.markErrorWritten(node.get("custom_id").asText());
           }
         } catch (IOException e) {
           throw new BatchException("errors file " + options.errors() + " line " + lines.number()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.batch.internal.BatchLine;
 import io.switchboard.client.batch.internal.InvalidLineException;
@@ -14,6 +15,8 @@ import io.switchboard.client.testing.TestKafka;
 import io.switchboard.schemas.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -66,6 +69,51 @@ class AnthropicFormatTest {
   }
 
   @Test
+  void topKIsPassedOnAndUnknownMetadataIsRefusedByName() throws Exception {
+    LineFormat format = LineFormat.of(BatchFormat.ANTHROPIC, true);
+    BatchLine parsed = format.parse("{\"custom_id\":\"k\",\"params\":{\"max_tokens\":5,\"top_k\":40,\"top_p\":0.9,"
+        + "\"metadata\":{\"user_id\":\"u-7\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
+    assertThat(parsed.body().get("top_k").asInt()).isEqualTo(40);
+    assertThat(parsed.body().get("top_p").asDouble()).isEqualTo(0.9);
+    assertThat(parsed.body().get("user").asText()).isEqualTo("u-7");
+    assertThatThrownBy(() -> format.parse("{\"custom_id\":\"k\",\"params\":{\"max_tokens\":5,\"top_k\":\"many\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .isInstanceOf(InvalidLineException.class).hasMessage("params.top_k must be a positive integer, was \"many\"");
+    assertThatThrownBy(() -> format.parse("{\"custom_id\":\"k\",\"params\":{\"max_tokens\":5,"
+        + "\"metadata\":{\"user_id\":\"u\",\"team\":\"t\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .isInstanceOf(InvalidLineException.class)
+        .hasMessage("params.metadata.team is not supported by --format anthropic (supported: user_id); remove it from the line");
+  }
+
+  @Test
+  void refusedParamsAreReportedWithTheirLineAndFieldAndNothingIsSent() throws Exception {
+    Path input = dir.resolve("in.jsonl");
+    Files.write(input, List.of(line("a", "fine"),
+        "{\"custom_id\":\"b\",\"params\":{\"model\":\"m\",\"max_tokens\":5,\"tools\":[],"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}",
+        "{\"custom_id\":\"c\",\"params\":{\"model\":\"m\",\"max_tokens\":5,\"thinking\":{\"type\":\"enabled\"},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"));
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    int exit = BatchRunner.run(TestKafka.connection("127.0.0.1:1", "unused"), BatchOptions.builder(input,
+        dir.resolve("out.jsonl")).format(BatchFormat.ANTHROPIC).terminal(false).build(), err, err);
+    assertThat(exit).isEqualTo(BatchRunner.EXIT_INVALID_INPUT);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("2 invalid lines",
+        "line 2: params.tools is not supported by --format anthropic",
+        "line 3: params.thinking is not supported by --format anthropic", "remove it from the line", "nothing was sent");
+    assertThat(dir.resolve("out.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void aSkippedLineIsWrittenAsAnErroredResultNamingItsLine() {
+    ObjectNode out = LineFormat.of(BatchFormat.ANTHROPIC, true)
+        .invalidOutput(7, "x", "params.tools is not supported");
+    assertThat(Json.toString(out)).isEqualTo(("{\"custom_id\":\"x\",\"result\":{\"type\":\"errored\",\"error\":{"
+        + "\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+        + "\"line 7: params.tools is not supported\"}}},\"line\":7}"));
+  }
+
+  @Test
   void anAnthropicBatchRoundTripsThroughKafka() throws Exception {
     ConnectionSettings conn = TestKafka.freshConnection();
     Path input = BatchFiles.write(dir.resolve("in.jsonl"), 40,
@@ -94,8 +142,10 @@ class AnthropicFormatTest {
     assertThat(message.at("/usage/output_tokens").asInt()).isEqualTo(5);
     JsonNode failed = byId.get("m-11").get("result");
     assertThat(failed.get("type").asText()).isEqualTo("errored");
-    assertThat(failed.at("/error/type").asText()).isEqualTo("invalid_request_error");
-    assertThat(failed.at("/error/message").asText()).contains("injected failure");
+    assertThat(failed.get("error")).as("an Anthropic error response").isEqualTo(Json.parse("{\"type\":\"error\","
+        + "\"error\":{\"type\":\"invalid_request_error\",\"message\":" + Json.toString(failed.at("/error/error/message"))
+        + "}}"));
+    assertThat(failed.at("/error/error/message").asText()).contains("injected failure");
     assertThat(byId.get("m-2").get("result")).isEqualTo(Json.parse("{\"type\":\"expired\"}"));
     assertThat(byId.get("m-2").at("/switchboard/status").asText()).isEqualTo("expired");
   }

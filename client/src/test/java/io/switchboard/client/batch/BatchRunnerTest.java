@@ -16,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -94,8 +96,20 @@ class BatchRunnerTest {
     assertThat(errorLines).hasSize((int) failing);
     assertThat(errorLines.stream().map(l -> l.get("custom_id").asText()).distinct()).hasSize((int) failing);
     String summary = outBytes.toString(StandardCharsets.UTF_8);
-    assertThat(summary).contains("echo / echo-1").contains("total");
+    long expired = IntStream.range(0, 10_000).filter(i -> prompt(i).contains("[expire]")).count();
+    long ok = 10_000 - failing;
+    long echoFailed = failing - expired;
+    // what the responder reported: 10 tokens in, 5 out and $0.001 per answered line, nothing for failures
+    assertThat(summary).containsPattern(row("echo / echo-1", ok + echoFailed, ok, echoFailed, ok * 10, ok * 5, ok * 0.001));
+    assertThat(summary).containsPattern(row("- / -", expired, 0, expired, 0, 0, 0));
+    assertThat(summary).containsPattern(row("total", 10_000, ok, failing, ok * 10, ok * 5, ok * 0.001));
     assertThat(err()).contains("batch: 10000/10000");
+  }
+
+  /** A summary row: model / deployment, requests, ok, failed, tokens in, tokens out, cost. */
+  static String row(String key, long requests, long ok, long failed, long tokensIn, long tokensOut, double cost) {
+    return "(?m)^" + Pattern.quote(key) + " +" + requests + " +" + ok + " +" + failed + " +" + tokensIn
+        + " +" + tokensOut + " +" + Pattern.quote(String.format(Locale.ROOT, "%.6f", cost)) + "$";
   }
 
   @Test

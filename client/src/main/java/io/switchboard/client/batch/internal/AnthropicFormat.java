@@ -7,6 +7,7 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,12 +16,15 @@ import java.util.Set;
  * system} (a string or text blocks) becomes a first system message; message content that is a
  * string stays one; content blocks of type {@code text} become text parts and {@code image}
  * blocks with a base64 source become {@code image_url} data-URL parts; {@code stop_sequences}
- * becomes {@code stop}; {@code metadata.user_id} becomes {@code user}; {@code top_k}, which
- * OpenAI does not have, is dropped. Other params (tools, ...) are refused as invalid lines.
+ * becomes {@code stop}; {@code metadata.user_id} becomes {@code user}; {@code top_k} stays
+ * {@code top_k}: the worker passes it on to Anthropic deployments, and OpenAI-compatible servers
+ * that know it (vLLM, ...) take it too, while OpenAI itself rejects it. Other params (tools, ...)
+ * and other metadata fields are refused as invalid lines, with an error naming the field.
  *
- * <p>Output: {@code {"custom_id", "result": {"type": "succeeded", "message": <Anthropic
- * message>}}}, {@code {"type": "errored", "error": {"type", "message"}}} or {@code {"type":
- * "expired"}}, plus the {@code switchboard} field.
+ * <p>Output, as Anthropic's results file: {@code {"custom_id", "result": {"type": "succeeded",
+ * "message": <Anthropic message>}}}, {@code {"type": "errored", "error": {"type": "error",
+ * "error": {"type": "invalid_request_error" | ..., "message"}}}} (the error is an Anthropic error
+ * response) or {@code {"type": "expired"}}, plus the {@code switchboard} field.
  */
 final class AnthropicFormat extends LineFormat {
   private static final Set<String> PARAMS = Set.of("model", "max_tokens", "messages", "system", "temperature", "top_p",
@@ -44,7 +48,7 @@ final class AnthropicFormat extends LineFormat {
       String field = it.next();
       if (!PARAMS.contains(field)) {
         throw new InvalidLineException("params." + field + " is not supported by --format anthropic (supported: "
-            + String.join(", ", PARAMS.stream().sorted().toList()) + ")");
+            + String.join(", ", PARAMS.stream().sorted().toList()) + "); remove it from the line");
       }
     }
     JsonNode maxTokens = params.get("max_tokens");
@@ -53,6 +57,24 @@ final class AnthropicFormat extends LineFormat {
     }
     if (params.path("stream").asBoolean(false)) {
       throw new InvalidLineException("params.stream must not be true in a batch");
+    }
+    JsonNode topK = params.get("top_k");
+    if (topK != null && !topK.isNull() && (!topK.isIntegralNumber() || !topK.canConvertToInt() || topK.asInt() < 1)) {
+      throw new InvalidLineException("params.top_k must be a positive integer, was " + topK);
+    }
+    JsonNode metadata = params.get("metadata");
+    if (metadata != null && !metadata.isNull()) {
+      if (!metadata.isObject()) {
+        throw new InvalidLineException("params.metadata must be a JSON object, was " + metadata.getNodeType().name()
+            .toLowerCase(Locale.ROOT));
+      }
+      for (Iterator<String> it = metadata.fieldNames(); it.hasNext(); ) {
+        String field = it.next();
+        if (!field.equals("user_id")) {
+          throw new InvalidLineException("params.metadata." + field + " is not supported by --format anthropic"
+              + " (supported: user_id); remove it from the line");
+        }
+      }
     }
     JsonNode messages = params.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
@@ -87,6 +109,7 @@ final class AnthropicFormat extends LineFormat {
     body.put("max_tokens", maxTokens.asInt());
     copyIfPresent(params, "temperature", body, "temperature");
     copyIfPresent(params, "top_p", body, "top_p");
+    copyIfPresent(params, "top_k", body, "top_k");
     copyIfPresent(params, "stop_sequences", body, "stop");
     if (params.path("metadata").hasNonNull("user_id")) {
       body.put("user", params.get("metadata").get("user_id").asText());
@@ -158,9 +181,7 @@ final class AnthropicFormat extends LineFormat {
       result.put("type", "expired");
     } else {
       result.put("type", "errored");
-      ObjectNode error = result.putObject("error");
-      error.put("type", errorType(reply));
-      error.put("message", reply.error().message());
+      result.set("error", errorResponse(errorType(reply), reply.error().message()));
     }
     out.set("switchboard", switchboardField(reply));
     return out;
@@ -209,15 +230,21 @@ final class AnthropicFormat extends LineFormat {
     };
   }
 
+  /** An Anthropic error response: {@code {"type": "error", "error": {"type", "message"}}}. */
+  private static ObjectNode errorResponse(String type, String message) {
+    ObjectNode response = Json.mapper().createObjectNode();
+    response.put("type", "error");
+    response.putObject("error").put("type", type).put("message", message);
+    return response;
+  }
+
   @Override
   public ObjectNode invalidOutput(long lineNumber, String customId, String message) {
     ObjectNode out = Json.mapper().createObjectNode();
     out.put("custom_id", customId);
     ObjectNode result = out.putObject("result");
     result.put("type", "errored");
-    ObjectNode error = result.putObject("error");
-    error.put("type", "invalid_request_error");
-    error.put("message", "line " + lineNumber + ": " + message);
+    result.set("error", errorResponse("invalid_request_error", "line " + lineNumber + ": " + message));
     out.put("line", lineNumber);
     return out;
   }

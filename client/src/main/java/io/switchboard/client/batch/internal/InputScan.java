@@ -2,10 +2,12 @@ package io.switchboard.client.batch.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,10 +17,11 @@ import java.util.Set;
 
 /**
  * Checks every line of a batch input before anything is sent, streaming the file: memory holds
- * one 64-bit hash per custom id, not the lines. A hash seen twice marks a suspect; a second,
- * rare pass over the file then tells real duplicates (reported with both line numbers) from two
- * different ids sharing a hash (kept exactly from then on, see {@link CustomIdSet}). Blank lines
- * are skipped.
+ * one 64-bit hash per line in a single {@code long[]} sized by a first, cheap pass that counts the
+ * file's lines, not the lines themselves. The hashes are then sorted; a hash seen twice marks a
+ * suspect, and a second, rare pass over the file tells real duplicates (reported with both line
+ * numbers) from two different ids sharing a hash (kept exactly from then on, see {@link
+ * CustomIds}). Blank lines are skipped.
  */
 public final class InputScan {
   /** One invalid line. */
@@ -30,19 +33,24 @@ public final class InputScan {
    * @param valid lines that will be sent (the first line of each custom id)
    * @param invalid lines that will not: malformed, or repeating a custom id
    * @param errors the first invalid lines, in line order, up to the cap
-   * @param ids the custom ids of the valid lines
+   * @param ids the custom ids of the valid lines, which also track which are answered
    * @param ambiguous hashes shared by two different custom ids
    * @param duplicateLines line numbers repeating an earlier custom id, with the message
    */
-  public record Result(long valid, long invalid, List<LineError> errors, CustomIdSet ids, LongHashSet ambiguous,
+  public record Result(long valid, long invalid, List<LineError> errors, CustomIds ids, LongHashSet ambiguous,
       Map<Long, String> duplicateLines) {}
 
   private InputScan() {}
 
   /** Scans {@code input}, keeping at most {@code cap} error messages. */
   public static Result scan(Path input, LineFormat format, int cap) throws IOException {
-    LongHashSet seen = new LongHashSet(1 << 16);
-    LongHashSet suspects = new LongHashSet();
+    long lineCount = countLines(input);
+    if (lineCount > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(input + " has " + lineCount + " lines; a batch takes at most "
+          + (Integer.MAX_VALUE - 8) + ": split it");
+    }
+    long[] hashes = new long[(int) lineCount];
+    int hashed = 0;
     List<LineError> errors = new ArrayList<>();
     long valid = 0;
     long invalid = 0;
@@ -51,16 +59,27 @@ public final class InputScan {
         try {
           BatchLine parsed = format.parse(line);
           valid++;
-          long h = CustomIdSet.hash(parsed.customId());
-          if (!seen.add(h)) {
-            suspects.add(h);
+          if (hashed == hashes.length) {
+            // lines ended by a lone \r, or a file that grew since it was counted
+            hashes = Arrays.copyOf(hashes, Math.max(16, hashed * 2));
           }
+          hashes[hashed++] = CustomIds.hash(parsed.customId());
         } catch (InvalidLineException e) {
           invalid++;
           if (errors.size() < cap) {
             errors.add(new LineError(lines.number(), e.getMessage()));
           }
         }
+      }
+    }
+    Arrays.sort(hashes, 0, hashed);
+    LongHashSet suspects = new LongHashSet();
+    int unique = 0;
+    for (int i = 0; i < hashed; i++) {
+      if (unique > 0 && hashes[i] == hashes[unique - 1]) {
+        suspects.add(hashes[i]);
+      } else {
+        hashes[unique++] = hashes[i];
       }
     }
     LongHashSet ambiguous = new LongHashSet();
@@ -77,7 +96,7 @@ public final class InputScan {
           } catch (InvalidLineException e) {
             continue;
           }
-          long h = CustomIdSet.hash(parsed.customId());
+          long h = CustomIds.hash(parsed.customId());
           if (!suspects.contains(h)) {
             continue;
           }
@@ -103,8 +122,28 @@ public final class InputScan {
         errors.subList(cap, errors.size()).clear();
       }
     }
-    return new Result(valid, invalid, List.copyOf(errors), new CustomIdSet(seen, ambiguous, exact), ambiguous,
+    return new Result(valid, invalid, List.copyOf(errors), new CustomIds(hashes, unique, ambiguous, exact), ambiguous,
         Map.copyOf(duplicates));
+  }
+
+  /** The number of lines of a file (blank ones included): an upper bound of its valid lines. */
+  static long countLines(Path file) throws IOException {
+    long lines = 0;
+    byte last = '\n';
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            lines++;
+          }
+        }
+        if (n > 0) {
+          last = buffer[n - 1];
+        }
+      }
+    }
+    return last == '\n' ? lines : lines + 1;
   }
 
   /** The non-blank lines of a UTF-8 file with their 1-based line numbers; a leading BOM is dropped. */

@@ -50,7 +50,7 @@ final class OpenAiFormat extends LineFormat {
   @Override
   public ObjectNode output(String customId, RouteReply reply) {
     ObjectNode out = Json.mapper().createObjectNode();
-    out.put("id", "batch_req_" + hex(CustomIdSet.hash(reply.id())));
+    out.put("id", "batch_req_" + hex(CustomIds.hash(reply.id())));
     out.put("custom_id", customId);
     if (reply.status() == ReplyStatus.OK) {
       ObjectNode response = out.putObject("response");

@@ -1,5 +1,6 @@
 package io.switchboard.client.batch.internal;
 
+import io.switchboard.client.batch.ProgressMode;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +8,16 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Batch progress: on a terminal a one-line bar redrawn with {@code \r} a few times a second
- * (done/total, rate, ETA, errors); elsewhere a plain line every {@code interval}.
+ * Batch progress (done/total, rate, ETA, errors): with {@link ProgressMode#BAR} a one-line bar
+ * redrawn with {@code \r} a few times a second; with {@link ProgressMode#PLAIN} a plain line every
+ * {@code interval} and one at the end; with {@link ProgressMode#NONE} nothing.
  */
 public final class Progress implements AutoCloseable {
   private static final Duration REDRAW = Duration.ofMillis(250);
   private static final int BAR = 24;
 
   private final PrintStream out;
+  private final ProgressMode mode;
   private final boolean terminal;
   private final Duration interval;
   private final Clock clock;
@@ -27,14 +30,20 @@ public final class Progress implements AutoCloseable {
   private volatile boolean running;
 
   /**
+   * @param mode {@link ProgressMode#BAR}, {@link ProgressMode#PLAIN} or {@link ProgressMode#NONE} (resolve
+   *     {@link ProgressMode#AUTO} first)
    * @param total lines to answer
    * @param alreadyDone lines answered before this run
    * @param alreadyFailed error lines written before this run
    */
-  public Progress(PrintStream out, boolean terminal, Duration interval, Clock clock, long total, long alreadyDone,
+  public Progress(PrintStream out, ProgressMode mode, Duration interval, Clock clock, long total, long alreadyDone,
       long alreadyFailed) {
     this.out = out;
-    this.terminal = terminal;
+    if (mode == ProgressMode.AUTO) {
+      throw new IllegalArgumentException("resolve ProgressMode.AUTO against the stream before drawing");
+    }
+    this.mode = mode;
+    this.terminal = mode == ProgressMode.BAR;
     this.interval = interval;
     this.clock = clock;
     this.total = total;
@@ -45,6 +54,9 @@ public final class Progress implements AutoCloseable {
 
   /** Starts the drawing thread. */
   public synchronized void start() {
+    if (mode == ProgressMode.NONE) {
+      return;
+    }
     running = true;
     thread = new Thread(this::loop, "switchboard-batch-progress");
     thread.setDaemon(true);
@@ -119,6 +131,9 @@ public final class Progress implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (mode == ProgressMode.NONE) {
+      return;
     }
     synchronized (this) {
       out.print(terminal ? "\r" + line() + "   \n" : "batch: " + line() + "\n");

@@ -23,9 +23,8 @@ public final class ResultWriter implements AutoCloseable {
   private final OutputStream errors;
   private final LineFormat format;
   private final String idPrefix;
-  private final CustomIdSet inputIds;
-  private final CustomIdSet written;
-  private final LongHashSet errorsWritten;
+  private final CustomIds ids;
+  private final LongHashSet invalidLinesWritten;
   private final Summary summary;
   private Progress progress;
   private long writtenNow;
@@ -33,15 +32,18 @@ public final class ResultWriter implements AutoCloseable {
   private long foreign;
   private IOException failure;
 
-  public ResultWriter(Path output, Path errorsFile, LineFormat format, String batchId, CustomIdSet inputIds,
-      CustomIdSet written, LongHashSet errorsWritten, Summary summary) throws IOException {
+  /**
+   * @param ids the input's custom ids, marked as their output (and error) lines are written
+   * @param invalidLinesWritten line numbers of invalid lines already in the errors file
+   */
+  public ResultWriter(Path output, Path errorsFile, LineFormat format, String batchId, CustomIds ids,
+      LongHashSet invalidLinesWritten, Summary summary) throws IOException {
     this.out = new FileOutputStream(output.toFile(), true);
     this.errors = errorsFile == null ? null : new FileOutputStream(errorsFile.toFile(), true);
     this.format = format;
     this.idPrefix = batchId + ":";
-    this.inputIds = inputIds;
-    this.written = written;
-    this.errorsWritten = errorsWritten;
+    this.ids = ids;
+    this.invalidLinesWritten = invalidLinesWritten;
     this.summary = summary;
   }
 
@@ -56,7 +58,7 @@ public final class ResultWriter implements AutoCloseable {
 
   /** Whether a custom id already has its output line. */
   public synchronized boolean answered(String customId) {
-    return written.contains(customId);
+    return ids.isAnswered(customId);
   }
 
   /**
@@ -73,18 +75,18 @@ public final class ResultWriter implements AutoCloseable {
       return;
     }
     String customId = reply.id().substring(idPrefix.length());
-    if (!inputIds.contains(customId)) {
+    if (!ids.contains(customId)) {
       foreign++;
       return;
     }
-    if (written.contains(customId)) {
+    if (ids.isAnswered(customId)) {
       duplicates++;
       return;
     }
     ObjectNode line = format.output(customId, reply);
     boolean ok = reply.status() == ReplyStatus.OK;
     try {
-      if (!ok && errors != null && errorsWritten.add(CustomIdSet.hash("reply:" + customId))) {
+      if (!ok && errors != null && ids.markErrorWritten(customId)) {
         errors.write(bytes(line));
       }
       out.write(bytes(line));
@@ -92,7 +94,7 @@ public final class ResultWriter implements AutoCloseable {
       failure = e;
       throw new UncheckedIOException(e);
     }
-    written.add(customId);
+    ids.markAnswered(customId);
     writtenNow++;
     summary.add(line.get("switchboard"));
     if (progress != null) {
@@ -102,7 +104,7 @@ public final class ResultWriter implements AutoCloseable {
 
   /** Writes an input line that was not sent to the errors file (once per line number). */
   public synchronized void invalid(long lineNumber, String customId, String message) throws IOException {
-    if (errors != null && errorsWritten.add(CustomIdSet.hash("line:" + lineNumber))) {
+    if (errors != null && invalidLinesWritten.add(lineNumber)) {
       errors.write(bytes(format.invalidOutput(lineNumber, customId, message)));
     }
   }

@@ -3,6 +3,7 @@ package io.switchboard.client.batch.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.client.batch.BatchFormat;
+import io.switchboard.client.batch.ProgressMode;
 import io.switchboard.client.testing.BatchFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,16 +41,51 @@ class InternalsTest {
   }
 
   @Test
-  void idsSharingAnAmbiguousHashAreKeptExactly() {
+  void idsSharingAnAmbiguousHashAreKeptExactlyAndEachIsMarkedOnce() {
     LongHashSet ambiguous = new LongHashSet();
-    ambiguous.add(CustomIdSet.hash("a"));
-    CustomIdSet set = new CustomIdSet(16, ambiguous);
-    assertThat(set.add("a")).isTrue();
-    assertThat(set.add("a")).isFalse();
-    assertThat(set.contains("a")).isTrue();
-    assertThat(set.add("b")).isTrue();
-    assertThat(set.contains("c")).isFalse();
-    assertThat(set.size()).isEqualTo(2);
+    ambiguous.add(CustomIds.hash("a"));
+    long[] hashes = Stream.of("a", "b").mapToLong(CustomIds::hash).sorted().toArray();
+    // "a" stands for an id whose hash another input id shares: it is looked up by its text
+    CustomIds ids = new CustomIds(hashes, 2, ambiguous, Set.of("a"));
+    assertThat(ids.size()).isEqualTo(2);
+    assertThat(ids.contains("a")).isTrue();
+    assertThat(ids.contains("b")).isTrue();
+    assertThat(ids.contains("c")).isFalse();
+    assertThat(ids.markAnswered("a")).isTrue();
+    assertThat(ids.markAnswered("a")).isFalse();
+    assertThat(ids.isAnswered("a")).isTrue();
+    assertThat(ids.markAnswered("b")).isTrue();
+    assertThat(ids.markAnswered("c")).as("not an input id").isFalse();
+    assertThat(ids.markErrorWritten("a")).as("error and answer marks are apart").isTrue();
+    assertThat(ids.markErrorWritten("a")).isFalse();
+    assertThat(ids.answered()).isEqualTo(2);
+  }
+
+  @Test
+  void manyIdsAgreeWithAHashSet() {
+    String[] some = IntStream.range(0, 50_000).mapToObj(i -> "id-" + i * 7).toArray(String[]::new);
+    CustomIds ids = CustomIds.of(some);
+    assertThat(ids.size()).isEqualTo(50_000);
+    for (int i = 0; i < 350_000; i++) {
+      assertThat(ids.contains("id-" + i)).isEqualTo(i % 7 == 0);
+    }
+  }
+
+  @Test
+  void linesAreCountedWithOrWithoutAFinalNewLine() throws Exception {
+    Path file = dir.resolve("count.jsonl");
+    Files.writeString(file, "");
+    assertThat(InputScan.countLines(file)).isZero();
+    Files.writeString(file, "a\n\nb\n");
+    assertThat(InputScan.countLines(file)).isEqualTo(3);
+    Files.writeString(file, "a\nb");
+    assertThat(InputScan.countLines(file)).isEqualTo(2);
+    Files.writeString(file, String.join("\r", BatchFiles.openAiLine("x", "1"), BatchFiles.openAiLine("y", "2"),
+        BatchFiles.openAiLine("z", "3")));
+    assertThat(InputScan.countLines(file)).isEqualTo(1);
+    InputScan.Result scan = InputScan.scan(file, LineFormat.of(BatchFormat.OPENAI, true), 10);
+    assertThat(scan.valid()).as("lines ended by a lone \\r are more than the newlines counted").isEqualTo(3);
+    assertThat(scan.ids().contains("x") && scan.ids().contains("y") && scan.ids().contains("z")).isTrue();
   }
 
   @Test
@@ -88,7 +126,7 @@ class InternalsTest {
   @Test
   void progressLineShowsDoneTotalRateEtaAndErrors() {
     java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
-    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), true,
+    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), ProgressMode.BAR,
         java.time.Duration.ofSeconds(1), clock, 100, 40, 2);
     p.answered(true);
     p.answered(false);
