@@ -85,8 +85,13 @@ class MetricsTopologyTest {
     driver.close();
   }
 
+  /** The latest summary of a key; every summary read on the way must match its JSON Schema. */
   MetricsSummary summary(Scope scope, String name, Instant windowStart) {
-    summaries.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
+    summaries.readKeyValuesToList().forEach(kv -> {
+      assertThat(io.switchboard.schemas.json.Schemas.validate(io.switchboard.schemas.json.SchemaName.METRICS_SUMMARY,
+          Json.mapper().valueToTree(kv.value))).as("schema violations of summary %s", kv.key).isEmpty();
+      latest.put(kv.key, kv.value);
+    });
     return latest.get(MetricsSummary.key(scope, name, windowStart));
   }
 
