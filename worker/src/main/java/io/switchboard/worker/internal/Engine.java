@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +66,21 @@ import org.slf4j.LoggerFactory;
  * they finish, in one Kafka transaction.
  *
  * <p>A lane (partition) is paused while it cannot start what it has: its in-flight window is
- * full, its pacer has no permit, or the finished offsets above its commit point could no longer
- * be encoded within the broker's metadata limit. Other lanes keep going.
+ * full, its pacer has no permit, or one more record could make the finished offsets above its
+ * commit point too long for the broker's metadata limit. Other lanes keep going. A lane's
+ * replies are never published without its offsets: if they could not be committed, both wait.
  */
 public final class Engine implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   /**
-   * A lane pauses when the delivered, uncommitted span of offsets could encode longer than
-   * this: even if every one of them finishes out of order, the commit metadata stays within
-   * {@link OffsetCodec#DEFAULT_MAX_METADATA_BYTES}, with room for one more poll's records.
+   * A lane takes a record only while the span from its commit point to that record encodes
+   * within this, whatever finishes out of order ({@link OffsetCodec#encodedLengthBound}); a
+   * record beyond it is left on the broker (the consumer seeks back to it) and the lane pauses
+   * until the commit point moves. However many records a poll returns, the commit metadata
+   * stays within the broker's {@code offset.metadata.max.bytes} default.
    */
-  static final int METADATA_PAUSE_AT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES - 512;
+  static final int METADATA_PAUSE_AT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES;
 
   private final SwitchboardConfig config;
   private final Topics topics;
@@ -251,8 +255,19 @@ public final class Engine implements Runnable {
     if (lane == null) {
       return;
     }
+    if (lane.heldBackFrom >= 0 && record.offset() >= lane.heldBackFrom) {
+      return; // the rest of a fetch after a record left for later; fetched again from there
+    }
     if (lane.offsets == null) {
       lane.offsets = PartitionOffsets.startingAt(record.offset());
+    }
+    if (!fitsMetadata(lane.offsets, record.offset())) {
+      // Taking it could make the finished offsets above the commit point too long to commit.
+      consumer.seek(tp, record.offset());
+      consumer.pause(List.of(tp));
+      lane.paused = true;
+      lane.heldBackFrom = record.offset();
+      return;
     }
     if (!lane.offsets.dispatch(record.offset())) {
       return; // finished by an earlier owner (restored from the commit metadata)
@@ -463,41 +478,63 @@ public final class Engine implements Runnable {
   }
 
   private void finishRecord(Lane lane, long offset, List<ProducerRecord<String, byte[]>> records) {
-    outgoing.addAll(records);
+    lane.results.addAll(records);
     lane.offsets.complete(offset);
     touched.add(lane);
   }
 
-  /** Publishes everything finished since the last call, with the offsets, in one transaction. */
+  /**
+   * Publishes everything finished since the last call, with the offsets, in one transaction. A
+   * lane whose finished offsets would not fit the commit metadata keeps its results back with
+   * its offsets: a reply published without the offset that marks it answered would be answered
+   * again by the next owner.
+   */
   private void publish() {
     if (outgoing.isEmpty() && touched.isEmpty()) {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (Lane lane : touched) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(outgoing);
+    List<Lane> committing = new ArrayList<>();
+    for (Iterator<Lane> it = touched.iterator(); it.hasNext(); ) {
+      Lane lane = it.next();
       if (lanes.get(lane.partition) != lane) {
+        it.remove();
         continue;
       }
-      if (lane.offsets.wouldExceed(OffsetCodec.DEFAULT_MAX_METADATA_BYTES)) {
-        log.warn("finished offsets of {} do not fit the commit metadata; its commit waits", lane.partition);
+      if (lane.offsets.wouldExceed(METADATA_PAUSE_AT)) {
+        if (!lane.resultsHeld) {
+          lane.resultsHeld = true;
+          log.warn("finished offsets of {} do not fit the commit metadata; its replies wait with its commit",
+              lane.partition);
+        }
         continue;
       }
       offsets.put(lane.partition, new OffsetAndMetadata(lane.offsets.commitPoint(), lane.offsets.metadata()));
+      records.addAll(lane.results);
+      committing.add(lane);
+    }
+    outgoing.clear();
+    if (records.isEmpty() && offsets.isEmpty()) {
+      return;
     }
     try {
       producer.beginTransaction();
-      for (ProducerRecord<String, byte[]> record : outgoing) {
+      for (ProducerRecord<String, byte[]> record : records) {
         producer.send(record);
       }
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       }
       producer.commitTransaction();
+      for (Lane lane : committing) {
+        lane.results.clear();
+        lane.resultsHeld = false;
+        touched.remove(lane);
+      }
     } catch (KafkaException e) {
-      recover(e);
-    } finally {
-      outgoing.clear();
       touched.clear();
+      recover(e);
     }
   }
 
@@ -608,6 +645,9 @@ public final class Engine implements Runnable {
     int paused = 0;
     for (Lane lane : lanes.values()) {
       boolean full = draining || !lane.queue.isEmpty() || lane.active >= window || nearMetadataLimit(lane);
+      if (!full) {
+        lane.heldBackFrom = -1;
+      }
       if (full != lane.paused) {
         (full ? pause : resume).add(lane.partition);
         lane.paused = full;
@@ -625,9 +665,15 @@ public final class Engine implements Runnable {
     pausedLanes = paused;
   }
 
+  /** True when the lane's next record (or the one it left on the broker) could not be taken now. */
   private static boolean nearMetadataLimit(Lane lane) {
     PartitionOffsets o = lane.offsets;
-    return o != null && OffsetCodec.encodedLengthBound(o.commitPoint(), o.nextExpected() - 1) > METADATA_PAUSE_AT;
+    return o != null && !fitsMetadata(o, Math.max(o.nextExpected(), lane.heldBackFrom));
+  }
+
+  /** Whether the lane may take {@code offset}: finished out of order, it could still be committed. */
+  private static boolean fitsMetadata(PartitionOffsets offsets, long offset) {
+    return OffsetCodec.encodedLengthBound(offsets.commitPoint(), offset) <= METADATA_PAUSE_AT;
   }
 
   /** Stops taking dispatches and finishes the calls in flight, up to {@code shutdown_grace_ms}. */
