@@ -41,6 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -69,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * full, its pacer has no permit, or one more record could make the finished offsets above its
  * commit point too long for the broker's metadata limit. Other lanes keep going. A lane's
  * replies are never published without its offsets: if they could not be committed, both wait.
+ *
+ * <p>When partitions are revoked (a rebalance or a graceful stop), the calls in flight on them
+ * are finished and published first, up to {@code shutdown_grace_ms}, so the next owner does not
+ * call the provider again for them. Pacers live as long as the engine: a partition revoked and
+ * assigned again keeps its rate window.
  */
 public final class Engine implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -109,6 +115,7 @@ public final class Engine implements Runnable {
   private volatile boolean running = true;
   private volatile boolean abandoned;
   private boolean draining;
+  private long drainEndNanos;
 
   /** What the threads completing calls tell the poll thread. */
   private sealed interface Event permits Completed, RetryDue {}
@@ -305,13 +312,11 @@ public final class Engine implements Runnable {
     for (Event event; (event = events.poll()) != null; ) {
       if (event instanceof Completed c) {
         Lane lane = c.job().lane;
-        boolean current = lanes.get(lane.partition) == lane;
         outgoing.addAll(c.always());
-        if (current) {
-          lane.pacer.settle(c.permit(), Math.max(0, c.tokens()));
-          if (c.result() != null) {
-            finish(c.job(), c.result());
-          }
+        // The pacer outlives the lane object: the call counts in its window whoever owns the lane.
+        lane.pacer.settle(c.permit(), Math.max(0, c.tokens()));
+        if (lanes.get(lane.partition) == lane && c.result() != null) {
+          finish(c.job(), c.result());
         }
       } else if (event instanceof RetryDue r) {
         Lane lane = r.job().lane;
@@ -338,7 +343,7 @@ public final class Engine implements Runnable {
           lane.retries.poll();
         }
       }
-      while (!draining && !blocked && !lane.queue.isEmpty() && lane.active < window) {
+      while (!draining && !lane.leaving && !blocked && !lane.queue.isEmpty() && lane.active < window) {
         blocked = !tryStart(lane, lane.queue.peek());
         if (!blocked) {
           lane.queue.poll();
@@ -622,7 +627,6 @@ public final class Engine implements Runnable {
           consumer.seekToBeginning(List.of(tp));
         }
       }
-      pacers.revoke(tp.partition());
       lanes.put(tp, new Lane(tp, pacer(tp), offsets));
     }
     consumer.resume(partitions);
@@ -681,6 +685,7 @@ public final class Engine implements Runnable {
     draining = true;
     adjustPauses();
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.workerSettings().shutdownGraceMs());
+    drainEndNanos = end;
     while (lanes.values().stream().anyMatch(l -> l.active > 0) && System.nanoTime() < end && !abandoned) {
       consumer.poll(Duration.ofMillis(5));
       step();
@@ -696,17 +701,39 @@ public final class Engine implements Runnable {
     }
   }
 
+  /**
+   * Lets the calls in flight on revoked partitions finish, so that the next owner does not call
+   * the provider again: up to {@code shutdown_grace_ms} in a rebalance, up to what is left of the
+   * grace period when draining. Nothing new starts on those lanes; other lanes go on. This holds
+   * the group's rebalance for as long as the slowest of those calls (bounded by the grace).
+   */
+  private void finishInFlight(Collection<TopicPartition> partitions) {
+    List<Lane> leaving = partitions.stream().map(lanes::get).filter(Objects::nonNull).toList();
+    leaving.forEach(l -> l.leaving = true);
+    long end = draining ? drainEndNanos
+        : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.workerSettings().shutdownGraceMs());
+    while (!abandoned && (running || draining) && System.nanoTime() < end
+        && leaving.stream().anyMatch(l -> lanes.get(l.partition) == l && l.active > 0)) {
+      handleEvents();
+      startWork();
+      publish();
+      if (events.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (abandoned) {
         return;
       }
+      finishInFlight(partitions);
       handleEvents();
       publish();
       for (TopicPartition tp : partitions) {
         lanes.remove(tp);
-        pacers.revoke(tp.partition());
       }
       ownedLanes = lanes.size();
     }
@@ -715,7 +742,6 @@ public final class Engine implements Runnable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         lanes.remove(tp);
-        pacers.revoke(tp.partition());
       }
       ownedLanes = lanes.size();
     }

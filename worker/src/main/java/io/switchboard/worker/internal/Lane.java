@@ -9,11 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One owned dispatch partition: its offsets, its pacer, the dispatches fetched but not yet
- * started, the retries due and the results not yet published. A new {@code Lane} object is made
- * on every assignment (and on every rewind after a failed transaction); results of calls started
- * for an older object are dropped, because the partition's new life redoes them. Owned by the
- * poll thread.
+ * One owned dispatch partition: its offsets, its pacer (which outlives it), the dispatches
+ * fetched but not yet started, the retries due and the results not yet published. A new {@code
+ * Lane} object is made on every assignment (and on every rewind after a failed transaction);
+ * results of calls started for an older object are dropped, because the partition's new life
+ * redoes them. Owned by the poll thread.
  */
 final class Lane {
   final TopicPartition partition;
@@ -38,6 +38,8 @@ final class Lane {
   long heldBackFrom = -1;
   /** Results kept back because the offsets would not fit the commit metadata (warned once). */
   boolean resultsHeld;
+  /** Being revoked: its calls in flight are finished, nothing new starts from its queue. */
+  boolean leaving;
 
   Lane(TopicPartition partition, LanePacer pacer, PartitionOffsets offsets) {
     this.partition = partition;
