@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.switchboard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -175,6 +177,11 @@ public final class Worker implements AutoCloseable {
   /** Whether the worker runs and owns at least one dispatch partition. Thread-safe. */
   public boolean ready() {
     return running() && ownedLanes() > 0;
+  }
+
+  /** When this worker sees the deployment's cooldown end (its own failures or another worker's record). */
+  Optional<Instant> cooldownUntil(String deploymentId) {
+    return health.cooldownUntil(deploymentId);
   }
 
   /** Dispatch partitions owned now. Thread-safe. */
