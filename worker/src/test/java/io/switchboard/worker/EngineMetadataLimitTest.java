@@ -9,29 +9,21 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.testkit.mock.Behavior;
-import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.internal.Engine;
 import io.switchboard.worker.offsets.OffsetCodec;
 import io.switchboard.worker.provider.ProviderClients;
-import io.switchboard.worker.retry.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,16 +68,9 @@ class EngineMetadataLimitTest extends BrokerAndMock {
       h.sendAll(dispatches);
 
       GatedProvider provider = new GatedProvider(http, EngineMetadataLimitTest::held);
-      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-      Clock clock = Clock.systemUTC();
-      Engine engine = new Engine(h.config, clock,
-          new KafkaConsumer<>(Worker.consumerProperties(h.config), new StringDeserializer(), new ByteArrayDeserializer()),
-          () -> new KafkaProducer<>(Worker.producerProperties(h.config), new StringSerializer(), new ByteArraySerializer()),
-          provider, new HealthTracker(h.config.routerSettings(), clock),
-          new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextLong()), timer);
-      engine.init();
-      Thread loop = new Thread(engine, "engine-under-test");
-      loop.start();
+      RunningEngine running = new RunningEngine(h.config, provider,
+          p -> new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()));
+      Engine engine = running.engine;
       String replies = h.topics.replies().name();
       TopicPartition lane = new TopicPartition(h.topics.dispatch().name(), 0);
       try {
@@ -119,9 +104,7 @@ class EngineMetadataLimitTest extends BrokerAndMock {
         assertThat(perId.values()).as("replies per dispatch").containsOnly(1);
         assertThat(mock.calls("wide")).as("one provider call per dispatch").hasSize(N);
       } finally {
-        engine.stop();
-        loop.join(30_000);
-        timer.shutdownNow();
+        running.close();
       }
     }
   }
