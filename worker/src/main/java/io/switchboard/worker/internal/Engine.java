@@ -224,6 +224,7 @@ public final class Engine implements Runnable {
     } catch (RuntimeException e) {
       log.error("worker loop failed; the worker stops taking dispatches", e);
     } finally {
+      running = false; // closing revokes the partitions: no waiting for calls after a failure
       closeClients();
     }
   }
