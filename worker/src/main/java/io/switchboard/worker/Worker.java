@@ -46,6 +46,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>Replies, hand-offs, attempt events, health records and the offset commit (with the
  *       finished offsets above the commit point in its metadata) go in one Kafka transaction,
  *       so a new owner of a partition neither loses nor repeats an outcome.</li>
+ *   <li>Partitions given up in a rebalance, or when the worker closes, first finish their calls
+ *       in flight (up to {@code worker_settings.shutdown_grace_ms}), so the next owner does not
+ *       call the provider again; only a crash makes it.</li>
  * </ul>
  */
 public final class Worker implements AutoCloseable {
