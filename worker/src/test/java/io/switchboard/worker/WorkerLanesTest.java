@@ -76,7 +76,9 @@ class WorkerLanesTest extends BrokerAndMock {
         assertThat(mock.calls("iso-limited")).as("calls to the rpm-limited deployment: its rpm").hasSize(2);
         assertThat(replies(tap, h, "iso-hung-")).as("hung dispatches answered").isZero();
         assertThat(replies(tap, h, "iso-limited-")).as("rpm-limited dispatches answered").isEqualTo(2);
-        assertThat(worker.pausedLanes()).as("paused lanes: the hung one and the limited one").isEqualTo(2);
+        // The fast lane unpauses in the loop step that publishes its last reply.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(worker.pausedLanes())
+            .as("paused lanes: the hung one and the limited one").isEqualTo(2));
         assertThat(mock.calls("iso-fast")).hasSize(fast);
       } finally {
         worker.close();
