@@ -87,7 +87,9 @@ class EngineRewindTest extends BrokerAndMock {
         ProviderClients http = ProviderClients.start(h.config.workerSettings(), k -> null, Clock.systemUTC());
         RunningEngine running = new RunningEngine(h.config, http, p -> new FailsOnce(p, h.topics.replies().name(),
             armed))) {
-      Instant deadline = Instant.now().plusSeconds(4);
+      await().atMost(Duration.ofSeconds(60)).until(() -> running.engine.ownedLanes() == 1);
+      // Long enough for the first calls to be made, even on a loaded machine; the redone ones wait it out.
+      Instant deadline = Instant.now().plusSeconds(8);
       List<Dispatch> dispatches = new ArrayList<>();
       for (int i = 0; i < rpm; i++) {
         String id = "rewind-" + i;

@@ -82,7 +82,9 @@ class WorkerTakeoverTest extends BrokerAndMock {
 
   @Test
   void closedWorkerIsReplacedAndEveryRequestHasExactlyOneReply() throws Exception {
-    mock.behave("close-dep", Behavior.ok().withLatencyMs(150));
+    // Calls long enough that some are in flight at the join and at the close, even when a loaded
+    // machine sends slower than planned.
+    mock.behave("close-dep", Behavior.ok().withLatencyMs(600));
     int n = 400;
     try (WorkerHarness h = harness("close", "close-dep", 4, "");
         TopicTap tap = new TopicTap(broker.bootstrapServers(), List.of(h.topics.replies().name()))) {
@@ -96,8 +98,10 @@ class WorkerTakeoverTest extends BrokerAndMock {
           if (sent == n / 4) {
             inFlightAtJoin.set(first.inFlight());
             second.start();
+            // Load resumes once both own lanes, so the first has calls in flight when it closes.
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedLanes() > 0 && second.ownedLanes() > 0
+                && first.ownedLanes() + second.ownedLanes() == 4);
           } else if (sent == n / 2) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> second.ownedLanes() > 0);
             inFlightAtClose.set(first.inFlight());
             first.close();
           }
