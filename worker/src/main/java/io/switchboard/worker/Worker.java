@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.switchboard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,6 +46,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>Replies, hand-offs, attempt events, health records and the offset commit (with the
  *       finished offsets above the commit point in its metadata) go in one Kafka transaction,
  *       so a new owner of a partition neither loses nor repeats an outcome.</li>
+ *   <li>Partitions given up in a rebalance, or when the worker closes, first finish their calls
+ *       in flight (up to {@code worker_settings.shutdown_grace_ms}), so the next owner does not
+ *       call the provider again; only a crash makes it.</li>
  * </ul>
  */
 public final class Worker implements AutoCloseable {
@@ -190,6 +195,11 @@ public final class Worker implements AutoCloseable {
   /** Whether the worker runs and owns at least one dispatch partition. Thread-safe. */
   public boolean ready() {
     return running() && ownedLanes() > 0;
+  }
+
+  /** When this worker sees the deployment's cooldown end (its own failures or another worker's record). */
+  Optional<Instant> cooldownUntil(String deploymentId) {
+    return health.cooldownUntil(deploymentId);
   }
 
   /** Dispatch partitions owned now. Thread-safe. */

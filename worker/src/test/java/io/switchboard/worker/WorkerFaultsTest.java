@@ -209,6 +209,28 @@ class WorkerFaultsTest {
   }
 
   @Test
+  @Order(3)
+  void perRequestNumRetriesOverridesTheDeploymentsMaxRetries() {
+    // e500 allows 2 retries and e503 1; the requests ask for none and for 3.
+    RouteRequest none = new RouteRequest("e500-n0", "e500", null, null, null, null, 0, null, null, null, null,
+        body("Say hi"));
+    RouteRequest three = new RouteRequest("e503-n3", "e503", null, null, null, null, 3, null, null, null, null,
+        body("Say hi"));
+    h.send(dispatch("e500-n0", "e500", none));
+    h.send(dispatch("e503-n3", "e503", three));
+    Dispatch d500 = awaitHandoff("e500-n0");
+    assertThat(d500.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.FALLBACK);
+    assertThat(callsOf("e500-n0")).hasSize(1);
+    Dispatch d503 = awaitHandoff("e503-n3");
+    assertThat(d503.attempts()).extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.RETRY, Outcome.RETRY, Outcome.RETRY, Outcome.FALLBACK);
+    assertThat(d503.attempts()).extracting(AttemptEvent::retry).containsExactly(0, 1, 2, 3);
+    assertThat(callsOf("e503-n3")).hasSize(4);
+    assertOneOutcome("e500-n0");
+    assertOneOutcome("e503-n3");
+  }
+
+  @Test
   @Order(4)
   void timeoutConnectionResetAndGarbageAreTransientFailures() {
     h.send(dispatch("hang-1", "hang"));

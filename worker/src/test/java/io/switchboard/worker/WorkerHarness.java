@@ -82,6 +82,15 @@ final class WorkerHarness implements AutoCloseable {
     producer.flush();
   }
 
+  /** Sends every dispatch, then flushes once. */
+  void sendAll(List<Dispatch> dispatches) {
+    for (Dispatch d : dispatches) {
+      producer.send(new ProducerRecord<>(topics.dispatch().name(), plan.partitionFor(d.deploymentId(), d.id()), d.id(),
+          Json.toBytes(d)));
+    }
+    producer.flush();
+  }
+
   void sendRaw(int partition, String key, byte[] value) {
     producer.send(new ProducerRecord<>(topics.dispatch().name(), partition, key, value));
     producer.flush();

@@ -9,50 +9,31 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.json.Json;
-import io.switchboard.testkit.kafka.KafkaBroker;
-import io.switchboard.testkit.kafka.KafkaBrokers;
 import io.switchboard.testkit.mock.Behavior;
-import io.switchboard.testkit.mock.MockProvider;
+import io.switchboard.testkit.mock.Call;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Workers of one group on the real broker: a worker that stops mid-load (closed, or abandoned
  * as a crashed process would be) is replaced without losing or doubling a reply, and two
- * workers together stay within a deployment's rpm.
+ * workers together stay within a deployment's rpm. A closed worker, and a worker giving up
+ * partitions in a rebalance, finish their calls in flight: no provider call is made twice.
+ * A crashed one cannot: its calls are made again by the new owner (counted).
  */
 @Timeout(120)
-class WorkerTakeoverTest {
-  static KafkaBroker broker;
-  static MockProvider mock;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBrokers.start();
-    mock = MockProvider.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (mock != null) {
-      mock.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
+class WorkerTakeoverTest extends BrokerAndMock {
   static final Map<String, String> FAST_SESSIONS = Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000");
 
   /** @param fields more fields of the deployment, e.g. {@code ", rpm: 12"} */
@@ -91,20 +72,37 @@ class WorkerTakeoverTest {
     return counts;
   }
 
+  /** Request ids the mock saw more than once, with their call counts. */
+  static Map<String, Long> repeatedCalls(String deployment) {
+    Map<String, Long> perId = mock.calls(deployment).stream()
+        .collect(Collectors.groupingBy(Call::requestId, TreeMap::new, Collectors.counting()));
+    perId.values().removeIf(count -> count == 1);
+    return perId;
+  }
+
   @Test
   void closedWorkerIsReplacedAndEveryRequestHasExactlyOneReply() throws Exception {
-    mock.behave("close-dep", Behavior.ok().withLatencyMs(150));
+    // Calls long enough that some are in flight at the join and at the close, even when a loaded
+    // machine sends slower than planned.
+    mock.behave("close-dep", Behavior.ok().withLatencyMs(600));
     int n = 400;
     try (WorkerHarness h = harness("close", "close-dep", 4, "");
         TopicTap tap = new TopicTap(broker.bootstrapServers(), List.of(h.topics.replies().name()))) {
       Worker first = new Worker(h.config, Clock.systemUTC(), k -> null);
       Worker second = new Worker(h.config, Clock.systemUTC(), k -> null);
       first.start();
+      AtomicInteger inFlightAtJoin = new AtomicInteger(-1);
+      AtomicInteger inFlightAtClose = new AtomicInteger(-1);
       try {
         sendSpread(h, "close-dep", "close", n, 4000, sent -> {
           if (sent == n / 4) {
+            inFlightAtJoin.set(first.inFlight());
             second.start();
+            // Load resumes once both own lanes, so the first has calls in flight when it closes.
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.ownedLanes() > 0 && second.ownedLanes() > 0
+                && first.ownedLanes() + second.ownedLanes() == 4);
           } else if (sent == n / 2) {
+            inFlightAtClose.set(first.inFlight());
             first.close();
           }
         });
@@ -113,6 +111,12 @@ class WorkerTakeoverTest {
         assertThat(counts.values()).as("replies per request").containsOnly(1);
         assertThat(tap.all(h.topics.replies().name())).allSatisfy(r -> assertThat(
             Json.read(r.value(), RouteReply.class).status()).isEqualTo(ReplyStatus.OK));
+        // The calls in flight when the second worker joined (a rebalance) and when the first was
+        // closed (a drain) were finished by the first worker, not made again by the second.
+        assertThat(inFlightAtJoin.get()).as("calls in flight when the second worker joined").isPositive();
+        assertThat(inFlightAtClose.get()).as("calls in flight when the first worker was closed").isPositive();
+        assertThat(repeatedCalls("close-dep")).as("requests called more than once").isEmpty();
+        assertThat(mock.calls("close-dep")).hasSize(n);
       } finally {
         first.close();
         second.close();

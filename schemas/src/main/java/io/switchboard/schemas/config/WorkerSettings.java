@@ -6,7 +6,9 @@ package io.switchboard.schemas.config;
  * @param groupId consumer group of the workers (default {@code switchboard-worker})
  * @param maxInFlightPerLane in-flight calls per dispatch partition before it is paused (default 1000)
  * @param maxConnections HTTP connections per worker (default 2000)
- * @param shutdownGraceMs how long a stopping worker waits for in-flight calls (default 30000)
+ * @param shutdownGraceMs how long a stopping worker waits for in-flight calls, and how long a
+ *     rebalance waits for those of the partitions it revokes (default 30000; keep it below the
+ *     consumer's {@code max.poll.interval.ms})
  * @param transactionalIdPrefix prefix of the workers' transactional ids (default {@code switchboard-worker})
  * @param healthPublishIntervalMs how often a worker publishes the recent error rate and latency of
  *     each deployment it called in the last minute on the health topic, for dynamic weights and

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -65,18 +67,26 @@ import org.slf4j.LoggerFactory;
  * they finish, in one Kafka transaction.
  *
  * <p>A lane (partition) is paused while it cannot start what it has: its in-flight window is
- * full, its pacer has no permit, or the finished offsets above its commit point could no longer
- * be encoded within the broker's metadata limit. Other lanes keep going.
+ * full, its pacer has no permit, or one more record could make the finished offsets above its
+ * commit point too long for the broker's metadata limit. Other lanes keep going. A lane's
+ * replies are never published without its offsets: if they could not be committed, both wait.
+ *
+ * <p>When partitions are revoked (a rebalance or a graceful stop), the calls in flight on them
+ * are finished and published first, up to {@code shutdown_grace_ms}, so the next owner does not
+ * call the provider again for them. Pacers live as long as the engine: a partition revoked and
+ * assigned again keeps its rate window.
  */
 public final class Engine implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   /**
-   * A lane pauses when the delivered, uncommitted span of offsets could encode longer than
-   * this: even if every one of them finishes out of order, the commit metadata stays within
-   * {@link OffsetCodec#DEFAULT_MAX_METADATA_BYTES}, with room for one more poll's records.
+   * A lane takes a record only while the span from its commit point to that record encodes
+   * within this, whatever finishes out of order ({@link OffsetCodec#encodedLengthBound}); a
+   * record beyond it is left on the broker (the consumer seeks back to it) and the lane pauses
+   * until the commit point moves. However many records a poll returns, the commit metadata
+   * stays within the broker's {@code offset.metadata.max.bytes} default.
    */
-  static final int METADATA_PAUSE_AT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES - 512;
+  static final int METADATA_PAUSE_AT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES;
 
   private final SwitchboardConfig config;
   private final Topics topics;
@@ -106,6 +116,7 @@ public final class Engine implements Runnable {
   private volatile boolean abandoned;
   private boolean draining;
   private long nextHealthReportMs;
+  private long drainEndNanos;
 
   /** What the threads completing calls tell the poll thread. */
   private sealed interface Event permits Completed, RetryDue {}
@@ -214,6 +225,7 @@ public final class Engine implements Runnable {
     } catch (RuntimeException e) {
       log.error("worker loop failed; the worker stops taking dispatches", e);
     } finally {
+      running = false; // closing revokes the partitions: no waiting for calls after a failure
       closeClients();
     }
   }
@@ -267,8 +279,19 @@ public final class Engine implements Runnable {
     if (lane == null) {
       return;
     }
+    if (lane.heldBackFrom >= 0 && record.offset() >= lane.heldBackFrom) {
+      return; // the rest of a fetch after a record left for later; fetched again from there
+    }
     if (lane.offsets == null) {
       lane.offsets = PartitionOffsets.startingAt(record.offset());
+    }
+    if (!fitsMetadata(lane.offsets, record.offset())) {
+      // Taking it could make the finished offsets above the commit point too long to commit.
+      consumer.seek(tp, record.offset());
+      consumer.pause(List.of(tp));
+      lane.paused = true;
+      lane.heldBackFrom = record.offset();
+      return;
     }
     if (!lane.offsets.dispatch(record.offset())) {
       return; // finished by an earlier owner (restored from the commit metadata)
@@ -306,13 +329,11 @@ public final class Engine implements Runnable {
     for (Event event; (event = events.poll()) != null; ) {
       if (event instanceof Completed c) {
         Lane lane = c.job().lane;
-        boolean current = lanes.get(lane.partition) == lane;
         outgoing.addAll(c.always());
-        if (current) {
-          lane.pacer.settle(c.permit(), Math.max(0, c.tokens()));
-          if (c.result() != null) {
-            finish(c.job(), c.result());
-          }
+        // The pacer outlives the lane object: the call counts in its window whoever owns the lane.
+        lane.pacer.settle(c.permit(), Math.max(0, c.tokens()));
+        if (lanes.get(lane.partition) == lane && c.result() != null) {
+          finish(c.job(), c.result());
         }
       } else if (event instanceof RetryDue r) {
         Lane lane = r.job().lane;
@@ -339,7 +360,7 @@ public final class Engine implements Runnable {
           lane.retries.poll();
         }
       }
-      while (!draining && !blocked && !lane.queue.isEmpty() && lane.active < window) {
+      while (!draining && !lane.leaving && !blocked && !lane.queue.isEmpty() && lane.active < window) {
         blocked = !tryStart(lane, lane.queue.peek());
         if (!blocked) {
           lane.queue.poll();
@@ -479,41 +500,63 @@ public final class Engine implements Runnable {
   }
 
   private void finishRecord(Lane lane, long offset, List<ProducerRecord<String, byte[]>> records) {
-    outgoing.addAll(records);
+    lane.results.addAll(records);
     lane.offsets.complete(offset);
     touched.add(lane);
   }
 
-  /** Publishes everything finished since the last call, with the offsets, in one transaction. */
+  /**
+   * Publishes everything finished since the last call, with the offsets, in one transaction. A
+   * lane whose finished offsets would not fit the commit metadata keeps its results back with
+   * its offsets: a reply published without the offset that marks it answered would be answered
+   * again by the next owner.
+   */
   private void publish() {
     if (outgoing.isEmpty() && touched.isEmpty()) {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (Lane lane : touched) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(outgoing);
+    List<Lane> committing = new ArrayList<>();
+    for (Iterator<Lane> it = touched.iterator(); it.hasNext(); ) {
+      Lane lane = it.next();
       if (lanes.get(lane.partition) != lane) {
+        it.remove();
         continue;
       }
-      if (lane.offsets.wouldExceed(OffsetCodec.DEFAULT_MAX_METADATA_BYTES)) {
-        log.warn("finished offsets of {} do not fit the commit metadata; its commit waits", lane.partition);
+      if (lane.offsets.wouldExceed(METADATA_PAUSE_AT)) {
+        if (!lane.resultsHeld) {
+          lane.resultsHeld = true;
+          log.warn("finished offsets of {} do not fit the commit metadata; its replies wait with its commit",
+              lane.partition);
+        }
         continue;
       }
       offsets.put(lane.partition, new OffsetAndMetadata(lane.offsets.commitPoint(), lane.offsets.metadata()));
+      records.addAll(lane.results);
+      committing.add(lane);
+    }
+    outgoing.clear();
+    if (records.isEmpty() && offsets.isEmpty()) {
+      return;
     }
     try {
       producer.beginTransaction();
-      for (ProducerRecord<String, byte[]> record : outgoing) {
+      for (ProducerRecord<String, byte[]> record : records) {
         producer.send(record);
       }
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       }
       producer.commitTransaction();
+      for (Lane lane : committing) {
+        lane.results.clear();
+        lane.resultsHeld = false;
+        touched.remove(lane);
+      }
     } catch (KafkaException e) {
-      recover(e);
-    } finally {
-      outgoing.clear();
       touched.clear();
+      recover(e);
     }
   }
 
@@ -601,7 +644,6 @@ public final class Engine implements Runnable {
           consumer.seekToBeginning(List.of(tp));
         }
       }
-      pacers.revoke(tp.partition());
       lanes.put(tp, new Lane(tp, pacer(tp), offsets));
     }
     consumer.resume(partitions);
@@ -624,6 +666,9 @@ public final class Engine implements Runnable {
     int paused = 0;
     for (Lane lane : lanes.values()) {
       boolean full = draining || !lane.queue.isEmpty() || lane.active >= window || nearMetadataLimit(lane);
+      if (!full) {
+        lane.heldBackFrom = -1;
+      }
       if (full != lane.paused) {
         (full ? pause : resume).add(lane.partition);
         lane.paused = full;
@@ -641,9 +686,15 @@ public final class Engine implements Runnable {
     pausedLanes = paused;
   }
 
+  /** True when the lane's next record (or the one it left on the broker) could not be taken now. */
   private static boolean nearMetadataLimit(Lane lane) {
     PartitionOffsets o = lane.offsets;
-    return o != null && OffsetCodec.encodedLengthBound(o.commitPoint(), o.nextExpected() - 1) > METADATA_PAUSE_AT;
+    return o != null && !fitsMetadata(o, Math.max(o.nextExpected(), lane.heldBackFrom));
+  }
+
+  /** Whether the lane may take {@code offset}: finished out of order, it could still be committed. */
+  private static boolean fitsMetadata(PartitionOffsets offsets, long offset) {
+    return OffsetCodec.encodedLengthBound(offsets.commitPoint(), offset) <= METADATA_PAUSE_AT;
   }
 
   /** Stops taking dispatches and finishes the calls in flight, up to {@code shutdown_grace_ms}. */
@@ -651,6 +702,7 @@ public final class Engine implements Runnable {
     draining = true;
     adjustPauses();
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.workerSettings().shutdownGraceMs());
+    drainEndNanos = end;
     while (lanes.values().stream().anyMatch(l -> l.active > 0) && System.nanoTime() < end && !abandoned) {
       consumer.poll(Duration.ofMillis(5));
       step();
@@ -666,17 +718,39 @@ public final class Engine implements Runnable {
     }
   }
 
+  /**
+   * Lets the calls in flight on revoked partitions finish, so that the next owner does not call
+   * the provider again: up to {@code shutdown_grace_ms} in a rebalance, up to what is left of the
+   * grace period when draining. Nothing new starts on those lanes; other lanes go on. This holds
+   * the group's rebalance for as long as the slowest of those calls (bounded by the grace).
+   */
+  private void finishInFlight(Collection<TopicPartition> partitions) {
+    List<Lane> leaving = partitions.stream().map(lanes::get).filter(Objects::nonNull).toList();
+    leaving.forEach(l -> l.leaving = true);
+    long end = draining ? drainEndNanos
+        : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.workerSettings().shutdownGraceMs());
+    while (!abandoned && (running || draining) && System.nanoTime() < end
+        && leaving.stream().anyMatch(l -> lanes.get(l.partition) == l && l.active > 0)) {
+      handleEvents();
+      startWork();
+      publish();
+      if (events.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (abandoned) {
         return;
       }
+      finishInFlight(partitions);
       handleEvents();
       publish();
       for (TopicPartition tp : partitions) {
         lanes.remove(tp);
-        pacers.revoke(tp.partition());
       }
       ownedLanes = lanes.size();
     }
@@ -685,7 +759,6 @@ public final class Engine implements Runnable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         lanes.remove(tp);
-        pacers.revoke(tp.partition());
       }
       ownedLanes = lanes.size();
     }

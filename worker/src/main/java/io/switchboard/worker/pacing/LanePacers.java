@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pacers of the dispatch partitions this worker owns, created on assignment and dropped on
- * revocation. Each partition is one lane of the deployment that owns it (see {@link LanePlan}).
- * Not thread-safe: the poll loop owns it.
+ * The pacers of the dispatch partitions this worker owns or has owned, created on first
+ * assignment and kept for the worker's life: a partition revoked and assigned again (every
+ * eager rebalance does that), or rewound after a failed transaction, keeps the calls made in its
+ * current window. Each partition is one lane of the deployment that owns it (see {@link
+ * LanePlan}). A partition new to this worker starts with an empty window: calls another worker
+ * made for it in the last minute are not known here. Not thread-safe: the poll loop owns it.
  */
 public final class LanePacers {
   private final SwitchboardConfig config;
@@ -39,10 +42,5 @@ public final class LanePacers {
       DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
       return LanePacer.forLane(deployment, clock);
     });
-  }
-
-  /** Forgets a revoked partition's pacer; a new owner starts with an empty window. */
-  public void revoke(int partition) {
-    byPartition.remove(partition);
   }
 }

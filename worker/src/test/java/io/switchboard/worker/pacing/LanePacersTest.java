@@ -26,11 +26,11 @@ class LanePacersTest {
   }
 
   @Test
-  void aRevokedPartitionStartsAfresh() {
-    LanePacers pacers = new LanePacers(CONFIG, new MutableClock(Instant.EPOCH));
+  void aPartitionKeepsItsWindowForTheWorkersLife() {
+    MutableClock clock = new MutableClock(Instant.EPOCH);
+    LanePacers pacers = new LanePacers(CONFIG, clock);
     pacers.forPartition(2).tryAcquire(1).orElseThrow();
-    pacers.revoke(2);
-    assertThat(pacers.forPartition(2).requestsInWindow()).isZero();
+    assertThat(pacers.forPartition(2).requestsInWindow()).isEqualTo(1);
   }
 
   @Test
