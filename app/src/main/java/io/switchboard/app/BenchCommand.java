@@ -138,7 +138,9 @@ final class BenchCommand implements Callable<Integer> {
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
         rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
         peakWorkerInFlight, deviation, rpm,
-        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate);
+        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate,
+        r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
+        r.heap(), BenchReport.troughSlope(r.heap()));
   }
 
   private static BenchReport.Percentiles percentiles(Histogram h) {
@@ -150,6 +152,12 @@ final class BenchCommand implements Callable<Integer> {
     out.printf("%nsent %d, replies %d (%d not ok) in %.1f s: %.0f req/s; peak in flight %d; heap peak %d MB%n",
         b.sent(), b.replies(), b.errors(), b.seconds(), b.requestsPerSecond(), b.peakInFlight(), b.heapPeakMb());
     out.printf("peak calls in flight in one worker %d%n", b.peakWorkerInFlight());
+    out.printf("CPU %.3f ms per request (%.2f cores busy)%n", b.cpuMsPerRequest(), b.cpuCores());
+    if (b.heapTroughSlopeMbPerMinute() != null) {
+      out.printf("heap after collections: %d MB first window, %d MB last, slope %+.1f MB/min over %d windows of %d s%n",
+          b.heap().get(0).minMb(), b.heap().get(b.heap().size() - 1).minMb(), b.heapTroughSlopeMbPerMinute(),
+          b.heap().size(), LoadGenerator.HEAP_WINDOW.toSeconds());
+    }
     out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
     out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
         b.replyLatency().p99(), b.replyLatency().max());
