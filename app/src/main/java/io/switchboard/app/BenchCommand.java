@@ -57,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--requests", defaultValue = "" + Long.MAX_VALUE, description = "Stop sending after this many.")
   long maxRequests;
 
+  @Option(names = "--warmup-seconds", defaultValue = "0",
+      description = {"Load of the same kind for this long first, its replies awaited and its figures dropped,",
+          "so that the measured run finds the JIT's work done (default ${DEFAULT-VALUE})."})
+  int warmupSeconds;
+
   @Option(names = "--drain-seconds", defaultValue = "120", description = "How long to wait for outstanding replies.")
   int drainSeconds;
 
@@ -94,8 +99,15 @@ final class BenchCommand implements Callable<Integer> {
       sampler.start();
       LoadGenerator.Result r;
       try {
-        r = new LoadGenerator(cfg.kafka(), topics, model)
-            .run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+        LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
+        if (warmupSeconds > 0) {
+          LoadGenerator.Result w = load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests,
+              Duration.ofSeconds(drainSeconds));
+          out.printf("warm-up: %d requests, %d replies in %.1f s (not counted)%n", w.sent(), w.replies(), w.seconds());
+          out.flush();
+          peakWorkerInFlight.set(0);
+        }
+        r = load.run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
       } finally {
         sampling.set(false);
         sampler.join();

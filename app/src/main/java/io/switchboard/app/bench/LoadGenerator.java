@@ -95,6 +95,7 @@ public final class LoadGenerator {
     boolean closedLoop = ratePerSecond <= 0;
     Semaphore window = new Semaphore(closedLoop ? inFlight : 0);
     String run = Long.toString(System.nanoTime(), 36);
+    String idPrefix = "bench-" + run + "-";
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
     Properties cp = new Properties();
@@ -117,8 +118,8 @@ public final class LoadGenerator {
         while (reading.get()) {
           for (ConsumerRecord<String, RouteReply> r : consumer.poll(Duration.ofMillis(50))) {
             RouteReply reply = r.value();
-            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT)) {
-              continue;
+            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT) || !reply.id().startsWith(idPrefix)) {
+              continue; // not a request of this run (another run's, e.g. a warm-up's late reply)
             }
             long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
             long us = Math.max(0, nowUs - Long.parseLong(reply.metadata().get(SENT_AT)));
@@ -175,7 +176,7 @@ public final class LoadGenerator {
         } else if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
           continue;
         }
-        String id = "bench-" + run + "-" + i;
+        String id = idPrefix + i;
         long sentUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
         RouteRequest request = new RouteRequest(id, model, null, null, null, null, null, null, null, null,
             Map.of(SENT_AT, Long.toString(sentUs)), body);
