@@ -42,7 +42,8 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
                    ("inflight-1s", "1 s provider latency, 1 worker, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-2w", "1 s provider latency, 2 workers, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-8k", "1 s provider latency, 1 worker, 8000 outstanding, 30 s, -Xmx1g"),
-                   ("backlog", "backlog published at once, then drained")]:
+                   ("backlog", "backlog published at once, then drained"),
+                   ("backlog-live", "the same, a full collection every 5 s (--heap-live)")]:
     r = load(name)
     if not r:
         continue
@@ -58,7 +59,7 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
         ", ".join("{} {:+.1f}".format(k, v) for k, v in r["split_deviation"].items())))
 
 heap_lines = []
-backlog = load("backlog")
+backlog = load("backlog-live") or load("backlog")
 if backlog and backlog.get("heap"):
     windows = backlog["heap"]
     step = max(1, len(windows) // 12)
@@ -68,8 +69,10 @@ if backlog and backlog.get("heap"):
     slope = backlog.get("heap_trough_slope_mb_per_minute")
     heap_lines = [
         "",
-        "Heap during the backlog run (one JVM: broker, router, worker, mock, load generator), sampled",
-        "every 100 ms; per 5 s window the lowest sample (what the collections left) and the highest.",
+        "Heap during the backlog run{} (one JVM: broker, router, worker, mock, load generator), sampled".format(
+            " with a full collection at the end of every window" if load("backlog-live") else ""),
+        "every 100 ms; per 5 s window the lowest sample ({}) and the highest.".format(
+            "the live heap" if load("backlog-live") else "what the collections left"),
         "Slope of the lowest samples over the run: {}.".format(
             "{:+.1f} MB per minute over {} windows".format(slope, len(windows)) if slope is not None else "n/a"),
         "",

@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
           "so that the measured run finds the JIT's work done (default ${DEFAULT-VALUE})."})
   int warmupSeconds;
 
+  @Option(names = "--heap-live", description = {"Run a full collection at the end of every 5 s heap window, so that its",
+      "lowest sample is the live heap (pauses the run: for memory, not speed)."})
+  boolean heapLive;
+
   @Option(names = "--drain-seconds", defaultValue = "120", description = "How long to wait for outstanding replies.")
   int drainSeconds;
 
@@ -107,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
           out.flush();
           peakWorkerInFlight.set(0);
         }
-        r = load.run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+        r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
       } finally {
         sampling.set(false);
         sampler.join();

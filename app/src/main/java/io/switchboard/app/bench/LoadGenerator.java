@@ -67,12 +67,23 @@ public final class LoadGenerator {
   private final Topics topics;
   private final String model;
   private final ObjectNode body;
+  private boolean collectEachWindow;
 
   public LoadGenerator(Map<String, String> kafka, Topics topics, String model) {
     this.kafka = kafka;
     this.topics = topics;
     this.model = model;
     this.body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"Write one short sentence about Kafka.\"}],\"max_tokens\":16}");
+  }
+
+  /**
+   * Makes the heap sampler run a full collection once per {@link #HEAP_WINDOW}, so that each
+   * window's lowest sample is the live heap rather than what the last young collection left.
+   * Each collection pauses the run: use it where memory, not speed, is measured.
+   */
+  public LoadGenerator collectEachWindow(boolean collect) {
+    this.collectEachWindow = collect;
+    return this;
   }
 
   /**
@@ -160,7 +171,8 @@ public final class LoadGenerator {
     long cpuAtStart = processCpuNanos();
     List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
-    Thread heapSampler = new Thread(() -> sampleHeap(memory, start, replies, sampling, heap), "bench-heap");
+    boolean collect = collectEachWindow;
+    Thread heapSampler = new Thread(() -> sampleHeap(memory, start, replies, sampling, heap, collect), "bench-heap");
     heapSampler.setDaemon(true);
     heapSampler.start();
     try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(pp, new StringSerializer(),
@@ -205,11 +217,14 @@ public final class LoadGenerator {
   }
 
   private static void sampleHeap(MemoryMXBean memory, long start, AtomicLong replies,
-      java.util.concurrent.atomic.AtomicBoolean sampling, List<HeapWindow> out) {
+      java.util.concurrent.atomic.AtomicBoolean sampling, List<HeapWindow> out, boolean collect) {
     long windowEnd = start + HEAP_WINDOW.toNanos();
     long min = Long.MAX_VALUE;
     long max = 0;
     while (sampling.get()) {
+      if (collect && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS) >= windowEnd) {
+        memory.gc();
+      }
       long used = memory.getHeapMemoryUsage().getUsed();
       min = Math.min(min, used);
       max = Math.max(max, used);

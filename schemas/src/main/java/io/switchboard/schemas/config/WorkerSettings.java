@@ -8,15 +8,20 @@ package io.switchboard.schemas.config;
  * @param maxConnections HTTP connections per worker (default 2000)
  * @param shutdownGraceMs how long a stopping worker waits for in-flight calls (default 30000)
  * @param transactionalIdPrefix prefix of the workers' transactional ids (default {@code switchboard-worker})
+ * @param transactionIntervalMs the least time between two of a worker's transactions (default 0:
+ *     a transaction on every loop that finished something). Larger values put more replies in
+ *     each transaction, so the broker writes fewer transaction markers per reply, and add up to
+ *     this much to each reply's latency.
  */
 public record WorkerSettings(
     String groupId,
     Integer maxInFlightPerLane,
     Integer maxConnections,
     Long shutdownGraceMs,
-    String transactionalIdPrefix) {
+    String transactionalIdPrefix,
+    Long transactionIntervalMs) {
 
-  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null);
+  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = groupId == null ? "switchboard-worker" : groupId;
@@ -24,5 +29,10 @@ public record WorkerSettings(
     maxConnections = maxConnections == null ? 2000 : maxConnections;
     shutdownGraceMs = shutdownGraceMs == null ? 30_000L : shutdownGraceMs;
     transactionalIdPrefix = transactionalIdPrefix == null ? "switchboard-worker" : transactionalIdPrefix;
+    transactionIntervalMs = transactionIntervalMs == null ? 0L : transactionIntervalMs;
+    if (transactionIntervalMs < 0) {
+      throw new IllegalArgumentException("worker_settings.transaction_interval_ms must be 0 or more, got "
+          + transactionIntervalMs);
+    }
   }
 }
