@@ -49,8 +49,8 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
         continue
     ratio = r.get("ratio_to_baseline")
     base = r.get("baseline_records_per_second")
-    rows.append("| {} | {} | {} | {:.0f} | {} | {:.2f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
-        what, load_avg(name), r["sent"], r["requests_per_second"],
+    rows.append("| {} | {} | {} | {} | {:.0f} | {} | {:.2f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
+        what, load_avg(name), r["sent"], r["errors"], r["requests_per_second"],
         "{:.0f}% of {:.0f}".format(100 * ratio, base) if ratio else "",
         r.get("cpu_ms_per_request", 0),
         r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
@@ -91,8 +91,8 @@ section = "\n".join([
     "",
     "Machine: {} cores ({}), {:.0f} GiB, {}.".format(os.cpu_count(), cpu(), mem, java),
     "",
-    "| run | load avg | requests | req/s | of raw Kafka (records/s) | CPU ms/req | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| run | load avg | requests | not ok | req/s | of raw Kafka (records/s) | CPU ms/req | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     *rows,
     *heap_lines,
     "",
