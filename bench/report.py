@@ -15,6 +15,14 @@ def load(name):
     return json.load(open(path)) if os.path.exists(path) else None
 
 
+def load_avg(name):
+    parts = []
+    for when in ("before", "after"):
+        path = os.path.join(out_dir, name + ".load-" + when)
+        parts.append(open(path).read().split()[0] if os.path.exists(path) else "?")
+    return " → ".join(parts)
+
+
 def cpu():
     try:
         for line in open("/proc/cpuinfo"):
@@ -34,36 +42,64 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
                    ("inflight-1s", "1 s provider latency, 1 worker, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-2w", "1 s provider latency, 2 workers, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-8k", "1 s provider latency, 1 worker, 8000 outstanding, 30 s, -Xmx1g"),
-                   ("backlog", "backlog published at once, then drained")]:
+                   ("backlog", "backlog published at once, then drained"),
+                   ("backlog-live", "the same, a full collection every 5 s (--heap-live)")]:
     r = load(name)
     if not r:
         continue
     ratio = r.get("ratio_to_baseline")
-    rows.append("| {} | {} | {:.0f} | {} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
-        what, r["sent"], r["requests_per_second"],
-        "{:.0f}%".format(100 * ratio) if ratio else "",
+    base = r.get("baseline_records_per_second")
+    rows.append("| {} | {} | {} | {} | {:.0f} | {} | {:.2f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
+        what, load_avg(name), r["sent"], r["errors"], r["requests_per_second"],
+        "{:.0f}% of {:.0f}".format(100 * ratio, base) if ratio else "",
+        r.get("cpu_ms_per_request", 0),
         r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
         r["overhead"]["p50"], r["overhead"]["p99"], r["peak_in_flight"], r.get("peak_worker_in_flight", ""),
         r["heap_peak_mb"],
         ", ".join("{} {:+.1f}".format(k, v) for k, v in r["split_deviation"].items())))
 
+heap_lines = []
+backlog = load("backlog-live") or load("backlog")
+if backlog and backlog.get("heap"):
+    windows = backlog["heap"]
+    step = max(1, len(windows) // 12)
+    picked = windows[::step]
+    if picked[-1] is not windows[-1]:
+        picked.append(windows[-1])
+    slope = backlog.get("heap_trough_slope_mb_per_minute")
+    heap_lines = [
+        "",
+        "Heap during the backlog run{} (one JVM: broker, router, worker, mock, load generator), sampled".format(
+            " with a full collection at the end of every window" if load("backlog-live") else ""),
+        "every 100 ms; per 5 s window the lowest sample ({}) and the highest.".format(
+            "the live heap" if load("backlog-live") else "what the collections left"),
+        "Slope of the lowest samples over the run: {}.".format(
+            "{:+.1f} MB per minute over {} windows".format(slope, len(windows)) if slope is not None else "n/a"),
+        "",
+        "| s | replies | heap MB lowest / highest |",
+        "| --- | --- | --- |",
+        *["| {:.0f} | {} | {} / {} |".format(w["at_seconds"], w["replies"], w["min_mb"], w["max_mb"]) for w in picked],
+    ]
+
 section = "\n".join([
     START,
     "## Switchboard end to end",
     "",
-    "Written by `bench/run.sh` from the JSON reports of `switchboard bench` (20 s runs unless said).",
-    "Broker, router, workers, mock provider and load generator all run in one JVM on the same",
-    "machine, with nothing else running.",
+    "Written by `bench/run.sh` from the JSON reports of `switchboard bench` (30 s measured after a",
+    "30 s warm-up unless said). Broker, router, workers, mock provider and load generator all run in",
+    "one JVM on the same machine; the load average before and after each run says what else ran.",
     "",
     "Machine: {} cores ({}), {:.0f} GiB, {}.".format(os.cpu_count(), cpu(), mem, java),
     "",
-    "| run | requests | req/s | of raw Kafka | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| run | load avg | requests | not ok | req/s | of raw Kafka (records/s) | CPU ms/req | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     *rows,
+    *heap_lines,
     "",
     "Overhead is the reply latency minus the provider call's own latency. \"Of raw Kafka\" compares",
     "with the same number of records through three plain produce/consume hops on the same broker",
-    "(no transactions, acks=all). Commands: see `bench/run.sh`.",
+    "(no transactions, acks=all). CPU ms/req is the CPU time of the whole process per reply.",
+    "Commands: see `bench/run.sh`.",
     END,
 ])
 text = open(doc).read() if os.path.exists(doc) else "# Benchmarks\n"

@@ -3,39 +3,50 @@
 # docs/benchmarks.md (the rest of the file is kept). Every run starts its own in-process broker,
 # mock provider, router and workers on 127.0.0.1 and stops by itself.
 #
-#   bench/run.sh            # the full matrix (about 15 minutes on 2 cores)
+#   bench/run.sh            # the full matrix (about 20 minutes on 2 cores)
 #   QUICK=1 bench/run.sh    # shorter runs, to check the script
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out_dir="${OUT_DIR:-target/bench}"
 mkdir -p "$out_dir"
 dur="${DURATION:-30}"
+warmup="${WARMUP:-30}"
 backlog="${BACKLOG:-1000000}"
-if [ -n "${QUICK:-}" ]; then dur=5; backlog=20000; fi
+if [ -n "${QUICK:-}" ]; then dur=5; warmup=3; backlog=20000; fi
 
 ./switchboard --version >/dev/null   # builds the jar if needed
 
 run() {  # name, java options, bench args...
   local name="$1" opts="$2"; shift 2
   echo "== $name: switchboard bench $*" >&2
+  cut -d' ' -f1-3 /proc/loadavg > "$out_dir/$name.load-before"
   SWITCHBOARD_JAVA_OPTS="$opts" ./switchboard bench --json "$out_dir/$name.json" "$@" | tee "$out_dir/$name.txt" >&2
+  cut -d' ' -f1-3 /proc/loadavg > "$out_dir/$name.load-after"
 }
 
-# 1. Maximum throughput at 0 ms provider latency, 1 and 2 workers (closed loop). The raw-Kafka
-#    baseline (drop --no-baseline) stalls on runs of tens of thousands of records: see
-#    docs/benchmarks.md.
-run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --duration-seconds "$dur" --no-baseline
-run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --duration-seconds "$dur" --no-baseline
+# Every timed run but the backlog first runs --warmup-seconds of the same load, not counted: in a
+# fresh JVM the JIT compilers alone keep most of a core busy for the first minute.
+# 1. Maximum throughput at 0 ms provider latency, 1 and 2 workers (closed loop), each followed by
+#    the raw-Kafka baseline with as many records.
+run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --warmup-seconds "$warmup" --duration-seconds "$dur"
+run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --warmup-seconds "$warmup" --duration-seconds "$dur"
 # 2. Overhead at half the maximum rate (open loop).
 half=$(python3 -c "import json;print(int(json.load(open('$out_dir/max-1w.json'))['requests_per_second']/2))")
-run half-rate "-Xmx2g" --latency-ms 0 --workers 1 --rate "$half" --duration-seconds "$dur" --no-baseline
+run half-rate "-Xmx2g" --latency-ms 0 --workers 1 --rate "$half" --warmup-seconds "$warmup" --duration-seconds "$dur" \
+  --no-baseline
 # 3. Concurrency: 1 s provider latency, one worker, 6000 outstanding, 1 GB heap for the whole process.
-run inflight-1s "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 6000 --duration-seconds "$dur" --no-baseline
-run inflight-1s-2w "-Xmx1g" --latency-ms 1000 --workers 2 --in-flight 6000 --duration-seconds "$dur" --no-baseline
+run inflight-1s "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 6000 --warmup-seconds "$warmup" \
+  --duration-seconds "$dur" --no-baseline
+run inflight-1s-2w "-Xmx1g" --latency-ms 1000 --workers 2 --in-flight 6000 --warmup-seconds "$warmup" \
+  --duration-seconds "$dur" --no-baseline
 # More outstanding, so that more than 5,000 reach the worker at once (the rest wait in the router and Kafka).
-run inflight-1s-8k "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 8000 --duration-seconds 30 --no-baseline
-# 4. A backlog published at once and drained, memory sampled.
+run inflight-1s-8k "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 8000 --warmup-seconds "$warmup" \
+  --duration-seconds 30 --no-baseline
+# 4. A backlog published at once and drained, the heap sampled every 100 ms (lowest and highest per 5 s).
 run backlog "-Xmx2g" --latency-ms 0 --workers 1 --in-flight "$backlog" --requests "$backlog" --duration-seconds 3600 \
   --drain-seconds 1800 --no-baseline
+# The same with a full collection at the end of every 5 s window: the lowest samples are the live heap.
+run backlog-live "-Xmx2g" --latency-ms 0 --workers 1 --in-flight "$backlog" --requests "$backlog" \
+  --duration-seconds 3600 --drain-seconds 1800 --no-baseline --heap-live
 
 python3 bench/report.py "$out_dir" docs/benchmarks.md

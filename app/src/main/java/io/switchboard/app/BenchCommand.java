@@ -57,6 +57,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--requests", defaultValue = "" + Long.MAX_VALUE, description = "Stop sending after this many.")
   long maxRequests;
 
+  @Option(names = "--warmup-seconds", defaultValue = "0",
+      description = {"Load of the same kind for this long first, its replies awaited and its figures dropped,",
+          "so that the measured run finds the JIT's work done (default ${DEFAULT-VALUE})."})
+  int warmupSeconds;
+
+  @Option(names = "--heap-live", description = {"Run a full collection at the end of every 5 s heap window, so that its",
+      "lowest sample is the live heap (pauses the run: for memory, not speed)."})
+  boolean heapLive;
+
   @Option(names = "--drain-seconds", defaultValue = "120", description = "How long to wait for outstanding replies.")
   int drainSeconds;
 
@@ -94,8 +103,15 @@ final class BenchCommand implements Callable<Integer> {
       sampler.start();
       LoadGenerator.Result r;
       try {
-        r = new LoadGenerator(cfg.kafka(), topics, model)
-            .run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+        LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
+        if (warmupSeconds > 0) {
+          LoadGenerator.Result w = load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests,
+              Duration.ofSeconds(drainSeconds));
+          out.printf("warm-up: %d requests, %d replies in %.1f s (not counted)%n", w.sent(), w.replies(), w.seconds());
+          out.flush();
+          peakWorkerInFlight.set(0);
+        }
+        r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
       } finally {
         sampling.set(false);
         sampler.join();
@@ -138,7 +154,9 @@ final class BenchCommand implements Callable<Integer> {
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
         rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
         peakWorkerInFlight, deviation, rpm,
-        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate);
+        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate,
+        r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
+        r.heap(), BenchReport.troughSlope(r.heap()));
   }
 
   private static BenchReport.Percentiles percentiles(Histogram h) {
@@ -150,6 +168,12 @@ final class BenchCommand implements Callable<Integer> {
     out.printf("%nsent %d, replies %d (%d not ok) in %.1f s: %.0f req/s; peak in flight %d; heap peak %d MB%n",
         b.sent(), b.replies(), b.errors(), b.seconds(), b.requestsPerSecond(), b.peakInFlight(), b.heapPeakMb());
     out.printf("peak calls in flight in one worker %d%n", b.peakWorkerInFlight());
+    out.printf("CPU %.3f ms per request (%.2f cores busy)%n", b.cpuMsPerRequest(), b.cpuCores());
+    if (b.heapTroughSlopeMbPerMinute() != null) {
+      out.printf("heap after collections: %d MB first window, %d MB last, slope %+.1f MB/min over %d windows of %d s%n",
+          b.heap().get(0).minMb(), b.heap().get(b.heap().size() - 1).minMb(), b.heapTroughSlopeMbPerMinute(),
+          b.heap().size(), LoadGenerator.HEAP_WINDOW.toSeconds());
+    }
     out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
     out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
         b.replyLatency().p99(), b.replyLatency().max());

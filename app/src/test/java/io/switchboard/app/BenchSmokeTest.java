@@ -30,6 +30,8 @@ class BenchSmokeTest {
     assertThat(report.path("errors").asLong()).isZero();
     assertThat(report.path("peak_in_flight").asLong()).isBetween(1L, 50L);
     assertThat(report.path("reply_latency").path("p50").asDouble()).isPositive();
+    assertThat(report.path("cpu_ms_per_request").asDouble()).isPositive();
+    assertThat(report.path("heap").isArray()).isTrue();
     assertThat(report.path("split_deviation").size()).isEqualTo(2);
     report.path("split_deviation").forEach(d -> assertThat(Math.abs(d.asDouble())).isLessThanOrEqualTo(6.0));
     assertThat(report.path("baseline_records_per_second").asDouble()).isPositive();

@@ -70,6 +70,11 @@ public final class Router implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // A task reads a partition of the requests and of the fallbacks topic, whose records are
+    // independent: there is nothing to order by time between them, so a task never waits for an
+    // empty partition. (With the default, 0, Streams also formats a log line per record processed
+    // while the fallbacks partition is empty: 8% of the stream thread in a profile.)
+    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 5);
     return p;
   }

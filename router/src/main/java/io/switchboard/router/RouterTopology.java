@@ -1,6 +1,7 @@
 package io.switchboard.router;
 
 import io.switchboard.router.internal.AddressedReply;
+import io.switchboard.router.internal.CountsSerde;
 import io.switchboard.router.internal.HealthUpdater;
 import io.switchboard.router.internal.Held;
 import io.switchboard.router.internal.LanePartitioner;
@@ -79,11 +80,12 @@ public final class RouterTopology {
     topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens, metrics), REQUESTS_SOURCE,
         FALLBACKS_SOURCE);
     // Rotation counts and budgets change on every request: the record cache keeps them in memory
-    // and writes each key once per commit (to RocksDB and the changelog) instead of once per request.
+    // and writes each key once per commit (to RocksDB and the changelog) instead of once per request,
+    // and their values are a few binary counters (the cache holds bytes: every get decodes one).
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROTATION_STORE),
-        Serdes.String(), new JsonSerde<>(long[].class)).withCachingEnabled(), ROUTING);
+        Serdes.String(), new CountsSerde()).withCachingEnabled(), ROUTING);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
-        Serdes.String(), new JsonSerde<>(long[].class)).withCachingEnabled(), ROUTING);
+        Serdes.String(), new CountsSerde()).withCachingEnabled(), ROUTING);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOLD_STORE),
         Serdes.String(), new JsonSerde<>(Held.class)), ROUTING);
     topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),

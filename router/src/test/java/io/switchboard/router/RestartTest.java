@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.switchboard.router.internal.CountsSerde;
 import io.switchboard.router.internal.Held;
 import io.switchboard.schemas.json.Json;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,6 +41,8 @@ class RestartTest {
   static final List<String> STORES = List.of(RouterTopology.ROTATION_STORE, RouterTopology.BUDGET_STORE,
       RouterTopology.HOLD_STORE);
 
+  static final CountsSerde COUNTS = new CountsSerde();
+
   @TempDir
   Path stateDir;
   final Map<String, List<TestRecord<String, byte[]>>> changelogs = new HashMap<>();
@@ -57,8 +60,8 @@ class RestartTest {
         if (r.value() == null) {
           kv.delete(r.key());
         } else {
-          Class<?> type = store.equals(RouterTopology.HOLD_STORE) ? Held.class : long[].class;
-          kv.put(r.key(), Json.read(r.value(), type));
+          kv.put(r.key(), store.equals(RouterTopology.HOLD_STORE) ? Json.read(r.value(), Held.class)
+              : COUNTS.deserialize(changelog(h, store), r.value()));
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.switchboard.app.bench;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,12 @@ import java.util.Map;
  * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, and the rpm
  * @param baselineRecordsPerSecond records per second through three plain produce/consume hops
  * @param ratioToBaseline requestsPerSecond / baselineRecordsPerSecond
+ * @param cpuMsPerRequest CPU time of the whole process (broker, router, workers, mock, load) per
+ *     reply: what a request costs, much less sensitive than throughput to other load on the machine
+ * @param cpuCores CPU time over wall time: the cores the process kept busy
+ * @param heap the heap in use per window of the run (lowest and highest sample)
+ * @param heapTroughSlopeMbPerMinute the least-squares slope of the windows' lowest samples over
+ *     time: about 0 when memory is flat, positive when something accumulates
  */
 public record BenchReport(
     String mode,
@@ -40,8 +47,29 @@ public record BenchReport(
     Map<String, Double> splitDeviation,
     Map<String, int[]> rpmWindowMax,
     Double baselineRecordsPerSecond,
-    Double ratioToBaseline) {
+    Double ratioToBaseline,
+    double cpuMsPerRequest,
+    double cpuCores,
+    List<LoadGenerator.HeapWindow> heap,
+    Double heapTroughSlopeMbPerMinute) {
 
   /** A latency distribution summary. */
   public record Percentiles(double p50, double p95, double p99, double max) {}
+
+  /** The least-squares slope of the windows' lowest heap samples, in MB per minute; null below three windows. */
+  public static Double troughSlope(List<LoadGenerator.HeapWindow> heap) {
+    int n = heap.size();
+    if (n < 3) {
+      return null;
+    }
+    double mt = heap.stream().mapToDouble(LoadGenerator.HeapWindow::atSeconds).average().orElse(0);
+    double mm = heap.stream().mapToDouble(LoadGenerator.HeapWindow::minMb).average().orElse(0);
+    double num = 0;
+    double den = 0;
+    for (LoadGenerator.HeapWindow w : heap) {
+      num += (w.atSeconds() - mt) * (w.minMb() - mm);
+      den += (w.atSeconds() - mt) * (w.atSeconds() - mt);
+    }
+    return den == 0 ? null : 60 * num / den;
+  }
 }

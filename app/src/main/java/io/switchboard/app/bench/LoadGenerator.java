@@ -9,6 +9,8 @@ import io.switchboard.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,20 +35,55 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class LoadGenerator {
   static final String SENT_AT = "bench_sent_us";
 
-  /** What the run saw. */
+  /** How often the heap in use is looked at. */
+  static final long HEAP_SAMPLE_MS = 100;
+  /** The heap samples are summarised per window of this length. */
+  public static final Duration HEAP_WINDOW = Duration.ofSeconds(5);
+
+  /**
+   * What the run saw.
+   *
+   * @param cpuSeconds CPU time this process (broker, router, workers, mock and this generator) used
+   *     from the first request sent to the last reply read
+   * @param heap the heap in use per {@link #HEAP_WINDOW}, from the first request sent until the
+   *     replies stop
+   */
   public record Result(long sent, long replies, long errors, double seconds, Histogram replyLatency,
-      Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment) {}
+      Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment, double cpuSeconds,
+      List<HeapWindow> heap) {}
+
+  /**
+   * The heap in use within one window of the run. The lowest sample is what was left after the
+   * window's collections: its trend over the windows is the memory kept, garbage excluded.
+   *
+   * @param atSeconds the window's end, from the first request sent
+   * @param replies replies read by then
+   * @param minMb the lowest heap in use seen in the window
+   * @param maxMb the highest
+   */
+  public record HeapWindow(double atSeconds, long replies, long minMb, long maxMb) {}
 
   private final Map<String, String> kafka;
   private final Topics topics;
   private final String model;
   private final ObjectNode body;
+  private boolean collectEachWindow;
 
   public LoadGenerator(Map<String, String> kafka, Topics topics, String model) {
     this.kafka = kafka;
     this.topics = topics;
     this.model = model;
     this.body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"Write one short sentence about Kafka.\"}],\"max_tokens\":16}");
+  }
+
+  /**
+   * Makes the heap sampler run a full collection once per {@link #HEAP_WINDOW}, so that each
+   * window's lowest sample is the live heap rather than what the last young collection left.
+   * Each collection pauses the run: use it where memory, not speed, is measured.
+   */
+  public LoadGenerator collectEachWindow(boolean collect) {
+    this.collectEachWindow = collect;
+    return this;
   }
 
   /**
@@ -69,6 +106,7 @@ public final class LoadGenerator {
     boolean closedLoop = ratePerSecond <= 0;
     Semaphore window = new Semaphore(closedLoop ? inFlight : 0);
     String run = Long.toString(System.nanoTime(), 36);
+    String idPrefix = "bench-" + run + "-";
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
     Properties cp = new Properties();
@@ -91,8 +129,8 @@ public final class LoadGenerator {
         while (reading.get()) {
           for (ConsumerRecord<String, RouteReply> r : consumer.poll(Duration.ofMillis(50))) {
             RouteReply reply = r.value();
-            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT)) {
-              continue;
+            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT) || !reply.id().startsWith(idPrefix)) {
+              continue; // not a request of this run (another run's, e.g. a warm-up's late reply)
             }
             long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
             long us = Math.max(0, nowUs - Long.parseLong(reply.metadata().get(SENT_AT)));
@@ -130,6 +168,13 @@ public final class LoadGenerator {
     pp.put("acks", "all");
     long start = System.nanoTime();
     long end = start + duration.toNanos();
+    long cpuAtStart = processCpuNanos();
+    List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    boolean collect = collectEachWindow;
+    Thread heapSampler = new Thread(() -> sampleHeap(memory, start, replies, sampling, heap, collect), "bench-heap");
+    heapSampler.setDaemon(true);
+    heapSampler.start();
     try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(pp, new StringSerializer(),
         topics.requests().valueSerde().serializer())) {
       long i = 0;
@@ -143,7 +188,7 @@ public final class LoadGenerator {
         } else if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
           continue;
         }
-        String id = "bench-" + run + "-" + i;
+        String id = idPrefix + i;
         long sentUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
         RouteRequest request = new RouteRequest(id, model, null, null, null, null, null, null, null, null,
             Map.of(SENT_AT, Long.toString(sentUs)), body);
@@ -157,6 +202,9 @@ public final class LoadGenerator {
     while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd && readerFailure.get() == null) {
       Thread.sleep(20);
     }
+    long cpuAtEnd = processCpuNanos();
+    sampling.set(false);
+    heapSampler.join(5000);
     reading.set(false);
     consumer.wakeup();
     reader.join(5000);
@@ -165,6 +213,35 @@ public final class LoadGenerator {
     }
     long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
     return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
-        heapPeak.get() >> 20, Map.copyOf(perDeployment));
+        heapPeak.get() >> 20, Map.copyOf(perDeployment), (cpuAtEnd - cpuAtStart) / 1e9, List.copyOf(heap));
+  }
+
+  private static void sampleHeap(MemoryMXBean memory, long start, AtomicLong replies,
+      java.util.concurrent.atomic.AtomicBoolean sampling, List<HeapWindow> out, boolean collect) {
+    long windowEnd = start + HEAP_WINDOW.toNanos();
+    long min = Long.MAX_VALUE;
+    long max = 0;
+    while (sampling.get()) {
+      if (collect && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS) >= windowEnd) {
+        memory.gc();
+      }
+      long used = memory.getHeapMemoryUsage().getUsed();
+      min = Math.min(min, used);
+      max = Math.max(max, used);
+      long now = System.nanoTime();
+      if (now >= windowEnd) {
+        out.add(new HeapWindow((windowEnd - start) / 1e9, replies.get(), min >> 20, max >> 20));
+        windowEnd += HEAP_WINDOW.toNanos();
+        min = Long.MAX_VALUE;
+        max = 0;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS));
+    }
+  }
+
+  /** CPU time of this process so far, or 0 where the JVM does not say. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime()) : 0;
   }
 }

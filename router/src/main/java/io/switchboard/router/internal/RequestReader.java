@@ -83,8 +83,9 @@ final class RequestReader {
           violations.get(0).path(), id, false), replyTopic);
     }
     try {
-      return new Read(Json.convert(tree, RouteRequest.class), null, replyTopic);
-    } catch (IllegalArgumentException e) {
+      // From the tree already parsed and validated, without writing it out again (as convertValue would).
+      return new Read(Json.mapper().treeToValue(tree, RouteRequest.class), null, replyTopic);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       Throwable root = e;
       while (root.getCause() != null) {
         root = root.getCause();

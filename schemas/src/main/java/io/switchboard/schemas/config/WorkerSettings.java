@@ -13,6 +13,10 @@ package io.switchboard.schemas.config;
  * @param healthPublishIntervalMs how often a worker publishes the recent error rate and latency of
  *     each deployment it called in the last minute on the health topic, for dynamic weights and
  *     operators (default 10000; 0 publishes only when a cooldown starts)
+ * @param transactionIntervalMs the least time between two of a worker's transactions (default 0:
+ *     a transaction on every loop that finished something). Larger values put more replies in
+ *     each transaction, so the broker writes fewer transaction markers per reply, and add up to
+ *     this much to each reply's latency.
  */
 public record WorkerSettings(
     String groupId,
@@ -20,9 +24,10 @@ public record WorkerSettings(
     Integer maxConnections,
     Long shutdownGraceMs,
     String transactionalIdPrefix,
-    Long healthPublishIntervalMs) {
+    Long healthPublishIntervalMs,
+    Long transactionIntervalMs) {
 
-  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null);
+  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = groupId == null ? "switchboard-worker" : groupId;
@@ -34,6 +39,11 @@ public record WorkerSettings(
     if (healthPublishIntervalMs < 0) {
       throw new IllegalArgumentException("worker_settings.health_publish_interval_ms must be 0 or more, was "
           + healthPublishIntervalMs);
+    }
+    transactionIntervalMs = transactionIntervalMs == null ? 0L : transactionIntervalMs;
+    if (transactionIntervalMs < 0) {
+      throw new IllegalArgumentException("worker_settings.transaction_interval_ms must be 0 or more, was "
+          + transactionIntervalMs);
     }
   }
 }

@@ -3,15 +3,20 @@ package io.switchboard.schemas.topics;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.config.TopicsConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -22,8 +27,15 @@ public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   /**
-   * Waits until every partition of {@code topics} has a leader, so that clients started right
-   * after (a global store's consumer among them) find their partitions.
+   * Waits until every partition of {@code topics} has a leader that serves it, so that clients
+   * started right after (a global store's consumer among them) find their partitions.
+   *
+   * <p>A leader in the metadata is not enough: the broker may not have opened the partition yet
+   * and answers NOT_LEADER_OR_FOLLOWER. An idempotent producer with several requests in flight
+   * can then have a later batch written before the earlier one is retried, and the earlier one
+   * is refused as out of sequence until its delivery timeout drops it (KAFKA-15591; Kafka 4.3.1
+   * has no fix). So this also asks each partition's leader for its end offset, which succeeds
+   * only once the broker serves the partition.
    */
   public static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
     if (topics.isEmpty()) {
@@ -35,7 +47,7 @@ public final class TopicProvisioner {
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
         boolean ready = described.values().stream()
             .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
-        if (ready) {
+        if (ready && served(admin, described)) {
           return;
         }
       } catch (ExecutionException e) {
@@ -47,6 +59,23 @@ public final class TopicProvisioner {
         throw new IllegalStateException("topics " + topics + " were created but have no leader after 30 s");
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** Whether the leader of every partition answers for it (a retriable error means not yet). */
+  private static boolean served(Admin admin, Map<String, TopicDescription> described)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    described.forEach((name, d) -> d.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+        OffsetSpec.latest())));
+    try {
+      admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(2000)).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -103,6 +103,9 @@ public final class Engine implements Runnable {
   private final Outputs outputs;
   private final JsonSerde<Dispatch> dispatchSerde = new JsonSerde<>(Dispatch.class);
   private final int window;
+  /** The least time between two transactions ({@code worker_settings.transaction_interval_ms}). */
+  private final long transactionIntervalNanos;
+  private long lastTransactionNanos;
 
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
   private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
@@ -163,6 +166,8 @@ public final class Engine implements Runnable {
     this.pacers = new LanePacers(config, clock);
     this.outputs = new Outputs(config, topics);
     this.window = Math.max(1, config.workerSettings().maxInFlightPerLane());
+    this.transactionIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.workerSettings().transactionIntervalMs());
+    this.lastTransactionNanos = System.nanoTime() - transactionIntervalNanos;
   }
 
   /** Makes the first producer and registers its transactional id with the broker. */
@@ -205,7 +210,8 @@ public final class Engine implements Runnable {
     try {
       consumer.subscribe(List.of(topics.dispatch().name()), new Rebalance());
       while (running) {
-        boolean busy = lanes.values().stream().anyMatch(l -> l.active > 0 || !l.queue.isEmpty());
+        boolean busy = !outgoing.isEmpty() || !touched.isEmpty()
+            || lanes.values().stream().anyMatch(l -> l.active > 0 || !l.queue.isEmpty());
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(busy ? 5 : 100))) {
           if (abandoned) {
             break;
@@ -234,7 +240,9 @@ public final class Engine implements Runnable {
     handleEvents();
     startWork();
     reportHealth();
-    publish();
+    if (System.nanoTime() - lastTransactionNanos >= transactionIntervalNanos) {
+      publish();
+    }
     adjustPauses();
   }
 
@@ -554,6 +562,7 @@ public final class Engine implements Runnable {
         lane.resultsHeld = false;
         touched.remove(lane);
       }
+      lastTransactionNanos = System.nanoTime();
     } catch (KafkaException e) {
       touched.clear();
       recover(e);

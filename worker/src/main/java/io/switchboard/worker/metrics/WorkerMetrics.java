@@ -2,6 +2,7 @@ package io.switchboard.worker.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,9 @@ import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -29,6 +32,8 @@ public final class WorkerMetrics implements MeterBinder {
   private final Supplier<Number> inFlight;
   private final Supplier<Number> pausedLanes;
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+  /** Meters by name and tag values: a call records into them without building ids and tags each time. */
+  private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
   /**
    * @param config the deployments to register at zero
@@ -80,14 +85,24 @@ public final class WorkerMetrics implements MeterBinder {
   }
 
   private Counter counter(WorkerMeter meter, String... tagValues) {
-    return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
-        .tags(tags(meter, tagValues)).register(registry);
+    return (Counter) meters.computeIfAbsent(key(meter, tagValues), k -> Counter.builder(meter.meterName())
+        .description(meter.description()).baseUnit(meter.baseUnit()).tags(tags(meter, tagValues)).register(registry));
   }
 
   private Timer timer(String... tagValues) {
     WorkerMeter meter = WorkerMeter.CALL_LATENCY;
-    return Timer.builder(meter.meterName()).description(meter.description()).tags(tags(meter, tagValues))
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    return (Timer) meters.computeIfAbsent(key(meter, tagValues), k -> Timer.builder(meter.meterName())
+        .description(meter.description()).tags(tags(meter, tagValues))
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
+  }
+
+  private static List<String> key(WorkerMeter meter, String... tagValues) {
+    String[] key = new String[tagValues.length + 1];
+    key[0] = meter.name();
+    for (int i = 0; i < tagValues.length; i++) {
+      key[i + 1] = tagValues[i] == null ? "" : tagValues[i];
+    }
+    return List.of(key);
   }
 
   private static Tags tags(WorkerMeter meter, String... values) {

@@ -34,12 +34,14 @@ public final class LanePacer {
   /** A granted slot in the window; pass it to {@link #settle} with the actual usage. */
   public static final class Permit {
     private final long grantedAtMs;
+    private final boolean inWindow;
     private long tokens;
     private boolean settled;
 
-    private Permit(long grantedAtMs, long tokens) {
+    private Permit(long grantedAtMs, long tokens, boolean inWindow) {
       this.grantedAtMs = grantedAtMs;
       this.tokens = tokens;
+      this.inWindow = inWindow;
     }
 
     public long tokens() {
@@ -85,6 +87,10 @@ public final class LanePacer {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
     long now = now();
+    if (requestLimit == null && tokenLimit == null) {
+      // Nothing to pace: keeping a minute of permits (hundreds of thousands at full speed) would buy nothing.
+      return Optional.of(new Permit(now, estimatedTokens, false));
+    }
     prune(now);
     if (requestLimit != null && window.size() >= requestLimit) {
       return Optional.empty();
@@ -92,7 +98,7 @@ public final class LanePacer {
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
       return Optional.empty();
     }
-    Permit permit = new Permit(now, estimatedTokens);
+    Permit permit = new Permit(now, estimatedTokens, true);
     window.addLast(permit);
     tokensInWindow += estimatedTokens;
     return Optional.of(permit);
@@ -141,13 +147,13 @@ public final class LanePacer {
     permit.settled = true;
     long now = now();
     prune(now);
-    if (permit.grantedAtMs > now - WINDOW_MS) {
+    if (permit.inWindow && permit.grantedAtMs > now - WINDOW_MS) {
       tokensInWindow += actualTokens - permit.tokens;
     }
     permit.tokens = actualTokens;
   }
 
-  /** Requests granted in the current window. */
+  /** Requests granted in the current window (none are kept when the lane has neither limit). */
   public int requestsInWindow() {
     prune(now());
     return window.size();

@@ -91,6 +91,22 @@ class LanePacerTest {
   }
 
   @Test
+  void aLaneWithoutLimitsGrantsEveryPermitAndKeepsNone() {
+    LanePacer pacer = new LanePacer(null, null, new MutableClock(START));
+    LanePacer.Permit permit = null;
+    for (int i = 0; i < 10_000; i++) {
+      permit = pacer.tryAcquire(100).orElseThrow();
+    }
+    assertThat(pacer.requestsInWindow()).isZero();
+    assertThat(pacer.delayUntilAvailable(100)).isZero();
+    pacer.settle(permit, 950);
+    assertThat(permit.tokens()).isEqualTo(950);
+    assertThat(pacer.tokensInWindow()).isZero();
+    LanePacer.Permit settled = permit;
+    assertThatThrownBy(() -> pacer.settle(settled, 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void settlingWithTheActualUsageCorrectsTheTokenAccount() {
     MutableClock clock = new MutableClock(START);
     LanePacer pacer = new LanePacer(null, 1_000, clock);
