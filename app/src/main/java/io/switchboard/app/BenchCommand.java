@@ -88,6 +88,8 @@ final class BenchCommand implements Callable<Integer> {
     try (Embedded embedded = Embedded.start(config, behavior, workers, config == null ? BENCH_CONFIG : null)) {
       SwitchboardConfig cfg = embedded.config();
       Topics topics = new Topics(cfg.topics());
+      // the bench reads call times per deployment only (rpm windows); ids would grow the heap
+      embedded.mock().keepRequestIds(false);
       out.printf("bench: %s, mock latency %d ms, %d worker(s), %s%n", embedded.broker().describe(), latencyMs, workers,
           rate > 0 ? "open loop at " + rate + " req/s" : "closed loop, " + inFlight + " in flight");
       out.flush();

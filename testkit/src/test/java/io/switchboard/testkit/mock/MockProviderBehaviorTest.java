@@ -285,6 +285,17 @@ class MockProviderBehaviorTest {
   }
 
   @Test
+  void withoutRequestIdsTheLogStillCountsAndTimesEveryCall() throws Exception {
+    mock.keepRequestIds(false);
+    post(openAi("dep-a"), chat("gpt-4o", "x"), "x-switchboard-request-id", "req-1");
+    post(openAi("dep-a"), chat("gpt-4o", "y"), "x-switchboard-request-id", "req-2");
+    assertThat(mock.calls("dep-a")).extracting(Call::status, Call::requestId, Call::at).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()),
+        org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()));
+    assertThat(mock.maxCallsInAnyWindow("dep-a", java.time.Duration.ofSeconds(60))).isEqualTo(2);
+  }
+
+  @Test
   void maxCallsInAnyWindowSlidesOverCallTimes() throws Exception {
     Instant start = clock.instant();
     for (int second : new int[] {0, 10, 20, 59, 61, 70, 130}) {
