@@ -67,6 +67,7 @@ if backlog and backlog.get("heap"):
     if picked[-1] is not windows[-1]:
         picked.append(windows[-1])
     slope = backlog.get("heap_trough_slope_mb_per_minute")
+    late = backlog.get("heap_second_half_slope_mb_per_minute")
     heap_lines = [
         "",
         "Heap during the backlog run{} (one JVM: broker, router, worker, mock, load generator), sampled".format(
@@ -74,7 +75,8 @@ if backlog and backlog.get("heap"):
         "every 100 ms; per 5 s window the lowest sample ({}) and the highest.".format(
             "the live heap" if load("backlog-live") else "what the collections left"),
         "Slope of the lowest samples over the run: {}.".format(
-            "{:+.1f} MB per minute over {} windows".format(slope, len(windows)) if slope is not None else "n/a"),
+            "{:+.1f} MB per minute over {} windows".format(slope, len(windows)) if slope is not None else "n/a")
+        + (" Over the second half of the windows: {:+.1f} MB per minute.".format(late) if late is not None else ""),
         "",
         "| s | replies | heap MB lowest / highest |",
         "| --- | --- | --- |",

@@ -158,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         peakWorkerInFlight, deviation, rpm,
         baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate,
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
-        r.heap(), BenchReport.troughSlope(r.heap()));
+        r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()));
   }
 
   private static BenchReport.Percentiles percentiles(Histogram h) {
@@ -175,6 +175,10 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("heap after collections: %d MB first window, %d MB last, slope %+.1f MB/min over %d windows of %d s%n",
           b.heap().get(0).minMb(), b.heap().get(b.heap().size() - 1).minMb(), b.heapTroughSlopeMbPerMinute(),
           b.heap().size(), LoadGenerator.HEAP_WINDOW.toSeconds());
+    }
+    if (b.heapSecondHalfSlopeMbPerMinute() != null) {
+      out.printf("heap after collections, second half of the run: slope %+.1f MB/min%n",
+          b.heapSecondHalfSlopeMbPerMinute());
     }
     out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
     out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),

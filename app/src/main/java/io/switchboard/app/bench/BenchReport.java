@@ -29,6 +29,9 @@ import java.util.Map;
  * @param heap the heap in use per window of the run (lowest and highest sample)
  * @param heapTroughSlopeMbPerMinute the least-squares slope of the windows' lowest samples over
  *     time: about 0 when memory is flat, positive when something accumulates
+ * @param heapSecondHalfSlopeMbPerMinute the same over the second half of the windows only: a
+ *     backlog fills the pipeline's bounded buffers (fetches, lane windows, caches) in its first
+ *     part, a step that the whole-run slope mixes with accumulation
  */
 public record BenchReport(
     String mode,
@@ -51,10 +54,16 @@ public record BenchReport(
     double cpuMsPerRequest,
     double cpuCores,
     List<LoadGenerator.HeapWindow> heap,
-    Double heapTroughSlopeMbPerMinute) {
+    Double heapTroughSlopeMbPerMinute,
+    Double heapSecondHalfSlopeMbPerMinute) {
 
   /** A latency distribution summary. */
   public record Percentiles(double p50, double p95, double p99, double max) {}
+
+  /** {@link #troughSlope} of the second half of the windows. */
+  public static Double secondHalfTroughSlope(List<LoadGenerator.HeapWindow> heap) {
+    return troughSlope(heap.subList(heap.size() / 2, heap.size()));
+  }
 
   /** The least-squares slope of the windows' lowest heap samples, in MB per minute; null below three windows. */
   public static Double troughSlope(List<LoadGenerator.HeapWindow> heap) {
