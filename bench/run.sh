@@ -46,7 +46,7 @@ run inflight-1s-8k "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 8000 --war
 run backlog "-Xmx2g" --latency-ms 0 --workers 1 --in-flight "$backlog" --requests "$backlog" --duration-seconds 3600 \
   --drain-seconds 1800 --no-baseline
 # The same with a full collection at the end of every 5 s window: the lowest samples are the live heap.
-run backlog-live "-Xmx2g" --latency-ms 0 --workers 1 --in-flight "$backlog" --requests "$backlog" \
+run backlog-live "-Xmx2g" --config bench/backlog-config.yaml --latency-ms 0 --workers 1 --in-flight "$backlog" --requests "$backlog" \
   --duration-seconds 3600 --drain-seconds 1800 --no-baseline --heap-live
 
 python3 bench/report.py "$out_dir" docs/benchmarks.md
