@@ -56,7 +56,7 @@ public final class TopicProvisioner {
         }
       }
       if (System.nanoTime() > end) {
-        throw new IllegalStateException("topics " + topics + " were created but have no leader after 30 s");
+        throw new IllegalStateException("topics " + topics + " have no leader that serves them after 30 s");
       }
       Thread.sleep(50);
     }

@@ -608,7 +608,6 @@ public final class Engine implements Runnable {
     }
   }
 
-  /** Makes fresh lanes from the committed offsets; with {@code seek}, moves the consumer back to them. */
   /**
    * The committed offsets and metadata of {@code partitions}. A broker outage (the group
    * coordinator unreachable) is waited out, as long as the worker runs: the alternative, owning
@@ -628,6 +627,7 @@ public final class Engine implements Runnable {
     }
   }
 
+  /** Makes fresh lanes from the committed offsets; with {@code seek}, moves the consumer back to them. */
   private void restore(Collection<TopicPartition> partitions, boolean seek) {
     if (partitions.isEmpty()) {
       ownedLanes = lanes.size();
