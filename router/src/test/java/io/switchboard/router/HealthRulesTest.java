@@ -61,6 +61,18 @@ class HealthRulesTest {
   }
 
   @Test
+  void everyNewHealthRecordCountsFromTheNextRequestOn() {
+    h.cooling("chat-a", NOW.plusSeconds(60));
+    assertThat(send(2, "chat")).containsOnlyKeys("chat-b");
+    h.cooling("chat-a", NOW.minusSeconds(1));
+    assertThat(send(4, "chat")).containsKey("chat-a");
+    h.cooling("chat-a", NOW.plusSeconds(60));
+    assertThat(send(2, "chat")).containsOnlyKeys("chat-b");
+    h.health.pipeInput("chat-a", null);
+    assertThat(send(4, "chat")).containsKey("chat-a");
+  }
+
+  @Test
   void allCandidatesCoolingGoToTheFallbackChain() {
     h.cooling("chat-a", NOW.plusSeconds(60));
     h.cooling("chat-b", NOW.plusSeconds(60));

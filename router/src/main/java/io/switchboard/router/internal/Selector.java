@@ -19,6 +19,7 @@ import io.switchboard.schemas.json.JsonSerde;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +56,13 @@ final class Selector {
   private final ReadOnlyKeyValueStore<String, byte[]> health;
   private final int tasks;
   private final int task;
+  /**
+   * The last health record read per deployment with its decoded form: the store is read on
+   * every request, but a record changes only every few seconds, so it is decoded once.
+   */
+  private final Map<String, DecodedHealth> decoded = new HashMap<>();
+
+  private record DecodedHealth(byte[] bytes, DeploymentHealth health) {}
 
   Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations, KeyValueStore<String, long[]> budgets,
       ReadOnlyKeyValueStore<String, byte[]> health, int task) {
@@ -236,14 +244,22 @@ final class Selector {
   private DeploymentHealth health(String deploymentId) {
     byte[] bytes = health.get(deploymentId);
     if (bytes == null) {
+      decoded.remove(deploymentId);
       return null;
     }
+    DecodedHealth last = decoded.get(deploymentId);
+    if (last != null && Arrays.equals(last.bytes(), bytes)) {
+      return last.health();
+    }
+    DeploymentHealth read;
     try {
-      return HEALTH.deserializer().deserialize(null, bytes);
+      read = HEALTH.deserializer().deserialize(null, bytes);
     } catch (RuntimeException e) {
       log.warn("health record of '{}' is unreadable and ignored: {}", deploymentId, e.getMessage());
-      return null;
+      read = null;
     }
+    decoded.put(deploymentId, new DecodedHealth(bytes, read));
+    return read;
   }
 
   static long minute(Instant now) {

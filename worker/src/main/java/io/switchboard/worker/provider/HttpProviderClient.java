@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +62,10 @@ public abstract class HttpProviderClient implements ProviderClient {
   private final Function<String, String> env;
   private final Clock clock;
   private final ScheduledExecutorService timer;
+  /** Each deployment's endpoint, built once per config object (a URI parse on every call shows in profiles). */
+  private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+  private record Endpoint(DeploymentConfig deployment, URI uri) {}
 
   protected HttpProviderClient(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock,
       ScheduledExecutorService timer) {
@@ -104,7 +109,7 @@ public abstract class HttpProviderClient implements ProviderClient {
     byte[] body;
     try {
       key = key(deployment);
-      uri = endpoint(deployment);
+      uri = cachedEndpoint(deployment);
       body = Json.toBytes(toProviderBody(RequestShaper.shape(deployment, call.body())));
     } catch (NotConfigured e) {
       return CompletableFuture.completedFuture(ProviderResponse.failed(
@@ -153,6 +158,16 @@ public abstract class HttpProviderClient implements ProviderClient {
     }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
     return result;
+  }
+
+  private URI cachedEndpoint(DeploymentConfig deployment) {
+    Endpoint known = endpoints.get(deployment.deploymentId());
+    if (known != null && known.deployment() == deployment) {
+      return known.uri();
+    }
+    URI uri = endpoint(deployment);
+    endpoints.put(deployment.deploymentId(), new Endpoint(deployment, uri));
+    return uri;
   }
 
   private String key(DeploymentConfig deployment) {
