@@ -158,7 +158,13 @@ final class BenchCommand implements Callable<Integer> {
         peakWorkerInFlight, deviation, rpm,
         baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate,
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
-        r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()));
+        r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), stages(r));
+  }
+
+  private static Map<String, BenchReport.Percentiles> stages(LoadGenerator.Result r) {
+    Map<String, BenchReport.Percentiles> stages = new LinkedHashMap<>();
+    r.stages().forEach((stage, h) -> stages.put(stage, percentiles(h)));
+    return stages;
   }
 
   private static BenchReport.Percentiles percentiles(Histogram h) {
@@ -180,11 +186,13 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("heap after collections, second half of the run: slope %+.1f MB/min%n",
           b.heapSecondHalfSlopeMbPerMinute());
     }
-    out.printf("%-10s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
-    out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
+    out.printf("%-16s %9s %9s %9s %9s%n", "ms", "p50", "p95", "p99", "max");
+    out.printf("%-16s %9.1f %9.1f %9.1f %9.1f%n", "reply", b.replyLatency().p50(), b.replyLatency().p95(),
         b.replyLatency().p99(), b.replyLatency().max());
-    out.printf("%-10s %9.1f %9.1f %9.1f %9.1f%n", "overhead", b.overhead().p50(), b.overhead().p95(), b.overhead().p99(),
+    out.printf("%-16s %9.1f %9.1f %9.1f %9.1f%n", "overhead", b.overhead().p50(), b.overhead().p95(), b.overhead().p99(),
         b.overhead().max());
+    b.stages().forEach((stage, p) -> out.printf("  %-14s %9.0f %9.0f %9.0f %9.0f%n", stage, p.p50(), p.p95(), p.p99(),
+        p.max()));
     b.splitDeviation().forEach((d, dev) -> out.printf("split %-20s %+.1f from the exact share%n", d, dev));
     b.rpmWindowMax().forEach((d, v) -> out.printf("rpm   %-20s max %d calls in any 60 s window (rpm %d)%s%n", d, v[0], v[1],
         v[0] > v[1] ? "  OVER" : ""));

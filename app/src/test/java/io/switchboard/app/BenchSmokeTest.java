@@ -51,5 +51,13 @@ class BenchSmokeTest {
     assertThat(report.path("mode").asText()).isEqualTo("open");
     assertThat(report.path("sent").asLong()).isBetween(250L, 350L);
     assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong());
+    // Each stage is a part of the reply time: none may exceed the slowest reply (1 ms resolution).
+    JsonNode stages = report.path("stages");
+    assertThat(Json.mapper().convertValue(stages, java.util.Map.class).keySet())
+        .containsExactlyElementsOf(io.switchboard.app.bench.LoadGenerator.STAGES);
+    double slowest = report.path("reply_latency").path("max").asDouble();
+    stages.forEach(stage -> assertThat(stage.path("max").asDouble()).isBetween(0.0, slowest + 1));
+    // The router's commit interval alone puts requests behind it for a while before their call.
+    assertThat(stages.path("router->call").path("p50").asDouble()).isPositive();
   }
 }

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param heapSecondHalfSlopeMbPerMinute the same over the second half of the windows only: a
  *     backlog fills the pipeline's bounded buffers (fetches, lane windows, caches) in its first
  *     part, a step that the whole-run slope mixes with accumulation
+ * @param stages where the reply latency went ({@link LoadGenerator#STAGES}), from the times each
+ *     reply carries; millisecond resolution
  */
 public record BenchReport(
     String mode,
@@ -55,7 +57,8 @@ public record BenchReport(
     double cpuCores,
     List<LoadGenerator.HeapWindow> heap,
     Double heapTroughSlopeMbPerMinute,
-    Double heapSecondHalfSlopeMbPerMinute) {
+    Double heapSecondHalfSlopeMbPerMinute,
+    Map<String, Percentiles> stages) {
 
   /** A latency distribution summary. */
   public record Percentiles(double p50, double p95, double p99, double max) {}

@@ -10,8 +10,10 @@ import io.switchboard.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,7 +53,7 @@ public final class LoadGenerator {
    */
   public record Result(long sent, long replies, long errors, double seconds, Histogram replyLatency,
       Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment, double cpuSeconds,
-      List<HeapWindow> heap) {}
+      List<HeapWindow> heap, Map<String, Histogram> stages) {}
 
   /**
    * The heap in use within one window of the run. The lowest sample is what was left after the
@@ -70,8 +72,19 @@ public final class LoadGenerator {
    * measures.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record ReplyView(String id, ReplyStatus status, String deploymentId, Long providerLatencyMs,
-      Map<String, String> metadata) {}
+  record ReplyView(String id, ReplyStatus status, String deploymentId, Long providerLatencyMs, Long latencyMs,
+      Instant createdAt, List<AttemptView> attempts, Map<String, String> metadata) {}
+
+  /** The times of one provider call, from a reply's attempts. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record AttemptView(long latencyMs, Instant at) {}
+
+  /**
+   * Where a request's time went, from the times the reply carries (wall clock, milliseconds):
+   * published to read by the router, from there to the start of the first provider call, from
+   * the end of the last call to the reply being made, and from then to the reply being read.
+   */
+  public static final List<String> STAGES = List.of("publish->router", "router->call", "call->reply", "reply->reader");
 
   private final Map<String, String> kafka;
   private final Topics topics;
@@ -113,6 +126,11 @@ public final class LoadGenerator {
     AtomicLong heapPeak = new AtomicLong();
     AtomicLong lastReplyNanos = new AtomicLong();
     Map<String, Long> perDeployment = new ConcurrentHashMap<>();
+    Map<String, Histogram> stages = new LinkedHashMap<>();
+    STAGES.forEach(stage -> stages.put(stage, new Histogram(TimeUnit.MINUTES.toMicros(10), 3)));
+    // Send times are taken from the monotonic clock; the reply's times are wall clock.
+    long wallMinusNanoUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())
+        - TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
     boolean closedLoop = ratePerSecond <= 0;
     Semaphore window = new Semaphore(closedLoop ? inFlight : 0);
     String run = Long.toString(System.nanoTime(), 36);
@@ -143,7 +161,9 @@ public final class LoadGenerator {
               continue; // not a request of this run (another run's, e.g. a warm-up's late reply)
             }
             long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
-            long us = Math.max(0, nowUs - Long.parseLong(reply.metadata().get(SENT_AT)));
+            long sentUs = Long.parseLong(reply.metadata().get(SENT_AT));
+            long us = Math.max(0, nowUs - sentUs);
+            recordStages(stages, reply, sentUs + wallMinusNanoUs, nowUs + wallMinusNanoUs);
             latency.recordValue(Math.min(us, latency.getHighestTrackableValue()));
             long providerUs = reply.providerLatencyMs() == null ? 0 : reply.providerLatencyMs() * 1000;
             overhead.recordValue(Math.min(Math.max(0, us - providerUs), overhead.getHighestTrackableValue()));
@@ -223,7 +243,31 @@ public final class LoadGenerator {
     }
     long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
     return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
-        heapPeak.get() >> 20, Map.copyOf(perDeployment), (cpuAtEnd - cpuAtStart) / 1e9, List.copyOf(heap));
+        heapPeak.get() >> 20, Map.copyOf(perDeployment), (cpuAtEnd - cpuAtStart) / 1e9, List.copyOf(heap),
+        Collections.unmodifiableMap(stages));
+  }
+
+  /** Adds a reply's stage times ({@link #STAGES}); replies without a provider call or times add none. */
+  private static void recordStages(Map<String, Histogram> stages, ReplyView reply, long sentWallUs, long readWallUs) {
+    if (reply.createdAt() == null || reply.latencyMs() == null || reply.attempts() == null
+        || reply.attempts().isEmpty()) {
+      return;
+    }
+    long createdUs = micros(reply.createdAt());
+    long receivedUs = createdUs - TimeUnit.MILLISECONDS.toMicros(reply.latencyMs());
+    AttemptView first = reply.attempts().get(0);
+    AttemptView last = reply.attempts().get(reply.attempts().size() - 1);
+    long firstCallUs = micros(first.at()) - TimeUnit.MILLISECONDS.toMicros(first.latencyMs());
+    long[] spans = {receivedUs - sentWallUs, firstCallUs - receivedUs, createdUs - micros(last.at()),
+        readWallUs - createdUs};
+    for (int i = 0; i < spans.length; i++) {
+      Histogram h = stages.get(STAGES.get(i));
+      h.recordValue(Math.min(Math.max(0, spans[i]), h.getHighestTrackableValue()));
+    }
+  }
+
+  private static long micros(Instant at) {
+    return TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + TimeUnit.NANOSECONDS.toMicros(at.getNano());
   }
 
   private static void sampleHeap(MemoryMXBean memory, long start, AtomicLong replies,
