@@ -25,12 +25,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Load through the whole path on one machine, measured, with a raw-Kafka baseline. */
+/** Load through the whole path on one machine, measured, with raw-Kafka baselines at-least-once and exactly-once. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Starts an in-process broker, the mock provider, the router and N workers, drives load",
         "(open loop at --rate, or closed loop with --in-flight outstanding), and reports throughput,",
         "reply latency and overhead percentiles, peak in flight, heap, split deviation and rpm-window",
-        "compliance; then the same number of records through three plain Kafka hops as a baseline."})
+        "compliance; then the same number of records through three plain Kafka hops as a baseline, twice:",
+        "at-least-once (plain producers, asynchronous commits), then exactly-once as Switchboard runs",
+        "(transactional producers, offsets committed in the transaction, read_committed consumers)."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "Config (default: the built-in bench config). ${MOCK_URL} is the mock provider.")
@@ -70,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
   int drainSeconds;
 
   @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Run the raw-Kafka baseline after the run (default: yes).")
+      description = "Run the raw-Kafka baselines, at-least-once then exactly-once, after the run (default: yes).")
   boolean baseline;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON here.")
@@ -119,27 +121,47 @@ final class BenchCommand implements Callable<Integer> {
         sampler.join();
       }
       Double baselineRate = null;
+      Double baselineEosRate = null;
+      boolean baselineFailed = false;
       if (baseline) {
         byte[] payload = Json.toBytes(DemoCommand.sampleRequest("baseline-request-000000"));
-        RawKafkaBaseline.Result b = RawKafkaBaseline.run(cfg.kafka(), (int) Math.min(r.sent(), 2_000_000), payload,
-            cfg.topics().requestPartitions());
-        baselineRate = b.recordsPerSecond();
-        if (!b.complete()) {
-          out.println("warning: the raw-Kafka baseline did not get every record through its three hops within "
-              + RawKafkaBaseline.LIMIT + "; its figure counts only those that did");
-        }
+        int records = (int) Math.min(r.sent(), 2_000_000);
+        baselineRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.AT_LEAST_ONCE);
+        baselineEosRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.EXACTLY_ONCE);
+        baselineFailed = baselineRate == null || baselineEosRate == null;
       }
-      BenchReport report = report(embedded, cfg, r, baselineRate, peakWorkerInFlight.get());
+      BenchReport report = report(embedded, cfg, r, baselineRate, baselineEosRate, peakWorkerInFlight.get());
       print(out, report);
       if (json != null) {
         Files.writeString(json, Json.toString(report));
       }
-      return r.replies() == r.sent() ? 0 : 1;
+      return r.replies() == r.sent() && !baselineFailed ? 0 : 1;
     }
   }
 
+  /** The baseline's records per second, or null (the error printed) if it failed. */
+  private Double runBaseline(SwitchboardConfig cfg, int records, byte[] payload, RawKafkaBaseline.Guarantee guarantee)
+      throws Exception {
+    String name = guarantee == RawKafkaBaseline.Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once";
+    RawKafkaBaseline.Result b;
+    try {
+      b = RawKafkaBaseline.run(cfg.kafka(), records, payload, cfg.topics().requestPartitions(), guarantee);
+    } catch (RawKafkaBaseline.FailedException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("error: " + e.getMessage() + "; the report has no " + name + " baseline figure");
+      err.flush();
+      return null;
+    }
+    if (!b.complete()) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("warning: the " + name + " raw-Kafka baseline did not get every record through its three hops within "
+          + RawKafkaBaseline.LIMIT + "; its figure counts only those that did");
+    }
+    return b.recordsPerSecond();
+  }
+
   private BenchReport report(Embedded embedded, SwitchboardConfig cfg, LoadGenerator.Result r, Double baselineRate,
-      long peakWorkerInFlight) {
+      Double baselineEosRate, long peakWorkerInFlight) {
     List<DeploymentConfig> candidates = cfg.resolve(model);
     double total = candidates.stream().mapToDouble(DeploymentConfig::effectiveWeight).sum();
     Map<String, Double> deviation = new LinkedHashMap<>();
@@ -156,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
         rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
         peakWorkerInFlight, deviation, rpm,
-        baselineRate, baselineRate == null || baselineRate == 0 ? null : rps / baselineRate,
+        baselineRate, ratio(rps, baselineRate), baselineEosRate, ratio(rps, baselineEosRate),
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
         r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), stages(r));
   }
@@ -165,6 +187,17 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, BenchReport.Percentiles> stages = new LinkedHashMap<>();
     r.stages().forEach((stage, h) -> stages.put(stage, percentiles(h)));
     return stages;
+  }
+
+  private static Double ratio(double rps, Double baselineRate) {
+    return baselineRate == null || baselineRate == 0 ? null : rps / baselineRate;
+  }
+
+  private static void printBaseline(PrintWriter out, String guarantee, Double recordsPerSecond, Double ratio) {
+    if (recordsPerSecond != null) {
+      out.printf("raw Kafka, 3 hops, %s: %.0f records/s%s%n", guarantee, recordsPerSecond,
+          ratio == null ? "" : String.format("; Switchboard at %.0f%% of it", 100 * ratio));
+    }
   }
 
   private static BenchReport.Percentiles percentiles(Histogram h) {
@@ -196,10 +229,9 @@ final class BenchCommand implements Callable<Integer> {
     b.splitDeviation().forEach((d, dev) -> out.printf("split %-20s %+.1f from the exact share%n", d, dev));
     b.rpmWindowMax().forEach((d, v) -> out.printf("rpm   %-20s max %d calls in any 60 s window (rpm %d)%s%n", d, v[0], v[1],
         v[0] > v[1] ? "  OVER" : ""));
-    if (b.baselineRecordsPerSecond() != null) {
-      out.printf("raw Kafka, 3 hops: %.0f records/s; Switchboard at %.0f%% of it%n", b.baselineRecordsPerSecond(),
-          100 * b.ratioToBaseline());
-    }
+    printBaseline(out, "at-least-once", b.baselineRecordsPerSecond(), b.ratioToBaseline());
+    printBaseline(out, "exactly-once (transactions, read_committed)", b.baselineEosRecordsPerSecond(),
+        b.ratioToEosBaseline());
     out.flush();
   }
 }

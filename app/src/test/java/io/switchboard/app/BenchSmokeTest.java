@@ -35,7 +35,11 @@ class BenchSmokeTest {
     assertThat(report.path("split_deviation").size()).isEqualTo(2);
     report.path("split_deviation").forEach(d -> assertThat(Math.abs(d.asDouble())).isLessThanOrEqualTo(6.0));
     assertThat(report.path("baseline_records_per_second").asDouble()).isPositive();
-    assertThat(out.toString()).contains("raw Kafka, 3 hops");
+    assertThat(report.has("baseline_eos_records_per_second")).as(report.toString()).isTrue();
+    assertThat(report.path("baseline_eos_records_per_second").asDouble()).isPositive();
+    assertThat(report.path("ratio_to_eos_baseline").asDouble()).isPositive();
+    assertThat(out.toString()).contains("raw Kafka, 3 hops, at-least-once: ")
+        .contains("raw Kafka, 3 hops, exactly-once (transactions, read_committed): ");
   }
 
   @Test

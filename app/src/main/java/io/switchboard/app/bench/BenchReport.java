@@ -21,8 +21,12 @@ import java.util.Map;
  * @param peakWorkerInFlight the most provider calls in flight at once in one worker, sampled every 10 ms
  * @param splitDeviation per deployment: actual count minus exact share
  * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, and the rpm
- * @param baselineRecordsPerSecond records per second through three plain produce/consume hops
+ * @param baselineRecordsPerSecond records per second through three plain produce/consume hops,
+ *     at-least-once ({@link RawKafkaBaseline.Guarantee#AT_LEAST_ONCE})
  * @param ratioToBaseline requestsPerSecond / baselineRecordsPerSecond
+ * @param baselineEosRecordsPerSecond records per second through the same three hops exactly-once,
+ *     the guarantee Switchboard runs with ({@link RawKafkaBaseline.Guarantee#EXACTLY_ONCE})
+ * @param ratioToEosBaseline requestsPerSecond / baselineEosRecordsPerSecond
  * @param cpuMsPerRequest CPU time of the whole process (broker, router, workers, mock, load) per
  *     reply: what a request costs, much less sensitive than throughput to other load on the machine
  * @param cpuCores CPU time over wall time: the cores the process kept busy
@@ -53,6 +57,8 @@ public record BenchReport(
     Map<String, int[]> rpmWindowMax,
     Double baselineRecordsPerSecond,
     Double ratioToBaseline,
+    Double baselineEosRecordsPerSecond,
+    Double ratioToEosBaseline,
     double cpuMsPerRequest,
     double cpuCores,
     List<LoadGenerator.HeapWindow> heap,

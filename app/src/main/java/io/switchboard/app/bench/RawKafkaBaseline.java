@@ -2,30 +2,58 @@ package io.switchboard.app.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import io.switchboard.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The pipe without the router: the same number of records of the same size through three
  * produce-then-consume hops on the same broker (requests, dispatch, replies), with no logic in
- * between. Switchboard's throughput is reported as a ratio of this.
+ * between. Switchboard's throughput is reported as a ratio of this, at either delivery guarantee:
+ * {@link Guarantee#AT_LEAST_ONCE} (plain producers, asynchronous offset commits) or
+ * {@link Guarantee#EXACTLY_ONCE}, the guarantee Switchboard itself runs with (transactional
+ * producers, offsets committed in the transaction, {@code read_committed} consumers).
  */
 public final class RawKafkaBaseline {
   private RawKafkaBaseline() {}
 
   /** How long any stage of the baseline may take before it is reported as incomplete. */
   public static final Duration LIMIT = Duration.ofMinutes(3);
+
+  /** Exactly-once: the source commits its open transaction at least this often (the router's commit.interval.ms). */
+  public static final Duration SOURCE_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  /** Exactly-once: the source commits its open transaction once it holds this many records. */
+  public static final int SOURCE_COMMIT_RECORDS = 10_000;
+
+  /** The delivery guarantee of the hops. */
+  public enum Guarantee {
+    /** Plain producers; consumers commit asynchronously after every poll. */
+    AT_LEAST_ONCE,
+    /**
+     * Transactional producers; each forwarding hop sends one poll's records and their consumer
+     * offsets in one transaction; the source commits every
+     * {@link RawKafkaBaseline#SOURCE_COMMIT_INTERVAL} or
+     * {@link RawKafkaBaseline#SOURCE_COMMIT_RECORDS}; every consumer reads {@code read_committed}.
+     */
+    EXACTLY_ONCE
+  }
 
   /**
    * What the baseline measured.
@@ -35,59 +63,135 @@ public final class RawKafkaBaseline {
    */
   public record Result(double recordsPerSecond, boolean complete) {}
 
-  /** Records per second through the three hops. */
-  public static Result run(Map<String, String> kafka, int records, byte[] payload, int partitions) throws Exception {
-    String prefix = "bench.baseline." + System.nanoTime();
+  /** The baseline could not run to its end: a client failed, or a transaction failed and was aborted. */
+  public static final class FailedException extends RuntimeException {
+    FailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Records per second through the three hops, on topics created for this run.
+   *
+   * @throws FailedException if a hop or the source failed; the other hops stop
+   */
+  public static Result run(Map<String, String> kafka, int records, byte[] payload, int partitions, Guarantee guarantee)
+      throws Exception {
+    boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
+    String prefix = "bench.baseline." + (eos ? "eos." : "") + System.nanoTime();
     List<String> hops = List.of(prefix + ".1", prefix + ".2", prefix + ".3", prefix + ".4");
-    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(kafka))) {
+    try (Admin admin = Admin.create(new HashMap<String, Object>(kafka))) {
       admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
       TopicProvisioner.awaitLeaders(admin, hops);
     }
     long start = System.nanoTime();
     List<Thread> forwarders = new ArrayList<>();
     AtomicLong arrived = new AtomicLong();
+    AtomicReference<FailedException> failure = new AtomicReference<>();
     for (int hop = 0; hop < 3; hop++) {
       String from = hops.get(hop);
-      String to = hops.get(hop + 1);
-      boolean last = hop == 2;
-      Thread t = new Thread(() -> forward(kafka, from, last ? null : to, records, arrived), "baseline-hop-" + hop);
+      String to = hop == 2 ? null : hops.get(hop + 1);
+      String where = "hop " + (hop + 1) + " (" + from + " -> " + (to == null ? "sink" : to) + ")";
+      String transactionalId = eos && to != null ? prefix + ".hop-" + (hop + 1) : null;
+      Thread t = new Thread(() -> {
+        try {
+          forward(kafka, from, to, where, transactionalId, eos, records, arrived, failure);
+        } catch (FailedException e) {
+          failure.compareAndSet(null, e);
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, new FailedException(failed(guarantee) + where + ": " + e, e));
+        }
+      }, "baseline-hop-" + hop);
       t.start();
       forwarders.add(t);
     }
-    KafkaProducer<byte[], byte[]> producer = producer(kafka);
+    KafkaProducer<byte[], byte[]> producer = producer(kafka, eos ? prefix + ".source" : null);
     try {
-      for (int i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
+      if (eos) {
+        produceInTransactions(producer, hops.get(0), records, payload, failure);
+      } else {
+        for (int i = 0; i < records && failure.get() == null; i++) {
+          producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
+        }
       }
+    } catch (FailedException e) {
+      failure.compareAndSet(null, e);
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, new FailedException(failed(guarantee) + "the source (-> " + hops.get(0) + "): " + e, e));
     } finally {
       producer.close(LIMIT);
     }
     for (Thread t : forwarders) {
       t.join(LIMIT.toMillis());
     }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(arrived.get() / seconds, arrived.get() >= records);
   }
 
-  private static void forward(Map<String, String> kafka, String from, String to, int records, AtomicLong arrived) {
+  private static String failed(Guarantee guarantee) {
+    return "the " + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " raw-Kafka baseline failed in ";
+  }
+
+  private static void produceInTransactions(KafkaProducer<byte[], byte[]> producer, String topic, int records,
+      byte[] payload, AtomicReference<FailedException> failure) {
+    producer.initTransactions();
+    try {
+      producer.beginTransaction();
+      long openedAt = System.nanoTime();
+      int open = 0;
+      for (int i = 0; i < records && failure.get() == null; i++) {
+        producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(), payload));
+        open++;
+        if (open >= SOURCE_COMMIT_RECORDS || System.nanoTime() - openedAt >= SOURCE_COMMIT_INTERVAL.toNanos()) {
+          producer.commitTransaction();
+          producer.beginTransaction();
+          openedAt = System.nanoTime();
+          open = 0;
+        }
+      }
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      throw aborted(producer, "the source (-> " + topic + ")", e);
+    }
+  }
+
+  private static void forward(Map<String, String> kafka, String from, String to, String where, String transactionalId,
+      boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put("group.id", from + ".group");
     p.put("auto.offset.reset", "earliest");
     p.put("max.poll.records", "2000");
+    if (eos) {
+      p.put("isolation.level", "read_committed");
+      p.put("enable.auto.commit", "false");
+    }
     long seen = 0;
     long end = System.nanoTime() + LIMIT.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = to == null ? null : producer(kafka)) {
+        KafkaProducer<byte[], byte[]> producer = to == null ? null : producer(kafka, transactionalId)) {
+      if (transactionalId != null) {
+        producer.initTransactions();
+      }
       consumer.subscribe(List.of(from));
-      while (seen < records && System.nanoTime() < end) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          if (producer != null) {
-            producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+      while (seen < records && System.nanoTime() < end && failure.get() == null) {
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(50));
+        if (transactionalId != null) {
+          if (!polled.isEmpty()) {
+            forwardInTransaction(consumer, producer, polled, to, where);
           }
-          seen++;
+        } else {
+          if (producer != null) {
+            for (ConsumerRecord<byte[], byte[]> r : polled) {
+              producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+            }
+          }
+          consumer.commitAsync();
         }
-        consumer.commitAsync();
+        seen += polled.count();
       }
     }
     if (to == null) {
@@ -95,11 +199,52 @@ public final class RawKafkaBaseline {
     }
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(Map<String, String> kafka) {
+  /** One poll's records and the offsets after them, in one transaction, as the worker commits. */
+  private static void forwardInTransaction(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
+      ConsumerRecords<byte[], byte[]> polled, String to, String where) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : polled.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> rs = polled.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+    }
+    try {
+      producer.beginTransaction();
+      for (ConsumerRecord<byte[], byte[]> r : polled) {
+        producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+      }
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      throw aborted(producer, where, e);
+    }
+  }
+
+  private static FailedException aborted(KafkaProducer<byte[], byte[]> producer, String where, KafkaException cause) {
+    String outcome;
+    KafkaException abortFailure = null;
+    try {
+      producer.abortTransaction();
+      outcome = "aborted";
+    } catch (KafkaException e) {
+      abortFailure = e;
+      outcome = "the abort failed too (" + e + ")";
+    }
+    FailedException failed = new FailedException(failed(Guarantee.EXACTLY_ONCE) + where + ": a transaction failed ("
+        + cause + "); " + outcome, cause);
+    if (abortFailure != null) {
+      failed.addSuppressed(abortFailure);
+    }
+    return failed;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(Map<String, String> kafka, String transactionalId) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put("linger.ms", "5");
     p.put("acks", "all");
+    if (transactionalId != null) {
+      p.put("transactional.id", transactionalId);
+    }
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 }
