@@ -39,6 +39,7 @@ rows = []
 for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
                    ("max-2w", "max throughput, 2 workers, 0 ms provider"),
                    ("half-rate", "half the max rate (open loop), 1 worker"),
+                   ("light", "500 req/s (open loop), low-latency settings, 1 worker"),
                    ("inflight-1s", "1 s provider latency, 1 worker, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-2w", "1 s provider latency, 2 workers, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-8k", "1 s provider latency, 1 worker, 8000 outstanding, 30 s, -Xmx1g"),
@@ -47,16 +48,38 @@ for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
     r = load(name)
     if not r:
         continue
-    ratio = r.get("ratio_to_baseline")
-    base = r.get("baseline_records_per_second")
-    rows.append("| {} | {} | {} | {} | {:.0f} | {} | {:.2f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
+    def of(ratio_key, base_key):
+        ratio, base = r.get(ratio_key), r.get(base_key)
+        return "{:.0f}% of {:.0f}".format(100 * ratio, base) if ratio else ""
+
+    rows.append("| {} | {} | {} | {} | {:.0f} | {} | {} | {:.2f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} / {:.1f} | {} | {} | {} | {} |".format(
         what, load_avg(name), r["sent"], r["errors"], r["requests_per_second"],
-        "{:.0f}% of {:.0f}".format(100 * ratio, base) if ratio else "",
+        of("ratio_to_baseline", "baseline_records_per_second"),
+        of("ratio_to_eos_baseline", "baseline_eos_records_per_second"),
         r.get("cpu_ms_per_request", 0),
         r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
         r["overhead"]["p50"], r["overhead"]["p99"], r["peak_in_flight"], r.get("peak_worker_in_flight", ""),
         r["heap_peak_mb"],
         ", ".join("{} {:+.1f}".format(k, v) for k, v in r["split_deviation"].items())))
+
+stage_lines = []
+staged = [(name, what, load(name)) for name, what in [("max-1w", "max throughput, 1 worker"),
+                                                    ("half-rate", "half the max rate"),
+                                                    ("light", "light load")]]
+staged = [(n, w, r) for n, w, r in staged if r and r.get("stages")]
+if staged:
+    stages = list(staged[0][2]["stages"].keys())
+    stage_lines = [
+        "",
+        "Where the reply time went, ms p50 / p99 (wall-clock times each reply carries: published to read",
+        "by the router, from there to the first provider call, call end to reply made, reply made to",
+        "reply read):",
+        "",
+        "| run | " + " | ".join(stages) + " |",
+        "| --- | " + " | ".join("---" for _ in stages) + " |",
+        *["| {} | {} |".format(w, " | ".join("{:.0f} / {:.0f}".format(r["stages"][s]["p50"], r["stages"][s]["p99"])
+                                            for s in stages)) for n, w, r in staged],
+    ]
 
 heap_lines = []
 backlog = load("backlog-live") or load("backlog")
@@ -87,20 +110,24 @@ section = "\n".join([
     START,
     "## Switchboard end to end",
     "",
-    "Written by `bench/run.sh` from the JSON reports of `switchboard bench` (30 s measured after a",
-    "30 s warm-up unless said). Broker, router, workers, mock provider and load generator all run in",
-    "one JVM on the same machine; the load average before and after each run says what else ran.",
+    "Written by `bench/run.sh` from the JSON reports of `switchboard bench` (the warm-up and the",
+    "measured time of each run are in the script). Broker, router, workers, mock provider and load",
+    "generator all run in one JVM on the same machine; the load average before and after each run",
+    "says what else ran.",
     "",
     "Machine: {} cores ({}), {:.0f} GiB, {}.".format(os.cpu_count(), cpu(), mem, java),
     "",
-    "| run | load avg | requests | not ok | req/s | of raw Kafka (records/s) | CPU ms/req | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| run | load avg | requests | not ok | req/s | of raw Kafka (records/s) | of raw Kafka, exactly-once | CPU ms/req | reply ms p50 / p99 / max | overhead ms p50 / p99 | peak outstanding | peak calls in one worker | heap peak MB | split vs exact |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     *rows,
+    *stage_lines,
     *heap_lines,
     "",
     "Overhead is the reply latency minus the provider call's own latency. \"Of raw Kafka\" compares",
     "with the same number of records through three plain produce/consume hops on the same broker",
-    "(no transactions, acks=all). CPU ms/req is the CPU time of the whole process per reply.",
+    "(no transactions, acks=all); \"exactly-once\" with the same hops as Switchboard's guarantees:",
+    "transactional producers, offsets committed in the transactions, read_committed consumers.",
+    "CPU ms/req is the CPU time of the whole process per reply.",
     "Commands: see `bench/run.sh`.",
     END,
 ])

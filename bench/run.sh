@@ -3,7 +3,7 @@
 # docs/benchmarks.md (the rest of the file is kept). Every run starts its own in-process broker,
 # mock provider, router and workers on 127.0.0.1 and stops by itself.
 #
-#   bench/run.sh            # the full matrix (about 20 minutes on 2 cores)
+#   bench/run.sh            # the full matrix (about 35 minutes on 2 cores)
 #   QUICK=1 bench/run.sh    # shorter runs, to check the script
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +11,11 @@ out_dir="${OUT_DIR:-target/bench}"
 mkdir -p "$out_dir"
 dur="${DURATION:-30}"
 warmup="${WARMUP:-30}"
+# The throughput and latency runs warm up longer: 75 to 105 s into a run the JIT compilers still
+# took 23% of the CPU, 270 to 300 s into it 7% (docs/benchmarks.md).
+warmup_long="${WARMUP_LONG:-180}"
 backlog="${BACKLOG:-1000000}"
-if [ -n "${QUICK:-}" ]; then dur=5; warmup=3; backlog=20000; fi
+if [ -n "${QUICK:-}" ]; then dur=5; warmup=3; warmup_long=3; backlog=20000; fi
 
 ./switchboard --version >/dev/null   # builds the jar if needed
 
@@ -24,16 +27,19 @@ run() {  # name, java options, bench args...
   cut -d' ' -f1-3 /proc/loadavg > "$out_dir/$name.load-after"
 }
 
-# Every timed run but the backlog first runs --warmup-seconds of the same load, not counted: in a
-# fresh JVM the JIT compilers alone keep most of a core busy for the first minute.
+# Every timed run but the backlog first runs --warmup-seconds of load, not counted: in a fresh JVM
+# the JIT compilers alone keep most of a core busy for the first minute.
 # 1. Maximum throughput at 0 ms provider latency, 1 and 2 workers (closed loop), each followed by
 #    the raw-Kafka baseline with as many records.
-run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --warmup-seconds "$warmup" --duration-seconds "$dur"
-run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --warmup-seconds "$warmup" --duration-seconds "$dur"
-# 2. Overhead at half the maximum rate (open loop).
+run max-1w   "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --warmup-seconds "$warmup_long" --duration-seconds "$dur"
+run max-2w   "-Xmx2g" --latency-ms 0 --workers 2 --in-flight 4000 --warmup-seconds "$warmup_long" --duration-seconds "$dur"
+# 2. Overhead at half the maximum rate (open loop), after a warm-up at full speed (closed loop) as a
+#    long-running deployment would have had; then at a light load with the low-latency settings.
 half=$(python3 -c "import json;print(int(json.load(open('$out_dir/max-1w.json'))['requests_per_second']/2))")
-run half-rate "-Xmx2g" --latency-ms 0 --workers 1 --rate "$half" --warmup-seconds "$warmup" --duration-seconds "$dur" \
-  --no-baseline
+run half-rate "-Xmx2g" --latency-ms 0 --workers 1 --rate "$half" --warmup-seconds "$warmup_long" --warmup-in-flight 4000 \
+  --duration-seconds "$dur" --no-baseline
+run light "-Xmx2g" --config bench/low-latency-config.yaml --latency-ms 0 --workers 1 --rate 500 \
+  --warmup-seconds "$warmup_long" --warmup-in-flight 4000 --duration-seconds "$dur" --no-baseline
 # 3. Concurrency: 1 s provider latency, one worker, 6000 outstanding, 1 GB heap for the whole process.
 run inflight-1s "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 6000 --warmup-seconds "$warmup" \
   --duration-seconds "$dur" --no-baseline

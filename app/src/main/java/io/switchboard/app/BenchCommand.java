@@ -7,7 +7,10 @@ import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topics;
+import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.kafka.KafkaBroker;
 import io.switchboard.testkit.mock.Behavior;
+import io.switchboard.testkit.process.KafkaServerProcess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +68,15 @@ final class BenchCommand implements Callable<Integer> {
           "so that the measured run finds the JIT's work done (default ${DEFAULT-VALUE})."})
   int warmupSeconds;
 
+  @Option(names = "--warmup-in-flight", defaultValue = "0",
+      description = {"Warm up in a closed loop with this many outstanding whatever the measured run's mode, e.g. at",
+          "full speed before a low open-loop rate, as a long-running deployment would be (default: the same load)."})
+  int warmupInFlight;
+
+  @Option(names = "--broker-process", description = {"Run the broker in a child JVM, as it runs in production, with its",
+      "own heap and JIT, instead of inside this one; its CPU time is counted with this process's."})
+  boolean brokerProcess;
+
   @Option(names = "--heap-live", description = {"Run a full collection at the end of every 5 s heap window, so that its",
       "lowest sample is the live heap (pauses the run: for memory, not speed)."})
   boolean heapLive;
@@ -87,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Behavior behavior = Behavior.ok().withLatencyMs(latencyMs);
-    try (Embedded embedded = Embedded.start(config, behavior, workers, config == null ? BENCH_CONFIG : null)) {
+    Supplier<KafkaBroker> brokers = brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
+    try (Embedded embedded = Embedded.start(brokers, config, behavior, workers, config == null ? BENCH_CONFIG : null)) {
       SwitchboardConfig cfg = embedded.config();
       Topics topics = new Topics(cfg.topics());
       // the bench reads call times per deployment only (rpm windows); ids would grow the heap
@@ -108,9 +122,13 @@ final class BenchCommand implements Callable<Integer> {
       LoadGenerator.Result r;
       try {
         LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
+        if (embedded.broker() instanceof KafkaServerProcess child) {
+          load.alsoCountCpuOf(ProcessHandle.of(child.process().pid()).orElseThrow());
+        }
         if (warmupSeconds > 0) {
-          LoadGenerator.Result w = load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests,
-              Duration.ofSeconds(drainSeconds));
+          LoadGenerator.Result w = warmupInFlight > 0
+              ? load.run(0, warmupInFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds))
+              : load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
           out.printf("warm-up: %d requests, %d replies in %.1f s (not counted)%n", w.sent(), w.replies(), w.seconds());
           out.flush();
           peakWorkerInFlight.set(0);
@@ -136,6 +154,16 @@ final class BenchCommand implements Callable<Integer> {
         Files.writeString(json, Json.toString(report));
       }
       return r.replies() == r.sent() && !baselineFailed ? 0 : 1;
+    }
+  }
+
+  /** A broker in its own JVM with a heap for load (the test default is small). */
+  private static KafkaBroker brokerProcess() {
+    try {
+      return KafkaServerProcess.builder().heapAndGc("-Xms1g", "-Xmx1g").start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the broker", e);
     }
   }
 

@@ -3,11 +3,15 @@ package io.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.bench.LoadGenerator;
 import io.switchboard.schemas.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,17 +19,28 @@ import picocli.CommandLine;
 
 /** Keeps `switchboard bench` working: a few seconds of load, no figures asserted. */
 class BenchSmokeTest {
-  @Test
-  @Timeout(180)
-  void benchRunsAndWritesAConsistentJsonReport(@TempDir Path dir) throws Exception {
+  /** What a bench run printed and its JSON report. */
+  record Run(String out, JsonNode report) {}
+
+  /** Runs {@code switchboard bench} with {@code args} and a JSON report; it must exit 0. */
+  static Run bench(Path dir, String... args) throws Exception {
     Path json = dir.resolve("bench.json");
     StringWriter out = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
-    int code = cli.execute("bench", "--duration-seconds", "3", "--in-flight", "50", "--requests", "400",
-        "--json", json.toString());
+    List<String> command = new ArrayList<>(List.of("bench"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--json", json.toString()));
+    int code = cli.execute(command.toArray(String[]::new));
     assertThat(code).as(out.toString()).isZero();
-    JsonNode report = Json.mapper().readTree(Files.readString(json));
+    return new Run(out.toString(), Json.mapper().readTree(Files.readString(json)));
+  }
+
+  @Test
+  @Timeout(180)
+  void benchRunsAndWritesAConsistentJsonReport(@TempDir Path dir) throws Exception {
+    Run run = bench(dir, "--duration-seconds", "3", "--in-flight", "50", "--requests", "400");
+    JsonNode report = run.report();
     assertThat(report.path("sent").asLong()).isPositive().isEqualTo(report.path("replies").asLong());
     assertThat(report.path("errors").asLong()).isZero();
     assertThat(report.path("peak_in_flight").asLong()).isBetween(1L, 50L);
@@ -38,30 +53,35 @@ class BenchSmokeTest {
     assertThat(report.has("baseline_eos_records_per_second")).as(report.toString()).isTrue();
     assertThat(report.path("baseline_eos_records_per_second").asDouble()).isPositive();
     assertThat(report.path("ratio_to_eos_baseline").asDouble()).isPositive();
-    assertThat(out.toString()).contains("raw Kafka, 3 hops, at-least-once: ")
+    assertThat(run.out()).contains("raw Kafka, 3 hops, at-least-once: ")
         .contains("raw Kafka, 3 hops, exactly-once (transactions, read_committed): ");
   }
 
   @Test
   @Timeout(180)
   void openLoopGetsEveryReplyAtTheTargetRate(@TempDir Path dir) throws Exception {
-    Path json = dir.resolve("open.json");
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    int code = cli.execute("bench", "--rate", "100", "--duration-seconds", "3", "--no-baseline", "--json", json.toString());
-    assertThat(code).as(out.toString()).isZero();
-    JsonNode report = Json.mapper().readTree(Files.readString(json));
+    Run run = bench(dir, "--rate", "100", "--duration-seconds", "3", "--no-baseline");
+    JsonNode report = run.report();
     assertThat(report.path("mode").asText()).isEqualTo("open");
     assertThat(report.path("sent").asLong()).isBetween(250L, 350L);
     assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong());
     // Each stage is a part of the reply time: none may exceed the slowest reply (1 ms resolution).
     JsonNode stages = report.path("stages");
-    assertThat(Json.mapper().convertValue(stages, java.util.Map.class).keySet())
-        .containsExactlyElementsOf(io.switchboard.app.bench.LoadGenerator.STAGES);
+    assertThat(Json.mapper().convertValue(stages, Map.class).keySet())
+        .containsExactlyElementsOf(LoadGenerator.STAGES);
     double slowest = report.path("reply_latency").path("max").asDouble();
     stages.forEach(stage -> assertThat(stage.path("max").asDouble()).isBetween(0.0, slowest + 1));
     // The router's commit interval alone puts requests behind it for a while before their call.
     assertThat(stages.path("router->call").path("p50").asDouble()).isPositive();
+  }
+
+  @Test
+  @Timeout(180)
+  void brokerInAChildJvmServesTheRunAndItsCpuIsCounted(@TempDir Path dir) throws Exception {
+    Run run = bench(dir, "--broker-process", "--rate", "50", "--duration-seconds", "2", "--no-baseline");
+    JsonNode report = run.report();
+    assertThat(run.out()).contains("Kafka broker process at");
+    assertThat(report.path("replies").asLong()).isPositive().isEqualTo(report.path("sent").asLong());
+    assertThat(report.path("cpu_ms_per_request").asDouble()).isPositive();
   }
 }

@@ -62,7 +62,7 @@ class ObservabilityServerTest {
           .contains("switchboard_worker_calls_total{deployment=\"chat-east\",model=\"chat\",outcome=\"SUCCESS\",provider=\"openai_compatible\"} 1.0")
           .contains("switchboard_worker_call_latency_seconds_bucket")
           .contains("switchboard_worker_in_flight_calls 4.0")
-          .contains("jvm_memory_used_bytes");
+          .contains("jvm_memory_used_bytes").contains("jvm_gc_live_data_size_bytes");
 
       assertThat(get(server, "/health").statusCode()).isEqualTo(200);
       assertThat(get(server, "/ready").statusCode()).isEqualTo(503);

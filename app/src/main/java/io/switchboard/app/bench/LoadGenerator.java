@@ -91,6 +91,7 @@ public final class LoadGenerator {
   private final String model;
   private final ObjectNode body;
   private boolean collectEachWindow;
+  private final List<ProcessHandle> alsoCounted = new ArrayList<>();
 
   public LoadGenerator(Map<String, String> kafka, Topics topics, String model) {
     this.kafka = kafka;
@@ -106,6 +107,12 @@ public final class LoadGenerator {
    */
   public LoadGenerator collectEachWindow(boolean collect) {
     this.collectEachWindow = collect;
+    return this;
+  }
+
+  /** Counts {@code process}'s CPU time (e.g. a broker in its own JVM) with this process's. */
+  public LoadGenerator alsoCountCpuOf(ProcessHandle process) {
+    alsoCounted.add(process);
     return this;
   }
 
@@ -194,11 +201,11 @@ public final class LoadGenerator {
 
     Properties pp = new Properties();
     pp.putAll(kafka);
-    pp.put("linger.ms", "5");
+    pp.putIfAbsent("linger.ms", "5"); // the config's kafka: section decides, as for every other client
     pp.put("acks", "all");
     long start = System.nanoTime();
     long end = start + duration.toNanos();
-    long cpuAtStart = processCpuNanos();
+    long cpuAtStart = cpuNanos();
     List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
     boolean collect = collectEachWindow;
@@ -232,7 +239,7 @@ public final class LoadGenerator {
     while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd && readerFailure.get() == null) {
       Thread.sleep(20);
     }
-    long cpuAtEnd = processCpuNanos();
+    long cpuAtEnd = cpuNanos();
     sampling.set(false);
     heapSampler.join(5000);
     reading.set(false);
@@ -291,6 +298,15 @@ public final class LoadGenerator {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS));
     }
+  }
+
+  /** CPU time of this process and of those counted with it, so far. */
+  private long cpuNanos() {
+    long nanos = processCpuNanos();
+    for (ProcessHandle p : alsoCounted) {
+      nanos += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return nanos;
   }
 
   /** CPU time of this process so far, or 0 where the JVM does not say. */

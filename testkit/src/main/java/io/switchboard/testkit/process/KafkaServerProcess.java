@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -43,12 +44,14 @@ public final class KafkaServerProcess implements KafkaBroker {
   private final int brokerPort;
   private final Map<String, String> clientProperties;
   private final Duration startTimeout;
+  private final List<String> heapAndGc;
   private int starts;
   private ChildJvm process;
   private boolean closed;
 
   private KafkaServerProcess(Path dir, Path properties, Path log4j, int brokerPort, Map<String, String> clientProperties,
-      Duration startTimeout) {
+      Duration startTimeout, List<String> heapAndGc) {
+    this.heapAndGc = List.copyOf(heapAndGc);
     this.dir = dir;
     this.properties = properties;
     this.log4j = log4j;
@@ -119,7 +122,8 @@ public final class KafkaServerProcess implements KafkaBroker {
     starts++;
     process = ChildJvm.builder("kafka.Kafka")
         .name("kafka-broker-" + starts)
-        .jvmArgs("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j.toUri())
+        .jvmArgs(heapAndGc.toArray(String[]::new))
+        .jvmArgs("-Dlog4j2.configurationFile=" + log4j.toUri())
         .args(properties.toString())
         .log(dir.resolve("broker-" + starts + ".log"))
         .start();
@@ -194,8 +198,18 @@ public final class KafkaServerProcess implements KafkaBroker {
     private String securityProtocol = "PLAINTEXT";
     private Duration startTimeout = Duration.ofSeconds(90);
     private String logLevel = "WARN";
+    private List<String> heapAndGc = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC");
 
     private Builder() {}
+
+    /**
+     * The broker JVM's heap and collector options (default {@code -Xms128m -Xmx512m
+     * -XX:+UseSerialGC}, small for tests).
+     */
+    public Builder heapAndGc(String... options) {
+      this.heapAndGc = List.of(options);
+      return this;
+    }
 
     /** A broker property over the defaults (e.g. {@code group.min.session.timeout.ms}). */
     public Builder property(String key, String value) {
@@ -271,7 +285,8 @@ public final class KafkaServerProcess implements KafkaBroker {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the broker's configuration in " + dir, e);
       }
-      KafkaServerProcess server = new KafkaServerProcess(dir, properties, log4j, brokerPort, clientProperties, startTimeout);
+      KafkaServerProcess server = new KafkaServerProcess(dir, properties, log4j, brokerPort, clientProperties, startTimeout,
+          heapAndGc);
       try {
         try (ChildJvm format = ChildJvm.builder("kafka.tools.StorageTool")
             .name("kafka-storage-format")
