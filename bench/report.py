@@ -36,10 +36,11 @@ def cpu():
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 rows = []
-for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider"),
-                   ("max-2w", "max throughput, 2 workers, 0 ms provider"),
-                   ("half-rate", "half the max rate (open loop), 1 worker"),
-                   ("light", "500 req/s (open loop), low-latency settings, 1 worker"),
+for name, what in [("max-1w", "max throughput, 1 worker, 0 ms provider, parallel GC"),
+                   ("max-1w-g1", "the same with G1"),
+                   ("max-2w", "max throughput, 2 workers, 0 ms provider, parallel GC"),
+                   ("half-rate", "half the max rate (open loop), 1 worker, parallel GC"),
+                   ("light", "500 req/s (open loop), low-latency settings, 1 worker, parallel GC"),
                    ("inflight-1s", "1 s provider latency, 1 worker, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-2w", "1 s provider latency, 2 workers, 6000 outstanding, -Xmx1g"),
                    ("inflight-1s-8k", "1 s provider latency, 1 worker, 8000 outstanding, 30 s, -Xmx1g"),
@@ -72,13 +73,14 @@ if staged:
     stage_lines = [
         "",
         "Where the reply time went, ms p50 / p99 (wall-clock times each reply carries: published to read",
-        "by the router, from there to the first provider call, call end to reply made, reply made to",
-        "reply read):",
+        "by the router, from there to the first provider call, call end to the reply record's send (the",
+        "worker's next transaction), and from then to the reply read (the commit and the fetch)):",
         "",
         "| run | " + " | ".join(stages) + " |",
         "| --- | " + " | ".join("---" for _ in stages) + " |",
-        *["| {} | {} |".format(w, " | ".join("{:.0f} / {:.0f}".format(r["stages"][s]["p50"], r["stages"][s]["p99"])
-                                            for s in stages)) for n, w, r in staged],
+        *["| {} | {} |".format(w, " | ".join(
+            "{:.0f} / {:.0f}".format(r["stages"][s]["p50"], r["stages"][s]["p99"]) if s in r["stages"] else ""
+            for s in stages)) for n, w, r in staged],
     ]
 
 heap_lines = []

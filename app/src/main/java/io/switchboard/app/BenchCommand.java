@@ -12,6 +12,8 @@ import io.switchboard.testkit.kafka.KafkaBroker;
 import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.process.KafkaServerProcess;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,12 +35,14 @@ import picocli.CommandLine.Spec;
 
 /** Load through the whole path on one machine, measured, with raw-Kafka baselines at-least-once and exactly-once. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Starts an in-process broker, the mock provider, the router and N workers, drives load",
+    description = {"Starts a broker (in this JVM, or in a child JVM with --broker-process), the mock provider, the",
+        "router and N workers, drives load",
         "(open loop at --rate, or closed loop with --in-flight outstanding), and reports throughput,",
         "reply latency and overhead percentiles, peak in flight, heap, split deviation and rpm-window",
         "compliance; then the same number of records through three plain Kafka hops as a baseline, twice:",
-        "at-least-once (plain producers, asynchronous commits), then exactly-once as Switchboard runs",
-        "(transactional producers, offsets committed in the transaction, read_committed consumers)."})
+        "at-least-once (plain producers, asynchronous commits), then exactly-once as Switchboard commits",
+        "(the first hop's transactions every commit.interval.ms, the second's after every poll, offsets",
+        "in the transactions, read_committed consumers)."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "Config (default: the built-in bench config). ${MOCK_URL} is the mock provider.")
@@ -98,6 +104,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (warmupInFlight < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-in-flight must be 0 or more, not " + warmupInFlight);
+    }
+    if (warmupInFlight > 0 && warmupSeconds == 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-in-flight needs --warmup-seconds");
+    }
     PrintWriter out = spec.commandLine().getOut();
     Behavior behavior = Behavior.ok().withLatencyMs(latencyMs);
     Supplier<KafkaBroker> brokers = brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
@@ -208,7 +220,13 @@ final class BenchCommand implements Callable<Integer> {
         peakWorkerInFlight, deviation, rpm,
         baselineRate, ratio(rps, baselineRate), baselineEosRate, ratio(rps, baselineEosRate),
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
-        r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), stages(r));
+        r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), collector(),
+        warmupSeconds, warmupInFlight, brokerProcess ? r.alsoCountedCpuSeconds() : null, stages(r));
+  }
+
+  private static String collector() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining(", "));
   }
 
   private static Map<String, BenchReport.Percentiles> stages(LoadGenerator.Result r) {

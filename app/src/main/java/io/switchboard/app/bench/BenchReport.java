@@ -36,6 +36,12 @@ import java.util.Map;
  * @param heapSecondHalfSlopeMbPerMinute the same over the second half of the windows only: a
  *     backlog fills the pipeline's bounded buffers (fetches, lane windows, caches) in its first
  *     part, a step that the whole-run slope mixes with accumulation
+ * @param collector this JVM's garbage collectors, as it names them
+ * @param warmupSeconds the warm-up before the measured run (0: none)
+ * @param warmupInFlight the warm-up's closed loop, or 0 when it ran the measured run's load
+ * @param brokerProcessCpuSeconds with the broker in its own JVM ({@code --broker-process}), its
+ *     part of the CPU time counted; null when the broker ran in this JVM (heap figures never
+ *     include a broker process)
  * @param stages where the reply latency went ({@link LoadGenerator#STAGES}), from the times each
  *     reply carries; millisecond resolution
  */
@@ -64,6 +70,10 @@ public record BenchReport(
     List<LoadGenerator.HeapWindow> heap,
     Double heapTroughSlopeMbPerMinute,
     Double heapSecondHalfSlopeMbPerMinute,
+    String collector,
+    int warmupSeconds,
+    int warmupInFlight,
+    Double brokerProcessCpuSeconds,
     Map<String, Percentiles> stages) {
 
   /** A latency distribution summary. */

@@ -50,10 +50,12 @@ public final class LoadGenerator {
    *     from the first request sent to the last reply read
    * @param heap the heap in use per {@link #HEAP_WINDOW}, from the first request sent until the
    *     replies stop
+   * @param alsoCountedCpuSeconds the part of {@code cpuSeconds} used by the processes counted with
+   *     this one ({@link #alsoCountCpuOf})
    */
   public record Result(long sent, long replies, long errors, double seconds, Histogram replyLatency,
       Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment, double cpuSeconds,
-      List<HeapWindow> heap, Map<String, Histogram> stages) {}
+      List<HeapWindow> heap, Map<String, Histogram> stages, double alsoCountedCpuSeconds) {}
 
   /**
    * The heap in use within one window of the run. The lowest sample is what was left after the
@@ -82,9 +84,10 @@ public final class LoadGenerator {
   /**
    * Where a request's time went, from the times the reply carries (wall clock, milliseconds):
    * published to read by the router, from there to the start of the first provider call, from
-   * the end of the last call to the reply being made, and from then to the reply being read.
+   * the end of the last call to the reply's record being sent (the worker's next transaction),
+   * and from then to the reply being read (the transaction's commit and the reader's fetch).
    */
-  public static final List<String> STAGES = List.of("publish->router", "router->call", "call->reply", "reply->reader");
+  public static final List<String> STAGES = List.of("publish->router", "router->call", "call->sent", "sent->reader");
 
   private final Map<String, String> kafka;
   private final Topics topics;
@@ -136,8 +139,7 @@ public final class LoadGenerator {
     Map<String, Histogram> stages = new LinkedHashMap<>();
     STAGES.forEach(stage -> stages.put(stage, new Histogram(TimeUnit.MINUTES.toMicros(10), 3)));
     // Send times are taken from the monotonic clock; the reply's times are wall clock.
-    long wallMinusNanoUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())
-        - TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
+    long wallMinusNanoUs = micros(Instant.now()) - TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
     boolean closedLoop = ratePerSecond <= 0;
     Semaphore window = new Semaphore(closedLoop ? inFlight : 0);
     String run = Long.toString(System.nanoTime(), 36);
@@ -170,7 +172,8 @@ public final class LoadGenerator {
             long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
             long sentUs = Long.parseLong(reply.metadata().get(SENT_AT));
             long us = Math.max(0, nowUs - sentUs);
-            recordStages(stages, reply, sentUs + wallMinusNanoUs, nowUs + wallMinusNanoUs);
+            recordStages(stages, reply, sentUs + wallMinusNanoUs, TimeUnit.MILLISECONDS.toMicros(r.timestamp()),
+                nowUs + wallMinusNanoUs);
             latency.recordValue(Math.min(us, latency.getHighestTrackableValue()));
             long providerUs = reply.providerLatencyMs() == null ? 0 : reply.providerLatencyMs() * 1000;
             overhead.recordValue(Math.min(Math.max(0, us - providerUs), overhead.getHighestTrackableValue()));
@@ -206,6 +209,7 @@ public final class LoadGenerator {
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     long cpuAtStart = cpuNanos();
+    long othersAtStart = alsoCountedCpuNanos();
     List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
     boolean collect = collectEachWindow;
@@ -240,6 +244,7 @@ public final class LoadGenerator {
       Thread.sleep(20);
     }
     long cpuAtEnd = cpuNanos();
+    long othersAtEnd = alsoCountedCpuNanos();
     sampling.set(false);
     heapSampler.join(5000);
     reading.set(false);
@@ -251,22 +256,22 @@ public final class LoadGenerator {
     long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
     return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
         heapPeak.get() >> 20, Map.copyOf(perDeployment), (cpuAtEnd - cpuAtStart) / 1e9, List.copyOf(heap),
-        Collections.unmodifiableMap(stages));
+        Collections.unmodifiableMap(stages), (othersAtEnd - othersAtStart) / 1e9);
   }
 
   /** Adds a reply's stage times ({@link #STAGES}); replies without a provider call or times add none. */
-  private static void recordStages(Map<String, Histogram> stages, ReplyView reply, long sentWallUs, long readWallUs) {
+  private static void recordStages(Map<String, Histogram> stages, ReplyView reply, long sentWallUs, long recordUs,
+      long readWallUs) {
     if (reply.createdAt() == null || reply.latencyMs() == null || reply.attempts() == null
         || reply.attempts().isEmpty()) {
       return;
     }
-    long createdUs = micros(reply.createdAt());
-    long receivedUs = createdUs - TimeUnit.MILLISECONDS.toMicros(reply.latencyMs());
+    long receivedUs = micros(reply.createdAt()) - TimeUnit.MILLISECONDS.toMicros(reply.latencyMs());
     AttemptView first = reply.attempts().get(0);
     AttemptView last = reply.attempts().get(reply.attempts().size() - 1);
     long firstCallUs = micros(first.at()) - TimeUnit.MILLISECONDS.toMicros(first.latencyMs());
-    long[] spans = {receivedUs - sentWallUs, firstCallUs - receivedUs, createdUs - micros(last.at()),
-        readWallUs - createdUs};
+    long[] spans = {receivedUs - sentWallUs, firstCallUs - receivedUs, recordUs - micros(last.at()),
+        readWallUs - recordUs};
     for (int i = 0; i < spans.length; i++) {
       Histogram h = stages.get(STAGES.get(i));
       h.recordValue(Math.min(Math.max(0, spans[i]), h.getHighestTrackableValue()));
@@ -302,7 +307,11 @@ public final class LoadGenerator {
 
   /** CPU time of this process and of those counted with it, so far. */
   private long cpuNanos() {
-    long nanos = processCpuNanos();
+    return processCpuNanos() + alsoCountedCpuNanos();
+  }
+
+  private long alsoCountedCpuNanos() {
+    long nanos = 0;
     for (ProcessHandle p : alsoCounted) {
       nanos += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }

@@ -1,5 +1,6 @@
 package io.switchboard.app.bench;
 
+import io.switchboard.schemas.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import io.switchboard.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +27,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * produce-then-consume hops on the same broker (requests, dispatch, replies), with no logic in
  * between. Switchboard's throughput is reported as a ratio of this, at either delivery guarantee:
  * {@link Guarantee#AT_LEAST_ONCE} (plain producers, asynchronous offset commits) or
- * {@link Guarantee#EXACTLY_ONCE}, the guarantee Switchboard itself runs with (transactional
- * producers, offsets committed in the transaction, {@code read_committed} consumers).
+ * {@link Guarantee#EXACTLY_ONCE}, committed as Switchboard commits: the source is a plain
+ * producer (as the clients publishing requests are), the first hop commits a transaction every
+ * {@code commit.interval.ms} (as the router's Kafka Streams does), the second one per poll (as the
+ * worker does), and every consumer reads {@code read_committed}.
  */
 public final class RawKafkaBaseline {
   private RawKafkaBaseline() {}
@@ -36,21 +38,18 @@ public final class RawKafkaBaseline {
   /** How long any stage of the baseline may take before it is reported as incomplete. */
   public static final Duration LIMIT = Duration.ofMinutes(3);
 
-  /** Exactly-once: the source commits its open transaction at least this often (the router's commit.interval.ms). */
-  public static final Duration SOURCE_COMMIT_INTERVAL = Duration.ofMillis(100);
-
-  /** Exactly-once: the source commits its open transaction once it holds this many records. */
-  public static final int SOURCE_COMMIT_RECORDS = 10_000;
+  /** Exactly-once: the first hop's commit interval when the client properties set no {@code commit.interval.ms}. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
   /** The delivery guarantee of the hops. */
   public enum Guarantee {
     /** Plain producers; consumers commit asynchronously after every poll. */
     AT_LEAST_ONCE,
     /**
-     * Transactional producers; each forwarding hop sends one poll's records and their consumer
-     * offsets in one transaction; the source commits every
-     * {@link RawKafkaBaseline#SOURCE_COMMIT_INTERVAL} or
-     * {@link RawKafkaBaseline#SOURCE_COMMIT_RECORDS}; every consumer reads {@code read_committed}.
+     * Transactional forwarding hops, each committing the records it sent with its consumer
+     * offsets: the first every {@code commit.interval.ms} (default {@link
+     * RawKafkaBaseline#DEFAULT_COMMIT_INTERVAL}), the second after every poll; every consumer
+     * reads {@code read_committed}.
      */
     EXACTLY_ONCE
   }
@@ -93,9 +92,10 @@ public final class RawKafkaBaseline {
       String to = hop == 2 ? null : hops.get(hop + 1);
       String where = "hop " + (hop + 1) + " (" + from + " -> " + (to == null ? "sink" : to) + ")";
       String transactionalId = eos && to != null ? prefix + ".hop-" + (hop + 1) : null;
+      Duration commitEvery = hop == 0 ? routerCommitInterval(kafka) : Duration.ZERO;
       Thread t = new Thread(() -> {
         try {
-          forward(kafka, from, to, where, transactionalId, eos, records, arrived, failure);
+          forward(kafka, from, to, where, transactionalId, commitEvery, eos, records, arrived, failure);
         } catch (FailedException e) {
           failure.compareAndSet(null, e);
         } catch (RuntimeException e) {
@@ -105,17 +105,11 @@ public final class RawKafkaBaseline {
       t.start();
       forwarders.add(t);
     }
-    KafkaProducer<byte[], byte[]> producer = producer(kafka, eos ? prefix + ".source" : null);
+    KafkaProducer<byte[], byte[]> producer = producer(kafka, null);
     try {
-      if (eos) {
-        produceInTransactions(producer, hops.get(0), records, payload, failure);
-      } else {
-        for (int i = 0; i < records && failure.get() == null; i++) {
-          producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
-        }
+      for (int i = 0; i < records && failure.get() == null; i++) {
+        producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
       }
-    } catch (FailedException e) {
-      failure.compareAndSet(null, e);
     } catch (RuntimeException e) {
       failure.compareAndSet(null, new FailedException(failed(guarantee) + "the source (-> " + hops.get(0) + "): " + e, e));
     } finally {
@@ -135,31 +129,20 @@ public final class RawKafkaBaseline {
     return "the " + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " raw-Kafka baseline failed in ";
   }
 
-  private static void produceInTransactions(KafkaProducer<byte[], byte[]> producer, String topic, int records,
-      byte[] payload, AtomicReference<FailedException> failure) {
-    producer.initTransactions();
-    try {
-      producer.beginTransaction();
-      long openedAt = System.nanoTime();
-      int open = 0;
-      for (int i = 0; i < records && failure.get() == null; i++) {
-        producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(), payload));
-        open++;
-        if (open >= SOURCE_COMMIT_RECORDS || System.nanoTime() - openedAt >= SOURCE_COMMIT_INTERVAL.toNanos()) {
-          producer.commitTransaction();
-          producer.beginTransaction();
-          openedAt = System.nanoTime();
-          open = 0;
-        }
-      }
-      producer.commitTransaction();
-    } catch (KafkaException e) {
-      throw aborted(producer, "the source (-> " + topic + ")", e);
-    }
+  /** The router's Kafka Streams commit interval as the client properties set it. */
+  private static Duration routerCommitInterval(Map<String, String> kafka) {
+    String configured = kafka.get("commit.interval.ms");
+    return configured == null ? DEFAULT_COMMIT_INTERVAL : Duration.ofMillis(Long.parseLong(configured.trim()));
   }
 
+  /**
+   * Reads {@code from} until {@code records} arrived and sends each record on to {@code to}
+   * (none for the sink). With a transactional id, the records sent and the offsets after them are
+   * committed together once {@code commitEvery} has passed since the transaction began (zero:
+   * after every poll) and at the end.
+   */
   private static void forward(Map<String, String> kafka, String from, String to, String where, String transactionalId,
-      boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
+      Duration commitEvery, boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put("group.id", from + ".group");
@@ -177,45 +160,46 @@ public final class RawKafkaBaseline {
         producer.initTransactions();
       }
       consumer.subscribe(List.of(from));
+      Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+      long openedAt = 0;
       while (seen < records && System.nanoTime() < end && failure.get() == null) {
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(50));
-        if (transactionalId != null) {
-          if (!polled.isEmpty()) {
-            forwardInTransaction(consumer, producer, polled, to, where);
-          }
-        } else {
+        seen += polled.count();
+        if (transactionalId == null) {
           if (producer != null) {
             for (ConsumerRecord<byte[], byte[]> r : polled) {
               producer.send(new ProducerRecord<>(to, r.key(), r.value()));
             }
           }
           consumer.commitAsync();
+          continue;
         }
-        seen += polled.count();
+        try {
+          if (!polled.isEmpty()) {
+            if (uncommitted.isEmpty()) {
+              producer.beginTransaction();
+              openedAt = System.nanoTime();
+            }
+            for (ConsumerRecord<byte[], byte[]> r : polled) {
+              producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+            }
+            for (TopicPartition tp : polled.partitions()) {
+              List<ConsumerRecord<byte[], byte[]>> rs = polled.records(tp);
+              uncommitted.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+            }
+          }
+          if (!uncommitted.isEmpty() && (seen >= records || System.nanoTime() - openedAt >= commitEvery.toNanos())) {
+            producer.sendOffsetsToTransaction(uncommitted, consumer.groupMetadata());
+            producer.commitTransaction();
+            uncommitted.clear();
+          }
+        } catch (KafkaException e) {
+          throw aborted(producer, where, e);
+        }
       }
     }
     if (to == null) {
       arrived.set(seen);
-    }
-  }
-
-  /** One poll's records and the offsets after them, in one transaction, as the worker commits. */
-  private static void forwardInTransaction(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-      ConsumerRecords<byte[], byte[]> polled, String to, String where) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : polled.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> rs = polled.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
-    }
-    try {
-      producer.beginTransaction();
-      for (ConsumerRecord<byte[], byte[]> r : polled) {
-        producer.send(new ProducerRecord<>(to, r.key(), r.value()));
-      }
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
-    } catch (KafkaException e) {
-      throw aborted(producer, where, e);
     }
   }
 
@@ -240,7 +224,7 @@ public final class RawKafkaBaseline {
   private static KafkaProducer<byte[], byte[]> producer(Map<String, String> kafka, String transactionalId) {
     Properties p = new Properties();
     p.putAll(kafka);
-    p.put("linger.ms", "5");
+    p.putIfAbsent("linger.ms", "5"); // as the load producer: the config's kafka: section decides
     p.put("acks", "all");
     if (transactionalId != null) {
       p.put("transactional.id", transactionalId);

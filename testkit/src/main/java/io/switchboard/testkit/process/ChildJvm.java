@@ -38,12 +38,16 @@ public final class ChildJvm implements AutoCloseable {
   private final List<String> command;
   private final Path log;
   private final Process process;
+  /** Kills the child when this JVM exits without closing it (Ctrl-C of a bench, a crashed test run). */
+  private final Thread reaper;
 
   private ChildJvm(String name, List<String> command, Path log, Process process) {
     this.name = name;
     this.command = command;
     this.log = log;
     this.process = process;
+    this.reaper = new Thread(process::destroyForcibly, "reaper-" + name);
+    Runtime.getRuntime().addShutdownHook(reaper);
   }
 
   /** A builder for a child JVM running {@code mainClass} on this JVM's class path ({@link ClassPath#current()}). */
@@ -155,6 +159,11 @@ public final class ChildJvm implements AutoCloseable {
   /** Kills the child if it is still alive. */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
     if (process.isAlive()) {
       process.destroyForcibly();
       try {

@@ -203,8 +203,8 @@ public final class KafkaServerProcess implements KafkaBroker {
     private Builder() {}
 
     /**
-     * The broker JVM's heap and collector options (default {@code -Xms128m -Xmx512m
-     * -XX:+UseSerialGC}, small for tests).
+     * The broker JVM's heap and collector options, replacing the default {@code -Xms128m -Xmx512m
+     * -XX:+UseSerialGC} (small, for tests) as a whole: options left out take the JVM's defaults.
      */
     public Builder heapAndGc(String... options) {
       this.heapAndGc = List.of(options);
