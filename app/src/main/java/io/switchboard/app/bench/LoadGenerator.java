@@ -208,8 +208,8 @@ public final class LoadGenerator {
     pp.put("acks", "all");
     long start = System.nanoTime();
     long end = start + duration.toNanos();
-    long cpuAtStart = cpuNanos();
     long othersAtStart = alsoCountedCpuNanos();
+    long cpuAtStart = processCpuNanos() + othersAtStart;
     List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
     boolean collect = collectEachWindow;
@@ -243,8 +243,8 @@ public final class LoadGenerator {
     while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd && readerFailure.get() == null) {
       Thread.sleep(20);
     }
-    long cpuAtEnd = cpuNanos();
     long othersAtEnd = alsoCountedCpuNanos();
+    long cpuAtEnd = processCpuNanos() + othersAtEnd;
     sampling.set(false);
     heapSampler.join(5000);
     reading.set(false);
@@ -305,11 +305,7 @@ public final class LoadGenerator {
     }
   }
 
-  /** CPU time of this process and of those counted with it, so far. */
-  private long cpuNanos() {
-    return processCpuNanos() + alsoCountedCpuNanos();
-  }
-
+  /** CPU time of the processes counted with this one, so far. */
   private long alsoCountedCpuNanos() {
     long nanos = 0;
     for (ProcessHandle p : alsoCounted) {
