@@ -1,6 +1,7 @@
 package io.switchboard.app;
 
 import io.switchboard.app.bench.BenchReport;
+import io.switchboard.app.bench.ExternalCluster;
 import io.switchboard.app.bench.LoadGenerator;
 import io.switchboard.app.bench.RawKafkaBaseline;
 import io.switchboard.schemas.config.DeploymentConfig;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
@@ -83,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
       "own heap and JIT, instead of inside this one; its CPU time is counted with this process's."})
   boolean brokerProcess;
 
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+      description = {"Run against this Kafka cluster instead of starting a broker (the config's kafka: section, e.g.",
+          "SASL, applies). The run's topics, router application id and worker group get a per-run suffix",
+          "and are deleted afterwards; the brokers' CPU is not counted."})
+  String bootstrapServers;
+
   @Option(names = "--heap-live", description = {"Run a full collection at the end of every 5 s heap window, so that its",
       "lowest sample is the live heap (pauses the run: for memory, not speed)."})
   boolean heapLive;
@@ -110,63 +118,93 @@ final class BenchCommand implements Callable<Integer> {
     if (warmupInFlight > 0 && warmupSeconds == 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--warmup-in-flight needs --warmup-seconds");
     }
+    if (bootstrapServers != null && bootstrapServers.isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap-servers needs host:port[,host:port...]");
+    }
+    if (bootstrapServers != null && brokerProcess) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap-servers and --broker-process exclude each other");
+    }
     PrintWriter out = spec.commandLine().getOut();
     Behavior behavior = Behavior.ok().withLatencyMs(latencyMs);
-    Supplier<KafkaBroker> brokers = brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
-    try (Embedded embedded = Embedded.start(brokers, config, behavior, workers, config == null ? BENCH_CONFIG : null)) {
-      SwitchboardConfig cfg = embedded.config();
-      Topics topics = new Topics(cfg.topics());
-      // the bench reads call times per deployment only (rpm windows); ids would grow the heap
-      embedded.mock().keepRequestIds(false);
-      out.printf("bench: %s, mock latency %d ms, %d worker(s), %s%n", embedded.broker().describe(), latencyMs, workers,
-          rate > 0 ? "open loop at " + rate + " req/s" : "closed loop, " + inFlight + " in flight");
-      out.flush();
-      AtomicLong peakWorkerInFlight = new AtomicLong();
-      AtomicBoolean sampling = new AtomicBoolean(true);
-      Thread sampler = new Thread(() -> {
-        while (sampling.get()) {
-          embedded.workers().forEach(w -> peakWorkerInFlight.accumulateAndGet(w.inFlight(), Math::max));
-          LockSupport.parkNanos(10_000_000);
-        }
-      }, "bench-worker-in-flight");
-      sampler.setDaemon(true);
-      sampler.start();
-      LoadGenerator.Result r;
-      try {
-        LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
-        if (embedded.broker() instanceof KafkaServerProcess child) {
-          load.alsoCountCpuOf(ProcessHandle.of(child.process().pid()).orElseThrow());
-        }
-        if (warmupSeconds > 0) {
-          LoadGenerator.Result w = warmupInFlight > 0
-              ? load.run(0, warmupInFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds))
-              : load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
-          out.printf("warm-up: %d requests, %d replies in %.1f s (not counted)%n", w.sent(), w.replies(), w.seconds());
-          out.flush();
-          peakWorkerInFlight.set(0);
-        }
-        r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
-      } finally {
-        sampling.set(false);
-        sampler.join();
-      }
-      Double baselineRate = null;
-      Double baselineEosRate = null;
-      boolean baselineFailed = false;
-      if (baseline) {
-        byte[] payload = Json.toBytes(DemoCommand.sampleRequest("baseline-request-000000"));
-        int records = (int) Math.min(r.sent(), 2_000_000);
-        baselineRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.AT_LEAST_ONCE);
-        baselineEosRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.EXACTLY_ONCE);
-        baselineFailed = baselineRate == null || baselineEosRate == null;
-      }
-      BenchReport report = report(embedded, cfg, r, baselineRate, baselineEosRate, peakWorkerInFlight.get());
-      print(out, report);
-      if (json != null) {
-        Files.writeString(json, Json.toString(report));
-      }
-      return r.replies() == r.sent() && !baselineFailed ? 0 : 1;
+    ExternalCluster external = bootstrapServers == null ? null : new ExternalCluster(bootstrapServers);
+    String suffix = external == null ? null : ExternalCluster.runSuffix();
+    Supplier<KafkaBroker> brokers = external != null ? () -> external
+        : brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
+    UnaryOperator<SwitchboardConfig> adjust = external == null ? UnaryOperator.identity() : c -> {
+      external.checkReachable(c.kafka(), Duration.ofSeconds(15));
+      return c.namespaced(suffix);
+    };
+    Embedded started;
+    try {
+      started = Embedded.start(brokers, config, behavior, workers, config == null ? BENCH_CONFIG : null, adjust);
+    } catch (ExternalCluster.UnreachableException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return 2;
     }
+    try (Embedded embedded = started) {
+      return run(embedded, out);
+    } finally {
+      if (external != null) {
+        ExternalCluster.removeRun(started.config().kafka(), suffix);
+      }
+    }
+  }
+
+  private int run(Embedded embedded, PrintWriter out) throws Exception {
+    SwitchboardConfig cfg = embedded.config();
+    Topics topics = new Topics(cfg.topics());
+    // the bench reads call times per deployment only (rpm windows); ids would grow the heap
+    embedded.mock().keepRequestIds(false);
+    out.printf("bench: %s, mock latency %d ms, %d worker(s), %s%n", embedded.broker().describe(), latencyMs, workers,
+        rate > 0 ? "open loop at " + rate + " req/s" : "closed loop, " + inFlight + " in flight");
+    out.flush();
+    AtomicLong peakWorkerInFlight = new AtomicLong();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    Thread sampler = new Thread(() -> {
+      while (sampling.get()) {
+        embedded.workers().forEach(w -> peakWorkerInFlight.accumulateAndGet(w.inFlight(), Math::max));
+        LockSupport.parkNanos(10_000_000);
+      }
+    }, "bench-worker-in-flight");
+    sampler.setDaemon(true);
+    sampler.start();
+    LoadGenerator.Result r;
+    try {
+      LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
+      if (embedded.broker() instanceof KafkaServerProcess child) {
+        load.alsoCountCpuOf(ProcessHandle.of(child.process().pid()).orElseThrow());
+      }
+      if (warmupSeconds > 0) {
+        LoadGenerator.Result w = warmupInFlight > 0
+            ? load.run(0, warmupInFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds))
+            : load.run(rate, inFlight, Duration.ofSeconds(warmupSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+        out.printf("warm-up: %d requests, %d replies in %.1f s (not counted)%n", w.sent(), w.replies(), w.seconds());
+        out.flush();
+        peakWorkerInFlight.set(0);
+      }
+      r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
+    } finally {
+      sampling.set(false);
+      sampler.join();
+    }
+    Double baselineRate = null;
+    Double baselineEosRate = null;
+    boolean baselineFailed = false;
+    if (baseline) {
+      byte[] payload = Json.toBytes(DemoCommand.sampleRequest("baseline-request-000000"));
+      int records = (int) Math.min(r.sent(), 2_000_000);
+      baselineRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.AT_LEAST_ONCE);
+      baselineEosRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.EXACTLY_ONCE);
+      baselineFailed = baselineRate == null || baselineEosRate == null;
+    }
+    BenchReport report = report(embedded, cfg, r, baselineRate, baselineEosRate, peakWorkerInFlight.get());
+    print(out, report);
+    if (json != null) {
+      Files.writeString(json, Json.toString(report));
+    }
+    return r.replies() == r.sent() && !baselineFailed ? 0 : 1;
   }
 
   /** A broker in its own JVM with a heap for load (the test default is small). */
@@ -185,7 +223,9 @@ final class BenchCommand implements Callable<Integer> {
     String name = guarantee == RawKafkaBaseline.Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once";
     RawKafkaBaseline.Result b;
     try {
-      b = RawKafkaBaseline.run(cfg.kafka(), records, payload, cfg.topics().requestPartitions(), guarantee);
+      // named under the requests topic: on a shared cluster, part of the run's names (removed with them)
+      b = RawKafkaBaseline.run(cfg.kafka(), cfg.topics().requests() + "-baseline", records, payload,
+          cfg.topics().requestPartitions(), cfg.topics().replicationFactor(), guarantee);
     } catch (RawKafkaBaseline.FailedException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("error: " + e.getMessage() + "; the report has no " + name + " baseline figure");
@@ -221,7 +261,8 @@ final class BenchCommand implements Callable<Integer> {
         baselineRate, ratio(rps, baselineRate), baselineEosRate, ratio(rps, baselineEosRate),
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
         r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), collector(),
-        warmupSeconds, warmupInFlight, brokerProcess ? r.alsoCountedCpuSeconds() : null, stages(r));
+        warmupSeconds, warmupInFlight, brokerProcess ? r.alsoCountedCpuSeconds() : null, stages(r),
+        embedded.broker().describe());
   }
 
   private static String collector() {

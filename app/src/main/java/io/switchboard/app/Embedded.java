@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import io.switchboard.worker.Worker;
 
 /**
@@ -75,6 +76,15 @@ public final class Embedded implements AutoCloseable {
    */
   public static Embedded start(Supplier<? extends KafkaBroker> brokers, Path configFile, Behavior mockBehavior,
       int workerCount, String builtIn) throws InterruptedException {
+    return start(brokers, configFile, mockBehavior, workerCount, builtIn, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Supplier, Path, Behavior, int, String)}, with the loaded config changed by
+   * {@code adjust} before anything uses it (the bench names its topics per run on a shared cluster).
+   */
+  public static Embedded start(Supplier<? extends KafkaBroker> brokers, Path configFile, Behavior mockBehavior,
+      int workerCount, String builtIn, UnaryOperator<SwitchboardConfig> adjust) throws InterruptedException {
     KafkaBroker broker = brokers.get();
     MockProvider mock = null;
     try {
@@ -82,10 +92,10 @@ public final class Embedded implements AutoCloseable {
       mock.behaveAll(mockBehavior);
       String mockUrl = mock.baseUrl();
       ConfigLoader loader = new ConfigLoader(name -> "MOCK_URL".equals(name) ? mockUrl : System.getenv(name));
-      SwitchboardConfig config = (configFile == null
+      SwitchboardConfig config = adjust.apply((configFile == null
           ? loader.parse(resource(builtIn), "built-in " + builtIn)
           : loader.load(configFile, null))
-          .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
+          .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers())));
       Router router = new Router(config, Clock.systemUTC());
       router.start();
       Embedded embedded = new Embedded(broker, mock, config, router);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.bench.LoadGenerator;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.testkit.kafka.InProcessKafkaBroker;
+import io.switchboard.testkit.process.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,6 +14,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +96,47 @@ class BenchSmokeTest {
     assertThat(brokerCpu).isPositive();
     assertThat(report.path("cpu_ms_per_request").asDouble() * report.path("replies").asLong() / 1000)
         .isGreaterThanOrEqualTo(brokerCpu);
+  }
+
+  @Test
+  @Timeout(240)
+  void runsOnAClusterItDidNotStartAndRemovesWhatTheRunCreatedThere(@TempDir Path dir) throws Exception {
+    try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
+        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic("someone.elses", 1, (short) 1))).all().get();
+      Run run = bench(dir, "--bootstrap-servers", cluster.bootstrapServers(), "--rate", "50", "--duration-seconds", "2",
+          "--requests", "80");
+      JsonNode report = run.report();
+      assertThat(run.out()).contains("bench: Kafka cluster at " + cluster.bootstrapServers());
+      assertThat(report.path("broker").asText()).startsWith("Kafka cluster at " + cluster.bootstrapServers());
+      assertThat(report.path("replies").asLong()).isPositive().isEqualTo(report.path("sent").asLong());
+      assertThat(report.path("baseline_eos_records_per_second").asDouble()).isPositive();
+      // The run's topics (requests to replies, the router's changelogs, the baselines' hops) and
+      // groups are gone; the cluster's own topic is left as it was.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      Set<String> topics = admin.listTopics().names().get();
+      while (!topics.equals(Set.of("someone.elses")) && System.nanoTime() < until) {
+        Thread.sleep(200);
+        topics = admin.listTopics().names().get();
+      }
+      assertThat(topics).containsExactly("someone.elses");
+      // Kafka Streams does not leave its group on close: the router's group may wait for its session.
+      assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId)
+          .allMatch(g -> g.startsWith("switchboard-router.bench-"));
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aClusterThatDoesNotAnswerIsAnErrorNamingIt() {
+    String nobody = "127.0.0.1:" + FreePorts.next();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute("bench", "--bootstrap-servers", nobody, "--duration-seconds", "1", "--no-baseline");
+    assertThat(code).as(out + "\n" + err).isEqualTo(2);
+    assertThat(err.toString()).contains("error: --bootstrap-servers " + nobody + ": no answer from the cluster within 15 s");
   }
 }

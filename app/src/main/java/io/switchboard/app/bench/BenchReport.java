@@ -44,6 +44,7 @@ import java.util.Map;
  *     include a broker process)
  * @param stages where the reply latency went ({@link LoadGenerator#STAGES}), from the times each
  *     reply carries; millisecond resolution
+ * @param broker where the broker ran: in this JVM, in a child JVM, or a cluster the bench did not start
  */
 public record BenchReport(
     String mode,
@@ -74,7 +75,8 @@ public record BenchReport(
     int warmupSeconds,
     int warmupInFlight,
     Double brokerProcessCpuSeconds,
-    Map<String, Percentiles> stages) {
+    Map<String, Percentiles> stages,
+    String broker) {
 
   /** A latency distribution summary. */
   public record Percentiles(double p50, double p95, double p99, double max) {}

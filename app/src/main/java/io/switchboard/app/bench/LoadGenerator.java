@@ -148,7 +148,7 @@ public final class LoadGenerator {
 
     Properties cp = new Properties();
     cp.putAll(kafka);
-    cp.put("group.id", "bench-" + run);
+    cp.put("group.id", topics.replies().name() + "-reader-" + run);
     cp.put("auto.offset.reset", "latest");
     cp.put("isolation.level", "read_committed");
     cp.put("max.poll.records", "2000");

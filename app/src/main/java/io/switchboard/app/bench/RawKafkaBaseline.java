@@ -76,13 +76,28 @@ public final class RawKafkaBaseline {
    */
   public static Result run(Map<String, String> kafka, int records, byte[] payload, int partitions, Guarantee guarantee)
       throws Exception {
+    return run(kafka, "bench.baseline", records, payload, partitions, (short) 1, guarantee);
+  }
+
+  /**
+   * As {@link #run(Map, int, byte[], int, Guarantee)} on topics named {@code prefix} and on, of
+   * {@code replicationFactor} replicas.
+   */
+  public static Result run(Map<String, String> kafka, String prefix, int records, byte[] payload, int partitions,
+      short replicationFactor, Guarantee guarantee) throws Exception {
     boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
-    String prefix = "bench.baseline." + (eos ? "eos." : "") + System.nanoTime();
-    List<String> hops = List.of(prefix + ".1", prefix + ".2", prefix + ".3", prefix + ".4");
+    String name = prefix + "." + (eos ? "eos." : "") + System.nanoTime();
+    List<String> hops = List.of(name + ".1", name + ".2", name + ".3", name + ".4");
     try (Admin admin = Admin.create(new HashMap<String, Object>(kafka))) {
-      admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+      admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, replicationFactor)).toList()).all().get();
       TopicProvisioner.awaitLeaders(admin, hops);
     }
+    return forwardThroughHops(kafka, records, payload, hops, name, guarantee);
+  }
+
+  private static Result forwardThroughHops(Map<String, String> kafka, int records, byte[] payload, List<String> hops,
+      String prefix, Guarantee guarantee) throws Exception {
+    boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
     long start = System.nanoTime();
     List<Thread> forwarders = new ArrayList<>();
     AtomicLong arrived = new AtomicLong();
@@ -125,6 +140,11 @@ public final class RawKafkaBaseline {
     return new Result(arrived.get() / seconds, arrived.get() >= records);
   }
 
+  /** The consumer group of the hop that reads {@code topic}. */
+  private static String groupOf(String topic) {
+    return topic + ".group";
+  }
+
   private static String failed(Guarantee guarantee) {
     return "the " + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " raw-Kafka baseline failed in ";
   }
@@ -145,7 +165,7 @@ public final class RawKafkaBaseline {
       Duration commitEvery, boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
     Properties p = new Properties();
     p.putAll(kafka);
-    p.put("group.id", from + ".group");
+    p.put("group.id", groupOf(from));
     p.put("auto.offset.reset", "earliest");
     p.put("max.poll.records", "2000");
     if (eos) {

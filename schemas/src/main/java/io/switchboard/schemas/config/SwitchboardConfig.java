@@ -169,6 +169,27 @@ public record SwitchboardConfig(
         workerSettings, topics, merged, replyTopics, observability);
   }
 
+  /**
+   * A copy for one run on a shared cluster: every topic name, the router's application id and
+   * the workers' group id and transactional id prefix end in {@code suffix}, so the run reads none
+   * of another run's records, offsets or state. Replies may go to the renamed reply topic and to
+   * names under it.
+   */
+  public SwitchboardConfig namespaced(String suffix) {
+    TopicsConfig t = topics;
+    TopicsConfig renamed = new TopicsConfig(t.requests() + suffix, t.dispatch() + suffix, t.fallbacks() + suffix,
+        t.replies() + suffix, t.metrics() + suffix, t.health() + suffix, t.deadLetter() + suffix,
+        t.requestPartitions(), t.replicationFactor(), t.summaries() + suffix);
+    RouterSettings r = routerSettings;
+    RouterSettings router = new RouterSettings(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.timeoutMs(),
+        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights());
+    WorkerSettings w = workerSettings;
+    WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
+        w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
+    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
+        renamed, kafka, List.of(renamed.replies(), renamed.replies() + ".*"), observability);
+  }
+
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,27 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("config.staging.yaml")
         .hasMessageContaining("profile 'staging'");
+  }
+
+  @Test
+  void namespacedCopyRenamesEveryTopicAndIdentityAndKeepsTheRest() {
+    SwitchboardConfig base = loader.parse(BASE + "topics: {request_partitions: 2}\nworker_settings: {max_in_flight_per_lane: 7}\n",
+        "base.yaml");
+    SwitchboardConfig run = base.namespaced(".run-1");
+    TopicsConfig t = run.topics();
+    assertThat(List.of(t.requests(), t.dispatch(), t.fallbacks(), t.replies(), t.metrics(), t.health(), t.deadLetter(),
+        t.summaries())).containsExactly("switchboard.requests.run-1", "switchboard.dispatch.run-1",
+        "switchboard.fallbacks.run-1", "switchboard.replies.run-1", "switchboard.metrics.run-1",
+        "switchboard.health.run-1", "switchboard.dead-letter.run-1", "switchboard.metrics.summaries.run-1");
+    assertThat(t.requestPartitions()).isEqualTo(2);
+    assertThat(run.routerSettings().applicationId()).isEqualTo("switchboard-router.run-1");
+    assertThat(run.routerSettings().cooldownSeconds()).isEqualTo(60);
+    assertThat(run.workerSettings().groupId()).isEqualTo("switchboard-worker.run-1");
+    assertThat(run.workerSettings().transactionalIdPrefix()).isEqualTo("switchboard-worker.run-1");
+    assertThat(run.workerSettings().maxInFlightPerLane()).isEqualTo(7);
+    assertThat(run.replyTopicAllowed("switchboard.replies.run-1")).isTrue();
+    assertThat(run.replyTopicAllowed("switchboard.replies")).isFalse();
+    assertThat(run.modelList()).isEqualTo(base.modelList());
   }
 
   @Test
