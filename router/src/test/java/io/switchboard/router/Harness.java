@@ -10,6 +10,7 @@ import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.Topics;
+import io.switchboard.testkit.time.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.testkit.time.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import io.switchboard.schemas.config.RouterSettings;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
-import io.switchboard.worker.pacing.MutableClock;
+import io.switchboard.testkit.time.MutableClock;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.TransportFailure;
 import io.switchboard.worker.retry.Fault;

@@ -1,4 +1,4 @@
-package io.switchboard.router;
+package io.switchboard.testkit.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,24 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 
-  void set(Instant at) {
+  public void set(Instant at) {
     now = at;
-  }
-
-  @Override
-  public Instant instant() {
-    return now;
   }
 
   @Override
@@ -35,5 +30,10 @@ final class MutableClock extends Clock {
   @Override
   public Clock withZone(ZoneId zone) {
     return this;
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
   }
 }
