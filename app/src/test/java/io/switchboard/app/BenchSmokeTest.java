@@ -71,6 +71,7 @@ class BenchSmokeTest {
     JsonNode report = run.report();
     assertThat(report.path("mode").asText()).isEqualTo("open");
     assertThat(report.has("broker_process_cpu_seconds")).isFalse();
+    assertThat(report.path("broker").asText()).startsWith("in-process KRaft broker");
     assertThat(report.path("collector").asText()).isNotBlank();
     assertThat(report.path("sent").asLong()).isBetween(250L, 350L);
     assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong());
