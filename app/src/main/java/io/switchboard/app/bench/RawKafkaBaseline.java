@@ -92,12 +92,6 @@ public final class RawKafkaBaseline {
       admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, replicationFactor)).toList()).all().get();
       TopicProvisioner.awaitLeaders(admin, hops);
     }
-    return forwardThroughHops(kafka, records, payload, hops, name, guarantee);
-  }
-
-  private static Result forwardThroughHops(Map<String, String> kafka, int records, byte[] payload, List<String> hops,
-      String prefix, Guarantee guarantee) throws Exception {
-    boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
     long start = System.nanoTime();
     List<Thread> forwarders = new ArrayList<>();
     AtomicLong arrived = new AtomicLong();
@@ -106,7 +100,7 @@ public final class RawKafkaBaseline {
       String from = hops.get(hop);
       String to = hop == 2 ? null : hops.get(hop + 1);
       String where = "hop " + (hop + 1) + " (" + from + " -> " + (to == null ? "sink" : to) + ")";
-      String transactionalId = eos && to != null ? prefix + ".hop-" + (hop + 1) : null;
+      String transactionalId = eos && to != null ? name + ".hop-" + (hop + 1) : null;
       Duration commitEvery = hop == 0 ? routerCommitInterval(kafka) : Duration.ZERO;
       Thread t = new Thread(() -> {
         try {
@@ -140,11 +134,6 @@ public final class RawKafkaBaseline {
     return new Result(arrived.get() / seconds, arrived.get() >= records);
   }
 
-  /** The consumer group of the hop that reads {@code topic}. */
-  private static String groupOf(String topic) {
-    return topic + ".group";
-  }
-
   private static String failed(Guarantee guarantee) {
     return "the " + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " raw-Kafka baseline failed in ";
   }
@@ -165,7 +154,7 @@ public final class RawKafkaBaseline {
       Duration commitEvery, boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
     Properties p = new Properties();
     p.putAll(kafka);
-    p.put("group.id", groupOf(from));
+    p.put("group.id", from + ".group");
     p.put("auto.offset.reset", "earliest");
     p.put("max.poll.records", "2000");
     if (eos) {
