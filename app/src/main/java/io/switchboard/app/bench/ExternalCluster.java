@@ -24,10 +24,8 @@ public final class ExternalCluster implements KafkaBroker {
 
   private final String bootstrapServers;
 
+  /** @param bootstrapServers {@code host:port[,host:port...]}, checked by the command line */
   public ExternalCluster(String bootstrapServers) {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("--bootstrap-servers needs host:port[,host:port...]");
-    }
     this.bootstrapServers = bootstrapServers.trim();
   }
 
