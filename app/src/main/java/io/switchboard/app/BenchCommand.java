@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -130,24 +131,30 @@ final class BenchCommand implements Callable<Integer> {
     String suffix = external == null ? null : ExternalCluster.runSuffix();
     Supplier<KafkaBroker> brokers = external != null ? () -> external
         : brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
+    // The client settings of a run on a cluster of the user's: known once the cluster answered.
+    AtomicReference<Map<String, String>> onCluster = new AtomicReference<>();
     UnaryOperator<SwitchboardConfig> adjust = external == null ? UnaryOperator.identity() : c -> {
       external.checkReachable(c.kafka(), Duration.ofSeconds(15));
+      onCluster.set(c.kafka());
       return c.namespaced(suffix);
     };
-    Embedded started;
     try {
-      started = Embedded.start(brokers, config, behavior, workers, config == null ? BENCH_CONFIG : null, adjust);
-    } catch (ExternalCluster.UnreachableException e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return 2;
-    }
-    try (Embedded embedded = started) {
-      return run(embedded, out);
+      Embedded started;
+      try {
+        started = Embedded.start(brokers, config, behavior, workers, config == null ? BENCH_CONFIG : null, adjust);
+      } catch (ExternalCluster.UnreachableException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      try (Embedded embedded = started) {
+        return run(embedded, out);
+      }
     } finally {
-      if (external != null) {
-        ExternalCluster.removeRun(started.config().kafka(), suffix);
+      // Also when the start failed after the router had created the run's topics.
+      if (onCluster.get() != null) {
+        ExternalCluster.removeRun(onCluster.get(), suffix);
       }
     }
   }

@@ -87,6 +87,7 @@ public final class Embedded implements AutoCloseable {
       int workerCount, String builtIn, UnaryOperator<SwitchboardConfig> adjust) throws InterruptedException {
     KafkaBroker broker = brokers.get();
     MockProvider mock = null;
+    Embedded embedded = null;
     try {
       mock = MockProvider.start(MockProviderOptions.defaults());
       mock.behaveAll(mockBehavior);
@@ -96,19 +97,23 @@ public final class Embedded implements AutoCloseable {
           ? loader.parse(resource(builtIn), "built-in " + builtIn)
           : loader.load(configFile, null))
           .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers())));
-      Router router = new Router(config, Clock.systemUTC());
-      router.start();
-      Embedded embedded = new Embedded(broker, mock, config, router);
+      embedded = new Embedded(broker, mock, config, new Router(config, Clock.systemUTC()));
+      embedded.router.start();
       for (int i = 0; i < workerCount; i++) {
         embedded.addWorker();
       }
-      router.awaitRunning(Duration.ofSeconds(60));
+      embedded.router.awaitRunning(Duration.ofSeconds(60));
       return embedded;
     } catch (RuntimeException | InterruptedException e) {
-      if (mock != null) {
-        mock.close();
+      // Whatever started is stopped: a router and workers left running would keep their threads.
+      if (embedded != null) {
+        embedded.close();
+      } else {
+        if (mock != null) {
+          mock.close();
+        }
+        broker.close();
       }
-      broker.close();
       throw e;
     }
   }

@@ -121,9 +121,37 @@ class BenchSmokeTest {
         topics = admin.listTopics().names().get();
       }
       assertThat(topics).containsExactly("someone.elses");
-      // Kafka Streams does not leave its group on close: the router's group may wait for its session.
-      assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId)
-          .allMatch(g -> g.startsWith("switchboard-router.bench-"));
+      assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(240)
+  void aRunThatFailsToStartOnAClusterRemovesTheTopicsItHadCreated(@TempDir Path dir) throws Exception {
+    try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
+        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+      // The router creates the run's topics, then the worker cannot start: a transaction timeout
+      // above the broker's transaction.max.timeout.ms (15 minutes) fails its initTransactions.
+      Path config = dir.resolve("bench.yaml");
+      try (var builtIn = BenchCommand.class.getResourceAsStream(BenchCommand.BENCH_CONFIG)) {
+        Files.writeString(config, new String(builtIn.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            + "kafka:\n  transaction.timeout.ms: \"3600000\"\n");
+      }
+      StringWriter out = new StringWriter();
+      CommandLine cli = Main.commandLine();
+      cli.setOut(new PrintWriter(out));
+      cli.setErr(new PrintWriter(new StringWriter()));
+      int code = cli.execute("bench", "--bootstrap-servers", cluster.bootstrapServers(), "--config", config.toString(),
+          "--duration-seconds", "1", "--no-baseline");
+      assertThat(code).as(out.toString()).isNotZero();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      Set<String> topics = admin.listTopics().names().get();
+      while (!topics.isEmpty() && System.nanoTime() < until) {
+        Thread.sleep(200);
+        topics = admin.listTopics().names().get();
+      }
+      assertThat(topics).isEmpty();
+      assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
     }
   }
 

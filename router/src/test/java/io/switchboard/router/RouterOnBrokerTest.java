@@ -300,4 +300,47 @@ class RouterOnBrokerTest {
       assertThat(two.activeTasks()).isNotEmpty();
     }
   }
+
+  @Test
+  void aStoppedInstanceLeavesItsGroupAndTheOtherTakesItsTasksBeforeTheSessionCouldExpire() throws Exception {
+    int partitions = 4;
+    // A session long enough that only leaving the group, not its expiry, can hand the tasks over in time.
+    SwitchboardConfig config = config("leave", partitions, """
+        model_list:
+          - {model_name: chat, deployment_id: chat-a}
+        """).withKafka(Map.of("session.timeout.ms", "90000"));
+    Topics topics = new Topics(config.topics());
+    try (Router stays = new Router(config, FIXED); Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
+      Router stops = new Router(config, FIXED);
+      try {
+        stays.start();
+        stops.start();
+        await().atMost(Duration.ofSeconds(150)).until(() -> !stays.activeTasks().isEmpty()
+            && !stops.activeTasks().isEmpty() && stays.activeTasks().size() + stops.activeTasks().size() == partitions);
+      } finally {
+        stops.close();
+      }
+      long closedAt = System.nanoTime();
+      await().atMost(Duration.ofSeconds(45)).until(() -> stays.activeTasks().size() == partitions);
+      assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(45));
+
+      List<ProducerRecord<String, String>> batch = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        batch.add(request(config, p, "after-" + p, "chat"));
+      }
+      sendRequests(config, batch);
+      assertThat(dispatches.awaitExactly(partitions)).extracting(Dispatch::id)
+          .containsExactlyInAnyOrder("after-0", "after-1", "after-2", "after-3");
+    }
+  }
+
+  @Test
+  void aStaticMemberStaysInItsGroupOnClose() {
+    assertThat(Router.staticMember(config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")))
+        .isFalse();
+    for (String key : List.of("group.instance.id", "main.consumer.group.instance.id", "consumer.group.instance.id")) {
+      assertThat(Router.staticMember(config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")
+          .withKafka(Map.of(key, "router-1")))).as(key).isTrue();
+    }
+  }
 }

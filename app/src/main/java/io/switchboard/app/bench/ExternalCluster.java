@@ -80,8 +80,8 @@ public final class ExternalCluster implements KafkaBroker {
   /**
    * Deletes the run's topics and consumer groups: those whose names end in {@code suffix} or go on
    * from it with a {@code -} (Kafka Streams' changelogs, the reply readers, the baselines). A
-   * group that still has members is left to expire with their sessions (Kafka Streams does not
-   * leave its group on close); anything else that cannot be deleted within 30 s is logged and left.
+   * group that still has members (a client that did not stop) is left to expire with their
+   * sessions; anything else that cannot be deleted within 30 s is logged and left.
    */
   public static void removeRun(Map<String, String> kafka, String suffix) {
     try (Admin admin = Admin.create(new HashMap<String, Object>(kafka))) {
