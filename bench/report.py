@@ -83,6 +83,26 @@ if staged:
             for s in stages)) for n, w, r in staged],
     ]
 
+rpm_lines = []
+rpm_runs = [(w, load(n)) for n, w in [("rpm-under", "250 req/s: bench-a's weighted share over its rpm"),
+                                      ("rpm-over", "330 req/s: over both rpm together (300 req/s)")]]
+rpm_runs = [(w, r) for w, r in rpm_runs if r and r.get("rpm_window_max")]
+if rpm_runs:
+    rpm_lines = [
+        "",
+        "rpm compliance (`bench/rpm-config.yaml`: bench-a rpm 6,000 and bench-b rpm 12,000, weights",
+        "70/30, open loop, 1 worker, 0 ms provider; durations in `bench/run.sh`): the most calls the mock",
+        "provider logged in any 60 s window of the run and its warm-up, per deployment, against its rpm:",
+        "",
+        "| run | not ok | reply ms p50 / p99 / max | " + " | ".join(
+            "{} (rpm {})".format(d, v[1]) for d, v in rpm_runs[0][1]["rpm_window_max"].items()) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in rpm_runs[0][1]["rpm_window_max"]) + " |",
+        *["| {} | {} | {:.1f} / {:.1f} / {:.1f} | {} |".format(
+            w, r["errors"], r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
+            " | ".join("{}{}".format(v[0], " (over)" if v[0] > v[1] else "") for v in r["rpm_window_max"].values()))
+          for w, r in rpm_runs],
+    ]
+
 heap_lines = []
 backlog = load("backlog-live") or load("backlog")
 if backlog and backlog.get("heap"):
@@ -123,6 +143,7 @@ section = "\n".join([
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     *rows,
     *stage_lines,
+    *rpm_lines,
     *heap_lines,
     "",
     "Overhead is the reply latency minus the provider call's own latency. \"Of raw Kafka\" compares",

@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** rpm and tpm budgets: each task owns its share of every deployment's per-minute budget. */
+/**
+ * rpm and tpm budgets: each task owns its share of every deployment's budget, and a request
+ * handed out counts against it for 62 to 63 seconds.
+ */
 class BudgetRulesTest {
   // Two router tasks: the driver runs task 0, which owns half of every budget.
   static final String YAML = """
@@ -23,6 +26,8 @@ class BudgetRulesTest {
         - {model_name: tight, deployment_id: tight-b, rpm: 2}
         - {model_name: tok, deployment_id: tok-a, weight: 1, tpm: 1000}
         - {model_name: tok, deployment_id: tok-b, weight: 1}
+        - {model_name: skew, deployment_id: skew-small, weight: 9, rpm: 2}
+        - {model_name: skew, deployment_id: skew-big, weight: 1, rpm: 8}
       topics: {request_partitions: 2}
       """;
 
@@ -43,11 +48,24 @@ class BudgetRulesTest {
   }
 
   @Test
-  void deploymentOutOfItsTaskShareOfRpmYieldsToPeersUntilTheNextMinute() {
-    // small: rpm 4 over 2 tasks = 2 per task and minute.
+  void deploymentOutOfItsTaskShareOfRpmYieldsToPeersUntilItsRequestsStopCounting() {
+    // small: rpm 4 over 2 tasks = 2 per task.
     assertThat(send(10, "chat")).containsEntry("small", 2L).containsEntry("big", 8L);
-    h.advance(Duration.ofSeconds(60));
+    // A minute later, even in another minute of the clock, the two still count.
+    h.advance(Duration.ofSeconds(61));
+    assertThat(send(4, "chat")).doesNotContainKey("small").containsEntry("big", 4L);
+    h.advance(Duration.ofSeconds(2));
     assertThat(send(4, "chat")).containsEntry("small", 2L).containsEntry("big", 2L);
+  }
+
+  @Test
+  void aTaskNeverHandsOutMoreThanItsShareInAnyMinuteWhateverTheMomentOfTheRequests() {
+    // Per-minute budgets let a task spend its share at the end of one minute and again at the
+    // start of the next: 4 requests for small within 2 seconds. Here: at most 2 in any 62 s.
+    h.advance(Duration.ofSeconds(59));
+    assertThat(send(4, "chat")).containsEntry("small", 2L);
+    h.advance(Duration.ofSeconds(2));
+    assertThat(send(4, "chat")).doesNotContainKey("small");
   }
 
   @Test
@@ -55,6 +73,15 @@ class BudgetRulesTest {
     // tight-a and tight-b: 1 request per task and minute each; 10 requests all go out, split 5/5.
     assertThat(send(10, "tight")).containsEntry("tight-a", 5L).containsEntry("tight-b", 5L);
     assertThat(h.replies.isEmpty()).isTrue();
+  }
+
+  @Test
+  void whenNoCandidateHasBudgetTheOverflowGoesWhereTheBudgetIsLeastOverdrawnNotByWeight() {
+    // Shares: skew-small 1, skew-big 4. By weight (9:1) skew-small would queue nearly all of the
+    // overflow, on a fifth of the capacity; by budget it takes about a fifth of all 25.
+    Map<String, Long> split = send(25, "skew");
+    assertThat(split.get("skew-small")).isBetween(4L, 6L);
+    assertThat(split.get("skew-big")).isBetween(19L, 21L);
   }
 
   @Test

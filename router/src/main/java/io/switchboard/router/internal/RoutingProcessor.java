@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class RoutingProcessor implements Processor<String, byte[], String, Object> {
   private final RouterMetrics metrics;
-  /** How often held requests and old budget minutes are looked at (wall-clock time). */
+  /** How often held requests and idle budgets are looked at (wall-clock time). */
   public static final Duration TICK = Duration.ofSeconds(1);
 
   private final SwitchboardConfig config;
@@ -188,7 +188,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     }
   }
 
-  /** Releases held requests whose time has come, and forgets old budget minutes. */
+  /** Releases held requests whose time has come, and forgets budgets of which nothing counts any more. */
   private void tick() {
     Instant now = clock.instant();
     outputTimestamp = context.currentSystemTimeMs();
@@ -205,7 +205,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         routeRequest(h.request(), h.receivedAt(), null, source, now);
       }
     }
-    selector.forgetOldMinutes(now);
+    selector.forgetIdleBudgets(now);
   }
 
   private static boolean expired(Instant deadline, Instant now) {

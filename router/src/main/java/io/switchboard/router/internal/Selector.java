@@ -4,6 +4,7 @@ import io.switchboard.router.selection.BudgetShare;
 import io.switchboard.router.selection.Candidate;
 import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.router.selection.Candidates;
+import io.switchboard.router.selection.SlidingBudget;
 import io.switchboard.router.selection.WeightedRoundRobin;
 import io.switchboard.router.metrics.DynamicWeights;
 import io.switchboard.schemas.DeploymentHealth;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * deployments whose {@code context_window} is smaller than the estimate; if none is left, switch
  * to the context-window chain. Drop deployments cooling down; if none is left, take the next
  * entry of the current chain. Among the rest prefer those with rpm and tpm budget left in this
- * task's share of the current minute; when none has any, use them all (queue). Pick with {@link
- * WeightedRoundRobin} on the state of this candidate set.
+ * task's share, counted over a sliding window ({@link SlidingBudget}); when none has any, queue on
+ * those whose share is least overdrawn (used / share). Pick with {@link WeightedRoundRobin} on the
+ * state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
  * context-window chain for good (a context-window hand-off starts there). When the chain runs
@@ -64,6 +66,12 @@ final class Selector {
 
   private record DecodedHealth(byte[] bytes, DeploymentHealth health) {}
 
+  /** Key prefix of the budget store's entries: {@code b|<deployment>}. */
+  static final String BUDGET_KEY_PREFIX = "b|";
+
+  /** The budget store's entries of this task, decoded: read for every request, written through. */
+  private final Map<String, SlidingBudget> budgetWindows = new HashMap<>();
+
   Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations, KeyValueStore<String, long[]> budgets,
       ReadOnlyKeyValueStore<String, byte[]> health, int task) {
     this.config = config;
@@ -72,6 +80,16 @@ final class Selector {
     this.health = health;
     this.tasks = config.topics().requestPartitions();
     this.task = task;
+    // Per-minute counts of earlier versions (keys "<minute>|<deployment>") are not read any more.
+    List<String> stale = new ArrayList<>();
+    try (var it = budgets.all()) {
+      it.forEachRemaining(kv -> {
+        if (!kv.key.startsWith(BUDGET_KEY_PREFIX)) {
+          stale.add(kv.key);
+        }
+      });
+    }
+    stale.forEach(budgets::delete);
   }
 
   /**
@@ -151,20 +169,32 @@ final class Selector {
 
   private Decision pick(CandidateSet set, List<Candidate> healthy, int estimate, Instant now, int hop,
       Deque<String> fb, Deque<String> cw, List<String> skipped) {
-    long minute = minute(now);
+    long nowMs = now.toEpochMilli();
     List<Candidate> members = set.members();
     boolean[] eligible = new boolean[members.size()];
     boolean anyBudget = false;
     for (int i = 0; i < members.size(); i++) {
       Candidate c = members.get(i);
-      if (healthy.contains(c) && hasBudget(c.deployment(), minute, estimate)) {
+      if (healthy.contains(c) && hasBudget(c.deployment(), nowMs, estimate)) {
         eligible[i] = true;
         anyBudget = true;
       }
     }
     if (!anyBudget) {
+      // Queue where the budget is least overdrawn, so that every lane's queue drains as soon as
+      // another's: by weight, a deployment with a small rpm would take as much of the overflow as
+      // its weight says and keep it waiting for longer than the others.
+      double least = Double.POSITIVE_INFINITY;
+      double[] load = new double[members.size()];
       for (int i = 0; i < members.size(); i++) {
-        eligible[i] = healthy.contains(members.get(i));
+        load[i] = healthy.contains(members.get(i)) ? overdraw(members.get(i).deployment(), nowMs, estimate)
+            : Double.NaN;
+        if (load[i] < least) {
+          least = load[i];
+        }
+      }
+      for (int i = 0; i < members.size(); i++) {
+        eligible[i] = healthy.contains(members.get(i)) && (least == Double.POSITIVE_INFINITY || load[i] == least);
       }
     }
     long[] weights = WeightedRoundRobin.normalize(routingWeights(members));
@@ -176,7 +206,7 @@ final class Selector {
     int index = WeightedRoundRobin.pick(weights, counts, eligible);
     rotations.put(key, counts);
     String deploymentId = members.get(index).deploymentId();
-    spend(deploymentId, minute, estimate);
+    spend(members.get(index).deployment(), nowMs, estimate);
     return new Decision.Dispatched(deploymentId, set.name(), hop, List.copyOf(fb), List.copyOf(cw), anyBudget,
         List.copyOf(skipped));
   }
@@ -185,31 +215,65 @@ final class Selector {
     return d.contextWindow() == null || estimate <= d.contextWindow();
   }
 
-  private boolean hasBudget(DeploymentConfig d, long minute, int estimate) {
+  private boolean hasBudget(DeploymentConfig d, long nowMs, int estimate) {
     Long rpm = BudgetShare.of(d.rpm(), tasks, task);
     Long tpm = BudgetShare.of(d.tpm(), tasks, task);
     if (rpm == null && tpm == null) {
       return true;
     }
-    long[] used = budgets.get(budgetKey(minute, d.deploymentId()));
-    long requests = used == null ? 0 : used[0];
-    long tokens = used == null ? 0 : used[1];
-    return (rpm == null || requests < rpm) && (tpm == null || tokens + estimate <= tpm);
+    SlidingBudget used = budget(d.deploymentId());
+    return (rpm == null || used.requests(nowMs) < rpm) && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
   }
 
-  private void spend(String deploymentId, long minute, int estimate) {
-    String key = budgetKey(minute, deploymentId);
-    long[] used = budgets.get(key);
-    budgets.put(key, used == null ? new long[] {1, estimate} : new long[] {used[0] + 1, used[1] + estimate});
+  /**
+   * How far the deployment's budget share would be used with this request: the larger of
+   * requests / rpm share and tokens / tpm share (infinite for a share of 0).
+   */
+  private double overdraw(DeploymentConfig d, long nowMs, int estimate) {
+    Long rpm = BudgetShare.of(d.rpm(), tasks, task);
+    Long tpm = BudgetShare.of(d.tpm(), tasks, task);
+    SlidingBudget used = budget(d.deploymentId());
+    double requests = rpm == null ? 0 : ratio(used.requests(nowMs) + 1, rpm);
+    double tokens = tpm == null ? 0 : ratio(used.tokens(nowMs) + estimate, tpm);
+    return Math.max(requests, tokens);
   }
 
-  /** Removes budget counts of minutes before the current one. */
-  void forgetOldMinutes(Instant now) {
-    List<String> old = new ArrayList<>();
-    try (var it = budgets.range(null, String.format("%012d|", minute(now)))) {
-      it.forEachRemaining(kv -> old.add(kv.key));
+  private static double ratio(long used, long share) {
+    return share == 0 ? Double.POSITIVE_INFINITY : (double) used / share;
+  }
+
+  /** Counts the request against the deployment's budget; deployments without rpm or tpm keep nothing. */
+  private void spend(DeploymentConfig d, long nowMs, int estimate) {
+    if (d.rpm() == null && d.tpm() == null) {
+      return;
     }
-    old.forEach(budgets::delete);
+    SlidingBudget used = budget(d.deploymentId());
+    used.spend(nowMs, estimate);
+    budgets.put(BUDGET_KEY_PREFIX + d.deploymentId(), used.toCounts());
+  }
+
+  private SlidingBudget budget(String deploymentId) {
+    return budgetWindows.computeIfAbsent(deploymentId,
+        id -> SlidingBudget.fromCounts(budgets.get(BUDGET_KEY_PREFIX + id)));
+  }
+
+  /** Removes the budgets of which nothing counts any more (deployments not used for a minute). */
+  void forgetIdleBudgets(Instant now) {
+    long nowMs = now.toEpochMilli();
+    List<String> idle = new ArrayList<>();
+    try (var it = budgets.all()) {
+      it.forEachRemaining(kv -> {
+        String id = kv.key.substring(BUDGET_KEY_PREFIX.length());
+        SlidingBudget known = budgetWindows.get(id);
+        if ((known != null ? known : SlidingBudget.fromCounts(kv.value)).isEmpty(nowMs)) {
+          idle.add(id);
+        }
+      });
+    }
+    for (String id : idle) {
+      budgets.delete(BUDGET_KEY_PREFIX + id);
+      budgetWindows.remove(id);
+    }
   }
 
   /**
@@ -260,19 +324,5 @@ final class Selector {
     }
     decoded.put(deploymentId, new DecodedHealth(bytes, read));
     return read;
-  }
-
-  static long minute(Instant now) {
-    return Math.floorDiv(now.toEpochMilli(), 60_000L);
-  }
-
-  /** {@code <minute, 12 digits zero-padded>|<deployment>}: keys sort by minute. */
-  static String budgetKey(long minute, String deploymentId) {
-    String digits = Long.toString(minute);
-    StringBuilder key = new StringBuilder(13 + deploymentId.length());
-    for (int i = digits.length(); i < 12; i++) {
-      key.append('0');
-    }
-    return key.append(digits).append('|').append(deploymentId).toString();
   }
 }

@@ -115,8 +115,11 @@ class LanePacerTest {
     pacer.settle(permit, 950);
     assertThat(pacer.tokensInWindow()).isEqualTo(950);
     assertThat(pacer.tryAcquire(100)).isEmpty();
-    assertThat(pacer.delayUntilAvailable(100)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(pacer.delayUntilAvailable(100)).isEqualTo(Duration.ofSeconds(61));
     clock.advance(Duration.ofSeconds(60));
+    // A minute later the call still counts: the window is a minute and a second.
+    assertThat(pacer.tryAcquire(100)).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
     assertThat(pacer.tokensInWindow()).isZero();
     assertThat(pacer.tryAcquire(100)).isPresent();
     assertThatThrownBy(() -> pacer.settle(permit, 1)).isInstanceOf(IllegalStateException.class);
