@@ -87,6 +87,31 @@ class BenchSmokeTest {
 
   @Test
   @Timeout(180)
+  void theProviderSeesNoMoreThanADeploymentsRpmAndItsPeerTakesTheRest(@TempDir Path dir) throws Exception {
+    // bench-a's weighted share (70% of 60 req/s) is far over its rpm of 60 (10 per router task).
+    Path config = dir.resolve("rpm.yaml");
+    Files.writeString(config, """
+        model_list:
+          - {model_name: chat, deployment_id: bench-a, provider: openai_compatible, model: mock-a,
+             api_base: "${MOCK_URL}/d/bench-a/v1", weight: 70, rpm: 60, lanes: 3, max_retries: 0}
+          - {model_name: chat, deployment_id: bench-b, provider: openai_compatible, model: mock-b,
+             api_base: "${MOCK_URL}/d/bench-b/v1", weight: 30, lanes: 3, max_retries: 0}
+        topics: {request_partitions: 6}
+        """);
+    Run run = bench(dir, "--config", config.toString(), "--rate", "60", "--duration-seconds", "5", "--no-baseline");
+    JsonNode report = run.report();
+    assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong()).isGreaterThan(250);
+    assertThat(report.path("errors").asLong()).isZero();
+    // The run is shorter than a minute: the window's count is every call bench-a got.
+    JsonNode window = report.path("rpm_window_max").path("bench-a");
+    assertThat(window.get(1).asInt()).isEqualTo(60);
+    assertThat(window.get(0).asInt()).as(run.out()).isBetween(40, 60);
+    assertThat(report.path("rpm_window_max").has("bench-b")).isFalse();
+    assertThat(run.out()).contains("rpm   bench-a").doesNotContain("OVER");
+  }
+
+  @Test
+  @Timeout(180)
   void brokerInAChildJvmServesTheRunAndItsCpuIsCounted(@TempDir Path dir) throws Exception {
     Run run = bench(dir, "--broker-process", "--rate", "50", "--duration-seconds", "2", "--no-baseline");
     JsonNode report = run.report();
