@@ -5,6 +5,7 @@
 #
 #   bench/run.sh            # the full matrix (about 40 minutes on 2 cores)
 #   QUICK=1 bench/run.sh    # shorter runs, to check the script
+#   ONLY="rpm-under rpm-over" bench/run.sh   # only these runs; the others' reports in OUT_DIR are kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out_dir="${OUT_DIR:-target/bench}"
@@ -23,6 +24,7 @@ if [ -n "${QUICK:-}" ]; then dur=5; warmup=3; warmup_long=3; backlog=20000; rpm_
 
 run() {  # name, java options, bench args...
   local name="$1" opts="$2"; shift 2
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return 0; fi
   echo "== $name: switchboard bench $*" >&2
   cut -d' ' -f1-3 /proc/loadavg > "$out_dir/$name.load-before"
   # A run that exits non-zero (a reply missing, a baseline failed) is reported and the matrix goes on.
@@ -45,7 +47,11 @@ run max-1w-g1 "-Xmx2g" --latency-ms 0 --workers 1 --in-flight 4000 --warmup-seco
 run max-2w    "$throughput_gc" --latency-ms 0 --workers 2 --in-flight 4000 --warmup-seconds "$warmup_long" --duration-seconds "$dur"
 # 2. Overhead at half the maximum rate (open loop), after a warm-up at full speed (closed loop) as a
 #    long-running deployment would have had; then at a light load with the low-latency settings.
-half=$(python3 -c "import json;print(int(json.load(open('$out_dir/max-1w.json'))['requests_per_second']/2))")
+half=$(python3 -c "import json;print(int(json.load(open('$out_dir/max-1w.json'))['requests_per_second']/2))" 2>/dev/null \
+  || echo 0)   # no max-1w report (ONLY without it): half-rate cannot run
+if [ "$half" = 0 ] && { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" half-rate "* ]]; }; then
+  echo "half-rate needs the max-1w report in $out_dir" >&2; exit 1
+fi
 run half-rate "$throughput_gc" --latency-ms 0 --workers 1 --rate "$half" --warmup-seconds "$warmup_long" --warmup-in-flight 4000 \
   --duration-seconds "$dur" --no-baseline
 run light "$throughput_gc" --config bench/low-latency-config.yaml --latency-ms 0 --workers 1 --rate 500 \
