@@ -28,6 +28,8 @@ class BudgetRulesTest {
         - {model_name: tok, deployment_id: tok-b, weight: 1}
         - {model_name: skew, deployment_id: skew-small, weight: 9, rpm: 2}
         - {model_name: skew, deployment_id: skew-big, weight: 1, rpm: 8}
+        - {model_name: laned, deployment_id: laned-a, weight: 1, rpm: 8, lanes: 3}
+        - {model_name: laned, deployment_id: laned-b, weight: 1}
       topics: {request_partitions: 2}
       """;
 
@@ -82,6 +84,13 @@ class BudgetRulesTest {
     Map<String, Long> split = send(25, "skew");
     assertThat(split.get("skew-small")).isBetween(4L, 6L);
     assertThat(split.get("skew-big")).isBetween(19L, 21L);
+  }
+
+  @Test
+  void theRouterHandsOutOnlyWhatTheLanesCanDeliver() {
+    // rpm 8 over 3 lanes: each lane is paced at 2, so 6 in all; task 0 owns 3 of the 6 (it would
+    // own 4 of 8, and one call would wait on its lane for a minute).
+    assertThat(send(10, "laned")).containsEntry("laned-a", 3L).containsEntry("laned-b", 7L);
   }
 
   @Test

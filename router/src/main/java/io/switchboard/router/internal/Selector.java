@@ -17,6 +17,7 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
+import io.switchboard.schemas.topics.LanePlan;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -216,8 +217,8 @@ final class Selector {
   }
 
   private boolean hasBudget(DeploymentConfig d, long nowMs, int estimate) {
-    Long rpm = BudgetShare.of(d.rpm(), tasks, task);
-    Long tpm = BudgetShare.of(d.tpm(), tasks, task);
+    Long rpm = rpmShare(d);
+    Long tpm = tpmShare(d);
     if (rpm == null && tpm == null) {
       return true;
     }
@@ -230,12 +231,21 @@ final class Selector {
    * requests / rpm share and tokens / tpm share (infinite for a share of 0).
    */
   private double overdraw(DeploymentConfig d, long nowMs, int estimate) {
-    Long rpm = BudgetShare.of(d.rpm(), tasks, task);
-    Long tpm = BudgetShare.of(d.tpm(), tasks, task);
+    Long rpm = rpmShare(d);
+    Long tpm = tpmShare(d);
     SlidingBudget used = budget(d.deploymentId());
     double requests = rpm == null ? 0 : ratio(used.requests(nowMs) + 1, rpm);
     double tokens = tpm == null ? 0 : ratio(used.tokens(nowMs) + estimate, tpm);
     return Math.max(requests, tokens);
+  }
+
+  /** This task's share of what the deployment's lanes can deliver of its rpm ({@link LanePlan#deliverable}). */
+  private Long rpmShare(DeploymentConfig d) {
+    return BudgetShare.of(LanePlan.deliverable(d.rpm(), d.lanes()), tasks, task);
+  }
+
+  private Long tpmShare(DeploymentConfig d) {
+    return BudgetShare.of(LanePlan.deliverable(d.tpm(), d.lanes()), tasks, task);
   }
 
   private static double ratio(long used, long share) {

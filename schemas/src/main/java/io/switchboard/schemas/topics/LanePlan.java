@@ -25,6 +25,33 @@ public final class LanePlan {
   private final Map<String, Lanes> byDeployment;
   private final Lanes[] byPartition;
 
+  /**
+   * One lane's share of a deployment's {@code rpm} or {@code tpm}: {@code limit / lanes} rounded
+   * down, but at least 1 (so with a limit below {@code lanes} the lanes together exceed it); null
+   * for no limit.
+   *
+   * @throws IllegalArgumentException for a limit below 1
+   */
+  public static Integer laneShare(Integer limit, int lanes) {
+    if (limit == null) {
+      return null;
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("rpm/tpm must be >= 1 when set, was " + limit);
+    }
+    return Math.max(1, limit / lanes);
+  }
+
+  /**
+   * How much of {@code limit} a deployment's lanes can deliver together, each paced at its {@link
+   * #laneShare}: {@code lanes * share}, never more than the limit (with rpm 100 over 3 lanes, 99).
+   * The router hands out no more than this, so that no lane gets calls it would have to hold back.
+   */
+  public static Integer deliverable(Integer limit, int lanes) {
+    Integer share = laneShare(limit, lanes);
+    return share == null ? null : (int) Math.min(limit, (long) share * lanes);
+  }
+
   private LanePlan(Map<String, Lanes> byDeployment, int partitions) {
     this.byDeployment = Collections.unmodifiableMap(byDeployment);
     this.byPartition = new Lanes[partitions];

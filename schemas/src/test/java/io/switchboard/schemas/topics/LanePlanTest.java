@@ -46,4 +46,18 @@ class LanePlanTest {
     assertThat(plan.partitionFor("b", "any")).isEqualTo(2);
     assertThatThrownBy(() -> plan.lanesOf("nope")).hasMessageContaining("nope");
   }
+
+  @Test
+  void aLaneGetsItsShareRoundedDownAndTheLanesDeliverNoMoreThanTheLimit() {
+    assertThat(LanePlan.laneShare(6000, 3)).isEqualTo(2000);
+    assertThat(LanePlan.deliverable(6000, 3)).isEqualTo(6000);
+    assertThat(LanePlan.laneShare(100, 3)).isEqualTo(33);
+    assertThat(LanePlan.deliverable(100, 3)).isEqualTo(99);
+    // Below one per lane every lane still gets 1, but the limit stays the limit.
+    assertThat(LanePlan.laneShare(2, 3)).isEqualTo(1);
+    assertThat(LanePlan.deliverable(2, 3)).isEqualTo(2);
+    assertThat(LanePlan.laneShare(null, 3)).isNull();
+    assertThat(LanePlan.deliverable(null, 3)).isNull();
+    assertThatThrownBy(() -> LanePlan.laneShare(0, 3)).hasMessageContaining("was 0");
+  }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.worker.pacing;
 
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.topics.LanePlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,9 +22,9 @@ import java.util.Optional;
  * reports usage; a request estimated larger than the whole token limit is admitted only when
  * the window holds no tokens, so it is paced but never starved.
  *
- * <p>A lane's share is {@code 1/lanes} of the deployment's limits, rounded down but at least 1
- * (so with {@code rpm} below {@code lanes} the lanes together may exceed {@code rpm}; give such a
- * deployment fewer lanes). Not thread-safe: the poll loop owns it.
+ * <p>A lane's share is {@link LanePlan#laneShare}: {@code 1/lanes} of the deployment's limits,
+ * rounded down but at least 1 (so with {@code rpm} below {@code lanes} the lanes together may
+ * exceed {@code rpm}; give such a deployment fewer lanes). Not thread-safe: the poll loop owns it.
  */
 public final class LanePacer {
   /** How long a permit counts: a minute and a second. */
@@ -72,18 +73,8 @@ public final class LanePacer {
 
   /** The pacer of one lane of {@code deployment}: {@code 1/lanes} of its rpm and tpm. */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
-    return new LanePacer(share(deployment.rpm(), deployment.lanes()), share(deployment.tpm(), deployment.lanes()),
-        clock);
-  }
-
-  static Integer share(Integer limit, int lanes) {
-    if (limit == null) {
-      return null;
-    }
-    if (limit < 1) {
-      throw new IllegalArgumentException("rpm/tpm must be >= 1 when set, was " + limit);
-    }
-    return Math.max(1, limit / lanes);
+    return new LanePacer(LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
+        LanePlan.laneShare(deployment.tpm(), deployment.lanes()), clock);
   }
 
   /** Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at its limit. */
