@@ -258,8 +258,10 @@ final class BenchCommand implements Callable<Integer> {
       double exact = routed * d.effectiveWeight() / total;
       deviation.put(d.deploymentId(), r.perDeployment().getOrDefault(d.deploymentId(), 0L) - exact);
       if (d.rpm() != null) {
+        int shortSeconds = d.rateWindowSeconds() != null ? d.rateWindowSeconds() : 10;
         rpm.put(d.deploymentId(), new int[] {embedded.mock().maxCallsInAnyWindow(d.deploymentId(), Duration.ofSeconds(60)),
-            d.rpm(), embedded.mock().maxCallsInAnyWindow(d.deploymentId(), Duration.ofSeconds(10))});
+            d.rpm(), embedded.mock().maxCallsInAnyWindow(d.deploymentId(), Duration.ofSeconds(shortSeconds)),
+            shortSeconds, d.rateWindowSeconds() != null ? 1 : 0});
       }
     }
     double rps = r.seconds() > 0 ? r.replies() / r.seconds() : 0;
@@ -326,8 +328,9 @@ final class BenchCommand implements Callable<Integer> {
     b.splitDeviation().forEach((d, dev) -> out.printf("split %-20s %+.1f calls from the exact share%s%n", d, dev,
         byWeight));
     b.rpmWindowMax().forEach((d, v) -> out.printf(
-        "rpm   %-20s max %d calls in any 60 s window (rpm %d)%s; %d in any 10 s (a sixth of the rpm: %d)%n", d, v[0],
-        v[1], v[0] > v[1] ? "  OVER" : "", v[2], v[1] / 6));
+        "rpm   %-20s max %d calls in any 60 s window (rpm %d)%s; %d in any %d s (%s: %d)%s%n", d, v[0], v[1],
+        v[0] > v[1] ? "  OVER" : "", v[2], v[3], v[4] == 1 ? "its rate window's part of the rpm" : "pro rata",
+        (long) v[1] * v[3] / 60, v[4] == 1 && v[2] > (long) v[1] * v[3] / 60 ? "  OVER" : ""));
     printBaseline(out, "at-least-once", b.baselineRecordsPerSecond(), b.ratioToBaseline());
     printBaseline(out, "exactly-once (transactions, read_committed)", b.baselineEosRecordsPerSecond(),
         b.ratioToEosBaseline());

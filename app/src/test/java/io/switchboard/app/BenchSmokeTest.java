@@ -87,8 +87,10 @@ class BenchSmokeTest {
 
   @Test
   @Timeout(180)
-  void theProviderSeesNoMoreThanADeploymentsRpmAndItsPeerTakesTheRest(@TempDir Path dir) throws Exception {
-    // bench-a's weighted share (70% of 60 req/s) is far over its rpm of 60 (10 per router task).
+  void theProviderSeesNoMoreThanADeploymentsRpmOrItsRateWindowsPartAndItsPeerTakesTheRest(@TempDir Path dir)
+      throws Exception {
+    // bench-a's and bench-c's weighted shares (41% of 60 req/s each) are far over their rpm of 60
+    // (10 per router task); bench-c also spreads its rpm over 10 s windows: 10 calls in any 10 s.
     Path config = dir.resolve("rpm.yaml");
     Files.writeString(config, """
         model_list:
@@ -96,6 +98,9 @@ class BenchSmokeTest {
              api_base: "${MOCK_URL}/d/bench-a/v1", weight: 70, rpm: 60, lanes: 3, max_retries: 0}
           - {model_name: chat, deployment_id: bench-b, provider: openai_compatible, model: mock-b,
              api_base: "${MOCK_URL}/d/bench-b/v1", weight: 30, lanes: 3, max_retries: 0}
+          - {model_name: chat, deployment_id: bench-c, provider: openai_compatible, model: mock-c,
+             api_base: "${MOCK_URL}/d/bench-c/v1", weight: 70, rpm: 60, rate_window_seconds: 10, lanes: 3,
+             max_retries: 0}
         topics: {request_partitions: 6}
         """);
     Run run = bench(dir, "--config", config.toString(), "--rate", "60", "--duration-seconds", "5", "--no-baseline");
@@ -108,8 +113,14 @@ class BenchSmokeTest {
     assertThat(window.get(0).asInt()).as(run.out()).isBetween(40, 60);
     // Any 10 s of the run holds all of its calls (it lasts 5 s): the same count.
     assertThat(window.get(2).asInt()).isEqualTo(window.get(0).asInt());
+    assertThat(window.get(3).asInt()).isEqualTo(10);
+    assertThat(window.get(4).asInt()).as("bench-a has no rate window").isZero();
+    JsonNode spread = report.path("rpm_window_max").path("bench-c");
+    assertThat(spread.get(3).asInt()).isEqualTo(10);
+    assertThat(spread.get(4).asInt()).isEqualTo(1);
+    assertThat(spread.get(2).asInt()).as(run.out()).isBetween(1, 10);
     assertThat(report.path("rpm_window_max").has("bench-b")).isFalse();
-    assertThat(run.out()).contains("rpm   bench-a").doesNotContain("OVER");
+    assertThat(run.out()).contains("rpm   bench-a").contains("rpm   bench-c").doesNotContain("OVER");
   }
 
   @Test

@@ -30,6 +30,8 @@ class BudgetRulesTest {
         - {model_name: skew, deployment_id: skew-big, weight: 1, rpm: 8}
         - {model_name: laned, deployment_id: laned-a, weight: 1, rpm: 8, lanes: 3}
         - {model_name: laned, deployment_id: laned-b, weight: 1}
+        - {model_name: burst, deployment_id: burst-a, weight: 1, rpm: 120, rate_window_seconds: 10}
+        - {model_name: burst, deployment_id: burst-b, weight: 1}
       topics: {request_partitions: 2}
       """;
 
@@ -58,6 +60,16 @@ class BudgetRulesTest {
     assertThat(send(4, "chat")).doesNotContainKey("small").containsEntry("big", 4L);
     h.advance(Duration.ofSeconds(2));
     assertThat(send(4, "chat")).containsEntry("small", 2L).containsEntry("big", 2L);
+  }
+
+  @Test
+  void aRateWindowSpreadsTheShareOverItsSecondsAndAUseCountsForAtLeastTheWindow() {
+    // burst-a: rpm 120 over 2 tasks = 60 per task, so at most 10 in a 10 s window.
+    assertThat(send(30, "burst")).containsEntry("burst-a", 10L).containsEntry("burst-b", 20L);
+    h.advance(Duration.ofSeconds(10));
+    assertThat(send(10, "burst")).doesNotContainKey("burst-a");
+    h.advance(Duration.ofSeconds(1));
+    assertThat(send(30, "burst")).containsEntry("burst-a", 10L);
   }
 
   @Test

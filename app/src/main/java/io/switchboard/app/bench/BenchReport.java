@@ -20,9 +20,10 @@ import java.util.Map;
  * @param heapPeakMb the largest heap in use seen while running (this JVM: broker, router, workers)
  * @param peakWorkerInFlight the most provider calls in flight at once in one worker, sampled every 10 ms
  * @param splitDeviation per deployment: actual count minus exact share
- * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, the rpm, and
- *     the most calls in any 10 s window (how bursty the minute was: some providers judge the rate
- *     over such short periods)
+ * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, the rpm, the
+ *     most calls in any short window, that window's seconds (the deployment's {@code
+ *     rate_window_seconds}, else 10: how bursty the minute was, as some providers judge the rate
+ *     over such short periods), and 1 when the deployment has a rate window, else 0
  * @param baselineRecordsPerSecond records per second through three plain produce/consume hops,
  *     at-least-once ({@link RawKafkaBaseline.Guarantee#AT_LEAST_ONCE})
  * @param ratioToBaseline requestsPerSecond / baselineRecordsPerSecond

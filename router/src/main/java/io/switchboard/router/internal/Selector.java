@@ -223,20 +223,34 @@ final class Selector {
       return true;
     }
     SlidingBudget used = budget(d.deploymentId());
-    return (rpm == null || used.requests(nowMs) < rpm) && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
+    Long burst = d.rateWindowLimit(rpm);
+    return (rpm == null || used.requests(nowMs) < rpm)
+        && (burst == null || used.recentRequests(nowMs, rateWindowSlots(d)) < burst)
+        && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
   }
 
   /**
-   * How far the deployment's budget share would be used with this request: the larger of
-   * requests / rpm share and tokens / tpm share (infinite for a share of 0).
+   * Seconds of the budget a {@code rate_window_seconds} window checks: one more than its
+   * seconds, so that a use counts for at least the window (as the minute counts for 62 s).
+   */
+  private static int rateWindowSlots(DeploymentConfig d) {
+    return d.rateWindowSeconds() + 1;
+  }
+
+  /**
+   * How far the deployment's budget share would be used with this request: the largest of
+   * requests / rpm share, requests in its rate window / the window's part of the share, and tokens
+   * / tpm share (infinite for a share of 0).
    */
   private double overdraw(DeploymentConfig d, long nowMs, int estimate) {
     Long rpm = rpmShare(d);
     Long tpm = tpmShare(d);
     SlidingBudget used = budget(d.deploymentId());
+    Long burst = d.rateWindowLimit(rpm);
     double requests = rpm == null ? 0 : ratio(used.requests(nowMs) + 1, rpm);
+    double recent = burst == null ? 0 : ratio(used.recentRequests(nowMs, rateWindowSlots(d)) + 1, burst);
     double tokens = tpm == null ? 0 : ratio(used.tokens(nowMs) + estimate, tpm);
-    return Math.max(requests, tokens);
+    return Math.max(Math.max(requests, recent), tokens);
   }
 
   /** This task's share of what the deployment's lanes can deliver of its rpm ({@link LanePlan#deliverable}). */

@@ -64,6 +64,22 @@ public final class SlidingBudget {
     return requestTotal;
   }
 
+  /**
+   * Requests handed out in the last {@code seconds} seconds at {@code nowMs}, the current second
+   * included (a use counts here for {@code seconds - 1} to {@code seconds} s).
+   */
+  public long recentRequests(long nowMs, int seconds) {
+    if (seconds < 1 || seconds > SPAN_SECONDS) {
+      throw new IllegalArgumentException("seconds must be 1.." + SPAN_SECONDS + ", was " + seconds);
+    }
+    advance(second(nowMs));
+    long sum = 0;
+    for (int i = 0; i < seconds; i++) {
+      sum += requests[slot(newestSecond - i)];
+    }
+    return sum;
+  }
+
   /** Estimated tokens handed out that still count at {@code nowMs}. */
   public long tokens(long nowMs) {
     advance(second(nowMs));

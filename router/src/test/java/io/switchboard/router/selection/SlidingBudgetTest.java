@@ -48,7 +48,22 @@ class SlidingBudgetTest {
       }
       assertThat(budget.requests(now)).isEqualTo(expected[0]);
       assertThat(budget.tokens(now)).isEqualTo(expected[1]);
+      int seconds = 1 + random.nextInt(SlidingBudget.SPAN_SECONDS);
+      long recent = uses.stream().filter(use -> Math.floorDiv(use[0], 1000L) > second - seconds).count();
+      assertThat(budget.recentRequests(now, seconds)).as("the last %d s", seconds).isEqualTo(recent);
       uses.removeIf(use -> Math.floorDiv(use[0], 1000L) <= second - SlidingBudget.SPAN_SECONDS);
+    }
+  }
+
+  @Test
+  void aRecentWindowOfElevenSecondsCountsAUseForTenToElevenSeconds() {
+    for (long offset : new long[] {0, 999}) {
+      SlidingBudget budget = new SlidingBudget();
+      budget.spend(T0 + offset, 0);
+      assertThat(budget.recentRequests(T0 + offset + 10_000, 11)).as("offset %d", offset).isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + 10_999, 11)).isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + 11_000, 11)).isZero();
+      assertThat(budget.requests(T0 + 11_000)).as("the minute still counts it").isEqualTo(1);
     }
   }
 

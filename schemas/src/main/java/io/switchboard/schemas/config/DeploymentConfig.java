@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * @param inputCostPerMillion USD per million prompt tokens
  * @param outputCostPerMillion USD per million completion tokens
  * @param lanes partitions of the dispatch topic this deployment owns (default 1)
+ * @param rateWindowSeconds a shorter window, in seconds, over which the provider also judges the
+ *     request rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most {@code rpm *
+ *     rateWindowSeconds / 60} calls in any such window, on top of {@code rpm} in any minute; null
+ *     for the minute only. Needs {@code rpm}.
  */
 public record DeploymentConfig(
     String modelName,
@@ -48,7 +52,8 @@ public record DeploymentConfig(
     Integer contextWindow,
     Double inputCostPerMillion,
     Double outputCostPerMillion,
-    Integer lanes) {
+    Integer lanes,
+    Integer rateWindowSeconds) {
 
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -65,6 +70,16 @@ public record DeploymentConfig(
     }
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes of '" + modelName + "' must be >= 1, was " + lanes);
+    }
+    if (rateWindowSeconds != null) {
+      if (rateWindowSeconds < 1 || rateWindowSeconds > 59) {
+        throw new IllegalArgumentException("rate_window_seconds of '" + modelName
+            + "' must be between 1 and 59 (the minute itself is always judged), was " + rateWindowSeconds);
+      }
+      if (rpm == null) {
+        throw new IllegalArgumentException("rate_window_seconds of '" + modelName
+            + "' needs an rpm: it spreads the rpm over shorter windows");
+      }
     }
   }
 
@@ -98,7 +113,19 @@ public record DeploymentConfig(
   DeploymentConfig withDeploymentId(String id) {
     return new DeploymentConfig(modelName, id, provider, model, apiBase, apiKey, apiVersion, rpm, tpm, weight,
         timeoutMs, maxRetries, backoff, messages, overrideParams, contextWindow, inputCostPerMillion,
-        outputCostPerMillion, lanes);
+        outputCostPerMillion, lanes, rateWindowSeconds);
+  }
+
+  /**
+   * The most requests allowed in one {@link #rateWindowSeconds} window for a per-minute {@code
+   * limit} (a share of this deployment's rpm): {@code floor(limit * seconds / 60)}, at least 1;
+   * null when the deployment has no rate window or the limit is null.
+   */
+  public Long rateWindowLimit(Long limit) {
+    if (rateWindowSeconds == null || limit == null) {
+      return null;
+    }
+    return Math.max(1, limit * rateWindowSeconds / 60);
   }
 
   @Override

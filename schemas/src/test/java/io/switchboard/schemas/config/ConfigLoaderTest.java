@@ -163,5 +163,19 @@ class ConfigLoaderTest {
         .hasMessageContaining("key.yaml")
         .hasMessageContaining("/model_list/0/api_key")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-123"));
+    assertThatThrownBy(() -> loader.parse("model_list:\n  - {model_name: a, rate_window_seconds: 10}\n", "rw.yaml"))
+        .hasMessageContaining("rw.yaml").hasMessageContaining("rate_window_seconds of 'a' needs an rpm");
+    assertThatThrownBy(() -> loader.parse("model_list:\n  - {model_name: a, rpm: 60, rate_window_seconds: 60}\n", "rw.yaml"))
+        .hasMessageContaining("/model_list/0/rate_window_seconds: must have a maximum value of 59");
+  }
+
+  @Test
+  void aRateWindowTakesItsPartOfALimit() {
+    DeploymentConfig d = loader.parse("model_list:\n  - {model_name: a, rpm: 600, rate_window_seconds: 10}\n", "rw.yaml")
+        .modelList().get(0);
+    assertThat(d.rateWindowSeconds()).isEqualTo(10);
+    assertThat(d.rateWindowLimit(600L)).isEqualTo(100L);
+    assertThat(d.rateWindowLimit(5L)).as("at least one call per window").isEqualTo(1L);
+    assertThat(d.rateWindowLimit(null)).isNull();
   }
 }

@@ -22,6 +22,11 @@ import java.util.Optional;
  * reports usage; a request estimated larger than the whole token limit is admitted only when
  * the window holds no tokens, so it is paced but never starved.
  *
+ * <p>A deployment with {@code rate_window_seconds} is also paced over that shorter window: at
+ * most {@link #shortLimit()} permits within any {@code rate_window_seconds} s plus {@value
+ * #SHORT_WINDOW_MARGIN_MS} ms (the same allowance for the way to the provider, smaller because it
+ * costs a short window a larger part of its rate).
+ *
  * <p>A lane's share is {@link LanePlan#laneShare}: {@code 1/lanes} of the deployment's limits,
  * rounded down but at least 1 (so with {@code rpm} below {@code lanes} the lanes together may
  * exceed {@code rpm}; give such a deployment fewer lanes). Not thread-safe: the poll loop owns it.
@@ -29,11 +34,16 @@ import java.util.Optional;
 public final class LanePacer {
   /** How long a permit counts: a minute and a second. */
   public static final long WINDOW_MS = 61_000;
+  /** What a short rate window counts on top of its seconds, for the way from permit to provider. */
+  public static final long SHORT_WINDOW_MARGIN_MS = 200;
 
   private final Integer requestLimit;
   private final Integer tokenLimit;
+  private final Integer shortLimit;
+  private final long shortWindowMs;
   private final Clock clock;
   private final ArrayDeque<Permit> window = new ArrayDeque<>();
+  private final ArrayDeque<Long> shortWindow = new ArrayDeque<>();
   private long tokensInWindow;
   private long lastNow = Long.MIN_VALUE;
 
@@ -62,19 +72,42 @@ public final class LanePacer {
    * @param tokenLimit tokens per sliding minute, null for no limit
    */
   public LanePacer(Integer requestLimit, Integer tokenLimit, Clock clock) {
-    if (requestLimit != null && requestLimit < 1 || tokenLimit != null && tokenLimit < 1) {
+    this(requestLimit, tokenLimit, null, 0, clock);
+  }
+
+  /**
+   * A pacer with per-lane limits and a short rate window.
+   *
+   * @param shortLimit requests within any {@code shortWindowMs}, null for no short window
+   * @param shortWindowMs the short window, margin included; ignored without {@code shortLimit}
+   */
+  public LanePacer(Integer requestLimit, Integer tokenLimit, Integer shortLimit, long shortWindowMs, Clock clock) {
+    if (requestLimit != null && requestLimit < 1 || tokenLimit != null && tokenLimit < 1
+        || shortLimit != null && shortLimit < 1) {
       throw new IllegalArgumentException("lane limits must be >= 1 or unset, were rpm " + requestLimit
-          + ", tpm " + tokenLimit);
+          + ", tpm " + tokenLimit + ", short window " + shortLimit);
+    }
+    if (shortLimit != null && (shortWindowMs < 1 || shortWindowMs >= WINDOW_MS)) {
+      throw new IllegalArgumentException("a short window must be shorter than " + WINDOW_MS + " ms, was " + shortWindowMs);
     }
     this.requestLimit = requestLimit;
     this.tokenLimit = tokenLimit;
+    this.shortLimit = shortLimit;
+    this.shortWindowMs = shortWindowMs;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The pacer of one lane of {@code deployment}: {@code 1/lanes} of its rpm and tpm. */
+  /**
+   * The pacer of one lane of {@code deployment}: {@code 1/lanes} of its rpm and tpm, and of its
+   * rpm's part of a {@code rate_window_seconds} window when it has one.
+   */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
-    return new LanePacer(LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
-        LanePlan.laneShare(deployment.tpm(), deployment.lanes()), clock);
+    Integer rpm = LanePlan.laneShare(deployment.rpm(), deployment.lanes());
+    Long shortLimit = deployment.rateWindowLimit(rpm == null ? null : (long) rpm);
+    long shortWindowMs = deployment.rateWindowSeconds() == null ? 0
+        : deployment.rateWindowSeconds() * 1000L + SHORT_WINDOW_MARGIN_MS;
+    return new LanePacer(rpm, LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
+        shortLimit == null ? null : Math.toIntExact(shortLimit), shortWindowMs, clock);
   }
 
   /** Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at its limit. */
@@ -91,11 +124,17 @@ public final class LanePacer {
     if (requestLimit != null && window.size() >= requestLimit) {
       return Optional.empty();
     }
+    if (shortLimit != null && shortWindow.size() >= shortLimit) {
+      return Optional.empty();
+    }
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
       return Optional.empty();
     }
     Permit permit = new Permit(now, estimatedTokens, true);
     window.addLast(permit);
+    if (shortLimit != null) {
+      shortWindow.addLast(now);
+    }
     tokensInWindow += estimatedTokens;
     return Optional.of(permit);
   }
@@ -115,6 +154,14 @@ public final class LanePacer {
         it.next();
       }
       wait = it.next().grantedAtMs + WINDOW_MS - now;
+    }
+    if (shortLimit != null && shortWindow.size() >= shortLimit) {
+      int expire = shortWindow.size() - shortLimit;
+      Iterator<Long> it = shortWindow.iterator();
+      for (int i = 0; i < expire; i++) {
+        it.next();
+      }
+      wait = Math.max(wait, it.next() + shortWindowMs - now);
     }
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
       long remaining = tokensInWindow;
@@ -166,6 +213,16 @@ public final class LanePacer {
     return requestLimit;
   }
 
+  /** Requests within any short rate window (margin included) for this lane, or null without one. */
+  public Integer shortLimit() {
+    return shortLimit;
+  }
+
+  /** The short rate window in ms, margin included; 0 without one. */
+  public long shortWindowMs() {
+    return shortLimit == null ? 0 : shortWindowMs;
+  }
+
   /** Tokens per sliding minute for this lane, or null when unlimited. */
   public Integer tokenLimit() {
     return tokenLimit;
@@ -180,6 +237,9 @@ public final class LanePacer {
   private void prune(long now) {
     while (!window.isEmpty() && window.peekFirst().grantedAtMs <= now - WINDOW_MS) {
       tokensInWindow -= window.pollFirst().tokens;
+    }
+    while (!shortWindow.isEmpty() && shortWindow.peekFirst() <= now - shortWindowMs) {
+      shortWindow.pollFirst();
     }
   }
 }

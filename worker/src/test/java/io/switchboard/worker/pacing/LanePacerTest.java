@@ -46,6 +46,54 @@ class LanePacerTest {
   }
 
   @Test
+  void aRateWindowSpreadsTheLanesShareOverItsSeconds() {
+    LanePacer pacer = LanePacer.forLane(deployment(6_000, null, 3, 10), new MutableClock(START));
+    assertThat(pacer.requestLimit()).isEqualTo(2_000);
+    assertThat(pacer.shortLimit()).as("a sixth of the lane's 2,000").isEqualTo(333);
+    assertThat(pacer.shortWindowMs()).isEqualTo(10_000 + LanePacer.SHORT_WINDOW_MARGIN_MS);
+    LanePacer slow = LanePacer.forLane(deployment(30, null, 1, 1), new MutableClock(START));
+    assertThat(slow.shortLimit()).as("never below one call per window").isEqualTo(1);
+    assertThat(LanePacer.forLane(deployment(6_000, null, 3), new MutableClock(START)).shortLimit()).isNull();
+  }
+
+  @Test
+  void noShortWindowHoldsMoreThanItsLimitAndTheMinuteStillHolds() {
+    Random random = new Random(34);
+    for (int trial = 0; trial < 200; trial++) {
+      int shortLimit = 1 + random.nextInt(20);
+      int limit = shortLimit + random.nextInt(100);
+      long shortMs = 1_000 + random.nextInt(20_000);
+      MutableClock clock = new MutableClock(START);
+      LanePacer pacer = new LanePacer(limit, null, shortLimit, shortMs, clock);
+      List<Long> granted = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        clock.advance(Duration.ofMillis(random.nextInt(4) == 0 ? 0 : random.nextInt((int) shortMs / 4)));
+        if (pacer.tryAcquire(0).isPresent()) {
+          granted.add(clock.millis());
+        }
+      }
+      assertWindowsHoldAtMost(granted, shortMs, shortLimit, trial);
+      assertWindowsHoldAtMost(granted, limit, trial);
+    }
+  }
+
+  @Test
+  void theDelayCoversTheShortWindow() {
+    MutableClock clock = new MutableClock(START);
+    LanePacer pacer = new LanePacer(100, null, 2, 10_200, clock);
+    pacer.tryAcquire(0).orElseThrow();
+    clock.advance(Duration.ofSeconds(3));
+    pacer.tryAcquire(0).orElseThrow();
+    assertThat(pacer.tryAcquire(0)).isEmpty();
+    assertThat(pacer.delayUntilAvailable(0)).isEqualTo(Duration.ofMillis(7_200));
+    clock.advance(Duration.ofMillis(7_199));
+    assertThat(pacer.tryAcquire(0)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(pacer.tryAcquire(0)).isPresent();
+    assertThat(pacer.requestsInWindow()).as("the minute's window keeps all three").isEqualTo(3);
+  }
+
+  @Test
   void noSixtySecondWindowHoldsMoreThanTheTokenLimitWhenEstimatesAreRight() {
     Random random = new Random(32);
     for (int trial = 0; trial < 200; trial++) {
@@ -72,8 +120,9 @@ class LanePacerTest {
     Random random = new Random(33);
     for (int trial = 0; trial < 300; trial++) {
       MutableClock clock = new MutableClock(START);
-      LanePacer pacer = new LanePacer(1 + random.nextInt(10), random.nextBoolean() ? null : 500 + random.nextInt(500),
-          clock);
+      int limit = 1 + random.nextInt(10);
+      LanePacer pacer = new LanePacer(limit, random.nextBoolean() ? null : 500 + random.nextInt(500),
+          random.nextBoolean() ? null : 1 + random.nextInt(limit), 1_000 + random.nextInt(20_000), clock);
       for (int i = 0; i < 1 + random.nextInt(40); i++) {
         clock.advance(Duration.ofMillis(random.nextInt(5_000)));
         pacer.tryAcquire(random.nextInt(200));
@@ -161,10 +210,14 @@ class LanePacerTest {
   }
 
   private static void assertWindowsHoldAtMost(List<Long> granted, int limit, int trial) {
+    assertWindowsHoldAtMost(granted, 60_000, limit, trial);
+  }
+
+  private static void assertWindowsHoldAtMost(List<Long> granted, long windowMs, int limit, int trial) {
     // granted is ascending; for each grant count the grants in the window ending at it.
     int lo = 0;
     for (int hi = 0; hi < granted.size(); hi++) {
-      while (granted.get(lo) <= granted.get(hi) - 60_000) {
+      while (granted.get(lo) <= granted.get(hi) - windowMs) {
         lo++;
       }
       assertThat(hi - lo + 1).as("trial %d: grants in the minute ending %d", trial, granted.get(hi))
@@ -173,7 +226,11 @@ class LanePacerTest {
   }
 
   private static DeploymentConfig deployment(Integer rpm, Integer tpm, int lanes) {
+    return deployment(rpm, tpm, lanes, null);
+  }
+
+  private static DeploymentConfig deployment(Integer rpm, Integer tpm, int lanes, Integer rateWindowSeconds) {
     return new DeploymentConfig("m", "d1", null, null, null, null, null, rpm, tpm, null, null, null, null, null,
-        null, null, null, null, lanes);
+        null, null, null, null, lanes, rateWindowSeconds);
   }
 }

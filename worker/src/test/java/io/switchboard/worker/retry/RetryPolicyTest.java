@@ -89,6 +89,6 @@ class RetryPolicyTest {
   private static DeploymentConfig deployment(Integer maxRetries) {
     ObjectNode none = Json.mapper().createObjectNode();
     return new DeploymentConfig("m", "d1", null, null, null, null, null, null, null, null, null, maxRetries, null,
-        null, none, null, null, null, null);
+        null, none, null, null, null, null, null);
   }
 }
