@@ -223,7 +223,7 @@ final class Selector {
       return true;
     }
     SlidingBudget used = budget(d.deploymentId());
-    Long burst = d.rateWindowLimit(rpm);
+    Long burst = rateWindowShare(d);
     return (rpm == null || used.requests(nowMs) < rpm)
         && (burst == null || used.recentRequests(nowMs, rateWindowSlots(d)) < burst)
         && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
@@ -246,7 +246,7 @@ final class Selector {
     Long rpm = rpmShare(d);
     Long tpm = tpmShare(d);
     SlidingBudget used = budget(d.deploymentId());
-    Long burst = d.rateWindowLimit(rpm);
+    Long burst = rateWindowShare(d);
     double requests = rpm == null ? 0 : ratio(used.requests(nowMs) + 1, rpm);
     double recent = burst == null ? 0 : ratio(used.recentRequests(nowMs, rateWindowSlots(d)) + 1, burst);
     double tokens = tpm == null ? 0 : ratio(used.tokens(nowMs) + estimate, tpm);
@@ -256,6 +256,11 @@ final class Selector {
   /** This task's share of what the deployment's lanes can deliver of its rpm ({@link LanePlan#deliverable}). */
   private Long rpmShare(DeploymentConfig d) {
     return BudgetShare.of(LanePlan.deliverable(d.rpm(), d.lanes()), tasks, task);
+  }
+
+  /** This task's share of what the lanes can deliver in one rate window ({@link LanePlan#windowDeliverable}). */
+  private Long rateWindowShare(DeploymentConfig d) {
+    return BudgetShare.of(LanePlan.windowDeliverable(d.rpm(), d.lanes(), d.rateWindowSeconds()), tasks, task);
   }
 
   private Long tpmShare(DeploymentConfig d) {

@@ -116,17 +116,6 @@ public record DeploymentConfig(
         outputCostPerMillion, lanes, rateWindowSeconds);
   }
 
-  /**
-   * The most requests allowed in one {@link #rateWindowSeconds} window for a per-minute {@code
-   * limit} (a share of this deployment's rpm): {@code floor(limit * seconds / 60)}, at least 1;
-   * null when the deployment has no rate window or the limit is null.
-   */
-  public Long rateWindowLimit(Long limit) {
-    if (rateWindowSeconds == null || limit == null) {
-      return null;
-    }
-    return Math.max(1, limit * rateWindowSeconds / 60);
-  }
 
   @Override
   public String toString() {

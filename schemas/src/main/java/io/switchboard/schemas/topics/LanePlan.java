@@ -52,6 +52,28 @@ public final class LanePlan {
     return share == null ? null : (int) Math.min(limit, (long) share * lanes);
   }
 
+  /**
+   * One lane's part of a deployment's {@code rpm} in one rate window of {@code seconds} ({@code
+   * rate_window_seconds}): {@code laneShare * seconds / 60} rounded down, but at least 1 (so with
+   * a small rpm over several lanes the lanes together may exceed the window's part, as with {@link
+   * #laneShare}); null when {@code seconds} or {@code rpm} is null.
+   */
+  public static Integer laneWindowShare(Integer rpm, int lanes, Integer seconds) {
+    Integer share = laneShare(rpm, lanes);
+    return share == null || seconds == null ? null : (int) Math.max(1, (long) share * seconds / 60);
+  }
+
+  /**
+   * How many calls a deployment's lanes can deliver together in one rate window of {@code
+   * seconds}: {@code lanes * laneWindowShare}, never more than the window's part of the rpm
+   * ({@code rpm * seconds / 60} rounded down, at least 1). With rpm 6,000 over 3 lanes: 999 in 10
+   * s (3 x 333) and 99 in 1 s. The router hands out no more than this in a window.
+   */
+  public static Integer windowDeliverable(Integer rpm, int lanes, Integer seconds) {
+    Integer lane = laneWindowShare(rpm, lanes, seconds);
+    return lane == null ? null : (int) Math.min(Math.max(1, (long) rpm * seconds / 60), (long) lane * lanes);
+  }
+
   private LanePlan(Map<String, Lanes> byDeployment, int partitions) {
     this.byDeployment = Collections.unmodifiableMap(byDeployment);
     this.byPartition = new Lanes[partitions];

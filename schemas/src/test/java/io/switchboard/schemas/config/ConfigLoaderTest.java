@@ -170,12 +170,9 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void aRateWindowTakesItsPartOfALimit() {
+  void aRateWindowIsRead() {
     DeploymentConfig d = loader.parse("model_list:\n  - {model_name: a, rpm: 600, rate_window_seconds: 10}\n", "rw.yaml")
         .modelList().get(0);
     assertThat(d.rateWindowSeconds()).isEqualTo(10);
-    assertThat(d.rateWindowLimit(600L)).isEqualTo(100L);
-    assertThat(d.rateWindowLimit(5L)).as("at least one call per window").isEqualTo(1L);
-    assertThat(d.rateWindowLimit(null)).isNull();
   }
 }

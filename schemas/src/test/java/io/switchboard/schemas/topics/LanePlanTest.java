@@ -60,4 +60,18 @@ class LanePlanTest {
     assertThat(LanePlan.deliverable(null, 3)).isNull();
     assertThatThrownBy(() -> LanePlan.laneShare(0, 3)).hasMessageContaining("was 0");
   }
+
+  @Test
+  void aRateWindowsPartIsWhatTheLanesDeliverInIt() {
+    assertThat(LanePlan.laneWindowShare(6000, 3, 10)).isEqualTo(333);
+    assertThat(LanePlan.windowDeliverable(6000, 3, 10)).isEqualTo(999);
+    assertThat(LanePlan.laneWindowShare(6000, 3, 1)).isEqualTo(33);
+    assertThat(LanePlan.windowDeliverable(6000, 3, 1)).isEqualTo(99);
+    assertThat(LanePlan.windowDeliverable(600, 1, 10)).isEqualTo(100);
+    // At least one call per lane and window, but never more than the window's part of the rpm.
+    assertThat(LanePlan.laneWindowShare(60, 3, 1)).isEqualTo(1);
+    assertThat(LanePlan.windowDeliverable(60, 3, 1)).isEqualTo(1);
+    assertThat(LanePlan.windowDeliverable(6000, 3, null)).isNull();
+    assertThat(LanePlan.windowDeliverable(null, 3, 10)).isNull();
+  }
 }

@@ -102,12 +102,11 @@ public final class LanePacer {
    * rpm's part of a {@code rate_window_seconds} window when it has one.
    */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
-    Integer rpm = LanePlan.laneShare(deployment.rpm(), deployment.lanes());
-    Long shortLimit = deployment.rateWindowLimit(rpm == null ? null : (long) rpm);
-    long shortWindowMs = deployment.rateWindowSeconds() == null ? 0
-        : deployment.rateWindowSeconds() * 1000L + SHORT_WINDOW_MARGIN_MS;
-    return new LanePacer(rpm, LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
-        shortLimit == null ? null : Math.toIntExact(shortLimit), shortWindowMs, clock);
+    Integer seconds = deployment.rateWindowSeconds();
+    return new LanePacer(LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
+        LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
+        LanePlan.laneWindowShare(deployment.rpm(), deployment.lanes(), seconds),
+        seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS, clock);
   }
 
   /** Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at its limit. */
