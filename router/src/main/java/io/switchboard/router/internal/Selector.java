@@ -222,19 +222,22 @@ final class Selector {
     if (rpm == null && tpm == null) {
       return true;
     }
-    SlidingBudget used = budget(d.deploymentId());
+    SlidingBudget used = budget(d);
     Long burst = rateWindowShare(d);
     return (rpm == null || used.requests(nowMs) < rpm)
-        && (burst == null || used.recentRequests(nowMs, rateWindowSlots(d)) < burst)
+        && (burst == null || used.recentRequests(nowMs) < burst)
         && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
   }
 
   /**
-   * Seconds of the budget a {@code rate_window_seconds} window checks: one more than its
-   * seconds, so that a use counts for at least the window (as the minute counts for 62 s).
+   * Tenths of a second a request counts in a deployment's rate window: its seconds and 0.6 s, so
+   * a use counts for at least 0.5 s more than the window, 0.3 s more than the worker's pacing
+   * window for it (seconds + {@code LanePacer.SHORT_WINDOW_MARGIN_MS}): what the router hands out
+   * within the window's share then does not wait on the lanes (as the minute counts for 62 s
+   * against the worker's 61); 0 without a rate window.
    */
-  private static int rateWindowSlots(DeploymentConfig d) {
-    return d.rateWindowSeconds() + 1;
+  static int rateWindowTenths(DeploymentConfig d) {
+    return d.rateWindowSeconds() == null || d.rpm() == null ? 0 : 10 * d.rateWindowSeconds() + 6;
   }
 
   /**
@@ -245,10 +248,10 @@ final class Selector {
   private double overdraw(DeploymentConfig d, long nowMs, int estimate) {
     Long rpm = rpmShare(d);
     Long tpm = tpmShare(d);
-    SlidingBudget used = budget(d.deploymentId());
+    SlidingBudget used = budget(d);
     Long burst = rateWindowShare(d);
     double requests = rpm == null ? 0 : ratio(used.requests(nowMs) + 1, rpm);
-    double recent = burst == null ? 0 : ratio(used.recentRequests(nowMs, rateWindowSlots(d)) + 1, burst);
+    double recent = burst == null ? 0 : ratio(used.recentRequests(nowMs) + 1, burst);
     double tokens = tpm == null ? 0 : ratio(used.tokens(nowMs) + estimate, tpm);
     return Math.max(Math.max(requests, recent), tokens);
   }
@@ -276,14 +279,14 @@ final class Selector {
     if (d.rpm() == null && d.tpm() == null) {
       return;
     }
-    SlidingBudget used = budget(d.deploymentId());
+    SlidingBudget used = budget(d);
     used.spend(nowMs, estimate);
     budgets.put(BUDGET_KEY_PREFIX + d.deploymentId(), used.toCounts());
   }
 
-  private SlidingBudget budget(String deploymentId) {
-    return budgetWindows.computeIfAbsent(deploymentId,
-        id -> SlidingBudget.fromCounts(budgets.get(BUDGET_KEY_PREFIX + id)));
+  private SlidingBudget budget(DeploymentConfig d) {
+    return budgetWindows.computeIfAbsent(d.deploymentId(),
+        id -> SlidingBudget.fromCounts(budgets.get(BUDGET_KEY_PREFIX + id), rateWindowTenths(d)));
   }
 
   /** Removes the budgets of which nothing counts any more (deployments not used for a minute). */

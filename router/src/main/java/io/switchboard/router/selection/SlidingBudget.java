@@ -17,8 +17,16 @@ import java.util.Arrays;
  * 94% in a 300 s benchmark (docs/benchmarks.md, "rpm compliance"); the worker still fills the
  * rest with requests queued on its lanes.
  *
- * <p>Stored as {@code [newest second, requests per second..., tokens per second...]}; not
- * thread-safe (a task owns its budgets).
+ * <p>For a deployment with a rate window ({@code rate_window_seconds}) it also counts requests
+ * per tenth of a second over {@code windowTenths}: a use made in tenth {@code t} counts there
+ * until tenth {@code t + windowTenths} begins, so for {@code windowTenths - 1} to {@code
+ * windowTenths} tenths ({@link #recentRequests}). Tenths rather than seconds, so that the shortest
+ * time a use counts can be set just above the worker's window for the same seconds: with seconds,
+ * a use made at the end of a second would count for barely more than the window.
+ *
+ * <p>Stored as {@code [newest second, requests per second..., tokens per second...]}, followed,
+ * with a rate window, by {@code [newest tenth, requests per tenth...]}; not thread-safe (a task
+ * owns its budgets).
  */
 public final class SlidingBudget {
   /** Seconds of uses kept: a use counts for 62 to 63 s. */
@@ -29,16 +37,43 @@ public final class SlidingBudget {
   private final long[] tokens = new long[SPAN_SECONDS];
   private long requestTotal;
   private long tokenTotal;
+  private long newestTenth = Long.MIN_VALUE;
+  private final long[] recent;
+  private long recentTotal;
 
-  /** An empty budget. */
+  private static final int MINUTE_COUNTS = 1 + 2 * SPAN_SECONDS;
+
+  /** An empty budget without a rate window. */
   public SlidingBudget() {
-    this.newestSecond = Long.MIN_VALUE;
+    this(0);
   }
 
-  /** The budget {@link #toCounts()} wrote, or an empty one for anything else (e.g. an older store value). */
+  /**
+   * An empty budget that also counts requests over the last {@code windowTenths} tenths of a
+   * second (0: no rate window).
+   */
+  public SlidingBudget(int windowTenths) {
+    if (windowTenths < 0 || windowTenths > 10 * SPAN_SECONDS) {
+      throw new IllegalArgumentException("windowTenths must be 0.." + 10 * SPAN_SECONDS + ", was " + windowTenths);
+    }
+    this.newestSecond = Long.MIN_VALUE;
+    this.recent = new long[windowTenths];
+  }
+
+  /** A budget without a rate window from {@link #toCounts()}; see {@link #fromCounts(long[], int)}. */
   public static SlidingBudget fromCounts(long[] counts) {
-    SlidingBudget budget = new SlidingBudget();
-    if (counts == null || counts.length != 1 + 2 * SPAN_SECONDS) {
+    return fromCounts(counts, 0);
+  }
+
+  /**
+   * The budget {@link #toCounts()} wrote, with a rate window of {@code windowTenths}. The minute's
+   * counts come back from any value that has them; the rate window's only from a value written
+   * with the same {@code windowTenths} (after a change of {@code rate_window_seconds} it starts
+   * empty); anything else reads as empty.
+   */
+  public static SlidingBudget fromCounts(long[] counts, int windowTenths) {
+    SlidingBudget budget = new SlidingBudget(windowTenths);
+    if (counts == null || counts.length < MINUTE_COUNTS || counts.length == MINUTE_COUNTS + 1) {
       return budget;
     }
     budget.newestSecond = counts[0];
@@ -46,38 +81,45 @@ public final class SlidingBudget {
     System.arraycopy(counts, 1 + SPAN_SECONDS, budget.tokens, 0, SPAN_SECONDS);
     budget.requestTotal = Arrays.stream(budget.requests).sum();
     budget.tokenTotal = Arrays.stream(budget.tokens).sum();
+    if (windowTenths > 0 && counts.length == MINUTE_COUNTS + 1 + windowTenths) {
+      budget.newestTenth = counts[MINUTE_COUNTS];
+      System.arraycopy(counts, MINUTE_COUNTS + 1, budget.recent, 0, windowTenths);
+      budget.recentTotal = Arrays.stream(budget.recent).sum();
+    }
     return budget;
   }
 
   /** The form kept in the budget store. */
   public long[] toCounts() {
-    long[] counts = new long[1 + 2 * SPAN_SECONDS];
+    long[] counts = new long[MINUTE_COUNTS + (recent.length > 0 ? 1 + recent.length : 0)];
     counts[0] = newestSecond;
     System.arraycopy(requests, 0, counts, 1, SPAN_SECONDS);
     System.arraycopy(tokens, 0, counts, 1 + SPAN_SECONDS, SPAN_SECONDS);
+    if (recent.length > 0) {
+      counts[MINUTE_COUNTS] = newestTenth;
+      System.arraycopy(recent, 0, counts, MINUTE_COUNTS + 1, recent.length);
+    }
     return counts;
+  }
+
+  /**
+   * Requests handed out in the rate window at {@code nowMs}: over the last {@code windowTenths}
+   * tenths of a second, the current one included.
+   *
+   * @throws IllegalStateException for a budget without a rate window
+   */
+  public long recentRequests(long nowMs) {
+    if (recent.length == 0) {
+      throw new IllegalStateException("this budget has no rate window");
+    }
+    advanceRecent(Math.floorDiv(nowMs, 100L));
+    return recentTotal;
   }
 
   /** Requests handed out that still count at {@code nowMs}. */
   public long requests(long nowMs) {
     advance(second(nowMs));
     return requestTotal;
-  }
-
-  /**
-   * Requests handed out in the last {@code seconds} seconds at {@code nowMs}, the current second
-   * included (a use counts here for {@code seconds - 1} to {@code seconds} s).
-   */
-  public long recentRequests(long nowMs, int seconds) {
-    if (seconds < 1 || seconds > SPAN_SECONDS) {
-      throw new IllegalArgumentException("seconds must be 1.." + SPAN_SECONDS + ", was " + seconds);
-    }
-    advance(second(nowMs));
-    long sum = 0;
-    for (int i = 0; i < seconds; i++) {
-      sum += requests[slot(newestSecond - i)];
-    }
-    return sum;
   }
 
   /** Estimated tokens handed out that still count at {@code nowMs}. */
@@ -95,6 +137,11 @@ public final class SlidingBudget {
     tokens[slot] += estimatedTokens;
     requestTotal++;
     tokenTotal += estimatedTokens;
+    if (recent.length > 0) {
+      advanceRecent(Math.floorDiv(nowMs, 100L));
+      recent[(int) Math.floorMod(newestTenth, (long) recent.length)]++;
+      recentTotal++;
+    }
   }
 
   /** True when nothing counts any more at {@code nowMs} (the store entry can go). */
@@ -120,6 +167,22 @@ public final class SlidingBudget {
       tokenTotal -= tokens[slot];
       requests[slot] = 0;
       tokens[slot] = 0;
+    }
+  }
+
+  /** As {@link #advance}, for the rate window's tenths. */
+  private void advanceRecent(long tenth) {
+    if (newestTenth == Long.MIN_VALUE || tenth - newestTenth >= recent.length) {
+      Arrays.fill(recent, 0);
+      recentTotal = 0;
+      newestTenth = Math.max(tenth, newestTenth);
+      return;
+    }
+    while (newestTenth < tenth) {
+      newestTenth++;
+      int slot = (int) Math.floorMod(newestTenth, (long) recent.length);
+      recentTotal -= recent[slot];
+      recent[slot] = 0;
     }
   }
 

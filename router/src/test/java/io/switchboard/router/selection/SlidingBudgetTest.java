@@ -1,6 +1,7 @@
 package io.switchboard.router.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,23 +49,60 @@ class SlidingBudgetTest {
       }
       assertThat(budget.requests(now)).isEqualTo(expected[0]);
       assertThat(budget.tokens(now)).isEqualTo(expected[1]);
-      int seconds = 1 + random.nextInt(SlidingBudget.SPAN_SECONDS);
-      long recent = uses.stream().filter(use -> Math.floorDiv(use[0], 1000L) > second - seconds).count();
-      assertThat(budget.recentRequests(now, seconds)).as("the last %d s", seconds).isEqualTo(recent);
       uses.removeIf(use -> Math.floorDiv(use[0], 1000L) <= second - SlidingBudget.SPAN_SECONDS);
     }
   }
 
   @Test
-  void aRecentWindowOfElevenSecondsCountsAUseForTenToElevenSeconds() {
-    for (long offset : new long[] {0, 999}) {
-      SlidingBudget budget = new SlidingBudget();
+  void aRateWindowOf106TenthsCountsAUseFor105To106Tenths() {
+    for (long offset : new long[] {0, 1, 50, 99}) {
+      SlidingBudget budget = new SlidingBudget(106);
       budget.spend(T0 + offset, 0);
-      assertThat(budget.recentRequests(T0 + offset + 10_000, 11)).as("offset %d", offset).isEqualTo(1);
-      assertThat(budget.recentRequests(T0 + 10_999, 11)).isEqualTo(1);
-      assertThat(budget.recentRequests(T0 + 11_000, 11)).isZero();
-      assertThat(budget.requests(T0 + 11_000)).as("the minute still counts it").isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + offset)).isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + offset + 10_500)).as("offset %d", offset).isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + 10_599)).isEqualTo(1);
+      assertThat(budget.recentRequests(T0 + 10_600)).isZero();
+      assertThat(budget.requests(T0 + 10_600)).as("the minute still counts it").isEqualTo(1);
     }
+    assertThatThrownBy(() -> new SlidingBudget().recentRequests(T0)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aRateWindowMatchesAnExactCountOverRandomTraffic() {
+    Random random = new Random(12);
+    for (int windowTenths : new int[] {1, 16, 106, 596}) {
+      SlidingBudget budget = new SlidingBudget(windowTenths);
+      List<Long> uses = new ArrayList<>();
+      long now = T0;
+      for (int i = 0; i < 5_000; i++) {
+        now += random.nextInt(50) == 0 ? random.nextInt(2 * windowTenths * 100) : random.nextInt(60);
+        if (random.nextBoolean()) {
+          budget.spend(now, 1);
+          uses.add(now);
+        }
+        long tenth = Math.floorDiv(now, 100L);
+        uses.removeIf(use -> Math.floorDiv(use, 100L) <= tenth - windowTenths);
+        assertThat(budget.recentRequests(now)).as("window %d at %d", windowTenths, i).isEqualTo(uses.size());
+      }
+    }
+  }
+
+  @Test
+  void theRateWindowIsStoredWithTheMinuteAndComesBackOnlyForTheSameWindow() {
+    SlidingBudget budget = new SlidingBudget(16);
+    for (int i = 0; i < 30; i++) {
+      budget.spend(T0 + i * 70L, 5);
+    }
+    long now = T0 + 30 * 70L;
+    long[] counts = budget.toCounts();
+    SlidingBudget same = SlidingBudget.fromCounts(counts, 16);
+    assertThat(same.recentRequests(now)).isEqualTo(budget.recentRequests(now));
+    assertThat(same.requests(now)).isEqualTo(30);
+    SlidingBudget changed = SlidingBudget.fromCounts(counts, 26);
+    assertThat(changed.recentRequests(now)).as("another window starts empty").isZero();
+    assertThat(changed.requests(now)).as("the minute's counts stay").isEqualTo(30);
+    assertThat(SlidingBudget.fromCounts(counts).tokens(now)).isEqualTo(150);
+    assertThat(SlidingBudget.fromCounts(new SlidingBudget().toCounts(), 16).recentRequests(now)).isZero();
   }
 
   @Test
