@@ -4,6 +4,7 @@ import io.switchboard.app.bench.BenchReport;
 import io.switchboard.app.bench.ExternalCluster;
 import io.switchboard.app.bench.LoadGenerator;
 import io.switchboard.app.bench.RawKafkaBaseline;
+import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Json;
@@ -159,6 +160,17 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Routes made over budget per deployment, before the measured run (its warm-up's). */
+  private Map<String, Long> overBudgetBefore = Map.of();
+
+  /** The router's routes over budget so far, per deployment. */
+  private static Map<String, Long> overBudget(Embedded embedded) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    embedded.routerMeters().find(RouterMeter.OVER_BUDGET.meterName()).counters().forEach(c ->
+        counts.merge(c.getId().getTag("deployment"), (long) c.count(), Long::sum));
+    return counts;
+  }
+
   private int run(Embedded embedded, PrintWriter out) throws Exception {
     SwitchboardConfig cfg = embedded.config();
     Topics topics = new Topics(cfg.topics());
@@ -191,6 +203,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         peakWorkerInFlight.set(0);
       }
+      overBudgetBefore = overBudget(embedded);
       r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
     } finally {
       sampling.set(false);
@@ -253,10 +266,16 @@ final class BenchCommand implements Callable<Integer> {
     double total = candidates.stream().mapToDouble(DeploymentConfig::effectiveWeight).sum();
     Map<String, Double> deviation = new LinkedHashMap<>();
     Map<String, int[]> rpm = new LinkedHashMap<>();
+    Map<String, Long> overBudget = new LinkedHashMap<>();
+    Map<String, Long> overBudgetNow = overBudget(embedded);
     long routed = r.perDeployment().values().stream().mapToLong(Long::longValue).sum();
     for (DeploymentConfig d : candidates) {
       double exact = routed * d.effectiveWeight() / total;
       deviation.put(d.deploymentId(), r.perDeployment().getOrDefault(d.deploymentId(), 0L) - exact);
+      if (d.rpm() != null || d.tpm() != null) {
+        overBudget.put(d.deploymentId(), overBudgetNow.getOrDefault(d.deploymentId(), 0L)
+            - overBudgetBefore.getOrDefault(d.deploymentId(), 0L));
+      }
       if (d.rpm() != null) {
         int shortSeconds = d.rateWindowSeconds() != null ? d.rateWindowSeconds() : 10;
         rpm.put(d.deploymentId(), new int[] {embedded.mock().maxCallsInAnyWindow(d.deploymentId(), Duration.ofSeconds(60)),
@@ -267,7 +286,7 @@ final class BenchCommand implements Callable<Integer> {
     double rps = r.seconds() > 0 ? r.replies() / r.seconds() : 0;
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
         rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
-        peakWorkerInFlight, deviation, rpm,
+        peakWorkerInFlight, deviation, rpm, overBudget,
         baselineRate, ratio(rps, baselineRate), baselineEosRate, ratio(rps, baselineEosRate),
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
         r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), collector(),
@@ -331,6 +350,8 @@ final class BenchCommand implements Callable<Integer> {
         "rpm   %-20s max %d calls in any 60 s window (rpm %d)%s; %d in any %d s (%s: %d)%s%n", d, v[0], v[1],
         v[0] > v[1] ? "  OVER" : "", v[2], v[3], v[4] == 1 ? "its rate window's part of the rpm" : "pro rata",
         (long) v[1] * v[3] / 60, v[4] == 1 && v[2] > (long) v[1] * v[3] / 60 ? "  OVER" : ""));
+    b.overBudget().forEach((d, n) -> out.printf(
+        "over  %-20s %d routes with no budget left anywhere in the router task's share (the worker paced them)%n", d, n));
     printBaseline(out, "at-least-once", b.baselineRecordsPerSecond(), b.ratioToBaseline());
     printBaseline(out, "exactly-once (transactions, read_committed)", b.baselineEosRecordsPerSecond(),
         b.ratioToEosBaseline());

@@ -1,5 +1,7 @@
 package io.switchboard.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.router.Router;
 import io.switchboard.router.metrics.MetricsAggregator;
 import io.switchboard.schemas.config.ConfigLoader;
@@ -41,14 +43,16 @@ public final class Embedded implements AutoCloseable {
   private final MockProvider mock;
   private final SwitchboardConfig config;
   private final Router router;
+  private final SimpleMeterRegistry routerMeters;
   private final List<Worker> workers = new ArrayList<>();
   private MetricsAggregator aggregator;
 
-  private Embedded(KafkaBroker broker, MockProvider mock, SwitchboardConfig config, Router router) {
+  private Embedded(KafkaBroker broker, MockProvider mock, SwitchboardConfig config) {
     this.broker = broker;
     this.mock = mock;
     this.config = config;
-    this.router = router;
+    this.routerMeters = new SimpleMeterRegistry();
+    this.router = new Router(config, Clock.systemUTC(), routerMeters);
   }
 
   /**
@@ -97,7 +101,7 @@ public final class Embedded implements AutoCloseable {
           ? loader.parse(resource(builtIn), "built-in " + builtIn)
           : loader.load(configFile, null))
           .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers())));
-      embedded = new Embedded(broker, mock, config, new Router(config, Clock.systemUTC()));
+      embedded = new Embedded(broker, mock, config);
       embedded.router.start();
       for (int i = 0; i < workerCount; i++) {
         embedded.addWorker();
@@ -137,6 +141,11 @@ public final class Embedded implements AutoCloseable {
     worker.start();
     workers.add(worker);
     return worker;
+  }
+
+  /** The router's meters ({@code RouterMeter}: routes, fallbacks, routes over budget...). */
+  public MeterRegistry routerMeters() {
+    return routerMeters;
   }
 
   public KafkaBroker broker() {

@@ -121,6 +121,11 @@ class BenchSmokeTest {
     assertThat(spread.get(2).asInt()).as(run.out()).isBetween(1, 10);
     assertThat(report.path("rpm_window_max").has("bench-b")).isFalse();
     assertThat(run.out()).contains("rpm   bench-a").contains("rpm   bench-c").doesNotContain("OVER");
+    // bench-b has no budget to run out of, so nothing was routed over budget.
+    assertThat(report.path("over_budget").path("bench-a").isNumber()).as(run.out()).isTrue();
+    assertThat(report.path("over_budget").path("bench-a").asLong() + report.path("over_budget").path("bench-c").asLong())
+        .isZero();
+    assertThat(report.path("over_budget").has("bench-b")).isFalse();
   }
 
   @Test

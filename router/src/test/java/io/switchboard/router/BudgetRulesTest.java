@@ -3,6 +3,7 @@ package io.switchboard.router;
 import static io.switchboard.router.Harness.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.json.Json;
@@ -88,6 +89,10 @@ class BudgetRulesTest {
     // tight-a and tight-b: 1 request per task and minute each; 10 requests all go out, split 5/5.
     assertThat(send(10, "tight")).containsEntry("tight-a", 5L).containsEntry("tight-b", 5L);
     assertThat(h.replies.isEmpty()).isTrue();
+    // The first of each was within budget; the other eight are counted as routed over budget.
+    assertThat(h.meters.find(RouterMeter.OVER_BUDGET.meterName()).counters())
+        .extracting(c -> c.getId().getTag("deployment") + "=" + (long) c.count())
+        .contains("tight-a=4", "tight-b=4", "small=0");
   }
 
   @Test

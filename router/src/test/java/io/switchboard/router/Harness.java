@@ -1,5 +1,7 @@
 package io.switchboard.router;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
@@ -41,6 +43,8 @@ final class Harness implements AutoCloseable {
   final TestOutputTopic<String, Dispatch> dispatch;
   final TestOutputTopic<String, RouteReply> replies;
   final TestOutputTopic<String, DeadLetter> deadLetter;
+  /** The router's meters. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   Harness(String yaml) {
     this(config(yaml), new MutableClock(NOW), null);
@@ -54,7 +58,9 @@ final class Harness implements AutoCloseable {
     if (stateDir != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
-    driver = new TopologyTestDriver(RouterTopology.build(config, clock), props, clock.instant());
+    RouterMetrics metrics = new RouterMetrics(config);
+    metrics.bindTo(meters);
+    driver = new TopologyTestDriver(RouterTopology.build(config, clock, metrics), props, clock.instant());
     requests = driver.createInputTopic(topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());
     fallbacks = driver.createInputTopic(topics.fallbacks().name(), new StringSerializer(),
         topics.fallbacks().valueSerde().serializer());

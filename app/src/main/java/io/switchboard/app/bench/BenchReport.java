@@ -24,6 +24,8 @@ import java.util.Map;
  *     most calls in any short window, that window's seconds (the deployment's {@code
  *     rate_window_seconds}, else 10: how bursty the minute was, as some providers judge the rate
  *     over such short periods), and 1 when the deployment has a rate window, else 0
+ * @param overBudget per deployment with an rpm or tpm: the routes the router made to it in the
+ *     measured run with no budget left anywhere in the task's share (queued on its lanes)
  * @param baselineRecordsPerSecond records per second through three plain produce/consume hops,
  *     at-least-once ({@link RawKafkaBaseline.Guarantee#AT_LEAST_ONCE})
  * @param ratioToBaseline requestsPerSecond / baselineRecordsPerSecond
@@ -65,6 +67,7 @@ public record BenchReport(
     long peakWorkerInFlight,
     Map<String, Double> splitDeviation,
     Map<String, int[]> rpmWindowMax,
+    Map<String, Long> overBudget,
     Double baselineRecordsPerSecond,
     Double ratioToBaseline,
     Double baselineEosRecordsPerSecond,

@@ -14,8 +14,8 @@ sealed interface Decision {
   /**
    * Send to a deployment.
    *
-   * @param withinBudget false when no candidate had rpm/tpm budget left in this minute (queued
-   *     on the weighted choice; the worker paces it)
+   * @param withinBudget false when no candidate had rpm/tpm budget left in the task's share
+   *     (queued where the share is least overdrawn; the worker paces it)
    */
   record Dispatched(String deploymentId, String modelName, int hop, List<String> fallbacksRemaining,
       List<String> contextWindowFallbacksRemaining, boolean withinBudget, List<String> skipped) implements Decision {}

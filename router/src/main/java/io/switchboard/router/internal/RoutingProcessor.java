@@ -172,7 +172,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
             d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
         context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), RouterTopology.DISPATCH_SINK);
-        metrics.routed(dispatch);
+        metrics.routed(dispatch, d.withinBudget());
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
         Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),

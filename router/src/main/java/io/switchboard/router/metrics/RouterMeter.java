@@ -15,6 +15,13 @@ public enum RouterMeter implements MeterDefinition {
   /** Fallback routes: dispatches with hop above 0. */
   FALLBACKS("switchboard.router.fallbacks", Type.COUNTER,
       "Requests routed to a deployment by a fallback (hop above 0)", "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
+  /**
+   * Routes made when no candidate had rpm/tpm budget left in the task's share: queued on the
+   * lanes of the least overdrawn deployment, where the worker paces them. Counted with the route.
+   */
+  OVER_BUDGET("switchboard.router.over.budget", Type.COUNTER,
+      "Requests routed when no candidate had rpm/tpm budget left in the router task's share (the worker paces them)",
+      "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
   /** Requests the router answered with an error itself; the outcome tag is the error code. */
   REJECTED("switchboard.router.rejected", Type.COUNTER, "Requests answered with an error by the router, by error code",
       "requests", List.of(Tag.OUTCOME)),

@@ -37,6 +37,7 @@ public final class RouterMetrics implements MeterBinder {
     for (DeploymentConfig d : config.modelList()) {
       counter(RouterMeter.ROUTED, d.deploymentId(), d.modelName());
       counter(RouterMeter.FALLBACKS, d.deploymentId(), d.modelName());
+      counter(RouterMeter.OVER_BUDGET, d.deploymentId(), d.modelName());
       timer(d.modelName());
     }
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
@@ -53,10 +54,16 @@ public final class RouterMetrics implements MeterBinder {
     }
   }
 
-  /** Counts one routing decision: a first route or a fallback route, and its routing delay. */
-  public void routed(Dispatch dispatch) {
+  /**
+   * Counts one routing decision: a first route or a fallback route, whether it was made over
+   * budget ({@code withinBudget} false), and its routing delay.
+   */
+  public void routed(Dispatch dispatch, boolean withinBudget) {
     String model = dispatch.modelName() == null ? "" : dispatch.modelName();
     counter(dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS, dispatch.deploymentId(), model).increment();
+    if (!withinBudget) {
+      counter(RouterMeter.OVER_BUDGET, dispatch.deploymentId(), model).increment();
+    }
     Duration delay = Duration.between(dispatch.receivedAt(), dispatch.routedAt());
     timer(model).record(delay.isNegative() ? Duration.ZERO : delay);
   }

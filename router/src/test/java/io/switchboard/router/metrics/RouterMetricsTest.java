@@ -31,20 +31,22 @@ class RouterMetricsTest {
   void everyMeterIsRegisteredAtBindingAndCountsDecisions() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RouterMetrics metrics = new RouterMetrics(CONFIG);
-    metrics.routed(dispatch("chat-a", 0));
+    metrics.routed(dispatch("chat-a", 0), true);
     metrics.bindTo(registry);
     for (RouterMeter meter : RouterMeter.values()) {
       assertThat(registry.find(meter.meterName()).meters()).as(meter.name()).isNotEmpty();
       registry.find(meter.meterName()).meters().forEach(m ->
           assertThat(m.getId().getTags()).extracting(t -> t.getKey()).containsExactlyInAnyOrderElementsOf(meter.tagKeys()));
     }
-    metrics.routed(dispatch("chat-a", 0));
-    metrics.routed(dispatch("chat-a", 0));
-    metrics.routed(dispatch("chat-b", 1));
+    metrics.routed(dispatch("chat-a", 0), true);
+    metrics.routed(dispatch("chat-a", 0), false);
+    metrics.routed(dispatch("chat-b", 1), true);
     metrics.rejected(ErrorCode.UNKNOWN_MODEL);
     assertThat(registry.get(RouterMeter.ROUTED.meterName()).tags("deployment", "chat-a", "model", "chat").counter().count())
         .isEqualTo(2);
     assertThat(registry.get(RouterMeter.FALLBACKS.meterName()).tags("deployment", "chat-b").counter().count()).isEqualTo(1);
+    assertThat(registry.get(RouterMeter.OVER_BUDGET.meterName()).tags("deployment", "chat-a").counter().count()).isEqualTo(1);
+    assertThat(registry.get(RouterMeter.OVER_BUDGET.meterName()).tags("deployment", "chat-b").counter().count()).isZero();
     assertThat(registry.get(RouterMeter.REJECTED.meterName()).tags("outcome", "unknown_model").counter().count()).isEqualTo(1);
     assertThat(registry.get(RouterMeter.REJECTED.meterName()).counters()).hasSize(ErrorCode.values().length);
     assertThat(registry.get(RouterMeter.ROUTING_DELAY.meterName()).tags("model", "chat").timer().count()).isEqualTo(3);
