@@ -101,9 +101,11 @@ if rpm_runs:
         "| --- | --- | --- | " + " | ".join("---" for _ in rpm_runs[0][1]["rpm_window_max"]) + " |",
         *["| {} | {} | {:.1f} / {:.1f} / {:.1f} | {} |".format(
             w, r["errors"], r["reply_latency"]["p50"], r["reply_latency"]["p99"], r["reply_latency"]["max"],
-            " | ".join("{}{}{}".format(v[0], " (over)" if v[0] > v[1] else "",
-                                       "; {} in {} s".format(v[2], v[3] if len(v) > 3 else 10) if len(v) > 2 else "")
-                       for v in r["rpm_window_max"].values()))
+            " | ".join("{}{}{}{}".format(v[0], " (over)" if v[0] > v[1] else "",
+                                         "; {} in {} s".format(v[2], v[3] if len(v) > 3 else 10) if len(v) > 2 else "",
+                                         "; {} routed over budget".format(r["over_budget"][d])
+                                         if d in r.get("over_budget", {}) else "")
+                       for d, v in r["rpm_window_max"].items()))
           for w, r in rpm_runs],
     ]
 
