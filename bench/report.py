@@ -109,6 +109,24 @@ if rpm_runs:
           for w, r in rpm_runs],
     ]
 
+tpm_lines = []
+tpm_run = load("tpm")
+if tpm_run and tpm_run.get("tpm_window_max"):
+    tpm_lines = [
+        "",
+        "tpm compliance (`bench/tpm-config.yaml`: bench-a tpm 240,000 and bench-b tpm 480,000, weights",
+        "70/30, 250 req/s, open loop, 1 worker, 0 ms provider): the most tokens the mock provider",
+        "answered in usage (prompt plus completion) in any 60 s window, per deployment, against its tpm:",
+        "",
+        "| run | not ok | reply ms p50 / p99 / max | " + " | ".join(
+            "{} (tpm {})".format(d, v[1]) for d, v in tpm_run["tpm_window_max"].items()) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in tpm_run["tpm_window_max"]) + " |",
+        "| 250 req/s | {} | {:.1f} / {:.1f} / {:.1f} | {} |".format(
+            tpm_run["errors"], tpm_run["reply_latency"]["p50"], tpm_run["reply_latency"]["p99"],
+            tpm_run["reply_latency"]["max"],
+            " | ".join("{}{}".format(v[0], " (over)" if v[0] > v[1] else "") for v in tpm_run["tpm_window_max"].values())),
+    ]
+
 heap_lines = []
 backlog = load("backlog-live") or load("backlog")
 if backlog and backlog.get("heap"):
@@ -150,6 +168,7 @@ section = "\n".join([
     *rows,
     *stage_lines,
     *rpm_lines,
+    *tpm_lines,
     *heap_lines,
     "",
     "Overhead is the reply latency minus the provider call's own latency. \"Of raw Kafka\" compares",

@@ -67,6 +67,9 @@ run rpm-over "$throughput_gc" --config bench/rpm-config.yaml --latency-ms 0 --wo
 # the same budgets spread over 10 s windows (rate_window_seconds: 10): at most 1,000 and 2,000 calls in any 10 s
 run rpm-window "$throughput_gc" --config bench/rate-window-config.yaml --latency-ms 0 --workers 1 --rate 250 \
   --warmup-seconds "$rpm_warmup" --duration-seconds "$rpm_dur" --no-baseline
+# tpm compliance: bench-a (tpm 240,000) and bench-b (tpm 480,000), weights 70/30, at 250 req/s
+run tpm "$throughput_gc" --config bench/tpm-config.yaml --latency-ms 0 --workers 1 --rate 250 \
+  --warmup-seconds "$rpm_warmup" --duration-seconds "$rpm_dur" --no-baseline
 # 3. Concurrency: 1 s provider latency, one worker, 6000 outstanding, 1 GB heap for the whole process.
 run inflight-1s "-Xmx1g" --latency-ms 1000 --workers 1 --in-flight 6000 --warmup-seconds "$warmup" \
   --duration-seconds "$dur" --no-baseline

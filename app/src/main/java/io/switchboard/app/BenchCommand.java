@@ -267,6 +267,7 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Double> deviation = new LinkedHashMap<>();
     Map<String, int[]> rpm = new LinkedHashMap<>();
     Map<String, Long> overBudget = new LinkedHashMap<>();
+    Map<String, long[]> tpm = new LinkedHashMap<>();
     Map<String, Long> overBudgetNow = overBudget(embedded);
     long routed = r.perDeployment().values().stream().mapToLong(Long::longValue).sum();
     for (DeploymentConfig d : candidates) {
@@ -275,6 +276,10 @@ final class BenchCommand implements Callable<Integer> {
       if (d.rpm() != null || d.tpm() != null) {
         overBudget.put(d.deploymentId(), overBudgetNow.getOrDefault(d.deploymentId(), 0L)
             - overBudgetBefore.getOrDefault(d.deploymentId(), 0L));
+      }
+      if (d.tpm() != null) {
+        tpm.put(d.deploymentId(), new long[] {embedded.mock().maxTokensInAnyWindow(d.deploymentId(), Duration.ofSeconds(60)),
+            d.tpm()});
       }
       if (d.rpm() != null) {
         int shortSeconds = d.rateWindowSeconds() != null ? d.rateWindowSeconds() : 10;
@@ -286,7 +291,7 @@ final class BenchCommand implements Callable<Integer> {
     double rps = r.seconds() > 0 ? r.replies() / r.seconds() : 0;
     return new BenchReport(rate > 0 ? "open" : "closed", latencyMs, workers, r.sent(), r.replies(), r.errors(), r.seconds(),
         rps, percentiles(r.replyLatency()), percentiles(r.overhead()), r.peakInFlight(), r.heapPeakMb(),
-        peakWorkerInFlight, deviation, rpm, overBudget,
+        peakWorkerInFlight, deviation, rpm, overBudget, tpm,
         baselineRate, ratio(rps, baselineRate), baselineEosRate, ratio(rps, baselineEosRate),
         r.replies() > 0 ? 1000 * r.cpuSeconds() / r.replies() : 0, r.seconds() > 0 ? r.cpuSeconds() / r.seconds() : 0,
         r.heap(), BenchReport.troughSlope(r.heap()), BenchReport.secondHalfTroughSlope(r.heap()), collector(),
@@ -343,13 +348,17 @@ final class BenchCommand implements Callable<Integer> {
     b.stages().forEach((stage, p) -> out.printf("  %-14s %9.0f %9.0f %9.0f %9.0f%n", stage, p.p50(), p.p95(), p.p99(),
         p.max()));
     // The exact share is by weight: where budgets bind, the router moves calls to peers on purpose.
-    String byWeight = b.rpmWindowMax().isEmpty() ? "" : " by weight (budgets move calls: see rpm)";
+    String byWeight = b.rpmWindowMax().isEmpty() && b.tpmWindowMax().isEmpty() ? ""
+        : " by weight (budgets move calls: see rpm/tpm)";
     b.splitDeviation().forEach((d, dev) -> out.printf("split %-20s %+.1f calls from the exact share%s%n", d, dev,
         byWeight));
     b.rpmWindowMax().forEach((d, v) -> out.printf(
         "rpm   %-20s max %d calls in any 60 s window (rpm %d)%s; %d in any %d s (%s: %d)%s%n", d, v[0], v[1],
         v[0] > v[1] ? "  OVER" : "", v[2], v[3], v[4] == 1 ? "its rate window's part of the rpm" : "pro rata",
         (long) v[1] * v[3] / 60, v[4] == 1 && v[2] > (long) v[1] * v[3] / 60 ? "  OVER" : ""));
+    b.tpmWindowMax().forEach((d, v) -> out.printf(
+        "tpm   %-20s max %d tokens in any 60 s window (tpm %d, as the provider reported usage)%s%n", d, v[0], v[1],
+        v[0] > v[1] ? "  OVER" : ""));
     b.overBudget().forEach((d, n) -> out.printf(
         "over  %-20s %d routes with no budget left anywhere in the router task's share (the worker paced them)%n", d, n));
     printBaseline(out, "at-least-once", b.baselineRecordsPerSecond(), b.ratioToBaseline());

@@ -89,7 +89,7 @@ class BenchSmokeTest {
   @Timeout(180)
   void theProviderSeesNoMoreThanADeploymentsRpmOrItsRateWindowsPartAndItsPeerTakesTheRest(@TempDir Path dir)
       throws Exception {
-    // bench-a's and bench-c's weighted shares (41% of 60 req/s each) are far over their rpm of 60
+    // bench-a's and bench-c's weighted shares (29% of 60 req/s each) are far over their rpm of 60
     // (10 per router task); bench-c also spreads its rpm over 10 s windows: 10 calls in any 10 s.
     Path config = dir.resolve("rpm.yaml");
     Files.writeString(config, """
@@ -101,6 +101,8 @@ class BenchSmokeTest {
           - {model_name: chat, deployment_id: bench-c, provider: openai_compatible, model: mock-c,
              api_base: "${MOCK_URL}/d/bench-c/v1", weight: 70, rpm: 60, rate_window_seconds: 10, lanes: 3,
              max_retries: 0}
+          - {model_name: chat, deployment_id: bench-d, provider: openai_compatible, model: mock-d,
+             api_base: "${MOCK_URL}/d/bench-d/v1", weight: 70, tpm: 600, lanes: 3, max_retries: 0}
         topics: {request_partitions: 6}
         """);
     Run run = bench(dir, "--config", config.toString(), "--rate", "60", "--duration-seconds", "5", "--no-baseline");
@@ -126,6 +128,12 @@ class BenchSmokeTest {
     assertThat(report.path("over_budget").path("bench-a").asLong() + report.path("over_budget").path("bench-c").asLong())
         .isZero();
     assertThat(report.path("over_budget").has("bench-b")).isFalse();
+    // bench-d's tpm of 600 takes about twenty of the bench's requests a minute; its weighted share is far more.
+    JsonNode tokens = report.path("tpm_window_max").path("bench-d");
+    assertThat(tokens.get(1).asLong()).isEqualTo(600);
+    assertThat(tokens.get(0).asLong()).as(run.out()).isBetween(300L, 600L);
+    assertThat(report.path("tpm_window_max").has("bench-a")).isFalse();
+    assertThat(run.out()).contains("tpm   bench-d");
   }
 
   @Test

@@ -26,6 +26,8 @@ import java.util.Map;
  *     over such short periods), and 1 when the deployment has a rate window, else 0
  * @param overBudget per deployment with an rpm or tpm: the routes the router made to it in the
  *     measured run with no budget left anywhere in the task's share (queued on its lanes)
+ * @param tpmWindowMax per deployment with a tpm: the most tokens in any 60 s window, as the mock
+ *     provider answered them in usage (prompt plus completion), and the tpm
  * @param baselineRecordsPerSecond records per second through three plain produce/consume hops,
  *     at-least-once ({@link RawKafkaBaseline.Guarantee#AT_LEAST_ONCE})
  * @param ratioToBaseline requestsPerSecond / baselineRecordsPerSecond
@@ -68,6 +70,7 @@ public record BenchReport(
     Map<String, Double> splitDeviation,
     Map<String, int[]> rpmWindowMax,
     Map<String, Long> overBudget,
+    Map<String, long[]> tpmWindowMax,
     Double baselineRecordsPerSecond,
     Double ratioToBaseline,
     Double baselineEosRecordsPerSecond,

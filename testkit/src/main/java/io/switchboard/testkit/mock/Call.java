@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param latencyMs from reading the request to writing the answer's head
  * @param credentialPresent whether the API's credential header was sent
  * @param requestId the {@code x-switchboard-request-id} header, or null
+ * @param tokens the usage answered (prompt plus completion tokens), 0 when the call got no completion
  */
 public record Call(
     Instant at,
@@ -26,7 +27,8 @@ public record Call(
     int status,
     long latencyMs,
     boolean credentialPresent,
-    String requestId) {
+    String requestId,
+    int tokens) {
   public static final String OPENAI = "openai";
   public static final String AZURE = "azure";
   public static final String ANTHROPIC = "anthropic";

@@ -29,10 +29,11 @@ final class CallLog {
     final byte[] api = new byte[CHUNK];
     final boolean[] credential = new boolean[CHUNK];
     final String[] requestId = new String[CHUNK];
+    final int[] tokens = new int[CHUNK];
   }
 
   synchronized void add(Instant at, String deployment, String api, String model, int status, long latencyMs,
-      boolean credentialPresent, String requestId) {
+      boolean credentialPresent, String requestId, int tokens) {
     int index = (int) (size % CHUNK);
     if (index == 0) {
       chunks.add(new Chunk());
@@ -46,6 +47,7 @@ final class CallLog {
     c.api[index] = apiId(api);
     c.credential[index] = credentialPresent;
     c.requestId[index] = requestId;
+    c.tokens[index] = tokens;
     size++;
   }
 
@@ -74,7 +76,7 @@ final class CallLog {
       long nanos = c.atNanos[j];
       out.add(new Call(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
           names.get(c.deployment[j]), APIS[c.api[j]], c.model[j] < 0 ? null : names.get(c.model[j]),
-          c.status[j], c.latencyMs[j], c.credential[j], c.requestId[j]));
+          c.status[j], c.latencyMs[j], c.credential[j], c.requestId[j], c.tokens[j]));
     }
     return out;
   }

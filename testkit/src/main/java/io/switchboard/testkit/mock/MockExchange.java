@@ -51,6 +51,8 @@ final class MockExchange implements AsyncServerExchangeHandler {
   private String model;
   private boolean credentialPresent;
   private String requestId;
+  /** The usage of the completion answered (prompt plus completion tokens), 0 for anything else. */
+  private int tokens;
 
   MockExchange(MockProvider provider) {
     this.provider = provider;
@@ -179,12 +181,12 @@ final class MockExchange implements AsyncServerExchangeHandler {
     Behavior behavior = provider.behaviorOf(deployment);
     switch (behavior.fault()) {
       case RESET -> {
-        provider.record(at, deployment, api, model, 0, elapsedMillis(), credentialPresent, requestId);
+        provider.record(at, deployment, api, model, 0, elapsedMillis(), credentialPresent, requestId, 0);
         channel.terminateExchange();
         return;
       }
       case HANG -> {
-        provider.record(at, deployment, api, model, 0, 0, credentialPresent, requestId);
+        provider.record(at, deployment, api, model, 0, 0, credentialPresent, requestId, 0);
         return;
       }
       default -> {
@@ -258,6 +260,7 @@ final class MockExchange implements AsyncServerExchangeHandler {
       } else if (behavior.fault() == Fault.GARBAGE) {
         sendGarbageQuietly();
       } else {
+        tokens = request.promptTokens() + ProviderApi.completionTokens(request);
         respondQuietly(200, target.completion(request, answeredModel, provider.nextId(), at));
       }
     };
@@ -324,7 +327,8 @@ final class MockExchange implements AsyncServerExchangeHandler {
   }
 
   private void write(BasicHttpResponse response, byte[] body, ContentType type) throws HttpException, IOException {
-    provider.record(at, deployment, api, model, response.getCode(), elapsedMillis(), credentialPresent, requestId);
+    provider.record(at, deployment, api, model, response.getCode(), elapsedMillis(), credentialPresent, requestId,
+        tokens);
     AsyncEntityProducer e = AsyncEntityProducers.create(body, type);
     entity = e;
     channel.sendResponse(response, e, context);

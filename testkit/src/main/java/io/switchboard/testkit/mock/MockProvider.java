@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -223,6 +225,35 @@ public final class MockProvider implements AutoCloseable {
     return best;
   }
 
+  /**
+   * The most tokens ({@link Call#tokens()}: the usage the mock answered) of {@code deployment}'s
+   * calls whose {@link Call#at()} falls in any one interval {@code [t, t + window)}: what a client
+   * that respects a tpm must keep at or under the limit, counted as the provider reports usage.
+   */
+  public long maxTokensInAnyWindow(String deployment, Duration window) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive, was " + window);
+    }
+    List<Call> calls = new ArrayList<>(calls(deployment));
+    calls.sort(Comparator.comparing(Call::at));
+    long width = window.toNanos();
+    long best = 0;
+    long sum = 0;
+    int from = 0;
+    for (int to = 0; to < calls.size(); to++) {
+      sum += calls.get(to).tokens();
+      while (nanos(calls.get(to).at()) - nanos(calls.get(from).at()) >= width) {
+        sum -= calls.get(from++).tokens();
+      }
+      best = Math.max(best, sum);
+    }
+    return best;
+  }
+
+  private static long nanos(Instant at) {
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
+
   /** Stops listening and closes every connection at once; answers still waiting are dropped. */
   @Override
   public void close() {
@@ -267,8 +298,9 @@ public final class MockProvider implements AutoCloseable {
   }
 
   void record(Instant at, String deployment, String api, String model, int status, long latencyMs,
-      boolean credentialPresent, String requestId) {
-    log.add(at, deployment, api, model, status, latencyMs, credentialPresent, keepRequestIds ? requestId : null);
+      boolean credentialPresent, String requestId, int tokens) {
+    log.add(at, deployment, api, model, status, latencyMs, credentialPresent, keepRequestIds ? requestId : null,
+        tokens);
   }
 
   /**

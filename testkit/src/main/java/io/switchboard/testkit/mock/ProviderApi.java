@@ -60,12 +60,18 @@ enum ProviderApi {
     return "mock reply to: " + (user.length() > REPLY_PREFIX_CHARS ? user.substring(0, REPLY_PREFIX_CHARS) : user);
   }
 
+  /** The completion tokens the reply to {@code body} reports: its text's, or {@code max_tokens} when fewer. */
+  static int completionTokens(ChatBody body) {
+    int natural = Math.max(1, ChatBody.estimateTokens(replyText(body).length()));
+    return body.maxTokens() >= 0 && body.maxTokens() < natural ? body.maxTokens() : natural;
+  }
+
   /** A successful completion: OpenAI's {@code chat.completion} or Anthropic's {@code message}. */
   byte[] completion(ChatBody body, String model, long id, Instant now) {
     String text = replyText(body);
     int natural = Math.max(1, ChatBody.estimateTokens(text.length()));
     boolean truncated = body.maxTokens() >= 0 && body.maxTokens() < natural;
-    int completionTokens = truncated ? body.maxTokens() : natural;
+    int completionTokens = completionTokens(body);
     if (truncated) {
       text = text.substring(0, Math.min(text.length(), completionTokens * 4));
     }

@@ -16,7 +16,7 @@ class CallLogTest {
     int n = 100_000;
     for (int i = 0; i < n; i++) {
       log.add(start.plusMillis(i), i % 2 == 0 ? "even" : "odd", i % 3 == 0 ? Call.ANTHROPIC : Call.OPENAI,
-          i % 5 == 0 ? null : "m" + (i % 7), 200 + (i % 4), i, i % 2 == 0, i % 11 == 0 ? null : "r" + i);
+          i % 5 == 0 ? null : "m" + (i % 7), 200 + (i % 4), i, i % 2 == 0, i % 11 == 0 ? null : "r" + i, i % 13);
     }
 
     assertThat(log.size()).isEqualTo(n);
@@ -25,7 +25,7 @@ class CallLogTest {
     for (int i : new int[] {0, 1, 32_767, 32_768, 65_536, 99_999}) {
       assertThat(all.get(i)).isEqualTo(new Call(start.plusMillis(i), i % 2 == 0 ? "even" : "odd",
           i % 3 == 0 ? Call.ANTHROPIC : Call.OPENAI, i % 5 == 0 ? null : "m" + (i % 7), 200 + (i % 4), i, i % 2 == 0,
-          i % 11 == 0 ? null : "r" + i));
+          i % 11 == 0 ? null : "r" + i, i % 13));
     }
     assertThat(log.snapshot("odd")).hasSize(n / 2).allSatisfy(c -> assertThat(c.deployment()).isEqualTo("odd"));
     assertThat(log.snapshot("none")).isEmpty();

@@ -311,6 +311,27 @@ class MockProviderBehaviorTest {
   }
 
   @Test
+  void eachCallLogsTheUsageItWasAnsweredWithAndTheTokensSlideOverCallTimes() throws Exception {
+    Instant start = clock.instant();
+    List<Integer> usage = new ArrayList<>();
+    for (int second : new int[] {0, 30, 59, 61}) {
+      clock.set(start.plusSeconds(second));
+      JsonNode reply = JSON.readTree(post(openAi("t"), chat("m", "x".repeat(4 * (1 + second)))).body());
+      usage.add(reply.path("usage").path("total_tokens").asInt());
+    }
+    mock.behave("t", Behavior.ok().withStatus(500));
+    post(openAi("t"), chat("m", "a failed call reports no usage"));
+    assertThat(mock.calls("t")).extracting(Call::tokens)
+        .containsExactly(usage.get(0), usage.get(1), usage.get(2), usage.get(3), 0);
+    assertThat(usage).allSatisfy(t -> assertThat(t).isPositive());
+    // [0, 60) holds the first three; [30, 90) the last three (and the failed call, with 0).
+    assertThat(mock.maxTokensInAnyWindow("t", Duration.ofSeconds(60)))
+        .isEqualTo((long) Math.max(usage.get(0) + usage.get(1) + usage.get(2), usage.get(1) + usage.get(2) + usage.get(3)));
+    assertThat(mock.maxTokensInAnyWindow("t", Duration.ofSeconds(1))).isEqualTo((long) usage.stream().max(Integer::compare).get());
+    assertThat(mock.maxTokensInAnyWindow("none", Duration.ofMinutes(1))).isZero();
+  }
+
+  @Test
   void behaveAllAndResetChangeEveryDeployment() throws Exception {
     mock.behave("a", Behavior.ok().withStatus(500));
     assertThat(post(openAi("a"), chat("m", "x")).statusCode()).isEqualTo(500);
