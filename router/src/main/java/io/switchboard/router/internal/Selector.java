@@ -236,7 +236,7 @@ final class Selector {
    * within the window's share then does not wait on the lanes (as the minute counts for 62 s
    * against the worker's 61); 0 without a rate window.
    */
-  static int rateWindowTenths(DeploymentConfig d) {
+  private static int rateWindowTenths(DeploymentConfig d) {
     return d.rateWindowSeconds() == null || d.rpm() == null ? 0 : 10 * d.rateWindowSeconds() + 6;
   }
 
