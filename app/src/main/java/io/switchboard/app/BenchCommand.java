@@ -160,9 +160,6 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Routes made over budget per deployment, before the measured run (its warm-up's). */
-  private Map<String, Long> overBudgetBefore = Map.of();
-
   /** The router's routes over budget so far, per deployment. */
   private static Map<String, Long> overBudget(Embedded embedded) {
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -190,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
     sampler.setDaemon(true);
     sampler.start();
     LoadGenerator.Result r;
+    Map<String, Long> overBudgetBefore;
     try {
       LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, model);
       if (embedded.broker() instanceof KafkaServerProcess child) {
@@ -203,7 +201,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         peakWorkerInFlight.set(0);
       }
-      overBudgetBefore = overBudget(embedded);
+      overBudgetBefore = overBudget(embedded); // the warm-up's routes over budget, not counted
       r = load.collectEachWindow(heapLive).run(rate, inFlight, Duration.ofSeconds(durationSeconds), maxRequests, Duration.ofSeconds(drainSeconds));
     } finally {
       sampling.set(false);
@@ -219,7 +217,8 @@ final class BenchCommand implements Callable<Integer> {
       baselineEosRate = runBaseline(cfg, records, payload, RawKafkaBaseline.Guarantee.EXACTLY_ONCE);
       baselineFailed = baselineRate == null || baselineEosRate == null;
     }
-    BenchReport report = report(embedded, cfg, r, baselineRate, baselineEosRate, peakWorkerInFlight.get());
+    BenchReport report = report(embedded, cfg, r, baselineRate, baselineEosRate, peakWorkerInFlight.get(),
+        overBudgetBefore);
     print(out, report);
     if (json != null) {
       Files.writeString(json, Json.toString(report));
@@ -261,7 +260,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private BenchReport report(Embedded embedded, SwitchboardConfig cfg, LoadGenerator.Result r, Double baselineRate,
-      Double baselineEosRate, long peakWorkerInFlight) {
+      Double baselineEosRate, long peakWorkerInFlight, Map<String, Long> overBudgetBefore) {
     List<DeploymentConfig> candidates = cfg.resolve(model);
     double total = candidates.stream().mapToDouble(DeploymentConfig::effectiveWeight).sum();
     Map<String, Double> deviation = new LinkedHashMap<>();
