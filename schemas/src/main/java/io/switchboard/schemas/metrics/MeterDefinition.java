@@ -61,4 +61,23 @@ public interface MeterDefinition {
   default List<String> tagKeys() {
     return spec().tagKeys();
   }
+
+  /**
+   * The meter's tag keys paired with {@code values}, in order, as alternating key and value (the shape
+   * of Micrometer's {@code Tags.of(String...)}); a null value becomes the empty string.
+   *
+   * @throws IllegalArgumentException when the number of values is not the number of tag keys
+   */
+  default String[] tagPairs(String... values) {
+    List<String> keys = tagKeys();
+    if (keys.size() != values.length) {
+      throw new IllegalArgumentException(this + " takes tags " + keys + ", got " + values.length + " values");
+    }
+    String[] pairs = new String[values.length * 2];
+    for (int i = 0; i < values.length; i++) {
+      pairs[2 * i] = keys.get(i);
+      pairs[2 * i + 1] = values[i] == null ? "" : values[i];
+    }
+    return pairs;
+  }
 }
