@@ -12,7 +12,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,22 +24,21 @@ import org.junit.jupiter.api.Test;
 /**
  * docker-compose.yml is not run on these machines (no Docker engine), so its structure is checked
  * here against deploy/config/switchboard.yaml and the Dockerfile: services, the bootstrap address,
- * the mock provider's address, the key's environment variable, mounts and ports.
+ * the mock provider's address, the key's environment variable, mounts, ports, where Kafka keeps its
+ * log, healthchecks, restart policies and the order of start.
  */
 class ComposeFileTest {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   static Path root;
+  static JsonNode compose;
   static JsonNode services;
   static SwitchboardConfig config;
 
   @BeforeAll
   static void read() throws Exception {
-    root = Path.of("").toAbsolutePath();
-    while (!Files.exists(root.resolve("docker-compose.yml"))) {
-      root = root.getParent();
-      assertThat(root).as("docker-compose.yml above the working directory").isNotNull();
-    }
-    services = YAML.readTree(root.resolve("docker-compose.yml").toFile()).path("services");
+    root = projectRoot();
+    compose = YAML.readTree(root.resolve("docker-compose.yml").toFile());
+    services = compose.path("services");
     // api_key stays a reference; the loader needs no key to read the file
     config = new ConfigLoader(name -> null).load(root.resolve("deploy/config/switchboard.yaml"), null);
   }
@@ -149,6 +152,107 @@ class ComposeFileTest {
         "COPY app/target/lib/ /app/lib/");
     assertThat(dockerfile).anySatisfy(l -> assertThat(l).startsWith("ENTRYPOINT [\"java\"").endsWith("\"-jar\", \"/app/switchboard.jar\"]"));
     assertThat(dockerfile).anySatisfy(l -> assertThat(l).startsWith("USER "));
+  }
+
+  @Test
+  void kafkaWritesItsLogOnADeclaredVolume() {
+    JsonNode kafka = services.path("kafka");
+    String logDirs = kafka.path("environment").path("KAFKA_LOG_DIRS").asText();
+    assertThat(logDirs).as("KAFKA_LOG_DIRS (unset, the image writes to /tmp/kraft-combined-logs in the container)").isNotEmpty();
+    Map<String, String> namedVolumeByTarget = new HashMap<>();
+    for (String volume : strings(kafka.path("volumes"))) {
+      String[] parts = volume.split(":");
+      if (!parts[0].startsWith(".") && !parts[0].startsWith("/")) {
+        namedVolumeByTarget.put(parts[1], parts[0]);
+      }
+    }
+    for (String dir : logDirs.split(",")) {
+      String target = namedVolumeByTarget.keySet().stream().filter(t -> dir.equals(t) || dir.startsWith(t + "/")).findFirst()
+          .orElseThrow(() -> new AssertionError("log dir " + dir + " is on none of kafka's named volumes " + namedVolumeByTarget));
+      assertThat(compose.path("volumes").has(namedVolumeByTarget.get(target))).as("volume " + namedVolumeByTarget.get(target) + " declared")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void routerAndWorkerAreHealthyWhenTheirReadyEndpointAnswers200() {
+    int port = config.observability().port();
+    for (String name : List.of("router", "worker")) {
+      assertThat(probe(name)).as(name).contains("/dev/tcp/127.0.0.1/" + port).contains("'GET /ready HTTP/1.0").contains(" 200 ");
+    }
+  }
+
+  @Test
+  void theMockProviderIsHealthyWhenItsHealthEndpointAnswers200() {
+    List<String> mock = strings(services.path("mock-provider").path("command"));
+    String port = mock.get(mock.indexOf("--port") + 1);
+    assertThat(probe("mock-provider")).contains("/dev/tcp/127.0.0.1/" + port).contains("'GET /health HTTP/1.0").contains(" 200 ");
+  }
+
+  @Test
+  void theProbesShellIsInTheImage() throws Exception {
+    // curl and wget are not promised by the JRE image; bash (Ubuntu based temurin, not its Alpine variant) is
+    List<String> probedWithBash = new ArrayList<>();
+    services.fields().forEachRemaining(e -> {
+      if (e.getValue().path("image").asText().equals("switchboard:dev")) {
+        assertThat(strings(e.getValue().path("healthcheck").path("test"))).as(e.getKey()).startsWith("CMD", "bash", "-c");
+        probedWithBash.add(e.getKey());
+      }
+    });
+    assertThat(probedWithBash).containsExactlyInAnyOrder("router", "worker", "mock-provider");
+    assertThat(Files.readAllLines(root.resolve("Dockerfile"))).filteredOn(l -> l.startsWith("FROM "))
+        .singleElement().asString().matches("FROM eclipse-temurin:\\d+-jre").doesNotContain("alpine");
+  }
+
+  @Test
+  void everyServiceSomethingWaitsForAndEveryProcessOfOursHasAHealthcheck() {
+    Set<String> needed = new TreeSet<>(List.of("kafka", "mock-provider", "router", "worker", "prometheus"));
+    services.fields().forEachRemaining(e -> e.getValue().path("depends_on").fields().forEachRemaining(d -> {
+      if (d.getValue().path("condition").asText().equals("service_healthy")) {
+        needed.add(d.getKey());
+      }
+    }));
+    assertThat(needed).allSatisfy(name -> {
+      JsonNode check = services.path(name).path("healthcheck");
+      assertThat(strings(check.path("test"))).as(name + " healthcheck").isNotEmpty();
+      assertThat(check.path("timeout").asText()).as(name + " healthcheck timeout").isNotEmpty();
+      assertThat(check.path("retries").asInt()).as(name + " healthcheck retries").isPositive();
+    });
+  }
+
+  @Test
+  void everyServiceRestartsAfterACrash() {
+    services.fields().forEachRemaining(e -> assertThat(e.getValue().path("restart").asText()).as(e.getKey() + " restart")
+        .isIn("unless-stopped", "on-failure"));
+  }
+
+  @Test
+  void servicesStartOnceWhatTheyNeedIsHealthy() {
+    Map<String, List<String>> needs = Map.of("router", List.of("kafka"), "worker", List.of("kafka", "mock-provider"),
+        "grafana", List.of("prometheus"));
+    needs.forEach((name, dependencies) -> assertThat(dependencies).allSatisfy(d -> assertThat(
+        services.path(name).path("depends_on").path(d).path("condition").asText()).as(name + " on " + d).isEqualTo("service_healthy")));
+    services.fields().forEachRemaining(e -> {
+      JsonNode dependsOn = e.getValue().path("depends_on");
+      assertThat(dependsOn.isArray()).as(e.getKey() + ": depends_on as a list waits for nothing but the start").isFalse();
+      dependsOn.fields().forEachRemaining(d -> assertThat(d.getValue().path("condition").asText()).as(e.getKey() + " on " + d.getKey())
+          .isIn("service_healthy", "service_started"));
+    });
+  }
+
+  /** The healthcheck command of a service, its words joined by spaces. */
+  private static String probe(String service) {
+    return String.join(" ", strings(services.path(service).path("healthcheck").path("test")));
+  }
+
+  /** The checkout's top directory: the first one above the working directory with docker-compose.yml. */
+  static Path projectRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.exists(dir.resolve("docker-compose.yml"))) {
+      dir = dir.getParent();
+      assertThat(dir).as("docker-compose.yml above the working directory").isNotNull();
+    }
+    return dir;
   }
 
   private static List<String> strings(JsonNode node) {
