@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on close, so the second driver gets its stores back the way Kafka Streams restores a task on a
  * new instance: by replaying the stores' changelog records that the first driver wrote. That
  * proves the changelog holds all the state the router needs; the broker test {@code
- * RouterOnBrokerTest} restarts a real router.
+ * RouterOnBrokerIT} restarts a real router.
  */
 class RestartTest {
   static final SwitchboardConfig CONFIG = Harness.config("""
