@@ -1,5 +1,18 @@
 package io.switchboard.router;
 
+import static io.switchboard.router.internal.TopologyNames.BUDGET_STORE;
+import static io.switchboard.router.internal.TopologyNames.DEAD_LETTER_SINK;
+import static io.switchboard.router.internal.TopologyNames.DISPATCH_SINK;
+import static io.switchboard.router.internal.TopologyNames.FALLBACKS_SOURCE;
+import static io.switchboard.router.internal.TopologyNames.HEALTH_SOURCE;
+import static io.switchboard.router.internal.TopologyNames.HEALTH_STORE;
+import static io.switchboard.router.internal.TopologyNames.HEALTH_UPDATER;
+import static io.switchboard.router.internal.TopologyNames.HOLD_STORE;
+import static io.switchboard.router.internal.TopologyNames.REPLY_SINK;
+import static io.switchboard.router.internal.TopologyNames.REQUESTS_SOURCE;
+import static io.switchboard.router.internal.TopologyNames.ROTATION_STORE;
+import static io.switchboard.router.internal.TopologyNames.ROUTING;
+
 import io.switchboard.router.internal.AddressedReply;
 import io.switchboard.router.internal.CountsSerde;
 import io.switchboard.router.internal.HealthUpdater;
@@ -28,26 +41,10 @@ import org.apache.kafka.streams.state.Stores;
  * be answered) into {@link RoutingProcessor}, which writes dispatches (on the deployment's lane),
  * replies (to each request's reply topic) and dead letters. Its task-local stores: the rotation
  * counts per candidate set, the rpm/tpm spent per deployment and minute, and the held requests.
- * The health topic feeds a global store that every task reads.
+ * The health topic feeds a global store that every task reads. Node and store names: {@link
+ * io.switchboard.router.internal.TopologyNames}.
  */
 public final class RouterTopology {
-  static final String REQUESTS_SOURCE = "requests";
-  static final String FALLBACKS_SOURCE = "fallbacks";
-  static final String HEALTH_SOURCE = "health";
-  public static final String ROUTING = "routing";
-  public static final String HEALTH_UPDATER = "health-updater";
-  public static final String DISPATCH_SINK = "dispatch-sink";
-  public static final String REPLY_SINK = "reply-sink";
-  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
-  /** Weighted round robin pick counts, per candidate set. */
-  public static final String ROTATION_STORE = "rotation-store";
-  /** Requests and tokens handed out per deployment and minute, this task's share. */
-  public static final String BUDGET_STORE = "budget-store";
-  /** Requests waiting for a cooldown to end, ordered by release time. */
-  public static final String HOLD_STORE = "hold-store";
-  /** Latest {@code DeploymentHealth} per deployment id (global). */
-  public static final String HEALTH_STORE = "health-store";
-
   private RouterTopology() {}
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import io.switchboard.router.internal.CountsSerde;
 import io.switchboard.router.internal.Held;
+import io.switchboard.router.internal.TopologyNames;
 import io.switchboard.schemas.json.Json;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on close, so the second driver gets its stores back the way Kafka Streams restores a task on a
  * new instance: by replaying the stores' changelog records that the first driver wrote. That
  * proves the changelog holds all the state the router needs; the broker test {@code
- * RouterOnBrokerTest} restarts a real router.
+ * RouterOnBrokerIT} restarts a real router.
  */
 class RestartTest {
   static final SwitchboardConfig CONFIG = Harness.config("""
@@ -39,8 +40,8 @@ class RestartTest {
       topics: {request_partitions: 1}
       """);
 
-  static final List<String> STORES = List.of(RouterTopology.ROTATION_STORE, RouterTopology.BUDGET_STORE,
-      RouterTopology.HOLD_STORE);
+  static final List<String> STORES = List.of(TopologyNames.ROTATION_STORE, TopologyNames.BUDGET_STORE,
+      TopologyNames.HOLD_STORE);
 
   static final CountsSerde COUNTS = new CountsSerde();
 
@@ -61,7 +62,7 @@ class RestartTest {
         if (r.value() == null) {
           kv.delete(r.key());
         } else {
-          kv.put(r.key(), store.equals(RouterTopology.HOLD_STORE) ? Json.read(r.value(), Held.class)
+          kv.put(r.key(), store.equals(TopologyNames.HOLD_STORE) ? Json.read(r.value(), Held.class)
               : COUNTS.deserialize(changelog(h, store), r.value()));
         }
       }

@@ -1,6 +1,5 @@
 package io.switchboard.router.internal;
 
-import io.switchboard.router.RouterTopology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,7 +15,7 @@ public final class HealthUpdater implements Processor<String, byte[], Void, Void
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    store = context.getStateStore(RouterTopology.HEALTH_STORE);
+    store = context.getStateStore(TopologyNames.HEALTH_STORE);
   }
 
   @Override

@@ -1,8 +1,9 @@
 package io.switchboard.router.internal;
 
-import io.switchboard.router.RouterTopology;
 import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.selection.Candidates;
+import io.switchboard.router.selection.Decision;
+import io.switchboard.router.selection.Selector;
 import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.DeadLetter;
@@ -70,10 +71,10 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.held = context.getStateStore(RouterTopology.HOLD_STORE);
-    KeyValueStore<String, long[]> rotations = context.getStateStore(RouterTopology.ROTATION_STORE);
-    KeyValueStore<String, long[]> budgets = context.getStateStore(RouterTopology.BUDGET_STORE);
-    ReadOnlyKeyValueStore<String, byte[]> health = context.getStateStore(RouterTopology.HEALTH_STORE);
+    this.held = context.getStateStore(TopologyNames.HOLD_STORE);
+    KeyValueStore<String, long[]> rotations = context.getStateStore(TopologyNames.ROTATION_STORE);
+    KeyValueStore<String, long[]> budgets = context.getStateStore(TopologyNames.BUDGET_STORE);
+    ReadOnlyKeyValueStore<String, byte[]> health = context.getStateStore(TopologyNames.HEALTH_STORE);
     this.selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
   }
@@ -171,7 +172,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     if (decision instanceof Decision.Dispatched d) {
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
             d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
-        context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), RouterTopology.DISPATCH_SINK);
+        context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), TopologyNames.DISPATCH_SINK);
         metrics.routed(dispatch, d.withinBudget());
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
@@ -233,13 +234,13 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       metrics.rejected(reply.error().code());
     }
     context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
-        RouterTopology.REPLY_SINK);
+        TopologyNames.REPLY_SINK);
   }
 
   private void deadLetter(ReplyError error, String requestId, byte[] original, List<AttemptEvent> attempts,
       Source source, Instant now) {
     DeadLetter letter = DeadLetter.of(error.code(), error.message(), source.topic(), source.partition(),
         source.offset(), requestId, original, attempts, now);
-    context.forward(new Record<String, Object>(requestId, letter, outputTimestamp), RouterTopology.DEAD_LETTER_SINK);
+    context.forward(new Record<String, Object>(requestId, letter, outputTimestamp), TopologyNames.DEAD_LETTER_SINK);
   }
 }

@@ -1,20 +1,10 @@
-package io.switchboard.router.internal;
+package io.switchboard.router.selection;
 
-import io.switchboard.router.selection.BudgetShare;
-import io.switchboard.router.selection.Candidate;
-import io.switchboard.router.selection.CandidateSet;
-import io.switchboard.router.selection.Candidates;
-import io.switchboard.router.selection.SlidingBudget;
-import io.switchboard.router.selection.WeightedRoundRobin;
-import io.switchboard.router.metrics.DynamicWeights;
 import io.switchboard.schemas.DeploymentHealth;
-import io.switchboard.schemas.config.DynamicWeightsSettings;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.DynamicWeightsSettings;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.LanePlan;
@@ -23,7 +13,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -49,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * out: if some deployment was only cooling down, the request is held until the earliest cooldown
  * ends; otherwise it is exhausted.
  */
-final class Selector {
+public final class Selector {
   private static final Logger log = LoggerFactory.getLogger(Selector.class);
   private static final JsonSerde<DeploymentHealth> HEALTH = new JsonSerde<>(DeploymentHealth.class);
 
@@ -73,8 +66,16 @@ final class Selector {
   /** The budget store's entries of this task, decoded: read for every request, written through. */
   private final Map<String, SlidingBudget> budgetWindows = new HashMap<>();
 
-  Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations, KeyValueStore<String, long[]> budgets,
-      ReadOnlyKeyValueStore<String, byte[]> health, int task) {
+  /**
+   * The selector of router task {@code task}, over that task's stores.
+   *
+   * @param rotations weighted round robin pick counts per candidate set
+   * @param budgets requests and tokens handed out per deployment, this task's share
+   * @param health latest health record per deployment id (global)
+   * @param task the task's partition of the requests topic: which share of every budget it owns
+   */
+  public Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations,
+      KeyValueStore<String, long[]> budgets, ReadOnlyKeyValueStore<String, byte[]> health, int task) {
     this.config = config;
     this.rotations = rotations;
     this.budgets = budgets;
@@ -104,7 +105,7 @@ final class Selector {
    * @param hop the hop of the dispatch this pass starts from
    * @param estimate the request's estimated tokens
    */
-  Decision decide(CandidateSet first, Outcome chain, List<String> fallbacks, List<String> contextWindowFallbacks,
+  public Decision decide(CandidateSet first, Outcome chain, List<String> fallbacks, List<String> contextWindowFallbacks,
       Set<String> failed, int hop, int estimate, Instant now) {
     Deque<String> fb = new ArrayDeque<>(fallbacks);
     Deque<String> cw = new ArrayDeque<>(contextWindowFallbacks);
@@ -290,7 +291,7 @@ final class Selector {
   }
 
   /** Removes the budgets of which nothing counts any more (deployments not used for a minute). */
-  void forgetIdleBudgets(Instant now) {
+  public void forgetIdleBudgets(Instant now) {
     long nowMs = now.toEpochMilli();
     List<String> idle = new ArrayList<>();
     try (var it = budgets.all()) {

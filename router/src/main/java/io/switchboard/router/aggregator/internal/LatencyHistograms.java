@@ -1,4 +1,4 @@
-package io.switchboard.router.metrics.internal;
+package io.switchboard.router.aggregator.internal;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package io.switchboard.router.metrics.internal;
+package io.switchboard.router.aggregator.internal;
 
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;

@@ -1,4 +1,4 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.aggregator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

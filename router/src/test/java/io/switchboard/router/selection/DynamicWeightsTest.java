@@ -1,4 +1,4 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

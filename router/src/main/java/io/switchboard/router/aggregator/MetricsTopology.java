@@ -1,7 +1,8 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.aggregator;
 
-import io.switchboard.router.metrics.internal.Aggregate;
-import io.switchboard.router.metrics.internal.Contribution;
+import io.switchboard.router.aggregator.internal.Aggregate;
+import io.switchboard.router.aggregator.internal.Contribution;
+import io.switchboard.router.selection.ExpectedShares;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.MetricsSummary;

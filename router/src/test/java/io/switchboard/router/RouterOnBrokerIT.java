@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Timeout;
 /** The router's flows on a real (in-process) Kafka broker: restarts, hand-offs, health, scale-out. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(240)
-class RouterOnBrokerTest {
+class RouterOnBrokerIT {
   static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
 
   KafkaBroker broker;

@@ -1,4 +1,4 @@
-package io.switchboard.router.internal;
+package io.switchboard.router.selection;
 
 import io.switchboard.schemas.ErrorCode;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.util.List;
  * What one routing pass decided. Each case carries the reasons candidate sets were passed over
  * ({@code skipped}), so that a routing-decision event can be emitted from it.
  */
-sealed interface Decision {
+public sealed interface Decision {
   List<String> skipped();
 
   /**

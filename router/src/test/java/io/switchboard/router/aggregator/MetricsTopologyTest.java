@@ -1,9 +1,9 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.aggregator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.switchboard.router.metrics.internal.LatencyHistograms;
+import io.switchboard.router.aggregator.internal.LatencyHistograms;
 import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;

@@ -1,4 +1,4 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.selection;
 
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.DynamicWeightsSettings;

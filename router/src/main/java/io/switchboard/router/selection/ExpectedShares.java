@@ -1,6 +1,5 @@
-package io.switchboard.router.metrics;
+package io.switchboard.router.selection;
 
-import io.switchboard.router.selection.Candidates;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.WeightedModel;
 import io.switchboard.schemas.config.DeploymentConfig;
