@@ -3,7 +3,7 @@ package io.switchboard.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.router.Router;
-import io.switchboard.router.metrics.MetricsAggregator;
+import io.switchboard.router.aggregator.MetricsAggregator;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;

@@ -2,7 +2,7 @@ package io.switchboard.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.router.Router;
-import io.switchboard.router.metrics.MetricsAggregator;
+import io.switchboard.router.aggregator.MetricsAggregator;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.time.Clock;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.router.metrics.MetricsAggregator;
+import io.switchboard.router.aggregator.MetricsAggregator;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.RouteRequest;
