@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
@@ -86,10 +87,7 @@ final class RequestReader {
       // From the tree already parsed and validated, without writing it out again (as convertValue would).
       return new Read(Json.mapper().treeToValue(tree, RouteRequest.class), null, replyTopic);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
+      Throwable root = Causes.root(e);
       return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, "request is not usable: " + root.getMessage(), "", id,
           false), replyTopic);
     }

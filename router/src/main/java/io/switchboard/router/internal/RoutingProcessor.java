@@ -15,6 +15,7 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topics;
 import java.time.Clock;
@@ -134,10 +135,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     try {
       handoff = Json.read(value, Dispatch.class);
     } catch (RuntimeException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
+      Throwable root = Causes.root(e);
       deadLetter(new ReplyError(ErrorCode.MALFORMED_JSON, "hand-off record on '" + source.topic()
           + "' is not a dispatch: " + root.getMessage(), null), null, value, List.of(), source, now);
       return;

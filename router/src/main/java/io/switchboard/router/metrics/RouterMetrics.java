@@ -14,7 +14,6 @@ import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -93,14 +92,6 @@ public final class RouterMetrics implements MeterBinder {
   }
 
   private static Tags tags(RouterMeter meter, String... values) {
-    List<String> keys = meter.tagKeys();
-    if (keys.size() != values.length) {
-      throw new IllegalArgumentException(meter + " takes tags " + keys + ", got " + values.length + " values");
-    }
-    Tags tags = Tags.empty();
-    for (int i = 0; i < values.length; i++) {
-      tags = tags.and(keys.get(i), values[i] == null ? "" : values[i]);
-    }
-    return tags;
+    return Tags.of(meter.tagPairs(values));
   }
 }
