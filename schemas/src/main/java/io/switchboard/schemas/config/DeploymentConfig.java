@@ -97,8 +97,8 @@ public record DeploymentConfig(
       "Partitions of the dispatch topic this deployment owns.").between(1, 1024);
   public static final ConfigKey<Integer> RATE_WINDOW_SECONDS = ConfigKey.<Integer>integer(SECTION,
       "rate_window_seconds", null, "A shorter window, in seconds, over which the provider also judges the request "
-          + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in any "
-          + "such window, on top of rpm in any minute; unset: the minute only. Needs rpm.").between(1, 59);
+          + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in "
+          + "any such window, on top of rpm in any minute; unset: the minute only. Needs rpm.").between(1, 59);
 
   public DeploymentConfig {
     modelName = MODEL_NAME.value(modelName);

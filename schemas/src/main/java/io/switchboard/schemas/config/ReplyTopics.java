@@ -19,7 +19,8 @@ public final class ReplyTopics {
   /** Whether {@code allowlist} lets a request ask for replies on {@code topic}. */
   public static boolean allows(List<String> allowlist, String topic) {
     for (String allowed : allowlist) {
-      if (allowed.endsWith("*") ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
+      boolean prefix = allowed.endsWith("*");
+      if (prefix ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
         return true;
       }
     }

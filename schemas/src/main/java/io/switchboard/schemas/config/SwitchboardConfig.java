@@ -42,13 +42,15 @@ public record SwitchboardConfig(
   private static final String TOP = "";
 
   public static final ConfigKey<List<DeploymentConfig>> MODEL_LIST = ConfigKey.<List<DeploymentConfig>>array(TOP,
-      "model_list", null, "The provider deployments, in file order (which is also lane order).").asRequired().atLeast(1);
+      "model_list", null, "The provider deployments, in file order (which is also lane order).")
+      .asRequired().atLeast(1);
   public static final ConfigKey<Map<String, List<WeightedModel>>> LOAD_BALANCE_GROUPS = ConfigKey.object(TOP,
       "load_balance_groups", Map.of(), "Named weighted groups of aliases or deployment ids.");
   public static final ConfigKey<Map<String, List<String>>> FALLBACKS = ConfigKey.object(TOP, "fallbacks", Map.of(),
       "Per alias or deployment id, the models to try next when it is exhausted.");
   public static final ConfigKey<Map<String, List<String>>> CONTEXT_WINDOW_FALLBACKS = ConfigKey.object(TOP,
-      "context_window_fallbacks", Map.of(), "Per alias or deployment id, the models to try when a prompt does not fit.");
+      "context_window_fallbacks", Map.of(),
+      "Per alias or deployment id, the models to try when a prompt does not fit.");
   public static final ConfigKey<RouterSettings> ROUTER_SETTINGS = ConfigKey.object(TOP, "router_settings",
       RouterSettings.DEFAULT, "Router and retry defaults, shared by router and workers.");
   public static final ConfigKey<WorkerSettings> WORKER_SETTINGS = ConfigKey.object(TOP, "worker_settings",
@@ -94,7 +96,8 @@ public record SwitchboardConfig(
       DeploymentConfig d = list.get(i);
       String id = ids.get(i);
       if (!unique.add(id)) {
-        throw new ConfigException("model_list[" + i + "].deployment_id: '" + id + "' is used twice; ids must be unique");
+        throw new ConfigException("model_list[" + i + "].deployment_id: '" + id
+            + "' is used twice; ids must be unique");
       }
       out.add(d.deploymentId() == null ? d.withDeploymentId(id) : d);
     }
