@@ -142,8 +142,8 @@ public final class ConfigLoader {
    *
    * <p>Mappings merge key by key; lists and scalars in the overlay replace the base's, except
    * {@code model_list}, whose entries are matched to the base's: an overlay entry with a {@code
-   * deployment_id} matches the base entry with that id (explicit, or implied: {@code model_name}
-   * for the only deployment of an alias, else {@code <model_name>-<n>}); an entry without one
+   * deployment_id} matches the base entry with that id (explicit, or implied as {@link
+   * DeploymentConfig#DEPLOYMENT_ID} says); an entry without one
    * matches the base entry with its {@code model_name} when exactly one has it. A matched entry is
    * merged field by field (so an overlay can change one deployment's {@code rpm} alone); an
    * unmatched one is appended. An overlay entry whose {@code model_name} matches several base
@@ -210,17 +210,14 @@ public final class ConfigLoader {
 
   /** The deployment id of each entry, as {@link SwitchboardConfig} will assign them. */
   private static List<String> impliedIds(ArrayNode list) {
-    Map<String, Integer> perAlias = new java.util.HashMap<>();
-    list.forEach(d -> perAlias.merge(d.path("model_name").asText(""), 1, Integer::sum));
-    Map<String, Integer> seen = new java.util.HashMap<>();
-    List<String> ids = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> explicit = new ArrayList<>();
     for (JsonNode d : list) {
-      String name = d.path("model_name").asText("");
-      int n = seen.merge(name, 1, Integer::sum);
+      names.add(d.path("model_name").asText(""));
       JsonNode id = d.get("deployment_id");
-      ids.add(id != null && id.isTextual() ? id.asText() : perAlias.get(name) == 1 ? name : name + "-" + n);
+      explicit.add(id != null && id.isTextual() ? id.asText() : null);
     }
-    return ids;
+    return DeploymentIds.of(names, explicit);
   }
 
   /** Mappings merge key by key; anything else in the overlay replaces the base. */

@@ -1,37 +1,35 @@
 package io.switchboard.schemas.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * One provider deployment of {@code model_list}.
+ * One provider deployment of {@code model_list}. Each key is declared once below, with its
+ * default, bounds and doc. Keys with a default are never null; those without one ({@code rpm},
+ * {@code weight}, {@code timeout_ms}, ...) are null when unset, and their doc says what unset means.
  *
- * @param modelName the alias requests name; several deployments may share one
- * @param deploymentId unique id used by lanes, metrics and health (defaults: see {@link SwitchboardConfig})
- * @param provider the API it speaks
- * @param model the provider's model name (for Azure: the deployment name)
- * @param apiBase base URL of the API
- * @param apiKey a reference {@code ${ENV_VAR}}, resolved only inside the worker; never a literal key
- * @param apiVersion Azure's {@code api-version}
- * @param rpm requests per minute allowed, null for no limit
- * @param tpm tokens per minute allowed, null for no limit
- * @param weight relative routing weight; null means rpm when set, else 1; 0 means no new traffic
- * @param timeoutMs per-attempt timeout (default: {@code router_settings.timeout_ms})
- * @param maxRetries retries on this deployment before falling back (default: {@code router_settings.num_retries})
- * @param backoff delay between retries
- * @param messages messages appended to every conversation sent here
- * @param overrideParams fields merged into every body sent here
- * @param contextWindow the model's context window in tokens, null if unknown
- * @param inputCostPerMillion USD per million prompt tokens
- * @param outputCostPerMillion USD per million completion tokens
- * @param lanes partitions of the dispatch topic this deployment owns (default 1)
- * @param rateWindowSeconds a shorter window, in seconds, over which the provider also judges the
- *     request rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most {@code rpm *
- *     rateWindowSeconds / 60} calls in any such window, on top of {@code rpm} in any minute; null
- *     for the minute only. Needs {@code rpm}.
+ * @param modelName {@link #MODEL_NAME}
+ * @param deploymentId {@link #DEPLOYMENT_ID}; null only until {@link SwitchboardConfig} assigns it
+ * @param provider {@link #PROVIDER}
+ * @param model {@link #MODEL}
+ * @param apiBase {@link #API_BASE}
+ * @param apiKey {@link #API_KEY}
+ * @param apiVersion {@link #API_VERSION}
+ * @param rpm {@link #RPM}
+ * @param tpm {@link #TPM}
+ * @param weight {@link #WEIGHT}
+ * @param timeoutMs {@link #TIMEOUT_MS}
+ * @param maxRetries {@link #MAX_RETRIES}
+ * @param backoff {@link #BACKOFF}
+ * @param messages {@link #MESSAGES}
+ * @param overrideParams {@link #OVERRIDE_PARAMS}
+ * @param contextWindow {@link #CONTEXT_WINDOW}
+ * @param inputCostPerMillion {@link #INPUT_COST_PER_MILLION}
+ * @param outputCostPerMillion {@link #OUTPUT_COST_PER_MILLION}
+ * @param lanes {@link #LANES}
+ * @param rateWindowSeconds {@link #RATE_WINDOW_SECONDS}
  */
 public record DeploymentConfig(
     String modelName,
@@ -55,31 +53,78 @@ public record DeploymentConfig(
     Integer lanes,
     Integer rateWindowSeconds) {
 
-  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final String SECTION = "model_list[]";
+
+  public static final ConfigKey<String> MODEL_NAME = ConfigKey.<String>string(SECTION, "model_name", null,
+      "The alias requests name; several deployments may share one.").asRequired().atLeast(1);
+  public static final ConfigKey<String> DEPLOYMENT_ID = ConfigKey.<String>string(SECTION, "deployment_id", null,
+      "Unique id used by lanes, metrics and health; unset: model_name when it is the only deployment of that alias, "
+          + "else <model_name>-<n> counting from 1 in file order.").atLeast(1).matching("^[a-zA-Z0-9._:/-]+$");
+  public static final ConfigKey<Provider> PROVIDER = ConfigKey.string(SECTION, "provider", Provider.OPENAI_COMPATIBLE,
+      "The API the deployment speaks.").oneOf(Arrays.stream(Provider.values()).map(Provider::wire).toList());
+  public static final ConfigKey<String> MODEL = ConfigKey.<String>string(SECTION, "model", null,
+      "The provider's model name (for Azure: the deployment name); unset: model_name.").atLeast(1);
+  public static final ConfigKey<String> API_BASE = ConfigKey.<String>string(SECTION, "api_base", null,
+      "Base URL of the API; unset: the provider's public endpoint.").matching("^https?://");
+  public static final ConfigKey<String> API_KEY = ConfigKey.<String>string(SECTION, "api_key", null,
+      "An environment reference like ${OPENAI_API_KEY}, resolved only inside the worker; never a literal key.")
+      .matching("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}$").asSecret();
+  public static final ConfigKey<String> API_VERSION = ConfigKey.string(SECTION, "api_version", null,
+      "Azure's api-version; unset: the adapter's default.");
+  public static final ConfigKey<Integer> RPM = ConfigKey.<Integer>integer(SECTION, "rpm", null,
+      "Requests per minute allowed; unset: no limit.").atLeast(1);
+  public static final ConfigKey<Integer> TPM = ConfigKey.<Integer>integer(SECTION, "tpm", null,
+      "Tokens per minute allowed; unset: no limit.").atLeast(1);
+  public static final ConfigKey<Double> WEIGHT = ConfigKey.number(SECTION, "weight", null,
+      "Relative routing weight; unset: rpm when set, else 1; 0: no new traffic.").atLeast(0);
+  public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.<Long>integer(SECTION, "timeout_ms", null,
+      "Per-attempt timeout; unset: router_settings.timeout_ms.").atLeast(1);
+  public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.<Integer>integer(SECTION, "max_retries", null,
+      "Retries on this deployment before falling back; unset: router_settings.num_retries.").atLeast(0);
+  public static final ConfigKey<BackoffConfig> BACKOFF = ConfigKey.object(SECTION, "backoff", BackoffConfig.DEFAULT,
+      "Exponential backoff with full jitter between retries of this deployment.");
+  public static final ConfigKey<List<ObjectNode>> MESSAGES = ConfigKey.array(SECTION, "messages", List.of(),
+      "Messages appended to every conversation sent here.");
+  public static final ConfigKey<ObjectNode> OVERRIDE_PARAMS = ConfigKey.object(SECTION, "override_params", null,
+      "Fields merged into every body sent here.");
+  public static final ConfigKey<Integer> CONTEXT_WINDOW = ConfigKey.<Integer>integer(SECTION, "context_window", null,
+      "The model's context window in tokens; unset: unknown.").atLeast(1);
+  public static final ConfigKey<Double> INPUT_COST_PER_MILLION = ConfigKey.number(SECTION, "input_cost_per_million",
+      null, "USD per million prompt tokens; unset: 0 (no cost at all when both prices are unset).").atLeast(0);
+  public static final ConfigKey<Double> OUTPUT_COST_PER_MILLION = ConfigKey.number(SECTION, "output_cost_per_million",
+      null, "USD per million completion tokens; unset: 0 (no cost at all when both prices are unset).").atLeast(0);
+  public static final ConfigKey<Integer> LANES = ConfigKey.integer(SECTION, "lanes", 1,
+      "Partitions of the dispatch topic this deployment owns.").between(1, 1024);
+  public static final ConfigKey<Integer> RATE_WINDOW_SECONDS = ConfigKey.<Integer>integer(SECTION,
+      "rate_window_seconds", null, "A shorter window, in seconds, over which the provider also judges the request "
+          + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in "
+          + "any such window, on top of rpm in any minute; unset: the minute only. Needs rpm.").between(1, 59);
 
   public DeploymentConfig {
-    Objects.requireNonNull(modelName, "model_name");
-    provider = provider == null ? Provider.OPENAI_COMPATIBLE : provider;
-    model = model == null ? modelName : model;
-    backoff = backoff == null ? BackoffConfig.DEFAULT : backoff;
-    messages = messages == null ? List.of() : List.copyOf(messages);
-    lanes = lanes == null ? 1 : lanes;
-    if (apiKey != null && !ENV_REF.matcher(apiKey).matches()) {
-      throw new IllegalArgumentException("api_key of '" + modelName
-          + "' must be an environment reference like ${OPENAI_API_KEY}, not a literal key");
-    }
-    if (lanes < 1) {
-      throw new IllegalArgumentException("lanes of '" + modelName + "' must be >= 1, was " + lanes);
-    }
-    if (rateWindowSeconds != null) {
-      if (rateWindowSeconds < 1 || rateWindowSeconds > 59) {
-        throw new IllegalArgumentException("rate_window_seconds of '" + modelName
-            + "' must be between 1 and 59 (the minute itself is always judged), was " + rateWindowSeconds);
-      }
-      if (rpm == null) {
-        throw new IllegalArgumentException("rate_window_seconds of '" + modelName
-            + "' needs an rpm: it spreads the rpm over shorter windows");
-      }
+    modelName = MODEL_NAME.value(modelName);
+    String where = "model_list['" + modelName + "']";
+    deploymentId = DEPLOYMENT_ID.value(deploymentId, where);
+    provider = PROVIDER.value(provider, where);
+    model = MODEL.value(model == null ? modelName : model, where);
+    apiBase = API_BASE.value(apiBase, where);
+    apiKey = API_KEY.value(apiKey, where);
+    apiVersion = API_VERSION.value(apiVersion, where);
+    rpm = RPM.value(rpm, where);
+    tpm = TPM.value(tpm, where);
+    weight = WEIGHT.value(weight, where);
+    timeoutMs = TIMEOUT_MS.value(timeoutMs, where);
+    maxRetries = MAX_RETRIES.value(maxRetries, where);
+    backoff = BACKOFF.value(backoff, where);
+    messages = List.copyOf(MESSAGES.value(messages, where));
+    overrideParams = OVERRIDE_PARAMS.value(overrideParams, where);
+    contextWindow = CONTEXT_WINDOW.value(contextWindow, where);
+    inputCostPerMillion = INPUT_COST_PER_MILLION.value(inputCostPerMillion, where);
+    outputCostPerMillion = OUTPUT_COST_PER_MILLION.value(outputCostPerMillion, where);
+    lanes = LANES.value(lanes, where);
+    rateWindowSeconds = RATE_WINDOW_SECONDS.value(rateWindowSeconds, where);
+    if (rateWindowSeconds != null && rpm == null) {
+      throw new ConfigException(where + ".rate_window_seconds: " + rateWindowSeconds
+          + " needs an rpm: it spreads the rpm over shorter windows");
     }
   }
 
@@ -88,7 +133,7 @@ public record DeploymentConfig(
     if (apiKey == null) {
       return null;
     }
-    Matcher m = ENV_REF.matcher(apiKey);
+    Matcher m = API_KEY.pattern().matcher(apiKey);
     return m.matches() ? m.group(1) : null;
   }
 
@@ -115,7 +160,6 @@ public record DeploymentConfig(
         timeoutMs, maxRetries, backoff, messages, overrideParams, contextWindow, inputCostPerMillion,
         outputCostPerMillion, lanes, rateWindowSeconds);
   }
-
 
   @Override
   public String toString() {

@@ -2,10 +2,11 @@ package io.switchboard.schemas.config;
 
 /**
  * {@code observability}: the HTTP endpoint every process serves for Prometheus and probes
- * ({@code /metrics}, {@code /health}, {@code /ready}).
+ * ({@code /metrics}, {@code /health}, {@code /ready}). Each key is declared once below; no
+ * component is null.
  *
- * @param port the port to listen on (default 9404); 0 picks a free port, -1 turns the endpoint off
- * @param bindAddress the address to listen on (default {@code 0.0.0.0})
+ * @param port {@link #PORT}
+ * @param bindAddress {@link #BIND_ADDRESS}
  */
 public record ObservabilityConfig(Integer port, String bindAddress) {
   /** The default scrape port. */
@@ -13,14 +14,19 @@ public record ObservabilityConfig(Integer port, String bindAddress) {
   /** The port value that turns the endpoint off. */
   public static final int OFF = -1;
 
+  private static final String SECTION = "observability";
+
+  public static final ConfigKey<Integer> PORT = ConfigKey.integer(SECTION, "port", DEFAULT_PORT,
+      "The port to listen on; 0 picks any free port, -1 turns the endpoint off.").between(OFF, 65_535);
+  public static final ConfigKey<String> BIND_ADDRESS = ConfigKey.string(SECTION, "bind_address", "0.0.0.0",
+      "The address to listen on.").atLeast(1);
+
+  /** Every key at its default. */
   public static final ObservabilityConfig DEFAULT = new ObservabilityConfig(null, null);
 
   public ObservabilityConfig {
-    port = port == null ? DEFAULT_PORT : port;
-    if (port < OFF || port > 65_535) {
-      throw new ConfigException("observability.port: " + port + " is not a port; use 1..65535, 0 for any free port or -1 for off");
-    }
-    bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
+    port = PORT.value(port);
+    bindAddress = BIND_ADDRESS.value(bindAddress);
   }
 
   /** Whether the endpoint is served at all. */

@@ -1,16 +1,18 @@
 package io.switchboard.schemas.config;
 
 /**
- * {@code router_settings}: defaults shared by router and workers.
+ * {@code router_settings}: defaults shared by router and workers. Each key is declared once below,
+ * with its default, bounds and doc; absent keys take their defaults, so no component is null but
+ * {@code stateDir}.
  *
- * @param allowedFails failures within a minute before a deployment cools down (default 3)
- * @param cooldownSeconds how long a cooled-down deployment gets no traffic (default 60)
- * @param numRetries default retries per deployment (default 2)
- * @param timeoutMs default per-attempt timeout (default 60000)
- * @param maxRequestBytes largest request record accepted (default 1 MiB)
- * @param applicationId the Kafka Streams application id (default {@code switchboard-router})
- * @param stateDir Kafka Streams state directory (default: a temp directory)
- * @param dynamicWeights weights adapted to observed errors and latency (default off)
+ * @param allowedFails {@link #ALLOWED_FAILS}
+ * @param cooldownSeconds {@link #COOLDOWN_SECONDS}
+ * @param numRetries {@link #NUM_RETRIES}
+ * @param timeoutMs {@link #TIMEOUT_MS}
+ * @param maxRequestBytes {@link #MAX_REQUEST_BYTES}
+ * @param applicationId {@link #APPLICATION_ID}
+ * @param stateDir {@link #STATE_DIR}, null when unset
+ * @param dynamicWeights {@link #DYNAMIC_WEIGHTS}
  */
 public record RouterSettings(
     Integer allowedFails,
@@ -22,16 +24,38 @@ public record RouterSettings(
     String stateDir,
     DynamicWeightsSettings dynamicWeights) {
 
+  private static final String SECTION = "router_settings";
+
+  public static final ConfigKey<Integer> ALLOWED_FAILS = ConfigKey.integer(SECTION, "allowed_fails", 3,
+      "Failures of a deployment within a minute before it cools down.").atLeast(1);
+  public static final ConfigKey<Integer> COOLDOWN_SECONDS = ConfigKey.integer(SECTION, "cooldown_seconds", 60,
+      "How long a cooled-down deployment gets no traffic.").atLeast(1);
+  public static final ConfigKey<Integer> NUM_RETRIES = ConfigKey.integer(SECTION, "num_retries", 2,
+      "Retries per deployment, for deployments without max_retries.").atLeast(0);
+  public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.integer(SECTION, "timeout_ms", 60_000L,
+      "Per-attempt timeout, for deployments without timeout_ms.").atLeast(1);
+  public static final ConfigKey<Integer> MAX_REQUEST_BYTES = ConfigKey.integer(SECTION, "max_request_bytes", 1 << 20,
+      "Largest request record accepted.").atLeast(256);
+  public static final ConfigKey<String> APPLICATION_ID = ConfigKey.string(SECTION, "application_id",
+      "switchboard-router", "Kafka Streams application id of the router.").atLeast(1);
+  public static final ConfigKey<String> STATE_DIR = ConfigKey.string(SECTION, "state_dir", null,
+      "Kafka Streams state directory; unset: a temporary directory.");
+  public static final ConfigKey<DynamicWeightsSettings> DYNAMIC_WEIGHTS = ConfigKey.object(SECTION, "dynamic_weights",
+      DynamicWeightsSettings.DEFAULT, "Scale weights down by observed error rate and latency; never below "
+          + "min_share_fraction of the configured share. Off by default.");
+
+  /** Every key at its default. */
   public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null, null);
 
   public RouterSettings {
-    allowedFails = allowedFails == null ? 3 : allowedFails;
-    cooldownSeconds = cooldownSeconds == null ? 60 : cooldownSeconds;
-    numRetries = numRetries == null ? 2 : numRetries;
-    timeoutMs = timeoutMs == null ? 60_000L : timeoutMs;
-    maxRequestBytes = maxRequestBytes == null ? 1 << 20 : maxRequestBytes;
-    applicationId = applicationId == null ? "switchboard-router" : applicationId;
-    dynamicWeights = dynamicWeights == null ? DynamicWeightsSettings.DEFAULT : dynamicWeights;
+    allowedFails = ALLOWED_FAILS.value(allowedFails);
+    cooldownSeconds = COOLDOWN_SECONDS.value(cooldownSeconds);
+    numRetries = NUM_RETRIES.value(numRetries);
+    timeoutMs = TIMEOUT_MS.value(timeoutMs);
+    maxRequestBytes = MAX_REQUEST_BYTES.value(maxRequestBytes);
+    applicationId = APPLICATION_ID.value(applicationId);
+    stateDir = STATE_DIR.value(stateDir);
+    dynamicWeights = DYNAMIC_WEIGHTS.value(dynamicWeights);
   }
 
   /** Settings without {@code dynamic_weights} (off). */

@@ -3,7 +3,7 @@ package io.switchboard.schemas.config;
 import io.switchboard.schemas.WeightedModel;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,21 +13,19 @@ import java.util.Set;
 
 /**
  * The whole configuration, as read from YAML (shape: {@code schemas/config.schema.json}).
- * Immutable; cross-references are checked as it is built.
+ * Immutable; cross-references are checked as it is built. Each top-level key is declared once
+ * below, and each section declares its own keys; no component is null after construction.
  *
- * <p>A deployment without {@code deployment_id} gets its {@code model_name} when it is the only
- * deployment of that alias, else {@code <model_name>-<n>} counting from 1 in file order.
- *
- * @param modelList the deployments, in file order (which is also lane order)
- * @param loadBalanceGroups named weighted groups of aliases or deployment ids
- * @param fallbacks per alias, the models to try next when it is exhausted
- * @param contextWindowFallbacks per alias, the models to try when a prompt does not fit
- * @param routerSettings router and retry defaults
- * @param workerSettings worker sizing
- * @param topics topic names and sizes
- * @param kafka Kafka client properties shared by every client (bootstrap.servers, SASL/SSL, ...)
- * @param replyTopics allowed reply topics: exact names, or prefixes ending in {@code *}
- * @param observability the scrape and probe endpoint of every process
+ * @param modelList {@link #MODEL_LIST}, each with its id assigned ({@link DeploymentConfig#DEPLOYMENT_ID})
+ * @param loadBalanceGroups {@link #LOAD_BALANCE_GROUPS}
+ * @param fallbacks {@link #FALLBACKS}
+ * @param contextWindowFallbacks {@link #CONTEXT_WINDOW_FALLBACKS}
+ * @param routerSettings {@link #ROUTER_SETTINGS}
+ * @param workerSettings {@link #WORKER_SETTINGS}
+ * @param topics {@link #TOPICS}
+ * @param kafka {@link #KAFKA}
+ * @param replyTopics {@link #REPLY_TOPICS}
+ * @param observability {@link #OBSERVABILITY}
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -41,20 +39,42 @@ public record SwitchboardConfig(
     List<String> replyTopics,
     ObservabilityConfig observability) {
 
+  private static final String TOP = "";
+
+  public static final ConfigKey<List<DeploymentConfig>> MODEL_LIST = ConfigKey.<List<DeploymentConfig>>array(TOP,
+      "model_list", null, "The provider deployments, in file order (which is also lane order).")
+      .asRequired().atLeast(1);
+  public static final ConfigKey<Map<String, List<WeightedModel>>> LOAD_BALANCE_GROUPS = ConfigKey.object(TOP,
+      "load_balance_groups", Map.of(), "Named weighted groups of aliases or deployment ids.");
+  public static final ConfigKey<Map<String, List<String>>> FALLBACKS = ConfigKey.object(TOP, "fallbacks", Map.of(),
+      "Per alias or deployment id, the models to try next when it is exhausted.");
+  public static final ConfigKey<Map<String, List<String>>> CONTEXT_WINDOW_FALLBACKS = ConfigKey.object(TOP,
+      "context_window_fallbacks", Map.of(),
+      "Per alias or deployment id, the models to try when a prompt does not fit.");
+  public static final ConfigKey<RouterSettings> ROUTER_SETTINGS = ConfigKey.object(TOP, "router_settings",
+      RouterSettings.DEFAULT, "Router and retry defaults, shared by router and workers.");
+  public static final ConfigKey<WorkerSettings> WORKER_SETTINGS = ConfigKey.object(TOP, "worker_settings",
+      WorkerSettings.DEFAULT, "Worker sizing and identity.");
+  public static final ConfigKey<TopicsConfig> TOPICS = ConfigKey.object(TOP, "topics", TopicsConfig.DEFAULT,
+      "Topic names and sizes.");
+  public static final ConfigKey<Map<String, String>> KAFKA = ConfigKey.object(TOP, "kafka", Map.of(),
+      "Kafka client properties for every client: bootstrap.servers, security.protocol, sasl.*, ssl.*");
+  public static final ConfigKey<List<String>> REPLY_TOPICS = ConfigKey.array(TOP, "reply_topics", null,
+      "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
+  public static final ConfigKey<ObservabilityConfig> OBSERVABILITY = ConfigKey.object(TOP, "observability",
+      ObservabilityConfig.DEFAULT, "The /metrics, /health and /ready endpoint of every process.");
+
   public SwitchboardConfig {
-    if (modelList == null || modelList.isEmpty()) {
-      throw new ConfigException("model_list: at least one deployment is required");
-    }
-    modelList = List.copyOf(withDeploymentIds(modelList));
-    loadBalanceGroups = loadBalanceGroups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(loadBalanceGroups));
-    fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
-    contextWindowFallbacks = contextWindowFallbacks == null ? Map.of() : Map.copyOf(contextWindowFallbacks);
-    routerSettings = routerSettings == null ? RouterSettings.DEFAULT : routerSettings;
-    workerSettings = workerSettings == null ? WorkerSettings.DEFAULT : workerSettings;
-    topics = topics == null ? TopicsConfig.DEFAULT : topics;
-    kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
-    replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
-    observability = observability == null ? ObservabilityConfig.DEFAULT : observability;
+    modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
+    loadBalanceGroups = Collections.unmodifiableMap(new LinkedHashMap<>(LOAD_BALANCE_GROUPS.value(loadBalanceGroups)));
+    fallbacks = Map.copyOf(FALLBACKS.value(fallbacks));
+    contextWindowFallbacks = Map.copyOf(CONTEXT_WINDOW_FALLBACKS.value(contextWindowFallbacks));
+    routerSettings = ROUTER_SETTINGS.value(routerSettings);
+    workerSettings = WORKER_SETTINGS.value(workerSettings);
+    topics = TOPICS.value(topics);
+    kafka = Map.copyOf(KAFKA.value(kafka));
+    replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
+    observability = OBSERVABILITY.value(observability);
     checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks);
   }
 
@@ -68,20 +88,16 @@ public record SwitchboardConfig(
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
-    Map<String, Integer> perAlias = new HashMap<>();
-    for (DeploymentConfig d : list) {
-      perAlias.merge(d.modelName(), 1, Integer::sum);
-    }
-    Map<String, Integer> seen = new HashMap<>();
-    Set<String> ids = new LinkedHashSet<>();
-    List<DeploymentConfig> out = new ArrayList<>();
+    List<String> ids = DeploymentIds.of(list.stream().map(DeploymentConfig::modelName).toList(),
+        list.stream().map(DeploymentConfig::deploymentId).toList());
+    Set<String> unique = new HashSet<>();
+    List<DeploymentConfig> out = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       DeploymentConfig d = list.get(i);
-      int n = seen.merge(d.modelName(), 1, Integer::sum);
-      String id = d.deploymentId() != null ? d.deploymentId()
-          : perAlias.get(d.modelName()) == 1 ? d.modelName() : d.modelName() + "-" + n;
-      if (!ids.add(id)) {
-        throw new ConfigException("model_list[" + i + "].deployment_id: '" + id + "' is used twice; ids must be unique");
+      String id = ids.get(i);
+      if (!unique.add(id)) {
+        throw new ConfigException("model_list[" + i + "].deployment_id: '" + id
+            + "' is used twice; ids must be unique");
       }
       out.add(d.deploymentId() == null ? d.withDeploymentId(id) : d);
     }
@@ -151,14 +167,9 @@ public record SwitchboardConfig(
     return deployment(modelOrDeployment).map(List::of).orElse(List.of());
   }
 
-  /** Whether a request may ask for replies on {@code topic}. */
+  /** Whether a request may ask for replies on {@code topic}: whether {@code reply_topics} allows it. */
   public boolean replyTopicAllowed(String topic) {
-    for (String allowed : replyTopics) {
-      if (allowed.endsWith("*") ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
-        return true;
-      }
-    }
-    return false;
+    return ReplyTopics.allows(replyTopics, topic);
   }
 
   /** A copy with other Kafka client properties (used by tests and the demo to point at a broker). */
@@ -187,7 +198,7 @@ public record SwitchboardConfig(
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, List.of(renamed.replies(), renamed.replies() + ".*"), observability);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 
   /** A copy with other router settings. */

@@ -1,22 +1,16 @@
 package io.switchboard.schemas.config;
 
 /**
- * {@code worker_settings}.
+ * {@code worker_settings}. Each key is declared once below, with its default, bounds and doc;
+ * absent keys take their defaults, so no component is null.
  *
- * @param groupId consumer group of the workers (default {@code switchboard-worker})
- * @param maxInFlightPerLane in-flight calls per dispatch partition before it is paused (default 1000)
- * @param maxConnections HTTP connections per worker (default 2000)
- * @param shutdownGraceMs how long a stopping worker waits for in-flight calls, and how long a
- *     rebalance waits for those of the partitions it revokes (default 30000; keep it below the
- *     consumer's {@code max.poll.interval.ms})
- * @param transactionalIdPrefix prefix of the workers' transactional ids (default {@code switchboard-worker})
- * @param healthPublishIntervalMs how often a worker publishes the recent error rate and latency of
- *     each deployment it called in the last minute on the health topic, for dynamic weights and
- *     operators (default 10000; 0 publishes only when a cooldown starts)
- * @param transactionIntervalMs the least time between two of a worker's transactions (default 0:
- *     a transaction on every loop that finished something). Larger values put more replies in
- *     each transaction, so the broker writes fewer transaction markers per reply, and add up to
- *     this much to each reply's latency.
+ * @param groupId {@link #GROUP_ID}
+ * @param maxInFlightPerLane {@link #MAX_IN_FLIGHT_PER_LANE}
+ * @param maxConnections {@link #MAX_CONNECTIONS}
+ * @param shutdownGraceMs {@link #SHUTDOWN_GRACE_MS}
+ * @param transactionalIdPrefix {@link #TRANSACTIONAL_ID_PREFIX}
+ * @param healthPublishIntervalMs {@link #HEALTH_PUBLISH_INTERVAL_MS}
+ * @param transactionIntervalMs {@link #TRANSACTION_INTERVAL_MS}
  */
 public record WorkerSettings(
     String groupId,
@@ -27,23 +21,38 @@ public record WorkerSettings(
     Long healthPublishIntervalMs,
     Long transactionIntervalMs) {
 
+  private static final String SECTION = "worker_settings";
+
+  public static final ConfigKey<String> GROUP_ID = ConfigKey.string(SECTION, "group_id", "switchboard-worker",
+      "Consumer group of the workers.").atLeast(1);
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT_PER_LANE = ConfigKey.integer(SECTION, "max_in_flight_per_lane",
+      1000, "In-flight calls per dispatch partition before it is paused.").atLeast(1);
+  public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer(SECTION, "max_connections", 2000,
+      "HTTP connections per worker.").atLeast(1);
+  public static final ConfigKey<Long> SHUTDOWN_GRACE_MS = ConfigKey.integer(SECTION, "shutdown_grace_ms", 30_000L,
+      "How long a stopping worker waits for in-flight calls, and how long a rebalance waits for those of the "
+          + "partitions it revokes; keep it below the consumer's max.poll.interval.ms.").atLeast(0);
+  public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX = ConfigKey.string(SECTION, "transactional_id_prefix",
+      "switchboard-worker", "Prefix of the workers' transactional ids.").atLeast(1);
+  public static final ConfigKey<Long> HEALTH_PUBLISH_INTERVAL_MS = ConfigKey.integer(SECTION,
+      "health_publish_interval_ms", 10_000L, "How often a worker publishes on the health topic the recent error rate "
+          + "and latency of each deployment it called in the last minute, for dynamic weights and operators; "
+          + "0: only when a cooldown starts.").atLeast(0);
+  public static final ConfigKey<Long> TRANSACTION_INTERVAL_MS = ConfigKey.integer(SECTION, "transaction_interval_ms",
+      0L, "The least time between two of a worker's transactions; 0: a transaction on every loop that finished "
+          + "something. Larger values put more replies in each transaction, so the broker writes fewer transaction "
+          + "markers per reply, and add up to this much to each reply's latency.").atLeast(0);
+
+  /** Every key at its default. */
   public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null, null);
 
   public WorkerSettings {
-    groupId = groupId == null ? "switchboard-worker" : groupId;
-    maxInFlightPerLane = maxInFlightPerLane == null ? 1000 : maxInFlightPerLane;
-    maxConnections = maxConnections == null ? 2000 : maxConnections;
-    shutdownGraceMs = shutdownGraceMs == null ? 30_000L : shutdownGraceMs;
-    transactionalIdPrefix = transactionalIdPrefix == null ? "switchboard-worker" : transactionalIdPrefix;
-    healthPublishIntervalMs = healthPublishIntervalMs == null ? 10_000L : healthPublishIntervalMs;
-    if (healthPublishIntervalMs < 0) {
-      throw new IllegalArgumentException("worker_settings.health_publish_interval_ms must be 0 or more, was "
-          + healthPublishIntervalMs);
-    }
-    transactionIntervalMs = transactionIntervalMs == null ? 0L : transactionIntervalMs;
-    if (transactionIntervalMs < 0) {
-      throw new IllegalArgumentException("worker_settings.transaction_interval_ms must be 0 or more, was "
-          + transactionIntervalMs);
-    }
+    groupId = GROUP_ID.value(groupId);
+    maxInFlightPerLane = MAX_IN_FLIGHT_PER_LANE.value(maxInFlightPerLane);
+    maxConnections = MAX_CONNECTIONS.value(maxConnections);
+    shutdownGraceMs = SHUTDOWN_GRACE_MS.value(shutdownGraceMs);
+    transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.value(transactionalIdPrefix);
+    healthPublishIntervalMs = HEALTH_PUBLISH_INTERVAL_MS.value(healthPublishIntervalMs);
+    transactionIntervalMs = TRANSACTION_INTERVAL_MS.value(transactionIntervalMs);
   }
 }

@@ -164,7 +164,7 @@ class ConfigLoaderTest {
         .hasMessageContaining("/model_list/0/api_key")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-123"));
     assertThatThrownBy(() -> loader.parse("model_list:\n  - {model_name: a, rate_window_seconds: 10}\n", "rw.yaml"))
-        .hasMessageContaining("rw.yaml").hasMessageContaining("rate_window_seconds of 'a' needs an rpm");
+        .hasMessageContaining("rw.yaml").hasMessageContaining("model_list['a'].rate_window_seconds: 10 needs an rpm");
     assertThatThrownBy(() -> loader.parse("model_list:\n  - {model_name: a, rpm: 60, rate_window_seconds: 60}\n", "rw.yaml"))
         .hasMessageContaining("/model_list/0/rate_window_seconds: must have a maximum value of 59");
   }
