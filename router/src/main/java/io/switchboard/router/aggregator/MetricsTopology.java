@@ -8,6 +8,7 @@ import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.config.ReplyTopics;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.Topic;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -135,9 +135,7 @@ public final class MetricsTopology {
   static Pattern replyTopics(SwitchboardConfig config) {
     List<String> allowed = new ArrayList<>(config.replyTopics());
     allowed.add(config.topics().replies());
-    return Pattern.compile(allowed.stream().distinct()
-        .map(t -> t.endsWith("*") ? Pattern.quote(t.substring(0, t.length() - 1)) + ".*" : Pattern.quote(t))
-        .collect(Collectors.joining("|")));
+    return ReplyTopics.pattern(allowed);
   }
 
   /** Reads the event time a record carries; falls back to the record's own timestamp. */

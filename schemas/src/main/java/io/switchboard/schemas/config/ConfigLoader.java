@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
@@ -88,10 +89,7 @@ public final class ConfigLoader {
     try {
       return Json.convert(resolved, SwitchboardConfig.class);
     } catch (IllegalArgumentException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
+      Throwable root = Causes.root(e);
       throw new ConfigException(source + ": " + root.getMessage(), e);
     }
   }

@@ -168,7 +168,7 @@ class AdapterRequestTest {
     ProviderResponse noKey = call(Deployments.of(Provider.ANTHROPIC, "an", "m", server.baseUrl(), null),
         Deployments.body("Hi"));
     assertThat(noKey.failure().message()).contains("api_key").contains("an");
-    ProviderResponse badUrl = call(Deployments.of(Provider.OPENAI, "oa", "m", "not a url", "KEY"),
+    ProviderResponse badUrl = call(Deployments.of(Provider.OPENAI, "oa", "m", "http://not a url", "KEY"),
         Deployments.body("Hi"));
     assertThat(badUrl.failure().kind()).isEqualTo(TransportFailure.Kind.NOT_CONFIGURED);
     assertThat(server.received()).isEmpty();
