@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard batch}: runs a JSONL batch; all logic is in {@link BatchRunner}. */
@@ -22,11 +23,8 @@ import picocli.CommandLine.Option;
         "Exit codes: 0 all ok, 1 some lines failed, 2 invalid input or options, 3 some lines unanswered"
             + " (run again to resume)."})
 public final class BatchCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Switchboard YAML config (kafka, topics, reply_topics)")
-  Path config;
-
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "overrides kafka.bootstrap.servers")
-  String bootstrap;
+  @Mixin
+  ConfigOptions kafka;
 
   @Option(names = "--input", required = true, paramLabel = "FILE", description = "the JSONL input")
   Path input;
@@ -82,7 +80,7 @@ public final class BatchCommand implements Callable<Integer> {
       options = BatchOptions.builder(input, output).errors(errors).model(model).group(group).maxInFlight(maxInFlight)
           .format(f).skipInvalid(skipInvalid).requestTimeout(Duration.ofSeconds(timeoutSeconds))
           .progressInterval(Duration.ofSeconds(progressSeconds)).progress(ProgressMode.parse(progress)).build();
-      connection = ConnectionSettings.load(config, bootstrap);
+      connection = kafka.connection();
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("switchboard batch: " + e.getMessage());
       return BatchRunner.EXIT_INVALID_INPUT;

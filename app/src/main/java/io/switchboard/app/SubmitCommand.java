@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,11 +18,8 @@ import picocli.CommandLine.Parameters;
         "Sends one chat request through Switchboard and prints the reply as JSON.",
         "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input."})
 public final class SubmitCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Switchboard YAML config (kafka, topics, reply_topics)")
-  Path config;
-
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "overrides kafka.bootstrap.servers")
-  String bootstrap;
+  @Mixin
+  ConfigOptions kafka;
 
   @Option(names = "--model", description = "the model (alias or deployment id)")
   String model;
@@ -49,7 +47,7 @@ public final class SubmitCommand implements Callable<Integer> {
     SubmitOptions options;
     try {
       options = new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeoutSeconds), clientId);
-      connection = ConnectionSettings.load(config, bootstrap);
+      connection = kafka.connection();
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("switchboard submit: " + e.getMessage());
       return SubmitRunner.EXIT_BAD_INPUT;
