@@ -78,7 +78,7 @@ class BatchKillResumeTest {
 
       try (ChildJvm second = batch("batch-2", args, embedded)) {
         int exit = second.awaitExit(Duration.ofSeconds(300));
-        assertThat(exit).as("some lines get a 400: exit 1\n%s", second.tail()).isEqualTo(BatchRunner.EXIT_FAILURES);
+        assertThat(exit).as("some lines get a 400: exit 1\n%s", second.tail()).isEqualTo(BatchCommand.EXIT_FAILURES);
         String log = second.logText();
         assertThat(log).contains("removed a partial last line");
         if (recoverable > 0) {

@@ -7,6 +7,7 @@ import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
+import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.testkit.kafka.KafkaBrokers;
@@ -113,6 +114,27 @@ class EndToEndTest {
     int code = cli.execute("demo", "--requests", "100");
     assertThat(code).as(out.toString()).isZero();
     assertThat(out.toString()).contains("Replies: 100 of 100 (100 ok, 0 error)").contains("chat-east").contains("chat-west");
+  }
+
+  @Test
+  @Timeout(120)
+  void submitCommandPrintsTheReplyAsPrettyJsonAndExitsByItsStatus() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute("submit", "--bootstrap", embedded.broker().bootstrapServers(), "--model", "chat",
+        "--client-id", "e2e-submit", "hello there");
+    assertThat(code).as("%s%n%s", out, err).isZero();
+    assertThat(out.toString()).contains("\n  \"status\" : \"ok\"");
+    assertThat(Json.parse(out.toString()).path("deployment_id").asText()).isIn("chat-east", "chat-west");
+
+    StringWriter unknown = new StringWriter();
+    cli.setOut(new PrintWriter(unknown));
+    assertThat(cli.execute("submit", "--bootstrap", embedded.broker().bootstrapServers(), "--model", "no-such-model",
+        "--client-id", "e2e-submit", "hello")).as("an error reply exits 1").isEqualTo(1);
+    assertThat(Json.parse(unknown.toString()).path("status").asText()).isEqualTo("error");
   }
 
   static Properties props() {

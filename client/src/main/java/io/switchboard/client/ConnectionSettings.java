@@ -23,7 +23,7 @@ public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics,
     Objects.requireNonNull(topics, "topics");
     replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
     if (!kafka.containsKey("bootstrap.servers")) {
-      throw new IllegalArgumentException("kafka.bootstrap.servers is required");
+      throw new InvalidOptionException("kafka", "kafka.bootstrap.servers is required");
     }
   }
 

@@ -95,9 +95,10 @@ class AnthropicFormatTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"));
     ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-    int exit = BatchRunner.run(TestKafka.connection("127.0.0.1:1", "unused"), BatchOptions.builder(input,
-        dir.resolve("out.jsonl")).format(BatchFormat.ANTHROPIC).terminal(false).build(), err, err);
-    assertThat(exit).isEqualTo(BatchRunner.EXIT_INVALID_INPUT);
+    BatchStatus status = new BatchRunner(TestKafka.connection("127.0.0.1:1", "unused"), BatchOptions.builder(input,
+        dir.resolve("out.jsonl")).format(BatchFormat.ANTHROPIC).terminal(false).build(), err, err, Clock.systemUTC())
+        .run().status();
+    assertThat(status).isEqualTo(BatchStatus.INVALID_INPUT);
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("2 invalid lines",
         "line 2: params.tools is not supported by --format anthropic",
         "line 3: params.thinking is not supported by --format anthropic", "remove it from the line", "nothing was sent");
@@ -125,7 +126,7 @@ class AnthropicFormatTest {
       result = new BatchRunner(conn, BatchOptions.builder(input, output).format(BatchFormat.ANTHROPIC).terminal(false)
           .build(), quiet, quiet, Clock.systemUTC()).run();
     }
-    assertThat(result.exitCode()).isEqualTo(BatchRunner.EXIT_FAILURES);
+    assertThat(result.status()).isEqualTo(BatchStatus.FAILURES);
     List<JsonNode> lines = BatchFiles.read(output);
     Map<String, JsonNode> byId = lines.stream().collect(Collectors.toMap(l -> l.get("custom_id").asText(),
         Function.identity()));

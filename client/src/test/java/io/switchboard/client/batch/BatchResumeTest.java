@@ -81,7 +81,7 @@ class BatchResumeTest {
           Clock.systemUTC()).run();
       String err = errBytes.toString(StandardCharsets.UTF_8);
 
-      assertThat(result.exitCode()).as(err).isEqualTo(BatchRunner.EXIT_FAILURES);
+      assertThat(result.status()).as(err).isEqualTo(BatchStatus.FAILURES);
       assertThat(err).contains("removed a partial last line");
       assertThat(result.alreadyAnswered()).isEqualTo(writtenBeforeKill);
       assertThat(result.recovered()).as("answers that arrived after the kill").isEqualTo(sentByKilledRun - writtenBeforeKill);
@@ -106,10 +106,10 @@ class BatchResumeTest {
     try (Responder responder = new Responder(conn)) {
       BatchOptions options = BatchOptions.builder(input, output).terminal(false).build();
       BatchResult first = new BatchRunner(conn, options, quiet, quiet, Clock.systemUTC()).run();
-      assertThat(first.exitCode()).isEqualTo(BatchRunner.EXIT_OK);
+      assertThat(first.status()).isEqualTo(BatchStatus.OK);
       String before = Files.readString(output);
       BatchResult second = new BatchRunner(conn, options, quiet, quiet, Clock.systemUTC()).run();
-      assertThat(second.exitCode()).isEqualTo(BatchRunner.EXIT_OK);
+      assertThat(second.status()).isEqualTo(BatchStatus.OK);
       assertThat(second.sent()).isZero();
       assertThat(second.alreadyAnswered()).isEqualTo(200);
       assertThat(Files.readString(output)).isEqualTo(before);

@@ -57,7 +57,7 @@ class BatchRunnerTest {
           .terminal(false).progressInterval(Duration.ofSeconds(1)).build(), out, err, Clock.systemUTC()).run();
     }
     long failing = IntStream.range(0, 10_000).filter(i -> prompt(i).contains("[")).count();
-    assertThat(result.exitCode()).as("%s%n%s", result, err()).isEqualTo(BatchRunner.EXIT_FAILURES);
+    assertThat(result.status()).as("%s%n%s", result, err()).isEqualTo(BatchStatus.FAILURES);
     assertThat(result.valid()).isEqualTo(10_000);
     assertThat(result.answered()).isEqualTo(10_000);
     assertThat(result.unanswered()).isZero();
@@ -132,9 +132,10 @@ class BatchRunnerTest {
         BatchFiles.openAiLine("k".repeat(240), "too long an id")),
         StandardCharsets.UTF_8);
     Path output = dir.resolve("out.jsonl");
-    int exit = BatchRunner.run(conn, BatchOptions.builder(input, output).terminal(false).build(), out, err);
+    BatchStatus status = new BatchRunner(conn, BatchOptions.builder(input, output).terminal(false).build(), out, err,
+        Clock.systemUTC()).run().status();
 
-    assertThat(exit).isEqualTo(BatchRunner.EXIT_INVALID_INPUT);
+    assertThat(status).isEqualTo(BatchStatus.INVALID_INPUT);
     assertThat(err()).contains(
         "10 invalid lines",
         "line 3: not valid JSON",
@@ -156,9 +157,10 @@ class BatchRunnerTest {
   @Test
   void errorsBeyondTheCapAreCounted() throws Exception {
     Path input = BatchFiles.write(dir.resolve("in.jsonl"), 100, i -> i % 2 == 0 ? "oops" : BatchFiles.openAiLine("x" + i, "p"));
-    int exit = BatchRunner.run(TestKafka.connection("127.0.0.1:1", "unused"),
-        BatchOptions.builder(input, dir.resolve("out.jsonl")).maxReportedErrors(5).build(), out, err);
-    assertThat(exit).isEqualTo(BatchRunner.EXIT_INVALID_INPUT);
+    BatchStatus status = new BatchRunner(TestKafka.connection("127.0.0.1:1", "unused"),
+        BatchOptions.builder(input, dir.resolve("out.jsonl")).maxReportedErrors(5).build(), out, err, Clock.systemUTC())
+        .run().status();
+    assertThat(status).isEqualTo(BatchStatus.INVALID_INPUT);
     assertThat(err()).contains("50 invalid lines", "line 1: not valid JSON", "line 9: not valid JSON", "... and 45 more")
         .doesNotContain("line 11:");
   }
@@ -175,7 +177,7 @@ class BatchRunnerTest {
       result = new BatchRunner(conn, BatchOptions.builder(input, output).errors(errors).skipInvalid(true)
           .terminal(false).build(), out, err, Clock.systemUTC()).run();
     }
-    assertThat(result.exitCode()).isEqualTo(BatchRunner.EXIT_FAILURES);
+    assertThat(result.status()).isEqualTo(BatchStatus.FAILURES);
     assertThat(result.invalid()).isEqualTo(4);
     assertThat(result.valid()).isEqualTo(26);
     assertThat(BatchFiles.read(output)).hasSize(26);
