@@ -133,7 +133,7 @@ final class StatsCommand implements Callable<Integer> {
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic '" + topic + "' does not exist: start the metrics aggregator "
+      throw new ErrorReporter.UserError("topic '" + topic + "' does not exist: start the metrics aggregator "
           + "(it creates the topic and publishes summaries), or run 'switchboard topics'");
     }
     return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
