@@ -20,25 +20,16 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "A Kafka-native, asynchronous router for LLM completion requests.",
     subcommands = {
-        DemoCommand.class,
-        DevCommand.class,
         RouterCommand.class,
         WorkerCommand.class,
         TopicsCommand.class,
         BatchCommand.class,
         SubmitCommand.class,
-        StatsCommand.class,
-        MockProviderCommand.class,
-        BenchCommand.class
+        StatsCommand.class
     })
 public final class Main implements Callable<Integer> {
   static {
-    // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
-    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
-      System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
-    }
-    // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.
-    System.setProperty("log4j2.shutdownHookEnabled", "false");
+    useSwitchboardLogging();
   }
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -70,6 +61,16 @@ public final class Main implements Callable<Integer> {
     return cli.setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(errors)
         .setParameterExceptionHandler(errors);
+  }
+
+  /** Switchboard's logging set-up; a main method calls it before anything logs. */
+  public static void useSwitchboardLogging() {
+    // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
+    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
+    }
+    // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.
+    System.setProperty("log4j2.shutdownHookEnabled", "false");
   }
 
   /** {@code switchboard} alone: the usage, as an error. */

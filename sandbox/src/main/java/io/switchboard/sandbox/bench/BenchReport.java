@@ -1,4 +1,4 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import java.util.List;
 import java.util.Map;

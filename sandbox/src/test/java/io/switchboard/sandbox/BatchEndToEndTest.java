@@ -1,10 +1,10 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.app.BatchFixtures.SummaryRow;
+import io.switchboard.sandbox.BatchFixtures.SummaryRow;
 import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.batch.BatchOptions;
 import io.switchboard.client.batch.BatchResult;

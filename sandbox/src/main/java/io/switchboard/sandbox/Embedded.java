@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,7 @@ class DevCommandTest {
   @Test
   @Timeout(240)
   void devAnswersARequestPublishedByAPlainKafkaClient() throws Exception {
-    try (ChildJvm dev = ChildJvm.builder("io.switchboard.app.Main")
+    try (ChildJvm dev = ChildJvm.builder("io.switchboard.sandbox.SandboxMain")
         .name("dev")
         .jvmArgs("-Xmx512m", "-Djava.io.tmpdir=" + dir)
         .args("dev")

@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -113,10 +113,11 @@ class MetricsBrokerTest {
     Files.writeString(config, Embedded.resource(Embedded.DEMO_CONFIG).replace("${MOCK_URL}", embedded.mock().baseUrl()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new StatsCommand());
+    CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("--config", config.toString(), "--bootstrap", embedded.broker().bootstrapServers(), "--once", "--json");
+    int code = cli.execute("stats", "--config", config.toString(), "--bootstrap", embedded.broker().bootstrapServers(),
+        "--once", "--json");
     assertThat(code).as(err.toString()).isZero();
     JsonNode stats = Json.parse(out.toString());
     JsonNode model = stats.path("models").get(0);
@@ -132,9 +133,10 @@ class MetricsBrokerTest {
     assertThat(stats.path("all").path("replies").asLong()).isEqualTo(N);
 
     StringWriter table = new StringWriter();
-    CommandLine tableCli = new CommandLine(new StatsCommand());
+    CommandLine tableCli = SandboxMain.commandLine();
     tableCli.setOut(new PrintWriter(table));
-    assertThat(tableCli.execute("--config", config.toString(), "--bootstrap", embedded.broker().bootstrapServers(), "--once"))
+    assertThat(tableCli.execute("stats", "--config", config.toString(), "--bootstrap",
+        embedded.broker().bootstrapServers(), "--once"))
         .isZero();
     assertThat(table.toString()).contains("chat-east").contains("70.0%").contains("chat-west").contains("30.0%");
   }

@@ -1,9 +1,9 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
-import io.switchboard.app.bench.BenchReport;
-import io.switchboard.app.bench.ExternalCluster;
-import io.switchboard.app.bench.LoadGenerator;
-import io.switchboard.app.bench.RawKafkaBaseline;
+import io.switchboard.sandbox.bench.BenchReport;
+import io.switchboard.sandbox.bench.ExternalCluster;
+import io.switchboard.sandbox.bench.LoadGenerator;
+import io.switchboard.sandbox.bench.RawKafkaBaseline;
 import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;

@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.schemas.json.Json;

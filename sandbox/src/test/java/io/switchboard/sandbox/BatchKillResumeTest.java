@@ -1,8 +1,9 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.app.BatchCommand;
 import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.batch.BatchRunner;
 import io.switchboard.schemas.json.Json;

@@ -1,9 +1,9 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.app.bench.LoadGenerator;
+import io.switchboard.sandbox.bench.LoadGenerator;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;
 import io.switchboard.testkit.process.FreePorts;
@@ -33,7 +33,7 @@ class BenchSmokeTest {
   static Run bench(Path dir, String... args) throws Exception {
     Path json = dir.resolve("bench.json");
     StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     List<String> command = new ArrayList<>(List.of("bench"));
     command.addAll(List.of(args));
@@ -189,7 +189,7 @@ class BenchSmokeTest {
             + "kafka:\n  transaction.timeout.ms: \"3600000\"\n");
       }
       StringWriter out = new StringWriter();
-      CommandLine cli = Main.commandLine();
+      CommandLine cli = SandboxMain.commandLine();
       cli.setOut(new PrintWriter(out));
       cli.setErr(new PrintWriter(new StringWriter()));
       int code = cli.execute("bench", "--bootstrap-servers", cluster.bootstrapServers(), "--config", config.toString(),
@@ -212,7 +212,7 @@ class BenchSmokeTest {
     String nobody = "127.0.0.1:" + FreePorts.next();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute("bench", "--bootstrap-servers", nobody, "--duration-seconds", "1", "--no-baseline");

@@ -1,4 +1,4 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import io.switchboard.schemas.topics.TopicProvisioner;
 import java.time.Duration;

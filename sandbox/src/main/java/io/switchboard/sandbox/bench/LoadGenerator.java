@@ -1,4 +1,4 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,8 +1,8 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.app.bench.RawKafkaBaseline.Guarantee;
+import io.switchboard.sandbox.bench.RawKafkaBaseline.Guarantee;
 import io.switchboard.testkit.kafka.KafkaBroker;
 import io.switchboard.testkit.kafka.KafkaBrokers;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.mock.Fault;

@@ -1,4 +1,4 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.switchboard.app.bench;
+package io.switchboard.sandbox.bench;
 
 import io.switchboard.testkit.kafka.KafkaBroker;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import io.switchboard.schemas.config.TopicsConfig;
 import java.io.PrintWriter;

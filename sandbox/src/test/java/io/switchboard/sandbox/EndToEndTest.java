@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -109,7 +109,7 @@ class EndToEndTest {
   @Timeout(180)
   void demoCommandPrintsTheSplitTableAndExitsZero() {
     StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     int code = cli.execute("demo", "--requests", "100");
     assertThat(code).as(out.toString()).isZero();
@@ -121,7 +121,7 @@ class EndToEndTest {
   void submitCommandPrintsTheReplyAsPrettyJsonAndExitsByItsStatus() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute("submit", "--bootstrap", embedded.broker().bootstrapServers(), "--model", "chat",
