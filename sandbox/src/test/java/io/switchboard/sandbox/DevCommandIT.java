@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sends it) publishes a request and reads the reply with read_committed; SIGTERM ends the
  * process through its shutdown hook.
  */
-class DevCommandTest {
+class DevCommandIT {
   private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap servers\\s*:\\s*(\\S+)");
 
   @TempDir

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * topic off the allowlist, and cannot be larger than the limit: end to end on a real broker, with
  * an "attacker" listener on 127.0.0.1 that must never be contacted.
  */
-class RequestSecurityTest {
+class RequestSecurityIT {
   static final String KEY = "sk-fake-configured-key";
   static final String PREFIX = "sec";
 

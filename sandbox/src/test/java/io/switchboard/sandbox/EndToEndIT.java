@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** The whole path on a real broker: requests in, router, worker, mock provider, replies out. */
-class EndToEndTest {
+class EndToEndIT {
   static Embedded embedded;
   static Topics topics;
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker is stopped and started again under load: once it is back, every request has exactly one
  * reply. With {@code -Dswitchboard.soak=true} the broker is killed (SIGKILL) instead, several times.
  */
-class BrokerRestartTest {
+class BrokerRestartIT {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
 
   final List<ChildJvm> children = new ArrayList<>();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Keeps `switchboard bench` working: a few seconds of load, no figures asserted. */
-class BenchSmokeTest {
+class BenchSmokeIT {
   /** What a bench run printed and its JSON report. */
   record Run(String out, JsonNode report) {}
 

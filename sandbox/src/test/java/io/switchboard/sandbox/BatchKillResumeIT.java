@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code switchboard batch} as a real process against the real broker, router, worker and a
  * faulty mock provider: killed with SIGKILL mid-run, then run again with the same output.
  */
-class BatchKillResumeTest {
+class BatchKillResumeIT {
   static final int LINES = 3000;
 
   @TempDir Path dir;

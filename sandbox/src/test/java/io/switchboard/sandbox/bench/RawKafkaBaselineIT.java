@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The baseline on a real broker: exactly-once goes through transactions, at-least-once through none. */
-class RawKafkaBaselineTest {
+class RawKafkaBaselineIT {
   static final int RECORDS = 500;
   static KafkaBroker broker;
   static Admin admin;

@@ -43,7 +43,7 @@ import picocli.CommandLine;
  * chat} = chat-east 70 + chat-west 30) plus the metrics aggregator; summaries against the mock's
  * call log, then {@code stats --once --json} over the same topic.
  */
-class MetricsBrokerTest {
+class MetricsBrokerIT {
   static final int N = 300;
   static Embedded embedded;
   static MetricsAggregator aggregator;

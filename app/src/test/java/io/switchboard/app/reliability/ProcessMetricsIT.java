@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * traffic, each scrape has every meter the process declares, its Kafka client metrics (Streams
  * for the router; consumer and producer for the worker) and a ready probe.
  */
-class ProcessMetricsTest {
+class ProcessMetricsIT {
   private static final Pattern SERVING = Pattern.compile("serving /metrics, /health and /ready on (http://\\S+)");
 
   final List<ChildJvm> children = new ArrayList<>();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
-class BatchRunnerTest {
+class BatchRunnerIT {
   @TempDir Path dir;
 
   final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();

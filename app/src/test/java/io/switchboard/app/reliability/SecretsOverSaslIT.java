@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * key back in its error bodies. After the run (processes stopped gracefully), every record of every
  * topic and every line the processes wrote is searched for both secrets.
  */
-class SecretsOverSaslTest {
+class SecretsOverSaslIT {
   static final String PROVIDER_KEY = "sk-fake-" + UUID.randomUUID().toString().replace("-", "");
   static final String KAFKA_PASSWORD = "kafka-pw-" + UUID.randomUUID().toString().replace("-", "");
   static final String ADMIN_PASSWORD = "admin-pw-" + UUID.randomUUID().toString().replace("-", "");

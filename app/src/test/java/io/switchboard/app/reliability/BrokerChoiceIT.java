@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The switch between the in-process broker and Testcontainers, without a Docker engine. */
-class BrokerChoiceTest {
+class BrokerChoiceIT {
   private final String before = System.getProperty(KafkaBrokers.PROPERTY);
 
   @AfterEach

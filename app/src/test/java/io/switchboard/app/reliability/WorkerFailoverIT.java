@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>With {@code -Dswitchboard.soak=true} the load is longer and heavier.
  */
-class WorkerFailoverTest {
+class WorkerFailoverIT {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
 
   static KafkaBroker broker;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(120)
-class SwitchboardClientTest {
+class SwitchboardClientIT {
 
   static RouteRequest request(String id, String content) {
     ObjectNode body = Json.mapper().createObjectNode();

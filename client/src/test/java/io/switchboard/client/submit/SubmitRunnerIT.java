@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
-class SubmitRunnerTest {
+class SubmitRunnerIT {
   @TempDir Path dir;
 
   static SubmitOptions prompt(String text) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(180)
-class BatchResumeTest {
+class BatchResumeIT {
   static final int LINES = 3000;
 
   @TempDir Path dir;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * application); one is killed with SIGKILL under load. The other takes over its tasks: every
  * request is routed and answered exactly once.
  */
-class RouterFailoverTest {
+class RouterFailoverIT {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
 
   final List<ChildJvm> children = new ArrayList<>();

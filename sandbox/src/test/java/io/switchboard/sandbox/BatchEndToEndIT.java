@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with Retry-After and 503s that are retried, and a deployment that resets every connection and
  * whose requests fall back to another model.
  */
-class BatchEndToEndTest {
+class BatchEndToEndIT {
   @Test
   @Timeout(300)
   void tenThousandLinesWithInjectedFaultsAreEachAnsweredOnce(@TempDir Path dir) throws Exception {

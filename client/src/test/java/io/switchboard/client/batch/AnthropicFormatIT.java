@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(120)
-class AnthropicFormatTest {
+class AnthropicFormatIT {
   @TempDir Path dir;
 
   static String line(String customId, String prompt) {
