@@ -11,7 +11,6 @@ import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.worker.health.HealthTracker;
-import io.switchboard.worker.offsets.OffsetCodec;
 import io.switchboard.worker.offsets.PartitionOffsets;
 import io.switchboard.worker.pacing.LanePacer;
 import io.switchboard.worker.pacing.LanePacers;
@@ -78,15 +77,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-
-  /**
-   * A lane takes a record only while the span from its commit point to that record encodes
-   * within this, whatever finishes out of order ({@link OffsetCodec#encodedLengthBound}); a
-   * record beyond it is left on the broker (the consumer seeks back to it) and the lane pauses
-   * until the commit point moves. However many records a poll returns, the commit metadata
-   * stays within the broker's {@code offset.metadata.max.bytes} default.
-   */
-  static final int METADATA_PAUSE_AT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES;
 
   private final SwitchboardConfig config;
   private final Topics topics;
@@ -293,7 +283,7 @@ public final class Engine implements Runnable {
     if (lane.offsets == null) {
       lane.offsets = PartitionOffsets.startingAt(record.offset());
     }
-    if (!fitsMetadata(lane.offsets, record.offset())) {
+    if (!lane.offsets.hasRoomFor(record.offset())) {
       // Taking it could make the finished offsets above the commit point too long to commit.
       consumer.seek(tp, record.offset());
       consumer.pause(List.of(tp));
@@ -532,7 +522,7 @@ public final class Engine implements Runnable {
         it.remove();
         continue;
       }
-      if (lane.offsets.wouldExceed(METADATA_PAUSE_AT)) {
+      if (!lane.offsets.fitsCommit()) {
         if (!lane.resultsHeld) {
           lane.resultsHeld = true;
           log.warn("finished offsets of {} do not fit the commit metadata; its replies wait with its commit",
@@ -698,12 +688,7 @@ public final class Engine implements Runnable {
   /** True when the lane's next record (or the one it left on the broker) could not be taken now. */
   private static boolean nearMetadataLimit(Lane lane) {
     PartitionOffsets o = lane.offsets;
-    return o != null && !fitsMetadata(o, Math.max(o.nextExpected(), lane.heldBackFrom));
-  }
-
-  /** Whether the lane may take {@code offset}: finished out of order, it could still be committed. */
-  private static boolean fitsMetadata(PartitionOffsets offsets, long offset) {
-    return OffsetCodec.encodedLengthBound(offsets.commitPoint(), offset) <= METADATA_PAUSE_AT;
+    return o != null && !o.hasRoomFor(Math.max(o.nextExpected(), lane.heldBackFrom));
   }
 
   /** Stops taking dispatches and finishes the calls in flight, up to {@code shutdown_grace_ms}. */
