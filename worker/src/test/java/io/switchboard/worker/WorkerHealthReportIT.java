@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * calls on the health topic (what dynamic weights scale by), and nothing for deployments it
  * did not call.
  */
-class WorkerHealthReportTest {
+class WorkerHealthReportIT {
   @Test
   @Timeout(120)
   void errorRateAndLatencyOfCalledDeploymentsArePublishedWithoutACooldown() throws Exception {

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
-class WorkerFaultsTest {
+class WorkerFaultsIT {
   static final String GOOD_KEY = "sk-good-0123456789abcdefXYZ";
   static final String WRONG_KEY = "sk-wrong-0123456789abcdefXYZ";
   static final String RIGHT_KEY = "sk-right-0123456789abcdefXYZ";

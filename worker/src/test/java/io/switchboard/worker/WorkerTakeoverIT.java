@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * A crashed one cannot: its calls are made again by the new owner (counted).
  */
 @Timeout(120)
-class WorkerTakeoverTest extends BrokerAndMock {
+class WorkerTakeoverIT extends BrokerAndMock {
   static final Map<String, String> FAST_SESSIONS = Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000");
 
   /** @param fields more fields of the deployment, e.g. {@code ", rpm: 12"} */

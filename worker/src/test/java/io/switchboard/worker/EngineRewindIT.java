@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * made in the current minute, not against an empty window.
  */
 @Timeout(120)
-class EngineRewindTest extends BrokerAndMock {
+class EngineRewindIT extends BrokerAndMock {
 
   /** A transactional producer whose first commit carrying a record for {@code topic} fails. */
   static final class FailsOnce extends KafkaProducer<String, byte[]> {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * finish every dispatch has exactly one reply.
  */
 @Timeout(300)
-class EngineMetadataLimitTest extends BrokerAndMock {
+class EngineMetadataLimitIT extends BrokerAndMock {
   /** More dispatches than one lane can take while its head is held (about 24,500 offsets of bitset). */
   static final int N = 27_000;
   /** One dispatch in ten is held: the finished offsets then need a bitset, not a few run lengths. */
@@ -67,7 +67,7 @@ class EngineMetadataLimitTest extends BrokerAndMock {
       }
       h.sendAll(dispatches);
 
-      GatedProvider provider = new GatedProvider(http, EngineMetadataLimitTest::held);
+      GatedProvider provider = new GatedProvider(http, EngineMetadataLimitIT::held);
       RunningEngine running = new RunningEngine(h.config, provider,
           p -> new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()));
       Engine engine = running.engine;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * its rate window through a rebalance.
  */
 @Timeout(120)
-class WorkerLanesTest extends BrokerAndMock {
+class WorkerLanesIT extends BrokerAndMock {
   static final Duration WAIT = Duration.ofSeconds(60);
 
   static long replies(TopicTap tap, WorkerHarness h, String prefix) {
@@ -95,7 +95,7 @@ class WorkerLanesTest extends BrokerAndMock {
         router_settings: {cooldown_seconds: 60}
         worker_settings: {group_id: cool-workers, shutdown_grace_ms: 2000}
         """.formatted(mock.baseUrl());
-    try (WorkerHarness h = new WorkerHarness(broker, "cool", yaml, WorkerTakeoverTest.FAST_SESSIONS);
+    try (WorkerHarness h = new WorkerHarness(broker, "cool", yaml, WorkerTakeoverIT.FAST_SESSIONS);
         TopicTap tap = new TopicTap(broker.bootstrapServers(), List.of(h.topics.fallbacks().name(),
             h.topics.health().name()))) {
       Worker first = new Worker(h.config, Clock.systemUTC(), k -> null);
@@ -135,7 +135,7 @@ class WorkerLanesTest extends BrokerAndMock {
           - {model_name: keep, api_base: "%1$s/d/keep/v1", max_retries: 0, rpm: %2$d}
         worker_settings: {group_id: keep-workers, shutdown_grace_ms: 2000}
         """.formatted(mock.baseUrl(), rpm);
-    try (WorkerHarness h = new WorkerHarness(broker, "keep", yaml, WorkerTakeoverTest.FAST_SESSIONS);
+    try (WorkerHarness h = new WorkerHarness(broker, "keep", yaml, WorkerTakeoverIT.FAST_SESSIONS);
         TopicTap tap = new TopicTap(broker.bootstrapServers(), List.of(h.topics.replies().name()))) {
       Worker worker = new Worker(h.config, Clock.systemUTC(), k -> null);
       worker.start();

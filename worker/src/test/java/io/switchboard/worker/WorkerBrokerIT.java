@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-class WorkerBrokerTest {
+class WorkerBrokerIT {
   static KafkaBroker broker;
   static HttpServer provider;
   static final AtomicInteger calls = new AtomicInteger();
