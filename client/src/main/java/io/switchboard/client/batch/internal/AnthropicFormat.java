@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.provider.StopReason;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -201,19 +201,12 @@ final class AnthropicFormat extends LineFormat {
     if (text.isTextual()) {
       content.addObject().put("type", "text").put("text", text.asText());
     }
-    message.put("stop_reason", stopReason(choice.path("finish_reason").asText("stop")));
+    message.put("stop_reason", StopReason.toAnthropic(choice.path("finish_reason").asText("stop")));
     message.putNull("stop_sequence");
     ObjectNode usage = message.putObject("usage");
     usage.put("input_tokens", completion.path("usage").path("prompt_tokens").asInt(0));
     usage.put("output_tokens", completion.path("usage").path("completion_tokens").asInt(0));
     return message;
-  }
-
-  private static final Map<String, String> STOP_REASONS = Map.of("stop", "end_turn", "length", "max_tokens",
-      "tool_calls", "tool_use", "function_call", "tool_use", "content_filter", "refusal");
-
-  static String stopReason(String finishReason) {
-    return STOP_REASONS.getOrDefault(finishReason, "end_turn");
   }
 
   private static String errorType(RouteReply reply) {
