@@ -225,6 +225,9 @@ final class Deployments {
     Map<String, List<Shares>> groups = new LinkedHashMap<>();
     shares.forEach(s -> groups.computeIfAbsent(s.group(), g -> new ArrayList<>()).add(s));
     groups.forEach((group, members) -> {
+      if (members.size() == 1) {
+        return;  // simple-shuffle weighs deployments within their group only
+      }
       Shares first = members.get(0);
       String basis = first.weight() != null ? "weight" : first.rpm() != null ? "rpm" : first.tpm() != null ? "tpm" : null;
       for (Shares s : members) {

@@ -136,8 +136,8 @@ final class Settings {
     // LiteLLM cools a deployment down once its failures in a minute exceed allowed_fails;
     // Switchboard once they reach it.
     setRouter("allowed_fails", IntNode.valueOf(n.intValue() + 1), path);
-    findings.note(path + ": " + n.intValue() + " failures a minute are allowed, so the deployment cools down at "
-        + (n.intValue() + 1) + ": allowed_fails " + (n.intValue() + 1));
+    findings.note(path + ": LiteLLM cools a deployment down at the failure after the " + n.intValue()
+        + " it allows a minute: allowed_fails " + (n.intValue() + 1));
   }
 
   private void chain(String key, JsonNode v, String path) {
