@@ -87,8 +87,9 @@ final class Settings {
         case "fallbacks", "context_window_fallbacks", "content_policy_fallbacks" -> chain(key, v, path);
         case "default_fallbacks" -> defaultFallbacks(v, path);
         case "retry_policy" -> {
+          ObjectNode policy = retryPolicy(v, path);
           if (NativeKeys.declared("router_settings.retry_policy")) {
-            setRouter("retry_policy", retryPolicy(v, path), path);
+            setRouter("retry_policy", policy, path);
           } else {
             findings.unsupported(path);
           }
@@ -167,9 +168,9 @@ final class Settings {
   }
 
   private void groupRetryPolicies(JsonNode v, String path, ObjectNode root) {
-    if (!NativeKeys.declared("model_list[].retry_policy")) {
+    boolean supported = NativeKeys.declared("model_list[].retry_policy");
+    if (!supported) {
       findings.unsupported(path);
-      return;
     }
     Iterator<Map.Entry<String, JsonNode>> groups = mapping(v, path).fields();
     while (groups.hasNext()) {
@@ -178,7 +179,9 @@ final class Settings {
       int matched = 0;
       for (JsonNode d : root.get("model_list")) {
         if (e.getKey().equals(d.path("model_name").asText())) {
-          ((ObjectNode) d).set("retry_policy", policy.deepCopy());
+          if (supported) {
+            ((ObjectNode) d).set("retry_policy", policy.deepCopy());
+          }
           matched++;
         }
       }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every config of the LiteLLM corpus ({@code src/test/resources/litellm/}, one per shape of
@@ -245,6 +246,16 @@ class LiteLlmCorpusTest {
     assertThat(l.config().workerSettings().maxInFlightPerLane()).isEqualTo(200);
     assertThat(l.translation().ignored()).containsOnlyKeys("environment_variables.OPENAI_API_KEY");
     assertThat(l.translation().warning("f.yaml").orElseThrow()).doesNotContain("sk-not-shown");
+  }
+
+  @Test
+  void aNativeProfileOverlayChangesATranslatedDeployment(@TempDir Path dir) throws IOException {
+    Path base = dir.resolve("config.yaml");
+    Files.copy(corpus("02-weighted-azure.yaml"), base);
+    Files.writeString(dir.resolve("config.prod.yaml"), "model_list:\n  - {deployment_id: chat-2, weight: 5}\n");
+    SwitchboardConfig config = new ConfigLoader(ENV::get, (source, t) -> { }).load(base, "prod");
+    assertThat(config.modelList()).extracting(DeploymentConfig::effectiveWeight).containsExactly(3.0, 5.0, 0.0);
+    assertThat(config.deployment("chat-2").orElseThrow().model()).isEqualTo("chat-us");
   }
 
   private static Map<String, String> env() {
