@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         BatchCommand.class,
         SubmitCommand.class,
         StatsCommand.class,
+        ConfigCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {
