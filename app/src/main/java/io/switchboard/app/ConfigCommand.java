@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.switchboard.schemas.WeightedModel;
 import io.switchboard.schemas.config.ConfigException;
 import io.switchboard.schemas.config.ConfigLoader;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,8 +153,19 @@ final class ConfigCommand implements Runnable {
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
         .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
         .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+        .stringQuotingChecker(new QuoteDates())
         .build();
     return head + new ObjectMapper(yaml).writeValueAsString(t.tree());
+  }
+
+  /** Also quotes strings that YAML 1.1 readers would take for dates, such as an {@code api_version}. */
+  private static final class QuoteDates extends StringQuotingChecker.Default {
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}.*");
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || DATE.matcher(value).matches();
+    }
   }
 
   private static void printDeployments(PrintWriter out, SwitchboardConfig c) {

@@ -140,7 +140,7 @@ class ConfigCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
     assertThat(Files.readString(out)).contains("api_key: \"${AZURE_EU_KEY}\"", "deployment_id: gpt-4o-eu", "deployment_id: \"7\"",
-        "input_cost_per_million: 2.5", "# Ignored: model_list[0].model_info.mode");
+        "input_cost_per_million: 2.5", "api_version: \"2024-10-21\"", "# Ignored: model_list[0].model_info.mode");
   }
 
   @Test
