@@ -31,28 +31,26 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard config}: {@code check} loads a config as router and workers would (native or
  * LiteLLM form) and prints what it resolves to; {@code convert} writes a LiteLLM config in the
- * native form. Both read files only: no cluster is needed. Exit codes: 0 done, 2 the config cannot
- * be used (the error on standard error).
+ * native form. Both read files only: no cluster is needed. A config that cannot be used ends
+ * through the {@link ErrorReporter}: one line, exit 2.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = "Checks a config file (native or LiteLLM form), or converts a LiteLLM config to the native form.",
     subcommands = {ConfigCommand.Check.class, ConfigCommand.Convert.class})
-final class ConfigCommand implements Runnable {
-  /** The exit code of a config that cannot be used. */
-  static final int EXIT_INVALID = 2;
-
+final class ConfigCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** {@code switchboard config} alone: the usage, as an error. */
   @Override
-  public void run() {
-    throw new ParameterException(spec.commandLine(), "Give a subcommand: check or convert");
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ErrorReporter.EXIT_USAGE;
   }
 
   /** Loads a config and prints its deployments, aliases, chains, router settings and every key left out. */
@@ -76,13 +74,7 @@ final class ConfigCommand implements Runnable {
     @Override
     public Integer call() {
       Map<String, LiteLlmTranslation> translations = new LinkedHashMap<>();
-      SwitchboardConfig loaded;
-      try {
-        loaded = new ConfigLoader(env, translations::put).load(config, profile);
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println("switchboard config check: " + e.getMessage());
-        return EXIT_INVALID;
-      }
+      SwitchboardConfig loaded = new ConfigLoader(env, translations::put).load(config, profile);
       PrintWriter out = spec.commandLine().getOut();
       out.println(config + ": " + (translations.isEmpty() ? "native form" : "LiteLLM form, translated"));
       printDeployments(out, loaded);
@@ -115,19 +107,21 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      PrintWriter err = spec.commandLine().getErr();
+      JsonNode tree;
+      try {
+        tree = new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
+      } catch (IOException e) {
+        throw new ConfigException(config + ": cannot read: " + e.getMessage(), e);
+      }
+      if (!LiteLlmTranslator.isLiteLlm(tree)) {
+        throw new ErrorReporter.UserError(config + ": not a LiteLLM config (no model_list entry has litellm_params); "
+            + "a native config needs no conversion");
+      }
       String text;
       try {
-        JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
-        if (!LiteLlmTranslator.isLiteLlm(tree)) {
-          err.println("switchboard config convert: " + config + ": not a LiteLLM config (no model_list entry has "
-              + "litellm_params); a native config needs no conversion");
-          return EXIT_INVALID;
-        }
         text = nativeYaml(config, LiteLlmTranslator.translate(tree));
-      } catch (LiteLlmConfigException | IOException e) {
-        err.println("switchboard config convert: " + config + ": " + e.getMessage());
-        return EXIT_INVALID;
+      } catch (LiteLlmConfigException e) {
+        throw new ConfigException(config + ": " + e.getMessage(), e);
       }
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
@@ -135,7 +129,7 @@ final class ConfigCommand implements Runnable {
         out.flush();
       } else {
         Files.writeString(output, text, StandardCharsets.UTF_8);
-        err.println("Wrote " + output);
+        spec.commandLine().getErr().println("Wrote " + output);
       }
       return 0;
     }

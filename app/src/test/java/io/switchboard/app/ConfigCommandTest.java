@@ -34,19 +34,11 @@ class ConfigCommandTest {
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        K made = CommandLine.defaultFactory().create(cls);
-        if (made instanceof ConfigCommand.Check check) {
-          check.env = ENV::get;
-        }
-        return made;
-      }
-    };
+    CommandLine cli = Main.commandLine();
+    ConfigCommand.Check check = cli.getSubcommands().get("config").getSubcommands().get("check").getCommand();
+    check.env = ENV::get;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Main(), factory);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
@@ -101,7 +93,7 @@ class ConfigCommandTest {
         general_settings: {master_key: sk-master-456}
         """);
     Run r = run("config", "check", "--config", file.toString());
-    assertThat(r.code()).isEqualTo(ConfigCommand.EXIT_INVALID);
+    assertThat(r.code()).isEqualTo(ErrorReporter.EXIT_USAGE);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith("switchboard config check: " + file + ": model_list[0].litellm_params.model:")
         .doesNotContain("sk-literal-123", "sk-master-456");
@@ -148,12 +140,12 @@ class ConfigCommandTest {
     Path nativeFile = dir.resolve("native.yaml");
     Files.writeString(nativeFile, "model_list:\n  - {model_name: chat, api_base: 'https://x.example/v1'}\n");
     Run r = run("config", "convert", "-c", nativeFile.toString());
-    assertThat(r.code()).isEqualTo(ConfigCommand.EXIT_INVALID);
+    assertThat(r.code()).isEqualTo(ErrorReporter.EXIT_USAGE);
     assertThat(r.err()).contains("not a LiteLLM config");
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "model_list:\n  - model_name: x\n    litellm_params: {model: gpt-4o, rpm: lots}\n");
     Run b = run("config", "convert", "-c", bad.toString());
-    assertThat(b.code()).isEqualTo(ConfigCommand.EXIT_INVALID);
+    assertThat(b.code()).isEqualTo(ErrorReporter.EXIT_USAGE);
     assertThat(b.err()).isEqualTo("switchboard config convert: " + bad
         + ": model_list[0].litellm_params.rpm: expected a whole number, got 'lots'" + System.lineSeparator());
   }
