@@ -26,6 +26,7 @@ import java.util.Set;
  * @param kafka {@link #KAFKA}
  * @param replyTopics {@link #REPLY_TOPICS}
  * @param observability {@link #OBSERVABILITY}
+ * @param modelGroupAlias {@link #MODEL_GROUP_ALIAS}
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -37,7 +38,8 @@ public record SwitchboardConfig(
     TopicsConfig topics,
     Map<String, String> kafka,
     List<String> replyTopics,
-    ObservabilityConfig observability) {
+    ObservabilityConfig observability,
+    Map<String, String> modelGroupAlias) {
 
   private static final String TOP = "";
 
@@ -63,6 +65,9 @@ public record SwitchboardConfig(
       "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
   public static final ConfigKey<ObservabilityConfig> OBSERVABILITY = ConfigKey.object(TOP, "observability",
       ObservabilityConfig.DEFAULT, "The /metrics, /health and /ready endpoint of every process.");
+  public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS = ConfigKey.object(TOP, "model_group_alias",
+      Map.of(), "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
+          + "and follows that model's fallback chains unless it has its own.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
@@ -75,7 +80,10 @@ public record SwitchboardConfig(
     kafka = Map.copyOf(KAFKA.value(kafka));
     replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
     observability = OBSERVABILITY.value(observability);
-    checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks);
+    modelGroupAlias = Map.copyOf(MODEL_GROUP_ALIAS.value(modelGroupAlias));
+    checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, modelGroupAlias);
+    fallbacks = withAliasChains(fallbacks, modelGroupAlias);
+    contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
   }
 
   /** A config with the default {@code observability} section. */
@@ -84,7 +92,7 @@ public record SwitchboardConfig(
       RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
       List<String> replyTopics) {
     this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null);
+        replyTopics, null, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -105,12 +113,23 @@ public record SwitchboardConfig(
   }
 
   private static void checkReferences(List<DeploymentConfig> deployments, Map<String, List<WeightedModel>> groups,
-      Map<String, List<String>> fallbacks, Map<String, List<String>> cwFallbacks) {
+      Map<String, List<String>> fallbacks, Map<String, List<String>> cwFallbacks, Map<String, String> aliases) {
     Set<String> known = new LinkedHashSet<>();
     deployments.forEach(d -> {
       known.add(d.modelName());
       known.add(d.deploymentId());
     });
+    aliases.forEach((alias, target) -> {
+      if (known.contains(alias)) {
+        throw new ConfigException("model_group_alias." + alias + ": '" + alias
+            + "' is already a model_name or deployment_id of model_list; an extra name must be new");
+      }
+      if (!known.contains(target)) {
+        throw new ConfigException("model_group_alias." + alias + ": '" + target
+            + "' is not a model_name or deployment_id of model_list");
+      }
+    });
+    known.addAll(aliases.keySet());
     groups.forEach((group, members) -> {
       if (members == null || members.isEmpty()) {
         throw new ConfigException("load_balance_groups." + group + ": a group needs at least one member");
@@ -140,6 +159,18 @@ public record SwitchboardConfig(
     });
   }
 
+  /** Chains with each extra name that has none following the chain of the model it names. */
+  private static Map<String, List<String>> withAliasChains(Map<String, List<String>> chains,
+      Map<String, String> aliases) {
+    Map<String, List<String>> out = new LinkedHashMap<>(chains);
+    aliases.forEach((alias, target) -> {
+      if (!out.containsKey(alias) && chains.containsKey(target)) {
+        out.put(alias, chains.get(target));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
   /** The deployment with this id, if any. */
   public Optional<DeploymentConfig> deployment(String deploymentId) {
     for (DeploymentConfig d : modelList) {
@@ -156,15 +187,20 @@ public record SwitchboardConfig(
   }
 
   /**
-   * What a model reference names: the deployments of an alias, or the one deployment with that
-   * id. Empty when it names nothing.
+   * What a model reference names: the deployments of an alias, the one deployment with that id,
+   * or what an extra name of {@code model_group_alias} maps to. Empty when it names nothing.
    */
   public List<DeploymentConfig> resolve(String modelOrDeployment) {
     List<DeploymentConfig> byAlias = deploymentsOf(modelOrDeployment);
     if (!byAlias.isEmpty()) {
       return byAlias;
     }
-    return deployment(modelOrDeployment).map(List::of).orElse(List.of());
+    Optional<DeploymentConfig> byId = deployment(modelOrDeployment);
+    if (byId.isPresent()) {
+      return List.of(byId.get());
+    }
+    String target = modelGroupAlias.get(modelOrDeployment);
+    return target == null ? List.of() : resolve(target);
   }
 
   /** Whether a request may ask for replies on {@code topic}: whether {@code reply_topics} allows it. */
@@ -177,7 +213,7 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability);
+        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias);
   }
 
   /**
@@ -198,24 +234,24 @@ public record SwitchboardConfig(
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability);
+        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability);
+        settings, topics, kafka, replyTopics, observability, modelGroupAlias);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings);
+        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias);
   }
 }
