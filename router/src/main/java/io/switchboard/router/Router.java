@@ -92,14 +92,7 @@ public final class Router implements AutoCloseable {
    * @throws IllegalStateException when the dispatch topic is smaller than the lane plan
    */
   public void start() throws InterruptedException {
-    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(config.kafka()))) {
-      TopicProvisioner.ensure(admin, config);
-    }
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("router stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.start();
+    StreamsApps.start(streams, config, "router");
   }
 
   /** The Kafka Streams state of this instance. */

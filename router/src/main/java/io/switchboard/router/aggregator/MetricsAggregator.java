@@ -59,14 +59,7 @@ public final class MetricsAggregator implements AutoCloseable {
 
   /** Creates missing topics (the summaries topic among them) and starts. */
   public void start() throws InterruptedException {
-    try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
-      TopicProvisioner.ensure(admin, config);
-    }
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("metrics stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.start();
+    StreamsApps.start(streams, config, "metrics");
   }
 
   /** Binds the Kafka Streams client metrics of this aggregator to {@code registry}. */
