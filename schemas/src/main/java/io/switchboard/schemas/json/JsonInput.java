@@ -115,8 +115,8 @@ public final class JsonInput {
       return new JsonInputException(Problem.TOO_DEEP, "record nests arrays and objects deeper than "
           + limits.maxDepth() + " levels " + where(parser.currentLocation()));
     } else if (message.startsWith("Number value length")) {
-      return new JsonInputException(Problem.NUMBER_TOO_LONG, "number at " + at + " is longer than "
-          + limits.maxNumberLength() + " characters");
+      return new JsonInputException(Problem.NUMBER_TOO_LONG, "number at " + at + " has more than "
+          + limits.maxNumberLength() + " digits");
     } else if (message.startsWith("Name length")) {
       return new JsonInputException(Problem.NAME_TOO_LONG, "a field name in " + at + " is longer than "
           + limits.maxNameLength() + " characters");

@@ -14,7 +14,7 @@ public final class JsonInputException extends Exception {
     TRAILING_CONTENT,
     /** Arrays and objects nested deeper than {@link JsonLimits#maxDepth()}. */
     TOO_DEEP,
-    /** A number literal longer than {@link JsonLimits#maxNumberLength()}. */
+    /** A number literal of more digits than {@link JsonLimits#maxNumberLength()}. */
     NUMBER_TOO_LONG,
     /** A number beyond the range of a 64-bit floating point number, such as {@code 1e400}. */
     NUMBER_OUT_OF_RANGE,

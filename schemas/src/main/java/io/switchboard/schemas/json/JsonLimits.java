@@ -5,7 +5,7 @@ package io.switchboard.schemas.json;
  * refused with a {@link JsonInputException} naming the limit.
  *
  * @param maxDepth the deepest nesting of arrays and objects
- * @param maxNumberLength the longest number literal, in characters
+ * @param maxNumberLength the most digits in a number literal (integer, fraction and exponent together)
  * @param maxNameLength the longest field name, in characters
  * @param maxStringLength the longest string value, in characters
  */
@@ -13,7 +13,7 @@ public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, i
   /**
    * The limits on request records. Depth 128 leaves room for deeply nested tool schemas (serde_json's
    * recursion limit is the same) while the schema validator and everyone reading a dispatch (which
-   * nests the request two levels down) stay far from their own limits. 100 characters hold every
+   * nests the request two levels down) stay far from their own limits. 100 digits hold every
    * 64-bit number written out in full. Field names are identifiers, not content: 1,024 characters.
    * String values are content (prompts, base64 images): they are bounded by {@code
    * router_settings.max_request_bytes}, and by 20,000,000 characters when that is raised further.

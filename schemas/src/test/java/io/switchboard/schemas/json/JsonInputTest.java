@@ -68,9 +68,9 @@ class JsonInputTest {
   void numbersLongerThanTheLimitAreRefusedWithTheirPointer() throws Exception {
     assertThat(requests.readTree(utf8("{\"n\":" + "9".repeat(100) + "}")).get("n").isBigInteger()).isTrue();
     refused(() -> requests.readTree(utf8("{\"a\":{\"n\":" + "9".repeat(101) + "}}")), Problem.NUMBER_TOO_LONG,
-        "number at /a/n", "100 characters");
+        "number at /a/n", "more than 100 digits");
     refused(() -> requests.readTree(utf8("{\"a\":[0.5, 1." + "5".repeat(120) + "]}")), Problem.NUMBER_TOO_LONG,
-        "100 characters");
+        "more than 100 digits");
   }
 
   @Test
