@@ -37,7 +37,7 @@ class GeneratedInputTopologyTest {
       router_settings: {max_request_bytes: 16384}
       reply_topics: [switchboard.replies, "team.*"]
       """;
-  static final int PER_SEED = 1_000;
+  static final int PER_SEED = 750;
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
