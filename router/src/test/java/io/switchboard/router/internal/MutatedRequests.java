@@ -135,7 +135,8 @@ public final class MutatedRequests {
       fields.add(() -> r.put("timeout_ms", 1 + random.nextInt(60_000)));
     }
     if (random.nextInt(4) == 0) {
-      fields.add(() -> r.put("deadline", random.nextBoolean() ? "2026-11-22T10:05:00Z" : "2026-11-22T09:00:00.5+01:00"));
+      String deadline = random.nextBoolean() ? "2026-11-22T10:05:00Z" : "2026-11-22T09:00:00.5+01:00";
+      fields.add(() -> r.put("deadline", deadline));
     }
     if (random.nextInt(4) == 0) {
       fields.add(() -> r.put("reply_to", random.nextBoolean() ? "switchboard.replies" : "team.a"));

@@ -110,7 +110,8 @@ class RequestReaderGeneratedInputTest {
     List<String> pointers = new ArrayList<>();
     fields(tree, "", pointers);
     JsonNode[] wrong = Arrays.stream(new String[] {"null", "true", "0", "-1", "1.5", "123456789012345678901234567890",
-        "\"\"", "\" \"", "\"x\"", "[]", "[1,\"a\"]", "{}", "{\"k\":{\"k\":[]}}"}).map(Json::parse).toArray(JsonNode[]::new);
+        "\"\"", "\" \"", "\"x\"", "[]", "[1,\"a\"]", "{}", "{\"k\":{\"k\":[]}}"})
+        .map(Json::parse).toArray(JsonNode[]::new);
     int cases = 0;
     for (String pointer : pointers) {
       int slash = pointer.lastIndexOf('/');

@@ -83,7 +83,8 @@ class RequestReaderTest {
   @Test
   void aTooLargeRecordIsAnsweredWhenItsIdComesLast() {
     String big = "x".repeat(70_000);
-    Rejection r = rejected("{\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]},\"id\":\"big-1\"}");
+    Rejection r = rejected("{\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]},"
+        + "\"id\":\"big-1\"}");
     assertThat(r.error().code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
     assertThat(r.requestId()).isEqualTo("big-1");
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -76,7 +77,7 @@ public final class JsonInput {
       }
       return tree;
     } catch (IOException e) {
-      // Only parse errors come out of a parser over a char array, and read() turns those into problems.
+      // A parser over a char array does no I/O of its own; read() has turned every parse error into a problem.
       throw new JsonInputException(Problem.SYNTAX, "record is not valid JSON: " + e.getMessage());
     }
   }
@@ -107,7 +108,7 @@ public final class JsonInput {
     }
   }
 
-  /** Jackson names the limit only in its message; each limit has its own wording there. */
+  /** Jackson names the limit only in its message, each in its own wording (JsonInputTest pins them). */
   private JsonInputException beyondLimit(StreamConstraintsException e, JsonParser parser) {
     String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
     String at = pointer(parser);
@@ -118,8 +119,11 @@ public final class JsonInput {
       return new JsonInputException(Problem.NUMBER_TOO_LONG, "number at " + at + " has more than "
           + limits.maxNumberLength() + " digits");
     } else if (message.startsWith("Name length")) {
-      return new JsonInputException(Problem.NAME_TOO_LONG, "a field name in " + at + " is longer than "
-          + limits.maxNameLength() + " characters");
+      // The object's context still holds the name before the long one: the object is where its parent points.
+      JsonStreamContext object = parser.getParsingContext();
+      String in = object.getParent() == null ? "" : object.getParent().pathAsPointer().toString();
+      return new JsonInputException(Problem.NAME_TOO_LONG, "a field name in "
+          + (in.isEmpty() ? "the top level" : in) + " is longer than " + limits.maxNameLength() + " characters");
     } else if (message.startsWith("String value length")) {
       return new JsonInputException(Problem.STRING_TOO_LONG, "string at " + at + " is longer than "
           + limits.maxStringLength() + " characters");

@@ -70,7 +70,7 @@ class JsonInputTest {
     refused(() -> requests.readTree(utf8("{\"a\":{\"n\":" + "9".repeat(101) + "}}")), Problem.NUMBER_TOO_LONG,
         "number at /a/n", "more than 100 digits");
     refused(() -> requests.readTree(utf8("{\"a\":[0.5, 1." + "5".repeat(120) + "]}")), Problem.NUMBER_TOO_LONG,
-        "more than 100 digits");
+        "number at /a/1 has more than 100 digits");
   }
 
   @Test
@@ -92,7 +92,9 @@ class JsonInputTest {
   @Test
   void longNamesAndStringsAreRefusedAtTheirLimits() {
     refused(() -> requests.readTree(utf8("{\"" + "k".repeat(1025) + "\":1}")), Problem.NAME_TOO_LONG,
-        "longer than 1024 characters");
+        "a field name in the top level is longer than 1024 characters");
+    refused(() -> requests.readTree(utf8("{\"m\":{\"team\":\"a\",\"" + "k".repeat(1025) + "\":1}}")),
+        Problem.NAME_TOO_LONG, "a field name in /m is longer");
     JsonInput small = new JsonInput(new JsonLimits(8, 10, 10, 20));
     refused(() -> small.readTree(utf8("{\"s\":\"" + "x".repeat(21) + "\"}")), Problem.STRING_TOO_LONG,
         "string at /s", "longer than 20 characters");
@@ -132,7 +134,8 @@ class JsonInputTest {
 
   @Test
   void theReadablePrefixEndsAtTheFirstInvalidByteOrNul() {
-    assertThat(JsonInput.readablePrefix(bytes("{\"id\":\"a\",", new int[] {0xC0, 0x80}, "\"}"))).isEqualTo("{\"id\":\"a\",");
+    assertThat(JsonInput.readablePrefix(bytes("{\"id\":\"a\",", new int[] {0xC0, 0x80}, "\"}")))
+        .isEqualTo("{\"id\":\"a\",");
     assertThat(JsonInput.readablePrefix(bytes("{\"id\"", new int[] {0}, "x"))).isEqualTo("{\"id\"");
     assertThat(JsonInput.readablePrefix(utf8("\uFEFF{}"))).isEqualTo("{}");
     assertThat(JsonInput.readablePrefix(new byte[0])).isEmpty();
