@@ -26,6 +26,7 @@ import java.util.Set;
  * @param kafka {@link #KAFKA}
  * @param replyTopics {@link #REPLY_TOPICS}
  * @param observability {@link #OBSERVABILITY}
+ * @param routingStrategies {@link #ROUTING_STRATEGIES}
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -37,7 +38,8 @@ public record SwitchboardConfig(
     TopicsConfig topics,
     Map<String, String> kafka,
     List<String> replyTopics,
-    ObservabilityConfig observability) {
+    ObservabilityConfig observability,
+    Map<String, RoutingStrategy> routingStrategies) {
 
   private static final String TOP = "";
 
@@ -63,6 +65,9 @@ public record SwitchboardConfig(
       "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
   public static final ConfigKey<ObservabilityConfig> OBSERVABILITY = ConfigKey.object(TOP, "observability",
       ObservabilityConfig.DEFAULT, "The /metrics, /health and /ready endpoint of every process.");
+  public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES = ConfigKey.object(TOP,
+      "routing_strategies", Map.of(), "Per alias (model_name) or load_balance_groups name, the routing strategy "
+          + "of its deployments; unset: router_settings.routing_strategy.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
@@ -75,16 +80,18 @@ public record SwitchboardConfig(
     kafka = Map.copyOf(KAFKA.value(kafka));
     replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
     observability = OBSERVABILITY.value(observability);
+    routingStrategies = Map.copyOf(ROUTING_STRATEGIES.value(routingStrategies));
     checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks);
+    checkStrategies(routingStrategies, modelList, loadBalanceGroups);
   }
 
-  /** A config with the default {@code observability} section. */
+  /** A config with the default {@code observability} section and no {@code routing_strategies}. */
   public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
       Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
       RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
       List<String> replyTopics) {
     this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null);
+        replyTopics, null, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -140,6 +147,22 @@ public record SwitchboardConfig(
     });
   }
 
+  /** Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a typo. */
+  private static void checkStrategies(Map<String, RoutingStrategy> strategies, List<DeploymentConfig> deployments,
+      Map<String, List<WeightedModel>> groups) {
+    strategies.keySet().forEach(name -> {
+      if (!groups.containsKey(name) && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
+        throw new ConfigException("routing_strategies." + name + ": '" + name
+            + "' is neither a model_name of model_list nor a load_balance_groups name");
+      }
+    });
+  }
+
+  /** The routing strategy of a candidate set: its {@code routing_strategies} entry, else the router's default. */
+  public RoutingStrategy routingStrategyOf(String aliasOrGroup) {
+    return routingStrategies.getOrDefault(aliasOrGroup, routerSettings.routingStrategy());
+  }
+
   /** The deployment with this id, if any. */
   public Optional<DeploymentConfig> deployment(String deploymentId) {
     for (DeploymentConfig d : modelList) {
@@ -177,7 +200,7 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability);
+        workerSettings, topics, merged, replyTopics, observability, routingStrategies);
   }
 
   /**
@@ -193,29 +216,29 @@ public record SwitchboardConfig(
         t.requestPartitions(), t.replicationFactor(), t.summaries() + suffix);
     RouterSettings r = routerSettings;
     RouterSettings router = new RouterSettings(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.timeoutMs(),
-        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights());
+        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights(), r.routingStrategy());
     WorkerSettings w = workerSettings;
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability, routingStrategies);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability);
+        workerSettings, topics, kafka, replyTopics, observability, routingStrategies);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability);
+        settings, topics, kafka, replyTopics, observability, routingStrategies);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings);
+        workerSettings, topics, kafka, replyTopics, settings, routingStrategies);
   }
 }
