@@ -28,15 +28,22 @@ final class RecentPicks {
     }
   }
 
-  /** Requests sent to the deployment after {@code afterMs} and within the horizon before {@code nowMs}. */
-  int since(String deploymentId, long afterMs, long nowMs) {
+  /**
+   * Requests sent to the deployment at or after {@code fromMs} (a report published in the same
+   * millisecond may not have seen them) and within the horizon before {@code nowMs}.
+   */
+  int since(String deploymentId, long fromMs, long nowMs) {
     Deque<Long> times = picks.get(deploymentId);
     if (times == null) {
       return 0;
     }
-    long from = Math.max(afterMs, nowMs - horizonMs);
     int n = 0;
-    for (Iterator<Long> it = times.descendingIterator(); it.hasNext() && it.next() > from; ) {
+    Iterator<Long> newestFirst = times.descendingIterator();
+    while (newestFirst.hasNext()) {
+      long t = newestFirst.next();
+      if (t < fromMs || t <= nowMs - horizonMs) {
+        break;
+      }
       n++;
     }
     return n;
