@@ -126,6 +126,40 @@ class HealthTrackerTest {
     assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(tracker.snapshot("d2")))).isEmpty();
   }
 
+  @Test
+  void dispatchesTakenAndNotFinishedAreReportedInFlight() {
+    tracker.taken("d1");
+    tracker.taken("d1");
+    tracker.taken("d2");
+    assertThat(tracker.snapshotsOfCalled()).as("held, though not called yet")
+        .extracting(DeploymentHealth::deploymentId).containsExactlyInAnyOrder("d1", "d2");
+    tracker.record("d1", Fault.NONE, null, Duration.ofMillis(100));
+    tracker.finished("d1");
+    tracker.finished("d2");
+    assertThat(tracker.snapshot("d1").inFlight()).isEqualTo(1);
+    assertThat(tracker.snapshot("d2").inFlight()).isZero();
+    tracker.finished("d2");
+    assertThat(tracker.snapshot("d2").inFlight()).as("never below 0").isZero();
+    assertThat(tracker.snapshotsOfCalled()).extracting(DeploymentHealth::deploymentId).containsExactly("d1");
+    tracker.finished("d1");
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(tracker.snapshotsOfCalled()).as("nothing held, no call within the minute").isEmpty();
+  }
+
+  @Test
+  void everyRecordCarriesTheWorkerIdAndTheCallsItsFiguresCover() {
+    HealthTracker named = new HealthTracker(SETTINGS, clock, "worker-7");
+    named.record("d1", Fault.NONE, null, Duration.ofMillis(100));
+    named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
+    named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
+    DeploymentHealth cooling = named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100)).orElseThrow();
+    assertThat(cooling.workerId()).isEqualTo("worker-7");
+    assertThat(cooling.recentCalls()).isEqualTo(4);
+    assertThat(named.snapshot("d1").workerId()).isEqualTo("worker-7");
+    assertThat(tracker.workerId()).as("a random id by default").isNotBlank().isNotEqualTo(
+        new HealthTracker(SETTINGS, clock).workerId());
+  }
+
   private Optional<DeploymentHealth> fail(String deploymentId) {
     return tracker.record(deploymentId, ProviderResponse.http(503, Map.of(), null, null, Duration.ofMillis(5)));
   }
