@@ -33,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Error rate is failures / calls over the last minute (per-second buckets); latency is an
  *       exponentially weighted moving average with weight {@value #LATENCY_ALPHA} for each
  *       new call.</li>
- *   <li>In flight: the dispatches of each deployment this worker has {@link #taken} and not yet
- *       {@link #finished}, what {@code least-busy} routing goes by.</li>
+ *   <li>The periodic reports ({@link #periodicReports}) carry the dispatches of each
+ *       deployment the worker holds unfinished, what {@code least-busy} routing goes by.</li>
  *   <li>Every record carries this worker's id, so that the router can keep one report per
  *       worker and merge them (the topic itself keeps only the latest per deployment).</li>
  * </ul>
@@ -71,21 +71,6 @@ public final class HealthTracker {
     return workerId;
   }
 
-  /** One dispatch of the deployment is now this worker's to finish (queued on a lane). */
-  public void taken(String deploymentId) {
-    State state = states.computeIfAbsent(deploymentId, id -> new State());
-    synchronized (state) {
-      state.inFlight++;
-    }
-  }
-
-  /** One dispatch {@link #taken} is finished (answered, handed off, or given up with its lane). */
-  public void finished(String deploymentId) {
-    State state = states.computeIfAbsent(deploymentId, id -> new State());
-    synchronized (state) {
-      state.inFlight = Math.max(0, state.inFlight - 1);
-    }
-  }
 
   /**
    * Records one call to a deployment.
@@ -161,7 +146,7 @@ public final class HealthTracker {
   public DeploymentHealth snapshot(String deploymentId) {
     State state = states.computeIfAbsent(deploymentId, id -> new State());
     synchronized (state) {
-      return state.health(deploymentId, workerId, clock.millis());
+      return state.health(deploymentId, workerId, clock.millis(), null);
     }
   }
 
@@ -173,21 +158,30 @@ public final class HealthTracker {
   }
 
   /**
-   * The health of every deployment this worker called within the last minute or holds dispatches
-   * of: what it can tell about error rate, latency and calls in flight (a deployment only known
-   * from other workers' records is left to them).
+   * The reports to publish periodically: the health of every deployment this worker called
+   * within the last minute or holds dispatches of, with those dispatches in flight (a deployment
+   * only known from other workers' records is left to them).
+   *
+   * @param held dispatches per deployment id the worker holds unfinished: queued on its lanes,
+   *     at the provider, or waiting to retry
    */
-  public List<DeploymentHealth> snapshotsOfCalled() {
+  public List<DeploymentHealth> periodicReports(Map<String, Integer> held) {
     long now = clock.millis();
-    List<DeploymentHealth> called = new ArrayList<>();
+    List<DeploymentHealth> reports = new ArrayList<>();
+    held.forEach((id, n) -> {
+      if (n > 0) {
+        states.computeIfAbsent(id, k -> new State());
+      }
+    });
     states.forEach((id, state) -> {
+      int inFlight = held.getOrDefault(id, 0);
       synchronized (state) {
-        if (state.callsWithin(now) > 0 || state.inFlight > 0) {
-          called.add(state.health(id, workerId, now));
+        if (state.callsWithin(now) > 0 || inFlight > 0) {
+          reports.add(state.health(id, workerId, now, inFlight));
         }
       }
     });
-    return called;
+    return reports;
   }
 
   private static final class State {
@@ -198,7 +192,6 @@ public final class HealthTracker {
     Instant cooldownUntil;
     String reason;
     double latencyEwmaMs = Double.NaN;
-    int inFlight;
 
     void count(long now, boolean error, Duration latency) {
       long second = Math.floorDiv(now, 1000);
@@ -225,7 +218,7 @@ public final class HealthTracker {
     DeploymentHealth startCooldown(String deploymentId, String workerId, long now, Duration cooldown, String why) {
       cooldownUntil = Instant.ofEpochMilli(now).plus(cooldown);
       reason = why;
-      DeploymentHealth health = health(deploymentId, workerId, now);
+      DeploymentHealth health = health(deploymentId, workerId, now, null);
       failures.clear();
       return health;
     }
@@ -246,7 +239,8 @@ public final class HealthTracker {
       return sum;
     }
 
-    DeploymentHealth health(String deploymentId, String workerId, long now) {
+    /** @param inFlight the dispatches held, or null when not known here */
+    DeploymentHealth health(String deploymentId, String workerId, long now, Integer inFlight) {
       int calls = callsWithin(now);
       int errors = sumWithin(now, bucketErrors);
       int recent = (int) failures.stream().filter(t -> t > now - WINDOW_MS).count();

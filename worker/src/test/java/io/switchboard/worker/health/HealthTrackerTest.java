@@ -1,6 +1,7 @@
 package io.switchboard.worker.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.RouterSettings;
@@ -13,6 +14,7 @@ import io.switchboard.worker.provider.TransportFailure;
 import io.switchboard.worker.retry.Fault;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -127,23 +129,17 @@ class HealthTrackerTest {
   }
 
   @Test
-  void dispatchesTakenAndNotFinishedAreReportedInFlight() {
-    tracker.taken("d1");
-    tracker.taken("d1");
-    tracker.taken("d2");
-    assertThat(tracker.snapshotsOfCalled()).as("held, though not called yet")
-        .extracting(DeploymentHealth::deploymentId).containsExactlyInAnyOrder("d1", "d2");
+  void periodicReportsCoverDeploymentsCalledOrHeldWithTheirDispatchesInFlight() {
     tracker.record("d1", Fault.NONE, null, Duration.ofMillis(100));
-    tracker.finished("d1");
-    tracker.finished("d2");
-    assertThat(tracker.snapshot("d1").inFlight()).isEqualTo(1);
-    assertThat(tracker.snapshot("d2").inFlight()).isZero();
-    tracker.finished("d2");
-    assertThat(tracker.snapshot("d2").inFlight()).as("never below 0").isZero();
-    assertThat(tracker.snapshotsOfCalled()).extracting(DeploymentHealth::deploymentId).containsExactly("d1");
-    tracker.finished("d1");
+    List<DeploymentHealth> reports = tracker.periodicReports(Map.of("d1", 3, "d2", 2, "d3", 0));
+    assertThat(reports).as("d2 held though not called yet; d3 neither called nor held")
+        .extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
+        .containsExactlyInAnyOrder(tuple("d1", 3), tuple("d2", 2));
+    assertThat(tracker.periodicReports(Map.of())).extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
+        .containsExactly(tuple("d1", 0));
     clock.advance(Duration.ofSeconds(61));
-    assertThat(tracker.snapshotsOfCalled()).as("nothing held, no call within the minute").isEmpty();
+    assertThat(tracker.periodicReports(Map.of())).as("nothing held, no call within the minute").isEmpty();
+    assertThat(tracker.snapshot("d1").inFlight()).as("known only to the periodic reports").isNull();
   }
 
   @Test
