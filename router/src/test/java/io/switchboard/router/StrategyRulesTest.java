@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * that weighted would choose among, deterministically, ties by the weighted rotation.
  */
 class StrategyRulesTest {
-  // One router task; workers report every second, so a report counts for 3 s.
+  // One router task; workers report every second, so a report counts for 4 s (three intervals and
+  // a second for its way).
   static final String YAML = """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
@@ -106,9 +107,9 @@ class StrategyRulesTest {
   }
 
   @Test
-  void leastBusyForgetsReportsOlderThanThreeIntervals() {
+  void leastBusyForgetsReportsOlderThanTheirTtl() {
     report("chat-a", "w1", NOW, 50, 100, 10);
-    h.advance(Duration.ofMillis(3001));
+    h.advance(Duration.ofMillis(4001));
     // chat-a's report is stale and nothing else is known: the rotation's even split.
     assertThat(counts(route(6, "chat"))).containsEntry("chat-a", 2L).containsEntry("chat-b", 2L)
         .containsEntry("chat-c", 2L);
@@ -143,7 +144,7 @@ class StrategyRulesTest {
     assertThat(route(4, "slow")).containsOnly("slow-b");
     // slow-a's report ages out while slow-b's is renewed: slow-a ties with slow-b again and
     // catches up on the rotation.
-    h.advance(Duration.ofMillis(3001));
+    h.advance(Duration.ofMillis(4001));
     report("slow-b", "w1", h.clock.instant(), 0, 100, 10);
     assertThat(counts(route(8, "slow"))).containsEntry("slow-a", 6L).containsEntry("slow-b", 2L);
   }

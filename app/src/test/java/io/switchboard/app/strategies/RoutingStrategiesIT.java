@@ -76,7 +76,7 @@ class RoutingStrategiesIT {
           - {model_name: plain, deployment_id: plain-slow, api_base: "%1$s/d/plain-slow/v1", lanes: 2}
         routing_strategies: {chat: latency-based-routing}
         topics: {request_partitions: 2}
-        worker_settings: {health_publish_interval_ms: 200}
+        worker_settings: {health_publish_interval_ms: 500}
         """);
     try (Running running = Running.start(config, 2); SwitchboardClient client = client(config)) {
       // Traffic naming each deployment directly measures both, past the first calls' connection set-up.

@@ -36,18 +36,24 @@ public record HealthReports(List<DeploymentHealth> reports) {
   /** The freshness horizon when workers publish only cooldowns ({@code health_publish_interval_ms: 0}). */
   static final Duration TTL_WITHOUT_REPORTS = Duration.ofMinutes(1);
 
+  /**
+   * What a report's way to the router may take on top of the intervals: the worker's transaction,
+   * the broker, the router's global thread; under load, hundreds of milliseconds.
+   */
+  static final Duration TRANSIT = Duration.ofSeconds(1);
+
   public HealthReports {
     reports = List.copyOf(reports);
   }
 
   /**
-   * How long a worker's report counts: three publish intervals, so one late or lost report does
-   * not make a live worker's view disappear; a minute (what a worker's figures cover) when
-   * workers publish only cooldowns.
+   * How long a worker's report counts: three publish intervals and its {@link #TRANSIT}, so one
+   * late or lost report does not make a live worker's view disappear; a minute (what a worker's
+   * figures cover) when workers publish only cooldowns.
    */
   public static Duration ttl(WorkerSettings settings) {
     long interval = settings.healthPublishIntervalMs();
-    return interval > 0 ? Duration.ofMillis(3 * interval) : TTL_WITHOUT_REPORTS;
+    return interval > 0 ? Duration.ofMillis(3 * interval).plus(TRANSIT) : TTL_WITHOUT_REPORTS;
   }
 
   /**

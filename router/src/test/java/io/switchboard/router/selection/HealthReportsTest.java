@@ -104,10 +104,10 @@ class HealthReportsTest {
   }
 
   @Test
-  void theTtlIsThreePublishIntervalsOrAMinuteWithoutPeriodicReports() {
-    assertThat(HealthReports.ttl(WorkerSettings.DEFAULT)).isEqualTo(Duration.ofSeconds(30));
+  void theTtlIsThreePublishIntervalsAndASecondOrAMinuteWithoutPeriodicReports() {
+    assertThat(HealthReports.ttl(WorkerSettings.DEFAULT)).isEqualTo(Duration.ofSeconds(31));
     assertThat(HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 200L, null)))
-        .isEqualTo(Duration.ofMillis(600));
+        .isEqualTo(Duration.ofMillis(1600));
     assertThat(HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 0L, null)))
         .isEqualTo(Duration.ofMinutes(1));
   }
