@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         TopicsCommand.class,
         BatchCommand.class,
         SubmitCommand.class,
-        StatsCommand.class
+        StatsCommand.class,
+        ConfigCommand.class
     })
 public final class Main implements Callable<Integer> {
   static {

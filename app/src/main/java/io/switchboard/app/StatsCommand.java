@@ -1,5 +1,6 @@
 package io.switchboard.app;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.client.ConnectionSettings;
@@ -122,12 +123,7 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static Properties consumerProperties(ConnectionSettings config) {
-    Properties p = new Properties();
-    p.putAll(config.kafka());
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    p.put("auto.offset.reset", "earliest");
-    return p;
+    return ConsumerProperties.readCommitted(config.kafka()).toProperties();
   }
 
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {

@@ -29,9 +29,16 @@ class ProductionJarIT {
     return root;
   }
 
-  /** The sources of the Dockerfile's COPY lines. */
+  /** The sources of the COPY lines of the Dockerfile's last stage, the image it builds by default. */
   static List<String> copied(Path root) throws IOException {
-    return Files.readAllLines(root.resolve("Dockerfile")).stream().filter(l -> l.startsWith("COPY "))
+    List<String> lines = Files.readAllLines(root.resolve("Dockerfile"));
+    int lastStage = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("FROM ")) {
+        lastStage = i;
+      }
+    }
+    return lines.subList(lastStage, lines.size()).stream().filter(l -> l.startsWith("COPY "))
         .map(l -> l.split("\\s+")[1]).toList();
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.client;
 
+import io.switchboard.schemas.config.ReplyTopics;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.config.TopicsConfig;
 import io.switchboard.schemas.topics.Topics;
@@ -21,7 +22,7 @@ public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics,
   public ConnectionSettings {
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     Objects.requireNonNull(topics, "topics");
-    replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
+    replyTopics = replyTopics == null ? ReplyTopics.defaults(topics) : List.copyOf(replyTopics);
     if (!kafka.containsKey("bootstrap.servers")) {
       throw new InvalidOptionException("kafka", "kafka.bootstrap.servers is required");
     }
@@ -54,11 +55,7 @@ public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics,
 
   /** Whether the router will accept replies addressed to {@code topic}. */
   public boolean replyTopicAllowed(String topic) {
-    for (String allowed : replyTopics) {
-      if (allowed.endsWith("*") ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
-        return true;
-      }
-    }
-    return false;
+    return ReplyTopics.allows(replyTopics, topic);
   }
+
 }

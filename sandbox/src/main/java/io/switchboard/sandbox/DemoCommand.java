@@ -1,5 +1,6 @@
 package io.switchboard.sandbox;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
@@ -84,10 +85,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static Map<String, RouteReply> collect(SwitchboardConfig config, Topics topics, int expected, Duration timeout) {
-    Properties p = clientProps(config);
-    p.put("group.id", "switchboard-demo-" + System.nanoTime());
-    p.put("auto.offset.reset", "earliest");
-    p.put("isolation.level", "read_committed");
+    Properties p = ConsumerProperties.readCommitted(config.kafka()).group("switchboard-demo-" + System.nanoTime())
+        .toProperties();
     Map<String, RouteReply> replies = new LinkedHashMap<>();
     try (KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
         topics.replies().valueSerde().deserializer())) {

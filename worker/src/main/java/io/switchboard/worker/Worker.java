@@ -1,5 +1,6 @@
 package io.switchboard.worker;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.worker.health.HealthListener;
 import io.switchboard.worker.health.HealthTracker;
@@ -106,14 +107,8 @@ public final class Worker implements AutoCloseable {
   }
 
   static Properties consumerProperties(SwitchboardConfig config) {
-    Properties p = new Properties();
-    p.putAll(config.kafka());
-    p.put("group.id", config.workerSettings().groupId());
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
-    p.put("auto.offset.reset", "earliest");
-    p.putIfAbsent("max.poll.records", "500");
-    return p;
+    return ConsumerProperties.readCommitted(config.kafka()).group(config.workerSettings().groupId())
+        .defaultTo("max.poll.records", "500").toProperties();
   }
 
   static Properties producerProperties(SwitchboardConfig config) {

@@ -1,11 +1,13 @@
 package io.switchboard.client.internal;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,14 +53,9 @@ public final class ReplyReader implements AutoCloseable {
     this.topic = topic;
     this.fromBeginning = fromBeginning;
     this.sink = sink;
-    Map<String, Object> props = new HashMap<>(kafka);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-reply-reader-" + topic.name());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(props);
+    Properties props = ConsumerProperties.readCommitted(kafka).withoutGroup()
+        .defaultTo(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-reply-reader-" + topic.name()).toProperties();
+    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "switchboard-replies-" + topic.name());
     this.thread.setDaemon(true);
   }

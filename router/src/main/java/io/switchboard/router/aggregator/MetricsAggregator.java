@@ -2,11 +2,9 @@ package io.switchboard.router.aggregator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.TopicProvisioner;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,24 +48,13 @@ public final class MetricsAggregator implements AutoCloseable {
     p.putAll(config.kafka());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, StreamsApps.stateDir(config, "switchboard-metrics-"));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
     p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 20);
     return p;
-  }
-
-  private static String stateDir(SwitchboardConfig config) {
-    if (config.routerSettings().stateDir() != null) {
-      return config.routerSettings().stateDir();
-    }
-    try {
-      return Files.createTempDirectory("switchboard-metrics-").toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
-    }
   }
 
   /** Creates missing topics (the summaries topic among them) and starts. */
@@ -94,13 +81,7 @@ public final class MetricsAggregator implements AutoCloseable {
 
   /** Waits until the aggregator is RUNNING, or throws after {@code timeout}. */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException("metrics aggregator not RUNNING after " + timeout + " (state " + streams.state() + ")");
-      }
-      Thread.sleep(50);
-    }
+    StreamsApps.awaitRunning(streams, "metrics aggregator", timeout);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.switchboard.sandbox.bench;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
@@ -146,12 +147,8 @@ public final class LoadGenerator {
     String idPrefix = "bench-" + run + "-";
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    Properties cp = new Properties();
-    cp.putAll(kafka);
-    cp.put("group.id", topics.replies().name() + "-reader-" + run);
-    cp.put("auto.offset.reset", "latest");
-    cp.put("isolation.level", "read_committed");
-    cp.put("max.poll.records", "2000");
+    Properties cp = ConsumerProperties.readCommitted(kafka).group(topics.replies().name() + "-reader-" + run)
+        .fromLatest().set("max.poll.records", "2000").toProperties();
     KafkaConsumer<String, ReplyView> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
         new JsonSerde<>(ReplyView.class).deserializer());
     consumer.subscribe(List.of(topics.replies().name()));

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.schemas.config.litellm.LiteLlmConfigException;
+import io.switchboard.schemas.config.litellm.LiteLlmTranslation;
+import io.switchboard.schemas.config.litellm.LiteLlmTranslator;
 import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.SchemaName;
@@ -18,10 +21,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a YAML config: merges the profile overlay ({@code config.prod.yaml} beside {@code
@@ -29,15 +35,30 @@ import java.util.stream.Collectors;
  * {@code api_key}, which stays a reference until the worker resolves it), validates against the
  * config schema and builds the immutable {@link SwitchboardConfig}. Errors name the file, the
  * path and the problem.
+ *
+ * <p>A file in LiteLLM's form (an entry of {@code model_list} has {@code litellm_params}) is first
+ * translated into the native form ({@link LiteLlmTranslator}); by default the keys it leaves out
+ * are logged in one warning line, by path only.
  */
 public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final Function<String, String> env;
+  private final BiConsumer<String, LiteLlmTranslation> translated;
 
   public ConfigLoader(Function<String, String> env) {
+    this(env, (source, t) -> t.warning(source).ifPresent(log::warn));
+  }
+
+  /**
+   * A loader that hands each LiteLLM translation, with the name of its file, to {@code translated}
+   * instead of logging what it left out.
+   */
+  public ConfigLoader(Function<String, String> env, BiConsumer<String, LiteLlmTranslation> translated) {
     this.env = env;
+    this.translated = translated;
   }
 
   /** A loader reading the process environment. */
@@ -47,14 +68,14 @@ public final class ConfigLoader {
 
   /** Loads {@code file}, with the overlay of {@code profile} when it is not null. */
   public SwitchboardConfig load(Path file, String profile) {
-    JsonNode tree = readYaml(file);
+    JsonNode tree = nativeForm(readYaml(file), file.toString());
     String source = file.toString();
     if (profile != null && !profile.isBlank()) {
       Path overlay = overlayPath(file, profile);
       if (!Files.exists(overlay)) {
         throw new ConfigException(overlay + ": profile '" + profile + "' was asked for but this file does not exist");
       }
-      tree = merge(tree, readYaml(overlay), file.toString(), overlay.toString());
+      tree = merge(tree, nativeForm(readYaml(overlay), overlay.toString()), file.toString(), overlay.toString());
       source = file + " + " + overlay;
     }
     return fromTree(tree, source);
@@ -62,10 +83,26 @@ public final class ConfigLoader {
 
   /** Builds a config from YAML text; {@code source} names it in errors. */
   public SwitchboardConfig parse(String yaml, String source) {
+    JsonNode tree;
     try {
-      return fromTree(YAML.readTree(yaml), source);
+      tree = YAML.readTree(yaml);
     } catch (IOException e) {
       throw new ConfigException(source + ": not valid YAML: " + e.getMessage(), e);
+    }
+    return fromTree(nativeForm(tree, source), source);
+  }
+
+  /** The tree itself, or its translation when it is in LiteLLM's form (each file of a profile on its own). */
+  private JsonNode nativeForm(JsonNode tree, String source) {
+    if (!LiteLlmTranslator.isLiteLlm(tree)) {
+      return tree;
+    }
+    try {
+      LiteLlmTranslation translation = LiteLlmTranslator.translate(tree);
+      translated.accept(source, translation);
+      return translation.tree();
+    } catch (LiteLlmConfigException e) {
+      throw new ConfigException(source + ": " + e.getMessage());
     }
   }
 

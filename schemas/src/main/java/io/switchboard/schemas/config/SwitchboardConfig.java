@@ -26,6 +26,7 @@ import java.util.Set;
  * @param kafka {@link #KAFKA}
  * @param replyTopics {@link #REPLY_TOPICS}
  * @param observability {@link #OBSERVABILITY}
+ * @param modelGroupAlias {@link #MODEL_GROUP_ALIAS}
  * @param routingStrategies {@link #ROUTING_STRATEGIES}
  */
 public record SwitchboardConfig(
@@ -39,6 +40,7 @@ public record SwitchboardConfig(
     Map<String, String> kafka,
     List<String> replyTopics,
     ObservabilityConfig observability,
+    Map<String, String> modelGroupAlias,
     Map<String, RoutingStrategy> routingStrategies) {
 
   private static final String TOP = "";
@@ -65,9 +67,13 @@ public record SwitchboardConfig(
       "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
   public static final ConfigKey<ObservabilityConfig> OBSERVABILITY = ConfigKey.object(TOP, "observability",
       ObservabilityConfig.DEFAULT, "The /metrics, /health and /ready endpoint of every process.");
+  public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS = ConfigKey.object(TOP, "model_group_alias",
+      Map.of(), "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
+          + "and follows that model's fallback chains unless it has its own.");
   public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES = ConfigKey.object(TOP,
-      "routing_strategies", Map.of(), "Per alias (model_name) or load_balance_groups name, the routing strategy "
-          + "of its deployments; unset: router_settings.routing_strategy.");
+      "routing_strategies", Map.of(), "Per alias (model_name, or an extra name of model_group_alias, which "
+          + "otherwise follows its model's) or load_balance_groups name, the routing strategy of its deployments; "
+          + "unset: router_settings.routing_strategy.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
@@ -80,18 +86,21 @@ public record SwitchboardConfig(
     kafka = Map.copyOf(KAFKA.value(kafka));
     replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
     observability = OBSERVABILITY.value(observability);
+    modelGroupAlias = Map.copyOf(MODEL_GROUP_ALIAS.value(modelGroupAlias));
+    checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, modelGroupAlias);
+    fallbacks = withAliasChains(fallbacks, modelGroupAlias);
+    contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
     routingStrategies = Map.copyOf(ROUTING_STRATEGIES.value(routingStrategies));
-    checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks);
-    checkStrategies(routingStrategies, modelList, loadBalanceGroups);
+    checkStrategies(routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
   }
 
-  /** A config with the default {@code observability} section and no {@code routing_strategies}. */
+  /** A config with the default {@code observability} section, no extra names and no {@code routing_strategies}. */
   public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
       Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
       RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
       List<String> replyTopics) {
     this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null, null);
+        replyTopics, null, null, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -112,12 +121,23 @@ public record SwitchboardConfig(
   }
 
   private static void checkReferences(List<DeploymentConfig> deployments, Map<String, List<WeightedModel>> groups,
-      Map<String, List<String>> fallbacks, Map<String, List<String>> cwFallbacks) {
+      Map<String, List<String>> fallbacks, Map<String, List<String>> cwFallbacks, Map<String, String> aliases) {
     Set<String> known = new LinkedHashSet<>();
     deployments.forEach(d -> {
       known.add(d.modelName());
       known.add(d.deploymentId());
     });
+    aliases.forEach((alias, target) -> {
+      if (known.contains(alias)) {
+        throw new ConfigException("model_group_alias." + alias + ": '" + alias
+            + "' is already a model_name or deployment_id of model_list; an extra name must be new");
+      }
+      if (!known.contains(target)) {
+        throw new ConfigException("model_group_alias." + alias + ": '" + target
+            + "' is not a model_name or deployment_id of model_list");
+      }
+    });
+    known.addAll(aliases.keySet());
     groups.forEach((group, members) -> {
       if (members == null || members.isEmpty()) {
         throw new ConfigException("load_balance_groups." + group + ": a group needs at least one member");
@@ -147,20 +167,42 @@ public record SwitchboardConfig(
     });
   }
 
+  /** Chains with each extra name that has none following the chain of the model it names. */
+  private static Map<String, List<String>> withAliasChains(Map<String, List<String>> chains,
+      Map<String, String> aliases) {
+    Map<String, List<String>> out = new LinkedHashMap<>(chains);
+    aliases.forEach((alias, target) -> {
+      if (!out.containsKey(alias) && chains.containsKey(target)) {
+        out.put(alias, chains.get(target));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
   /** Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a typo. */
   private static void checkStrategies(Map<String, RoutingStrategy> strategies, List<DeploymentConfig> deployments,
-      Map<String, List<WeightedModel>> groups) {
+      Map<String, List<WeightedModel>> groups, Map<String, String> aliases) {
     strategies.keySet().forEach(name -> {
-      if (!groups.containsKey(name) && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
+      if (!groups.containsKey(name) && !aliases.containsKey(name)
+          && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
         throw new ConfigException("routing_strategies." + name + ": '" + name
-            + "' is neither a model_name of model_list nor a load_balance_groups name");
+            + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
+            + "name");
       }
     });
   }
 
-  /** The routing strategy of a candidate set: its {@code routing_strategies} entry, else the router's default. */
+  /**
+   * The routing strategy of a candidate set: its {@code routing_strategies} entry, else (for an
+   * extra name of {@code model_group_alias}) that of the model it names, else the router's default.
+   */
   public RoutingStrategy routingStrategyOf(String aliasOrGroup) {
-    return routingStrategies.getOrDefault(aliasOrGroup, routerSettings.routingStrategy());
+    RoutingStrategy own = routingStrategies.get(aliasOrGroup);
+    if (own != null) {
+      return own;
+    }
+    String target = modelGroupAlias.get(aliasOrGroup);
+    return target != null ? routingStrategyOf(target) : routerSettings.routingStrategy();
   }
 
   /** The deployment with this id, if any. */
@@ -179,15 +221,20 @@ public record SwitchboardConfig(
   }
 
   /**
-   * What a model reference names: the deployments of an alias, or the one deployment with that
-   * id. Empty when it names nothing.
+   * What a model reference names: the deployments of an alias, the one deployment with that id,
+   * or what an extra name of {@code model_group_alias} maps to. Empty when it names nothing.
    */
   public List<DeploymentConfig> resolve(String modelOrDeployment) {
     List<DeploymentConfig> byAlias = deploymentsOf(modelOrDeployment);
     if (!byAlias.isEmpty()) {
       return byAlias;
     }
-    return deployment(modelOrDeployment).map(List::of).orElse(List.of());
+    Optional<DeploymentConfig> byId = deployment(modelOrDeployment);
+    if (byId.isPresent()) {
+      return List.of(byId.get());
+    }
+    String target = modelGroupAlias.get(modelOrDeployment);
+    return target == null ? List.of() : resolve(target);
   }
 
   /** Whether a request may ask for replies on {@code topic}: whether {@code reply_topics} allows it. */
@@ -200,7 +247,7 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability, routingStrategies);
+        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /**
@@ -221,24 +268,24 @@ public record SwitchboardConfig(
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability, routingStrategies);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability, routingStrategies);
+        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability, routingStrategies);
+        settings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings, routingStrategies);
+        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias, routingStrategies);
   }
 }

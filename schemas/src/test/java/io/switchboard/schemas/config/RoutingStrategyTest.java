@@ -64,6 +64,17 @@ class RoutingStrategyTest {
   }
 
   @Test
+  void anExtraNameFollowsItsModelsStrategyUnlessItHasItsOwn() {
+    SwitchboardConfig c = loader.parse(MODELS + """
+        model_group_alias: {gpt: chat, quick: fast}
+        routing_strategies: {chat: least-busy, quick: latency-based}
+        """, "x.yaml");
+    assertThat(c.routingStrategyOf("gpt")).isEqualTo(RoutingStrategy.LEAST_BUSY);
+    assertThat(c.routingStrategyOf("quick")).isEqualTo(RoutingStrategy.LATENCY_BASED);
+    assertThat(c.routingStrategyOf("fast")).isEqualTo(RoutingStrategy.WEIGHTED);
+  }
+
+  @Test
   void badNamesAndKeysAreErrorsNamingThePath() {
     assertThatThrownBy(() -> loader.parse(MODELS + "router_settings: {routing_strategy: fastest}\n", "d.yaml"))
         .hasMessageStartingWith("d.yaml: invalid config")
@@ -73,7 +84,7 @@ class RoutingStrategyTest {
         .hasMessageContaining("/routing_strategies/chat");
     assertThatThrownBy(() -> loader.parse(MODELS + "routing_strategies: {chat-a: least-busy}\n", "k.yaml"))
         .hasMessageContaining("k.yaml")
-        .hasMessageContaining("routing_strategies.chat-a: 'chat-a' is neither a model_name of model_list nor a "
-            + "load_balance_groups name");
+        .hasMessageContaining("routing_strategies.chat-a: 'chat-a' is neither a model_name of model_list, an extra "
+            + "name of model_group_alias nor a load_balance_groups name");
   }
 }

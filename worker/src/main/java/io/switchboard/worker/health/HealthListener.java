@@ -1,5 +1,6 @@
 package io.switchboard.worker.health;
 
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
@@ -37,13 +38,7 @@ public final class HealthListener implements AutoCloseable {
   public HealthListener(SwitchboardConfig config, HealthTracker tracker) {
     this.tracker = Objects.requireNonNull(tracker, "tracker");
     this.topic = new Topics(config.topics()).health().name();
-    Properties p = new Properties();
-    p.putAll(config.kafka());
-    p.remove("group.id");
-    p.remove("group.instance.id");
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
-    p.put("auto.offset.reset", "earliest");
+    Properties p = ConsumerProperties.readCommitted(config.kafka()).withoutGroup().toProperties();
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "switchboard-worker-health");
     thread.setDaemon(true);

@@ -106,14 +106,6 @@ public final class WorkerMetrics implements MeterBinder {
   }
 
   private static Tags tags(WorkerMeter meter, String... values) {
-    List<String> keys = meter.tagKeys();
-    if (keys.size() != values.length) {
-      throw new IllegalArgumentException(meter + " takes tags " + keys + ", got " + values.length + " values");
-    }
-    Tags tags = Tags.empty();
-    for (int i = 0; i < values.length; i++) {
-      tags = tags.and(keys.get(i), values[i] == null ? "" : values[i]);
-    }
-    return tags;
+    return Tags.of(meter.tagPairs(values));
   }
 }

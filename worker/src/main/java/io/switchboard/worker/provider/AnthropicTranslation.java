@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.provider.StopReason;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ public final class AnthropicTranslation {
       reply.set("tool_calls", toolCalls);
     }
     choice.putNull("logprobs");
-    choice.put("finish_reason", finishReason(message.path("stop_reason").asText(null)));
+    choice.put("finish_reason", StopReason.toOpenAi(message.path("stop_reason").asText(null)));
     JsonNode usage = message.get("usage");
     if (usage != null && usage.isObject()) {
       int in = usage.path("input_tokens").asInt() + usage.path("cache_creation_input_tokens").asInt()
@@ -176,19 +177,6 @@ public final class AnthropicTranslation {
           .put("total_tokens", in + outTokens);
     }
     return out;
-  }
-
-  /** OpenAI's {@code finish_reason} for Anthropic's {@code stop_reason}. */
-  public static String finishReason(String stopReason) {
-    if (stopReason == null) {
-      return "stop";
-    }
-    return switch (stopReason) {
-      case "max_tokens" -> "length";
-      case "tool_use" -> "tool_calls";
-      case "refusal" -> "content_filter";
-      default -> "stop";
-    };
   }
 
   /** OpenAI's error shape from Anthropic's {@code {"type": "error", "error": {"type", "message"}}}, or null. */

@@ -1,5 +1,6 @@
 package io.switchboard.worker.provider;
 
+import io.switchboard.schemas.provider.StopReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,11 +93,11 @@ class AnthropicTranslationTest {
 
   @Test
   void stopReasonsMap() {
-    assertThat(AnthropicTranslation.finishReason("end_turn")).isEqualTo("stop");
-    assertThat(AnthropicTranslation.finishReason("stop_sequence")).isEqualTo("stop");
-    assertThat(AnthropicTranslation.finishReason("max_tokens")).isEqualTo("length");
-    assertThat(AnthropicTranslation.finishReason("tool_use")).isEqualTo("tool_calls");
-    assertThat(AnthropicTranslation.finishReason("refusal")).isEqualTo("content_filter");
-    assertThat(AnthropicTranslation.finishReason(null)).isEqualTo("stop");
+    assertThat(StopReason.toOpenAi("end_turn")).isEqualTo("stop");
+    assertThat(StopReason.toOpenAi("stop_sequence")).isEqualTo("stop");
+    assertThat(StopReason.toOpenAi("max_tokens")).isEqualTo("length");
+    assertThat(StopReason.toOpenAi("tool_use")).isEqualTo("tool_calls");
+    assertThat(StopReason.toOpenAi("refusal")).isEqualTo("content_filter");
+    assertThat(StopReason.toOpenAi(null)).isEqualTo("stop");
   }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.provider.StopReason;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,16 +30,12 @@ final class AnthropicFormat extends LineFormat {
   private static final Set<String> PARAMS = Set.of("model", "max_tokens", "messages", "system", "temperature", "top_p",
       "top_k", "stop_sequences", "metadata", "stream");
 
-  private final boolean modelGiven;
-
   AnthropicFormat(boolean modelGiven) {
-    this.modelGiven = modelGiven;
+    super(modelGiven);
   }
 
   @Override
-  public BatchLine parse(String text) throws InvalidLineException {
-    ObjectNode line = object(text);
-    String customId = customId(line);
+  BatchLine parse(String customId, ObjectNode line) throws InvalidLineException {
     JsonNode params = line.get("params");
     if (params == null || !params.isObject()) {
       throw new InvalidLineException("params must be a JSON object");
@@ -76,12 +72,9 @@ final class AnthropicFormat extends LineFormat {
         }
       }
     }
-    JsonNode messages = params.get("messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new InvalidLineException("params.messages must be a non-empty array");
-    }
+    JsonNode messages = messages(params, "params");
     ObjectNode body = Json.mapper().createObjectNode();
-    String model = modelOf((ObjectNode) params, "params.model", modelGiven);
+    String model = modelOf((ObjectNode) params, "params.model");
     if (model != null) {
       body.put("model", model);
     }
@@ -201,19 +194,12 @@ final class AnthropicFormat extends LineFormat {
     if (text.isTextual()) {
       content.addObject().put("type", "text").put("text", text.asText());
     }
-    message.put("stop_reason", stopReason(choice.path("finish_reason").asText("stop")));
+    message.put("stop_reason", StopReason.toAnthropic(choice.path("finish_reason").asText("stop")));
     message.putNull("stop_sequence");
     ObjectNode usage = message.putObject("usage");
     usage.put("input_tokens", completion.path("usage").path("prompt_tokens").asInt(0));
     usage.put("output_tokens", completion.path("usage").path("completion_tokens").asInt(0));
     return message;
-  }
-
-  private static final Map<String, String> STOP_REASONS = Map.of("stop", "end_turn", "length", "max_tokens",
-      "tool_calls", "tool_use", "function_call", "tool_use", "content_filter", "refusal");
-
-  static String stopReason(String finishReason) {
-    return STOP_REASONS.getOrDefault(finishReason, "end_turn");
   }
 
   private static String errorType(RouteReply reply) {
