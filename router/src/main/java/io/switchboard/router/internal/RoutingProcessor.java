@@ -1,6 +1,7 @@
 package io.switchboard.router.internal;
 
 import io.switchboard.router.metrics.RouterMetrics;
+import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.router.selection.Candidates;
 import io.switchboard.router.selection.Decision;
 import io.switchboard.router.selection.Selector;
@@ -160,7 +161,11 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       }
     }
     int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
-    Decision decision = selector.decide(null, chain, handoff.fallbacksRemaining(),
+    // A deployment that gave up sends the request to the rest of its candidate set first. A
+    // context-window hand-off does not: the deployments of one alias serve one model, so the
+    // context-window chain is where a larger window is.
+    CandidateSet sameSet = chain == Outcome.FALLBACK ? Candidates.failover(handoff, failed, config).orElse(null) : null;
+    Decision decision = selector.decide(sameSet, chain, handoff.fallbacksRemaining(),
         handoff.contextWindowFallbacksRemaining(), failed, handoff.hop(), estimate, now);
     apply(decision, request, estimate, handoff.attempts(), handoff.receivedAt(), handoff, original, source, now);
   }
@@ -171,7 +176,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
             d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
         context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), TopologyNames.DISPATCH_SINK);
-        metrics.routed(dispatch, d.withinBudget());
+        metrics.routed(dispatch, d.withinBudget(), handoff != null && d.hop() == handoff.hop());
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
         Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),
