@@ -34,21 +34,27 @@ public final class RetryPolicy {
     this.random = Objects.requireNonNull(random, "random");
   }
 
+  /** {@link #decide(ProviderResponse, int, RetryBudget, BackoffConfig, Instant)} with the default statuses and policy. */
+  public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
+      Instant deadline) {
+    return decide(response, attempt, RetryBudget.defaults(maxRetries), backoff, deadline);
+  }
+
   /**
    * Decides after a call.
    *
    * @param response what the call produced
    * @param attempt 0 for the first call to this deployment, 1 for the first retry, ...
-   * @param maxRetries from {@link RetryBudget}
+   * @param budget the deployment's retries
    * @param backoff the deployment's backoff
    * @param deadline the request's deadline, or null
    */
-  public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
+  public RetryDecision decide(ProviderResponse response, int attempt, RetryBudget budget, BackoffConfig backoff,
       Instant deadline) {
-    Outcome outcome = OutcomeClassifier.classify(response, attempt, maxRetries);
+    Outcome outcome = OutcomeClassifier.classify(response, attempt, budget);
     if (outcome != Outcome.RETRY) {
       String reason = outcome == Outcome.FALLBACK && OutcomeClassifier.fault(response) == Fault.TRANSIENT
-          ? "retries used up (" + maxRetries + ")" : null;
+          ? "retries used up (" + budget.retriesFor(response) + ")" : null;
       return RetryDecision.finalOutcome(outcome, reason);
     }
     Instant now = clock.instant();
