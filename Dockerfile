@@ -1,4 +1,6 @@
-# The switchboard image: the runnable jar and its libraries on a Java 17 runtime.
+# The switchboard image: the production jar (router, worker, topics, batch, submit, stats) and its
+# libraries on a Java 17 runtime. It holds no test kit: demo, dev, bench and mock-provider live in
+# the sandbox module's jar, which ./switchboard runs.
 # Build the jar first (the image build does not run Maven):
 #   ./mvnw -q -B -DskipTests package -pl app -am
 #   docker build -t switchboard:dev .

@@ -1,30 +1,29 @@
 package io.switchboard.app;
 
+import io.switchboard.client.ConnectionSettings;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import io.switchboard.schemas.config.TopicsConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Options shared by the production commands: the config file, its profile, and Kafka client
- * properties from the environment ({@code SWITCHBOARD_KAFKA_SASL_MECHANISM=PLAIN} becomes
- * {@code sasl.mechanism=PLAIN}) or {@code --bootstrap}.
+ * The options of every command that talks to Kafka, resolved in one way for all of them. Kafka
+ * client properties come from, later ones winning: the config's {@code kafka:} section (with the
+ * {@code --profile} overlay), the environment ({@code SWITCHBOARD_KAFKA_SASL_MECHANISM=PLAIN}
+ * becomes {@code sasl.mechanism=PLAIN}), then {@code --bootstrap}. With no bootstrap address from
+ * any of them the command stops with a usage error rather than guess one.
  */
 final class ConfigOptions {
   static final String KAFKA_ENV_PREFIX = "SWITCHBOARD_KAFKA_";
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML config file.")
   Path config;
-
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
 
   @Option(names = "--profile", paramLabel = "NAME",
       description = "Merge the overlay config.NAME.yaml beside the config file (e.g. prod).")
@@ -33,30 +32,59 @@ final class ConfigOptions {
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Overrides kafka.bootstrap.servers.")
   String bootstrap;
 
-  /** The config file, which this command needs. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /** The process environment; tests put their own. */
+  Map<String, String> environment = System.getenv();
+
+  /** The config file, which this command needs, with the Kafka properties of the environment and --bootstrap. */
   SwitchboardConfig load() {
     if (config == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
+      throw usage("Missing required option: '--config=FILE'");
     }
-    SwitchboardConfig loaded = ConfigLoader.fromEnvironment().load(config, profile);
-    return loaded.withKafka(kafkaOverrides(System.getenv(), bootstrap));
+    SwitchboardConfig loaded = loadConfig();
+    return loaded.withKafka(requireBootstrap(merged(loaded.kafka())));
   }
 
-  /** Topic names and Kafka properties: from the config when given, else the defaults and --bootstrap. */
-  record Connection(TopicsConfig topics, Map<String, String> kafka) {}
-
-  Connection connection() {
-    if (config != null) {
-      SwitchboardConfig loaded = load();
-      return new Connection(loaded.topics(), loaded.kafka());
+  /**
+   * Where to connect: the config's {@code kafka}, {@code topics} and {@code reply_topics} when a
+   * config is given, else the default topics; Kafka properties resolved as {@link #load()} does.
+   */
+  ConnectionSettings connection() {
+    if (config == null) {
+      return ConnectionSettings.of(requireBootstrap(merged(Map.of())));
     }
-    Map<String, String> kafka = kafkaOverrides(System.getenv(), bootstrap);
-    if (!kafka.containsKey("bootstrap.servers")) {
-      throw new ParameterException(spec.commandLine(), "Give --config=FILE or --bootstrap=HOST:PORT");
-    }
-    return new Connection(TopicsConfig.DEFAULT, kafka);
+    return ConnectionSettings.of(load());
   }
 
+  private SwitchboardConfig loadConfig() {
+    return new ConfigLoader(environment::get).load(config, profile);
+  }
+
+  private Map<String, String> merged(Map<String, String> fromConfig) {
+    if (profile != null && config == null) {
+      throw usage("--profile needs --config=FILE: it names an overlay beside the config file");
+    }
+    Map<String, String> props = new LinkedHashMap<>(fromConfig);
+    props.putAll(kafkaOverrides(environment, bootstrap));
+    return props;
+  }
+
+  private Map<String, String> requireBootstrap(Map<String, String> kafka) {
+    String servers = kafka.get("bootstrap.servers");
+    if (servers == null || servers.isBlank()) {
+      throw usage("no Kafka cluster given: pass --bootstrap=HOST:PORT, a --config=FILE with kafka.bootstrap.servers,"
+          + " or set " + KAFKA_ENV_PREFIX + "BOOTSTRAP_SERVERS");
+    }
+    return kafka;
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** The Kafka properties of the environment ({@value #KAFKA_ENV_PREFIX}*) with {@code bootstrap} over them. */
   static Map<String, String> kafkaOverrides(Map<String, String> env, String bootstrap) {
     Map<String, String> props = new LinkedHashMap<>();
     env.forEach((k, v) -> {
@@ -64,7 +92,7 @@ final class ConfigOptions {
         props.put(k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
       }
     });
-    if (bootstrap != null) {
+    if (bootstrap != null && !bootstrap.isBlank()) {
       props.put("bootstrap.servers", bootstrap);
     }
     return props;

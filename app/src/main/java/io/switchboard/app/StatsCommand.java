@@ -2,9 +2,9 @@ package io.switchboard.app;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.client.ConnectionSettings;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
-import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
@@ -68,7 +68,7 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigOptions.Connection config = options.connection();
+    ConnectionSettings config = options.connection();
     Topic<String, MetricsSummary> topic = new Topics(config.topics()).summaries();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, MetricsSummary> latest = new HashMap<>();
@@ -121,7 +121,7 @@ final class StatsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Properties consumerProperties(ConfigOptions.Connection config) {
+  private static Properties consumerProperties(ConnectionSettings config) {
     Properties p = new Properties();
     p.putAll(config.kafka());
     p.put("isolation.level", "read_committed");
@@ -133,7 +133,7 @@ final class StatsCommand implements Callable<Integer> {
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic '" + topic + "' does not exist: start the metrics aggregator "
+      throw new ErrorReporter.UserError("topic '" + topic + "' does not exist: start the metrics aggregator "
           + "(it creates the topic and publishes summaries), or run 'switchboard topics'");
     }
     return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();

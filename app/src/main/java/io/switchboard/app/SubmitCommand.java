@@ -1,27 +1,43 @@
 package io.switchboard.app;
 
 import io.switchboard.client.ConnectionSettings;
+import io.switchboard.client.InvalidOptionException;
 import io.switchboard.client.submit.SubmitOptions;
 import io.switchboard.client.submit.SubmitRunner;
-import io.switchboard.schemas.config.ConfigException;
+import io.switchboard.schemas.ReplyStatus;
+import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code switchboard submit}: sends one request and prints the reply; all logic is in {@link SubmitRunner}. */
+/**
+ * {@code switchboard submit}: sends one request with {@link SubmitRunner} and prints the reply.
+ * Options that describe no request end through the {@link ErrorReporter} (one line, exit {@value
+ * #EXIT_BAD_INPUT}).
+ */
 @Command(name = "submit", mixinStandardHelpOptions = true,
     description = {
         "Sends one chat request through Switchboard and prints the reply as JSON.",
         "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input."})
 public final class SubmitCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Switchboard YAML config (kafka, topics, reply_topics)")
-  Path config;
+  static final int EXIT_OK = 0;
+  static final int EXIT_ERROR = 1;
+  static final int EXIT_BAD_INPUT = 2;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "overrides kafka.bootstrap.servers")
-  String bootstrap;
+  @Mixin
+  ConfigOptions kafka;
 
   @Option(names = "--model", description = "the model (alias or deployment id)")
   String model;
@@ -35,7 +51,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
       description = "how long to wait for the reply (default ${DEFAULT-VALUE})")
-  long timeoutSeconds;
+  long timeout;
 
   @Option(names = "--client-id", description = "names the reply topic <replies>.<client-id> (default: the host name)")
   String clientId;
@@ -43,17 +59,31 @@ public final class SubmitCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "the user message")
   String prompt;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
-    ConnectionSettings connection;
-    SubmitOptions options;
+    SubmitOptions options = new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeout), clientId);
+    ConnectionSettings connection = kafka.connection();
+    PrintWriter err = spec.commandLine().getErr();
     try {
-      options = new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeoutSeconds), clientId);
-      connection = ConnectionSettings.load(config, bootstrap);
-    } catch (IllegalArgumentException | ConfigException e) {
-      System.err.println("switchboard submit: " + e.getMessage());
-      return SubmitRunner.EXIT_BAD_INPUT;
+      RouteReply reply = SubmitRunner.submit(connection, options);
+      spec.commandLine().getOut().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
+      return reply.status() == ReplyStatus.OK ? EXIT_OK : EXIT_ERROR;
+    } catch (InvalidOptionException e) {
+      throw e; // nothing was sent: the error reporter says why, exit 2
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      err.println("switchboard submit: " + (cause instanceof TimeoutException ? "" : "failed: ") + cause.getMessage());
+      return EXIT_ERROR;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("switchboard submit: interrupted before the reply came");
+      return EXIT_ERROR;
+    } catch (IOException | KafkaException | IllegalArgumentException | IllegalStateException e) {
+      err.println("switchboard submit: " + e.getMessage());
+      return EXIT_ERROR;
     }
-    return SubmitRunner.run(connection, options, System.out, System.err);
   }
 }

@@ -46,22 +46,22 @@ public record ClientOptions(
 
   public ClientOptions {
     if (clientId == null || clientId.isBlank()) {
-      throw new IllegalArgumentException("clientId must be a non-empty string");
+      throw new InvalidOptionException("clientId", "clientId must be a non-empty string");
     }
     if (!clientId.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("clientId '" + clientId + "' may only hold letters, digits, '.', '_' and '-'"
+      throw new InvalidOptionException("clientId", "clientId '" + clientId + "' may only hold letters, digits, '.', '_' and '-'"
           + " (it becomes part of a topic name)");
     }
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
+      throw new InvalidOptionException("requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
     }
     if (maxInFlight < 1) {
-      throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+      throw new InvalidOptionException("maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
     }
     Objects.requireNonNull(replyFrom, "replyFrom");
     if (replyPartitions < 1) {
-      throw new IllegalArgumentException("replyPartitions must be at least 1, was " + replyPartitions);
+      throw new InvalidOptionException("replyPartitions", "replyPartitions must be at least 1, was " + replyPartitions);
     }
     Objects.requireNonNull(replyRetention, "replyRetention");
   }

@@ -1,10 +1,8 @@
 package io.switchboard.client;
 
-import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.config.TopicsConfig;
 import io.switchboard.schemas.topics.Topics;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,42 +18,26 @@ import java.util.Objects;
  * @param replyTopics allowed reply topics: exact names, or prefixes ending in {@code *}
  */
 public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics, List<String> replyTopics) {
-  /** The bootstrap address used when neither a config nor {@code --bootstrap} names one. */
-  public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
-
   public ConnectionSettings {
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     Objects.requireNonNull(topics, "topics");
     replyTopics = replyTopics == null ? List.of(topics.replies(), topics.replies() + ".*") : List.copyOf(replyTopics);
     if (!kafka.containsKey("bootstrap.servers")) {
-      throw new IllegalArgumentException("kafka.bootstrap.servers is required");
+      throw new InvalidOptionException("kafka", "kafka.bootstrap.servers is required");
     }
   }
 
-  /** The settings of a Switchboard config: its {@code kafka}, {@code topics} and {@code reply_topics}. */
+  /**
+   * The settings of a Switchboard config: its {@code kafka} (which must name {@code
+   * bootstrap.servers}), {@code topics} and {@code reply_topics}.
+   */
   public static ConnectionSettings of(SwitchboardConfig config) {
-    Map<String, String> kafka = new LinkedHashMap<>(config.kafka());
-    kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
-    return new ConnectionSettings(kafka, config.topics(), config.replyTopics());
+    return new ConnectionSettings(config.kafka(), config.topics(), config.replyTopics());
   }
 
   /** Default topic names and allowlist, with these Kafka properties. */
   public static ConnectionSettings of(Map<String, String> kafka) {
     return new ConnectionSettings(kafka, TopicsConfig.DEFAULT, null);
-  }
-
-  /**
-   * The settings the command line uses: the config file when given (else defaults), with {@code
-   * bootstrap} overriding {@code kafka.bootstrap.servers} when given.
-   *
-   * @param config a Switchboard YAML config, or null
-   * @param bootstrap {@code host:port[,host:port]}, or null
-   */
-  public static ConnectionSettings load(Path config, String bootstrap) {
-    ConnectionSettings base = config == null
-        ? of(Map.of("bootstrap.servers", DEFAULT_BOOTSTRAP))
-        : of(ConfigLoader.fromEnvironment().load(config, null));
-    return bootstrap == null || bootstrap.isBlank() ? base : base.withBootstrap(bootstrap);
   }
 
   /** A copy pointing at other bootstrap servers. */

@@ -1,11 +1,13 @@
 package io.switchboard.client.batch;
 
+import io.switchboard.client.InvalidOptionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@code switchboard batch} does. Build with {@link #builder(Path, Path)}.
+ * What a {@link BatchRunner} does. Build with {@link #builder(Path, Path)}; every field is checked
+ * as the record is built, and a bad one throws an {@link InvalidOptionException} naming it.
  *
  * @param input the JSONL input
  * @param output the JSONL output; appended to, and it names the batch (see {@link BatchRunner#batchId})
@@ -19,8 +21,7 @@ import java.util.Objects;
  * @param requestTimeout how long a request may wait for its reply in this run (default 10
  *     minutes); one without a reply is left for the next run
  * @param progressInterval how often a {@link ProgressMode#PLAIN} progress line is printed (default 10 s)
- * @param progress how progress is shown on the error stream (default {@link ProgressMode#AUTO}: a bar when
- *     that stream is a terminal, plain lines otherwise)
+ * @param progress how progress is shown on the error stream (default {@link ProgressMode#PLAIN})
  * @param maxReportedErrors how many invalid lines are listed before only counting (default 50)
  */
 public record BatchOptions(
@@ -45,26 +46,31 @@ public record BatchOptions(
     Objects.requireNonNull(progressInterval, "progressInterval");
     Objects.requireNonNull(progress, "progress");
     if (model != null && group != null) {
-      throw new IllegalArgumentException("--model and --group are exclusive: give one of them");
+      throw new InvalidOptionException("group", "model and group are exclusive: give one of them, was model '" + model
+          + "' and group '" + group + "'");
     }
     if (maxInFlight < 1) {
-      throw new IllegalArgumentException("--max-in-flight must be at least 1, was " + maxInFlight);
+      throw new InvalidOptionException("maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("--timeout must be positive, was " + requestTimeout);
+      throw new InvalidOptionException("requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
     }
     if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new IllegalArgumentException("the progress interval must be positive, was " + progressInterval);
+      throw new InvalidOptionException("progressInterval", "progressInterval must be positive, was " + progressInterval);
     }
     if (maxReportedErrors < 1) {
-      throw new IllegalArgumentException("maxReportedErrors must be at least 1, was " + maxReportedErrors);
+      throw new InvalidOptionException("maxReportedErrors",
+          "maxReportedErrors must be at least 1, was " + maxReportedErrors);
     }
     Path in = input.toAbsolutePath().normalize();
-    if (in.equals(output.toAbsolutePath().normalize()) || errors != null && in.equals(errors.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("the output and errors files must not be the input file " + input);
+    if (in.equals(output.toAbsolutePath().normalize())) {
+      throw new InvalidOptionException("output", "output must be another file than the input, was " + output);
+    }
+    if (errors != null && in.equals(errors.toAbsolutePath().normalize())) {
+      throw new InvalidOptionException("errors", "errors must be another file than the input, was " + errors);
     }
     if (errors != null && errors.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("--errors must be another file than --output");
+      throw new InvalidOptionException("errors", "errors must be another file than the output, was " + errors);
     }
   }
 
@@ -84,7 +90,7 @@ public record BatchOptions(
     private boolean skipInvalid;
     private Duration requestTimeout = Duration.ofMinutes(10);
     private Duration progressInterval = Duration.ofSeconds(10);
-    private ProgressMode progress = ProgressMode.AUTO;
+    private ProgressMode progress = ProgressMode.PLAIN;
     private int maxReportedErrors = 50;
 
     private Builder(Path input, Path output) {
@@ -137,9 +143,9 @@ public record BatchOptions(
       return this;
     }
 
-    /** Shorthand: true for {@link ProgressMode#BAR}, false for {@link ProgressMode#PLAIN}, null for {@link ProgressMode#AUTO}. */
-    public Builder terminal(Boolean on) {
-      this.progress = on == null ? ProgressMode.AUTO : on ? ProgressMode.BAR : ProgressMode.PLAIN;
+    /** Shorthand: true for {@link ProgressMode#BAR}, false for {@link ProgressMode#PLAIN}. */
+    public Builder terminal(boolean on) {
+      this.progress = on ? ProgressMode.BAR : ProgressMode.PLAIN;
       return this;
     }
 

@@ -3,8 +3,7 @@ package io.switchboard.client.batch;
 /**
  * How a batch run ended.
  *
- * @param exitCode {@link BatchRunner#EXIT_OK}, {@link BatchRunner#EXIT_FAILURES}, {@link
- *     BatchRunner#EXIT_INVALID_INPUT} or {@link BatchRunner#EXIT_INCOMPLETE}
+ * @param status how the run ended
  * @param valid input lines to answer
  * @param invalid input lines not sent
  * @param answered valid lines with an output line, now
@@ -15,5 +14,5 @@ package io.switchboard.client.batch;
  * @param sent requests sent by this run
  * @param unanswered valid lines still without an output line
  */
-public record BatchResult(int exitCode, long valid, long invalid, long answered, long ok, long failed,
+public record BatchResult(BatchStatus status, long valid, long invalid, long answered, long ok, long failed,
     long alreadyAnswered, long recovered, long sent, long unanswered) {}

@@ -34,19 +34,18 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * Runs a JSONL batch through Switchboard: {@code switchboard batch --input in.jsonl --output
- * out.jsonl}.
+ * Runs a JSONL batch through Switchboard (the engine of {@code switchboard batch}).
  *
  * <h2>Input is checked whole first</h2>
  * Every line is checked before anything is sent (JSON object, non-empty {@code custom_id}, the
  * format's fields, {@code messages}, a model unless {@code --model}/{@code --group} gives one, no
  * duplicate {@code custom_id}). With any invalid line nothing is sent and the run ends with {@link
- * #EXIT_INVALID_INPUT}, listing the first {@link BatchOptions#maxReportedErrors()} lines with
+ * BatchStatus#INVALID_INPUT}, listing the first {@link BatchOptions#maxReportedErrors()} lines with
  * their line numbers and counting the rest. With {@link BatchOptions#skipInvalid()} the valid
  * lines are sent and the invalid ones written to the errors file. Blank lines are skipped. The
  * file is streamed (counted, checked, then sent) and never loaded: memory holds a 64-bit hash per
  * line and two bits for "answered" and "error written" (see {@link CustomIds}, which also says how
- * collisions are kept exact); the requests in flight are bounded by {@code --max-in-flight}.
+ * collisions are kept exact); the requests in flight are bounded by {@link BatchOptions#maxInFlight()}.
  *
  * <h2>Resumable and crash-safe</h2>
  * The output file names the batch: {@link #batchId(Path)} is derived from its absolute path, every
@@ -64,18 +63,12 @@ import java.util.NoSuchElementException;
  * field: {@code {status, deployment_id, model, model_name, attempts, latency_ms, cost_usd,
  * tokens_in, tokens_out}}. Error replies also go to the errors file when one is given.
  *
- * <h2>Exit codes</h2>
- * {@link #EXIT_OK} every line answered ok; {@link #EXIT_FAILURES} every line answered, some with
- * an error (or skipped as invalid); {@link #EXIT_INVALID_INPUT} invalid input or options, nothing
- * sent; {@link #EXIT_INCOMPLETE} some lines got no reply within the timeout: run the same command
- * again to resume.
+ * <h2>Result</h2>
+ * {@link #run()} returns a {@link BatchResult} whose {@link BatchStatus} says how the run ended. A
+ * batch that cannot start (no input file, an output or errors file that is not a batch's) throws a
+ * {@link BatchException}; a file that cannot be read or written an {@link IOException}.
  */
 public final class BatchRunner {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILURES = 1;
-  public static final int EXIT_INVALID_INPUT = 2;
-  public static final int EXIT_INCOMPLETE = 3;
-
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
 
   private final ConnectionSettings connection;
@@ -86,8 +79,7 @@ public final class BatchRunner {
 
   /**
    * @param out receives the summary
-   * @param err receives progress, input errors and warnings; with {@link ProgressMode#AUTO} the bar is
-   *     drawn when this is the process's standard error and that is a terminal
+   * @param err receives progress, input errors and warnings
    */
   public BatchRunner(ConnectionSettings connection, BatchOptions options, PrintStream out, PrintStream err,
       Clock clock) {
@@ -96,30 +88,6 @@ public final class BatchRunner {
     this.out = out;
     this.err = err;
     this.clock = clock;
-  }
-
-  /**
-   * Runs a batch as the command line does: problems are printed to {@code err} and mapped to an
-   * exit code.
-   */
-  public static int run(ConnectionSettings connection, BatchOptions options, PrintStream out, PrintStream err) {
-    try {
-      return new BatchRunner(connection, options, out, err, Clock.systemUTC()).run().exitCode();
-    } catch (BatchException e) {
-      err.println("switchboard batch: " + e.getMessage());
-      return EXIT_INVALID_INPUT;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("switchboard batch: cannot read or write a file: " + e.getMessage()
-          + "; the output so far is kept, run the same command again to resume");
-      return EXIT_FAILURES;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("switchboard batch: interrupted; run the same command again to resume");
-      return EXIT_INCOMPLETE;
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      err.println("switchboard batch: " + e.getMessage());
-      return EXIT_FAILURES;
-    }
   }
 
   /**
@@ -151,9 +119,8 @@ public final class BatchRunner {
     if (scan.invalid() > 0) {
       reportInvalid(scan);
       if (!options.skipInvalid()) {
-        err.println("nothing was sent: fix these lines, or pass --skip-invalid to send the valid lines"
-            + " and write the invalid ones to --errors");
-        return new BatchResult(EXIT_INVALID_INPUT, scan.valid(), scan.invalid(), 0, 0, 0, 0, 0, 0, scan.valid());
+        err.println("nothing was sent");
+        return new BatchResult(BatchStatus.INVALID_INPUT, scan.valid(), scan.invalid(), 0, 0, 0, 0, 0, 0, scan.valid());
       }
     }
     String batchId = batchId(options.output());
@@ -178,7 +145,7 @@ public final class BatchRunner {
     long writtenNow;
     try (ResultWriter writer = new ResultWriter(options.output(), options.errors(), format, batchId, scan.ids(),
         invalidLinesWritten, summary);
-        Progress progress = new Progress(err, options.progress().resolve(err), options.progressInterval(), clock,
+        Progress progress = new Progress(err, options.progress(), options.progressInterval(), clock,
             scan.valid(), alreadyAnswered, alreadyFailed)) {
       writer.progress(progress);
       progress.start();
@@ -211,13 +178,13 @@ public final class BatchRunner {
     long answered = alreadyAnswered + writtenNow;
     long unanswered = Math.max(0, scan.valid() - answered);
     summary.print(out);
-    int exit = unanswered > 0 ? EXIT_INCOMPLETE
-        : summary.failed() > 0 || scan.invalid() > 0 ? EXIT_FAILURES : EXIT_OK;
+    BatchStatus status = unanswered > 0 ? BatchStatus.INCOMPLETE
+        : summary.failed() > 0 || scan.invalid() > 0 ? BatchStatus.FAILURES : BatchStatus.OK;
     if (unanswered > 0) {
       err.println(unanswered + " of " + scan.valid() + " lines have no reply yet (no reply within "
-          + options.requestTimeout() + "); run the same command again to resume: replies arriving meanwhile are kept");
+          + options.requestTimeout() + "); run the batch again to resume: replies arriving meanwhile are kept");
     }
-    return new BatchResult(exit, scan.valid(), scan.invalid(), answered, summary.ok(), summary.failed(),
+    return new BatchResult(status, scan.valid(), scan.invalid(), answered, summary.ok(), summary.failed(),
         alreadyAnswered, recovered, sent.submitted(), unanswered);
   }
 
@@ -248,12 +215,12 @@ public final class BatchRunner {
           node = Json.mapper().readTree(line);
         } catch (IOException e) {
           throw new BatchException("output file " + options.output() + " line " + lines.number()
-              + " is not JSON; is it the output of switchboard batch? Use another --output");
+              + " is not JSON; is it a batch's output? Write to another output file");
         }
         JsonNode id = node.get("custom_id");
         if (id == null || !id.isTextual()) {
           throw new BatchException("output file " + options.output() + " line " + lines.number()
-              + " has no custom_id; is it the output of switchboard batch? Use another --output");
+              + " has no custom_id; is it a batch's output? Write to another output file");
         }
         if (inputIds.markAnswered(id.asText())) {
           answered++;
@@ -284,7 +251,7 @@ public final class BatchRunner {
           }
         } catch (IOException e) {
           throw new BatchException("errors file " + options.errors() + " line " + lines.number()
-              + " is not JSON; use another --errors");
+              + " is not JSON; write errors to another file");
         }
       }
     } catch (NoSuchFileException e) {

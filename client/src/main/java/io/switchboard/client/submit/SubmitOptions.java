@@ -1,11 +1,13 @@
 package io.switchboard.client.submit;
 
+import io.switchboard.client.InvalidOptionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@code switchboard submit} sends.
+ * One request for {@link SubmitRunner}: what it sends and how long it waits. Checked as it is
+ * built: a bad field throws an {@link InvalidOptionException} naming it.
  *
  * @param prompt a user message; exclusive with {@code file}
  * @param file a JSON file: a whole request ({@code {"body": {...}, ...}}, the id is optional) or
@@ -17,9 +19,15 @@ import java.util.Objects;
  */
 public record SubmitOptions(String prompt, Path file, String model, String group, Duration timeout, String clientId) {
   public SubmitOptions {
+    if (model != null && group != null) {
+      throw new InvalidOptionException("group", "model and group are exclusive: give one of them");
+    }
+    if ((prompt == null) == (file == null)) {
+      throw new InvalidOptionException("prompt", "give either a prompt or a request file (one of them)");
+    }
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("--timeout must be positive, was " + timeout);
+      throw new InvalidOptionException("timeout", "timeout must be positive, was " + timeout);
     }
   }
 }

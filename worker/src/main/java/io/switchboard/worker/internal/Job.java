@@ -3,36 +3,69 @@ package io.switchboard.worker.internal;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.config.DeploymentConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One dispatch being worked on: the record it came from, its deployment, and the attempts made
  * so far. Touched by one thread at a time (the poll thread, then the thread completing its call,
- * then the poll thread again), each hand-over going through a concurrent queue or the retry
- * timer.
+ * then the poll thread again), each hand-over going through the event queue or the retry timer.
+ * Which lane holds it, and whether it is started there, is the lane's business ({@link Lane}).
  */
 final class Job {
-  final Lane lane;
-  final long offset;
-  final Dispatch dispatch;
-  final DeploymentConfig deployment;
-  final int maxRetries;
+  private final long offset;
+  private final Dispatch dispatch;
+  private final DeploymentConfig deployment;
+  private final int maxRetries;
   /** Every attempt of the request: the earlier hops' and this deployment's. */
-  final List<AttemptEvent> attempts;
+  private final List<AttemptEvent> attempts;
   /** The number of the next call to this deployment: 0 for the first, 1 for the first retry. */
-  int retry;
-  /** Counted in {@link Lane#active}. */
-  boolean started;
+  private int retry;
 
-  Job(Lane lane, long offset, Dispatch dispatch, DeploymentConfig deployment, int maxRetries) {
-    this.lane = lane;
+  Job(long offset, Dispatch dispatch, DeploymentConfig deployment, int maxRetries) {
     this.offset = offset;
-    this.dispatch = dispatch;
-    this.deployment = deployment;
+    this.dispatch = Objects.requireNonNull(dispatch, "dispatch");
+    this.deployment = Objects.requireNonNull(deployment, "deployment");
     this.maxRetries = maxRetries;
     this.attempts = new ArrayList<>(dispatch.attempts());
+  }
+
+  long offset() {
+    return offset;
+  }
+
+  Dispatch dispatch() {
+    return dispatch;
+  }
+
+  DeploymentConfig deployment() {
+    return deployment;
+  }
+
+  int maxRetries() {
+    return maxRetries;
+  }
+
+  /** The number of the next call to this deployment: 0 for the first, 1 for the first retry. */
+  int retry() {
+    return retry;
+  }
+
+  /** Every attempt of the request so far, the earlier hops' included. */
+  List<AttemptEvent> attempts() {
+    return Collections.unmodifiableList(attempts);
+  }
+
+  /** Records a call to this deployment; with {@code retrying}, the next call is the next retry. */
+  void attempted(AttemptEvent attempt, boolean retrying) {
+    attempts.add(attempt);
+    if (retrying) {
+      retry++;
+    }
   }
 
   Instant deadline() {
@@ -41,5 +74,25 @@ final class Job {
 
   String id() {
     return dispatch.id();
+  }
+
+  /** The router's estimate of the tokens the call takes, never negative: what the pacer admits. */
+  int estimatedTokens() {
+    return Math.max(0, dispatch.estimatedTokens());
+  }
+
+  /**
+   * How long a call started {@code now} may take: the request's timeout, else the deployment's,
+   * else {@code defaultMs}; never past the request's deadline, and at least a millisecond.
+   */
+  Duration callTimeout(Instant now, long defaultMs) {
+    Long requestTimeout = dispatch.request().timeoutMs();
+    long timeoutMs = requestTimeout != null ? requestTimeout
+        : deployment.timeoutMs() != null ? deployment.timeoutMs()
+        : defaultMs;
+    if (deadline() != null) {
+      timeoutMs = Math.min(timeoutMs, Math.max(1, Duration.between(now, deadline()).toMillis()));
+    }
+    return Duration.ofMillis(Math.max(1, timeoutMs));
   }
 }

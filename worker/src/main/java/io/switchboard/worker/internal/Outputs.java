@@ -1,5 +1,6 @@
 package io.switchboard.worker.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
@@ -41,15 +42,15 @@ final class Outputs {
 
   /** The attempt event of one provider call. */
   static AttemptEvent attempt(Job job, ProviderResponse response, Outcome outcome, String reason, Instant at) {
-    DeploymentConfig d = job.deployment;
+    DeploymentConfig d = job.deployment();
     Usage usage = response.usage();
     Integer in = usage == null ? null : usage.promptTokens();
     Integer out = usage == null ? null : usage.completionTokens();
     String error = outcome == Outcome.SUCCESS ? null
         : reason == null ? response.describe() : response.describe() + " (" + reason + ")";
-    return new AttemptEvent(AttemptEvent.TYPE, job.id(), d.deploymentId(), job.dispatch.modelName(), d.model(),
+    return new AttemptEvent(AttemptEvent.TYPE, job.id(), d.deploymentId(), job.dispatch().modelName(), d.model(),
         d.provider().wire(), outcome, response.status(), response.latency().toMillis(), in, out,
-        usage == null ? null : d.cost(in, out), job.retry, error, at);
+        usage == null ? null : d.cost(in, out), job.retry(), error, at);
   }
 
   ProducerRecord<String, byte[]> attemptRecord(AttemptEvent attempt) {
@@ -62,19 +63,13 @@ final class Outputs {
 
   /** The ok reply with the provider's completion. */
   ProducerRecord<String, byte[]> ok(Job job, ProviderResponse response, Instant now) {
-    return reply(job.dispatch, new RouteReply(job.id(), ReplyStatus.OK, response.body(), null,
-        job.deployment.deploymentId(), job.dispatch.modelName(), job.deployment.model(),
-        job.deployment.provider().wire(), job.attempts, latency(job.dispatch, now), response.latency().toMillis(),
-        totalCost(job.attempts), job.dispatch.request().metadata(), now));
+    return answer(job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now);
   }
 
   /** A final error (or, for {@link ErrorCode#DEADLINE_EXCEEDED}, expired) reply with the attempt history. */
   ProducerRecord<String, byte[]> error(Job job, ErrorCode code, String message, Instant now) {
     ReplyStatus status = code == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
-    return reply(job.dispatch, new RouteReply(job.id(), status, null, ReplyError.of(code, message),
-        job.deployment.deploymentId(), job.dispatch.modelName(), job.deployment.model(),
-        job.deployment.provider().wire(), job.attempts, latency(job.dispatch, now), null, totalCost(job.attempts),
-        job.dispatch.request().metadata(), now));
+    return answer(job, status, null, ReplyError.of(code, message), null, now);
   }
 
   /** An error reply for a dispatch whose deployment this worker does not know. */
@@ -84,7 +79,7 @@ final class Outputs {
 
   /** The dispatch handed back to the router, with every attempt so far. */
   ProducerRecord<String, byte[]> handoff(Job job, Outcome reason, String detail) {
-    Dispatch handedOff = job.dispatch.handedOff(job.attempts, new Handoff(reason, detail));
+    Dispatch handedOff = job.dispatch().handedOff(job.attempts(), new Handoff(reason, detail));
     return new ProducerRecord<>(topics.fallbacks().name(), job.id(), Json.toBytes(handedOff));
   }
 
@@ -93,6 +88,15 @@ final class Outputs {
     DeadLetter letter = DeadLetter.of(ErrorCode.INTERNAL_ERROR, message, topic, partition, offset, key, value,
         List.of(), now);
     return new ProducerRecord<>(topics.deadLetter().name(), key, Json.toBytes(letter));
+  }
+
+  private ProducerRecord<String, byte[]> answer(Job job, ReplyStatus status, ObjectNode body, ReplyError error,
+      Long providerLatencyMs, Instant now) {
+    Dispatch dispatch = job.dispatch();
+    DeploymentConfig d = job.deployment();
+    return reply(dispatch, new RouteReply(job.id(), status, body, error, d.deploymentId(), dispatch.modelName(),
+        d.model(), d.provider().wire(), job.attempts(), latency(dispatch, now), providerLatencyMs,
+        totalCost(job.attempts()), dispatch.request().metadata(), now));
   }
 
   private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {

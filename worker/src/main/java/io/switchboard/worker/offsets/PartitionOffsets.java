@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * <p>Not thread-safe: the poll loop owns it.
  */
 public final class PartitionOffsets {
+  /** What the commit metadata must fit: the broker's default {@code offset.metadata.max.bytes}. */
+  public static final int METADATA_LIMIT = OffsetCodec.DEFAULT_MAX_METADATA_BYTES;
+
   /** Dispatched or restored offsets at or above the commit point: value true when finished. */
   private final TreeMap<Long, Boolean> tracked = new TreeMap<>();
   /** The lowest offset not yet delivered by the consumer in this life. */
@@ -130,8 +133,7 @@ public final class PartitionOffsets {
 
   /**
    * True when the metadata, committed now, would be longer than {@code limitBytes}. Cheap when
-   * far from the limit (a constant-time bound decides), exact near it. The poll loop pauses the
-   * partition while this holds for a margin below the broker's {@code offset.metadata.max.bytes}.
+   * far from the limit (a constant-time bound decides), exact near it.
    */
   public boolean wouldExceed(int limitBytes) {
     Map.Entry<Long, Boolean> last = tracked.lastEntry();
@@ -143,6 +145,26 @@ public final class PartitionOffsets {
       return false;
     }
     return encodedSizeIfCommittedNow() > limitBytes;
+  }
+
+  /**
+   * Whether the partition may take {@code offset} now: however the offsets from the commit point
+   * to it finish, the metadata committed with the commit point stays within {@link
+   * #METADATA_LIMIT} (decided in constant time by {@link OffsetCodec#encodedLengthBound}). A
+   * record beyond is left on the broker until the commit point moves, so the limit holds however
+   * many records a poll returns.
+   */
+  public boolean hasRoomFor(long offset) {
+    return OffsetCodec.encodedLengthBound(commitPoint(), offset) <= METADATA_LIMIT;
+  }
+
+  /**
+   * Whether {@link #metadata()}, committed now, fits {@link #METADATA_LIMIT}. Results must not be
+   * published while it does not: without the offsets that mark them answered, the next owner
+   * would answer them again.
+   */
+  public boolean fitsCommit() {
+    return !wouldExceed(METADATA_LIMIT);
   }
 
   /** Offsets dispatched and not yet finished. */

@@ -205,6 +205,66 @@ class PartitionOffsetsTest {
     assertThat(PartitionOffsets.startingAt(5).wouldExceed(10)).isFalse();
   }
 
+  @Test
+  void whatAPartitionHasRoomForCommitsWithinTheLimitHoweverItFinishes() {
+    Random random = new Random(17);
+    for (int trial = 0; trial < 10; trial++) {
+      long start = random.nextInt(1_000_000);
+      PartitionOffsets offsets = PartitionOffsets.startingAt(start);
+      long last = start;
+      while (offsets.hasRoomFor(last + 1)) {
+        last++;
+      }
+      // A 4 KiB bitset from the commit point: about 24,500 offsets.
+      assertThat(last - start).as("room of trial %d", trial).isBetween(24_000L, 25_000L);
+      for (long o = start; o <= last; o++) {
+        assertThat(offsets.dispatch(o)).isTrue();
+      }
+      for (long o = start + 1; o <= last; o++) {
+        if (random.nextInt(trial + 2) != 0) {
+          offsets.complete(o);
+        }
+      }
+      assertThat(offsets.commitPoint()).isEqualTo(start);
+      assertThat(offsets.fitsCommit()).as("trial %d", trial).isTrue();
+      assertThat(offsets.metadata().length()).isLessThanOrEqualTo(PartitionOffsets.METADATA_LIMIT);
+      assertThat(offsets.hasRoomFor(last + 1)).as("one offset more").isFalse();
+    }
+  }
+
+  @Test
+  void roomMovesWithTheCommitPoint() {
+    PartitionOffsets offsets = PartitionOffsets.startingAt(0);
+    long last = 0;
+    while (offsets.hasRoomFor(last + 1)) {
+      last++;
+    }
+    for (long o = 0; o <= 10; o++) {
+      offsets.dispatch(o);
+    }
+    assertThat(offsets.hasRoomFor(last + 10)).isFalse();
+    for (long o = 0; o < 10; o++) {
+      offsets.complete(o);
+    }
+    assertThat(offsets.commitPoint()).isEqualTo(10);
+    assertThat(offsets.hasRoomFor(last + 10)).isTrue();
+    assertThat(offsets.hasRoomFor(last + 11)).isFalse();
+  }
+
+  @Test
+  void finishedOffsetsTakenBeyondTheRoomDoNotFitTheCommit() {
+    PartitionOffsets offsets = PartitionOffsets.startingAt(0);
+    for (long o = 0; o < 60_000; o++) {
+      offsets.dispatch(o);
+    }
+    for (long o = 1; o < 60_000; o += 2) {
+      offsets.complete(o);
+    }
+    assertThat(offsets.fitsCommit()).isFalse();
+    assertThat(offsets.metadata().length()).isGreaterThan(PartitionOffsets.METADATA_LIMIT);
+    assertThat(PartitionOffsets.startingAt(7).fitsCommit()).as("nothing finished").isTrue();
+  }
+
   /** Ascending offsets from {@code start} with occasional gaps, like a transactional partition. */
   private static List<Long> randomLog(Random random, long start, int size) {
     List<Long> log = new ArrayList<>();

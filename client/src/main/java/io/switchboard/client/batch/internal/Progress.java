@@ -30,8 +30,7 @@ public final class Progress implements AutoCloseable {
   private volatile boolean running;
 
   /**
-   * @param mode {@link ProgressMode#BAR}, {@link ProgressMode#PLAIN} or {@link ProgressMode#NONE} (resolve
-   *     {@link ProgressMode#AUTO} first)
+   * @param mode how to draw
    * @param total lines to answer
    * @param alreadyDone lines answered before this run
    * @param alreadyFailed error lines written before this run
@@ -39,9 +38,6 @@ public final class Progress implements AutoCloseable {
   public Progress(PrintStream out, ProgressMode mode, Duration interval, Clock clock, long total, long alreadyDone,
       long alreadyFailed) {
     this.out = out;
-    if (mode == ProgressMode.AUTO) {
-      throw new IllegalArgumentException("resolve ProgressMode.AUTO against the stream before drawing");
-    }
     this.mode = mode;
     this.terminal = mode == ProgressMode.BAR;
     this.interval = interval;

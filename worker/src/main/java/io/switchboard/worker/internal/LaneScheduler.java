@@ -1,0 +1,135 @@
+package io.switchboard.worker.internal;
+
+import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Outcome;
+import io.switchboard.worker.pacing.LanePacer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Decides what each lane may start and whether it may take more records. Pure logic over the
+ * lanes, their pacers and the clock; the calls themselves are made by a {@link Launcher}.
+ *
+ * <ul>
+ *   <li>Retries due start first, then fetched dispatches in offset order, while fewer than the
+ *       window ({@code worker_settings.max_in_flight_per_lane}) are started. Nothing new starts
+ *       on a lane being revoked or while the worker drains; retries still do.</li>
+ *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools
+ *       down is handed back to the router, without a call.</li>
+ *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer
+ *       says, or until the deadline of the job or of the queue's head if that comes first.</li>
+ *   <li>A lane is paused while it cannot take more: something waits in its queue, its window is
+ *       full, or its next record has no room in the commit metadata; all are while draining.</li>
+ * </ul>
+ */
+final class LaneScheduler {
+  /** Makes the provider call of a job its lane has just counted as started. */
+  @FunctionalInterface
+  interface Launcher {
+    void launch(Lane lane, Job job, LanePacer.Permit permit, Instant now);
+  }
+
+  /** The partitions to pause and to resume now, and how many owned lanes are paused then. */
+  record Pauses(List<TopicPartition> pause, List<TopicPartition> resume, int paused) {}
+
+  private final int window;
+  private final Clock clock;
+  private final Function<String, Optional<Instant>> cooldowns;
+  private final Outputs outputs;
+  private final Launcher launcher;
+
+  /**
+   * @param window the most dispatches started and not finished per lane (at least 1)
+   * @param cooldowns when a deployment's cooldown ends, by deployment id, or empty when it has none
+   */
+  LaneScheduler(int window, Clock clock, Function<String, Optional<Instant>> cooldowns, Outputs outputs,
+      Launcher launcher) {
+    this.window = Math.max(1, window);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.cooldowns = Objects.requireNonNull(cooldowns, "cooldowns");
+    this.outputs = Objects.requireNonNull(outputs, "outputs");
+    this.launcher = Objects.requireNonNull(launcher, "launcher");
+  }
+
+  /** Starts what each lane may start now: retries first, then new dispatches within the window. */
+  void startWork(Collection<Lane> lanes, boolean draining) {
+    long nowMs = clock.millis();
+    for (Lane lane : lanes) {
+      if (lane.waiting(nowMs)) {
+        continue;
+      }
+      lane.waitUntil(0);
+      boolean blocked = false;
+      for (Job job; !blocked && (job = lane.nextRetry()) != null; ) {
+        blocked = !tryStart(lane, job);
+      }
+      for (Job job; !blocked && !draining && (job = lane.nextNew(window)) != null; ) {
+        blocked = !tryStart(lane, job);
+      }
+    }
+  }
+
+  /** Which lanes to pause and resume now (see the class comment). */
+  Pauses pauses(Collection<Lane> lanes, boolean draining) {
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    int paused = 0;
+    for (Lane lane : lanes) {
+      boolean full = draining || !lane.canTakeMore(window);
+      if (lane.markPaused(full)) {
+        (full ? pause : resume).add(lane.partition());
+      }
+      if (full) {
+        paused++;
+      }
+    }
+    return new Pauses(pause, resume, paused);
+  }
+
+  /**
+   * Starts the job's next call, or finishes it without a call (deadline passed, deployment
+   * cooling down). Returns false when the pacer has no permit yet; the lane then waits until
+   * the pacer's delay or a deadline, whichever comes first.
+   */
+  private boolean tryStart(Lane lane, Job job) {
+    Instant now = clock.instant();
+    Instant deadline = job.deadline();
+    String deploymentId = job.deployment().deploymentId();
+    if (deadline != null && !now.isBefore(deadline)) {
+      lane.finished(job, List.of(outputs.error(job, ErrorCode.DEADLINE_EXCEEDED, "deadline " + deadline
+          + " passed before " + (job.retry() == 0 ? "the provider call" : "retry " + job.retry()) + " to deployment '"
+          + deploymentId + "'", now)));
+      return true;
+    }
+    Optional<Instant> coolingUntil = cooldowns.apply(deploymentId);
+    if (coolingUntil.isPresent()) {
+      lane.finished(job, List.of(outputs.handoff(job, Outcome.FALLBACK, "deployment '" + deploymentId
+          + "' is cooling down until " + coolingUntil.get())));
+      return true;
+    }
+    int estimate = job.estimatedTokens();
+    Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate);
+    if (permit.isEmpty()) {
+      long at = now.toEpochMilli() + Math.max(1, lane.pacer().delayUntilAvailable(estimate).toMillis());
+      if (deadline != null) {
+        at = Math.min(at, deadline.toEpochMilli());
+      }
+      Instant headDeadline = lane.queueHeadDeadline();
+      if (headDeadline != null) {
+        at = Math.min(at, headDeadline.toEpochMilli());
+      }
+      lane.waitUntil(at);
+      return false;
+    }
+    lane.started(job);
+    launcher.launch(lane, job, permit.get(), now);
+    return true;
+  }
+}

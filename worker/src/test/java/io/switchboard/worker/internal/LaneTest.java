@@ -1,0 +1,147 @@
+package io.switchboard.worker.internal;
+
+import static io.switchboard.worker.internal.Fixtures.config;
+import static io.switchboard.worker.internal.Fixtures.take;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.testkit.time.MutableClock;
+import io.switchboard.worker.offsets.OffsetCodec;
+import io.switchboard.worker.offsets.PartitionOffsets;
+import io.switchboard.worker.pacing.LanePacer;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class LaneTest {
+  static final SwitchboardConfig CONFIG = config("");
+  static final MutableClock CLOCK = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+  static final ProducerRecord<String, byte[]> RESULT = new ProducerRecord<>("replies", "k", new byte[] {1});
+
+  @Test
+  void recordsFinishedByAnEarlierOwnerAreSkipped() {
+    TreeSet<Long> finished = new TreeSet<>(List.of(11L, 12L));
+    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK),
+        PartitionOffsets.restore(10, OffsetCodec.encode(10, finished)));
+    assertThat(lane.admit(10)).isEqualTo(Lane.Admission.TAKE);
+    assertThat(lane.admit(11)).isEqualTo(Lane.Admission.SKIP);
+    assertThat(lane.admit(12)).isEqualTo(Lane.Admission.SKIP);
+    assertThat(lane.admit(13)).isEqualTo(Lane.Admission.TAKE);
+    assertThat(lane.admit(13)).as("delivered again after a seek").isEqualTo(Lane.Admission.SKIP);
+  }
+
+  @Test
+  void aLaneWithNothingCommittedStartsAtItsFirstRecord() {
+    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), null);
+    assertThat(lane.canTakeMore(1)).isTrue();
+    assertThat(lane.admit(500)).isEqualTo(Lane.Admission.TAKE);
+    lane.finished(500, List.of(RESULT));
+    assertThat(lane.toCommit().position().offset()).isEqualTo(501);
+  }
+
+  @Test
+  void aRecordWithoutRoomInTheMetadataIsHeldBackWithTheRestOfItsFetch() {
+    Lane lane = Fixtures.lane(CLOCK);
+    long offset = 0;
+    Lane.Admission admission;
+    while ((admission = lane.admit(offset)) == Lane.Admission.TAKE) {
+      if (offset > 0) {
+        lane.finished(offset, List.of()); // offset 0 stays unfinished: the commit point does not move
+      }
+      offset++;
+    }
+    long heldBack = offset;
+    assertThat(admission).isEqualTo(Lane.Admission.HOLD_BACK);
+    assertThat(heldBack).isGreaterThan(24_000);
+    assertThat(lane.paused()).isTrue();
+    assertThat(lane.admit(heldBack + 1)).as("the rest of the fetch").isEqualTo(Lane.Admission.SKIP);
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).isFalse();
+    assertThat(lane.toCommit().position().metadata().length()).isLessThanOrEqualTo(PartitionOffsets.METADATA_LIMIT);
+
+    lane.finished(0, List.of());
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).as("the commit point moved past the held-back record").isTrue();
+    assertThat(lane.markPaused(false)).isTrue();
+    assertThat(lane.admit(heldBack)).as("fetched again after resuming").isEqualTo(Lane.Admission.TAKE);
+  }
+
+  @Test
+  void aJobIsActiveFromItsFirstCallUntilItFinishes() {
+    Lane lane = Fixtures.lane(CLOCK);
+    Job first = take(lane, CONFIG, 0, null);
+    Job second = take(lane, CONFIG, 1, null);
+    assertThat(lane.nextNew(1)).isSameAs(first);
+    lane.started(first);
+    assertThat(lane.active()).isEqualTo(1);
+    assertThat(lane.nextNew(1)).as("window of one is full").isNull();
+    assertThat(lane.nextNew(2)).isSameAs(second);
+
+    lane.retryDue(first);
+    assertThat(lane.nextRetry()).isSameAs(first);
+    lane.started(first);
+    assertThat(lane.nextRetry()).isNull();
+    assertThat(lane.active()).as("a retry is the same job").isEqualTo(1);
+
+    lane.finished(first, List.of(RESULT));
+    assertThat(lane.active()).isZero();
+    assertThat(lane.busy()).as("the second waits in the queue").isTrue();
+    lane.finished(second, List.of(RESULT));
+    assertThat(lane.busy()).isFalse();
+    assertThat(lane.nextNew(1)).isNull();
+  }
+
+  @Test
+  void aLeavingLaneStartsNothingNewFromItsQueue() {
+    Lane lane = Fixtures.lane(CLOCK);
+    take(lane, CONFIG, 0, null);
+    lane.leave();
+    assertThat(lane.nextNew(10)).isNull();
+  }
+
+  @Test
+  void resultsAreCommittedWithTheOffsetsThatFinishThem() {
+    Lane lane = Fixtures.lane(CLOCK);
+    Job first = take(lane, CONFIG, 0, null);
+    Job second = take(lane, CONFIG, 1, null);
+    assertThat(lane.uncommitted()).isFalse();
+    lane.started(first);
+    lane.started(second);
+    lane.finished(second, List.of(RESULT));
+    assertThat(lane.uncommitted()).isTrue();
+    Lane.Commit commit = lane.toCommit();
+    assertThat(commit.partition()).isEqualTo(new TopicPartition(Fixtures.DISPATCH, 0));
+    assertThat(commit.position().offset()).as("the first is still in flight").isZero();
+    assertThat(OffsetCodec.decode(0, commit.position().metadata())).containsExactly(1L);
+    assertThat(commit.results()).containsExactly(RESULT);
+
+    lane.committed();
+    assertThat(lane.uncommitted()).isFalse();
+    lane.finished(first, List.of());
+    assertThat(lane.toCommit().results()).as("published results are not published again").isEmpty();
+    assertThat(lane.toCommit().position().offset()).isEqualTo(2);
+  }
+
+  @Test
+  void resultsWaitWhileTheFinishedOffsetsDoNotFitTheCommitMetadata() {
+    PartitionOffsets offsets = PartitionOffsets.startingAt(0);
+    for (long o = 0; o < 60_000; o++) {
+      offsets.dispatch(o); // past the room a lane would take, to reach the limit
+    }
+    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), offsets);
+    for (long o = 1; o < 60_000; o += 2) {
+      lane.finished(o, List.of(RESULT));
+    }
+    assertThat(lane.uncommitted()).isTrue();
+    assertThat(lane.toCommit()).as("neither offsets nor results").isNull();
+    assertThat(lane.toCommit()).isNull();
+
+    for (long o = 0; o < 60_000; o += 2) {
+      lane.finished(o, List.of());
+    }
+    Lane.Commit commit = lane.toCommit();
+    assertThat(commit.position().offset()).isEqualTo(60_000);
+    assertThat(commit.results()).as("every result held back").hasSize(30_000);
+  }
+}
