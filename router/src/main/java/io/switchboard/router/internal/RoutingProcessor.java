@@ -3,6 +3,7 @@ package io.switchboard.router.internal;
 import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.router.selection.Candidates;
+import io.switchboard.router.selection.Chains;
 import io.switchboard.router.selection.Decision;
 import io.switchboard.router.selection.Selector;
 import io.switchboard.router.selection.TokenEstimator;
@@ -126,8 +127,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       return;
     }
     int estimate = tokens.estimate(request.body());
-    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.fallbacks(),
-        resolution.contextWindowFallbacks(), Set.of(), 0, estimate, now);
+    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.chains(), Set.of(), 0, estimate,
+        now);
     apply(decision, request, estimate, List.of(), receivedAt, null, original, source, now);
   }
 
@@ -162,11 +163,12 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     }
     int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
     // A deployment that gave up sends the request to the rest of its candidate set first. A
-    // context-window hand-off does not: the deployments of one alias serve one model, so the
-    // context-window chain is where a larger window is.
+    // context-window or content-policy hand-off does not: the deployments of one alias serve one
+    // model behind one filter, so a larger window or another filter is in the chain.
     CandidateSet sameSet = chain == Outcome.FALLBACK ? Candidates.failover(handoff, failed, config).orElse(null) : null;
-    Decision decision = selector.decide(sameSet, chain, handoff.fallbacksRemaining(),
-        handoff.contextWindowFallbacksRemaining(), failed, handoff.hop(), estimate, now);
+    Chains chains = new Chains(handoff.fallbacksRemaining(), handoff.contextWindowFallbacksRemaining(),
+        handoff.contentPolicyFallbacksRemaining());
+    Decision decision = selector.decide(sameSet, chain, chains, failed, handoff.hop(), estimate, now);
     apply(decision, request, estimate, handoff.attempts(), handoff.receivedAt(), handoff, original, source, now);
   }
 
@@ -174,7 +176,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       Instant receivedAt, Dispatch handoff, byte[] original, Source source, Instant now) {
     if (decision instanceof Decision.Dispatched d) {
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
-            d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
+            d.remaining().fallbacks(), d.remaining().contextWindow(), d.remaining().contentPolicy(), attempts, null,
+            receivedAt, now);
         context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), TopologyNames.DISPATCH_SINK);
         metrics.routed(dispatch, d.withinBudget(), handoff != null && d.hop() == handoff.hop());
     } else if (decision instanceof Decision.Held h) {

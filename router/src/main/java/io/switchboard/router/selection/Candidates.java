@@ -40,19 +40,19 @@ import java.util.Set;
  * fallbacks} for what the request named (an alias, a deployment id or a group's name), else {@code
  * default_fallbacks}; an inline list has no config entry of its own, so it gets {@code
  * default_fallbacks}. The context-window chain is the request's {@code context_window_fallbacks},
- * else the config's entry for what it named, else none.
+ * else the config's entry for what it named, else none. The content-policy chain is the config's
+ * {@code content_policy_fallbacks} entry for what it named, else none.
  */
 public final class Candidates {
   private Candidates() {}
 
   /**
-   * What a request resolves to: its first candidate set and its two chains, or an error naming
-   * the offending field (a JSON pointer).
+   * What a request resolves to: its first candidate set and its chains, or an error naming the
+   * offending field (a JSON pointer).
    */
-  public record Resolution(CandidateSet set, List<String> fallbacks, List<String> contextWindowFallbacks,
-      ReplyError error) {
+  public record Resolution(CandidateSet set, Chains chains, ReplyError error) {
     static Resolution failed(ErrorCode code, String message, String field) {
-      return new Resolution(null, null, null, new ReplyError(code, message, field));
+      return new Resolution(null, null, new ReplyError(code, message, field));
     }
   }
 
@@ -117,13 +117,14 @@ public final class Candidates {
       badChain = checkChain(request.contextWindowFallbacks(), "/context_window_fallbacks", config);
     }
     if (badChain != null) {
-      return new Resolution(null, null, null, badChain);
+      return new Resolution(null, null, badChain);
     }
     List<String> fallbacks = request.fallbacks() != null ? request.fallbacks()
         : alias == null ? config.defaultFallbacks() : config.fallbacks().getOrDefault(alias, config.defaultFallbacks());
     List<String> cw = request.contextWindowFallbacks() != null ? request.contextWindowFallbacks()
         : alias == null ? List.of() : config.contextWindowFallbacks().getOrDefault(alias, List.of());
-    return new Resolution(set, fallbacks, cw, null);
+    List<String> cp = alias == null ? List.of() : config.contentPolicyFallbacks().getOrDefault(alias, List.of());
+    return new Resolution(set, new Chains(fallbacks, cw, cp), null);
   }
 
   /**

@@ -24,7 +24,7 @@ class RouterMetricsTest {
     Instant at = Instant.parse("2026-11-22T10:00:00Z");
     RouteRequest r = new RouteRequest("r", "chat", null, null, null, null, null, null, null, null, null,
         Json.mapper().createObjectNode());
-    return new Dispatch(r, deployment, "chat", hop, 0, null, null, null, null, at, at.plusMillis(3));
+    return new Dispatch(r, deployment, "chat", hop, 0, null, null, null, null, null, at, at.plusMillis(3));
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.switchboard.worker.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.DeploymentConfig;
-import io.switchboard.schemas.config.RouterSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -31,12 +30,12 @@ public record ProviderCall(DeploymentConfig deployment, ObjectNode body, String 
 
   /**
    * The time limit of a call made now: the smallest of the deployment's {@code timeout_ms} (unset:
-   * {@code router_settings.timeout_ms}), the request's {@code timeout_ms} and the time left to the
-   * request's {@code deadline}; at least 1 ms.
+   * {@code defaultTimeoutMs}, which is {@code router_settings.timeout_ms}), the request's {@code
+   * timeout_ms} and the time left to the request's {@code deadline}; at least 1 ms.
    */
-  public static Duration timeout(DeploymentConfig deployment, RouterSettings settings, RouteRequest request,
+  public static Duration timeout(DeploymentConfig deployment, long defaultTimeoutMs, RouteRequest request,
       Instant now) {
-    long ms = deployment.timeoutMs() != null ? deployment.timeoutMs() : settings.timeoutMs();
+    long ms = deployment.timeoutMs() != null ? deployment.timeoutMs() : defaultTimeoutMs;
     if (request.timeoutMs() != null) {
       ms = Math.min(ms, request.timeoutMs());
     }

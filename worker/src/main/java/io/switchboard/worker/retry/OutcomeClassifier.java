@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *   <tr><td>any other 4xx</td><td>FAIL</td><td>NONE</td><td>none</td></tr>
  * </table>
  *
+ * <p>A content-filter refusal of a request with a content-policy chain left is CONTENT_POLICY in
+ * place of its outcome above, once its retries are used up.
+ *
  * <p>A failure is retried (RETRY) while the retries made on the deployment are fewer than the
  * {@link RetryBudget} allows for it; {@code retry_on_status_codes} and {@code retry_policy} change
  * which failures those are and how often, never the outcome once retries are used up.
@@ -72,14 +75,22 @@ public final class OutcomeClassifier {
     return classify(response, attempt, RetryBudget.defaults(maxRetries));
   }
 
+  /** Classifies one call of a request without a content-policy chain. */
+  public static Outcome classify(ProviderResponse response, int attempt, RetryBudget budget) {
+    return classify(response, attempt, budget, false);
+  }
+
   /**
    * Classifies one call.
    *
    * @param response what the call produced
    * @param attempt 0 for the first call to this deployment, 1 for the first retry, ...
    * @param budget the deployment's retries
+   * @param contentPolicyChain whether the request has a content-policy chain left: then a
+   *     content-filter refusal whose retries are used up is CONTENT_POLICY, else it is the answer
    */
-  public static Outcome classify(ProviderResponse response, int attempt, RetryBudget budget) {
+  public static Outcome classify(ProviderResponse response, int attempt, RetryBudget budget,
+      boolean contentPolicyChain) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0, was " + attempt);
     }
@@ -92,6 +103,9 @@ public final class OutcomeClassifier {
     }
     if (attempt < budget.retriesFor(response)) {
       return Outcome.RETRY;
+    }
+    if (contentPolicyChain && isContentPolicyRefusal(response)) {
+      return Outcome.CONTENT_POLICY;
     }
     if (completion) {
       return Outcome.SUCCESS; // a refusal is the answer
@@ -175,6 +189,16 @@ public final class OutcomeClassifier {
     }
     String message = response.errorMessage();
     return message != null && CONTENT_POLICY_MESSAGE.matcher(message).find();
+  }
+
+  /**
+   * {@link #fault(ProviderResponse)}, except that a failure the budget retries is at most
+   * TRANSIENT: a deployment whose 401s or 404s the config says to retry gets its retries before it
+   * cools down, and those failures count towards {@code allowed_fails} like any transient one.
+   */
+  public static Fault fault(ProviderResponse response, RetryBudget budget) {
+    Fault fault = fault(response);
+    return fault == Fault.UNUSABLE && budget.retriesFor(response) > 0 ? Fault.TRANSIENT : fault;
   }
 
   /** True for a 4xx response saying the prompt does not fit the model's context window. */

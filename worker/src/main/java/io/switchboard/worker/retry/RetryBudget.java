@@ -49,17 +49,6 @@ public record RetryBudget(int maxRetries, List<Integer> retryOnStatusCodes, Retr
     return new RetryBudget(deployment.maxRetries(), codes, policy);
   }
 
-  /**
-   * The deployment's {@code max_retries}: a request's {@code num_retries} bounds re-routes in the
-   * router, not these retries.
-   *
-   * @deprecated kept for the engine until it holds a {@link #of} budget per job
-   */
-  @Deprecated
-  public static int maxRetries(Integer requestNumRetries, DeploymentConfig deployment, RouterSettings settings) {
-    return deployment.maxRetries();
-  }
-
   /** {@code maxRetries} with the default statuses and no retry policy. */
   public static RetryBudget defaults(int maxRetries) {
     return new RetryBudget(maxRetries, null, RetryPolicyConfig.NONE);

@@ -34,10 +34,13 @@ public final class RetryPolicy {
     this.random = Objects.requireNonNull(random, "random");
   }
 
-  /** {@link #decide(ProviderResponse, int, RetryBudget, BackoffConfig, Instant)} with the default statuses and policy. */
+  /**
+   * {@link #decide(ProviderResponse, int, RetryBudget, boolean, BackoffConfig, Instant)} with the
+   * default statuses, no retry policy and no content-policy chain.
+   */
   public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
       Instant deadline) {
-    return decide(response, attempt, RetryBudget.defaults(maxRetries), backoff, deadline);
+    return decide(response, attempt, RetryBudget.defaults(maxRetries), false, backoff, deadline);
   }
 
   /**
@@ -46,12 +49,13 @@ public final class RetryPolicy {
    * @param response what the call produced
    * @param attempt 0 for the first call to this deployment, 1 for the first retry, ...
    * @param budget the deployment's retries
+   * @param contentPolicyChain whether the request has a content-policy chain left
    * @param backoff the deployment's backoff
    * @param deadline the request's deadline, or null
    */
-  public RetryDecision decide(ProviderResponse response, int attempt, RetryBudget budget, BackoffConfig backoff,
-      Instant deadline) {
-    Outcome outcome = OutcomeClassifier.classify(response, attempt, budget);
+  public RetryDecision decide(ProviderResponse response, int attempt, RetryBudget budget, boolean contentPolicyChain,
+      BackoffConfig backoff, Instant deadline) {
+    Outcome outcome = OutcomeClassifier.classify(response, attempt, budget, contentPolicyChain);
     if (outcome != Outcome.RETRY) {
       String reason = outcome == Outcome.FALLBACK && OutcomeClassifier.fault(response) == Fault.TRANSIENT
           ? "retries used up (" + budget.retriesFor(response) + ")" : null;

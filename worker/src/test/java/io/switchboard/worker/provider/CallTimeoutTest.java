@@ -23,7 +23,8 @@ class CallTimeoutTest {
   static Duration timeout(String deployment, Long requestTimeoutMs, Instant deadline) {
     RouteRequest request = new RouteRequest("r", deployment, null, null, null, null, null, requestTimeoutMs, deadline,
         null, null, Json.mapper().createObjectNode());
-    return ProviderCall.timeout(CONFIG.deployment(deployment).orElseThrow(), CONFIG.routerSettings(), request, NOW);
+    return ProviderCall.timeout(CONFIG.deployment(deployment).orElseThrow(), CONFIG.routerSettings().timeoutMs(),
+        request, NOW);
   }
 
   @Test

@@ -108,8 +108,23 @@ class RetryBudgetTest {
     ProviderResponse refused = Responses.error(400, null, "content_filter", "filtered");
     assertThat(OutcomeClassifier.classify(refused, 0, once)).isEqualTo(Outcome.RETRY);
     assertThat(OutcomeClassifier.classify(refused, 1, once)).isEqualTo(Outcome.FAIL);
+    assertThat(OutcomeClassifier.classify(filtered, 0, RetryBudget.defaults(2), true))
+        .as("with a content-policy chain left").isEqualTo(Outcome.CONTENT_POLICY);
+    assertThat(OutcomeClassifier.classify(refused, 0, once, true)).as("its retries first").isEqualTo(Outcome.RETRY);
+    assertThat(OutcomeClassifier.classify(refused, 1, once, true)).isEqualTo(Outcome.CONTENT_POLICY);
+    assertThat(OutcomeClassifier.classify(Responses.status(503), 2, RetryBudget.defaults(2), true))
+        .as("a chain changes nothing for other failures").isEqualTo(Outcome.FALLBACK);
     RetryBudget listed = budget(YAML, "codes");
     assertThat(OutcomeClassifier.classify(refused, 0, listed)).as("400 listed, but a refusal is not a status problem")
         .isEqualTo(Outcome.FAIL);
+  }
+
+  @Test
+  void aFailureTheBudgetRetriesIsNoCauseForAnImmediateCooldown() {
+    RetryBudget auth = budget(YAML + "router_settings: {retry_policy: {authentication: 1}}\n", "plain");
+    assertThat(OutcomeClassifier.fault(Responses.status(401), auth)).isEqualTo(Fault.TRANSIENT);
+    assertThat(OutcomeClassifier.fault(Responses.status(401), RetryBudget.defaults(2))).isEqualTo(Fault.UNUSABLE);
+    assertThat(OutcomeClassifier.fault(Responses.status(422), auth)).isEqualTo(Fault.NONE);
+    assertThat(OutcomeClassifier.fault(Responses.status(500), auth)).isEqualTo(Fault.TRANSIENT);
   }
 }

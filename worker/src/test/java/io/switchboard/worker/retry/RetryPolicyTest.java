@@ -83,10 +83,10 @@ class RetryPolicyTest {
   void theBudgetsRetriesDecideWhetherToRetry() {
     RetryBudget noRateLimitRetries = new RetryBudget(3, null, new RetryPolicyConfig(0, null, null, null, null, null,
         null));
-    RetryDecision decision = policy.decide(Responses.status(429), 0, noRateLimitRetries, BACKOFF, null);
+    RetryDecision decision = policy.decide(Responses.status(429), 0, noRateLimitRetries, false, BACKOFF, null);
     assertThat(decision.outcome()).isEqualTo(Outcome.FALLBACK);
     assertThat(decision.reason()).isEqualTo("retries used up (0)");
-    assertThat(policy.decide(Responses.status(503), 0, noRateLimitRetries, BACKOFF, null).outcome())
+    assertThat(policy.decide(Responses.status(503), 0, noRateLimitRetries, false, BACKOFF, null).outcome())
         .isEqualTo(Outcome.RETRY);
   }
 
