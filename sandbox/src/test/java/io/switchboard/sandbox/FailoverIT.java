@@ -1,4 +1,4 @@
-package io.switchboard.app;
+package io.switchboard.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,16 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,52 +145,22 @@ class FailoverIT {
 
   /** Sends {@code n} requests for {@code chat} and returns the reply of each: exactly one per id. */
   static Map<String, RouteReply> roundTrip(String prefix, int n) {
+    Set<String> ids = new HashSet<>();
     try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(props(), new StringSerializer(),
         topics.requests().valueSerde().serializer())) {
       for (int i = 0; i < n; i++) {
         String id = prefix + i;
+        ids.add(id);
         producer.send(new ProducerRecord<>(topics.requests().name(), id, RouteRequest.of(id, "chat",
             Json.mapper().createObjectNode().set("messages", Json.parse("[{\"role\":\"user\",\"content\":\"hi\"}]")))));
       }
     }
-    List<ConsumerRecord<String, RouteReply>> records = read(r -> r.key() != null && r.key().startsWith(prefix), n);
-    Map<String, Integer> counts = new HashMap<>();
-    Map<String, RouteReply> byId = new HashMap<>();
-    for (ConsumerRecord<String, RouteReply> r : records) {
-      counts.merge(r.key(), 1, Integer::sum);
-      byId.put(r.key(), r.value());
-    }
-    assertThat(counts).as("replies per id").hasSize(n).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
-    return byId;
+    return Replies.exactlyOneEach(embedded.config(), ids);
   }
 
   static Properties props() {
     Properties p = new Properties();
     p.putAll(embedded.config().kafka());
     return p;
-  }
-
-  /** Reads replies until {@code expected} matched, then a few polls more to see any second reply. */
-  static List<ConsumerRecord<String, RouteReply>> read(Predicate<ConsumerRecord<String, RouteReply>> which,
-      int expected) {
-    Properties p = props();
-    p.put("group.id", "failover-" + System.nanoTime());
-    p.put("auto.offset.reset", "earliest");
-    p.put("isolation.level", "read_committed");
-    List<ConsumerRecord<String, RouteReply>> out = new ArrayList<>();
-    try (KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        topics.replies().valueSerde().deserializer())) {
-      consumer.subscribe(List.of(topics.replies().name()));
-      long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      int extraPolls = 10;
-      while (System.nanoTime() < end && (out.size() < expected || extraPolls-- > 0)) {
-        for (ConsumerRecord<String, RouteReply> r : consumer.poll(Duration.ofMillis(200))) {
-          if (which.test(r)) {
-            out.add(r);
-          }
-        }
-      }
-    }
-    return out;
   }
 }
