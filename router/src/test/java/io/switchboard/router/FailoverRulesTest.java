@@ -8,6 +8,7 @@ import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Handoff;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.RouteReply;
 import java.time.Duration;
@@ -109,6 +110,24 @@ class FailoverRulesTest {
       Dispatch next = handBack(h, d0, Outcome.FALLBACK);
       assertThat(next.modelName()).isEqualTo("backup");
       assertThat(next.hop()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDispatchHandedBackWithoutACallBecauseItsDeploymentCoolsDownGoesToTheTwin() {
+    try (Harness h = harness("")) {
+      h.send(request("q1", "chat"));
+      Dispatch queued = h.dispatch.readValue();
+      assertThat(queued.deploymentId()).isEqualTo("chat-a");
+      // chat-a entered cooldown while the dispatch waited on its lane: the worker hands it back uncalled.
+      h.cooling("chat-a", NOW.plusSeconds(60));
+      h.fallbacks.pipeInput(queued.id(), queued.handedOff(List.of(), new Handoff(Outcome.FALLBACK,
+          "deployment 'chat-a' is cooling down until " + NOW.plusSeconds(60))));
+      Dispatch twin = h.dispatch.readValue();
+      assertThat(twin.deploymentId()).isEqualTo("chat-b");
+      assertThat(twin.hop()).isZero();
+      assertThat(twin.attempts()).isEmpty();
+      assertThat(h.replies.isEmpty()).isTrue();
     }
   }
 
