@@ -34,9 +34,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * ({@link Strategies}), ties by {@link WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
- * context-window chain for good (a context-window hand-off starts there). When the chain runs
- * out: if some deployment was only cooling down, the request is held until the earliest cooldown
- * ends; otherwise it is exhausted.
+ * context-window chain for good (a context-window hand-off starts there; a content-policy
+ * hand-off starts on the content-policy chain). When the chain runs out: if some deployment was
+ * only cooling down, the request is held until the earliest cooldown ends; otherwise it is
+ * exhausted.
  */
 public final class Selector {
   private final SwitchboardConfig config;
@@ -86,18 +87,18 @@ public final class Selector {
    * One routing pass.
    *
    * @param first the candidate set to try first, or null to start with the next chain entry
-   * @param chain the chain followed from the start: FALLBACK or CONTEXT_WINDOW
-   * @param fallbacks the fallback chain still to try
-   * @param contextWindowFallbacks the context-window chain still to try
+   * @param chain the chain followed from the start: FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY
+   * @param chains the chains still to try
    * @param failed deployments that already failed this request
    * @param hop the hop of the dispatch this pass starts from
    * @param estimate the request's estimated tokens
    */
-  public Decision decide(CandidateSet first, Outcome chain, List<String> fallbacks, List<String> contextWindowFallbacks,
-      Set<String> failed, int hop, int estimate, Instant now) {
-    Deque<String> fb = new ArrayDeque<>(fallbacks);
-    Deque<String> cw = new ArrayDeque<>(contextWindowFallbacks);
-    boolean contextWindow = chain == Outcome.CONTEXT_WINDOW;
+  public Decision decide(CandidateSet first, Outcome chain, Chains chains, Set<String> failed, int hop, int estimate,
+      Instant now) {
+    Deque<String> fb = new ArrayDeque<>(chains.fallbacks());
+    Deque<String> cw = new ArrayDeque<>(chains.contextWindow());
+    Deque<String> cp = new ArrayDeque<>(chains.contentPolicy());
+    Outcome following = chain;
     List<String> skipped = new ArrayList<>();
     Instant earliestCooldownEnd = null;
     CandidateSet set = first;
@@ -114,7 +115,7 @@ public final class Selector {
             skipped.add(set.name() + ": ~" + estimate + " tokens exceed the context window of "
                 + usable.stream().map(c -> c.deploymentId() + " (" + c.deployment().contextWindow() + ")")
                     .collect(Collectors.joining(", ")));
-            contextWindow = true;
+            following = Outcome.CONTEXT_WINDOW;
           } else {
             List<Candidate> healthy = new ArrayList<>();
             for (Candidate c : fit) {
@@ -129,12 +130,17 @@ public final class Selector {
             if (healthy.isEmpty()) {
               skipped.add(set.name() + ": every deployment is cooling down");
             } else {
-              return pick(set, healthy, estimate, now, hop, fb, cw, skipped);
+              return pick(set, healthy, estimate, now, hop, new Chains(List.copyOf(fb), List.copyOf(cw),
+                  List.copyOf(cp)), skipped);
             }
           }
         }
       }
-      Deque<String> next = contextWindow ? cw : fb;
+      Deque<String> next = switch (following) {
+        case CONTEXT_WINDOW -> cw;
+        case CONTENT_POLICY -> cp;
+        default -> fb;
+      };
       if (next.isEmpty()) {
         break;
       }
@@ -149,16 +155,20 @@ public final class Selector {
     if (earliestCooldownEnd != null) {
       return new Decision.Held(earliestCooldownEnd, List.copyOf(skipped));
     }
+    boolean contextWindow = following == Outcome.CONTEXT_WINDOW;
     ErrorCode code = contextWindow ? ErrorCode.CONTEXT_WINDOW_EXCEEDED : ErrorCode.FALLBACKS_EXHAUSTED;
     String message = (contextWindow
         ? "the prompt (~" + estimate + " tokens with the output) fits no deployment left in the context-window chain"
-        : "every deployment of the request's chain failed or is unavailable")
+        : following == Outcome.CONTENT_POLICY
+            ? "a content filter refused the request and every deployment of the content-policy chain failed or is "
+                + "unavailable"
+            : "every deployment of the request's chain failed or is unavailable")
         + (skipped.isEmpty() ? "" : ": " + String.join("; ", skipped));
     return new Decision.Exhausted(code, message, lastName, List.copyOf(skipped));
   }
 
   private Decision pick(CandidateSet set, List<Candidate> healthy, int estimate, Instant now, int hop,
-      Deque<String> fb, Deque<String> cw, List<String> skipped) {
+      Chains remaining, List<String> skipped) {
     long nowMs = now.toEpochMilli();
     List<Candidate> members = set.members();
     boolean[] eligible = new boolean[members.size()];
@@ -197,7 +207,7 @@ public final class Selector {
     rotations.put(key, counts);
     String deploymentId = members.get(index).deploymentId();
     spend(members.get(index).deployment(), nowMs, estimate);
-    return new Decision.Dispatched(deploymentId, set.name(), hop, List.copyOf(fb), List.copyOf(cw), anyBudget,
+    return new Decision.Dispatched(deploymentId, set.name(), hop, remaining, anyBudget,
         List.copyOf(skipped));
   }
 

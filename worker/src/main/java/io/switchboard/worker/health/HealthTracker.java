@@ -78,8 +78,18 @@ public final class HealthTracker {
    * @return the record to publish on the health topic when this call started a cooldown
    */
   public Optional<DeploymentHealth> record(String deploymentId, ProviderResponse response) {
+    return record(deploymentId, response, OutcomeClassifier.fault(response));
+  }
+
+  /**
+   * Records one call to a deployment, whose failure is {@code fault}'s (the call's own, or as the
+   * deployment's retry budget sees it).
+   *
+   * @return the record to publish on the health topic when this call started a cooldown
+   */
+  public Optional<DeploymentHealth> record(String deploymentId, ProviderResponse response, Fault fault) {
     String why = response.failure() != null ? response.describe() : "HTTP " + response.status();
-    return record(deploymentId, OutcomeClassifier.fault(response), why, response.latency());
+    return record(deploymentId, fault, why, response.latency());
   }
 
   /**
