@@ -93,7 +93,10 @@ final class Fields {
       ObjectNode member = object(list.get(i), at);
       only(member, at, MEMBER_FIELDS, what);
       String model = text(member.get("model"), at + "/model");
-      Double weight = member.has("weight") ? Double.valueOf(weight(member.get("weight"), at + "/weight")) : defaultWeight;
+      Double weight = defaultWeight;
+      if (member.has("weight")) {
+        weight = weight(member.get("weight"), at + "/weight");
+      }
       members.add(new WeightedModel(model, weight));
     }
     return members;
@@ -144,6 +147,9 @@ final class Fields {
     if (node.isTextual()) {
       return "a string";
     }
-    return node.isArray() ? "an array" : node.isObject() ? "an object" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+    if (node.isArray() || node.isObject()) {
+      return node.isArray() ? "an array" : "an object";
+    }
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

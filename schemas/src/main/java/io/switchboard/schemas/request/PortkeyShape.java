@@ -176,9 +176,9 @@ final class PortkeyShape {
       names.addAll(leaf.params().keySet());
       for (String name : names) {
         if (!Objects.equals(first.params().get(name), leaf.params().get(name))) {
-          throw new RequestShapeException(leaf.path() + "/override_params/" + name, "(set here or on an enclosing target, or"
-              + " not set) differs from its value at " + first.path() + ": every target shares the request's one body, so a sampling param must"
-              + " be the same for all of them");
+          throw new RequestShapeException(leaf.path() + "/override_params/" + name, "(set here or on an enclosing"
+              + " target, or not set) differs from its value at " + first.path() + ": every target shares the"
+              + " request's one body, so a sampling param must be the same for all of them");
         }
       }
     }

@@ -77,7 +77,8 @@ class KeywordsAiShapeTest {
 
   @Test
   void listedModelsBesideANativeLoadBalancerAreRefusedNamingBoth() {
-    RequestShapeException e = refused("'load_balancer':[{'model':'x'}],'load_balance_group':{'models':[{'model':'y'}]}");
+    RequestShapeException e =
+        refused("'load_balancer':[{'model':'x'}],'load_balance_group':{'models':[{'model':'y'}]}");
     assertThat(e.field()).isEqualTo("/load_balance_group/models");
     assertThat(e.reason()).contains("/load_balancer");
   }

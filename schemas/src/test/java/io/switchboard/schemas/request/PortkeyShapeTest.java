@@ -154,7 +154,8 @@ class PortkeyShapeTest {
 
   @Test
   void aCustomHostIsRefused() {
-    RequestShapeException e = refused("'config':{" + strategy("fallback", target("a", "'custom_host':'http://x'")) + "}");
+    RequestShapeException e =
+        refused("'config':{" + strategy("fallback", target("a", "'custom_host':'http://x'")) + "}");
     assertThat(e.field()).isEqualTo("/config/targets/0/custom_host");
     assertThat(e.reason()).contains("cannot choose the endpoint");
   }
