@@ -57,12 +57,23 @@ class FallbackRulesTest {
 
     h.clock.advance(Duration.ofSeconds(5));
     h.handBack(d0, Outcome.FALLBACK);
+    // The other deployment of the alias first, at the same hop and with the chain untouched.
+    Dispatch twin = h.dispatch.readValue();
+    String twinId = d0.deploymentId().equals("chat-a") ? "chat-b" : "chat-a";
+    assertThat(twin.deploymentId()).isEqualTo(twinId);
+    assertThat(twin.modelName()).isEqualTo("chat");
+    assertThat(twin.hop()).isZero();
+    assertThat(twin.fallbacksRemaining()).containsExactly("backup", "last");
+    assertThat(twin.attempts()).hasSize(1);
+    assertThat(twin.handoff()).isNull();
+
+    h.handBack(twin, Outcome.FALLBACK);
     Dispatch d1 = h.dispatch.readValue();
     assertThat(d1.deploymentId()).isEqualTo("backup");
     assertThat(d1.modelName()).isEqualTo("backup");
     assertThat(d1.hop()).isEqualTo(1);
     assertThat(d1.fallbacksRemaining()).containsExactly("last");
-    assertThat(d1.attempts()).hasSize(1);
+    assertThat(d1.attempts()).hasSize(2);
     assertThat(d1.receivedAt()).isEqualTo(NOW);
     assertThat(d1.routedAt()).isEqualTo(NOW.plusSeconds(5));
     assertThat(d1.handoff()).isNull();
@@ -72,7 +83,8 @@ class FallbackRulesTest {
     Dispatch d2 = h.dispatch.readValue();
     assertThat(d2.deploymentId()).isEqualTo("last");
     assertThat(d2.hop()).isEqualTo(2);
-    assertThat(d2.attempts()).extracting(AttemptEvent::deploymentId).containsExactly(d0.deploymentId(), "backup");
+    assertThat(d2.attempts()).extracting(AttemptEvent::deploymentId)
+        .containsExactly(d0.deploymentId(), twinId, "backup");
 
     h.handBack(d2, Outcome.FALLBACK);
     assertThat(h.dispatch.isEmpty()).isTrue();
@@ -81,15 +93,15 @@ class FallbackRulesTest {
     assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
     assertThat(reply.error().code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
     assertThat(reply.attempts()).extracting(AttemptEvent::deploymentId)
-        .containsExactly(d0.deploymentId(), "backup", "last");
+        .containsExactly(d0.deploymentId(), twinId, "backup", "last");
     assertThat(reply.deploymentId()).isEqualTo("last");
     assertThat(reply.metadata()).containsEntry("batch", "b7");
     assertThat(reply.latencyMs()).isEqualTo(5000L);
-    assertThat(reply.costUsd()).isCloseTo(0.003, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(reply.costUsd()).isCloseTo(0.004, org.assertj.core.data.Offset.offset(1e-9));
     DeadLetter letter = h.deadLetter.readValue();
     assertThat(letter.code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
     assertThat(letter.requestId()).isEqualTo("f1");
-    assertThat(letter.attempts()).hasSize(3);
+    assertThat(letter.attempts()).hasSize(4);
     assertThat(letter.sourceTopic()).isEqualTo(h.topics.fallbacks().name());
   }
 
@@ -163,7 +175,8 @@ class FallbackRulesTest {
 
   @Test
   void fallbackTargetCoolingIsHeldAndReleased() {
-    Dispatch d0 = first(request("h1", "chat", "\"fallbacks\":[\"backup\"]"));
+    // One deployment named by its id: no other deployment of its set to go to first.
+    Dispatch d0 = first(request("h1", "chat-a", "\"fallbacks\":[\"backup\"]"));
     h.cooling("backup", NOW.plusSeconds(30));
     h.handBack(d0, Outcome.FALLBACK);
     assertThat(h.dispatch.isEmpty()).isTrue();

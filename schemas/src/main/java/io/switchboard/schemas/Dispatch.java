@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param estimatedTokens the router's estimate of prompt tokens plus {@code max_tokens}
  * @param fallbacksRemaining the fallback chain still to try, in order
  * @param contextWindowFallbacksRemaining the context-window chain still to try, in order
+ * @param contentPolicyFallbacksRemaining the content-policy chain still to try, in order
  * @param attempts every provider call made so far for this request
  * @param handoff set by the worker when it hands the dispatch back to the router
  * @param receivedAt when the router first read the request
@@ -29,6 +30,7 @@ public record Dispatch(
     int estimatedTokens,
     List<String> fallbacksRemaining,
     List<String> contextWindowFallbacksRemaining,
+    List<String> contentPolicyFallbacksRemaining,
     List<AttemptEvent> attempts,
     Handoff handoff,
     Instant receivedAt,
@@ -42,6 +44,8 @@ public record Dispatch(
     fallbacksRemaining = fallbacksRemaining == null ? List.of() : List.copyOf(fallbacksRemaining);
     contextWindowFallbacksRemaining =
         contextWindowFallbacksRemaining == null ? List.of() : List.copyOf(contextWindowFallbacksRemaining);
+    contentPolicyFallbacksRemaining =
+        contentPolicyFallbacksRemaining == null ? List.of() : List.copyOf(contentPolicyFallbacksRemaining);
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
   }
 
@@ -52,6 +56,6 @@ public record Dispatch(
   /** This dispatch handed back to the router with the attempts made on it. */
   public Dispatch handedOff(List<AttemptEvent> allAttempts, Handoff why) {
     return new Dispatch(request, deploymentId, modelName, hop, estimatedTokens, fallbacksRemaining,
-        contextWindowFallbacksRemaining, allAttempts, why, receivedAt, routedAt);
+        contextWindowFallbacksRemaining, contentPolicyFallbacksRemaining, allAttempts, why, receivedAt, routedAt);
   }
 }

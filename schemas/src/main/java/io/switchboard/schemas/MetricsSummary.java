@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param successes calls with outcome SUCCESS
  * @param errors calls with any other outcome
  * @param retries calls with outcome RETRY
- * @param fallbacks calls with outcome FALLBACK or CONTEXT_WINDOW (the request left the deployment)
+ * @param fallbacks calls with outcome FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY (the request left the deployment)
  * @param outcomes calls by outcome name ({@code SUCCESS}, {@code RETRY}, ...)
  * @param httpStatus calls by HTTP status class ({@code 2xx}, {@code 4xx}, {@code 5xx}, ... or {@code none})
  * @param replies final replies

@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param model a model alias ({@code model_list[].model_name}) or a deployment id
  * @param loadBalanceGroup a named group from {@code load_balance_groups}
  * @param loadBalancer an inline weighted list; overrides {@code model} and the group
- * @param fallbacks models to try, in order, when the chosen deployment is exhausted
+ * @param fallbacks models to try, in order, when no deployment of the candidate set is left
  * @param contextWindowFallbacks models to try when the prompt does not fit the context window
- * @param numRetries retries per deployment; overrides the deployment's {@code max_retries}
- * @param timeoutMs per-attempt timeout; overrides the deployment's {@code timeout_ms}
+ * @param numRetries how many times the router may re-route the request to another deployment of its
+ *     candidate set before the fallback chain; overrides {@code router_settings.num_retries}
+ * @param timeoutMs per-attempt timeout; a call's timeout is the smallest of this, the deployment's
+ *     {@code timeout_ms} and the time left to the deadline
  * @param deadline after this instant the request is answered {@code expired}
  * @param replyTo the reply topic; must match the {@code reply_topics} allowlist
  * @param metadata free-form string pairs echoed on the reply

@@ -107,7 +107,8 @@ class WorkerBrokerIT {
         RouteRequest request = RouteRequest.of("id-" + i, deployment,
             (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
             .withReplyTo(topics.replies().name());
-        Dispatch d = new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), null, now, now);
+        Dispatch d = new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), List.of(), null,
+            now, now);
         producer.send(new ProducerRecord<>(topics.dispatch().name(), plan.partitionFor(deployment, d.id()), d.id(), d));
       }
       producer.flush();

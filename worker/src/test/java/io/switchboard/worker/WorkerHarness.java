@@ -69,7 +69,8 @@ final class WorkerHarness implements AutoCloseable {
 
   static Dispatch dispatch(String id, String deployment, RouteRequest request) {
     Instant now = Instant.now();
-    return new Dispatch(request, deployment, deployment, 0, 10, List.of(), List.of(), List.of(), null, now, now);
+    return new Dispatch(request, deployment, deployment, 0, 10, List.of(), List.of(), List.of(), List.of(), null, now,
+        now);
   }
 
   static Dispatch dispatch(String id, String deployment) {

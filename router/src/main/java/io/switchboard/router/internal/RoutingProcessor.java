@@ -1,7 +1,9 @@
 package io.switchboard.router.internal;
 
 import io.switchboard.router.metrics.RouterMetrics;
+import io.switchboard.router.selection.CandidateSet;
 import io.switchboard.router.selection.Candidates;
+import io.switchboard.router.selection.Chains;
 import io.switchboard.router.selection.Decision;
 import io.switchboard.router.selection.Selector;
 import io.switchboard.router.selection.TokenEstimator;
@@ -125,8 +127,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       return;
     }
     int estimate = tokens.estimate(request.body());
-    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.fallbacks(),
-        resolution.contextWindowFallbacks(), Set.of(), 0, estimate, now);
+    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.chains(), Set.of(), 0, estimate,
+        now);
     apply(decision, request, estimate, List.of(), receivedAt, null, original, source, now);
   }
 
@@ -160,8 +162,13 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       }
     }
     int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
-    Decision decision = selector.decide(null, chain, handoff.fallbacksRemaining(),
-        handoff.contextWindowFallbacksRemaining(), failed, handoff.hop(), estimate, now);
+    // A deployment that gave up sends the request to the rest of its candidate set first. A
+    // context-window or content-policy hand-off does not: the deployments of one alias serve one
+    // model behind one filter, so a larger window or another filter is in the chain.
+    CandidateSet sameSet = chain == Outcome.FALLBACK ? Candidates.failover(handoff, failed, config).orElse(null) : null;
+    Chains chains = new Chains(handoff.fallbacksRemaining(), handoff.contextWindowFallbacksRemaining(),
+        handoff.contentPolicyFallbacksRemaining());
+    Decision decision = selector.decide(sameSet, chain, chains, failed, handoff.hop(), estimate, now);
     apply(decision, request, estimate, handoff.attempts(), handoff.receivedAt(), handoff, original, source, now);
   }
 
@@ -169,9 +176,10 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       Instant receivedAt, Dispatch handoff, byte[] original, Source source, Instant now) {
     if (decision instanceof Decision.Dispatched d) {
         Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
-            d.fallbacksRemaining(), d.contextWindowFallbacksRemaining(), attempts, null, receivedAt, now);
+            d.remaining().fallbacks(), d.remaining().contextWindow(), d.remaining().contentPolicy(), attempts, null,
+            receivedAt, now);
         context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), TopologyNames.DISPATCH_SINK);
-        metrics.routed(dispatch, d.withinBudget());
+        metrics.routed(dispatch, d.withinBudget(), handoff != null && d.hop() == handoff.hop());
     } else if (decision instanceof Decision.Held h) {
         Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
         Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),

@@ -15,6 +15,10 @@ public enum RouterMeter implements MeterDefinition {
   /** Fallback routes: dispatches with hop above 0. */
   FALLBACKS("switchboard.router.fallbacks", Type.COUNTER,
       "Requests routed to a deployment by a fallback (hop above 0)", "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
+  /** Re-routes: a deployment handed the request back and another of the same alias, group or list took it. */
+  REROUTES("switchboard.router.reroutes", Type.COUNTER,
+      "Requests sent to another deployment of the same alias, group or inline list after one handed them back",
+      "requests", List.of(Tag.DEPLOYMENT, Tag.MODEL)),
   /**
    * Routes made when no candidate had rpm/tpm budget left in the task's share: queued on the
    * lanes of the least overdrawn deployment, where the worker paces them. Counted with the route.

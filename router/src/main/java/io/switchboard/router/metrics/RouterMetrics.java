@@ -37,6 +37,7 @@ public final class RouterMetrics implements MeterBinder {
     for (DeploymentConfig d : config.modelList()) {
       counter(RouterMeter.ROUTED, d.deploymentId(), d.modelName());
       counter(RouterMeter.FALLBACKS, d.deploymentId(), d.modelName());
+      counter(RouterMeter.REROUTES, d.deploymentId(), d.modelName());
       counter(RouterMeter.OVER_BUDGET, d.deploymentId(), d.modelName());
       timer(d.modelName());
     }
@@ -55,12 +56,14 @@ public final class RouterMetrics implements MeterBinder {
   }
 
   /**
-   * Counts one routing decision: a first route or a fallback route, whether it was made over
-   * budget ({@code withinBudget} false), and its routing delay.
+   * Counts one routing decision: a first route, a re-route within the same candidate set ({@code
+   * reroute}) or a fallback route, whether it was made over budget ({@code withinBudget} false),
+   * and its routing delay.
    */
-  public void routed(Dispatch dispatch, boolean withinBudget) {
+  public void routed(Dispatch dispatch, boolean withinBudget, boolean reroute) {
     String model = dispatch.modelName() == null ? "" : dispatch.modelName();
-    counter(dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS, dispatch.deploymentId(), model).increment();
+    RouterMeter kind = reroute ? RouterMeter.REROUTES : dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS;
+    counter(kind, dispatch.deploymentId(), model).increment();
     if (!withinBudget) {
       counter(RouterMeter.OVER_BUDGET, dispatch.deploymentId(), model).increment();
     }

@@ -1,5 +1,6 @@
 package io.switchboard.router.selection;
 
+import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.ReplyError;
 import io.switchboard.schemas.RouteRequest;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Resolves what a request names into weighted deployments.
@@ -33,18 +35,24 @@ import java.util.Optional;
  * A deployment named twice (by its alias and by its id) gets the sum. Weights are relative: the
  * selector normalizes them. A weight of 0 takes no new traffic; a set whose weights are all 0 is
  * refused.
+ *
+ * <p>Chains. The fallback chain is the request's {@code fallbacks}, else the config's {@code
+ * fallbacks} for what the request named (an alias, a deployment id or a group's name), else {@code
+ * default_fallbacks}; an inline list has no config entry of its own, so it gets {@code
+ * default_fallbacks}. The context-window chain is the request's {@code context_window_fallbacks},
+ * else the config's entry for what it named, else none. The content-policy chain is the config's
+ * {@code content_policy_fallbacks} entry for what it named, else none.
  */
 public final class Candidates {
   private Candidates() {}
 
   /**
-   * What a request resolves to: its first candidate set and its two chains, or an error naming
-   * the offending field (a JSON pointer).
+   * What a request resolves to: its first candidate set and its chains, or an error naming the
+   * offending field (a JSON pointer).
    */
-  public record Resolution(CandidateSet set, List<String> fallbacks, List<String> contextWindowFallbacks,
-      ReplyError error) {
+  public record Resolution(CandidateSet set, Chains chains, ReplyError error) {
     static Resolution failed(ErrorCode code, String message, String field) {
-      return new Resolution(null, null, null, new ReplyError(code, message, field));
+      return new Resolution(null, null, new ReplyError(code, message, field));
     }
   }
 
@@ -52,6 +60,7 @@ public final class Candidates {
   public static Resolution forRequest(RouteRequest request, SwitchboardConfig config) {
     CandidateSet set;
     String field;
+    // What config chains are keyed by: the alias, deployment id or group the request named.
     String alias = null;
     if (request.loadBalancer() != null) {
       field = "/load_balancer";
@@ -83,7 +92,8 @@ public final class Candidates {
         return Resolution.failed(ErrorCode.UNKNOWN_MODEL, "load_balance_group '" + request.loadBalanceGroup()
             + "' is not in load_balance_groups " + config.loadBalanceGroups().keySet(), field);
       }
-      set = build(request.loadBalanceGroup(), memberWeights(members, config), config);
+      alias = request.loadBalanceGroup();
+      set = build(alias, memberWeights(members, config), config);
     } else {
       field = "/body/model";
       alias = request.body().path("model").isTextual() ? request.body().get("model").asText() : null;
@@ -107,13 +117,38 @@ public final class Candidates {
       badChain = checkChain(request.contextWindowFallbacks(), "/context_window_fallbacks", config);
     }
     if (badChain != null) {
-      return new Resolution(null, null, null, badChain);
+      return new Resolution(null, null, badChain);
     }
     List<String> fallbacks = request.fallbacks() != null ? request.fallbacks()
-        : alias == null ? List.of() : config.fallbacks().getOrDefault(alias, List.of());
+        : alias == null ? config.defaultFallbacks() : config.fallbacks().getOrDefault(alias, config.defaultFallbacks());
     List<String> cw = request.contextWindowFallbacks() != null ? request.contextWindowFallbacks()
         : alias == null ? List.of() : config.contextWindowFallbacks().getOrDefault(alias, List.of());
-    return new Resolution(set, fallbacks, cw, null);
+    List<String> cp = alias == null ? List.of() : config.contentPolicyFallbacks().getOrDefault(alias, List.of());
+    return new Resolution(set, new Chains(fallbacks, cw, cp), null);
+  }
+
+  /**
+   * The candidate set a handed-back dispatch was routed from, when the request may be re-routed
+   * within it before its chain goes on (same-set failover); empty when it may not.
+   *
+   * <p>The set is the request's own at hop 0 and the chain entry {@code model_name} names at later
+   * hops. The request may be re-routed within it {@code num_retries} times (the request's, else
+   * {@code router_settings.num_retries}; unset: no limit but the set's size, since deployments
+   * that failed the request are never chosen again). The re-routes made so far are the
+   * deployments of the set that failed the request, less the first.
+   *
+   * @param failed the deployments that already failed this request
+   */
+  public static Optional<CandidateSet> failover(Dispatch handoff, Set<String> failed, SwitchboardConfig config) {
+    CandidateSet set = handoff.hop() == 0 ? forRequest(handoff.request(), config).set()
+        : entry(handoff.modelName(), config).orElse(null);
+    if (set == null) {
+      return Optional.empty();
+    }
+    Integer limit = handoff.request().numRetries() != null ? handoff.request().numRetries()
+        : config.routerSettings().numRetries();
+    long tried = set.members().stream().filter(c -> failed.contains(c.deploymentId())).count();
+    return limit == null || tried - 1 < limit ? Optional.of(set) : Optional.empty();
   }
 
   /**

@@ -14,11 +14,12 @@ public sealed interface Decision {
   /**
    * Send to a deployment.
    *
+   * @param remaining the chains still to follow after this deployment
    * @param withinBudget false when no candidate had rpm/tpm budget left in the task's share
    *     (queued where the share is least overdrawn; the worker paces it)
    */
-  record Dispatched(String deploymentId, String modelName, int hop, List<String> fallbacksRemaining,
-      List<String> contextWindowFallbacksRemaining, boolean withinBudget, List<String> skipped) implements Decision {}
+  record Dispatched(String deploymentId, String modelName, int hop, Chains remaining, boolean withinBudget,
+      List<String> skipped) implements Decision {}
 
   /** Every reachable candidate is cooling down: hold the request until {@code until}. */
   record Held(Instant until, List<String> skipped) implements Decision {}

@@ -6,12 +6,10 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.DynamicWeightsSettings;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,8 +19,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The routing decision of one task: walks a request's candidate set and then its chains until a
@@ -34,31 +30,23 @@ import org.slf4j.LoggerFactory;
  * to the context-window chain. Drop deployments cooling down; if none is left, take the next
  * entry of the current chain. Among the rest prefer those with rpm and tpm budget left in this
  * task's share, counted over a sliding window ({@link SlidingBudget}); when none has any, queue on
- * those whose share is least overdrawn (used / share). Pick with {@link WeightedRoundRobin} on the
- * state of this candidate set.
+ * those whose share is least overdrawn (used / share). Pick by the set's routing strategy
+ * ({@link Strategies}), ties by {@link WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
- * context-window chain for good (a context-window hand-off starts there). When the chain runs
- * out: if some deployment was only cooling down, the request is held until the earliest cooldown
- * ends; otherwise it is exhausted.
+ * context-window chain for good (a context-window hand-off starts there; a content-policy
+ * hand-off starts on the content-policy chain). When the chain runs out: if some deployment was
+ * only cooling down, the request is held until the earliest cooldown ends; otherwise it is
+ * exhausted.
  */
 public final class Selector {
-  private static final Logger log = LoggerFactory.getLogger(Selector.class);
-  private static final JsonSerde<DeploymentHealth> HEALTH = new JsonSerde<>(DeploymentHealth.class);
-
   private final SwitchboardConfig config;
   private final KeyValueStore<String, long[]> rotations;
   private final KeyValueStore<String, long[]> budgets;
-  private final ReadOnlyKeyValueStore<String, byte[]> health;
   private final int tasks;
   private final int task;
-  /**
-   * The last health record read per deployment with its decoded form: the store is read on
-   * every request, but a record changes only every few seconds, so it is decoded once.
-   */
-  private final Map<String, DecodedHealth> decoded = new HashMap<>();
-
-  private record DecodedHealth(byte[] bytes, DeploymentHealth health) {}
+  private final HealthView healthView;
+  private final Strategies strategies;
 
   /** Key prefix of the budget store's entries: {@code b|<deployment>}. */
   static final String BUDGET_KEY_PREFIX = "b|";
@@ -71,7 +59,7 @@ public final class Selector {
    *
    * @param rotations weighted round robin pick counts per candidate set
    * @param budgets requests and tokens handed out per deployment, this task's share
-   * @param health latest health record per deployment id (global)
+   * @param health every worker's latest health report per deployment id ({@link HealthReports}, global)
    * @param task the task's partition of the requests topic: which share of every budget it owns
    */
   public Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations,
@@ -79,9 +67,10 @@ public final class Selector {
     this.config = config;
     this.rotations = rotations;
     this.budgets = budgets;
-    this.health = health;
     this.tasks = config.topics().requestPartitions();
     this.task = task;
+    this.healthView = new HealthView(health);
+    this.strategies = new Strategies(config, healthView);
     // Per-minute counts of earlier versions (keys "<minute>|<deployment>") are not read any more.
     List<String> stale = new ArrayList<>();
     try (var it = budgets.all()) {
@@ -98,18 +87,18 @@ public final class Selector {
    * One routing pass.
    *
    * @param first the candidate set to try first, or null to start with the next chain entry
-   * @param chain the chain followed from the start: FALLBACK or CONTEXT_WINDOW
-   * @param fallbacks the fallback chain still to try
-   * @param contextWindowFallbacks the context-window chain still to try
+   * @param chain the chain followed from the start: FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY
+   * @param chains the chains still to try
    * @param failed deployments that already failed this request
    * @param hop the hop of the dispatch this pass starts from
    * @param estimate the request's estimated tokens
    */
-  public Decision decide(CandidateSet first, Outcome chain, List<String> fallbacks, List<String> contextWindowFallbacks,
-      Set<String> failed, int hop, int estimate, Instant now) {
-    Deque<String> fb = new ArrayDeque<>(fallbacks);
-    Deque<String> cw = new ArrayDeque<>(contextWindowFallbacks);
-    boolean contextWindow = chain == Outcome.CONTEXT_WINDOW;
+  public Decision decide(CandidateSet first, Outcome chain, Chains chains, Set<String> failed, int hop, int estimate,
+      Instant now) {
+    Deque<String> fb = new ArrayDeque<>(chains.fallbacks());
+    Deque<String> cw = new ArrayDeque<>(chains.contextWindow());
+    Deque<String> cp = new ArrayDeque<>(chains.contentPolicy());
+    Outcome following = chain;
     List<String> skipped = new ArrayList<>();
     Instant earliestCooldownEnd = null;
     CandidateSet set = first;
@@ -126,7 +115,7 @@ public final class Selector {
             skipped.add(set.name() + ": ~" + estimate + " tokens exceed the context window of "
                 + usable.stream().map(c -> c.deploymentId() + " (" + c.deployment().contextWindow() + ")")
                     .collect(Collectors.joining(", ")));
-            contextWindow = true;
+            following = Outcome.CONTEXT_WINDOW;
           } else {
             List<Candidate> healthy = new ArrayList<>();
             for (Candidate c : fit) {
@@ -141,12 +130,17 @@ public final class Selector {
             if (healthy.isEmpty()) {
               skipped.add(set.name() + ": every deployment is cooling down");
             } else {
-              return pick(set, healthy, estimate, now, hop, fb, cw, skipped);
+              return pick(set, healthy, estimate, now, hop, new Chains(List.copyOf(fb), List.copyOf(cw),
+                  List.copyOf(cp)), skipped);
             }
           }
         }
       }
-      Deque<String> next = contextWindow ? cw : fb;
+      Deque<String> next = switch (following) {
+        case CONTEXT_WINDOW -> cw;
+        case CONTENT_POLICY -> cp;
+        default -> fb;
+      };
       if (next.isEmpty()) {
         break;
       }
@@ -161,16 +155,20 @@ public final class Selector {
     if (earliestCooldownEnd != null) {
       return new Decision.Held(earliestCooldownEnd, List.copyOf(skipped));
     }
+    boolean contextWindow = following == Outcome.CONTEXT_WINDOW;
     ErrorCode code = contextWindow ? ErrorCode.CONTEXT_WINDOW_EXCEEDED : ErrorCode.FALLBACKS_EXHAUSTED;
     String message = (contextWindow
         ? "the prompt (~" + estimate + " tokens with the output) fits no deployment left in the context-window chain"
-        : "every deployment of the request's chain failed or is unavailable")
+        : following == Outcome.CONTENT_POLICY
+            ? "a content filter refused the request and every deployment of the content-policy chain failed or is "
+                + "unavailable"
+            : "every deployment of the request's chain failed or is unavailable")
         + (skipped.isEmpty() ? "" : ": " + String.join("; ", skipped));
     return new Decision.Exhausted(code, message, lastName, List.copyOf(skipped));
   }
 
   private Decision pick(CandidateSet set, List<Candidate> healthy, int estimate, Instant now, int hop,
-      Deque<String> fb, Deque<String> cw, List<String> skipped) {
+      Chains remaining, List<String> skipped) {
     long nowMs = now.toEpochMilli();
     List<Candidate> members = set.members();
     boolean[] eligible = new boolean[members.size()];
@@ -205,11 +203,11 @@ public final class Selector {
     if (counts == null || counts.length != weights.length) {
       counts = new long[weights.length];
     }
-    int index = WeightedRoundRobin.pick(weights, counts, eligible);
+    int index = strategies.pick(set, weights, counts, eligible, now, d -> overdraw(d, nowMs, estimate));
     rotations.put(key, counts);
     String deploymentId = members.get(index).deploymentId();
     spend(members.get(index).deployment(), nowMs, estimate);
-    return new Decision.Dispatched(deploymentId, set.name(), hop, List.copyOf(fb), List.copyOf(cw), anyBudget,
+    return new Decision.Dispatched(deploymentId, set.name(), hop, remaining, anyBudget,
         List.copyOf(skipped));
   }
 
@@ -338,24 +336,8 @@ public final class Selector {
     return out;
   }
 
+  /** The deployment's health merged over every worker's latest report; null when none reported. */
   private DeploymentHealth health(String deploymentId) {
-    byte[] bytes = health.get(deploymentId);
-    if (bytes == null) {
-      decoded.remove(deploymentId);
-      return null;
-    }
-    DecodedHealth last = decoded.get(deploymentId);
-    if (last != null && Arrays.equals(last.bytes(), bytes)) {
-      return last.health();
-    }
-    DeploymentHealth read;
-    try {
-      read = HEALTH.deserializer().deserialize(null, bytes);
-    } catch (RuntimeException e) {
-      log.warn("health record of '{}' is unreadable and ignored: {}", deploymentId, e.getMessage());
-      read = null;
-    }
-    decoded.put(deploymentId, new DecodedHealth(bytes, read));
-    return read;
+    return healthView.reports(deploymentId).merged();
   }
 }

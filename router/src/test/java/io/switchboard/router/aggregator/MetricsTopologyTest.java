@@ -101,7 +101,7 @@ class MetricsTopologyTest {
   }
 
   static Dispatch dispatch(String id, String modelName, String deployment, int hop, Instant at) {
-    return new Dispatch(request(id, modelName, null), deployment, modelName, hop, 0, null, null, null, null, at, at);
+    return new Dispatch(request(id, modelName, null), deployment, modelName, hop, 0, null, null, null, null, null, at, at);
   }
 
   static AttemptEvent attempt(String id, String modelName, String deployment, Outcome outcome, Integer status,
@@ -196,7 +196,8 @@ class MetricsTopologyTest {
     assertThat(byId.get("solo").actual()).isCloseTo(0.25, within(1e-9));
 
     RouteRequest inline = request("i1", null, List.of(new WeightedModel("chat-b", 1.0), new WeightedModel("solo", 3.0)));
-    dispatches.pipeInput("i1", new Dispatch(inline, "solo", CandidateSet.INLINE, 0, 0, null, null, null, null, at, at));
+    dispatches.pipeInput("i1", new Dispatch(inline, "solo", CandidateSet.INLINE, 0, 0, null, null, null, null, null, at,
+        at));
     MetricsSummary adHoc = summary(Scope.MODEL, CandidateSet.INLINE, null);
     assertThat(adHoc.shares()).extracting(MetricsSummary.Share::deploymentId, MetricsSummary.Share::expected,
         MetricsSummary.Share::actual).containsExactly(

@@ -27,7 +27,8 @@ class LanePartitionerTest {
     RouteRequest request = RouteRequest.of(id, deployment,
         (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
-    return new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), null, now, now);
+    return new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), List.of(), null, now,
+        now);
   }
 
   @Test

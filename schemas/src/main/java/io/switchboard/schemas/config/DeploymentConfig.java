@@ -30,6 +30,8 @@ import java.util.regex.Matcher;
  * @param outputCostPerMillion {@link #OUTPUT_COST_PER_MILLION}
  * @param lanes {@link #LANES}
  * @param rateWindowSeconds {@link #RATE_WINDOW_SECONDS}
+ * @param retryOnStatusCodes {@link #RETRY_ON_STATUS_CODES}, null when unset
+ * @param retryPolicy {@link #RETRY_POLICY}, null when unset
  */
 public record DeploymentConfig(
     String modelName,
@@ -51,7 +53,9 @@ public record DeploymentConfig(
     Double inputCostPerMillion,
     Double outputCostPerMillion,
     Integer lanes,
-    Integer rateWindowSeconds) {
+    Integer rateWindowSeconds,
+    List<Integer> retryOnStatusCodes,
+    RetryPolicyConfig retryPolicy) {
 
   private static final String SECTION = "model_list[]";
 
@@ -79,8 +83,9 @@ public record DeploymentConfig(
       "Relative routing weight; unset: rpm when set, else 1; 0: no new traffic.").atLeast(0);
   public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.<Long>integer(SECTION, "timeout_ms", null,
       "Per-attempt timeout; unset: router_settings.timeout_ms.").atLeast(1);
-  public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.<Integer>integer(SECTION, "max_retries", null,
-      "Retries on this deployment before falling back; unset: router_settings.num_retries.").atLeast(0);
+  public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.integer(SECTION, "max_retries", 2,
+      "Retries of a failed call on this deployment before the worker hands the request back to the router "
+          + "(retry_on_status_codes and retry_policy say which failures).").atLeast(0);
   public static final ConfigKey<BackoffConfig> BACKOFF = ConfigKey.object(SECTION, "backoff", BackoffConfig.DEFAULT,
       "Exponential backoff with full jitter between retries of this deployment.");
   public static final ConfigKey<List<ObjectNode>> MESSAGES = ConfigKey.array(SECTION, "messages", List.of(),
@@ -99,6 +104,11 @@ public record DeploymentConfig(
       "rate_window_seconds", null, "A shorter window, in seconds, over which the provider also judges the request "
           + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in "
           + "any such window, on top of rpm in any minute; unset: the minute only. Needs rpm.").between(1, 59);
+  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES = ConfigKey.array(SECTION,
+      "retry_on_status_codes", null, "HTTP statuses after which the worker calls this deployment again; unset: "
+          + "router_settings.retry_on_status_codes.");
+  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY = ConfigKey.object(SECTION, "retry_policy", null,
+      "Retries per error class on this deployment; a class it leaves unset: router_settings.retry_policy.");
 
   public DeploymentConfig {
     modelName = MODEL_NAME.value(modelName);
@@ -122,6 +132,9 @@ public record DeploymentConfig(
     outputCostPerMillion = OUTPUT_COST_PER_MILLION.value(outputCostPerMillion, where);
     lanes = LANES.value(lanes, where);
     rateWindowSeconds = RATE_WINDOW_SECONDS.value(rateWindowSeconds, where);
+    retryOnStatusCodes = RouterSettings.statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes, where),
+        where + "." + RETRY_ON_STATUS_CODES.name());
+    retryPolicy = RETRY_POLICY.value(retryPolicy, where);
     if (rateWindowSeconds != null && rpm == null) {
       throw new ConfigException(where + ".rate_window_seconds: " + rateWindowSeconds
           + " needs an rpm: it spreads the rpm over shorter windows");
@@ -158,7 +171,7 @@ public record DeploymentConfig(
   DeploymentConfig withDeploymentId(String id) {
     return new DeploymentConfig(modelName, id, provider, model, apiBase, apiKey, apiVersion, rpm, tpm, weight,
         timeoutMs, maxRetries, backoff, messages, overrideParams, contextWindow, inputCostPerMillion,
-        outputCostPerMillion, lanes, rateWindowSeconds);
+        outputCostPerMillion, lanes, rateWindowSeconds, retryOnStatusCodes, retryPolicy);
   }
 
   @Override

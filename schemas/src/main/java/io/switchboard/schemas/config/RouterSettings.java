@@ -1,5 +1,7 @@
 package io.switchboard.schemas.config;
 
+import java.util.List;
+
 /**
  * {@code router_settings}: defaults shared by router and workers. Each key is declared once below,
  * with its default, bounds and doc; absent keys take their defaults, so no component is null but
@@ -13,6 +15,9 @@ package io.switchboard.schemas.config;
  * @param applicationId {@link #APPLICATION_ID}
  * @param stateDir {@link #STATE_DIR}, null when unset
  * @param dynamicWeights {@link #DYNAMIC_WEIGHTS}
+ * @param routingStrategy {@link #ROUTING_STRATEGY}
+ * @param retryOnStatusCodes {@link #RETRY_ON_STATUS_CODES}, null when unset
+ * @param retryPolicy {@link #RETRY_POLICY}
  */
 public record RouterSettings(
     Integer allowedFails,
@@ -22,7 +27,10 @@ public record RouterSettings(
     Integer maxRequestBytes,
     String applicationId,
     String stateDir,
-    DynamicWeightsSettings dynamicWeights) {
+    DynamicWeightsSettings dynamicWeights,
+    RoutingStrategy routingStrategy,
+    List<Integer> retryOnStatusCodes,
+    RetryPolicyConfig retryPolicy) {
 
   private static final String SECTION = "router_settings";
 
@@ -30,8 +38,11 @@ public record RouterSettings(
       "Failures of a deployment within a minute before it cools down.").atLeast(1);
   public static final ConfigKey<Integer> COOLDOWN_SECONDS = ConfigKey.integer(SECTION, "cooldown_seconds", 60,
       "How long a cooled-down deployment gets no traffic.").atLeast(1);
-  public static final ConfigKey<Integer> NUM_RETRIES = ConfigKey.integer(SECTION, "num_retries", 2,
-      "Retries per deployment, for deployments without max_retries.").atLeast(0);
+  public static final ConfigKey<Integer> NUM_RETRIES = ConfigKey.<Integer>integer(SECTION, "num_retries", null,
+      "How many times the router may send one request to another deployment of the alias, group or inline list it "
+          + "was routed to, after deployments hand it back, before it takes the fallback chain (a request's "
+          + "num_retries wins); unset: as many as the list has deployments. Retries of a call on one deployment are "
+          + "its max_retries.").atLeast(0);
   public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.integer(SECTION, "timeout_ms", 60_000L,
       "Per-attempt timeout, for deployments without timeout_ms.").atLeast(1);
   public static final ConfigKey<Integer> MAX_REQUEST_BYTES = ConfigKey.integer(SECTION, "max_request_bytes", 1 << 20,
@@ -43,9 +54,22 @@ public record RouterSettings(
   public static final ConfigKey<DynamicWeightsSettings> DYNAMIC_WEIGHTS = ConfigKey.object(SECTION, "dynamic_weights",
       DynamicWeightsSettings.DEFAULT, "Scale weights down by observed error rate and latency; never below "
           + "min_share_fraction of the configured share. Off by default.");
+  public static final ConfigKey<RoutingStrategy> ROUTING_STRATEGY = ConfigKey.string(SECTION, "routing_strategy",
+      RoutingStrategy.WEIGHTED, "How the router chooses among the eligible deployments of an alias, group or list "
+          + "without its own routing_strategies entry: weighted (the configured split), least-busy, usage-based or "
+          + "latency-based; LiteLLM's names are accepted.").oneOf(RoutingStrategy.names());
+
+  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES = ConfigKey.array(SECTION,
+      "retry_on_status_codes", null, "HTTP statuses after which a worker calls the same deployment again (up to "
+          + "max_retries), for deployments without their own list; unset: 408, 409, 429 and every 5xx. Timeouts and "
+          + "connection errors are retried whatever the list says.");
+  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY = ConfigKey.object(SECTION, "retry_policy",
+      RetryPolicyConfig.NONE, "Retries per error class, in place of max_retries; a deployment's retry_policy "
+          + "overrides it class by class.");
 
   /** Every key at its default. */
-  public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null, null);
+  public static final RouterSettings DEFAULT =
+      new RouterSettings(null, null, null, null, null, null, null, null, null, null, null);
 
   public RouterSettings {
     allowedFails = ALLOWED_FAILS.value(allowedFails);
@@ -56,11 +80,34 @@ public record RouterSettings(
     applicationId = APPLICATION_ID.value(applicationId);
     stateDir = STATE_DIR.value(stateDir);
     dynamicWeights = DYNAMIC_WEIGHTS.value(dynamicWeights);
+    routingStrategy = ROUTING_STRATEGY.value(routingStrategy);
+    retryOnStatusCodes = statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes), RETRY_ON_STATUS_CODES.path());
+    retryPolicy = RETRY_POLICY.value(retryPolicy);
   }
 
-  /** Settings without {@code dynamic_weights} (off). */
+  /** Settings without {@code dynamic_weights} (off) and with the default routing strategy. */
   public RouterSettings(Integer allowedFails, Integer cooldownSeconds, Integer numRetries, Long timeoutMs,
       Integer maxRequestBytes, String applicationId, String stateDir) {
-    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null);
+    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null, null,
+        null, null);
+  }
+
+  /**
+   * A {@code retry_on_status_codes} list, checked: every entry an HTTP status (100 to 599). Null
+   * stays null (unset).
+   *
+   * @param at the key's path, for the error
+   */
+  static List<Integer> statusCodes(List<Integer> codes, String at) {
+    if (codes == null) {
+      return null;
+    }
+    for (int i = 0; i < codes.size(); i++) {
+      Integer code = codes.get(i);
+      if (code == null || code < 100 || code > 599) {
+        throw new ConfigException(at + "[" + i + "]: " + code + " is not an HTTP status (100 to 599)");
+      }
+    }
+    return List.copyOf(codes);
   }
 }

@@ -27,6 +27,9 @@ import java.util.Set;
  * @param replyTopics {@link #REPLY_TOPICS}
  * @param observability {@link #OBSERVABILITY}
  * @param modelGroupAlias {@link #MODEL_GROUP_ALIAS}
+ * @param routingStrategies {@link #ROUTING_STRATEGIES}
+ * @param contentPolicyFallbacks {@link #CONTENT_POLICY_FALLBACKS}
+ * @param defaultFallbacks {@link #DEFAULT_FALLBACKS}
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -39,7 +42,10 @@ public record SwitchboardConfig(
     Map<String, String> kafka,
     List<String> replyTopics,
     ObservabilityConfig observability,
-    Map<String, String> modelGroupAlias) {
+    Map<String, String> modelGroupAlias,
+    Map<String, RoutingStrategy> routingStrategies,
+    Map<String, List<String>> contentPolicyFallbacks,
+    List<String> defaultFallbacks) {
 
   private static final String TOP = "";
 
@@ -49,10 +55,17 @@ public record SwitchboardConfig(
   public static final ConfigKey<Map<String, List<WeightedModel>>> LOAD_BALANCE_GROUPS = ConfigKey.object(TOP,
       "load_balance_groups", Map.of(), "Named weighted groups of aliases or deployment ids.");
   public static final ConfigKey<Map<String, List<String>>> FALLBACKS = ConfigKey.object(TOP, "fallbacks", Map.of(),
-      "Per alias or deployment id, the models to try next when it is exhausted.");
+      "Per alias, deployment id or load_balance_groups name, the models to try next when every deployment of it "
+          + "has given up.");
   public static final ConfigKey<Map<String, List<String>>> CONTEXT_WINDOW_FALLBACKS = ConfigKey.object(TOP,
       "context_window_fallbacks", Map.of(),
-      "Per alias or deployment id, the models to try when a prompt does not fit.");
+      "Per alias, deployment id or load_balance_groups name, the models to try when a prompt does not fit.");
+  public static final ConfigKey<Map<String, List<String>>> CONTENT_POLICY_FALLBACKS = ConfigKey.object(TOP,
+      "content_policy_fallbacks", Map.of(), "Per alias, deployment id or load_balance_groups name, the models to "
+          + "try when a deployment refuses the request by its content filter; unset: the refusal is the answer.");
+  public static final ConfigKey<List<String>> DEFAULT_FALLBACKS = ConfigKey.array(TOP, "default_fallbacks", List.of(),
+      "The fallback chain of every alias, deployment id, group and inline load_balancer list without its own "
+          + "entry in fallbacks.");
   public static final ConfigKey<RouterSettings> ROUTER_SETTINGS = ConfigKey.object(TOP, "router_settings",
       RouterSettings.DEFAULT, "Router and retry defaults, shared by router and workers.");
   public static final ConfigKey<WorkerSettings> WORKER_SETTINGS = ConfigKey.object(TOP, "worker_settings",
@@ -68,6 +81,10 @@ public record SwitchboardConfig(
   public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS = ConfigKey.object(TOP, "model_group_alias",
       Map.of(), "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
           + "and follows that model's fallback chains unless it has its own.");
+  public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES = ConfigKey.object(TOP,
+      "routing_strategies", Map.of(), "Per alias (model_name, or an extra name of model_group_alias, which "
+          + "otherwise follows its model's) or load_balance_groups name, the routing strategy of its deployments; "
+          + "unset: router_settings.routing_strategy.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
@@ -81,18 +98,24 @@ public record SwitchboardConfig(
     replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
     observability = OBSERVABILITY.value(observability);
     modelGroupAlias = Map.copyOf(MODEL_GROUP_ALIAS.value(modelGroupAlias));
-    checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, modelGroupAlias);
+    contentPolicyFallbacks = Map.copyOf(CONTENT_POLICY_FALLBACKS.value(contentPolicyFallbacks));
+    defaultFallbacks = List.copyOf(DEFAULT_FALLBACKS.value(defaultFallbacks));
+    checkReferences(modelList, loadBalanceGroups, List.of(fallbacks, contextWindowFallbacks, contentPolicyFallbacks),
+        defaultFallbacks, modelGroupAlias);
     fallbacks = withAliasChains(fallbacks, modelGroupAlias);
     contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
+    contentPolicyFallbacks = withAliasChains(contentPolicyFallbacks, modelGroupAlias);
+    routingStrategies = Map.copyOf(ROUTING_STRATEGIES.value(routingStrategies));
+    checkStrategies(routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
   }
 
-  /** A config with the default {@code observability} section. */
+  /** A config with the default {@code observability} section, no extra names and no {@code routing_strategies}. */
   public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
       Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
       RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
       List<String> replyTopics) {
     this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null, null);
+        replyTopics, null, null, null, null, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -113,7 +136,7 @@ public record SwitchboardConfig(
   }
 
   private static void checkReferences(List<DeploymentConfig> deployments, Map<String, List<WeightedModel>> groups,
-      Map<String, List<String>> fallbacks, Map<String, List<String>> cwFallbacks, Map<String, String> aliases) {
+      List<Map<String, List<String>>> chainMaps, List<String> defaultFallbacks, Map<String, String> aliases) {
     Set<String> known = new LinkedHashSet<>();
     deployments.forEach(d -> {
       known.add(d.modelName());
@@ -141,22 +164,30 @@ public record SwitchboardConfig(
         }
       }
     });
-    checkChains("fallbacks", fallbacks, known);
-    checkChains("context_window_fallbacks", cwFallbacks, known);
+    Set<String> routable = new LinkedHashSet<>(known);
+    routable.addAll(groups.keySet());
+    List<ConfigKey<?>> keys = List.of(FALLBACKS, CONTEXT_WINDOW_FALLBACKS, CONTENT_POLICY_FALLBACKS);
+    for (int k = 0; k < keys.size(); k++) {
+      String key = keys.get(k).name();
+      chainMaps.get(k).forEach((from, to) -> {
+        if (!routable.contains(from)) {
+          throw new ConfigException(key + "." + from + ": '" + from
+              + "' is not a model_name or deployment_id of model_list, nor a load_balance_groups name");
+        }
+        checkChain(key + "." + from, to, known);
+      });
+    }
+    checkChain(DEFAULT_FALLBACKS.name(), defaultFallbacks, known);
   }
 
-  private static void checkChains(String key, Map<String, List<String>> chains, Set<String> known) {
-    chains.forEach((from, to) -> {
-      if (!known.contains(from)) {
-        throw new ConfigException(key + "." + from + ": '" + from + "' is not a model_name or deployment_id of model_list");
+  /** Every entry of a chain names an alias or a deployment id. */
+  private static void checkChain(String at, List<String> chain, Set<String> known) {
+    for (int i = 0; i < chain.size(); i++) {
+      if (!known.contains(chain.get(i))) {
+        throw new ConfigException(at + "[" + i + "]: '" + chain.get(i)
+            + "' is not a model_name or deployment_id of model_list");
       }
-      for (int i = 0; i < to.size(); i++) {
-        if (!known.contains(to.get(i))) {
-          throw new ConfigException(key + "." + from + "[" + i + "]: '" + to.get(i)
-              + "' is not a model_name or deployment_id of model_list");
-        }
-      }
-    });
+    }
   }
 
   /** Chains with each extra name that has none following the chain of the model it names. */
@@ -169,6 +200,32 @@ public record SwitchboardConfig(
       }
     });
     return Map.copyOf(out);
+  }
+
+  /** Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a typo. */
+  private static void checkStrategies(Map<String, RoutingStrategy> strategies, List<DeploymentConfig> deployments,
+      Map<String, List<WeightedModel>> groups, Map<String, String> aliases) {
+    strategies.keySet().forEach(name -> {
+      if (!groups.containsKey(name) && !aliases.containsKey(name)
+          && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
+        throw new ConfigException("routing_strategies." + name + ": '" + name
+            + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
+            + "name");
+      }
+    });
+  }
+
+  /**
+   * The routing strategy of a candidate set: its {@code routing_strategies} entry, else (for an
+   * extra name of {@code model_group_alias}) that of the model it names, else the router's default.
+   */
+  public RoutingStrategy routingStrategyOf(String aliasOrGroup) {
+    RoutingStrategy own = routingStrategies.get(aliasOrGroup);
+    if (own != null) {
+      return own;
+    }
+    String target = modelGroupAlias.get(aliasOrGroup);
+    return target != null ? routingStrategyOf(target) : routerSettings.routingStrategy();
   }
 
   /** The deployment with this id, if any. */
@@ -213,7 +270,8 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias);
+        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias, routingStrategies,
+        contentPolicyFallbacks, defaultFallbacks);
   }
 
   /**
@@ -229,29 +287,34 @@ public record SwitchboardConfig(
         t.requestPartitions(), t.replicationFactor(), t.summaries() + suffix);
     RouterSettings r = routerSettings;
     RouterSettings router = new RouterSettings(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.timeoutMs(),
-        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights());
+        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights(), r.routingStrategy(),
+        r.retryOnStatusCodes(), r.retryPolicy());
     WorkerSettings w = workerSettings;
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias, routingStrategies,
+        contentPolicyFallbacks, defaultFallbacks);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias);
+        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies,
+        contentPolicyFallbacks, defaultFallbacks);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability, modelGroupAlias);
+        settings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies,
+        contentPolicyFallbacks, defaultFallbacks);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias);
+        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias, routingStrategies,
+        contentPolicyFallbacks, defaultFallbacks);
   }
 }

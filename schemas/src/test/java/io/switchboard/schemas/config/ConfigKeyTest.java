@@ -11,14 +11,16 @@ class ConfigKeyTest {
   static DeploymentConfig deployment(String name, Integer rpm, Integer lanes, Integer rateWindowSeconds,
       String apiKey) {
     return new DeploymentConfig(name, null, null, null, null, apiKey, null, rpm, null, null, null, null, null, null,
-        null, null, null, null, lanes, rateWindowSeconds);
+        null, null, null, null, lanes, rateWindowSeconds, null, null);
   }
 
   @Test
   void absentKeysTakeTheirDeclaredDefaults() {
     RouterSettings r = RouterSettings.DEFAULT;
-    assertThat(List.of(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.maxRequestBytes()))
-        .containsExactly(3, 60, 2, 1 << 20);
+    assertThat(List.of(r.allowedFails(), r.cooldownSeconds(), r.maxRequestBytes())).containsExactly(3, 60, 1 << 20);
+    assertThat(r.numRetries()).as("unset: as many re-routes as the candidate set has deployments").isNull();
+    assertThat(r.retryOnStatusCodes()).as("unset: the worker's own list").isNull();
+    assertThat(r.retryPolicy()).isEqualTo(RetryPolicyConfig.NONE);
     assertThat(r.timeoutMs()).isEqualTo(60_000L);
     assertThat(r.applicationId()).isEqualTo("switchboard-router");
     assertThat(r.dynamicWeights()).isEqualTo(DynamicWeightsSettings.DEFAULT);
@@ -34,6 +36,8 @@ class ConfigKeyTest {
     assertThat(d.lanes()).isEqualTo(1);
     assertThat(d.messages()).isEmpty();
     assertThat(d.backoff()).isEqualTo(BackoffConfig.DEFAULT);
+    assertThat(d.maxRetries()).isEqualTo(2);
+    assertThat(d.retryPolicy()).as("unset: router_settings.retry_policy").isNull();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.pacing.LanePacer;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.TransportFailure;
+import io.switchboard.worker.retry.OutcomeClassifier;
 import io.switchboard.worker.retry.RetryDecision;
 import io.switchboard.worker.retry.RetryPolicy;
 import java.time.Clock;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>outcome</th><th>result</th></tr>
  *   <tr><td>SUCCESS</td><td>the ok reply</td></tr>
  *   <tr><td>RETRY</td><td>none yet: the job is called again after the decision's delay</td></tr>
- *   <tr><td>FALLBACK, CONTEXT_WINDOW</td><td>the dispatch handed back to the router</td></tr>
+ *   <tr><td>FALLBACK, CONTEXT_WINDOW, CONTENT_POLICY</td><td>the dispatch handed back to the router</td></tr>
  *   <tr><td>FAIL</td><td>an error reply ({@code provider_error})</td></tr>
  *   <tr><td>anything unexpected</td><td>an error reply ({@code internal_error}), no attempt event</td></tr>
  * </table>
@@ -71,13 +72,13 @@ final class CallOutcomes {
       String deploymentId = job.deployment().deploymentId();
       List<ProducerRecord<String, byte[]>> always = new ArrayList<>(2);
       Optional<DeploymentHealth> cooldown = cancelled(response) ? Optional.empty()
-          : health.record(deploymentId, response);
+          : health.record(deploymentId, response, OutcomeClassifier.fault(response, job.retryBudget()));
       cooldown.ifPresent(h -> {
         log.warn("deployment '{}' cools down until {}: {}", deploymentId, h.cooldownUntil(), h.reason());
         always.add(outputs.healthRecord(h));
       });
-      RetryDecision decision = retryPolicy.decide(response, job.retry(), job.maxRetries(), job.deployment().backoff(),
-          job.deadline());
+      RetryDecision decision = retryPolicy.decide(response, job.retry(), job.retryBudget(),
+          job.hasContentPolicyChain(), job.deployment().backoff(), job.deadline());
       AttemptEvent attempt = Outputs.attempt(job, response, decision.outcome(), decision.reason(), now);
       onAttempt.accept(attempt);
       job.attempted(attempt, decision.outcome() == Outcome.RETRY);
@@ -87,7 +88,7 @@ final class CallOutcomes {
         case RETRY -> null;
         case SUCCESS -> List.of(outputs.ok(job, response, now));
         case FALLBACK -> List.of(outputs.handoff(job, Outcome.FALLBACK, attempt.error()));
-        case CONTEXT_WINDOW -> List.of(outputs.handoff(job, Outcome.CONTEXT_WINDOW, attempt.error()));
+        case CONTEXT_WINDOW, CONTENT_POLICY -> List.of(outputs.handoff(job, decision.outcome(), attempt.error()));
         case FAIL -> List.of(outputs.error(job, ErrorCode.PROVIDER_ERROR, "deployment '" + deploymentId
             + "' answered " + attempt.error(), now));
       };

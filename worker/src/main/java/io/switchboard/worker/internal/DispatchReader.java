@@ -43,15 +43,14 @@ final class DispatchReader {
   Read read(ConsumerRecord<String, byte[]> record, Instant now) {
     Dispatch dispatch;
     DeploymentConfig deployment;
-    int maxRetries;
+    RetryBudget retryBudget;
     try {
       dispatch = serde.deserialize(record.topic(), record.value());
       if (dispatch == null) {
         throw new IllegalArgumentException("record has no value");
       }
       deployment = config.deployment(dispatch.deploymentId()).orElse(null);
-      maxRetries = deployment == null ? 0
-          : RetryBudget.maxRetries(dispatch.request().numRetries(), deployment, config.routerSettings());
+      retryBudget = deployment == null ? null : RetryBudget.of(deployment, config.routerSettings());
     } catch (RuntimeException e) {
       String message = "dispatch record at " + record.topic() + "/" + record.partition() + "@" + record.offset()
           + " is not a readable dispatch: " + e.getMessage();
@@ -63,6 +62,6 @@ final class DispatchReader {
       return new Answered(outputs.rejected(dispatch, ReplyError.of(ErrorCode.UNKNOWN_MODEL,
           "deployment '" + dispatch.deploymentId() + "' is not in this worker's model_list"), now));
     }
-    return new ToCall(new Job(record.offset(), dispatch, deployment, maxRetries));
+    return new ToCall(new Job(record.offset(), dispatch, deployment, retryBudget));
   }
 }

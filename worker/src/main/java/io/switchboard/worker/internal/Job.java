@@ -3,6 +3,8 @@ package io.switchboard.worker.internal;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.worker.provider.ProviderCall;
+import io.switchboard.worker.retry.RetryBudget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,17 +22,17 @@ final class Job {
   private final long offset;
   private final Dispatch dispatch;
   private final DeploymentConfig deployment;
-  private final int maxRetries;
+  private final RetryBudget retryBudget;
   /** Every attempt of the request: the earlier hops' and this deployment's. */
   private final List<AttemptEvent> attempts;
   /** The number of the next call to this deployment: 0 for the first, 1 for the first retry. */
   private int retry;
 
-  Job(long offset, Dispatch dispatch, DeploymentConfig deployment, int maxRetries) {
+  Job(long offset, Dispatch dispatch, DeploymentConfig deployment, RetryBudget retryBudget) {
     this.offset = offset;
     this.dispatch = Objects.requireNonNull(dispatch, "dispatch");
     this.deployment = Objects.requireNonNull(deployment, "deployment");
-    this.maxRetries = maxRetries;
+    this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
     this.attempts = new ArrayList<>(dispatch.attempts());
   }
 
@@ -46,8 +48,14 @@ final class Job {
     return deployment;
   }
 
-  int maxRetries() {
-    return maxRetries;
+  /** How often the deployment may be called again, by failure. */
+  RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  /** Whether a content-filter refusal hands the request back for its content-policy chain. */
+  boolean hasContentPolicyChain() {
+    return !dispatch.contentPolicyFallbacksRemaining().isEmpty();
   }
 
   /** The number of the next call to this deployment: 0 for the first, 1 for the first retry. */
@@ -81,18 +89,8 @@ final class Job {
     return Math.max(0, dispatch.estimatedTokens());
   }
 
-  /**
-   * How long a call started {@code now} may take: the request's timeout, else the deployment's,
-   * else {@code defaultMs}; never past the request's deadline, and at least a millisecond.
-   */
+  /** How long a call started {@code now} may take ({@link ProviderCall#timeout}). */
   Duration callTimeout(Instant now, long defaultMs) {
-    Long requestTimeout = dispatch.request().timeoutMs();
-    long timeoutMs = requestTimeout != null ? requestTimeout
-        : deployment.timeoutMs() != null ? deployment.timeoutMs()
-        : defaultMs;
-    if (deadline() != null) {
-      timeoutMs = Math.min(timeoutMs, Math.max(1, Duration.between(now, deadline()).toMillis()));
-    }
-    return Duration.ofMillis(Math.max(1, timeoutMs));
+    return ProviderCall.timeout(deployment, defaultMs, dispatch.request(), now);
   }
 }

@@ -1,8 +1,10 @@
 package io.switchboard.worker.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.DeploymentConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -24,5 +26,22 @@ public record ProviderCall(DeploymentConfig deployment, ObjectNode body, String 
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout of request '" + requestId + "' must be positive, was " + timeout);
     }
+  }
+
+  /**
+   * The time limit of a call made now: the smallest of the deployment's {@code timeout_ms} (unset:
+   * {@code defaultTimeoutMs}, which is {@code router_settings.timeout_ms}), the request's {@code
+   * timeout_ms} and the time left to the request's {@code deadline}; at least 1 ms.
+   */
+  public static Duration timeout(DeploymentConfig deployment, long defaultTimeoutMs, RouteRequest request,
+      Instant now) {
+    long ms = deployment.timeoutMs() != null ? deployment.timeoutMs() : defaultTimeoutMs;
+    if (request.timeoutMs() != null) {
+      ms = Math.min(ms, request.timeoutMs());
+    }
+    if (request.deadline() != null) {
+      ms = Math.min(ms, Duration.between(now, request.deadline()).toMillis());
+    }
+    return Duration.ofMillis(Math.max(1, ms));
   }
 }

@@ -35,20 +35,30 @@ public final class RetryPolicy {
   }
 
   /**
+   * {@link #decide(ProviderResponse, int, RetryBudget, boolean, BackoffConfig, Instant)} with the
+   * default statuses, no retry policy and no content-policy chain.
+   */
+  public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
+      Instant deadline) {
+    return decide(response, attempt, RetryBudget.defaults(maxRetries), false, backoff, deadline);
+  }
+
+  /**
    * Decides after a call.
    *
    * @param response what the call produced
    * @param attempt 0 for the first call to this deployment, 1 for the first retry, ...
-   * @param maxRetries from {@link RetryBudget}
+   * @param budget the deployment's retries
+   * @param contentPolicyChain whether the request has a content-policy chain left
    * @param backoff the deployment's backoff
    * @param deadline the request's deadline, or null
    */
-  public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
-      Instant deadline) {
-    Outcome outcome = OutcomeClassifier.classify(response, attempt, maxRetries);
+  public RetryDecision decide(ProviderResponse response, int attempt, RetryBudget budget, boolean contentPolicyChain,
+      BackoffConfig backoff, Instant deadline) {
+    Outcome outcome = OutcomeClassifier.classify(response, attempt, budget, contentPolicyChain);
     if (outcome != Outcome.RETRY) {
       String reason = outcome == Outcome.FALLBACK && OutcomeClassifier.fault(response) == Fault.TRANSIENT
-          ? "retries used up (" + maxRetries + ")" : null;
+          ? "retries used up (" + budget.retriesFor(response) + ")" : null;
       return RetryDecision.finalOutcome(outcome, reason);
     }
     Instant now = clock.instant();

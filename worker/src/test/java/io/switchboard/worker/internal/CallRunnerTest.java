@@ -81,16 +81,21 @@ class CallRunnerTest {
   }
 
   @Test
-  void theRequestsOwnTimeoutComesFirst() {
-    RouteRequest request = Fixtures.dispatch("r0", null, 10).request();
-    RouteRequest timed = new RouteRequest(request.id(), request.model(), null, null, null, null, null, 250L, null,
-        null, null, request.body());
-    Dispatch dispatch = Fixtures.dispatch("r0", null, 10);
-    Job job = new Job(0, new Dispatch(timed, dispatch.deploymentId(), dispatch.modelName(), 0, 10, List.of(),
-        List.of(), List.of(), null, dispatch.receivedAt(), dispatch.routedAt()), CONFIG.deployment("fast").orElseThrow(),
-        1);
-    runner.launch(lane, job, permit, START);
+  void theRequestsOwnTimeoutWinsWhenItIsShorterAndOnlyThen() {
+    runner.launch(lane, timedJob(250L), permit, START);
     assertThat(calls.get(0).timeout()).isEqualTo(Duration.ofMillis(250));
+    runner.launch(lane, timedJob(9_000L), permit, START);
+    assertThat(calls.get(1).timeout()).as("router_settings.timeout_ms is shorter").isEqualTo(Duration.ofMillis(7000));
+  }
+
+  /** A job whose request asks for {@code timeoutMs} per call. */
+  static Job timedJob(long timeoutMs) {
+    Dispatch dispatch = Fixtures.dispatch("r0", null, 10);
+    RouteRequest request = dispatch.request();
+    RouteRequest timed = new RouteRequest(request.id(), request.model(), null, null, null, null, null, timeoutMs, null,
+        null, null, request.body());
+    return Fixtures.job(CONFIG, new Dispatch(timed, dispatch.deploymentId(), dispatch.modelName(), 0, 10, List.of(),
+        List.of(), List.of(), List.of(), null, dispatch.receivedAt(), dispatch.routedAt()), 0);
   }
 
   @Test

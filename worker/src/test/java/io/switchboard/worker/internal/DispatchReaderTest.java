@@ -11,6 +11,7 @@ import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.worker.retry.RetryBudget;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +36,8 @@ class DispatchReaderTest {
       assertThat(call.job().offset()).isEqualTo(42);
       assertThat(call.job().id()).isEqualTo("r1");
       assertThat(call.job().deployment().deploymentId()).isEqualTo("fast");
-      assertThat(call.job().maxRetries()).as("the deployment's max_retries").isEqualTo(1);
+      assertThat(call.job().retryBudget().maxRetries()).as("the deployment's max_retries").isEqualTo(1);
+      assertThat(call.job().retryBudget()).isEqualTo(RetryBudget.defaults(1));
       assertThat(call.job().retry()).isZero();
     });
   }
@@ -58,7 +60,7 @@ class DispatchReaderTest {
   void aDispatchForADeploymentThisWorkerDoesNotKnowIsRejected() {
     Instant at = NOW.minusSeconds(1);
     Dispatch elsewhere = new Dispatch(RouteRequest.of("r2", "other", Fixtures.body()), "other", "other", 0, 10,
-        List.of(), List.of(), List.of(), null, at, at);
+        List.of(), List.of(), List.of(), List.of(), null, at, at);
     DispatchReader.Read read = reader.read(record(9, Json.toBytes(elsewhere)), NOW);
     assertThat(read).isInstanceOfSatisfying(DispatchReader.Answered.class, answered -> {
       RouteReply reply = Fixtures.reply(answered.answer());

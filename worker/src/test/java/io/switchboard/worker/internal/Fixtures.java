@@ -10,6 +10,7 @@ import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.worker.offsets.PartitionOffsets;
 import io.switchboard.worker.pacing.LanePacer;
+import io.switchboard.worker.retry.RetryBudget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -41,12 +42,18 @@ final class Fixtures {
   static Dispatch dispatch(String id, Instant deadline, int estimatedTokens) {
     Instant at = Instant.parse("2025-01-01T00:00:00Z");
     return new Dispatch(RouteRequest.of(id, "fast", body()).withDeadline(deadline), "fast", "fast", 0, estimatedTokens,
-        List.of(), List.of(), List.of(), null, at, at);
+        List.of(), List.of(), List.of(), List.of(), null, at, at);
   }
 
   /** A job for the config's deployment at {@code offset}, id {@code "r<offset>"}. */
   static Job job(SwitchboardConfig config, long offset, Instant deadline) {
-    return new Job(offset, dispatch("r" + offset, deadline, 10), config.deployment("fast").orElseThrow(), 1);
+    return job(config, dispatch("r" + offset, deadline, 10), offset);
+  }
+
+  /** A job for {@code dispatch} on the config's deployment, with that deployment's retry budget. */
+  static Job job(SwitchboardConfig config, Dispatch dispatch, long offset) {
+    return new Job(offset, dispatch, config.deployment("fast").orElseThrow(),
+        RetryBudget.of(config.deployment("fast").orElseThrow(), config.routerSettings()));
   }
 
   /** Partition 0 of the dispatch topic, read from offset 0, unpaced. */

@@ -231,6 +231,6 @@ class LanePacerTest {
 
   private static DeploymentConfig deployment(Integer rpm, Integer tpm, int lanes, Integer rateWindowSeconds) {
     return new DeploymentConfig("m", "d1", null, null, null, null, null, rpm, tpm, null, null, null, null, null,
-        null, null, null, null, lanes, rateWindowSeconds);
+        null, null, null, null, lanes, rateWindowSeconds, null, null);
   }
 }

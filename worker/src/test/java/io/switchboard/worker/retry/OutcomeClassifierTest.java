@@ -66,6 +66,7 @@ class OutcomeClassifierTest {
         row("400 other", Responses.error(400, "invalid_request_error", null, "temperature must be <= 2"),
             FAIL, FAIL, Fault.NONE),
         row("400 content filter", Responses.error(400, null, "content_filter", "filtered"), FAIL, FAIL, Fault.NONE),
+        row("2xx content filter", Responses.body(200, CONTENT_FILTERED), SUCCESS, SUCCESS, Fault.NONE),
         row("422", Responses.status(422), FAIL, FAIL, Fault.NONE));
   }
 
@@ -82,6 +83,52 @@ class OutcomeClassifierTest {
     assertThat(OutcomeClassifier.classify(response, 2, 2)).as("last retry").isEqualTo(usedUp);
     assertThat(OutcomeClassifier.classify(response, 0, 0)).as("no retries").isEqualTo(usedUp);
     assertThat(OutcomeClassifier.fault(response)).isEqualTo(fault);
+  }
+
+  static final String CONTENT_FILTERED = """
+      {"id":"c2","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":""},
+       "finish_reason":"content_filter"}]}""";
+
+  /** case, response, error class (null: none). */
+  static Stream<Arguments> classes() {
+    return Stream.of(
+        Arguments.of("completion", Responses.completion(), null),
+        Arguments.of("2xx garbage", Responses.body(200, "{\"unexpected\":true}"), null),
+        Arguments.of("429", Responses.status(429), ErrorClass.RATE_LIMIT),
+        Arguments.of("408", Responses.status(408), ErrorClass.TIMEOUT),
+        Arguments.of("timeout", Responses.failure(Kind.TIMEOUT), ErrorClass.TIMEOUT),
+        Arguments.of("500", Responses.status(500), ErrorClass.SERVER_ERROR),
+        Arguments.of("529", Responses.status(529), ErrorClass.SERVER_ERROR),
+        Arguments.of("connect", Responses.failure(Kind.CONNECT), ErrorClass.CONNECTION_ERROR),
+        Arguments.of("reset", Responses.failure(Kind.CONNECTION_RESET), ErrorClass.CONNECTION_ERROR),
+        Arguments.of("io", Responses.failure(Kind.IO), ErrorClass.CONNECTION_ERROR),
+        Arguments.of("cancelled", Responses.failure(Kind.CANCELLED), null),
+        Arguments.of("missing key", Responses.failure(Kind.NOT_CONFIGURED), null),
+        Arguments.of("401", Responses.status(401), ErrorClass.AUTHENTICATION),
+        Arguments.of("403", Responses.status(403), ErrorClass.AUTHENTICATION),
+        Arguments.of("400", Responses.error(400, "invalid_request_error", null, "temperature must be <= 2"),
+            ErrorClass.BAD_REQUEST),
+        Arguments.of("404", Responses.status(404), ErrorClass.BAD_REQUEST),
+        Arguments.of("422", Responses.status(422), ErrorClass.BAD_REQUEST),
+        Arguments.of("409", Responses.status(409), null),
+        Arguments.of("context window", Responses.error(400, null, "context_length_exceeded", "too long"), null),
+        Arguments.of("azure content filter", Responses.error(400, null, "content_filter", "The response was "
+            + "filtered due to the prompt triggering Azure OpenAI's content management policy."),
+            ErrorClass.CONTENT_POLICY),
+        Arguments.of("openai policy code", Responses.error(400, "invalid_request_error", "content_policy_violation",
+            "rejected"), ErrorClass.CONTENT_POLICY),
+        Arguments.of("safety system message", Responses.error(400, "invalid_request_error", null,
+            "Your request was rejected as a result of our safety system."), ErrorClass.CONTENT_POLICY),
+        Arguments.of("finish_reason content_filter", Responses.body(200, CONTENT_FILTERED), ErrorClass.CONTENT_POLICY),
+        Arguments.of("5xx naming a policy", Responses.error(500, null, null, "content filter service down"),
+            ErrorClass.SERVER_ERROR));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("classes")
+  void namesTheErrorClassOfEveryCase(String name, ProviderResponse response, ErrorClass expected) {
+    assertThat(OutcomeClassifier.errorClass(response)).isEqualTo(expected);
+    assertThat(OutcomeClassifier.isContentPolicyRefusal(response)).isEqualTo(expected == ErrorClass.CONTENT_POLICY);
   }
 
   @Test

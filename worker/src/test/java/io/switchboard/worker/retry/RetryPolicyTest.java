@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.BackoffConfig;
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.RetryPolicyConfig;
 import io.switchboard.schemas.config.RouterSettings;
 import io.switchboard.schemas.json.Json;
 import java.time.Clock;
@@ -69,15 +70,24 @@ class RetryPolicyTest {
   }
 
   @Test
-  void requestRetriesOverrideTheDeploymentsWhichOverrideTheRouterDefault() {
+  void theDeploymentsMaxRetriesBoundTheRetriesNotNumRetries() {
+    // num_retries bounds the router's re-routes within the candidate set, not the worker's retries.
     RouterSettings settings = new RouterSettings(null, null, 4, null, null, null, null);
-    assertThat(RetryBudget.maxRetries(null, deployment(null), settings)).isEqualTo(4);
-    assertThat(RetryBudget.maxRetries(null, deployment(1), settings)).isEqualTo(1);
-    assertThat(RetryBudget.maxRetries(0, deployment(1), settings)).isZero();
-    assertThat(RetryBudget.maxRetries(6, deployment(null), RouterSettings.DEFAULT)).isEqualTo(6);
-    assertThat(RetryBudget.maxRetries(null, deployment(null), RouterSettings.DEFAULT)).isEqualTo(2);
-    assertThatThrownBy(() -> RetryBudget.maxRetries(-1, deployment(null), settings))
-        .hasMessageContaining("d1").hasMessageContaining("-1");
+    assertThat(RetryBudget.of(deployment(null), settings).maxRetries()).as("max_retries' default").isEqualTo(2);
+    assertThat(RetryBudget.of(deployment(1), settings).maxRetries()).isEqualTo(1);
+    assertThat(RetryBudget.of(deployment(0), RouterSettings.DEFAULT).maxRetries()).isZero();
+    assertThatThrownBy(() -> RetryBudget.defaults(-1)).hasMessageContaining("-1");
+  }
+
+  @Test
+  void theBudgetsRetriesDecideWhetherToRetry() {
+    RetryBudget noRateLimitRetries = new RetryBudget(3, null, new RetryPolicyConfig(0, null, null, null, null, null,
+        null));
+    RetryDecision decision = policy.decide(Responses.status(429), 0, noRateLimitRetries, false, BACKOFF, null);
+    assertThat(decision.outcome()).isEqualTo(Outcome.FALLBACK);
+    assertThat(decision.reason()).isEqualTo("retries used up (0)");
+    assertThat(policy.decide(Responses.status(503), 0, noRateLimitRetries, false, BACKOFF, null).outcome())
+        .isEqualTo(Outcome.RETRY);
   }
 
   @Test
@@ -89,6 +99,6 @@ class RetryPolicyTest {
   private static DeploymentConfig deployment(Integer maxRetries) {
     ObjectNode none = Json.mapper().createObjectNode();
     return new DeploymentConfig("m", "d1", null, null, null, null, null, null, null, null, null, maxRetries, null,
-        null, none, null, null, null, null, null);
+        null, none, null, null, null, null, null, null, null);
   }
 }

@@ -101,7 +101,7 @@ public record Aggregate(
       Outcome o = c.outcome();
       return new Calls(attempts + 1, successes + (o == Outcome.SUCCESS ? 1 : 0),
           errors + (o == Outcome.SUCCESS ? 0 : 1), retries + (o == Outcome.RETRY ? 1 : 0),
-          fallbacks + (o == Outcome.FALLBACK || o == Outcome.CONTEXT_WINDOW ? 1 : 0),
+          fallbacks + (o == Outcome.FALLBACK || o == Outcome.CONTEXT_WINDOW || o == Outcome.CONTENT_POLICY ? 1 : 0),
           increment(outcomes, o.name()), increment(httpStatus, statusClass(c.httpStatus())));
     }
   }
