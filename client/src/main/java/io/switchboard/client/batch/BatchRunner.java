@@ -324,9 +324,8 @@ public final class BatchRunner {
     }
 
     private RouteRequest request(BatchLine line) {
-      String model = options.model() != null ? options.model() : options.group() != null ? null : line.model();
-      return new RouteRequest(writer.requestId(line.customId()), model, options.group(), null, null, null, null, null,
-          null, null, Map.of("batch_id", batchId, "custom_id", line.customId()), line.body());
+      return line.request(writer.requestId(line.customId()), options.model(), options.group(),
+          Map.of("batch_id", batchId, "custom_id", line.customId()));
     }
 
     @Override

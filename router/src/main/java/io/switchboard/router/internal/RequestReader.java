@@ -2,6 +2,7 @@ package io.switchboard.router.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
@@ -12,6 +13,8 @@ import io.switchboard.schemas.json.JsonInputException;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
 import io.switchboard.schemas.json.Violation;
+import io.switchboard.schemas.request.RequestShapeException;
+import io.switchboard.schemas.request.RequestShapes;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -77,6 +80,11 @@ final class RequestReader {
             + defaultReplies + "'", "/reply_to", id, true), defaultReplies);
       }
       replyTopic = replyTo.asText();
+    }
+    try {
+      tree = RequestShapes.toNative((ObjectNode) tree);
+    } catch (RequestShapeException e) {
+      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, e.getMessage(), e.field(), id, false), replyTopic);
     }
     List<Violation> violations = Schemas.validate(SchemaName.ROUTE_REQUEST, tree);
     if (!violations.isEmpty()) {

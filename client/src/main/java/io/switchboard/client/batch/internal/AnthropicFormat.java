@@ -40,6 +40,7 @@ final class AnthropicFormat extends LineFormat {
     if (params == null || !params.isObject()) {
       throw new InvalidLineException("params must be a JSON object");
     }
+    ObjectNode shapes = takeShapes((ObjectNode) params);
     for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!PARAMS.contains(field)) {
@@ -74,9 +75,8 @@ final class AnthropicFormat extends LineFormat {
     }
     JsonNode messages = messages(params, "params");
     ObjectNode body = Json.mapper().createObjectNode();
-    String model = modelOf((ObjectNode) params, "params.model");
-    if (model != null) {
-      body.put("model", model);
+    if (params.path("model").isTextual() && !params.get("model").asText().isBlank()) {
+      body.put("model", params.get("model").asText());
     }
     ArrayNode out = body.putArray("messages");
     if (params.has("system")) {
@@ -107,7 +107,7 @@ final class AnthropicFormat extends LineFormat {
     if (params.path("metadata").hasNonNull("user_id")) {
       body.put("user", params.get("metadata").get("user_id").asText());
     }
-    return new BatchLine(customId, body, model);
+    return line(customId, body, shapes, "params");
   }
 
   private static void copyIfPresent(JsonNode from, String field, ObjectNode to, String as) {

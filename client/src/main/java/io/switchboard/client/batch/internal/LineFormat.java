@@ -8,6 +8,13 @@ import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.json.SchemaName;
+import io.switchboard.schemas.json.Schemas;
+import io.switchboard.schemas.json.Violation;
+import io.switchboard.schemas.request.RequestShapeException;
+import io.switchboard.schemas.request.RequestShapes;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Reads input lines and writes output lines of one {@link BatchFormat}. */
 public abstract class LineFormat {
@@ -94,6 +101,68 @@ public abstract class LineFormat {
       throw new InvalidLineException(where + " is missing; give it on the line or pass --model or --group");
     }
     return null;
+  }
+
+  /**
+   * Takes the fields of other gateways' request shapes ({@link RequestShapes#FIELDS}) out of
+   * {@code request}, the body or params of a line; null when it has none.
+   */
+  static ObjectNode takeShapes(ObjectNode request) {
+    ObjectNode shapes = null;
+    for (String field : RequestShapes.FIELDS) {
+      JsonNode value = request.remove(field);
+      if (value != null) {
+        shapes = shapes == null ? request.objectNode() : shapes;
+        shapes.set(field, value);
+      }
+    }
+    return shapes;
+  }
+
+  /**
+   * The line of {@code body}, routed by {@code shapes} (from {@link #takeShapes}) when there are
+   * any, as the router would route a request envelope of that shape; {@code where} names the
+   * line's request in errors.
+   */
+  BatchLine line(String customId, ObjectNode body, ObjectNode shapes, String where) throws InvalidLineException {
+    if (shapes == null) {
+      return new BatchLine(customId, body, modelOf(body, where + ".model"), null);
+    }
+    String named = RequestShapes.FIELDS.stream().filter(shapes::has).sorted().map(f -> where + "." + f)
+        .collect(Collectors.joining(", "));
+    shapes.set("body", body);
+    ObjectNode routing;
+    try {
+      routing = RequestShapes.toNative(shapes);
+    } catch (RequestShapeException e) {
+      throw new InvalidLineException(dotted(where, e.field()) + ": " + e.reason());
+    }
+    ObjectNode routedBody = (ObjectNode) routing.remove("body");
+    ObjectNode probe = routing.deepCopy().put("id", "line");
+    probe.putObject("body").putArray("messages").addObject().put("role", "user");
+    List<Violation> violations = Schemas.validate(SchemaName.ROUTE_REQUEST, probe);
+    if (!violations.isEmpty()) {
+      throw new InvalidLineException("the routing of " + named + " does not fit the request envelope: "
+          + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+    }
+    if (!routing.has("model") && !routing.has("load_balancer") && !routing.has("load_balance_group")) {
+      return new BatchLine(customId, routedBody, modelOf(routedBody, where + ".model"), routing);
+    }
+    if (modelGiven) {
+      throw new InvalidLineException("the routing of " + named + " and --model or --group both choose the line's"
+          + " candidates; drop one of the two");
+    }
+    return new BatchLine(customId, routedBody, routing.path("model").textValue(), routing);
+  }
+
+  /** A JSON pointer inside {@code where} in dotted form: {@code /orq/fallbacks/1} is {@code <where>.orq.fallbacks[1]}. */
+  static String dotted(String where, String pointer) {
+    StringBuilder path = new StringBuilder(where);
+    for (String segment : pointer.substring(1).split("/", -1)) {
+      String name = segment.replace("~1", "/").replace("~0", "~");
+      path.append(name.chars().allMatch(Character::isDigit) && !name.isEmpty() ? "[" + name + "]" : "." + name);
+    }
+    return path.toString();
   }
 
   /** The {@code messages} of {@code request} ({@code where} names it in errors): a non-empty array. */

@@ -36,8 +36,9 @@ final class OpenAiFormat extends LineFormat {
       throw new InvalidLineException("body must be a JSON object, was " + (body == null ? "missing" : body.getNodeType()
           .toString().toLowerCase(java.util.Locale.ROOT)));
     }
+    ObjectNode shapes = takeShapes((ObjectNode) body);
     messages(body, "body");
-    return new BatchLine(customId, (ObjectNode) body, modelOf((ObjectNode) body, "body.model"));
+    return line(customId, (ObjectNode) body, shapes, "body");
   }
 
   @Override
