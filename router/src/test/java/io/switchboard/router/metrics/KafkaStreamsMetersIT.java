@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class KafkaStreamsMetersIT {
   static final String WINDOWED = "kafka.stream.state.num.immutable.mem.table";
-  static final String E2E = "kafka.stream.processor.node.record.e2e.latency.max";
+  static final String E2E = "kafka.stream.processor.node.record.e2e.latency.";
 
   @Test
   @Timeout(240)
@@ -56,7 +56,9 @@ class KafkaStreamsMetersIT {
               .as("the aggregator's window store").isNotEmpty();
           assertThat(registry.find(WINDOWED).tag(KafkaStreamsMeters.STORE_TAG, "hold-store").meters())
               .as("the router's key-value store").isNotEmpty();
-          assertThat(registry.find(E2E).tag("processor.node.id", "dispatch-sink").meters()).isNotEmpty();
+          for (String stat : new String[] {"max", "avg"}) {
+            assertThat(registry.find(E2E + stat).tag("processor.node.id", "dispatch-sink").meters()).as(stat).isNotEmpty();
+          }
         });
         Map<String, Set<String>> keysByName = new TreeMap<>();
         for (Meter m : registry.getMeters()) {
