@@ -1,20 +1,17 @@
 package io.switchboard.router;
 
 import io.switchboard.schemas.config.SwitchboardConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.switchboard.schemas.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.RouterMetrics;
+import io.switchboard.router.streams.StreamsApps;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -69,7 +66,7 @@ public final class Router implements AutoCloseable {
     p.putAll(config.kafka());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.routerSettings().applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, StreamsApps.stateDir(config, "switchboard-router-"));
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
@@ -89,31 +86,13 @@ public final class Router implements AutoCloseable {
         .anyMatch(prefix -> config.kafka().get(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null);
   }
 
-  private static String stateDir(SwitchboardConfig config) {
-    if (config.routerSettings().stateDir() != null) {
-      return config.routerSettings().stateDir();
-    }
-    try {
-      return Files.createTempDirectory("switchboard-router-").toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
-    }
-  }
-
   /**
    * Creates missing topics, checks the dispatch topic against the lane plan, and starts.
    *
    * @throws IllegalStateException when the dispatch topic is smaller than the lane plan
    */
   public void start() throws InterruptedException {
-    try (Admin admin = Admin.create(new java.util.HashMap<String, Object>(config.kafka()))) {
-      TopicProvisioner.ensure(admin, config);
-    }
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("router stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.start();
+    StreamsApps.start(streams, config, "router");
   }
 
   /** The Kafka Streams state of this instance. */
@@ -133,13 +112,7 @@ public final class Router implements AutoCloseable {
 
   /** Waits until the router is RUNNING, or throws after {@code timeout}. */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException("router not RUNNING after " + timeout + " (state " + streams.state() + ")");
-      }
-      Thread.sleep(50);
-    }
+    StreamsApps.awaitRunning(streams, "router", timeout);
   }
 
   /**

@@ -20,6 +20,7 @@ import io.switchboard.router.internal.Held;
 import io.switchboard.router.internal.LanePartitioner;
 import io.switchboard.router.internal.RoutingProcessor;
 import io.switchboard.router.metrics.RouterMetrics;
+import io.switchboard.router.selection.HealthReports;
 import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
@@ -88,7 +89,7 @@ public final class RouterTopology {
     topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
         HEALTH_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.health().name(),
-        HEALTH_UPDATER, HealthUpdater::new);
+        HEALTH_UPDATER, () -> new HealthUpdater(HealthReports.ttl(config.workerSettings())));
     topology.addSink(DISPATCH_SINK, dispatch.name(), keys, dispatch.valueSerde().serializer(),
         new LanePartitioner(LanePlan.of(config)), ROUTING);
     topology.addSink(REPLY_SINK, AddressedReply.TOPIC, keys, AddressedReply.serializer(), ROUTING);

@@ -54,11 +54,11 @@ class BadInputCorpusTest {
         continue;
       }
       String[] f = line.split("\t", -1);
-      if (f.length != 6) {
-        throw new IllegalStateException("expected.tsv: 6 tab-separated columns needed: " + line);
+      if (f.length != 7) {
+        throw new IllegalStateException("expected.tsv: 7 tab-separated columns needed: " + line);
       }
       listed.add(f[0]);
-      rows.add(Arguments.of(f[0], Files.readAllBytes(dir.resolve(f[0])), f[1], f[2], f[3], f[4], f[5]));
+      rows.add(Arguments.of(f[0], Files.readAllBytes(dir.resolve(f[0])), f[1], f[2], f[3], f[4], f[5], f[6]));
     }
     Set<String> files = new TreeSet<>();
     try (Stream<Path> all = Files.list(dir)) {
@@ -76,7 +76,7 @@ class BadInputCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void everyBadInputGetsItsDocumentedOutcomeAndRoutingGoesOn(String file, byte[] value, String status, String code,
-      String field, String replyId, String deadLetter) {
+      String field, String replyId, String deadLetter, String says) {
     h.sendBytes(value);
     assertThat(h.dispatch.isEmpty()).as("%s is not dispatched", file).isTrue();
     String expectedField = field.equals("-") ? null : field.equals("\"\"") ? "" : field;
@@ -89,6 +89,9 @@ class BadInputCorpusTest {
       assertThat(reply.error().code().wire()).isEqualTo(code);
       assertThat(reply.error().field()).isEqualTo(expectedField);
       assertThat(reply.error().message()).isNotBlank();
+      if (!says.equals("-")) {
+        assertThat(reply.error().message()).contains(says);
+      }
       assertThat(h.replies.isEmpty()).as("exactly one reply").isTrue();
     }
     if (deadLetter.equals("yes")) {
@@ -97,6 +100,9 @@ class BadInputCorpusTest {
       assertThat(letter.sourceTopic()).isEqualTo(h.topics.requests().name());
       assertThat(letter.offset()).isNotNull();
       assertThat(letter.requestId()).isEqualTo(replyId.equals("-") ? null : replyId);
+      if (!says.equals("-")) {
+        assertThat(letter.message()).contains(says);
+      }
       if (value.length > 0) {
         assertThat(letter.original()).isNotEmpty();
       }

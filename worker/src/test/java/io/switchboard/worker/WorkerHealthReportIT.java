@@ -50,6 +50,9 @@ class WorkerHealthReportIT {
         assertThat(last.cooldownUntil()).as("no cooldown: allowed_fails is not reached").isNull();
         assertThat(last.errorRate()).isBetween(0.2, 0.8);
         assertThat(last.latencyEwmaMs()).isPositive();
+        assertThat(last.workerId()).as("the router keeps one report per worker").isNotBlank();
+        assertThat(last.recentCalls()).isPositive();
+        assertThat(last.inFlight()).isNotNull();
         assertThat(tap.records(health, "idle")).as("a deployment this worker never called").isEmpty();
       }
     }

@@ -3,24 +3,16 @@ package io.switchboard.router.aggregator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.KafkaStreamsMeters;
+import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.schemas.topics.TopicProvisioner;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link MetricsTopology} as its own Kafka Streams application ({@code
@@ -28,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * committed event once. Unreadable input records are logged and skipped: metrics never stop.
  */
 public final class MetricsAggregator implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(MetricsAggregator.class);
   /** Appended to the router's application id. */
   public static final String APPLICATION_ID_SUFFIX = "-metrics";
   /**
@@ -59,7 +50,7 @@ public final class MetricsAggregator implements AutoCloseable {
     p.putAll(config.kafka());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, StreamsApps.stateDir(config, "switchboard-metrics-"));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
@@ -70,27 +61,9 @@ public final class MetricsAggregator implements AutoCloseable {
     return p;
   }
 
-  private static String stateDir(SwitchboardConfig config) {
-    if (config.routerSettings().stateDir() != null) {
-      return config.routerSettings().stateDir();
-    }
-    try {
-      return Files.createTempDirectory("switchboard-metrics-").toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
-    }
-  }
-
   /** Creates missing topics (the summaries topic among them) and starts. */
   public void start() throws InterruptedException {
-    try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
-      TopicProvisioner.ensure(admin, config);
-    }
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("metrics stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.start();
+    StreamsApps.start(streams, config, "metrics");
   }
 
   /** Binds the Kafka Streams client metrics of this aggregator to {@code registry} ({@link KafkaStreamsMeters}). */
@@ -104,13 +77,7 @@ public final class MetricsAggregator implements AutoCloseable {
 
   /** Waits until the aggregator is RUNNING, or throws after {@code timeout}. */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException("metrics aggregator not RUNNING after " + timeout + " (state " + streams.state() + ")");
-      }
-      Thread.sleep(50);
-    }
+    StreamsApps.awaitRunning(streams, "metrics aggregator", timeout);
   }
 
   @Override

@@ -7,28 +7,34 @@ import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.json.JsonInput;
+import io.switchboard.schemas.json.JsonInputException;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
 import io.switchboard.schemas.json.Violation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
  * Turns the bytes of a request record into a {@link RouteRequest}, or into a {@link Rejection}
- * that says what was wrong and where. Expected bad input never throws.
+ * that says what was wrong and where. No input throws: every record whose id can be read (see
+ * {@link RequestIds}) is answered, every other one is dead-lettered.
  */
 final class RequestReader {
-  /** Best effort: the id of a record too broken to parse, so it can still get a reply. */
-  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"\\\\]{1,256})\"");
+  /** How much of a rejected value a message quotes. */
+  private static final int QUOTED = 100;
 
   private final SwitchboardConfig config;
+  private final JsonInput input;
 
   RequestReader(SwitchboardConfig config) {
+    this(config, JsonInput.requests());
+  }
+
+  RequestReader(SwitchboardConfig config, JsonInput input) {
     this.config = config;
+    this.input = input;
   }
 
   /** The outcome of reading one record: exactly one of the two is set. */
@@ -42,37 +48,32 @@ final class RequestReader {
     if (value.length > config.routerSettings().maxRequestBytes()) {
       return rejected(Rejection.of(ErrorCode.REQUEST_TOO_LARGE, "record is " + value.length
           + " bytes; router_settings.max_request_bytes is " + config.routerSettings().maxRequestBytes(), "",
-          scanId(value), true), defaultReplies);
+          RequestIds.scan(value), true), defaultReplies);
     }
     JsonNode tree;
     try {
-      tree = Json.mapper().readTree(value);
-    } catch (JsonProcessingException e) {
-      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, "record is not valid JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), "",
-          scanId(value), true), defaultReplies);
-    } catch (IOException e) {
-      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, "record is not valid JSON: " + e.getMessage(), "",
-          scanId(value), true), defaultReplies);
+      tree = input.readTree(value);
+    } catch (JsonInputException e) {
+      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, e.getMessage(), "", RequestIds.scan(value), true),
+          defaultReplies);
     }
     if (tree == null || !tree.isObject()) {
-      String kind = tree == null ? "empty" : tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      String kind = tree == null ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT);
       return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, "a request must be a JSON object, this record is " + kind,
           "", null, true), defaultReplies);
     }
-    JsonNode idNode = tree.get("id");
-    String id = idNode != null && idNode.isTextual() && !idNode.asText().isBlank() ? idNode.asText() : null;
-    if (id == null) {
-      String problem = idNode == null ? "is missing" : "must be a non-empty string";
-      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, "id " + problem + "; without an id there is no reply",
+    String idProblem = RequestIds.problem(tree.get("id"));
+    if (idProblem != null) {
+      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, idProblem + "; without an id there is no reply",
           "/id", null, true), defaultReplies);
     }
+    String id = tree.get("id").asText();
     JsonNode replyTo = tree.get("reply_to");
     String replyTopic = defaultReplies;
     if (replyTo != null) {
       if (!replyTo.isTextual() || !config.replyTopicAllowed(replyTo.asText())) {
-        return rejected(Rejection.of(ErrorCode.FORBIDDEN_REPLY_TO, "reply_to '" + replyTo.asText()
-            + "' is not on the reply_topics allowlist " + config.replyTopics() + "; the reply went to '"
+        return rejected(Rejection.of(ErrorCode.FORBIDDEN_REPLY_TO, "reply_to " + quoted(replyTo)
+            + " is not on the reply_topics allowlist " + config.replyTopics() + "; the reply went to '"
             + defaultReplies + "'", "/reply_to", id, true), defaultReplies);
       }
       replyTopic = replyTo.asText();
@@ -97,9 +98,9 @@ final class RequestReader {
     return new Read(null, rejection, replyTopic);
   }
 
-  private static String scanId(byte[] value) {
-    String head = new String(value, 0, Math.min(value.length, 4096), StandardCharsets.UTF_8);
-    Matcher m = ID.matcher(head);
-    return m.find() ? m.group(1) : null;
+  /** {@code value} in quotes, cut short: a message names a bad value, it does not echo a record. */
+  private static String quoted(JsonNode value) {
+    String text = value.isTextual() ? value.asText() : value.toString();
+    return "'" + (text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "...") + "'";
   }
 }

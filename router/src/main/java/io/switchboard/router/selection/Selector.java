@@ -6,12 +6,10 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.DynamicWeightsSettings;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,8 +19,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The routing decision of one task: walks a request's candidate set and then its chains until a
@@ -34,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * to the context-window chain. Drop deployments cooling down; if none is left, take the next
  * entry of the current chain. Among the rest prefer those with rpm and tpm budget left in this
  * task's share, counted over a sliding window ({@link SlidingBudget}); when none has any, queue on
- * those whose share is least overdrawn (used / share). Pick with {@link WeightedRoundRobin} on the
- * state of this candidate set.
+ * those whose share is least overdrawn (used / share). Pick by the set's routing strategy
+ * ({@link Strategies}), ties by {@link WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
  * context-window chain for good (a context-window hand-off starts there). When the chain runs
@@ -43,22 +39,13 @@ import org.slf4j.LoggerFactory;
  * ends; otherwise it is exhausted.
  */
 public final class Selector {
-  private static final Logger log = LoggerFactory.getLogger(Selector.class);
-  private static final JsonSerde<DeploymentHealth> HEALTH = new JsonSerde<>(DeploymentHealth.class);
-
   private final SwitchboardConfig config;
   private final KeyValueStore<String, long[]> rotations;
   private final KeyValueStore<String, long[]> budgets;
-  private final ReadOnlyKeyValueStore<String, byte[]> health;
   private final int tasks;
   private final int task;
-  /**
-   * The last health record read per deployment with its decoded form: the store is read on
-   * every request, but a record changes only every few seconds, so it is decoded once.
-   */
-  private final Map<String, DecodedHealth> decoded = new HashMap<>();
-
-  private record DecodedHealth(byte[] bytes, DeploymentHealth health) {}
+  private final HealthView healthView;
+  private final Strategies strategies;
 
   /** Key prefix of the budget store's entries: {@code b|<deployment>}. */
   static final String BUDGET_KEY_PREFIX = "b|";
@@ -71,7 +58,7 @@ public final class Selector {
    *
    * @param rotations weighted round robin pick counts per candidate set
    * @param budgets requests and tokens handed out per deployment, this task's share
-   * @param health latest health record per deployment id (global)
+   * @param health every worker's latest health report per deployment id ({@link HealthReports}, global)
    * @param task the task's partition of the requests topic: which share of every budget it owns
    */
   public Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations,
@@ -79,9 +66,10 @@ public final class Selector {
     this.config = config;
     this.rotations = rotations;
     this.budgets = budgets;
-    this.health = health;
     this.tasks = config.topics().requestPartitions();
     this.task = task;
+    this.healthView = new HealthView(health);
+    this.strategies = new Strategies(config, healthView);
     // Per-minute counts of earlier versions (keys "<minute>|<deployment>") are not read any more.
     List<String> stale = new ArrayList<>();
     try (var it = budgets.all()) {
@@ -205,7 +193,7 @@ public final class Selector {
     if (counts == null || counts.length != weights.length) {
       counts = new long[weights.length];
     }
-    int index = WeightedRoundRobin.pick(weights, counts, eligible);
+    int index = strategies.pick(set, weights, counts, eligible, now, d -> overdraw(d, nowMs, estimate));
     rotations.put(key, counts);
     String deploymentId = members.get(index).deploymentId();
     spend(members.get(index).deployment(), nowMs, estimate);
@@ -338,24 +326,8 @@ public final class Selector {
     return out;
   }
 
+  /** The deployment's health merged over every worker's latest report; null when none reported. */
   private DeploymentHealth health(String deploymentId) {
-    byte[] bytes = health.get(deploymentId);
-    if (bytes == null) {
-      decoded.remove(deploymentId);
-      return null;
-    }
-    DecodedHealth last = decoded.get(deploymentId);
-    if (last != null && Arrays.equals(last.bytes(), bytes)) {
-      return last.health();
-    }
-    DeploymentHealth read;
-    try {
-      read = HEALTH.deserializer().deserialize(null, bytes);
-    } catch (RuntimeException e) {
-      log.warn("health record of '{}' is unreadable and ignored: {}", deploymentId, e.getMessage());
-      read = null;
-    }
-    decoded.put(deploymentId, new DecodedHealth(bytes, read));
-    return read;
+    return healthView.reports(deploymentId).merged();
   }
 }

@@ -13,6 +13,7 @@ package io.switchboard.schemas.config;
  * @param applicationId {@link #APPLICATION_ID}
  * @param stateDir {@link #STATE_DIR}, null when unset
  * @param dynamicWeights {@link #DYNAMIC_WEIGHTS}
+ * @param routingStrategy {@link #ROUTING_STRATEGY}
  */
 public record RouterSettings(
     Integer allowedFails,
@@ -22,7 +23,8 @@ public record RouterSettings(
     Integer maxRequestBytes,
     String applicationId,
     String stateDir,
-    DynamicWeightsSettings dynamicWeights) {
+    DynamicWeightsSettings dynamicWeights,
+    RoutingStrategy routingStrategy) {
 
   private static final String SECTION = "router_settings";
 
@@ -43,9 +45,13 @@ public record RouterSettings(
   public static final ConfigKey<DynamicWeightsSettings> DYNAMIC_WEIGHTS = ConfigKey.object(SECTION, "dynamic_weights",
       DynamicWeightsSettings.DEFAULT, "Scale weights down by observed error rate and latency; never below "
           + "min_share_fraction of the configured share. Off by default.");
+  public static final ConfigKey<RoutingStrategy> ROUTING_STRATEGY = ConfigKey.string(SECTION, "routing_strategy",
+      RoutingStrategy.WEIGHTED, "How the router chooses among the eligible deployments of an alias, group or list "
+          + "without its own routing_strategies entry: weighted (the configured split), least-busy, usage-based or "
+          + "latency-based; LiteLLM's names are accepted.").oneOf(RoutingStrategy.names());
 
   /** Every key at its default. */
-  public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null, null);
+  public static final RouterSettings DEFAULT = new RouterSettings(null, null, null, null, null, null, null, null, null);
 
   public RouterSettings {
     allowedFails = ALLOWED_FAILS.value(allowedFails);
@@ -56,11 +62,12 @@ public record RouterSettings(
     applicationId = APPLICATION_ID.value(applicationId);
     stateDir = STATE_DIR.value(stateDir);
     dynamicWeights = DYNAMIC_WEIGHTS.value(dynamicWeights);
+    routingStrategy = ROUTING_STRATEGY.value(routingStrategy);
   }
 
-  /** Settings without {@code dynamic_weights} (off). */
+  /** Settings without {@code dynamic_weights} (off) and with the default routing strategy. */
   public RouterSettings(Integer allowedFails, Integer cooldownSeconds, Integer numRetries, Long timeoutMs,
       Integer maxRequestBytes, String applicationId, String stateDir) {
-    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null);
+    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null, null);
   }
 }

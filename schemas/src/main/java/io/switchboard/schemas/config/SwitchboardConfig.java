@@ -27,6 +27,7 @@ import java.util.Set;
  * @param replyTopics {@link #REPLY_TOPICS}
  * @param observability {@link #OBSERVABILITY}
  * @param modelGroupAlias {@link #MODEL_GROUP_ALIAS}
+ * @param routingStrategies {@link #ROUTING_STRATEGIES}
  */
 public record SwitchboardConfig(
     List<DeploymentConfig> modelList,
@@ -39,7 +40,8 @@ public record SwitchboardConfig(
     Map<String, String> kafka,
     List<String> replyTopics,
     ObservabilityConfig observability,
-    Map<String, String> modelGroupAlias) {
+    Map<String, String> modelGroupAlias,
+    Map<String, RoutingStrategy> routingStrategies) {
 
   private static final String TOP = "";
 
@@ -68,6 +70,10 @@ public record SwitchboardConfig(
   public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS = ConfigKey.object(TOP, "model_group_alias",
       Map.of(), "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
           + "and follows that model's fallback chains unless it has its own.");
+  public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES = ConfigKey.object(TOP,
+      "routing_strategies", Map.of(), "Per alias (model_name, or an extra name of model_group_alias, which "
+          + "otherwise follows its model's) or load_balance_groups name, the routing strategy of its deployments; "
+          + "unset: router_settings.routing_strategy.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
@@ -84,15 +90,17 @@ public record SwitchboardConfig(
     checkReferences(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, modelGroupAlias);
     fallbacks = withAliasChains(fallbacks, modelGroupAlias);
     contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
+    routingStrategies = Map.copyOf(ROUTING_STRATEGIES.value(routingStrategies));
+    checkStrategies(routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
   }
 
-  /** A config with the default {@code observability} section. */
+  /** A config with the default {@code observability} section, no extra names and no {@code routing_strategies}. */
   public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
       Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
       RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
       List<String> replyTopics) {
     this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null, null);
+        replyTopics, null, null, null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
@@ -171,6 +179,32 @@ public record SwitchboardConfig(
     return Map.copyOf(out);
   }
 
+  /** Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a typo. */
+  private static void checkStrategies(Map<String, RoutingStrategy> strategies, List<DeploymentConfig> deployments,
+      Map<String, List<WeightedModel>> groups, Map<String, String> aliases) {
+    strategies.keySet().forEach(name -> {
+      if (!groups.containsKey(name) && !aliases.containsKey(name)
+          && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
+        throw new ConfigException("routing_strategies." + name + ": '" + name
+            + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
+            + "name");
+      }
+    });
+  }
+
+  /**
+   * The routing strategy of a candidate set: its {@code routing_strategies} entry, else (for an
+   * extra name of {@code model_group_alias}) that of the model it names, else the router's default.
+   */
+  public RoutingStrategy routingStrategyOf(String aliasOrGroup) {
+    RoutingStrategy own = routingStrategies.get(aliasOrGroup);
+    if (own != null) {
+      return own;
+    }
+    String target = modelGroupAlias.get(aliasOrGroup);
+    return target != null ? routingStrategyOf(target) : routerSettings.routingStrategy();
+  }
+
   /** The deployment with this id, if any. */
   public Optional<DeploymentConfig> deployment(String deploymentId) {
     for (DeploymentConfig d : modelList) {
@@ -213,7 +247,7 @@ public record SwitchboardConfig(
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias);
+        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /**
@@ -229,29 +263,29 @@ public record SwitchboardConfig(
         t.requestPartitions(), t.replicationFactor(), t.summaries() + suffix);
     RouterSettings r = routerSettings;
     RouterSettings router = new RouterSettings(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.timeoutMs(),
-        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights());
+        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights(), r.routingStrategy());
     WorkerSettings w = workerSettings;
     WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
         w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias);
+        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias);
+        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability, modelGroupAlias);
+        settings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
     return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias);
+        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias, routingStrategies);
   }
 }

@@ -35,9 +35,9 @@ public record WorkerSettings(
   public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX = ConfigKey.string(SECTION, "transactional_id_prefix",
       "switchboard-worker", "Prefix of the workers' transactional ids.").atLeast(1);
   public static final ConfigKey<Long> HEALTH_PUBLISH_INTERVAL_MS = ConfigKey.integer(SECTION,
-      "health_publish_interval_ms", 10_000L, "How often a worker publishes on the health topic the recent error rate "
-          + "and latency of each deployment it called in the last minute, for dynamic weights and operators; "
-          + "0: only when a cooldown starts.").atLeast(0);
+      "health_publish_interval_ms", 10_000L, "How often a worker publishes on the health topic the recent error rate, "
+          + "latency and dispatches in flight of each deployment it called in the last minute or holds dispatches "
+          + "of, for dynamic weights, routing strategies and operators; 0: only when a cooldown starts.").atLeast(0);
   public static final ConfigKey<Long> TRANSACTION_INTERVAL_MS = ConfigKey.integer(SECTION, "transaction_interval_ms",
       0L, "The least time between two of a worker's transactions; 0: a transaction on every loop that finished "
           + "something. Larger values put more replies in each transaction, so the broker writes fewer transaction "

@@ -2,6 +2,7 @@ package io.switchboard.testkit.mock;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How the mock provider answers the calls of one deployment (or of every deployment without
@@ -62,12 +63,8 @@ public record Behavior(
     Objects.requireNonNull(fault, "fault");
     probability("errorRate", errorRate);
     probability("rateLimitProbability", rateLimitProbability);
-    if (errorStatus < 400 || errorStatus > 599) {
-      throw new IllegalArgumentException("errorStatus must be a 4xx or 5xx status, was " + errorStatus);
-    }
-    if (faultStatus < 400 || faultStatus > 599) {
-      throw new IllegalArgumentException("faultStatus must be a 4xx or 5xx status, was " + faultStatus);
-    }
+    errorStatus("errorStatus", errorStatus);
+    errorStatus("faultStatus", faultStatus);
     nonNegative("rateLimitEvery", rateLimitEvery);
     nonNegative("rpm", rpm);
     nonNegative("contextWindow", contextWindow);
@@ -85,8 +82,7 @@ public record Behavior(
   }
 
   public Behavior withLatency(Latency latency) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.latency = latency);
   }
 
   /** A fixed latency. */
@@ -96,56 +92,53 @@ public record Behavior(
 
   /** Fails the given share of the calls that reach the model with {@code status}. */
   public Behavior withErrors(double rate, int status) {
-    return new Behavior(latency, rate, status, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> {
+      d.errorRate = rate;
+      d.errorStatus = status;
+    });
   }
 
   /** Answers 429 to the given share of calls. */
   public Behavior withRateLimitProbability(double probability) {
-    return new Behavior(latency, errorRate, errorStatus, probability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.rateLimitProbability = probability);
   }
 
   /** Answers 429 to every n-th call (0: never). */
   public Behavior withRateLimitEvery(int every) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, every, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.rateLimitEvery = every);
   }
 
   /** The wait announced by 429s from {@link #rateLimitEvery()} and {@link #rateLimitProbability()}. */
   public Behavior withRetryAfter(Duration wait) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, wait, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.retryAfter = wait);
   }
 
   /** Admits at most {@code rpm} calls in any sliding 60 s window (0: unlimited). */
   public Behavior withRpm(int rpm) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.rpm = rpm);
   }
 
   /** Rejects prompts estimated above {@code tokens} (0: no limit). */
   public Behavior withContextWindow(int tokens) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        tokens, fault, faultStatus, requiredKey);
+    return edit(d -> d.contextWindow = tokens);
   }
 
   /** Applies {@code fault} to every call; use {@link #withStatus(int)} for {@link Fault#STATUS}. */
   public Behavior withFault(Fault fault) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, requiredKey);
+    return edit(d -> d.fault = fault);
   }
 
   /** Always answers {@code status} with the provider's error body for it. */
   public Behavior withStatus(int status) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, Fault.STATUS, status, requiredKey);
+    return edit(d -> {
+      d.fault = Fault.STATUS;
+      d.faultStatus = status;
+    });
   }
 
   /** Requires this credential on every call (null: none required). */
   public Behavior withRequiredKey(String key) {
-    return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-        contextWindow, fault, faultStatus, key);
+    return edit(d -> d.requiredKey = key);
   }
 
   @Override
@@ -165,6 +158,53 @@ public record Behavior(
   private static void nonNegative(String name, int value) {
     if (value < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+    }
+  }
+
+  private static void errorStatus(String name, int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException(name + " must be a 4xx or 5xx status, was " + status);
+    }
+  }
+
+  /** This behaviour with {@code change} applied: the one place a {@code with...} method builds a new one. */
+  private Behavior edit(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.toBehavior();
+  }
+
+  /** The components of a behaviour while a {@code with...} method changes some of them. */
+  private static final class Draft {
+    Latency latency;
+    double errorRate;
+    int errorStatus;
+    double rateLimitProbability;
+    int rateLimitEvery;
+    Duration retryAfter;
+    int rpm;
+    int contextWindow;
+    Fault fault;
+    int faultStatus;
+    String requiredKey;
+
+    Draft(Behavior from) {
+      latency = from.latency;
+      errorRate = from.errorRate;
+      errorStatus = from.errorStatus;
+      rateLimitProbability = from.rateLimitProbability;
+      rateLimitEvery = from.rateLimitEvery;
+      retryAfter = from.retryAfter;
+      rpm = from.rpm;
+      contextWindow = from.contextWindow;
+      fault = from.fault;
+      faultStatus = from.faultStatus;
+      requiredKey = from.requiredKey;
+    }
+
+    Behavior toBehavior() {
+      return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
+          contextWindow, fault, faultStatus, requiredKey);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.testkit.mock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How to start a {@link MockProvider}.
@@ -53,34 +54,68 @@ public record MockProviderOptions(
   }
 
   public MockProviderOptions withHost(String host) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.host = host);
   }
 
   public MockProviderOptions withPort(int port) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.port = port);
   }
 
   public MockProviderOptions withDefaultBehavior(Behavior behavior) {
-    return new MockProviderOptions(host, port, behavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.defaultBehavior = behavior);
   }
 
   public MockProviderOptions withSeed(long seed) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.seed = seed);
   }
 
   public MockProviderOptions withIoThreads(int ioThreads) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.ioThreads = ioThreads);
   }
 
   public MockProviderOptions withClock(Clock clock) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.clock = clock);
   }
 
   public MockProviderOptions withMaxBodyBytes(int maxBodyBytes) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.maxBodyBytes = maxBodyBytes);
   }
 
   public MockProviderOptions withIdleTimeout(Duration idleTimeout) {
-    return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    return edit(d -> d.idleTimeout = idleTimeout);
+  }
+
+  /** These options with {@code change} applied: the one place a {@code with...} method builds new ones. */
+  private MockProviderOptions edit(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.toOptions();
+  }
+
+  /** The components of the options while a {@code with...} method changes one of them. */
+  private static final class Draft {
+    String host;
+    int port;
+    Behavior defaultBehavior;
+    long seed;
+    int ioThreads;
+    Clock clock;
+    int maxBodyBytes;
+    Duration idleTimeout;
+
+    Draft(MockProviderOptions from) {
+      host = from.host;
+      port = from.port;
+      defaultBehavior = from.defaultBehavior;
+      seed = from.seed;
+      ioThreads = from.ioThreads;
+      clock = from.clock;
+      maxBodyBytes = from.maxBodyBytes;
+      idleTimeout = from.idleTimeout;
+    }
+
+    MockProviderOptions toOptions() {
+      return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,6 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Error rate is failures / calls over the last minute (per-second buckets); latency is an
  *       exponentially weighted moving average with weight {@value #LATENCY_ALPHA} for each
  *       new call.</li>
+ *   <li>The periodic reports ({@link #periodicReports}) carry the dispatches of each
+ *       deployment the worker holds unfinished, what {@code least-busy} routing goes by.</li>
+ *   <li>Every record carries this worker's id, so that the router can keep one report per
+ *       worker and merge them (the topic itself keeps only the latest per deployment).</li>
  * </ul>
  * Thread-safe: calls complete on HTTP threads while the poll loop reads cooldowns.
  */
@@ -45,13 +50,27 @@ public final class HealthTracker {
   private final int allowedFails;
   private final Duration cooldown;
   private final Clock clock;
+  private final String workerId;
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
+  /** A tracker whose records carry a new random worker id. */
   public HealthTracker(RouterSettings settings, Clock clock) {
+    this(settings, clock, UUID.randomUUID().toString());
+  }
+
+  /** @param workerId what this worker's records carry as {@code worker_id}; unique among the live workers */
+  public HealthTracker(RouterSettings settings, Clock clock, String workerId) {
     this.allowedFails = Math.max(1, settings.allowedFails());
     this.cooldown = Duration.ofSeconds(settings.cooldownSeconds());
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.workerId = Objects.requireNonNull(workerId, "workerId");
   }
+
+  /** The id this worker's records carry. */
+  public String workerId() {
+    return workerId;
+  }
+
 
   /**
    * Records one call to a deployment.
@@ -80,14 +99,14 @@ public final class HealthTracker {
         return Optional.empty();
       }
       if (fault == Fault.UNUSABLE) {
-        return Optional.of(state.startCooldown(deploymentId, now, cooldown, why));
+        return Optional.of(state.startCooldown(deploymentId, workerId, now, cooldown, why));
       }
       state.failures.addLast(now);
       while (state.failures.peekFirst() <= now - WINDOW_MS) {
         state.failures.pollFirst();
       }
       if (state.failures.size() >= allowedFails) {
-        return Optional.of(state.startCooldown(deploymentId, now, cooldown,
+        return Optional.of(state.startCooldown(deploymentId, workerId, now, cooldown,
             state.failures.size() + " failures within 60s, last: " + why));
       }
       return Optional.empty();
@@ -127,7 +146,7 @@ public final class HealthTracker {
   public DeploymentHealth snapshot(String deploymentId) {
     State state = states.computeIfAbsent(deploymentId, id -> new State());
     synchronized (state) {
-      return state.health(deploymentId, clock.millis());
+      return state.health(deploymentId, workerId, clock.millis(), null);
     }
   }
 
@@ -139,21 +158,30 @@ public final class HealthTracker {
   }
 
   /**
-   * The health of every deployment this worker called within the last minute: what it can
-   * tell about error rate and latency (a deployment only known from other workers' records is
-   * left to them).
+   * The reports to publish periodically: the health of every deployment this worker called
+   * within the last minute or holds dispatches of, with those dispatches in flight (a deployment
+   * only known from other workers' records is left to them).
+   *
+   * @param held dispatches per deployment id the worker holds unfinished: queued on its lanes,
+   *     at the provider, or waiting to retry
    */
-  public List<DeploymentHealth> snapshotsOfCalled() {
+  public List<DeploymentHealth> periodicReports(Map<String, Integer> held) {
     long now = clock.millis();
-    List<DeploymentHealth> called = new ArrayList<>();
+    List<DeploymentHealth> reports = new ArrayList<>();
+    held.forEach((id, n) -> {
+      if (n > 0) {
+        states.computeIfAbsent(id, k -> new State());
+      }
+    });
     states.forEach((id, state) -> {
+      int inFlight = held.getOrDefault(id, 0);
       synchronized (state) {
-        if (state.callsWithin(now) > 0) {
-          called.add(state.health(id, now));
+        if (state.callsWithin(now) > 0 || inFlight > 0) {
+          reports.add(state.health(id, workerId, now, inFlight));
         }
       }
     });
-    return called;
+    return reports;
   }
 
   private static final class State {
@@ -187,10 +215,10 @@ public final class HealthTracker {
       return cooldownUntil != null && now < cooldownUntil.toEpochMilli();
     }
 
-    DeploymentHealth startCooldown(String deploymentId, long now, Duration cooldown, String why) {
+    DeploymentHealth startCooldown(String deploymentId, String workerId, long now, Duration cooldown, String why) {
       cooldownUntil = Instant.ofEpochMilli(now).plus(cooldown);
       reason = why;
-      DeploymentHealth health = health(deploymentId, now);
+      DeploymentHealth health = health(deploymentId, workerId, now, null);
       failures.clear();
       return health;
     }
@@ -211,14 +239,15 @@ public final class HealthTracker {
       return sum;
     }
 
-    DeploymentHealth health(String deploymentId, long now) {
+    /** @param inFlight the dispatches held, or null when not known here */
+    DeploymentHealth health(String deploymentId, String workerId, long now, Integer inFlight) {
       int calls = callsWithin(now);
       int errors = sumWithin(now, bucketErrors);
       int recent = (int) failures.stream().filter(t -> t > now - WINDOW_MS).count();
       Instant until = coolingDownAt(now) ? cooldownUntil : null;
       return new DeploymentHealth(deploymentId, until, until == null ? null : reason, recent,
           calls == 0 ? 0.0 : (double) errors / calls, Double.isNaN(latencyEwmaMs) ? 0.0 : latencyEwmaMs,
-          Instant.ofEpochMilli(now));
+          Instant.ofEpochMilli(now), workerId, inFlight, calls);
     }
   }
 }

@@ -226,8 +226,9 @@ public final class Engine implements Runnable {
   }
 
   /**
-   * Every {@code health_publish_interval_ms}, the recent error rate and latency of the
-   * deployments this worker called go out with the next transaction (for dynamic weights).
+   * Every {@code health_publish_interval_ms}, the recent error rate, latency and dispatches in
+   * flight of the deployments this worker called or holds go out with the next transaction (for
+   * dynamic weights and the routing strategies).
    */
   private void reportHealth() {
     long interval = config.workerSettings().healthPublishIntervalMs();
@@ -236,7 +237,7 @@ public final class Engine implements Runnable {
       return;
     }
     nextHealthReportMs = nowMs + interval;
-    publisher.add(health.snapshotsOfCalled().stream().map(outputs::healthRecord).toList());
+    publisher.add(health.periodicReports(lanes.held()).stream().map(outputs::healthRecord).toList());
   }
 
   /** Publishes what finished; after a failed transaction, every owned lane restarts from its commit. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -167,6 +168,15 @@ final class Lane {
   /** Dispatches started and not finished. */
   int active() {
     return active.size();
+  }
+
+  /**
+   * Adds the dispatches this lane holds unfinished (fetched and not started, or started and not
+   * finished) to {@code held}, per deployment id: what the worker reports in flight.
+   */
+  void countHeld(Map<String, Integer> held) {
+    queue.forEach(job -> held.merge(job.deployment().deploymentId(), 1, Integer::sum));
+    active.forEach(job -> held.merge(job.deployment().deploymentId(), 1, Integer::sum));
   }
 
   /** Whether anything is started or waiting to start. */

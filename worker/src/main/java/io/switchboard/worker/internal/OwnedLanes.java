@@ -75,6 +75,13 @@ final class OwnedLanes {
     return lanes.values().stream().mapToInt(Lane::active).sum();
   }
 
+  /** Dispatches held unfinished (queued or started) on every lane, per deployment id. */
+  Map<String, Integer> held() {
+    Map<String, Integer> held = new HashMap<>();
+    lanes.values().forEach(lane -> lane.countHeld(held));
+    return held;
+  }
+
   /** Whether any lane has something started, waiting to start, or not yet committed. */
   boolean busy() {
     return lanes.values().stream().anyMatch(l -> l.busy() || l.uncommitted());

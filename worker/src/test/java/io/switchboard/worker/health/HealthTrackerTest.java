@@ -1,6 +1,7 @@
 package io.switchboard.worker.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.RouterSettings;
@@ -13,6 +14,7 @@ import io.switchboard.worker.provider.TransportFailure;
 import io.switchboard.worker.retry.Fault;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,34 @@ class HealthTrackerTest {
     DeploymentHealth cooling = fail("d1").orElseThrow();
     assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(cooling))).isEmpty();
     assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(tracker.snapshot("d2")))).isEmpty();
+  }
+
+  @Test
+  void periodicReportsCoverDeploymentsCalledOrHeldWithTheirDispatchesInFlight() {
+    tracker.record("d1", Fault.NONE, null, Duration.ofMillis(100));
+    List<DeploymentHealth> reports = tracker.periodicReports(Map.of("d1", 3, "d2", 2, "d3", 0));
+    assertThat(reports).as("d2 held though not called yet; d3 neither called nor held")
+        .extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
+        .containsExactlyInAnyOrder(tuple("d1", 3), tuple("d2", 2));
+    assertThat(tracker.periodicReports(Map.of())).extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
+        .containsExactly(tuple("d1", 0));
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(tracker.periodicReports(Map.of())).as("nothing held, no call within the minute").isEmpty();
+    assertThat(tracker.snapshot("d1").inFlight()).as("known only to the periodic reports").isNull();
+  }
+
+  @Test
+  void everyRecordCarriesTheWorkerIdAndTheCallsItsFiguresCover() {
+    HealthTracker named = new HealthTracker(SETTINGS, clock, "worker-7");
+    named.record("d1", Fault.NONE, null, Duration.ofMillis(100));
+    named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
+    named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
+    DeploymentHealth cooling = named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100)).orElseThrow();
+    assertThat(cooling.workerId()).isEqualTo("worker-7");
+    assertThat(cooling.recentCalls()).isEqualTo(4);
+    assertThat(named.snapshot("d1").workerId()).isEqualTo("worker-7");
+    assertThat(tracker.workerId()).as("a random id by default").isNotBlank().isNotEqualTo(
+        new HealthTracker(SETTINGS, clock).workerId());
   }
 
   private Optional<DeploymentHealth> fail(String deploymentId) {

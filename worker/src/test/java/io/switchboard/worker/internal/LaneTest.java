@@ -10,7 +10,9 @@ import io.switchboard.worker.offsets.OffsetCodec;
 import io.switchboard.worker.offsets.PartitionOffsets;
 import io.switchboard.worker.pacing.LanePacer;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -90,6 +92,23 @@ class LaneTest {
     lane.finished(second, List.of(RESULT));
     assertThat(lane.busy()).isFalse();
     assertThat(lane.nextNew(1)).isNull();
+  }
+
+  @Test
+  void dispatchesQueuedOrStartedAreHeldUntilTheyFinish() {
+    Lane lane = Fixtures.lane(CLOCK);
+    Job first = take(lane, CONFIG, 0, null);
+    Job second = take(lane, CONFIG, 1, null);
+    lane.started(first);
+    lane.retryDue(first);
+    Map<String, Integer> held = new HashMap<>(Map.of("fast", 1));
+    lane.countHeld(held);
+    assertThat(held).as("added to what other lanes hold").containsExactly(Map.entry("fast", 3));
+    lane.finished(first, List.of(RESULT));
+    lane.finished(second, List.of(RESULT));
+    held.clear();
+    lane.countHeld(held);
+    assertThat(held).isEmpty();
   }
 
   @Test

@@ -30,16 +30,12 @@ final class AnthropicFormat extends LineFormat {
   private static final Set<String> PARAMS = Set.of("model", "max_tokens", "messages", "system", "temperature", "top_p",
       "top_k", "stop_sequences", "metadata", "stream");
 
-  private final boolean modelGiven;
-
   AnthropicFormat(boolean modelGiven) {
-    this.modelGiven = modelGiven;
+    super(modelGiven);
   }
 
   @Override
-  public BatchLine parse(String text) throws InvalidLineException {
-    ObjectNode line = object(text);
-    String customId = customId(line);
+  BatchLine parse(String customId, ObjectNode line) throws InvalidLineException {
     JsonNode params = line.get("params");
     if (params == null || !params.isObject()) {
       throw new InvalidLineException("params must be a JSON object");
@@ -76,12 +72,9 @@ final class AnthropicFormat extends LineFormat {
         }
       }
     }
-    JsonNode messages = params.get("messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new InvalidLineException("params.messages must be a non-empty array");
-    }
+    JsonNode messages = messages(params, "params");
     ObjectNode body = Json.mapper().createObjectNode();
-    String model = modelOf((ObjectNode) params, "params.model", modelGiven);
+    String model = modelOf((ObjectNode) params, "params.model");
     if (model != null) {
       body.put("model", model);
     }

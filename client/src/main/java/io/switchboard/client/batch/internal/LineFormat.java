@@ -17,6 +17,12 @@ public abstract class LineFormat {
    */
   public static final int MAX_CUSTOM_ID = 256 - 17;
 
+  private final boolean modelGiven;
+
+  LineFormat(boolean modelGiven) {
+    this.modelGiven = modelGiven;
+  }
+
   /** The format's reader and writer; {@code modelGiven} is true when --model or --group routes every line. */
   public static LineFormat of(BatchFormat format, boolean modelGiven) {
     return switch (format) {
@@ -26,7 +32,13 @@ public abstract class LineFormat {
   }
 
   /** Checks one input line and converts it to an OpenAI chat body. */
-  public abstract BatchLine parse(String line) throws InvalidLineException;
+  public final BatchLine parse(String text) throws InvalidLineException {
+    ObjectNode line = object(text);
+    return parse(customId(line), line);
+  }
+
+  /** Checks the rest of a line that is a JSON object with a valid {@code custom_id}, and converts it. */
+  abstract BatchLine parse(String customId, ObjectNode line) throws InvalidLineException;
 
   /** The output line for a reply. */
   public abstract ObjectNode output(String customId, RouteReply reply);
@@ -72,7 +84,8 @@ public abstract class LineFormat {
     }
   }
 
-  static String modelOf(ObjectNode body, String where, boolean modelGiven) throws InvalidLineException {
+  /** The {@code model} of {@code body} ({@code where} names it in errors); null when --model or --group gives it. */
+  String modelOf(ObjectNode body, String where) throws InvalidLineException {
     JsonNode model = body.get("model");
     if (model != null && model.isTextual() && !model.asText().isBlank()) {
       return model.asText();
@@ -81,6 +94,15 @@ public abstract class LineFormat {
       throw new InvalidLineException(where + " is missing; give it on the line or pass --model or --group");
     }
     return null;
+  }
+
+  /** The {@code messages} of {@code request} ({@code where} names it in errors): a non-empty array. */
+  static JsonNode messages(JsonNode request, String where) throws InvalidLineException {
+    JsonNode messages = request.get("messages");
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw new InvalidLineException(where + ".messages must be a non-empty array");
+    }
+    return messages;
   }
 
   /**

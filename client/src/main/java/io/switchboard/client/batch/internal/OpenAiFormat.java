@@ -17,16 +17,12 @@ final class OpenAiFormat extends LineFormat {
   static final String METHOD = "POST";
   static final String URL = "/v1/chat/completions";
 
-  private final boolean modelGiven;
-
   OpenAiFormat(boolean modelGiven) {
-    this.modelGiven = modelGiven;
+    super(modelGiven);
   }
 
   @Override
-  public BatchLine parse(String text) throws InvalidLineException {
-    ObjectNode line = object(text);
-    String customId = customId(line);
+  BatchLine parse(String customId, ObjectNode line) throws InvalidLineException {
     JsonNode method = line.get("method");
     if (method == null || !METHOD.equals(method.asText(null))) {
       throw new InvalidLineException("method must be \"" + METHOD + "\", was " + (method == null ? "missing" : method));
@@ -40,11 +36,8 @@ final class OpenAiFormat extends LineFormat {
       throw new InvalidLineException("body must be a JSON object, was " + (body == null ? "missing" : body.getNodeType()
           .toString().toLowerCase(java.util.Locale.ROOT)));
     }
-    JsonNode messages = body.get("messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new InvalidLineException("body.messages must be a non-empty array");
-    }
-    return new BatchLine(customId, (ObjectNode) body, modelOf((ObjectNode) body, "body.model", modelGiven));
+    messages(body, "body");
+    return new BatchLine(customId, (ObjectNode) body, modelOf((ObjectNode) body, "body.model"));
   }
 
   @Override
