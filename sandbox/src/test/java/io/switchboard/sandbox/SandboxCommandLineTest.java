@@ -35,7 +35,7 @@ class SandboxCommandLineTest {
       assertThat(header).as(name).hasSize(1);
       assertThat(overview).as("switchboard --help lists %s with its whole summary", name)
           .anyMatch(l -> l.startsWith(name + " ") && l.endsWith(header[0]));
-      assertThat(out(name, "--help")).as(name).doesNotContain("null").doesNotContain("${");
+      assertThat(out(name, "--help")).as(name).doesNotContain("null");
       for (String flag : List.of("--version", "-V")) {
         assertThat(out(name, flag).lines().toList()).as(name + " " + flag).hasSize(2)
             .contains("Kafka " + AppInfoParser.getVersion()).first().asString().startsWith("switchboard ");
