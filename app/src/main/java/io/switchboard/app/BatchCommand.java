@@ -25,12 +25,13 @@ import picocli.CommandLine.Spec;
  * {@link ErrorReporter} (one line, exit {@value #EXIT_INVALID_INPUT}).
  */
 @Command(name = "batch", mixinStandardHelpOptions = true,
+    header = "Runs an OpenAI or Anthropic batch file.",
     description = {
         "Runs an OpenAI Batch (or Anthropic Message Batches) JSONL file through Switchboard.",
         "Every line is checked first; with any invalid line nothing is sent (see --skip-invalid).",
         "Resumable: run the same command again after a crash; the output path names the batch.",
         "Exit codes: 0 all ok, 1 some lines failed (or a file could not be written), 2 invalid input or options,"
-            + " 3 some lines unanswered (run again to resume)."})
+            + " 3 some lines unanswered (run again to resume), 4 the Kafka cluster did not answer."})
 public final class BatchCommand implements Callable<Integer> {
   /** Every line answered ok. */
   public static final int EXIT_OK = 0;
@@ -89,7 +90,7 @@ public final class BatchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     BatchOptions options = BatchOptions.builder(input, output).errors(errors).model(model).group(group)
         .maxInFlight(maxInFlight).format(format).skipInvalid(skipInvalid)
         .requestTimeout(Duration.ofSeconds(requestTimeout)).progressInterval(Duration.ofSeconds(progressInterval))
@@ -98,7 +99,8 @@ public final class BatchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BatchResult result;
     try {
-      result = new BatchRunner(connection, options, System.out, System.err, Clock.systemUTC()).run();
+      result = kafka.whileConnecting(connection.kafka(),
+          () -> new BatchRunner(connection, options, System.out, System.err, Clock.systemUTC()).run());
     } catch (IOException | UncheckedIOException e) {
       err.println("switchboard batch: cannot read or write a file: " + e.getMessage()
           + "; the output so far is kept, run the same command again to resume");

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
  * through the {@link ErrorReporter}: one line, exit 2.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
+    header = "Checks or converts a config file, offline.",
     description = "Checks a config file (native or LiteLLM form), or converts a LiteLLM config to the native form.",
     subcommands = {ConfigCommand.Check.class, ConfigCommand.Convert.class})
 final class ConfigCommand implements Callable<Integer> {
@@ -55,6 +56,7 @@ final class ConfigCommand implements Callable<Integer> {
 
   /** Loads a config and prints its deployments, aliases, chains, router settings and every key left out. */
   @Command(name = "check", mixinStandardHelpOptions = true,
+      header = "Loads a config offline and prints what it resolves to.",
       description = "Loads a config as router and workers would and prints the deployments, aliases, chains and "
           + "every ignored key; exit 0, or 2 with the error.")
   static final class Check implements Callable<Integer> {
@@ -93,6 +95,7 @@ final class ConfigCommand implements Callable<Integer> {
 
   /** Writes a LiteLLM config in the native form, with what it leaves out as comments at the top. */
   @Command(name = "convert", mixinStandardHelpOptions = true,
+      header = "Writes a LiteLLM config in the native form.",
       description = "Writes a LiteLLM config in the native form (keys stay environment references); exit 0, or 2 "
           + "with the error.")
   static final class Convert implements Callable<Integer> {

@@ -4,9 +4,11 @@ import io.switchboard.client.ConnectionSettings;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
  * client properties come from, later ones winning: the config's {@code kafka:} section (with the
  * {@code --profile} overlay), the environment ({@code SWITCHBOARD_KAFKA_SASL_MECHANISM=PLAIN}
  * becomes {@code sasl.mechanism=PLAIN}), then {@code --bootstrap}. With no bootstrap address from
- * any of them the command stops with a usage error rather than guess one.
+ * any of them the command stops with a usage error rather than guess one. Before a command depends
+ * on the cluster it asks whether it answers, for at most {@code --connect-timeout}.
  */
 final class ConfigOptions {
   static final String KAFKA_ENV_PREFIX = "SWITCHBOARD_KAFKA_";
@@ -31,6 +34,11 @@ final class ConfigOptions {
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Overrides kafka.bootstrap.servers.")
   String bootstrap;
+
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
+      description = "How long to wait for the Kafka cluster to answer before giving up with exit 4 (default "
+          + "${DEFAULT-VALUE}).")
+  long connectTimeoutSeconds;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -56,6 +64,29 @@ final class ConfigOptions {
       return ConnectionSettings.of(requireBootstrap(merged(Map.of())));
     }
     return ConnectionSettings.of(load());
+  }
+
+  /**
+   * Waits until the cluster of {@code kafka} answers, saying so, or throws {@link
+   * ClusterUnreachableException} after {@code --connect-timeout}.
+   */
+  void awaitCluster(Map<String, String> kafka) throws InterruptedException {
+    ClusterProbe.await(kafka, connectTimeout());
+  }
+
+  /**
+   * Runs {@code body}, which checks its own input before it talks to Kafka, while the cluster of
+   * {@code kafka} is asked: see {@link ClusterProbe#whileConnecting}.
+   */
+  <T> T whileConnecting(Map<String, String> kafka, Callable<T> body) throws Exception {
+    return ClusterProbe.whileConnecting(kafka, connectTimeout(), body);
+  }
+
+  private Duration connectTimeout() {
+    if (connectTimeoutSeconds < 1) {
+      throw usage("--connect-timeout must be at least 1 second, was " + connectTimeoutSeconds);
+    }
+    return Duration.ofSeconds(connectTimeoutSeconds);
   }
 
   private SwitchboardConfig loadConfig() {

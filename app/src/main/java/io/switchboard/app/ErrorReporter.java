@@ -23,17 +23,23 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * How every {@code switchboard} command ends on an error. An expected error (a config that cannot
- * be used, a missing or unreadable file, an invalid option, a Kafka cluster that cannot be reached
- * or refuses the client, an option the client library rejects) prints one line, {@code switchboard
- * <command>: <what is wrong, and where>}, and exits {@value #EXIT_USAGE}. Anything else is a bug:
- * its stack trace is printed and the exit code is {@value #EXIT_BUG}. {@code --verbose} prints the
- * stack trace of an expected error too.
+ * be used, a missing or unreadable file, an invalid option, a Kafka cluster that refuses the client,
+ * an option the client library rejects) prints one line, {@code switchboard <command>: <what is
+ * wrong, and where>}, and exits {@value #EXIT_USAGE}; a Kafka cluster that does not answer prints
+ * one line and exits {@value #EXIT_UNREACHABLE}. Anything else is a bug: its stack trace is printed
+ * and the exit code is {@value #EXIT_BUG}. {@code --verbose} prints the stack trace of an expected
+ * error too.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
   /** Invalid options or input, or anything else the user can fix; nothing was done. */
   static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
   /** A bug. */
   static final int EXIT_BUG = CommandLine.ExitCode.SOFTWARE;
+  /**
+   * The Kafka cluster did not answer (nothing was done; try again when it is up). Not 3, which
+   * {@code batch} uses for "some lines unanswered".
+   */
+  static final int EXIT_UNREACHABLE = 4;
 
   @Override
   public int handleParseException(ParameterException e, String[] args) {
@@ -49,7 +55,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     Optional<String> expected = expected(e, command.getCommandSpec());
     if (expected.isPresent()) {
       report(command, expected.get(), e, verbose);
-      return EXIT_USAGE;
+      return unreachable(e, command.getCommandSpec()) ? EXIT_UNREACHABLE : EXIT_USAGE;
     }
     PrintWriter err = command.getErr();
     err.println(command.getCommandSpec().qualifiedName() + ": unexpected error (a bug): " + e);
@@ -78,8 +84,19 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     return Optional.empty();
   }
 
+  /** Whether the expected error in {@code e}'s causes says that the Kafka cluster did not answer. */
+  static boolean unreachable(Throwable e, CommandSpec command) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (describe(t, command).isPresent()) {
+        return t instanceof ClusterUnreachableException || t instanceof TimeoutException;
+      }
+    }
+    return false;
+  }
+
   private static Optional<String> describe(Throwable t, CommandSpec command) {
-    if (t instanceof ConfigException || t instanceof BatchException || t instanceof UserError) {
+    if (t instanceof ConfigException || t instanceof BatchException || t instanceof UserError
+        || t instanceof ClusterUnreachableException) {
       return Optional.of(oneLine(t.getMessage()));
     }
     if (t instanceof InvalidOptionException invalid) {
@@ -132,12 +149,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
   /** Whether {@code --verbose} was given, before or after the command's name. */
   static boolean verbose(ParseResult parsed) {
-    for (ParseResult r = parsed; r != null; r = r.subcommand()) {
-      if (r.hasMatchedOption("--verbose")) {
-        return true;
-      }
-    }
-    return false;
+    return Main.matched(parsed, "--verbose");
   }
 
   /** A problem the user can fix, found by a command; the message says what is wrong and where. */

@@ -12,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.schemas.config.ObservabilityConfig;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +56,7 @@ public final class ObservabilityServer implements AutoCloseable {
    *
    * @param alive whether the process loop is alive
    * @param ready whether the process is ready for work
-   * @throws UncheckedIOException when the port cannot be bound (the message names it)
+   * @throws ErrorReporter.UserError when the port cannot be bound (the message names it and how to choose another)
    */
   public static ObservabilityServer start(ObservabilityConfig config, PrometheusMeterRegistry registry,
       BooleanSupplier alive, BooleanSupplier ready) {
@@ -68,8 +67,9 @@ public final class ObservabilityServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("observability.port: cannot listen on " + config.bindAddress() + ":" + config.port()
-          + " (" + e.getMessage() + "); choose another port, 0 for any free one, or -1 for off", e);
+      throw new ErrorReporter.UserError("cannot serve metrics on " + config.bindAddress() + ":" + config.port() + " ("
+          + e.getMessage() + "); choose another port with --metrics-port, " + MetricsOptions.ENV
+          + " or observability.port: 0 for any free one, -1 for none");
     }
     server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
     server.createContext("/health", exchange -> probe(exchange, alive));

@@ -43,8 +43,14 @@ import picocli.CommandLine.Spec;
  * as JSON for scripts.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics summaries topic.")
+    header = "Shows traffic, latency, errors and cost per model.",
+    description = {"Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics",
+        "summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another into a pipe",
+        "or file."})
 final class StatsCommand implements Callable<Integer> {
+  /** Moves the cursor home and clears the screen (ANSI). */
+  static final String CLEAR_SCREEN = "\033[H\033[2J";
+
   @Mixin
   ConfigOptions options;
 
@@ -73,6 +79,7 @@ final class StatsCommand implements Callable<Integer> {
     Topic<String, MetricsSummary> topic = new Topics(config.topics()).summaries();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, MetricsSummary> latest = new HashMap<>();
+    options.awaitCluster(config.kafka());
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = partitions(consumer, topic.name());
@@ -104,12 +111,10 @@ final class StatsCommand implements Callable<Integer> {
         }
       }));
       Duration interval = Duration.ofMillis((long) (intervalSeconds * 1000));
+      boolean terminal = Terminal.stdout();
       try {
         while (running.get()) {
-          if (!json) {
-            out.print("\033[H\033[2J");
-          }
-          print(out, latest);
+          refresh(out, latest, terminal);
           long next = System.nanoTime() + interval.toNanos();
           while (running.get() && System.nanoTime() < next) {
             read(consumer, topic, latest, Duration.ofMillis(Math.max(1, (next - System.nanoTime()) / 1_000_000)));
@@ -153,6 +158,21 @@ final class StatsCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("stats: skipping " + r.topic() + "-" + r.partition() + "@" + r.offset()
             + ": " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * One refresh of the live view: on a terminal the screen is cleared first; into a pipe or file
+   * the snapshots follow one another, a blank line apart (JSON: one document per line).
+   */
+  void refresh(PrintWriter out, Map<String, MetricsSummary> latest, boolean terminal) {
+    if (terminal && !json) {
+      out.print(CLEAR_SCREEN);
+    }
+    print(out, latest);
+    if (!terminal && !json) {
+      out.println();
+      out.flush();
     }
   }
 

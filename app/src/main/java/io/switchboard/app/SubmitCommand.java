@@ -28,9 +28,11 @@ import picocli.CommandLine.Spec;
  * #EXIT_BAD_INPUT}).
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
+    header = "Sends one chat request and prints the reply.",
     description = {
         "Sends one chat request through Switchboard and prints the reply as JSON.",
-        "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input."})
+        "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input,"
+            + " 4 the Kafka cluster did not answer."})
 public final class SubmitCommand implements Callable<Integer> {
   static final int EXIT_OK = 0;
   static final int EXIT_ERROR = 1;
@@ -63,12 +65,12 @@ public final class SubmitCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     SubmitOptions options = new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeout), clientId);
     ConnectionSettings connection = kafka.connection();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      RouteReply reply = SubmitRunner.submit(connection, options);
+      RouteReply reply = kafka.whileConnecting(connection.kafka(), () -> SubmitRunner.submit(connection, options));
       spec.commandLine().getOut().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
       return reply.status() == ReplyStatus.OK ? EXIT_OK : EXIT_ERROR;
     } catch (InvalidOptionException e) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** Creates missing topics and checks the dispatch topic against the lane plan. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
+    header = "Creates missing topics; checks the dispatch topic's lanes.",
     description = "Creates the topics the config needs and checks the dispatch topic's partitions against the lanes.")
 final class TopicsCommand implements Callable<Integer> {
   @Mixin
@@ -27,6 +28,7 @@ final class TopicsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SwitchboardConfig config = options.load();
     PrintWriter out = spec.commandLine().getOut();
+    options.awaitCluster(config.kafka());
     try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
       List<String> created = TopicProvisioner.ensure(admin, config);
       out.println(created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));

@@ -10,12 +10,16 @@ import picocli.CommandLine.Mixin;
 
 /** A worker process against an existing Kafka cluster. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
+    header = "Runs a worker, which calls the providers, until stopped.",
     description = {"Runs a worker against the cluster in the config, until stopped (SIGTERM drains in-flight calls),",
-        "with a Prometheus endpoint (observability.port). Provider keys are read from the environment",
-        "variables the config names."})
+        "with a Prometheus endpoint (--metrics-port, observability.port). Provider keys are read from the",
+        "environment variables the config names."})
 final class WorkerCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
+
+  @Mixin
+  MetricsOptions metrics;
 
   @Override
   public Integer call() throws Exception {
@@ -23,8 +27,13 @@ final class WorkerCommand implements Callable<Integer> {
     RunUntilStopped process = new RunUntilStopped();
     PrometheusMeterRegistry registry = ObservabilityServer.newRegistry();
     Worker worker = process.closeAtEnd(new Worker(config, Clock.systemUTC(), System::getenv, registry));
-    worker.start();
-    process.closeAtEnd(ObservabilityServer.start(config.observability(), registry, worker::running, worker::ready));
-    return process.await(worker::running, "the worker");
+    process.start(() -> {
+      // The port first: a busy one ends the command before anything connects.
+      process.closeAtEnd(ObservabilityServer.start(metrics.resolve(config.observability()), registry, worker::running,
+          worker::ready));
+      options.awaitCluster(config.kafka());
+      worker.start();
+    });
+    return process.await(worker::running, worker::ready, "the worker");
   }
 }

@@ -13,7 +13,6 @@ import io.switchboard.schemas.config.ObservabilityConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.worker.metrics.WorkerMeter;
 import io.switchboard.worker.metrics.WorkerMetrics;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,8 +101,9 @@ class ObservabilityServerTest {
     try (ObservabilityServer first = ObservabilityServer.start(new ObservabilityConfig(0, "127.0.0.1"), registry,
         () -> true, () -> true)) {
       assertThatThrownBy(() -> ObservabilityServer.start(new ObservabilityConfig(first.port(), "127.0.0.1"), registry,
-          () -> true, () -> true)).isInstanceOf(UncheckedIOException.class).hasMessageContaining("observability.port")
-          .hasMessageContaining(String.valueOf(first.port()));
+          () -> true, () -> true)).isInstanceOf(ErrorReporter.UserError.class).hasMessageContaining("observability.port")
+          .hasMessageContaining("--metrics-port").hasMessageContaining(String.valueOf(first.port()))
+          .hasMessageNotContaining("\n");
     }
   }
 }

@@ -3,13 +3,17 @@ package io.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The production jar and its libraries, what the Dockerfile copies into the image, hold no test
@@ -74,5 +78,30 @@ class ProductionJarIT {
             || n.startsWith("kafka-test-common"));
     assertThat(ownClasses).contains("io/switchboard/app/Main.class", "io/switchboard/app/RouterCommand.class",
         "io/switchboard/app/WorkerCommand.class", "io/switchboard/app/BatchCommand.class");
+  }
+
+  @Test
+  @Timeout(120)
+  void everyCommandOfTheJarPrintsTheProjectAndKafkaVersionsFromItsManifest() throws Exception {
+    Path root = repositoryRoot();
+    String pom = Files.readString(root.resolve("pom.xml"));
+    String version = firstMatch(pom, "<version>([^<]+)</version>");
+    String kafka = firstMatch(pom, "<kafka.version>([^<]+)</kafka.version>");
+    for (List<String> args : List.of(List.of("--version"), List.of("batch", "-V"), List.of("config", "check", "-V"))) {
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", root.resolve("app/target/switchboard.jar").toString()));
+      command.addAll(args);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(String.join(" ", args) + ": " + out).isZero();
+      assertThat(out.lines().toList()).as(String.join(" ", args)).containsExactly("switchboard " + version,
+          "Kafka " + kafka);
+    }
+  }
+
+  private static String firstMatch(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as(regex).isTrue();
+    return m.group(1);
   }
 }

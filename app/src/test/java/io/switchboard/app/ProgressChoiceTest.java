@@ -6,29 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.switchboard.client.batch.ProgressMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 class ProgressChoiceTest {
-  @TempDir Path dir;
-
-  @Test
-  void standardErrorIsATerminalWhenItsDescriptorLinksToATerminalDevice() throws Exception {
-    Path pts = Files.createSymbolicLink(dir.resolve("fd-pts"), Path.of("/dev/pts/3"));
-    Path tty = Files.createSymbolicLink(dir.resolve("fd-tty"), Path.of("/dev/tty1"));
-    Path file = Files.createSymbolicLink(dir.resolve("fd-file"), dir.resolve("batch.log"));
-    Path pipe = Files.createSymbolicLink(dir.resolve("fd-pipe"), Path.of("pipe:[12345]"));
-    assertThat(ProgressChoice.stderrIsTerminal(pts, "xterm-256color")).isTrue();
-    assertThat(ProgressChoice.stderrIsTerminal(tty, null)).isTrue();
-    assertThat(ProgressChoice.stderrIsTerminal(file, "xterm")).isFalse();
-    assertThat(ProgressChoice.stderrIsTerminal(pipe, "xterm")).isFalse();
-    assertThat(ProgressChoice.stderrIsTerminal(pts, "dumb")).as("TERM=dumb draws no bar").isFalse();
-  }
-
   @Test
   void autoDrawsPlainLinesOnAnyStreamButStandardError() {
     PrintStream captured = new PrintStream(new ByteArrayOutputStream());

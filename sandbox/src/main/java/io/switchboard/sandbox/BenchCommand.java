@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
 
 /** Load through the whole path on one machine, measured, with raw-Kafka baselines at-least-once and exactly-once. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Measures the whole path under load, with Kafka baselines.",
     description = {"Starts a broker (in this JVM, or in a child JVM with --broker-process), the mock provider, the",
         "router and N workers, drives load",
         "(open loop at --rate, or closed loop with --in-flight outstanding), and reports throughput,",
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
         "in the transactions, read_committed consumers)."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Config (default: the built-in bench config). ${MOCK_URL} is the mock provider.")
+      description = "Config (default: the built-in bench config). $${MOCK_URL} in it is the mock provider.")
   Path config;
 
   @Option(names = "--model", defaultValue = "chat", description = "Model the requests name (default ${DEFAULT-VALUE}).")

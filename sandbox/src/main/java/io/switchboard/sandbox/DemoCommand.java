@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** Everything in-process, sample traffic, the split table, exit. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "Sends sample traffic through an in-process stack; exits.",
     description = {"Starts a real in-process Kafka broker, the mock provider, the router and a worker;",
         "publishes sample requests to the alias 'chat' (two deployments weighted 70/30);",
         "prints how many replies came back and the split per deployment; exits."})

@@ -1,6 +1,7 @@
 package io.switchboard.sandbox;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.router.Router;
 import io.switchboard.router.aggregator.MetricsAggregator;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.KafkaStreams;
 import io.switchboard.worker.Worker;
 
 /**
@@ -44,6 +46,10 @@ public final class Embedded implements AutoCloseable {
   private final SwitchboardConfig config;
   private final Router router;
   private final SimpleMeterRegistry routerMeters;
+  /** Where the router's meters go: {@link #routerMeters}, and whatever {@link #exportTo} adds. */
+  private final CompositeMeterRegistry routerRegistry = new CompositeMeterRegistry();
+  /** Where the workers' meters go: nowhere until {@link #exportTo} adds a registry (the bench measures without them). */
+  private final CompositeMeterRegistry workerRegistry = new CompositeMeterRegistry();
   private final List<Worker> workers = new ArrayList<>();
   private MetricsAggregator aggregator;
 
@@ -52,7 +58,8 @@ public final class Embedded implements AutoCloseable {
     this.mock = mock;
     this.config = config;
     this.routerMeters = new SimpleMeterRegistry();
-    this.router = new Router(config, Clock.systemUTC(), routerMeters);
+    routerRegistry.add(routerMeters);
+    this.router = new Router(config, Clock.systemUTC(), routerRegistry);
   }
 
   /**
@@ -130,6 +137,7 @@ public final class Embedded implements AutoCloseable {
   /** Starts the metrics aggregator (summaries for {@code switchboard stats}); closed with the rest. */
   public MetricsAggregator startAggregator() throws InterruptedException {
     MetricsAggregator started = new MetricsAggregator(config, Clock.systemUTC());
+    started.bindTo(routerRegistry);
     started.start();
     aggregator = started;
     return started;
@@ -137,10 +145,27 @@ public final class Embedded implements AutoCloseable {
 
   /** Starts one more worker in the same consumer group. */
   public Worker addWorker() {
-    Worker worker = new Worker(config, Clock.systemUTC(), System::getenv);
+    Worker worker = new Worker(config, Clock.systemUTC(), System::getenv, workerRegistry);
     worker.start();
     workers.add(worker);
     return worker;
+  }
+
+  /** Also registers the meters of the router and the workers, and the Kafka clients' metrics, in {@code registry}. */
+  public void exportTo(MeterRegistry registry) {
+    routerRegistry.add(registry);
+    workerRegistry.add(registry);
+  }
+
+  /** Whether the router and every worker are alive (starting or running). */
+  public boolean alive() {
+    return (router.state().isRunningOrRebalancing() || router.state() == KafkaStreams.State.CREATED)
+        && workers.stream().allMatch(Worker::running);
+  }
+
+  /** Whether the router runs and every worker owns dispatch partitions. */
+  public boolean ready() {
+    return router.state() == KafkaStreams.State.RUNNING && workers.stream().allMatch(Worker::ready);
   }
 
   /** The router's meters ({@code RouterMeter}: routes, fallbacks, routes over budget...). */

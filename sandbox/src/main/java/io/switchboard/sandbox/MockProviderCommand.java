@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  * Anthropic APIs) on 127.0.0.1 until Ctrl-C, with one behaviour for every deployment.
  */
 @Command(name = "mock-provider", mixinStandardHelpOptions = true,
+    header = "Runs the mock LLM provider until Ctrl-C.",
     description = {
         "Runs a mock LLM provider on 127.0.0.1 until Ctrl-C: OpenAI (POST /v1/chat/completions),",
         "Azure OpenAI (POST /openai/deployments/{name}/chat/completions?api-version=...) and Anthropic",

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.testkit.process.ChildJvm;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code switchboard dev} as a user runs it: a separate process that prints its bootstrap
- * address; a plain Kafka client (string key, the README's JSON line as the value, as kcat
- * sends it) publishes a request and reads the reply with read_committed; SIGTERM ends the
- * process through its shutdown hook.
+ * address and its metrics URL; a plain Kafka client (string key, the README's JSON line as the value, as kcat
+ * sends it) publishes a request and reads the reply with read_committed; the metrics URL serves
+ * the router's and the worker's meters, health and readiness; SIGTERM ends the process through its
+ * shutdown hook.
  */
 class DevCommandIT {
   private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap servers\\s*:\\s*(\\S+)");
+  private static final Pattern METRICS = Pattern.compile("metrics\\s*:\\s*(http://\\S+)/metrics");
 
   @TempDir
   Path dir;
@@ -40,7 +46,7 @@ class DevCommandIT {
     try (ChildJvm dev = ChildJvm.builder("io.switchboard.sandbox.SandboxMain")
         .name("dev")
         .jvmArgs("-Xmx512m", "-Djava.io.tmpdir=" + dir)
-        .args("dev")
+        .args("dev", "--metrics-port", "0")
         .log(dir.resolve("dev.log"))
         .start()) {
       String line = dev.awaitLogLine(l -> BOOTSTRAP.matcher(l).find(), Duration.ofSeconds(180));
@@ -74,9 +80,25 @@ class DevCommandIT {
       assertThat(reply.path("status").asText()).isEqualTo("ok");
       assertThat(reply.path("response").path("choices").path(0).path("message").path("content").asText()).isNotEmpty();
 
+      Matcher metrics = METRICS.matcher(dev.logText());
+      assertThat(metrics.find()).as("the metrics URL\n%s", dev.tail()).isTrue();
+      String endpoint = metrics.group(1);
+      assertThat(get(endpoint + "/metrics")).contains("switchboard_router_routed_requests_total")
+          .contains("switchboard_worker_calls_total").contains("kafka_stream_").contains("kafka_consumer_");
+      assertThat(get(endpoint + "/health")).isEqualTo("ok\n");
+      assertThat(get(endpoint + "/ready")).isEqualTo("ok\n");
+
       // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and ended; -1 would mean it had to be killed
       assertThat(dev.stop(Duration.ofSeconds(60))).as("dev stops on SIGTERM within the grace\n%s", dev.tail())
           .isIn(0, 143);
     }
+  }
+
+  /** The body of a GET that must answer 200. */
+  private static String get(String url) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url).isEqualTo(200);
+    return response.body();
   }
 }

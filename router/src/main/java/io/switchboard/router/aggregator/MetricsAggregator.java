@@ -2,21 +2,17 @@ package io.switchboard.router.aggregator;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.switchboard.router.metrics.KafkaStreamsMeters;
 import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
-import io.switchboard.schemas.topics.TopicProvisioner;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link MetricsTopology} as its own Kafka Streams application ({@code
@@ -24,9 +20,15 @@ import org.slf4j.LoggerFactory;
  * committed event once. Unreadable input records are logged and skipped: metrics never stop.
  */
 public final class MetricsAggregator implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(MetricsAggregator.class);
   /** Appended to the router's application id. */
   public static final String APPLICATION_ID_SUFFIX = "-metrics";
+  /**
+   * How soon replies on a new reply topic are counted. Every batch and every client makes a reply
+   * topic of its own while the aggregator runs; its pattern subscription sees a new topic only at
+   * the next metadata refresh, by default up to five minutes later, while {@code stats} undercounts.
+   * The refresh is one metadata request and, when a new topic matches, one rebalance.
+   */
+  public static final Duration REPLY_TOPIC_DISCOVERY = Duration.ofSeconds(2);
 
   private final SwitchboardConfig config;
   private final KafkaStreams streams;
@@ -52,6 +54,8 @@ public final class MetricsAggregator implements AutoCloseable {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+        (int) REPLY_TOPIC_DISCOVERY.toMillis());
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
     p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 20);
     return p;
@@ -62,10 +66,9 @@ public final class MetricsAggregator implements AutoCloseable {
     StreamsApps.start(streams, config, "metrics");
   }
 
-  /** Binds the Kafka Streams client metrics of this aggregator to {@code registry}. */
+  /** Binds the Kafka Streams client metrics of this aggregator to {@code registry} ({@link KafkaStreamsMeters}). */
   public void bindTo(MeterRegistry registry) {
-    streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
+    streamsMetrics = KafkaStreamsMeters.bind(streams, registry);
   }
 
   public KafkaStreams.State state() {

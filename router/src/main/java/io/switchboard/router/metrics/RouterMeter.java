@@ -33,8 +33,15 @@ public enum RouterMeter implements MeterDefinition {
   EXPECTED_SHARE("switchboard.router.expected.share", Type.GAUGE,
       "Configured share of first routes of a deployment within a model name (alias or group), 0..1", "ratio",
       List.of(Tag.DEPLOYMENT, Tag.MODEL)),
-  /** Time from reading a request to routing it (includes the wait for a fallback hand-back's turn). */
-  ROUTING_DELAY("switchboard.router.routing.delay", Type.TIMER, "Time from reading a request to routing it",
+  /**
+   * Time from the router's first read of a request to this route: 0 for a request routed as it is
+   * read, the cooldown hold of a held one, and for a fallback route also the attempts before it.
+   * The delay from the request record's timestamp to its dispatch is Kafka Streams' end-to-end
+   * latency of the dispatch sink ({@code kafka_stream_processor_node_record_e2e_latency_*}).
+   */
+  ROUTING_DELAY("switchboard.router.routing.delay", Type.TIMER,
+      "Time from the router first reading a request to this route: 0 unless it was held in cooldown;"
+          + " a fallback route's includes the attempts before it",
       "seconds", List.of(Tag.MODEL));
 
   private final Spec spec;

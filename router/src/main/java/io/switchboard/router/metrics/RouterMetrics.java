@@ -76,11 +76,9 @@ public final class RouterMetrics implements MeterBinder {
     counter(RouterMeter.REJECTED, code.wire()).increment();
   }
 
-  /** Binds the Kafka Streams client metrics of {@code streams}; close the result with the streams. */
+  /** Binds the Kafka Streams client metrics of {@code streams} ({@link KafkaStreamsMeters}); close with the streams. */
   public static KafkaStreamsMetrics bindStreams(KafkaStreams streams, MeterRegistry target) {
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-    metrics.bindTo(target);
-    return metrics;
+    return KafkaStreamsMeters.bind(streams, target);
   }
 
   private Counter counter(RouterMeter meter, String... tagValues) {

@@ -121,7 +121,7 @@ public final class ConfigLoader {
     List<Violation> violations = Schemas.validate(SchemaName.CONFIG, resolved);
     if (!violations.isEmpty()) {
       throw new ConfigException(source + ": invalid config:\n  " + violations.stream()
-          .map(Violation::toString).collect(Collectors.joining("\n  ")));
+          .map(ConfigLoader::describe).collect(Collectors.joining("\n  ")));
     }
     try {
       return Json.convert(resolved, SwitchboardConfig.class);
@@ -129,6 +129,16 @@ public final class ConfigLoader {
       Throwable root = Causes.root(e);
       throw new ConfigException(source + ": " + root.getMessage(), e);
     }
+  }
+
+  /** A violation as the user reads it: for a literal api_key, what to write instead rather than the schema's regex. */
+  private static String describe(Violation v) {
+    if (v.path().endsWith("/api_key") && v.message().contains("regex")) {
+      return v.path() + ": a literal key (not shown) is not accepted: write an environment reference like "
+          + "${OPENAI_API_KEY} and set that variable where the workers run; keys never sit in a config file, which "
+          + "reaches repositories, topics and logs";
+    }
+    return v.toString();
   }
 
   private JsonNode substitute(JsonNode node, String path, String source) {
