@@ -35,7 +35,7 @@ import org.apache.kafka.common.Uuid;
  * <p>A broker can be stopped (it hands its leaderships over first), killed (the controller
  * notices when its session times out, {@code broker.session.timeout.ms}) and started again on the
  * same ports and data, while the other two serve. The controller runs alone, so stopping a broker
- * never touches the metadata quorum. {@link #leaderOf} and {@link #transactionCoordinatorOf} say
+ * never touches the metadata quorum. {@link #leaders} and {@link #transactionCoordinatorOf} say
  * which broker to stop; {@link #awaitInSync} waits until a broker that came back has caught up.
  */
 public final class KafkaClusterProcess implements KafkaBroker {
@@ -47,6 +47,7 @@ public final class KafkaClusterProcess implements KafkaBroker {
   private final Path dir;
   private final KafkaNode controller;
   private final Map<Integer, KafkaNode> brokers;
+  private Admin admin;
   private boolean closed;
 
   private KafkaClusterProcess(Path dir, KafkaNode controller, Map<Integer, KafkaNode> brokers) {
@@ -98,17 +99,11 @@ public final class KafkaClusterProcess implements KafkaBroker {
     return controller;
   }
 
-  /** The id of the broker that leads {@code partition} of {@code topic} now. */
-  public int leaderOf(String topic, int partition) throws InterruptedException {
-    return call(admin -> {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-      TopicPartitionInfo p = d.partitions().stream().filter(i -> i.partition() == partition).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("topic " + topic + " has no partition " + partition));
-      if (p.leader() == null) {
-        throw new IllegalStateException("partition " + topic + "-" + partition + " has no leader");
-      }
-      return p.leader().id();
-    });
+  /** The id of the broker that leads each partition of {@code topic} now, by partition; -1 for none. */
+  public Map<Integer, Integer> leaders(String topic) throws InterruptedException {
+    return call(admin -> admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+        .partitions().stream().collect(Collectors.toMap(TopicPartitionInfo::partition,
+            p -> p.leader() == null ? -1 : p.leader().id(), (a, b) -> a, TreeMap::new)));
   }
 
   /**
@@ -120,10 +115,24 @@ public final class KafkaClusterProcess implements KafkaBroker {
         .get(10, TimeUnit.SECONDS).coordinatorId());
   }
 
-  /** The transactional ids the cluster knows that start with {@code prefix}. */
+  /**
+   * The transactional ids the cluster knows that start with {@code prefix}. Every broker is asked,
+   * so all must run; one just started again may fail the first questions, which are asked again
+   * for up to 30 s.
+   */
   public List<String> transactionalIds(String prefix) throws InterruptedException {
-    return call(admin -> admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
-        .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix)).sorted().toList());
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return call(admin -> admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+            .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix)).sorted().toList());
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
   }
 
   /**
@@ -170,13 +179,19 @@ public final class KafkaClusterProcess implements KafkaBroker {
   }
 
   /** An admin request against the brokers; a failure (a broker away, a timeout) is an IllegalStateException. */
-  private <T> T call(AdminCall<T> request) throws InterruptedException {
-    Map<String, Object> p = new HashMap<>(clientProperties());
-    p.put("request.timeout.ms", "5000");
-    p.put("default.api.timeout.ms", "10000");
-    try (Admin admin = Admin.create(p)) {
+  private synchronized <T> T call(AdminCall<T> request) throws InterruptedException {
+    if (admin == null) {
+      Map<String, Object> p = new HashMap<>(clientProperties());
+      p.put("request.timeout.ms", "5000");
+      p.put("default.api.timeout.ms", "10000");
+      admin = Admin.create(p);
+    }
+    try {
       return request.apply(admin);
     } catch (ExecutionException | TimeoutException e) {
+      // The next request starts afresh, without what this client remembers of brokers that went away.
+      admin.close(Duration.ZERO);
+      admin = null;
       throw new IllegalStateException("admin request to " + bootstrapServers() + " failed: " + e, e);
     }
   }
@@ -192,16 +207,25 @@ public final class KafkaClusterProcess implements KafkaBroker {
       return;
     }
     closed = true;
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
     brokers.values().forEach(KafkaNode::close);
     controller.close();
     Directories.delete(dir);
   }
 
-  /** Builds a {@link KafkaClusterProcess}; its properties apply to every node (the controller reads some, such as {@code broker.session.timeout.ms}). */
+  /**
+   * Builds a {@link KafkaClusterProcess}; its properties apply to every node (the controller reads
+   * some, such as {@code broker.session.timeout.ms}). The brokers' JVMs run with {@code -Xms128m
+   * -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} unless {@link #heapAndGc} says otherwise.
+   */
   public static final class Builder extends KafkaNodeOptions<Builder> {
     /** Starts within 120 s by default, a broker's start again included. */
     private Builder() {
       super(Duration.ofSeconds(120));
+      // C1 only: the brokers start (and start again) sooner, and a test's load needs no peak speed.
+      heapAndGc("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     }
 
     /** Chooses ports, writes the properties, formats every node and starts them; returns once every broker answers. */
@@ -213,8 +237,8 @@ public final class KafkaClusterProcess implements KafkaBroker {
       controllerProps.put("process.roles", "controller");
       controllerProps.put("listeners", "CONTROLLER://127.0.0.1:" + ports.get(0));
       controllerProps.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT");
-      KafkaNode controller = KafkaNode.write("kafka-controller", CONTROLLER_ID, dir.resolve("controller"), controllerProps,
-          ports.get(0), null, startTimeout, logLevel, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+      KafkaNode controller = KafkaNode.write("kafka-controller", CONTROLLER_ID, dir.resolve("controller"),
+          controllerProps, ports.get(0), null, startTimeout, logLevel, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
       Map<Integer, KafkaNode> brokers = new TreeMap<>();
       for (int i = 0; i < BROKER_IDS.size(); i++) {
         int id = BROKER_IDS.get(i);

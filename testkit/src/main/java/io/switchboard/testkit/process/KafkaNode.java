@@ -65,8 +65,8 @@ public final class KafkaNode {
    *     a node started with them is ready once it serves the cluster's metadata with itself in it.
    *     Null for a controller alone, which is ready once its port accepts connections.
    */
-  static KafkaNode write(String name, int nodeId, Path dir, Properties props, int port, Map<String, String> clientProperties,
-      Duration startTimeout, String logLevel, List<String> heapAndGc) {
+  static KafkaNode write(String name, int nodeId, Path dir, Properties props, int port,
+      Map<String, String> clientProperties, Duration startTimeout, String logLevel, List<String> heapAndGc) {
     KafkaNode node = new KafkaNode(name, nodeId, dir, port, clientProperties, startTimeout, heapAndGc);
     Properties all = new Properties();
     all.put("node.id", String.valueOf(nodeId));
@@ -109,7 +109,8 @@ public final class KafkaNode {
         args.addAll(List.of(formatArgs));
         running.add(ChildJvm.builder("kafka.tools.StorageTool")
             .name(node.name + "-format")
-            .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + node.log4j.toUri())
+            .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+            .jvmArgs("-Dlog4j2.configurationFile=" + node.log4j.toUri())
             .args(args.toArray(String[]::new))
             .log(node.dir.resolve("format.log"))
             .start());
@@ -203,7 +204,8 @@ public final class KafkaNode {
     Exception last = null;
     while (System.nanoTime() < end) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.awaitExit(Duration.ZERO) + "\n" + process.tail());
+        throw new IllegalStateException(name + " exited with " + process.awaitExit(Duration.ZERO) + "\n"
+            + process.tail());
       }
       if (!accepting()) {
         Thread.sleep(100);
@@ -223,8 +225,8 @@ public final class KafkaNode {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(name + " not answering on 127.0.0.1:" + port + " after " + startTimeout + ": " + last
-        + "\n" + process.tail());
+    throw new IllegalStateException(name + " not answering on 127.0.0.1:" + port + " after " + startTimeout + ": "
+        + last + "\n" + process.tail());
   }
 
   private Map<String, Object> readinessClient() {

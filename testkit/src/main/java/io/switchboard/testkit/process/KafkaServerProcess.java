@@ -139,7 +139,7 @@ public final class KafkaServerProcess implements KafkaBroker {
       props.put("process.roles", "broker,controller");
       props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
       props.put("listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      props.put("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put("advertised.listeners", props.get("listeners"));
       props.put("listener.security.protocol.map", "BROKER:" + securityProtocol + ",CONTROLLER:PLAINTEXT");
       props.put("inter.broker.listener.name", "BROKER");
       props.put("controller.listener.names", "CONTROLLER");

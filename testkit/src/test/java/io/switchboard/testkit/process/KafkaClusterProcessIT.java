@@ -66,14 +66,14 @@ class KafkaClusterProcessIT {
     Map<String, Object> p = props();
     p.put("transactional.id", "kept-tx");
     List<String> written = new ArrayList<>();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       producer.initTransactions();
       commit(producer, "before", written);
 
-      KafkaNode leader = cluster.broker(cluster.leaderOf("kept", 0));
+      KafkaNode leader = cluster.broker(cluster.leaders("kept").get(0));
       leader.stop();
       commit(producer, "leader stopped", written);
-      assertThat(cluster.leaderOf("kept", 0)).isNotEqualTo(leader.nodeId());
+      assertThat(cluster.leaders("kept").get(0)).isNotEqualTo(leader.nodeId()).isPositive();
       leader.restart();
       cluster.awaitInSync(Duration.ofSeconds(60));
 
@@ -91,8 +91,8 @@ class KafkaClusterProcessIT {
     assertThat(Records.readAll(props(), "kept", written.size())).containsExactlyElementsOf(written);
     // The reader's group and the producer's transactions live in the internal topics: replicated three times too.
     try (Admin admin = Admin.create(props())) {
-      Map<String, TopicDescription> internal = admin.describeTopics(List.of("__consumer_offsets", "__transaction_state"))
-          .allTopicNames().get();
+      Map<String, TopicDescription> internal =
+          admin.describeTopics(List.of("__consumer_offsets", "__transaction_state")).allTopicNames().get();
       assertThat(internal.values()).allSatisfy(d -> assertThat(d.partitions())
           .allSatisfy(part -> assertThat(part.replicas()).hasSize(3)));
     }

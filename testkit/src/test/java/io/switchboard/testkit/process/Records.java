@@ -21,7 +21,7 @@ final class Records {
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(Set.of(topic));
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (values.size() < expected && System.nanoTime() < end) {
