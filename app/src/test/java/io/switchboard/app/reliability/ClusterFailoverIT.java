@@ -2,6 +2,7 @@ package io.switchboard.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.app.Main;
 import io.switchboard.app.reliability.TestSetup.Deployment;
 import io.switchboard.app.reliability.Traffic.Load;
 import io.switchboard.app.reliability.Traffic.Replies;
@@ -14,6 +15,8 @@ import io.switchboard.testkit.mock.MockProvider;
 import io.switchboard.testkit.process.ChildJvm;
 import io.switchboard.testkit.process.KafkaClusterProcess;
 import io.switchboard.testkit.process.KafkaNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A three-broker cluster ({@link KafkaClusterProcess}: a KRaft controller and three brokers, each a
@@ -127,6 +131,25 @@ class ClusterFailoverIT {
           return cluster.transactionCoordinatorOf(transactionalId[0]);
         },
         broker -> cluster.transactionCoordinatorOf(transactionalId[0]) != broker));
+  }
+
+  @Test
+  @Timeout(120)
+  void topicsCommandCreatesTopicsWithThreeReplicasNeedingTwoInSyncAndWarnsOfNothing() throws Exception {
+    Path config = config("ctopics");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+
+    int code = cli.execute("topics", "--config", config.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    List<String> planned = TopicProvisioner.plan(TestSetup.load(config, Map.of())).stream().map(NewTopic::name).toList();
+    assertThat(out.toString()).contains("Replication (replicas, min.insync.replicas, partitions out of sync):")
+        .doesNotContain("Warning");
+    assertThat(planned).allSatisfy(topic -> assertThat(out.toString()).containsPattern(java.util.regex.Pattern.quote(topic) + " +3, 2, 0"));
   }
 
   /**
