@@ -40,6 +40,12 @@ final class TestSetup {
    */
   static Path writeConfig(Path dir, String prefix, List<Deployment> deployments, Map<String, String> kafka, String extra)
       throws IOException {
+    return writeConfig(dir, prefix, deployments, kafka, extra, 1);
+  }
+
+  /** As {@link #writeConfig(Path, String, List, Map, String)}, the topics created with {@code replicationFactor} replicas. */
+  static Path writeConfig(Path dir, String prefix, List<Deployment> deployments, Map<String, String> kafka, String extra,
+      int replicationFactor) throws IOException {
     StringBuilder y = new StringBuilder("model_list:\n");
     for (Deployment d : deployments) {
       y.append("  - model_name: ").append(d.modelName()).append('\n')
@@ -58,6 +64,9 @@ final class TestSetup {
     }
     y.append("  dead_letter: ").append(prefix).append(".dead-letter\n");
     y.append("  request_partitions: 6\n");
+    if (replicationFactor != 1) {
+      y.append("  replication_factor: ").append(replicationFactor).append('\n');
+    }
     // A short cooldown: a request that arrives while its only deployment cools down waits for the
     // cooldown to end before it is tried (and answered), as in production, only sooner.
     y.append("router_settings:\n  application_id: ").append(prefix).append("-router\n  timeout_ms: 10000\n")

@@ -79,27 +79,9 @@ public final class InProcessKafkaBroker implements KafkaBroker {
     }
   }
 
-  /**
-   * The settings a single-node broker needs (replication factor 1 for every internal topic,
-   * production features only) and faster ones for tests (no initial rebalance delay, 5
-   * partitions for internal topics, no topic auto-creation).
-   */
+  /** The settings a single-node broker needs: {@link BrokerSettings#replicated(int, int)} with 1 and 1. */
   public static Map<String, String> singleNodeDefaults() {
-    Map<String, String> p = new HashMap<>();
-    p.put("unstable.api.versions.enable", "false");
-    p.put("unstable.feature.versions.enable", "false");
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "5");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("share.coordinator.state.topic.num.partitions", "5");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
-    return p;
+    return BrokerSettings.replicated(1, 1);
   }
 
   @Override

@@ -2,19 +2,13 @@ package io.switchboard.testkit.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,24 +36,7 @@ class KafkaServerProcessTest {
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
         producer.send(new ProducerRecord<>("kept", "k", "after")).get();
       }
-      assertThat(readAll(props, "kept", 2)).containsExactly("before", "after");
+      assertThat(Records.readAll(props, "kept", 2)).containsExactly("before", "after");
     }
-  }
-
-  private static List<String> readAll(Map<String, Object> props, String topic, int expected) {
-    Map<String, Object> p = new HashMap<>(props);
-    p.put("group.id", "reader-" + System.nanoTime());
-    p.put("auto.offset.reset", "earliest");
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(Set.of(topic));
-      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (values.size() < expected && System.nanoTime() < end) {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          values.add(r.value());
-        }
-      }
-    }
-    return values;
   }
 }
