@@ -22,12 +22,16 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterProbe {
   private static final Logger log = LoggerFactory.getLogger(ClusterProbe.class);
+
   /** How long a command waits for the cluster by default ({@code --connect-timeout}). */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
   private ClusterProbe() {}
 
-  /** Waits until the cluster answers, or throws {@link ClusterUnreachableException} after {@code timeout}. */
+  /**
+   * Waits until the cluster answers, or throws {@link ClusterUnreachableException} after {@code
+   * timeout}.
+   */
   static void await(Map<String, String> kafka, Duration timeout) throws InterruptedException {
     try {
       start(kafka, timeout).get();
@@ -40,27 +44,32 @@ final class ClusterProbe {
    * Runs {@code body} while the cluster is asked, for a command whose own checks of its input
    * (files, options) come before it talks to Kafka: whichever ends first decides. An error of
    * {@code body} is thrown as it is; a cluster that does not answer in time throws {@link
-   * ClusterUnreachableException} without waiting for {@code body}, which is left to fail on its
-   * own (the process exits with the command).
+   * ClusterUnreachableException} without waiting for {@code body}, which is left to fail on its own
+   * (the process exits with the command).
    */
-  static <T> T whileConnecting(Map<String, String> kafka, Duration timeout, Callable<T> body) throws Exception {
+  static <T> T whileConnecting(Map<String, String> kafka, Duration timeout, Callable<T> body)
+      throws Exception {
     CompletableFuture<T> work = new CompletableFuture<>();
-    Thread runner = new Thread(() -> {
-      try {
-        work.complete(body.call());
-      } catch (Throwable t) {
-        work.completeExceptionally(t);
-      }
-    }, "switchboard-command");
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                work.complete(body.call());
+              } catch (Throwable t) {
+                work.completeExceptionally(t);
+              }
+            },
+            "switchboard-command");
     runner.setDaemon(true);
     runner.start();
     CompletableFuture<Void> probe = start(kafka, timeout);
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
-    probe.whenComplete((ok, error) -> {
-      if (error != null) {
-        failed.complete(error);
-      }
-    });
+    probe.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            failed.complete(error);
+          }
+        });
     CompletableFuture.anyOf(work.handle((v, e) -> null), failed).join();
     if (!work.isDone()) {
       throw rethrown(failed.join());
@@ -76,30 +85,42 @@ final class ClusterProbe {
     }
   }
 
-  /** Asks the cluster; the future ends when it answered, or fails when it did not within {@code timeout}. */
+  /**
+   * Asks the cluster; the future ends when it answered, or fails when it did not within {@code
+   * timeout}.
+   */
   private static CompletableFuture<Void> start(Map<String, String> kafka, Duration timeout) {
     String servers = kafka.get("bootstrap.servers");
     log.info("connecting to the Kafka cluster at {}...", servers);
     Admin admin = Admin.create(new HashMap<String, Object>(kafka));
-    DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE,
-        timeout.toMillis()));
+    DescribeClusterOptions options =
+        new DescribeClusterOptions()
+            .timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     CompletableFuture<Void> answered = new CompletableFuture<>();
-    admin.describeCluster(options).nodes().whenComplete((nodes, error) -> {
-      // Closing waits for nothing: the only call is done, and a cancelled wait leaves nothing to finish.
-      admin.close(Duration.ZERO);
-      if (error == null) {
-        log.info("connected to the Kafka cluster at {} ({})", servers, brokers(nodes));
-        answered.complete(null);
-      } else {
-        answered.completeExceptionally(error instanceof TimeoutException
-            ? new ClusterUnreachableException(servers, timeout, error) : error);
-      }
-    });
-    answered.whenComplete((ok, error) -> {
-      if (answered.isCancelled()) {
-        admin.close(Duration.ZERO);
-      }
-    });
+    admin
+        .describeCluster(options)
+        .nodes()
+        .whenComplete(
+            (nodes, error) -> {
+              // Closing waits for nothing: the only call is done, and a cancelled wait leaves
+              // nothing to finish.
+              admin.close(Duration.ZERO);
+              if (error == null) {
+                log.info("connected to the Kafka cluster at {} ({})", servers, brokers(nodes));
+                answered.complete(null);
+              } else {
+                answered.completeExceptionally(
+                    error instanceof TimeoutException
+                        ? new ClusterUnreachableException(servers, timeout, error)
+                        : error);
+              }
+            });
+    answered.whenComplete(
+        (ok, error) -> {
+          if (answered.isCancelled()) {
+            admin.close(Duration.ZERO);
+          }
+        });
     return answered;
   }
 

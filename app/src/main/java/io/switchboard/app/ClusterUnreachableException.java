@@ -8,7 +8,15 @@ import java.time.Duration;
  */
 final class ClusterUnreachableException extends RuntimeException {
   ClusterUnreachableException(String servers, Duration waited, Throwable cause) {
-    super("cannot reach the Kafka cluster at " + servers + " within " + waited.toSeconds() + " s (is "
-        + "bootstrap.servers right, and the cluster up? --connect-timeout waits longer)", cause, false, false);
+    super(
+        "cannot reach the Kafka cluster at "
+            + servers
+            + " within "
+            + waited.toSeconds()
+            + " s (is "
+            + "bootstrap.servers right, and the cluster up? --connect-timeout waits longer)",
+        cause,
+        false,
+        false);
   }
 }

@@ -25,19 +25,31 @@ import picocli.CommandLine.Spec;
 final class ConfigOptions {
   static final String KAFKA_ENV_PREFIX = "SWITCHBOARD_KAFKA_";
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML config file.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "The YAML config file.")
   Path config;
 
-  @Option(names = "--profile", paramLabel = "NAME",
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
       description = "Merge the overlay config.NAME.yaml beside the config file (e.g. prod).")
   String profile;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Overrides kafka.bootstrap.servers.")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Overrides kafka.bootstrap.servers.")
   String bootstrap;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
-      description = "How long to wait for the Kafka cluster to answer before giving up with exit 4 (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "15",
+      description =
+          "How long to wait for the Kafka cluster to answer before giving up with exit 4 (default "
+              + "${DEFAULT-VALUE}).")
   long connectTimeoutSeconds;
 
   @Spec(Spec.Target.MIXEE)
@@ -46,7 +58,10 @@ final class ConfigOptions {
   /** The process environment; tests put their own. */
   Map<String, String> environment = System.getenv();
 
-  /** The config file, which this command needs, with the Kafka properties of the environment and --bootstrap. */
+  /**
+   * The config file, which this command needs, with the Kafka properties of the environment and
+   * --bootstrap.
+   */
   SwitchboardConfig load() {
     if (config == null) {
       throw usage("Missing required option: '--config=FILE'");
@@ -105,8 +120,11 @@ final class ConfigOptions {
   private Map<String, String> requireBootstrap(Map<String, String> kafka) {
     String servers = kafka.get("bootstrap.servers");
     if (servers == null || servers.isBlank()) {
-      throw usage("no Kafka cluster given: pass --bootstrap=HOST:PORT, a --config=FILE with kafka.bootstrap.servers,"
-          + " or set " + KAFKA_ENV_PREFIX + "BOOTSTRAP_SERVERS");
+      throw usage(
+          "no Kafka cluster given: pass --bootstrap=HOST:PORT, a --config=FILE with kafka.bootstrap.servers,"
+              + " or set "
+              + KAFKA_ENV_PREFIX
+              + "BOOTSTRAP_SERVERS");
     }
     return kafka;
   }
@@ -115,14 +133,20 @@ final class ConfigOptions {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  /** The Kafka properties of the environment ({@value #KAFKA_ENV_PREFIX}*) with {@code bootstrap} over them. */
+  /**
+   * The Kafka properties of the environment ({@value #KAFKA_ENV_PREFIX}*) with {@code bootstrap}
+   * over them.
+   */
   static Map<String, String> kafkaOverrides(Map<String, String> env, String bootstrap) {
     Map<String, String> props = new LinkedHashMap<>();
-    env.forEach((k, v) -> {
-      if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
-        props.put(k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
+            props.put(
+                k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                v);
+          }
+        });
     if (bootstrap != null && !bootstrap.isBlank()) {
       props.put("bootstrap.servers", bootstrap);
     }

@@ -23,18 +23,21 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * How every {@code switchboard} command ends on an error. An expected error (a config that cannot
- * be used, a missing or unreadable file, an invalid option, a Kafka cluster that refuses the client,
- * an option the client library rejects) prints one line, {@code switchboard <command>: <what is
- * wrong, and where>}, and exits {@value #EXIT_USAGE}; a Kafka cluster that does not answer prints
- * one line and exits {@value #EXIT_UNREACHABLE}. Anything else is a bug: its stack trace is printed
- * and the exit code is {@value #EXIT_BUG}. {@code --verbose} prints the stack trace of an expected
- * error too.
+ * be used, a missing or unreadable file, an invalid option, a Kafka cluster that refuses the
+ * client, an option the client library rejects) prints one line, {@code switchboard <command>:
+ * <what is wrong, and where>}, and exits {@value #EXIT_USAGE}; a Kafka cluster that does not answer
+ * prints one line and exits {@value #EXIT_UNREACHABLE}. Anything else is a bug: its stack trace is
+ * printed and the exit code is {@value #EXIT_BUG}. {@code --verbose} prints the stack trace of an
+ * expected error too.
  */
-final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+final class ErrorReporter
+    implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
   /** Invalid options or input, or anything else the user can fix; nothing was done. */
   static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
   /** A bug. */
   static final int EXIT_BUG = CommandLine.ExitCode.SOFTWARE;
+
   /**
    * The Kafka cluster did not answer (nothing was done; try again when it is up). Not 3, which
    * {@code batch} uses for "some lines unanswered".
@@ -45,7 +48,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     String help = command.getCommandSpec().qualifiedName() + " --help";
-    report(command, oneLine(e.getMessage()) + " (see " + help + ")", e, Arrays.asList(args).contains("--verbose"));
+    report(
+        command,
+        oneLine(e.getMessage()) + " (see " + help + ")",
+        e,
+        Arrays.asList(args).contains("--verbose"));
     return EXIT_USAGE;
   }
 
@@ -73,7 +80,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     err.flush();
   }
 
-  /** The one-line message of an expected error anywhere in {@code e}'s causes, or empty for a bug. */
+  /**
+   * The one-line message of an expected error anywhere in {@code e}'s causes, or empty for a bug.
+   */
   static Optional<String> expected(Throwable e, CommandSpec command) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       Optional<String> message = describe(t, command);
@@ -84,7 +93,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     return Optional.empty();
   }
 
-  /** Whether the expected error in {@code e}'s causes says that the Kafka cluster did not answer. */
+  /**
+   * Whether the expected error in {@code e}'s causes says that the Kafka cluster did not answer.
+   */
   static boolean unreachable(Throwable e, CommandSpec command) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (describe(t, command).isPresent()) {
@@ -95,13 +106,16 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
   }
 
   private static Optional<String> describe(Throwable t, CommandSpec command) {
-    if (t instanceof ConfigException || t instanceof BatchException || t instanceof UserError
+    if (t instanceof ConfigException
+        || t instanceof BatchException
+        || t instanceof UserError
         || t instanceof ClusterUnreachableException) {
       return Optional.of(oneLine(t.getMessage()));
     }
     if (t instanceof InvalidOptionException invalid) {
-      return Optional.of(oneLine(invalid.getMessage()) + optionOf(command, invalid.field()).map(o -> " (" + o + ")")
-          .orElse(""));
+      return Optional.of(
+          oneLine(invalid.getMessage())
+              + optionOf(command, invalid.field()).map(o -> " (" + o + ")").orElse(""));
     }
     if (t instanceof NoSuchFileException f) {
       return Optional.of(f.getFile() + ": no such file");
@@ -113,8 +127,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
       return Optional.of(oneLine(t.getMessage()));
     }
     if (t instanceof TimeoutException) {
-      return Optional.of("the Kafka cluster did not answer: " + oneLine(t.getMessage())
-          + " (is bootstrap.servers right, and the cluster up?)");
+      return Optional.of(
+          "the Kafka cluster did not answer: "
+              + oneLine(t.getMessage())
+              + " (is bootstrap.servers right, and the cluster up?)");
     }
     if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
       return Optional.of("the Kafka cluster refused the client: " + oneLine(t.getMessage()));
@@ -125,17 +141,25 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
     return Optional.empty();
   }
 
-  /** The flag of the option (or the label of the parameter) held in the command's field {@code field}. */
+  /**
+   * The flag of the option (or the label of the parameter) held in the command's field {@code
+   * field}.
+   */
   static Optional<String> optionOf(CommandSpec command, String field) {
-    return command.args().stream().filter(a -> a.userObject() instanceof Field f && f.getName().equals(field))
-        .findFirst().map(ErrorReporter::label);
+    return command.args().stream()
+        .filter(a -> a.userObject() instanceof Field f && f.getName().equals(field))
+        .findFirst()
+        .map(ErrorReporter::label);
   }
 
   private static String label(ArgSpec arg) {
     return arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : arg.paramLabel();
   }
 
-  /** A message on one line: a list under a heading line ({@code invalid config:\n  a\n  b}) joined with "; ". */
+  /**
+   * A message on one line: a list under a heading line ({@code invalid config:\n a\n b}) joined
+   * with "; ".
+   */
   static String oneLine(String message) {
     if (message == null) {
       return "";

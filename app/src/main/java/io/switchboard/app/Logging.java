@@ -22,12 +22,19 @@ import org.apache.logging.log4j.core.config.Configurator;
 final class Logging {
   /** The environment variable naming the level of Switchboard's own log lines. */
   static final String LEVEL_ENV = "SWITCHBOARD_LOG_LEVEL";
-  /** The environment variable naming the format of log lines: {@code text} (default) or {@code json}. */
+
+  /**
+   * The environment variable naming the format of log lines: {@code text} (default) or {@code
+   * json}.
+   */
   static final String FORMAT_ENV = "SWITCHBOARD_LOG_FORMAT";
+
   /** The system property the configuration file reads the format from. */
   static final String FORMAT_PROPERTY = "switchboard.log.format";
+
   /** The system property the configuration file reads the level from. */
   static final String LEVEL_PROPERTY = "switchboard.log.level";
+
   private static final Set<String> FORMATS = Set.of("text", "json");
   private static final String OWN_LOGGERS = "io.switchboard";
 
@@ -39,16 +46,21 @@ final class Logging {
    */
   static void configure(Map<String, String> env) {
     // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
-    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+    if (System.getProperty("log4j2.configurationFile") == null
+        && System.getProperty("log4j.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
     }
-    // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.
+    // Components close in their own shutdown hooks and log while doing so; keep logging up until
+    // the end.
     System.setProperty("log4j2.shutdownHookEnabled", "false");
     format(env).ifPresent(f -> System.setProperty(FORMAT_PROPERTY, f));
     level(env).ifPresent(l -> System.setProperty(LEVEL_PROPERTY, l.name()));
   }
 
-  /** What is wrong with the logging environment, if anything: a message naming the variable and its value. */
+  /**
+   * What is wrong with the logging environment, if anything: a message naming the variable and its
+   * value.
+   */
   static Optional<String> problem(Map<String, String> env) {
     String format = env.get(FORMAT_ENV);
     if (format != null && !format.isBlank() && format(env).isEmpty()) {
@@ -56,12 +68,19 @@ final class Logging {
     }
     String level = env.get(LEVEL_ENV);
     if (level != null && !level.isBlank() && level(env).isEmpty()) {
-      return Optional.of(LEVEL_ENV + ": '" + level + "' is not a log level; use trace, debug, info, warn or error");
+      return Optional.of(
+          LEVEL_ENV
+              + ": '"
+              + level
+              + "' is not a log level; use trace, debug, info, warn or error");
     }
     return Optional.empty();
   }
 
-  /** Sets the level of Switchboard's own loggers from the command line: {@code --verbose}, {@code --quiet}. */
+  /**
+   * Sets the level of Switchboard's own loggers from the command line: {@code --verbose}, {@code
+   * --quiet}.
+   */
   static void applyFlags(boolean verbose, boolean quiet) {
     if (verbose) {
       Configurator.setLevel(OWN_LOGGERS, Level.DEBUG);

@@ -32,30 +32,34 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "A Kafka-native, asynchronous router for LLM completion requests.",
     subcommands = {
-        RouterCommand.class,
-        WorkerCommand.class,
-        TopicsCommand.class,
-        BatchCommand.class,
-        SubmitCommand.class,
-        StatsCommand.class,
-        ConfigCommand.class
+      RouterCommand.class,
+      WorkerCommand.class,
+      TopicsCommand.class,
+      BatchCommand.class,
+      SubmitCommand.class,
+      StatsCommand.class,
+      ConfigCommand.class
     })
 public final class Main implements Callable<Integer> {
   static {
     useSwitchboardLogging();
   }
 
-  @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "Log Switchboard's debug lines, and print the stack trace of an expected error too"
-          + " (bugs always print theirs).")
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description =
+          "Log Switchboard's debug lines, and print the stack trace of an expected error too"
+              + " (bugs always print theirs).")
   boolean verbose;
 
-  @Option(names = "--quiet", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--quiet",
+      scope = ScopeType.INHERIT,
       description = "Log only Switchboard's warnings and errors (see also SWITCHBOARD_LOG_LEVEL).")
   boolean quiet;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -68,8 +72,8 @@ public final class Main implements Callable<Integer> {
 
   /**
    * The command line with more commands after the production ones (the sandbox's {@code demo},
-   * {@code dev}, {@code bench}, {@code mock-provider}), each a picocli command object; they share the
-   * error handling, the version and the options every command inherits.
+   * {@code dev}, {@code bench}, {@code mock-provider}), each a picocli command object; they share
+   * the error handling, the version and the options every command inherits.
    */
   public static CommandLine commandLine(List<Object> moreCommands) {
     CommandLine cli = new CommandLine(new Main());
@@ -83,7 +87,9 @@ public final class Main implements Callable<Integer> {
         .setParameterExceptionHandler(errors);
   }
 
-  /** Switchboard's logging set-up ({@link Logging}); a main method calls it before anything logs. */
+  /**
+   * Switchboard's logging set-up ({@link Logging}); a main method calls it before anything logs.
+   */
   public static void useSwitchboardLogging() {
     Logging.configure(System.getenv());
   }
@@ -94,7 +100,8 @@ public final class Main implements Callable<Integer> {
     boolean quiet = matched(parsed, "--quiet");
     CommandLine command = last(parsed).commandSpec().commandLine();
     if (verbose && quiet) {
-      throw new ParameterException(command, "--verbose and --quiet are exclusive: give one of them");
+      throw new ParameterException(
+          command, "--verbose and --quiet are exclusive: give one of them");
     }
     Optional<String> problem = Logging.problem(System.getenv());
     if (problem.isPresent()) {
@@ -122,7 +129,10 @@ public final class Main implements Callable<Integer> {
     return r;
   }
 
-  /** Gives every command, at any depth, the version of {@link Main}: picocli gives it only to the top. */
+  /**
+   * Gives every command, at any depth, the version of {@link Main}: picocli gives it only to the
+   * top.
+   */
   private static void withVersion(CommandLine cli) {
     cli.getCommandSpec().versionProvider(new Version());
     cli.getSubcommands().values().forEach(Main::withVersion);
@@ -146,9 +156,12 @@ public final class Main implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       Optional<Attributes> manifest = manifest();
-      String version = manifest.map(m -> m.getValue(Attributes.Name.IMPLEMENTATION_VERSION))
-          .orElse("(development build, not from a jar)");
-      String kafka = manifest.map(m -> m.getValue(KAFKA_VERSION)).orElse(AppInfoParser.getVersion());
+      String version =
+          manifest
+              .map(m -> m.getValue(Attributes.Name.IMPLEMENTATION_VERSION))
+              .orElse("(development build, not from a jar)");
+      String kafka =
+          manifest.map(m -> m.getValue(KAFKA_VERSION)).orElse(AppInfoParser.getVersion());
       return new String[] {"switchboard " + version, "Kafka " + kafka};
     }
 
@@ -160,7 +173,8 @@ public final class Main implements Callable<Integer> {
           return Optional.empty();
         }
         try (JarFile jar = new JarFile(location.toFile())) {
-          return Optional.ofNullable(jar.getManifest()).map(java.util.jar.Manifest::getMainAttributes);
+          return Optional.ofNullable(jar.getManifest())
+              .map(java.util.jar.Manifest::getMainAttributes);
         }
       } catch (IOException | URISyntaxException | SecurityException e) {
         return Optional.empty();

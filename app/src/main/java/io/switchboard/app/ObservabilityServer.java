@@ -20,15 +20,19 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP endpoint of a router or worker process ({@code observability} in config):
+ *
  * <ul>
  *   <li>{@code /metrics}: every meter of the registry in the Prometheus text format;
  *   <li>{@code /health}: 200 while the process loop is alive, else 503 (a liveness probe);
- *   <li>{@code /ready}: 200 when the process does its work (router RUNNING, worker assigned), else 503.
+ *   <li>{@code /ready}: 200 when the process does its work (router RUNNING, worker assigned), else
+ *       503.
  * </ul>
+ *
  * Port 0 picks a free port ({@link #port()} tells which); port -1 serves nothing.
  */
 public final class ObservabilityServer implements AutoCloseable {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ObservabilityServer.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ObservabilityServer.class);
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
@@ -43,7 +47,8 @@ public final class ObservabilityServer implements AutoCloseable {
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    // Collection pauses stop every call in flight: jvm_gc_pause_seconds shows how long (lives as long as the process)
+    // Collection pauses stop every call in flight: jvm_gc_pause_seconds shows how long (lives as
+    // long as the process)
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -56,10 +61,14 @@ public final class ObservabilityServer implements AutoCloseable {
    *
    * @param alive whether the process loop is alive
    * @param ready whether the process is ready for work
-   * @throws ErrorReporter.UserError when the port cannot be bound (the message names it and how to choose another)
+   * @throws ErrorReporter.UserError when the port cannot be bound (the message names it and how to
+   *     choose another)
    */
-  public static ObservabilityServer start(ObservabilityConfig config, PrometheusMeterRegistry registry,
-      BooleanSupplier alive, BooleanSupplier ready) {
+  public static ObservabilityServer start(
+      ObservabilityConfig config,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier alive,
+      BooleanSupplier ready) {
     if (!config.enabled()) {
       return new ObservabilityServer(null, null);
     }
@@ -67,21 +76,34 @@ public final class ObservabilityServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 16);
     } catch (IOException e) {
-      throw new ErrorReporter.UserError("cannot serve metrics on " + config.bindAddress() + ":" + config.port() + " ("
-          + e.getMessage() + "); choose another port with --metrics-port, " + MetricsOptions.ENV
-          + " or observability.port: 0 for any free one, -1 for none");
+      throw new ErrorReporter.UserError(
+          "cannot serve metrics on "
+              + config.bindAddress()
+              + ":"
+              + config.port()
+              + " ("
+              + e.getMessage()
+              + "); choose another port with --metrics-port, "
+              + MetricsOptions.ENV
+              + " or observability.port: 0 for any free one, -1 for none");
     }
-    server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
+    server.createContext(
+        "/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));
     server.createContext("/health", exchange -> probe(exchange, alive));
     server.createContext("/ready", exchange -> probe(exchange, ready));
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "switchboard-observability");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchboard-observability");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
-    log.info("serving /metrics, /health and /ready on http://{}:{}", config.bindAddress(), server.getAddress().getPort());
+    log.info(
+        "serving /metrics, /health and /ready on http://{}:{}",
+        config.bindAddress(),
+        server.getAddress().getPort());
     return new ObservabilityServer(server, executor);
   }
 
@@ -100,9 +122,11 @@ public final class ObservabilityServer implements AutoCloseable {
     respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ok\n");
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }

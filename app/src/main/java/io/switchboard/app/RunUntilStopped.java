@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a process running until SIGTERM or Ctrl-C, then closes what it started, last started
- * first, each once. Says when the process is running (ready for work) and when it stopped.
+ * Keeps a process running until SIGTERM or Ctrl-C, then closes what it started, last started first,
+ * each once. Says when the process is running (ready for work) and when it stopped.
  */
 final class RunUntilStopped {
   private static final Logger log = LoggerFactory.getLogger(RunUntilStopped.class);
@@ -27,7 +27,10 @@ final class RunUntilStopped {
     return resource;
   }
 
-  /** Runs {@code startup}, which registers what it starts; when it fails, closes what it registered and rethrows. */
+  /**
+   * Runs {@code startup}, which registers what it starts; when it fails, closes what it registered
+   * and rethrows.
+   */
   void start(Startup startup) throws Exception {
     try {
       startup.run();
@@ -43,16 +46,20 @@ final class RunUntilStopped {
   }
 
   /**
-   * Blocks until the process is told to stop (returns 0), or until {@code alive} turns false on
-   * its own (closes everything and returns 1, so that a supervisor restarts the process rather
-   * than keep one that no longer works). Logs "{@code what} is running" the first time {@code
-   * ready} holds, and "{@code what} stopped" at the end.
+   * Blocks until the process is told to stop (returns 0), or until {@code alive} turns false on its
+   * own (closes everything and returns 1, so that a supervisor restarts the process rather than
+   * keep one that no longer works). Logs "{@code what} is running" the first time {@code ready}
+   * holds, and "{@code what} stopped" at the end.
    */
   int await(BooleanSupplier alive, BooleanSupplier ready, String what) throws InterruptedException {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      closeAll();
-      log.info("{} stopped", what);
-    }, "switchboard-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  closeAll();
+                  log.info("{} stopped", what);
+                },
+                "switchboard-shutdown"));
     boolean running = false;
     while (!stopped.await(running ? 1000 : 100, TimeUnit.MILLISECONDS)) {
       if (!stopping && !alive.getAsBoolean()) {
@@ -75,7 +82,10 @@ final class RunUntilStopped {
         try {
           started.get(i).close();
         } catch (Exception e) {
-          log.warn("error while closing {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+          log.warn(
+              "error while closing {}: {}",
+              started.get(i).getClass().getSimpleName(),
+              e.toString());
         }
       }
       started.clear();

@@ -1,12 +1,12 @@
 package io.switchboard.app;
 
-import io.switchboard.schemas.kafka.ConsumerProperties;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.client.ConnectionSettings;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -37,39 +37,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code switchboard stats}: per model and deployment, the expected and actual split, request
- * rate, latency, errors, tokens and cost, from the summaries the metrics aggregator publishes.
- * Refreshes in place until stopped; {@code --once} prints one snapshot, {@code --json} prints it
- * as JSON for scripts.
+ * {@code switchboard stats}: per model and deployment, the expected and actual split, request rate,
+ * latency, errors, tokens and cost, from the summaries the metrics aggregator publishes. Refreshes
+ * in place until stopped; {@code --once} prints one snapshot, {@code --json} prints it as JSON for
+ * scripts.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(
+    name = "stats",
+    mixinStandardHelpOptions = true,
     header = "Shows traffic, latency, errors and cost per model.",
-    description = {"Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics",
-        "summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another into a pipe",
-        "or file."})
+    description = {
+      "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics",
+      "summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another into a pipe",
+      "or file."
+    })
 final class StatsCommand implements Callable<Integer> {
   /** Moves the cursor home and clears the screen (ANSI). */
   static final String CLEAR_SCREEN = "\033[H\033[2J";
 
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
   @Option(names = "--once", description = "Print one snapshot and exit.")
   boolean once;
 
-  @Option(names = "--json", description = "Print JSON instead of a table (with --once: one document; else one per refresh, one per line).")
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON instead of a table (with --once: one document; else one per refresh, one per line).")
   boolean json;
 
-  @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+  @Option(
+      names = "--interval",
+      paramLabel = "SECONDS",
+      defaultValue = "2",
       description = "Seconds between refreshes (default ${DEFAULT-VALUE}).")
   double intervalSeconds;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "How long --once may take to read the summaries topic (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description =
+          "How long --once may take to read the summaries topic (default ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   Clock clock = Clock.systemUTC();
 
@@ -80,8 +92,9 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, MetricsSummary> latest = new HashMap<>();
     options.awaitCluster(config.kafka());
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = partitions(consumer, topic.name());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -89,8 +102,14 @@ final class StatsCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
       while (!caughtUp(consumer, end)) {
         if (System.nanoTime() > deadline) {
-          spec.commandLine().getErr().println("stats: could not read " + topic.name() + " to its end within "
-              + timeoutSeconds + " s; showing what was read");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "stats: could not read "
+                      + topic.name()
+                      + " to its end within "
+                      + timeoutSeconds
+                      + " s; showing what was read");
           break;
         }
         read(consumer, topic, latest, Duration.ofMillis(200));
@@ -101,15 +120,18 @@ final class StatsCommand implements Callable<Integer> {
       }
       AtomicBoolean running = new AtomicBoolean(true);
       Thread main = Thread.currentThread();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        running.set(false);
-        consumer.wakeup();
-        try {
-          main.join(2000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    running.set(false);
+                    consumer.wakeup();
+                    try {
+                      main.join(2000);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
       Duration interval = Duration.ofMillis((long) (intervalSeconds * 1000));
       boolean terminal = Terminal.stdout();
       try {
@@ -117,7 +139,11 @@ final class StatsCommand implements Callable<Integer> {
           refresh(out, latest, terminal);
           long next = System.nanoTime() + interval.toNanos();
           while (running.get() && System.nanoTime() < next) {
-            read(consumer, topic, latest, Duration.ofMillis(Math.max(1, (next - System.nanoTime()) / 1_000_000)));
+            read(
+                consumer,
+                topic,
+                latest,
+                Duration.ofMillis(Math.max(1, (next - System.nanoTime()) / 1_000_000)));
           }
         }
       } catch (org.apache.kafka.common.errors.WakeupException stopping) {
@@ -134,8 +160,11 @@ final class StatsCommand implements Callable<Integer> {
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new ErrorReporter.UserError("topic '" + topic + "' does not exist: start the metrics aggregator "
-          + "(it creates the topic and publishes summaries), or run 'switchboard topics'");
+      throw new ErrorReporter.UserError(
+          "topic '"
+              + topic
+              + "' does not exist: start the metrics aggregator "
+              + "(it creates the topic and publishes summaries), or run 'switchboard topics'");
     }
     return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
   }
@@ -144,8 +173,11 @@ final class StatsCommand implements Callable<Integer> {
     return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
-  private void read(KafkaConsumer<String, byte[]> consumer, Topic<String, MetricsSummary> topic,
-      Map<String, MetricsSummary> latest, Duration wait) {
+  private void read(
+      KafkaConsumer<String, byte[]> consumer,
+      Topic<String, MetricsSummary> topic,
+      Map<String, MetricsSummary> latest,
+      Duration wait) {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
       if (r.value() == null) {
         latest.remove(r.key());
@@ -155,8 +187,17 @@ final class StatsCommand implements Callable<Integer> {
         MetricsSummary s = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
         latest.put(s.key(), s);
       } catch (SerializationException e) {
-        spec.commandLine().getErr().println("stats: skipping " + r.topic() + "-" + r.partition() + "@" + r.offset()
-            + ": " + e.getMessage());
+        spec.commandLine()
+            .getErr()
+            .println(
+                "stats: skipping "
+                    + r.topic()
+                    + "-"
+                    + r.partition()
+                    + "@"
+                    + r.offset()
+                    + ": "
+                    + e.getMessage());
       }
     }
   }
@@ -186,8 +227,15 @@ final class StatsCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** What {@code stats} shows: the running totals of every model and deployment, with their latest rate. */
-  record Snapshot(Instant at, MetricsSummary all, List<MetricsSummary> models, Map<String, MetricsSummary> deployments,
+  /**
+   * What {@code stats} shows: the running totals of every model and deployment, with their latest
+   * rate.
+   */
+  record Snapshot(
+      Instant at,
+      MetricsSummary all,
+      List<MetricsSummary> models,
+      Map<String, MetricsSummary> deployments,
       Map<String, Double> rates) {
 
     static Snapshot of(Map<String, MetricsSummary> latest, Instant now) {
@@ -213,13 +261,17 @@ final class StatsCommand implements Callable<Integer> {
       return new Snapshot(now, all, models, deployments, rates);
     }
 
-    /** Requests per second in a window: over its elapsed part while it is current, 0 once it is a minute old. */
+    /**
+     * Requests per second in a window: over its elapsed part while it is current, 0 once it is a
+     * minute old.
+     */
     static double rate(MetricsSummary window, Instant now) {
       if (now.isAfter(window.windowEnd().plusSeconds(60))) {
         return 0;
       }
       Instant until = now.isBefore(window.windowEnd()) ? now : window.windowEnd();
-      double seconds = Math.max(1, Duration.between(window.windowStart(), until).toMillis() / 1000.0);
+      double seconds =
+          Math.max(1, Duration.between(window.windowStart(), until).toMillis() / 1000.0);
       return (window.routed() + window.rerouted()) / seconds;
     }
 
@@ -247,7 +299,9 @@ final class StatsCommand implements Callable<Integer> {
         modelRows.add(row);
       }
       ArrayNode deploymentRows = root.putArray("deployments");
-      deployments.values().forEach(d -> deploymentRows.add(row(d, rateOf(Scope.DEPLOYMENT, d.name()))));
+      deployments
+          .values()
+          .forEach(d -> deploymentRows.add(row(d, rateOf(Scope.DEPLOYMENT, d.name()))));
       return root;
     }
 
@@ -279,30 +333,77 @@ final class StatsCommand implements Callable<Integer> {
       StringBuilder b = new StringBuilder();
       String format = "%-28s %9s %9s %9s %8s %8s %7s %7s %10s %10s %10s%n";
       b.append(String.format(Locale.ROOT, "Switchboard stats at %s%n%n", at));
-      b.append(String.format(Locale.ROOT, format, "MODEL / DEPLOYMENT", "EXPECTED", "ACTUAL", "ROUTED", "REQ/S",
-          "P50 ms", "P99 ms", "ERRORS", "TOKENS IN", "TOKENS OUT", "COST $"));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              "MODEL / DEPLOYMENT",
+              "EXPECTED",
+              "ACTUAL",
+              "ROUTED",
+              "REQ/S",
+              "P50 ms",
+              "P99 ms",
+              "ERRORS",
+              "TOKENS IN",
+              "TOKENS OUT",
+              "COST $"));
       if (models.isEmpty()) {
-        b.append("(no summaries yet: is the metrics aggregator running, and has traffic flowed?)\n");
+        b.append(
+            "(no summaries yet: is the metrics aggregator running, and has traffic flowed?)\n");
       }
       for (MetricsSummary m : models) {
         b.append(line(format, m.name(), "", "", m, rateOf(Scope.MODEL, m.name())));
         for (MetricsSummary.Share share : m.shares()) {
           MetricsSummary d = deployments.get(share.deploymentId());
-          b.append(String.format(Locale.ROOT, format, "  " + share.deploymentId(), percent(share.expected()),
-              percent(share.actual()), share.routed(), d == null ? "" : rate(rateOf(Scope.DEPLOYMENT, d.name())),
-              d == null ? "" : d.latency().p50Ms(), d == null ? "" : d.latency().p99Ms(), d == null ? "" : d.errors(),
-              d == null ? "" : d.tokensIn(), d == null ? "" : d.tokensOut(), d == null ? "" : cost(d.costUsd())));
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  format,
+                  "  " + share.deploymentId(),
+                  percent(share.expected()),
+                  percent(share.actual()),
+                  share.routed(),
+                  d == null ? "" : rate(rateOf(Scope.DEPLOYMENT, d.name())),
+                  d == null ? "" : d.latency().p50Ms(),
+                  d == null ? "" : d.latency().p99Ms(),
+                  d == null ? "" : d.errors(),
+                  d == null ? "" : d.tokensIn(),
+                  d == null ? "" : d.tokensOut(),
+                  d == null ? "" : cost(d.costUsd())));
         }
       }
-      Optional.ofNullable(all).ifPresent(a -> b.append(line(format, "ALL", "", "", a, rateOf(Scope.ALL, a.name())))
-          .append(String.format(Locale.ROOT, "%nReplies %d (expired %d); errors by code %s; outcomes %s%n",
-              a.replies(), a.expired(), a.replyErrors(), a.outcomes())));
+      Optional.ofNullable(all)
+          .ifPresent(
+              a ->
+                  b.append(line(format, "ALL", "", "", a, rateOf(Scope.ALL, a.name())))
+                      .append(
+                          String.format(
+                              Locale.ROOT,
+                              "%nReplies %d (expired %d); errors by code %s; outcomes %s%n",
+                              a.replies(),
+                              a.expired(),
+                              a.replyErrors(),
+                              a.outcomes())));
       return b.toString();
     }
 
-    private static String line(String format, String name, String expected, String actual, MetricsSummary s, double rate) {
-      return String.format(Locale.ROOT, format, name, expected, actual, s.routed(), rate(rate), s.latency().p50Ms(),
-          s.latency().p99Ms(), s.errors(), s.tokensIn(), s.tokensOut(), cost(s.costUsd()));
+    private static String line(
+        String format, String name, String expected, String actual, MetricsSummary s, double rate) {
+      return String.format(
+          Locale.ROOT,
+          format,
+          name,
+          expected,
+          actual,
+          s.routed(),
+          rate(rate),
+          s.latency().p50Ms(),
+          s.latency().p99Ms(),
+          s.errors(),
+          s.tokensIn(),
+          s.tokensOut(),
+          cost(s.costUsd()));
     }
 
     private static String percent(double share) {

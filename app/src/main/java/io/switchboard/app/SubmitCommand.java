@@ -27,19 +27,21 @@ import picocli.CommandLine.Spec;
  * Options that describe no request end through the {@link ErrorReporter} (one line, exit {@value
  * #EXIT_BAD_INPUT}).
  */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
     header = "Sends one chat request and prints the reply.",
     description = {
-        "Sends one chat request through Switchboard and prints the reply as JSON.",
-        "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input,"
-            + " 4 the Kafka cluster did not answer."})
+      "Sends one chat request through Switchboard and prints the reply as JSON.",
+      "Exit codes: 0 ok reply, 1 error or expired reply (or none in time), 2 bad input,"
+          + " 4 the Kafka cluster did not answer."
+    })
 public final class SubmitCommand implements Callable<Integer> {
   static final int EXIT_OK = 0;
   static final int EXIT_ERROR = 1;
   static final int EXIT_BAD_INPUT = 2;
 
-  @Mixin
-  ConfigOptions kafka;
+  @Mixin ConfigOptions kafka;
 
   @Option(names = "--model", description = "the model (alias or deployment id)")
   String model;
@@ -47,37 +49,51 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--group", description = "a load_balance_group")
   String group;
 
-  @Option(names = "--file", paramLabel = "FILE",
-      description = "a JSON request ({\"body\": {...}, ...}) or an OpenAI chat body ({\"messages\": [...]})")
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description =
+          "a JSON request ({\"body\": {...}, ...}) or an OpenAI chat body ({\"messages\": [...]})")
   Path file;
 
-  @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
+  @Option(
+      names = "--timeout",
+      defaultValue = "120",
+      paramLabel = "SECONDS",
       description = "how long to wait for the reply (default ${DEFAULT-VALUE})")
   long timeout;
 
-  @Option(names = "--client-id", description = "names the reply topic <replies>.<client-id> (default: the host name)")
+  @Option(
+      names = "--client-id",
+      description = "names the reply topic <replies>.<client-id> (default: the host name)")
   String clientId;
 
   @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "the user message")
   String prompt;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    SubmitOptions options = new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeout), clientId);
+    SubmitOptions options =
+        new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeout), clientId);
     ConnectionSettings connection = kafka.connection();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      RouteReply reply = kafka.whileConnecting(connection.kafka(), () -> SubmitRunner.submit(connection, options));
-      spec.commandLine().getOut().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
+      RouteReply reply =
+          kafka.whileConnecting(connection.kafka(), () -> SubmitRunner.submit(connection, options));
+      spec.commandLine()
+          .getOut()
+          .println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reply));
       return reply.status() == ReplyStatus.OK ? EXIT_OK : EXIT_ERROR;
     } catch (InvalidOptionException e) {
       throw e; // nothing was sent: the error reporter says why, exit 2
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      err.println("switchboard submit: " + (cause instanceof TimeoutException ? "" : "failed: ") + cause.getMessage());
+      err.println(
+          "switchboard submit: "
+              + (cause instanceof TimeoutException ? "" : "failed: ")
+              + cause.getMessage());
       return EXIT_ERROR;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Whether standard output or error is a terminal, for output that redraws in place (a progress
- * bar, a refreshing table): escape codes belong on a screen, not in a pipe or a log file.
+ * Whether standard output or error is a terminal, for output that redraws in place (a progress bar,
+ * a refreshing table): escape codes belong on a screen, not in a pipe or a log file.
  */
 final class Terminal {
   private static final Path STDOUT_LINK = Path.of("/proc/self/fd/1");
@@ -26,10 +26,10 @@ final class Terminal {
 
   /**
    * Whether the file descriptor whose link is {@code fdLink} is a terminal. Java has no isatty, and
-   * {@code System.console()} looks at standard input and output together: on Linux the
-   * descriptor's link ({@code /proc/self/fd/N}) names the device, a terminal being {@code
-   * /dev/pts/N} or {@code /dev/ttyN}. Without {@code /proc} the console is the best guess left.
-   * {@code TERM=dumb} is never a terminal here.
+   * {@code System.console()} looks at standard input and output together: on Linux the descriptor's
+   * link ({@code /proc/self/fd/N}) names the device, a terminal being {@code /dev/pts/N} or {@code
+   * /dev/ttyN}. Without {@code /proc} the console is the best guess left. {@code TERM=dumb} is
+   * never a terminal here.
    */
   static boolean isTerminal(Path fdLink, String term) {
     if ("dumb".equals(term)) {

@@ -27,25 +27,35 @@ import picocli.CommandLine.Spec;
 
 /**
  * Creates missing topics, checks the dispatch topic against the lane plan, and prints each topic's
- * replication with a warning wherever it falls short of what production needs
- * ({@link Replication#warnings()}).
+ * replication with a warning wherever it falls short of what production needs ({@link
+ * Replication#warnings()}).
  */
-@Command(name = "topics", mixinStandardHelpOptions = true,
-    header = "Creates missing topics; checks the dispatch topic's lanes and every topic's replication.",
-    description = {"Creates the topics the config needs and checks the dispatch topic's partitions against the lanes.",
-        "Prints each topic's replication (the internal offsets and transaction topics too) and warns where it falls",
-        "short of production: 3 replicas and min.insync.replicas=2."})
+@Command(
+    name = "topics",
+    mixinStandardHelpOptions = true,
+    header =
+        "Creates missing topics; checks the dispatch topic's lanes and every topic's replication.",
+    description = {
+      "Creates the topics the config needs and checks the dispatch topic's partitions against the lanes.",
+      "Prints each topic's replication (the internal offsets and transaction topics too) and warns where it falls",
+      "short of production: 3 replicas and min.insync.replicas=2."
+    })
 final class TopicsCommand implements Callable<Integer> {
-  /** Replicas per partition production needs: one broker may fail while another restarts, and nothing is lost. */
+  /**
+   * Replicas per partition production needs: one broker may fail while another restarts, and
+   * nothing is lost.
+   */
   static final int PRODUCTION_REPLICAS = 3;
-  /** Replicas a write with {@code acks=all} must reach in production: an acknowledged record outlives a broker. */
+
+  /**
+   * Replicas a write with {@code acks=all} must reach in production: an acknowledged record
+   * outlives a broker.
+   */
   static final int PRODUCTION_MIN_IN_SYNC = 2;
 
-  @Mixin
-  ConfigOptions options;
+  @Mixin ConfigOptions options;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -54,13 +64,20 @@ final class TopicsCommand implements Callable<Integer> {
     options.awaitCluster(config.kafka());
     try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
       List<String> created = TopicProvisioner.ensure(admin, config);
-      out.println(created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));
+      out.println(
+          created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));
       LanePlan plan = LanePlan.of(config);
-      out.println("Lanes of " + config.topics().dispatch() + " (" + plan.partitions() + " partitions):");
-      config.modelList().forEach(d -> {
-        LanePlan.Lanes l = plan.lanesOf(d.deploymentId());
-        out.printf("  %-24s partitions %d..%d%n", d.deploymentId(), l.first(), l.first() + l.count() - 1);
-      });
+      out.println(
+          "Lanes of " + config.topics().dispatch() + " (" + plan.partitions() + " partitions):");
+      config
+          .modelList()
+          .forEach(
+              d -> {
+                LanePlan.Lanes l = plan.lanesOf(d.deploymentId());
+                out.printf(
+                    "  %-24s partitions %d..%d%n",
+                    d.deploymentId(), l.first(), l.first() + l.count() - 1);
+              });
       printReplication(admin, config, out);
     }
     return 0;
@@ -68,22 +85,30 @@ final class TopicsCommand implements Callable<Integer> {
 
   private static void printReplication(Admin admin, SwitchboardConfig config, PrintWriter out)
       throws InterruptedException {
-    List<String> names = new ArrayList<>(TopicProvisioner.plan(config).stream().map(NewTopic::name).toList());
+    List<String> names =
+        new ArrayList<>(TopicProvisioner.plan(config).stream().map(NewTopic::name).toList());
     List<Replication> replication;
     try {
-      Set<String> existing = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+      Set<String> existing =
+          admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       // The brokers create these on first use, with their own settings rather than the config's.
       List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME).stream()
-          .filter(existing::contains).forEach(names::add);
+          .filter(existing::contains)
+          .forEach(names::add);
       replication = Replication.describe(admin, names);
     } catch (ExecutionException e) {
       out.println("Replication: not known (" + e.getCause().getMessage() + ")");
       return;
     }
     out.println("Replication (replicas, min.insync.replicas, partitions out of sync):");
-    replication.forEach(r -> out.printf("  %-32s %d, %d, %d%n", r.topic(), r.replicas(), r.minInSync(),
-        r.partitionsOutOfSync()));
-    replication.stream().flatMap(r -> r.warnings().stream()).forEach(w -> out.println("Warning: " + w));
+    replication.forEach(
+        r ->
+            out.printf(
+                "  %-32s %d, %d, %d%n",
+                r.topic(), r.replicas(), r.minInSync(), r.partitionsOutOfSync()));
+    replication.stream()
+        .flatMap(r -> r.warnings().stream())
+        .forEach(w -> out.println("Warning: " + w));
   }
 
   /**
@@ -99,16 +124,33 @@ final class TopicsCommand implements Callable<Integer> {
     static List<Replication> describe(Admin admin, List<String> topics)
         throws InterruptedException, ExecutionException {
       Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-      Map<ConfigResource, Config> configs = admin.describeConfigs(topics.stream()
-          .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get();
-      return topics.stream().map(t -> {
-        List<TopicPartitionInfo> partitions = described.get(t).partitions();
-        int replicas = partitions.stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
-        int outOfSync = (int) partitions.stream().filter(p -> p.isr().size() < p.replicas().size()).count();
-        String minInSync = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t))
-            .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value();
-        return new Replication(t, replicas, Integer.parseInt(minInSync), outOfSync);
-      }).toList();
+      Map<ConfigResource, Config> configs =
+          admin
+              .describeConfigs(
+                  topics.stream()
+                      .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                      .toList())
+              .all()
+              .get();
+      return topics.stream()
+          .map(
+              t -> {
+                List<TopicPartitionInfo> partitions = described.get(t).partitions();
+                int replicas =
+                    partitions.stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+                int outOfSync =
+                    (int)
+                        partitions.stream()
+                            .filter(p -> p.isr().size() < p.replicas().size())
+                            .count();
+                String minInSync =
+                    configs
+                        .get(new ConfigResource(ConfigResource.Type.TOPIC, t))
+                        .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
+                        .value();
+                return new Replication(t, replicas, Integer.parseInt(minInSync), outOfSync);
+              })
+          .toList();
     }
 
     /**
@@ -128,30 +170,58 @@ final class TopicsCommand implements Callable<Integer> {
     List<String> warnings() {
       List<String> w = new ArrayList<>();
       if (replicas < PRODUCTION_REPLICAS) {
-        w.add(topic + " has " + replicas + " replica(s): a broker's loss loses its records or stops it until the broker"
-            + " returns; production needs " + PRODUCTION_REPLICAS + " (" + replicasSetting() + ")");
+        w.add(
+            topic
+                + " has "
+                + replicas
+                + " replica(s): a broker's loss loses its records or stops it until the broker"
+                + " returns; production needs "
+                + PRODUCTION_REPLICAS
+                + " ("
+                + replicasSetting()
+                + ")");
       }
       if (replicas > 1 && minInSync < PRODUCTION_MIN_IN_SYNC) {
-        w.add(topic + " has min.insync.replicas=" + minInSync + ": a write acknowledged by the leader alone is lost"
-            + " with it; set " + PRODUCTION_MIN_IN_SYNC + " (" + minInSyncSetting() + ")");
+        w.add(
+            topic
+                + " has min.insync.replicas="
+                + minInSync
+                + ": a write acknowledged by the leader alone is lost"
+                + " with it; set "
+                + PRODUCTION_MIN_IN_SYNC
+                + " ("
+                + minInSyncSetting()
+                + ")");
       }
       if (replicas > 1 && minInSync >= replicas) {
-        w.add(topic + " has min.insync.replicas=" + minInSync + " with " + replicas + " replicas: one broker down"
-            + " stops every write (acks=all); keep it below the replicas");
+        w.add(
+            topic
+                + " has min.insync.replicas="
+                + minInSync
+                + " with "
+                + replicas
+                + " replicas: one broker down"
+                + " stops every write (acks=all); keep it below the replicas");
       }
       if (partitionsOutOfSync > 0) {
-        w.add(topic + " has " + partitionsOutOfSync + " partition(s) with a replica out of sync: a broker is down or"
-            + " catching up");
+        w.add(
+            topic
+                + " has "
+                + partitionsOutOfSync
+                + " partition(s) with a replica out of sync: a broker is down or"
+                + " catching up");
       }
       return w;
     }
 
     private String replicasSetting() {
       return switch (topic) {
-        case Topic.GROUP_METADATA_TOPIC_NAME -> "offsets.topic.replication.factor on the brokers, before first use";
+        case Topic.GROUP_METADATA_TOPIC_NAME ->
+            "offsets.topic.replication.factor on the brokers, before first use";
         case Topic.TRANSACTION_STATE_TOPIC_NAME ->
             "transaction.state.log.replication.factor on the brokers, before first use";
-        default -> "topics.replication_factor for new topics; kafka-reassign-partitions for this one";
+        default ->
+            "topics.replication_factor for new topics; kafka-reassign-partitions for this one";
       };
     }
 

@@ -44,7 +44,10 @@ import org.junit.jupiter.api.Timeout;
 class LiteLlmConfigIT {
   static KafkaBroker broker;
   static MockProvider mock;
-  /** The environment of config loading and of the worker (which resolves the api_key references). */
+
+  /**
+   * The environment of config loading and of the worker (which resolves the api_key references).
+   */
   static final Map<String, String> env = new HashMap<>();
 
   @BeforeAll
@@ -72,23 +75,35 @@ class LiteLlmConfigIT {
   @Test
   @Timeout(240)
   void azureGroupSplitsByWeightWithKeysFromTheEnvironment() throws Exception {
-    Map<String, Long> split = route("02-weighted-azure.yaml", "chat", 400).stream()
-        .peek(r -> assertThat(r.status()).as("%s: %s", r.id(), r.error()).isEqualTo(ReplyStatus.OK))
-        .collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
+    Map<String, Long> split =
+        route("02-weighted-azure.yaml", "chat", 400).stream()
+            .peek(
+                r ->
+                    assertThat(r.status())
+                        .as("%s: %s", r.id(), r.error())
+                        .isEqualTo(ReplyStatus.OK))
+            .collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
     int tasks = 6;
     assertThat(split.get("chat-1")).isBetween(300L - tasks, 300L + tasks);
     assertThat(split.get("chat-2")).isBetween(100L - tasks, 100L + tasks);
     assertThat(split).doesNotContainKey("chat-3");
-    assertThat(mock.calls("eu")).isNotEmpty().allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+    assertThat(mock.calls("eu"))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
     assertThat(mock.calls("ca")).isEmpty();
   }
 
   @Test
   @Timeout(240)
   void rpmGroupSplitsByRpm() throws Exception {
-    Map<String, Long> split = route("03-rpm-shuffle.yaml", "gpt-4o-mini", 400).stream()
-        .peek(r -> assertThat(r.status()).as("%s: %s", r.id(), r.error()).isEqualTo(ReplyStatus.OK))
-        .collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
+    Map<String, Long> split =
+        route("03-rpm-shuffle.yaml", "gpt-4o-mini", 400).stream()
+            .peek(
+                r ->
+                    assertThat(r.status())
+                        .as("%s: %s", r.id(), r.error())
+                        .isEqualTo(ReplyStatus.OK))
+            .collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
     int tasks = 6;
     assertThat(split.get("gpt-4o-mini-1")).isBetween(300L - tasks, 300L + tasks);
     assertThat(split.get("gpt-4o-mini-2")).isBetween(100L - tasks, 100L + tasks);
@@ -100,21 +115,30 @@ class LiteLlmConfigIT {
   @Timeout(240)
   void failingModelFollowsItsListShapedFallback() throws Exception {
     List<RouteReply> replies = route("04-fallbacks.yaml", "primary", 60);
-    assertThat(replies).allSatisfy(r -> {
-      assertThat(r.status()).as("%s: %s", r.id(), r.error()).isEqualTo(ReplyStatus.OK);
-      assertThat(r.deploymentId()).isEqualTo("backup");
-    });
+    assertThat(replies)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).as("%s: %s", r.id(), r.error()).isEqualTo(ReplyStatus.OK);
+              assertThat(r.deploymentId()).isEqualTo("backup");
+            });
     List<Call> primaryCalls = mock.calls("primary");
     assertThat(primaryCalls).isNotEmpty().allSatisfy(c -> assertThat(c.status()).isEqualTo(500));
-    assertThat(replies).filteredOn(r -> r.attempts().stream().anyMatch(a -> "primary".equals(a.deploymentId())))
-        .as("replies whose request tried primary first").isNotEmpty();
+    assertThat(replies)
+        .filteredOn(r -> r.attempts().stream().anyMatch(a -> "primary".equals(a.deploymentId())))
+        .as("replies whose request tried primary first")
+        .isNotEmpty();
   }
 
-  /** Loads a corpus config unchanged, routes {@code n} requests for {@code model} and returns their replies. */
+  /**
+   * Loads a corpus config unchanged, routes {@code n} requests for {@code model} and returns their
+   * replies.
+   */
   private static List<RouteReply> route(String corpusFile, String model, int n) throws Exception {
-    SwitchboardConfig config = new ConfigLoader(env::get).load(ConfigCommandTest.corpus(corpusFile), null)
-        .namespaced("." + corpusFile.substring(0, 2))
-        .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    SwitchboardConfig config =
+        new ConfigLoader(env::get)
+            .load(ConfigCommandTest.corpus(corpusFile), null)
+            .namespaced("." + corpusFile.substring(0, 2))
+            .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
     Topics topics = new Topics(config.topics());
     try (Router router = new Router(config, Clock.systemUTC());
         Worker worker = new Worker(config, Clock.systemUTC(), env::get)) {
@@ -123,12 +147,16 @@ class LiteLlmConfigIT {
       router.awaitRunning(Duration.ofSeconds(60));
       Properties props = new Properties();
       props.putAll(config.kafka());
-      try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
-          topics.requests().valueSerde().serializer())) {
+      try (KafkaProducer<String, RouteRequest> producer =
+          new KafkaProducer<>(
+              props, new StringSerializer(), topics.requests().valueSerde().serializer())) {
         for (int i = 0; i < n; i++) {
           String id = corpusFile + "-" + i;
-          ObjectNode body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi " + i + "\"}]}");
-          producer.send(new ProducerRecord<>(topics.requests().name(), id, RouteRequest.of(id, model, body)));
+          ObjectNode body =
+              (ObjectNode)
+                  Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi " + i + "\"}]}");
+          producer.send(
+              new ProducerRecord<>(topics.requests().name(), id, RouteRequest.of(id, model, body)));
         }
       }
       return replies(props, topics, n);
@@ -142,8 +170,9 @@ class LiteLlmConfigIT {
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");
     Map<String, RouteReply> byId = new HashMap<>();
-    try (KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        topics.replies().valueSerde().deserializer())) {
+    try (KafkaConsumer<String, RouteReply> consumer =
+        new KafkaConsumer<>(
+            p, new StringDeserializer(), topics.replies().valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.replies().name()));
       long end = System.nanoTime() + Duration.ofSeconds(150).toNanos();
       while (System.nanoTime() < end && byId.size() < expected) {

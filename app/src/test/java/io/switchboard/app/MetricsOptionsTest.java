@@ -8,7 +8,10 @@ import io.switchboard.schemas.config.ObservabilityConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The metrics port: {@code --metrics-port}, then {@code SWITCHBOARD_METRICS_PORT}, then {@code observability.port}. */
+/**
+ * The metrics port: {@code --metrics-port}, then {@code SWITCHBOARD_METRICS_PORT}, then {@code
+ * observability.port}.
+ */
 class MetricsOptionsTest {
   static final ObservabilityConfig FROM_CONFIG = new ObservabilityConfig(9500, "127.0.0.1");
 
@@ -31,18 +34,23 @@ class MetricsOptionsTest {
 
   @Test
   void aPortThatIsNoPortIsNamedWithWhereItCameFrom() {
-    assertThatThrownBy(() -> options(null, Map.of(MetricsOptions.ENV, "metrics")).resolve(FROM_CONFIG))
-        .isInstanceOf(ConfigException.class).hasMessage("SWITCHBOARD_METRICS_PORT: 'metrics' is not a port number"
-            + " (0 for any free port, -1 for none)");
+    assertThatThrownBy(
+            () -> options(null, Map.of(MetricsOptions.ENV, "metrics")).resolve(FROM_CONFIG))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "SWITCHBOARD_METRICS_PORT: 'metrics' is not a port number"
+                + " (0 for any free port, -1 for none)");
     assertThatThrownBy(() -> options(70_000, Map.of()).resolve(FROM_CONFIG))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--metrics-port: 70000 is not a port number");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--metrics-port: 70000 is not a port number");
   }
 
   @Test
   void everyLongRunningProcessTakesTheOption() {
     for (String command : new String[] {"router", "worker"}) {
       assertThat(Main.commandLine().getSubcommands().get(command).getCommandSpec().optionsMap())
-          .as(command).containsKey("--metrics-port");
+          .as(command)
+          .containsKey("--metrics-port");
     }
   }
 }

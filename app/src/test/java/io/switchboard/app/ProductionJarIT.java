@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * after {@code package} (failsafe), on the files the Dockerfile names.
  */
 class ProductionJarIT {
-  static final List<String> FORBIDDEN = List.of("io/switchboard/testkit/", "org/apache/kafka/common/test/",
-      "org/testcontainers/");
+  static final List<String> FORBIDDEN =
+      List.of("io/switchboard/testkit/", "org/apache/kafka/common/test/", "org/testcontainers/");
 
   static Path repositoryRoot() {
     Path root = Path.of("").toAbsolutePath();
@@ -33,7 +33,9 @@ class ProductionJarIT {
     return root;
   }
 
-  /** The sources of the COPY lines of the Dockerfile's last stage, the image it builds by default. */
+  /**
+   * The sources of the COPY lines of the Dockerfile's last stage, the image it builds by default.
+   */
   static List<String> copied(Path root) throws IOException {
     List<String> lines = Files.readAllLines(root.resolve("Dockerfile"));
     int lastStage = 0;
@@ -42,14 +44,17 @@ class ProductionJarIT {
         lastStage = i;
       }
     }
-    return lines.subList(lastStage, lines.size()).stream().filter(l -> l.startsWith("COPY "))
-        .map(l -> l.split("\\s+")[1]).toList();
+    return lines.subList(lastStage, lines.size()).stream()
+        .filter(l -> l.startsWith("COPY "))
+        .map(l -> l.split("\\s+")[1])
+        .toList();
   }
 
   @Test
   void theImagesJarAndLibrariesHoldNoTestKitTestcontainersOrInProcessBroker() throws IOException {
     Path root = repositoryRoot();
-    assertThat(copied(root)).containsExactlyInAnyOrder("app/target/lib/", "app/target/switchboard.jar");
+    assertThat(copied(root))
+        .containsExactlyInAnyOrder("app/target/lib/", "app/target/switchboard.jar");
     Path jar = root.resolve("app/target/switchboard.jar");
     List<Path> jars = new ArrayList<>(List.of(jar));
     try (Stream<Path> lib = Files.list(root.resolve("app/target/lib"))) {
@@ -61,23 +66,37 @@ class ProductionJarIT {
     List<String> ownClasses = new ArrayList<>();
     for (Path file : jars) {
       try (JarFile j = new JarFile(file.toFile())) {
-        j.stream().map(e -> e.getName()).filter(n -> n.endsWith(".class")).forEach(name -> {
-          if (FORBIDDEN.stream().anyMatch(name::startsWith)) {
-            found.add(file.getFileName() + "!/" + name);
-          }
-          if (file.equals(jar)) {
-            ownClasses.add(name);
-          }
-        });
+        j.stream()
+            .map(e -> e.getName())
+            .filter(n -> n.endsWith(".class"))
+            .forEach(
+                name -> {
+                  if (FORBIDDEN.stream().anyMatch(name::startsWith)) {
+                    found.add(file.getFileName() + "!/" + name);
+                  }
+                  if (file.equals(jar)) {
+                    ownClasses.add(name);
+                  }
+                });
       }
     }
-    assertThat(found).as("test-kit classes in the production jar or app/target/lib (a stale lib? mvn clean package)")
+    assertThat(found)
+        .as(
+            "test-kit classes in the production jar or app/target/lib (a stale lib? mvn clean package)")
         .isEmpty();
-    assertThat(jars).extracting(p -> p.getFileName().toString())
-        .noneMatch(n -> n.startsWith("switchboard-testkit") || n.startsWith("testcontainers")
-            || n.startsWith("kafka-test-common"));
-    assertThat(ownClasses).contains("io/switchboard/app/Main.class", "io/switchboard/app/RouterCommand.class",
-        "io/switchboard/app/WorkerCommand.class", "io/switchboard/app/BatchCommand.class");
+    assertThat(jars)
+        .extracting(p -> p.getFileName().toString())
+        .noneMatch(
+            n ->
+                n.startsWith("switchboard-testkit")
+                    || n.startsWith("testcontainers")
+                    || n.startsWith("kafka-test-common"));
+    assertThat(ownClasses)
+        .contains(
+            "io/switchboard/app/Main.class",
+            "io/switchboard/app/RouterCommand.class",
+            "io/switchboard/app/WorkerCommand.class",
+            "io/switchboard/app/BatchCommand.class");
   }
 
   @Test
@@ -87,15 +106,21 @@ class ProductionJarIT {
     String pom = Files.readString(root.resolve("pom.xml"));
     String version = firstMatch(pom, "<version>([^<]+)</version>");
     String kafka = firstMatch(pom, "<kafka.version>([^<]+)</kafka.version>");
-    for (List<String> args : List.of(List.of("--version"), List.of("batch", "-V"), List.of("config", "check", "-V"))) {
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", root.resolve("app/target/switchboard.jar").toString()));
+    for (List<String> args :
+        List.of(List.of("--version"), List.of("batch", "-V"), List.of("config", "check", "-V"))) {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  root.resolve("app/target/switchboard.jar").toString()));
       command.addAll(args);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor()).as(String.join(" ", args) + ": " + out).isZero();
-      assertThat(out.lines().toList()).as(String.join(" ", args)).containsExactly("switchboard " + version,
-          "Kafka " + kafka);
+      assertThat(out.lines().toList())
+          .as(String.join(" ", args))
+          .containsExactly("switchboard " + version, "Kafka " + kafka);
     }
   }
 

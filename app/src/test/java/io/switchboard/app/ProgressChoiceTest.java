@@ -23,7 +23,8 @@ class ProgressChoiceTest {
   static BatchCommand parse(String... options) {
     CommandLine cli = Main.commandLine();
     String[] args = new String[options.length + 5];
-    System.arraycopy(new String[] {"batch", "--input", "in.jsonl", "--output", "out.jsonl"}, 0, args, 0, 5);
+    System.arraycopy(
+        new String[] {"batch", "--input", "in.jsonl", "--output", "out.jsonl"}, 0, args, 0, 5);
     System.arraycopy(options, 0, args, 5, options.length);
     cli.parseArgs(args);
     return (BatchCommand) cli.getSubcommands().get("batch").getCommandSpec().userObject();
@@ -34,7 +35,8 @@ class ProgressChoiceTest {
     assertThat(parse().progress).isEqualTo(ProgressChoice.AUTO);
     assertThat(parse("--progress", "Plain").progress).isEqualTo(ProgressChoice.PLAIN);
     assertThat(parse("--progress", "none").progress).isEqualTo(ProgressChoice.NONE);
-    assertThatThrownBy(() -> parse("--progress", "fancy")).isInstanceOf(ParameterException.class)
+    assertThatThrownBy(() -> parse("--progress", "fancy"))
+        .isInstanceOf(ParameterException.class)
         .hasMessageContainingAll("'--progress'", "[AUTO, BAR, PLAIN, NONE]", "'fancy'");
   }
 }

@@ -7,7 +7,10 @@ import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code stats} live: screen codes on a terminal only; into a pipe or a file, one snapshot after another. */
+/**
+ * {@code stats} live: screen codes on a terminal only; into a pipe or a file, one snapshot after
+ * another.
+ */
 class StatsCommandTest {
   static String refresh(boolean json, boolean terminal) {
     StatsCommand stats = new StatsCommand();
@@ -24,7 +27,8 @@ class StatsCommandTest {
   void onATerminalEachRefreshClearsTheScreen() {
     String screen = refresh(false, true);
     assertThat(screen).startsWith(StatsCommand.CLEAR_SCREEN);
-    assertThat(screen.split(java.util.regex.Pattern.quote(StatsCommand.CLEAR_SCREEN), -1)).hasSize(3);
+    assertThat(screen.split(java.util.regex.Pattern.quote(StatsCommand.CLEAR_SCREEN), -1))
+        .hasSize(3);
   }
 
   @Test

@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 /**
  * How a {@link SwitchboardClient} behaves. Immutable; build with {@link #builder()}.
  *
- * @param clientId names the client's reply topic {@code <replies>.<clientId>}; default: the
- *     host name, so that runs on one host reuse one topic (clients sharing a reply topic each
- *     read all of it and ignore replies that are not theirs)
+ * @param clientId names the client's reply topic {@code <replies>.<clientId>}; default: the host
+ *     name, so that runs on one host reuse one topic (clients sharing a reply topic each read all
+ *     of it and ignore replies that are not theirs)
  * @param replyTopic the reply topic; default {@code <replies>.<clientId>}
  * @param requestTimeout how long {@code submit} waits for a reply (default 2 minutes)
  * @param maxInFlight the most requests awaiting a reply at once (default 1000); {@code submit}
@@ -22,9 +22,9 @@ import java.util.function.Consumer;
  *     {@link ReplyStart#BEGINNING} to also receive replies published before the client started
  * @param replyPartitions partitions of the reply topic when the client creates it (default 1)
  * @param replyRetention retention of the reply topic when the client creates it (default 7 days)
- * @param unmatchedReplies receives replies that match no pending call (late replies, replies
- *     read while catching up from the beginning, replies of other clients sharing the topic);
- *     null to drop them
+ * @param unmatchedReplies receives replies that match no pending call (late replies, replies read
+ *     while catching up from the beginning, replies of other clients sharing the topic); null to
+ *     drop them
  */
 public record ClientOptions(
     String clientId,
@@ -49,19 +49,26 @@ public record ClientOptions(
       throw new InvalidOptionException("clientId", "clientId must be a non-empty string");
     }
     if (!clientId.matches("[A-Za-z0-9._-]+")) {
-      throw new InvalidOptionException("clientId", "clientId '" + clientId + "' may only hold letters, digits, '.', '_' and '-'"
-          + " (it becomes part of a topic name)");
+      throw new InvalidOptionException(
+          "clientId",
+          "clientId '"
+              + clientId
+              + "' may only hold letters, digits, '.', '_' and '-'"
+              + " (it becomes part of a topic name)");
     }
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new InvalidOptionException("requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
+      throw new InvalidOptionException(
+          "requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
     }
     if (maxInFlight < 1) {
-      throw new InvalidOptionException("maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
+      throw new InvalidOptionException(
+          "maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
     }
     Objects.requireNonNull(replyFrom, "replyFrom");
     if (replyPartitions < 1) {
-      throw new InvalidOptionException("replyPartitions", "replyPartitions must be at least 1, was " + replyPartitions);
+      throw new InvalidOptionException(
+          "replyPartitions", "replyPartitions must be at least 1, was " + replyPartitions);
     }
     Objects.requireNonNull(replyRetention, "replyRetention");
   }
@@ -76,7 +83,10 @@ public record ClientOptions(
     return builder().build();
   }
 
-  /** The reply topic of a client on this replies topic: {@code replyTopic}, or {@code <replies>.<clientId>}. */
+  /**
+   * The reply topic of a client on this replies topic: {@code replyTopic}, or {@code
+   * <replies>.<clientId>}.
+   */
   public String replyTopicFor(String replies) {
     return replyTopic != null ? replyTopic : replies + "." + clientId;
   }
@@ -84,7 +94,11 @@ public record ClientOptions(
   /** This host's name made fit for a topic name, or {@code client} when it cannot be read. */
   public static String defaultClientId() {
     try {
-      String host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+      String host =
+          InetAddress.getLocalHost()
+              .getHostName()
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^a-z0-9._-]", "-");
       return host.isBlank() ? "client" : host;
     } catch (UnknownHostException e) {
       return "client";
@@ -145,8 +159,15 @@ public record ClientOptions(
     }
 
     public ClientOptions build() {
-      return new ClientOptions(clientId, replyTopic, requestTimeout, maxInFlight, replyFrom, replyPartitions,
-          replyRetention, unmatchedReplies);
+      return new ClientOptions(
+          clientId,
+          replyTopic,
+          requestTimeout,
+          maxInFlight,
+          replyFrom,
+          replyPartitions,
+          replyRetention,
+          unmatchedReplies);
     }
   }
 }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param topics topic names
  * @param replyTopics allowed reply topics: exact names, or prefixes ending in {@code *}
  */
-public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics, List<String> replyTopics) {
+public record ConnectionSettings(
+    Map<String, String> kafka, TopicsConfig topics, List<String> replyTopics) {
   public ConnectionSettings {
     kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
     Objects.requireNonNull(topics, "topics");
@@ -57,5 +58,4 @@ public record ConnectionSettings(Map<String, String> kafka, TopicsConfig topics,
   public boolean replyTopicAllowed(String topic) {
     return ReplyTopics.allows(replyTopics, topic);
   }
-
 }

@@ -33,14 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer-side Java API of Switchboard: publishes {@link RouteRequest}s to the requests
- * topic and completes a future with each request's one {@link RouteReply}.
+ * The producer-side Java API of Switchboard: publishes {@link RouteRequest}s to the requests topic
+ * and completes a future with each request's one {@link RouteReply}.
  *
  * <p>Each client reads its own reply topic, {@code <replies>.<clientId>} by default (created if
  * missing; the default {@code reply_topics} allowlist admits {@code switchboard.replies.*}), and
- * sets {@code reply_to} on every request to it. One background thread reads that topic with
- * {@code read_committed} and correlates replies by request id. Requests are keyed by their id and
- * sent by an idempotent producer with {@code acks=all}.
+ * sets {@code reply_to} on every request to it. One background thread reads that topic with {@code
+ * read_committed} and correlates replies by request id. Requests are keyed by their id and sent by
+ * an idempotent producer with {@code acks=all}.
  *
  * <p>At most {@link ClientOptions#maxInFlight()} requests await a reply at once: {@link #submit}
  * blocks while the bound is reached. A request without a reply within its timeout completes
@@ -83,24 +83,38 @@ public final class SwitchboardClient implements AutoCloseable {
     this.requests = topics.requests();
     this.replyTopic = options.replyTopicFor(connection.topics().replies());
     if (!connection.replyTopicAllowed(replyTopic)) {
-      throw new IllegalArgumentException("reply topic '" + replyTopic + "' is not on the reply_topics allowlist "
-          + connection.replyTopics() + "; the router would refuse these requests. Choose a client id or reply topic"
-          + " the allowlist admits, or add it to reply_topics in the config");
+      throw new IllegalArgumentException(
+          "reply topic '"
+              + replyTopic
+              + "' is not on the reply_topics allowlist "
+              + connection.replyTopics()
+              + "; the router would refuse these requests. Choose a client id or reply topic"
+              + " the allowlist admits, or add it to reply_topics in the config");
     }
     this.permits = new Semaphore(options.maxInFlight());
     ensureReplyTopic(connection);
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "switchboard-client-timeouts");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "switchboard-client-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
     this.timer.setRemoveOnCancelPolicy(true);
-    this.reader = new ReplyReader(connection.kafka(), Topics.reply(replyTopic),
-        options.replyFrom() == ClientOptions.ReplyStart.BEGINNING, this::onReply);
+    this.reader =
+        new ReplyReader(
+            connection.kafka(),
+            Topics.reply(replyTopic),
+            options.replyFrom() == ClientOptions.ReplyStart.BEGINNING,
+            this::onReply);
     try {
       reader.start(START_TIMEOUT);
-      this.producer = new KafkaProducer<>(producerProps(connection.kafka(), options.clientId()),
-          requests.keySerde().serializer(), requests.valueSerde().serializer());
+      this.producer =
+          new KafkaProducer<>(
+              producerProps(connection.kafka(), options.clientId()),
+              requests.keySerde().serializer(),
+              requests.valueSerde().serializer());
     } catch (RuntimeException e) {
       reader.close();
       timer.shutdownNow();
@@ -116,8 +130,9 @@ public final class SwitchboardClient implements AutoCloseable {
    * @throws IllegalStateException when the broker cannot be reached or the topic not created
    */
   public static SwitchboardClient create(ConnectionSettings connection, ClientOptions options) {
-    return new SwitchboardClient(Objects.requireNonNull(connection, "connection"), Objects.requireNonNull(options,
-        "options"));
+    return new SwitchboardClient(
+        Objects.requireNonNull(connection, "connection"),
+        Objects.requireNonNull(options, "options"));
   }
 
   private static Map<String, Object> producerProps(Map<String, String> kafka, String clientId) {
@@ -133,23 +148,37 @@ public final class SwitchboardClient implements AutoCloseable {
   private void ensureReplyTopic(ConnectionSettings connection) {
     Map<String, Object> props = new HashMap<>(connection.kafka());
     try (Admin admin = Admin.create(props)) {
-      NewTopic topic = new NewTopic(replyTopic, options.replyPartitions(), connection.topics().replicationFactor())
-          .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(options.replyRetention().toMillis())));
+      NewTopic topic =
+          new NewTopic(
+                  replyTopic, options.replyPartitions(), connection.topics().replicationFactor())
+              .configs(
+                  Map.of(
+                      TopicConfig.RETENTION_MS_CONFIG,
+                      Long.toString(options.replyRetention().toMillis())));
       try {
         admin.createTopics(List.of(topic)).all().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         LOG.info("created reply topic '{}'", replyTopic);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create reply topic '" + replyTopic + "': " + e.getCause().getMessage(),
+          throw new IllegalStateException(
+              "cannot create reply topic '" + replyTopic + "': " + e.getCause().getMessage(),
               e.getCause());
         }
       } catch (TimeoutException e) {
-        throw new IllegalStateException("cannot create reply topic '" + replyTopic + "' within " + START_TIMEOUT
-            + "; is the broker at bootstrap.servers=" + connection.kafka().get("bootstrap.servers") + " reachable?", e);
+        throw new IllegalStateException(
+            "cannot create reply topic '"
+                + replyTopic
+                + "' within "
+                + START_TIMEOUT
+                + "; is the broker at bootstrap.servers="
+                + connection.kafka().get("bootstrap.servers")
+                + " reachable?",
+            e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating reply topic '" + replyTopic + "'", e);
+      throw new IllegalStateException(
+          "interrupted while creating reply topic '" + replyTopic + "'", e);
     }
   }
 
@@ -186,18 +215,21 @@ public final class SwitchboardClient implements AutoCloseable {
     }
   }
 
-  /** Submits with the default {@link ClientOptions#requestTimeout()}; see {@link #submit(RouteRequest, Duration)}. */
+  /**
+   * Submits with the default {@link ClientOptions#requestTimeout()}; see {@link
+   * #submit(RouteRequest, Duration)}.
+   */
   public CompletableFuture<RouteReply> submit(RouteRequest request) {
     return submit(request, options.requestTimeout());
   }
 
   /**
-   * Publishes a request with {@code reply_to} set to this client's reply topic. Blocks while
-   * {@link ClientOptions#maxInFlight()} requests await their reply.
+   * Publishes a request with {@code reply_to} set to this client's reply topic. Blocks while {@link
+   * ClientOptions#maxInFlight()} requests await their reply.
    *
-   * @return completes with the reply; exceptionally with a {@link TimeoutException} naming the
-   *     id when none arrives within {@code timeout}, with the send error when the request could
-   *     not be published, with an {@link IllegalStateException} when the client is closed first
+   * @return completes with the reply; exceptionally with a {@link TimeoutException} naming the id
+   *     when none arrives within {@code timeout}, with the send error when the request could not be
+   *     published, with an {@link IllegalStateException} when the client is closed first
    * @throws IllegalArgumentException when a request with the same id is already in flight
    * @throws IllegalStateException when the client is closed
    */
@@ -219,21 +251,53 @@ public final class SwitchboardClient implements AutoCloseable {
     Pending p = new Pending(id, new CompletableFuture<>());
     if (pending.putIfAbsent(id, p) != null) {
       permits.release();
-      throw new IllegalArgumentException("request id '" + id + "' is already in flight; ids must be unique");
+      throw new IllegalArgumentException(
+          "request id '" + id + "' is already in flight; ids must be unique");
     }
-    p.timeout = timer.schedule(() -> fail(p, new TimeoutException("no reply to request '" + id + "' within "
-        + timeout + " on reply topic '" + replyTopic + "'")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    p.timeout =
+        timer.schedule(
+            () ->
+                fail(
+                    p,
+                    new TimeoutException(
+                        "no reply to request '"
+                            + id
+                            + "' within "
+                            + timeout
+                            + " on reply topic '"
+                            + replyTopic
+                            + "'")),
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
     RouteRequest addressed = request.withReplyTo(replyTopic);
     try {
-      producer.send(new ProducerRecord<>(requests.name(), id, addressed), (metadata, error) -> {
-        if (error != null) {
-          fail(p, new IllegalStateException("cannot send request '" + id + "' to topic '" + requests.name() + "': "
-              + error.getMessage(), error));
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(requests.name(), id, addressed),
+          (metadata, error) -> {
+            if (error != null) {
+              fail(
+                  p,
+                  new IllegalStateException(
+                      "cannot send request '"
+                          + id
+                          + "' to topic '"
+                          + requests.name()
+                          + "': "
+                          + error.getMessage(),
+                      error));
+            }
+          });
     } catch (RuntimeException e) {
-      fail(p, new IllegalStateException("cannot send request '" + id + "' to topic '" + requests.name() + "': "
-          + e.getMessage(), e));
+      fail(
+          p,
+          new IllegalStateException(
+              "cannot send request '"
+                  + id
+                  + "' to topic '"
+                  + requests.name()
+                  + "': "
+                  + e.getMessage(),
+              e));
     }
     return p.future;
   }
@@ -249,14 +313,14 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * Submits every request of the iterator, pulled on the calling thread only when there is room
-   * in flight (so a lazy iterator over a large file keeps memory flat), and returns when each has
-   * been answered or has failed.
+   * Submits every request of the iterator, pulled on the calling thread only when there is room in
+   * flight (so a lazy iterator over a large file keeps memory flat), and returns when each has been
+   * answered or has failed.
    *
    * @param onReply receives each reply, on the reply thread, as it arrives
    * @return counts, and every request without a handled reply with the reason
-   * @throws IllegalArgumentException when two requests in flight share an id (requests already
-   *     sent still complete on their own)
+   * @throws IllegalArgumentException when two requests in flight share an id (requests already sent
+   *     still complete on their own)
    * @throws IllegalStateException when the client is closed meanwhile
    */
   public SubmitAllResult submitAll(Iterator<RouteRequest> requests, Consumer<RouteReply> onReply)
@@ -281,27 +345,29 @@ public final class SwitchboardClient implements AutoCloseable {
         }
         throw e;
       }
-      future.whenComplete((reply, error) -> {
-        Throwable failure = error;
-        if (reply != null) {
-          try {
-            onReply.accept(reply);
-          } catch (RuntimeException e) {
-            failure = e;
-          }
-        }
-        synchronized (lock) {
-          if (failure == null) {
-            counts[1]++;
-          } else {
-            failures.add(new SubmitAllResult.Failure(request.id(), failure));
-          }
-          counts[2]--;
-          lock.notifyAll();
-        }
-      });
+      future.whenComplete(
+          (reply, error) -> {
+            Throwable failure = error;
+            if (reply != null) {
+              try {
+                onReply.accept(reply);
+              } catch (RuntimeException e) {
+                failure = e;
+              }
+            }
+            synchronized (lock) {
+              if (failure == null) {
+                counts[1]++;
+              } else {
+                failures.add(new SubmitAllResult.Failure(request.id(), failure));
+              }
+              counts[2]--;
+              lock.notifyAll();
+            }
+          });
       if (Thread.interrupted()) {
-        throw new InterruptedException("submitAll was interrupted after " + counts[0] + " requests");
+        throw new InterruptedException(
+            "submitAll was interrupted after " + counts[0] + " requests");
       }
     }
     synchronized (lock) {
@@ -347,8 +413,8 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * Stops the client without waiting for replies: every pending future completes exceptionally
-   * with an {@link IllegalStateException}, buffered requests are flushed, the reply reader stops.
+   * Stops the client without waiting for replies: every pending future completes exceptionally with
+   * an {@link IllegalStateException}, buffered requests are flushed, the reply reader stops.
    */
   @Override
   public void close() {
@@ -363,7 +429,10 @@ public final class SwitchboardClient implements AutoCloseable {
       reader.close();
       timer.shutdownNow();
       for (Pending p : List.copyOf(pending.values())) {
-        fail(p, new IllegalStateException("the client was closed before a reply to request '" + p.id + "' arrived"));
+        fail(
+            p,
+            new IllegalStateException(
+                "the client was closed before a reply to request '" + p.id + "' arrived"));
       }
     }
   }

@@ -40,17 +40,24 @@ class SwitchboardClientIT {
   void concurrentRequestsAreCorrelatedByIdAndAddressedToTheClientsOwnReplyTopic() throws Exception {
     ConnectionSettings conn = TestKafka.freshConnection();
     try (Responder responder = new Responder(conn);
-        SwitchboardClient client = SwitchboardClient.create(conn,
-            ClientOptions.builder().clientId("corr").maxInFlight(300).build())) {
+        SwitchboardClient client =
+            SwitchboardClient.create(
+                conn, ClientOptions.builder().clientId("corr").maxInFlight(300).build())) {
       responder.duplicateReplies(true);
       assertThat(client.replyTopic()).isEqualTo(conn.topics().replies() + ".corr");
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<List<CompletableFuture<RouteReply>>>> batches = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        batches.add(pool.submit(() -> IntStream.range(0, 500)
-            .mapToObj(i -> client.submit(request("r-" + thread + "-" + i, "hello " + thread + "/" + i)))
-            .toList()));
+        batches.add(
+            pool.submit(
+                () ->
+                    IntStream.range(0, 500)
+                        .mapToObj(
+                            i ->
+                                client.submit(
+                                    request("r-" + thread + "-" + i, "hello " + thread + "/" + i)))
+                        .toList()));
       }
       for (int t = 0; t < 4; t++) {
         List<CompletableFuture<RouteReply>> futures = batches.get(t).get();
@@ -58,7 +65,8 @@ class SwitchboardClientIT {
           RouteReply reply = futures.get(i).get(60, TimeUnit.SECONDS);
           assertThat(reply.id()).isEqualTo("r-" + t + "-" + i);
           assertThat(reply.status()).isEqualTo(ReplyStatus.OK);
-          assertThat(reply.response().at("/choices/0/message/content").asText()).isEqualTo("echo: hello " + t + "/" + i);
+          assertThat(reply.response().at("/choices/0/message/content").asText())
+              .isEqualTo("echo: hello " + t + "/" + i);
         }
       }
       pool.shutdown();
@@ -71,13 +79,16 @@ class SwitchboardClientIT {
   void aRequestWithoutReplyTimesOutWithItsIdInTheMessage() throws Exception {
     ConnectionSettings conn = TestKafka.freshConnection();
     try (Responder responder = new Responder(conn);
-        SwitchboardClient client = SwitchboardClient.create(conn, ClientOptions.builder().clientId("timeout").build())) {
-      CompletableFuture<RouteReply> silent = client.submit(request("never-answered", "[silent]"), Duration.ofMillis(800));
+        SwitchboardClient client =
+            SwitchboardClient.create(conn, ClientOptions.builder().clientId("timeout").build())) {
+      CompletableFuture<RouteReply> silent =
+          client.submit(request("never-answered", "[silent]"), Duration.ofMillis(800));
       RouteReply answered = client.submit(request("answered", "hi"), Duration.ofSeconds(60)).get();
       assertThat(answered.status()).isEqualTo(ReplyStatus.OK);
       assertThatThrownBy(() -> silent.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(TimeoutException.class)
+          .cause()
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("never-answered")
           .hasMessageContaining(client.replyTopic());
       assertThat(client.inFlight()).isZero();
@@ -88,18 +99,21 @@ class SwitchboardClientIT {
   void submitBlocksWhileMaxInFlightRequestsAwaitReplies() throws Exception {
     ConnectionSettings conn = TestKafka.freshConnection();
     try (Responder responder = new Responder(conn);
-        SwitchboardClient client = SwitchboardClient.create(conn,
-            ClientOptions.builder().clientId("bounded").maxInFlight(5).build())) {
+        SwitchboardClient client =
+            SwitchboardClient.create(
+                conn, ClientOptions.builder().clientId("bounded").maxInFlight(5).build())) {
       responder.hold();
       List<CompletableFuture<RouteReply>> first = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         first.add(client.submit(request("b-" + i, "x")));
       }
       AtomicInteger sixthSubmitted = new AtomicInteger();
-      Thread sixth = new Thread(() -> {
-        client.submit(request("b-5", "x"));
-        sixthSubmitted.set(1);
-      });
+      Thread sixth =
+          new Thread(
+              () -> {
+                client.submit(request("b-5", "x"));
+                sixthSubmitted.set(1);
+              });
       sixth.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> responder.received.get() == 5);
       await().atMost(Duration.ofSeconds(30)).until(() -> sixth.getState() == Thread.State.WAITING);
@@ -119,17 +133,32 @@ class SwitchboardClientIT {
   void submitAllStreamsEveryRequestAndReturnsWhenAllAreAnswered() throws Exception {
     ConnectionSettings conn = TestKafka.freshConnection();
     try (Responder responder = new Responder(conn);
-        SwitchboardClient client = SwitchboardClient.create(conn,
-            ClientOptions.builder().clientId("all").maxInFlight(50).requestTimeout(Duration.ofSeconds(3)).build())) {
+        SwitchboardClient client =
+            SwitchboardClient.create(
+                conn,
+                ClientOptions.builder()
+                    .clientId("all")
+                    .maxInFlight(50)
+                    .requestTimeout(Duration.ofSeconds(3))
+                    .build())) {
       ConcurrentLinkedQueue<RouteReply> replies = new ConcurrentLinkedQueue<>();
-      SubmitAllResult result = client.submitAll(IntStream.range(0, 1000)
-          .mapToObj(i -> request("s-" + i, i % 100 == 7 ? "[fail]" : i == 500 ? "[silent]" : "m" + i)), replies::add);
+      SubmitAllResult result =
+          client.submitAll(
+              IntStream.range(0, 1000)
+                  .mapToObj(
+                      i ->
+                          request(
+                              "s-" + i, i % 100 == 7 ? "[fail]" : i == 500 ? "[silent]" : "m" + i)),
+              replies::add);
       assertThat(result.submitted()).isEqualTo(1000);
       assertThat(result.answered()).isEqualTo(999);
-      assertThat(result.failures()).singleElement().satisfies(f -> {
-        assertThat(f.requestId()).isEqualTo("s-500");
-        assertThat(f.error()).isInstanceOf(TimeoutException.class);
-      });
+      assertThat(result.failures())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.requestId()).isEqualTo("s-500");
+                assertThat(f.error()).isInstanceOf(TimeoutException.class);
+              });
       assertThat(replies).hasSize(999);
       assertThat(replies.stream().filter(r -> r.status() == ReplyStatus.ERROR)).hasSize(10);
       assertThat(replies.stream().map(RouteReply::id).distinct()).hasSize(999);
@@ -139,7 +168,10 @@ class SwitchboardClientIT {
   @Test
   void aReplyTopicOffTheAllowlistIsRefusedUpFront() {
     ConnectionSettings conn = TestKafka.freshConnection();
-    assertThatThrownBy(() -> SwitchboardClient.create(conn, ClientOptions.builder().replyTopic("elsewhere").build()))
+    assertThatThrownBy(
+            () ->
+                SwitchboardClient.create(
+                    conn, ClientOptions.builder().replyTopic("elsewhere").build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'elsewhere'")
         .hasMessageContaining("allowlist");

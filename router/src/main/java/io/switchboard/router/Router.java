@@ -1,17 +1,15 @@
 package io.switchboard.router;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.switchboard.router.metrics.RouterMetrics;
+import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import io.switchboard.schemas.topics.TopicProvisioner;
-import org.apache.kafka.clients.admin.Admin;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.switchboard.router.metrics.RouterMetrics;
-import io.switchboard.router.streams.StreamsApps;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -23,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router process: runs {@link RouterTopology} with exactly-once processing. Records that
- * make the topology fail unexpectedly go to the dead-letter topic and processing goes on.
+ * The router process: runs {@link RouterTopology} with exactly-once processing. Records that make
+ * the topology fail unexpectedly go to the dead-letter topic and processing goes on.
  */
 public final class Router implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -67,7 +65,9 @@ public final class Router implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.routerSettings().applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, StreamsApps.stateDir(config, "switchboard-router-"));
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
@@ -83,7 +83,8 @@ public final class Router implements AutoCloseable {
   /** Whether the config gives the router's consumers a static member id. */
   static boolean staticMember(SwitchboardConfig config) {
     return Stream.of("", StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX)
-        .anyMatch(prefix -> config.kafka().get(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null);
+        .anyMatch(
+            prefix -> config.kafka().get(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null);
   }
 
   /**
@@ -106,7 +107,9 @@ public final class Router implements AutoCloseable {
    */
   public Set<String> activeTasks() {
     Set<String> tasks = new TreeSet<>();
-    streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> tasks.add(task.taskId().toString())));
+    streams
+        .metadataForLocalThreads()
+        .forEach(t -> t.activeTasks().forEach(task -> tasks.add(task.taskId().toString())));
     return tasks;
   }
 
@@ -116,19 +119,23 @@ public final class Router implements AutoCloseable {
   }
 
   /**
-   * Stops the router. It leaves its consumer group, so that the other instances take its tasks
-   * over at once instead of after its session times out (its local state is removed below and
-   * would be restored from the changelogs anyway); with static membership ({@code
-   * group.instance.id} in the {@code kafka:} section) it stays, and a restart within the session
-   * gets its tasks back without a rebalance.
+   * Stops the router. It leaves its consumer group, so that the other instances take its tasks over
+   * at once instead of after its session times out (its local state is removed below and would be
+   * restored from the changelogs anyway); with static membership ({@code group.instance.id} in the
+   * {@code kafka:} section) it stays, and a restart within the session gets its tasks back without
+   * a rebalance.
    */
   @Override
   public void close() {
     if (streamsMetrics != null) {
       streamsMetrics.close();
     }
-    CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
-        staticMember(config) ? GroupMembershipOperation.REMAIN_IN_GROUP : GroupMembershipOperation.LEAVE_GROUP);
+    CloseOptions options =
+        CloseOptions.timeout(Duration.ofSeconds(30))
+            .withGroupMembershipOperation(
+                staticMember(config)
+                    ? GroupMembershipOperation.REMAIN_IN_GROUP
+                    : GroupMembershipOperation.LEAVE_GROUP);
     if (streams.close(options)) {
       streams.cleanUp();
     } else {

@@ -38,11 +38,11 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builds the router's Kafka Streams topology from config. Pure: no I/O, no threads.
  *
- * <p>One sub-topology reads the requests and fallbacks topics (as bytes, so that bad records can
- * be answered) into {@link RoutingProcessor}, which writes dispatches (on the deployment's lane),
+ * <p>One sub-topology reads the requests and fallbacks topics (as bytes, so that bad records can be
+ * answered) into {@link RoutingProcessor}, which writes dispatches (on the deployment's lane),
  * replies (to each request's reply topic) and dead letters. Its task-local stores: the rotation
- * counts per candidate set, the rpm/tpm spent per deployment and minute, and the held requests.
- * The health topic feeds a global store that every task reads. Node and store names: {@link
+ * counts per candidate set, the rpm/tpm spent per deployment and minute, and the held requests. The
+ * health topic feeds a global store that every task reads. Node and store names: {@link
  * io.switchboard.router.internal.TopologyNames}.
  */
 public final class RouterTopology {
@@ -71,29 +71,61 @@ public final class RouterTopology {
     TokenEstimator tokens = new TokenEstimator();
 
     Topology topology = new Topology();
-    topology.addSource(REQUESTS_SOURCE, requests.keySerde().deserializer(), requests.valueSerde().deserializer(),
+    topology.addSource(
+        REQUESTS_SOURCE,
+        requests.keySerde().deserializer(),
+        requests.valueSerde().deserializer(),
         requests.name());
-    topology.addSource(FALLBACKS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+    topology.addSource(
+        FALLBACKS_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
         topics.fallbacks().name());
-    topology.addProcessor(ROUTING, () -> new RoutingProcessor(config, clock, tokens, metrics), REQUESTS_SOURCE,
+    topology.addProcessor(
+        ROUTING,
+        () -> new RoutingProcessor(config, clock, tokens, metrics),
+        REQUESTS_SOURCE,
         FALLBACKS_SOURCE);
     // Rotation counts and budgets change on every request: the record cache keeps them in memory
-    // and writes each key once per commit (to RocksDB and the changelog) instead of once per request,
+    // and writes each key once per commit (to RocksDB and the changelog) instead of once per
+    // request,
     // and their values are a few binary counters (the cache holds bytes: every get decodes one).
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROTATION_STORE),
-        Serdes.String(), new CountsSerde()).withCachingEnabled(), ROUTING);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
-        Serdes.String(), new CountsSerde()).withCachingEnabled(), ROUTING);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HOLD_STORE),
-        Serdes.String(), new JsonSerde<>(Held.class)), ROUTING);
-    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
-            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-        HEALTH_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.health().name(),
-        HEALTH_UPDATER, () -> new HealthUpdater(HealthReports.ttl(config.workerSettings())));
-    topology.addSink(DISPATCH_SINK, dispatch.name(), keys, dispatch.valueSerde().serializer(),
-        new LanePartitioner(LanePlan.of(config)), ROUTING);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ROTATION_STORE), Serdes.String(), new CountsSerde())
+            .withCachingEnabled(),
+        ROUTING);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BUDGET_STORE), Serdes.String(), new CountsSerde())
+            .withCachingEnabled(),
+        ROUTING);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(HOLD_STORE),
+            Serdes.String(),
+            new JsonSerde<>(Held.class)),
+        ROUTING);
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HEALTH_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        HEALTH_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        topics.health().name(),
+        HEALTH_UPDATER,
+        () -> new HealthUpdater(HealthReports.ttl(config.workerSettings())));
+    topology.addSink(
+        DISPATCH_SINK,
+        dispatch.name(),
+        keys,
+        dispatch.valueSerde().serializer(),
+        new LanePartitioner(LanePlan.of(config)),
+        ROUTING);
     topology.addSink(REPLY_SINK, AddressedReply.TOPIC, keys, AddressedReply.serializer(), ROUTING);
-    topology.addSink(DEAD_LETTER_SINK, deadLetter.name(), keys, deadLetter.valueSerde().serializer(), ROUTING);
+    topology.addSink(
+        DEAD_LETTER_SINK, deadLetter.name(), keys, deadLetter.valueSerde().serializer(), ROUTING);
     return topology;
   }
 }

@@ -21,13 +21,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file of {@code bad-input/} goes through one running topology and gets the outcome its
- * row in {@code bad-input/expected.tsv} names; a valid request after each one is still routed.
+ * Every file of {@code bad-input/} goes through one running topology and gets the outcome its row
+ * in {@code bad-input/expected.tsv} names; a valid request after each one is still routed.
  * docs/bad-input.md lists the same outcomes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputCorpusTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -58,14 +59,19 @@ class BadInputCorpusTest {
         throw new IllegalStateException("expected.tsv: 7 tab-separated columns needed: " + line);
       }
       listed.add(f[0]);
-      rows.add(Arguments.of(f[0], Files.readAllBytes(dir.resolve(f[0])), f[1], f[2], f[3], f[4], f[5], f[6]));
+      rows.add(
+          Arguments.of(
+              f[0], Files.readAllBytes(dir.resolve(f[0])), f[1], f[2], f[3], f[4], f[5], f[6]));
     }
     Set<String> files = new TreeSet<>();
     try (Stream<Path> all = Files.list(dir)) {
-      all.map(p -> p.getFileName().toString()).filter(n -> !n.equals("expected.tsv")).forEach(files::add);
+      all.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals("expected.tsv"))
+          .forEach(files::add);
     }
     if (!files.equals(listed)) {
-      throw new IllegalStateException("expected.tsv and bad-input/ disagree: files " + files + ", listed " + listed);
+      throw new IllegalStateException(
+          "expected.tsv and bad-input/ disagree: files " + files + ", listed " + listed);
     }
     if (rows.size() < 30) {
       throw new IllegalStateException("the corpus needs at least 30 files, has " + rows.size());
@@ -75,8 +81,15 @@ class BadInputCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
-  void everyBadInputGetsItsDocumentedOutcomeAndRoutingGoesOn(String file, byte[] value, String status, String code,
-      String field, String replyId, String deadLetter, String says) {
+  void everyBadInputGetsItsDocumentedOutcomeAndRoutingGoesOn(
+      String file,
+      byte[] value,
+      String status,
+      String code,
+      String field,
+      String replyId,
+      String deadLetter,
+      String says) {
     h.sendBytes(value);
     assertThat(h.dispatch.isEmpty()).as("%s is not dispatched", file).isTrue();
     String expectedField = field.equals("-") ? null : field.equals("\"\"") ? "" : field;

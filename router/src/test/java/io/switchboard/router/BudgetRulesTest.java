@@ -14,12 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * rpm and tpm budgets: each task owns its share of every deployment's budget, and a request
- * handed out counts against it for 62 to 63 seconds.
+ * rpm and tpm budgets: each task owns its share of every deployment's budget, and a request handed
+ * out counts against it for 62 to 63 seconds.
  */
 class BudgetRulesTest {
   // Two router tasks: the driver runs task 0, which owns half of every budget.
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: small, weight: 1, rpm: 4}
         - {model_name: chat, deployment_id: big, weight: 1}
@@ -120,18 +121,21 @@ class BudgetRulesTest {
   @Test
   void dispatchCarriesTheTokenEstimateOfPromptAndMaxTokens() {
     String content = "The quick brown fox jumps over the lazy dog. ".repeat(20);
-    String body = "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\""
-        + content + "\"}],\"max_tokens\":100}";
+    String body =
+        "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\""
+            + content
+            + "\"}],\"max_tokens\":100}";
     h.send("{\"id\":\"t1\",\"model\":\"big\",\"body\":" + body + "}");
     Dispatch d = h.dispatch.readValue();
     int expected = new TokenEstimator().estimate(Json.parse(body));
     assertThat(d.estimatedTokens()).isEqualTo(expected).isBetween(100 + 200, 100 + 260);
 
-    h.send("{\"id\":\"t2\",\"model\":\"big\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-        + "\"max_tokens\":100,\"max_completion_tokens\":40}}");
+    h.send(
+        "{\"id\":\"t2\",\"model\":\"big\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"max_tokens\":100,\"max_completion_tokens\":40}}");
     assertThat(h.dispatch.readValue().estimatedTokens()).isBetween(40, 60);
     h.send(request("t3", "big"));
-    assertThat(h.dispatch.readValue().estimatedTokens()).isBetween(TokenEstimator.DEFAULT_MAX_OUTPUT,
-        TokenEstimator.DEFAULT_MAX_OUTPUT + 20);
+    assertThat(h.dispatch.readValue().estimatedTokens())
+        .isBetween(TokenEstimator.DEFAULT_MAX_OUTPUT, TokenEstimator.DEFAULT_MAX_OUTPUT + 20);
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** Which deployments a request may go to, and with what weights. */
 class CandidateRulesTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a, weight: 70}
         - {model_name: chat, deployment_id: chat-b, weight: 30}
@@ -53,8 +54,11 @@ class CandidateRulesTest {
 
   @Test
   void inlineLoadBalancerOverridesModelAndGroup() {
-    Map<String, Long> counts = split(10, "chat",
-        "\"load_balance_group\":\"plain\",\"load_balancer\":[{\"model\":\"solo\",\"weight\":1}]");
+    Map<String, Long> counts =
+        split(
+            10,
+            "chat",
+            "\"load_balance_group\":\"plain\",\"load_balancer\":[{\"model\":\"solo\",\"weight\":1}]");
     assertThat(counts).containsOnlyKeys("solo");
   }
 
@@ -66,7 +70,8 @@ class CandidateRulesTest {
   @Test
   void groupIsUsedWithoutModelAndBodyModelLast() {
     assertThat(split(10, null, "\"load_balance_group\":\"mixed\"")).containsKeys("chat-a", "solo");
-    h.send("{\"id\":\"b1\",\"body\":{\"model\":\"solo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
+    h.send(
+        "{\"id\":\"b1\",\"body\":{\"model\":\"solo\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
     Dispatch d = h.dispatch.readValue();
     assertThat(d.deploymentId()).isEqualTo("solo");
     assertThat(d.modelName()).isEqualTo("solo");
@@ -76,7 +81,8 @@ class CandidateRulesTest {
   void aliasMemberWeightIsSplitOverItsDeploymentsByTheirOwnWeights() {
     // chat weight 6 over chat-a:chat-b = 70:30 gives 4.2 and 1.8; solo 4. Over 100 picks: 42/18/40.
     Map<String, Long> counts = split(100, null, "\"load_balance_group\":\"mixed\"");
-    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("chat-a", 42L, "chat-b", 18L, "solo", 40L));
+    assertThat(counts)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("chat-a", 42L, "chat-b", 18L, "solo", 40L));
   }
 
   @Test
@@ -88,8 +94,11 @@ class CandidateRulesTest {
 
   @Test
   void weightsAreRelativeAndNormalized() {
-    Map<String, Long> counts = split(30, null,
-        "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0.4},{\"model\":\"chat-b\",\"weight\":0.8}]");
+    Map<String, Long> counts =
+        split(
+            30,
+            null,
+            "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0.4},{\"model\":\"chat-b\",\"weight\":0.8}]");
     assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("solo", 10L, "chat-b", 20L));
   }
 
@@ -103,21 +112,33 @@ class CandidateRulesTest {
   @Test
   void weightZeroTakesNoNewTraffic() {
     assertThat(split(20, "idle", null)).containsOnlyKeys("idle-b");
-    assertThat(split(20, null, "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0},{\"model\":\"chat-a\"}]"))
+    assertThat(
+            split(
+                20,
+                null,
+                "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0},{\"model\":\"chat-a\"}]"))
         .containsOnlyKeys("chat-a");
   }
 
   @Test
   void duplicateMembersAddUp() {
     // chat-a named by id (weight 1) and through chat (weight 1, 0.7 of it to chat-a): 1.7 : 0.3.
-    assertThat(split(20, null, "\"load_balancer\":[{\"model\":\"chat-a\",\"weight\":1},{\"model\":\"chat\",\"weight\":1}]"))
+    assertThat(
+            split(
+                20,
+                null,
+                "\"load_balancer\":[{\"model\":\"chat-a\",\"weight\":1},{\"model\":\"chat\",\"weight\":1}]"))
         .containsExactlyInAnyOrderEntriesOf(Map.of("chat-a", 17L, "chat-b", 3L));
   }
 
   @Test
   void unknownInlineModelNamesItsIndex() {
-    RouteReply reply = rejected(request("u1", null,
-        "\"load_balancer\":[{\"model\":\"solo\"},{\"model\":\"gpt-9\",\"weight\":1}]"));
+    RouteReply reply =
+        rejected(
+            request(
+                "u1",
+                null,
+                "\"load_balancer\":[{\"model\":\"solo\"},{\"model\":\"gpt-9\",\"weight\":1}]"));
     assertThat(reply.error().code()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
     assertThat(reply.error().field()).isEqualTo("/load_balancer/1/model");
     assertThat(reply.error().message()).contains("gpt-9");
@@ -133,7 +154,8 @@ class CandidateRulesTest {
 
   @Test
   void allZeroWeightsAreRefusedNamingTheList() {
-    RouteReply reply = rejected(request("z1", null, "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0}]"));
+    RouteReply reply =
+        rejected(request("z1", null, "\"load_balancer\":[{\"model\":\"solo\",\"weight\":0}]"));
     assertThat(reply.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(reply.error().field()).isEqualTo("/load_balancer");
   }
@@ -147,11 +169,17 @@ class CandidateRulesTest {
 
   @Test
   void negativeAndNonNumericWeightsNameTheWeight() {
-    RouteReply negative = rejected(request("w1", null,
-        "\"load_balancer\":[{\"model\":\"solo\"},{\"model\":\"chat\",\"weight\":-1}]"));
+    RouteReply negative =
+        rejected(
+            request(
+                "w1",
+                null,
+                "\"load_balancer\":[{\"model\":\"solo\"},{\"model\":\"chat\",\"weight\":-1}]"));
     assertThat(negative.error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(negative.error().field()).isEqualTo("/load_balancer/1/weight");
-    RouteReply text = rejected(request("w2", null, "\"load_balancer\":[{\"model\":\"solo\",\"weight\":\"heavy\"}]"));
+    RouteReply text =
+        rejected(
+            request("w2", null, "\"load_balancer\":[{\"model\":\"solo\",\"weight\":\"heavy\"}]"));
     assertThat(text.error().field()).isEqualTo("/load_balancer/0/weight");
   }
 }

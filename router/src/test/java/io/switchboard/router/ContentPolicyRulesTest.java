@@ -11,9 +11,13 @@ import io.switchboard.schemas.RouteReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code content_policy_fallbacks}: a content-filter refusal moves to the listed models, past the twins. */
+/**
+ * {@code content_policy_fallbacks}: a content-filter refusal moves to the listed models, past the
+ * twins.
+ */
 class ContentPolicyRulesTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -46,7 +50,8 @@ class ContentPolicyRulesTest {
   @Test
   void theChainIsKeyedByWhatTheRequestNamedAndAnInlineListHasNone() {
     h.send(request("k1", "chat"));
-    assertThat(h.dispatch.readValue().contentPolicyFallbacksRemaining()).containsExactly("safe", "strict");
+    assertThat(h.dispatch.readValue().contentPolicyFallbacksRemaining())
+        .containsExactly("safe", "strict");
     h.send(request("k2", null, "\"load_balance_group\":\"team\""));
     assertThat(h.dispatch.readValue().contentPolicyFallbacksRemaining()).containsExactly("strict");
     h.send(request("k3", null, "\"load_balancer\":[{\"model\":\"chat\"}]"));
@@ -63,7 +68,9 @@ class ContentPolicyRulesTest {
     assertThat(next.modelName()).isEqualTo("safe");
     assertThat(next.hop()).isEqualTo(1);
     assertThat(next.contentPolicyFallbacksRemaining()).containsExactly("strict");
-    assertThat(next.fallbacksRemaining()).as("the fallback chain is kept for later failures").containsExactly("backup");
+    assertThat(next.fallbacksRemaining())
+        .as("the fallback chain is kept for later failures")
+        .containsExactly("backup");
 
     // The content-policy entry fails over within itself, then the fallback chain goes on.
     Dispatch twin = handBack(next, Outcome.FALLBACK);
@@ -83,6 +90,8 @@ class ContentPolicyRulesTest {
     RouteReply reply = h.replies.readValue();
     assertThat(reply.error().code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
     assertThat(reply.error().message()).contains("content filter");
-    assertThat(reply.attempts()).extracting(AttemptEvent::modelName).containsExactly("chat", "safe", "strict");
+    assertThat(reply.attempts())
+        .extracting(AttemptEvent::modelName)
+        .containsExactly("chat", "safe", "strict");
   }
 }

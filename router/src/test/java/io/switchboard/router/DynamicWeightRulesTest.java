@@ -20,7 +20,8 @@ class DynamicWeightRulesTest {
         router_settings:
           dynamic_weights: {enabled: %s, min_share_fraction: 0.2}
         topics: {request_partitions: 1}
-        """.formatted(enabled);
+        """
+        .formatted(enabled);
   }
 
   static Map<String, Long> route(boolean enabled) {

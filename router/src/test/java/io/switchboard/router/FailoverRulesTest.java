@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * goes on; {@code num_retries} bounds how many times.
  */
 class FailoverRulesTest {
-  static final String MODELS = """
+  static final String MODELS =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a, weight: 3}
         - {model_name: chat, deployment_id: chat-b, weight: 1}
@@ -52,7 +53,9 @@ class FailoverRulesTest {
     return new Harness(MODELS + extra);
   }
 
-  /** Hands {@code d} back and returns what the router did next: a dispatch, or null when it replied. */
+  /**
+   * Hands {@code d} back and returns what the router did next: a dispatch, or null when it replied.
+   */
   static Dispatch handBack(Harness h, Dispatch d, Outcome reason) {
     h.handBack(d, reason);
     return h.dispatch.isEmpty() ? null : h.dispatch.readValue();
@@ -72,15 +75,23 @@ class FailoverRulesTest {
       Dispatch fallback = handBack(h, twin, Outcome.FALLBACK);
       assertThat(fallback.modelName()).isEqualTo("backup");
       assertThat(fallback.hop()).isEqualTo(1);
-      assertThat(fallback.attempts()).extracting(AttemptEvent::deploymentId).containsExactly("chat-a", "chat-b");
+      assertThat(fallback.attempts())
+          .extracting(AttemptEvent::deploymentId)
+          .containsExactly("chat-a", "chat-b");
       assertThat(h.replies.isEmpty()).isTrue();
-      double reroutes = h.meters.get(RouterMeter.REROUTES.meterName()).tags("deployment", "chat-b").counter().count();
+      double reroutes =
+          h.meters
+              .get(RouterMeter.REROUTES.meterName())
+              .tags("deployment", "chat-b")
+              .counter()
+              .count();
       assertThat(reroutes).isEqualTo(1);
     }
   }
 
   @Test
-  void aFallbackAliasWithTwoDeploymentsIsExhaustedBeforeTheNextEntryAndTheReplyListsEveryAttemptInOrder() {
+  void
+      aFallbackAliasWithTwoDeploymentsIsExhaustedBeforeTheNextEntryAndTheReplyListsEveryAttemptInOrder() {
     try (Harness h = harness("")) {
       h.send(request("t2", "chat"));
       List<String> tried = new ArrayList<>();
@@ -95,9 +106,14 @@ class FailoverRulesTest {
       assertThat(tried.get(4)).isEqualTo("last@2");
       RouteReply reply = h.replies.readValue();
       assertThat(reply.error().code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
-      assertThat(reply.attempts()).extracting(a -> a.deploymentId() + "@" + a.modelName())
-          .containsExactly("chat-a@chat", "chat-b@chat", tried.get(2).replace("@1", "@backup"),
-              tried.get(3).replace("@1", "@backup"), "last@last");
+      assertThat(reply.attempts())
+          .extracting(a -> a.deploymentId() + "@" + a.modelName())
+          .containsExactly(
+              "chat-a@chat",
+              "chat-b@chat",
+              tried.get(2).replace("@1", "@backup"),
+              tried.get(3).replace("@1", "@backup"),
+              "last@last");
     }
   }
 
@@ -119,10 +135,16 @@ class FailoverRulesTest {
       h.send(request("q1", "chat"));
       Dispatch queued = h.dispatch.readValue();
       assertThat(queued.deploymentId()).isEqualTo("chat-a");
-      // chat-a entered cooldown while the dispatch waited on its lane: the worker hands it back uncalled.
+      // chat-a entered cooldown while the dispatch waited on its lane: the worker hands it back
+      // uncalled.
       h.cooling("chat-a", NOW.plusSeconds(60));
-      h.fallbacks.pipeInput(queued.id(), queued.handedOff(List.of(), new Handoff(Outcome.FALLBACK,
-          "deployment 'chat-a' is cooling down until " + NOW.plusSeconds(60))));
+      h.fallbacks.pipeInput(
+          queued.id(),
+          queued.handedOff(
+              List.of(),
+              new Handoff(
+                  Outcome.FALLBACK,
+                  "deployment 'chat-a' is cooling down until " + NOW.plusSeconds(60))));
       Dispatch twin = h.dispatch.readValue();
       assertThat(twin.deploymentId()).isEqualTo("chat-b");
       assertThat(twin.hop()).isZero();
@@ -167,11 +189,14 @@ class FailoverRulesTest {
       assertThat(d1.modelName()).isEqualTo("trio");
       assertThat(d1.deploymentId()).isIn("trio-b", "trio-c");
       Dispatch d2 = handBack(h, d1, Outcome.FALLBACK);
-      assertThat(d2.deploymentId()).as("one re-route spent: the third deployment is not tried").isEqualTo("last");
+      assertThat(d2.deploymentId())
+          .as("one re-route spent: the third deployment is not tried")
+          .isEqualTo("last");
     }
     try (Harness h = harness("router_settings: {num_retries: 0}\n")) {
       h.send(request("n0", "chat"));
-      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).modelName()).isEqualTo("backup");
+      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).modelName())
+          .isEqualTo("backup");
     }
   }
 
@@ -190,7 +215,8 @@ class FailoverRulesTest {
     }
     try (Harness h = harness("router_settings: {num_retries: 2}\n")) {
       h.send(request("u2", "trio", "\"num_retries\":0"));
-      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId()).isEqualTo("last");
+      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId())
+          .isEqualTo("last");
     }
   }
 
@@ -201,18 +227,22 @@ class FailoverRulesTest {
       h.send(request("spend", "trio-b"));
       assertThat(h.dispatch.readValue().deploymentId()).isEqualTo("trio-b");
       h.send(request("b1", "trio"));
-      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId()).isEqualTo("trio-c");
+      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId())
+          .isEqualTo("trio-c");
     }
     try (Harness h = harness("")) {
-      // The same without the spend: the rotation's choice is trio-b, so the budget made the difference.
+      // The same without the spend: the rotation's choice is trio-b, so the budget made the
+      // difference.
       h.send(request("b2", "trio"));
-      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId()).isEqualTo("trio-b");
+      assertThat(handBack(h, h.dispatch.readValue(), Outcome.FALLBACK).deploymentId())
+          .isEqualTo("trio-b");
     }
   }
 
   @Test
   void reRoutesFollowTheSetsWeights() {
-    // Every route to quad-a is handed back: the re-routes split 3:1 over quad-b and quad-c, by weight.
+    // Every route to quad-a is handed back: the re-routes split 3:1 over quad-b and quad-c, by
+    // weight.
     try (Harness h = harness("")) {
       Map<String, Integer> reroutes = new HashMap<>();
       for (int i = 0; i < 200; i++) {
@@ -232,20 +262,24 @@ class FailoverRulesTest {
       h.send(request("g1", null, "\"load_balance_group\":\"team\""));
       Dispatch d0 = h.dispatch.readValue();
       assertThat(d0.modelName()).isEqualTo("team");
-      assertThat(d0.fallbacksRemaining()).as("the config chain keyed by the group's name").containsExactly("backup");
+      assertThat(d0.fallbacksRemaining())
+          .as("the config chain keyed by the group's name")
+          .containsExactly("backup");
       Dispatch twin = handBack(h, d0, Outcome.FALLBACK);
       assertThat(twin.modelName()).isEqualTo("team");
       assertThat(twin.deploymentId()).isNotEqualTo(d0.deploymentId()).isIn("chat-a", "last");
       assertThat(handBack(h, twin, Outcome.FALLBACK).modelName()).isEqualTo("backup");
     }
     try (Harness h = harness("")) {
-      h.send(request("i1", null, "\"load_balancer\":[{\"model\":\"chat-b\"},{\"model\":\"last\"}]"));
+      h.send(
+          request("i1", null, "\"load_balancer\":[{\"model\":\"chat-b\"},{\"model\":\"last\"}]"));
       Dispatch d0 = h.dispatch.readValue();
       Dispatch twin = handBack(h, d0, Outcome.FALLBACK);
       assertThat(twin.modelName()).isEqualTo("load_balancer");
       assertThat(twin.deploymentId()).isNotEqualTo(d0.deploymentId()).isIn("chat-b", "last");
       assertThat(handBack(h, twin, Outcome.FALLBACK)).as("no chain: exhausted").isNull();
-      assertThat(h.replies.readValue().attempts()).extracting(AttemptEvent::deploymentId)
+      assertThat(h.replies.readValue().attempts())
+          .extracting(AttemptEvent::deploymentId)
           .containsExactly(d0.deploymentId(), twin.deploymentId());
     }
   }
@@ -254,19 +288,33 @@ class FailoverRulesTest {
   void defaultFallbacksServeEverySetWithoutItsOwnChainAndTheRequestsOwnStillWins() {
     try (Harness h = harness("default_fallbacks: [last]\n")) {
       h.send(request("d1", "backup"));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("an alias without a chain").containsExactly("last");
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("an alias without a chain")
+          .containsExactly("last");
       h.send(request("d2", "chat"));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("its own chain wins").containsExactly("backup", "last");
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("its own chain wins")
+          .containsExactly("backup", "last");
       h.send(request("d3", null, "\"load_balancer\":[{\"model\":\"chat\"}]"));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("an inline list").containsExactly("last");
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("an inline list")
+          .containsExactly("last");
       h.send(request("d4", "backup", "\"fallbacks\":[\"chat\"]"));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("the request's own").containsExactly("chat");
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("the request's own")
+          .containsExactly("chat");
       h.send(request("d5", "backup", "\"fallbacks\":[]"));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("the request's own, even empty").isEmpty();
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("the request's own, even empty")
+          .isEmpty();
     }
-    try (Harness h = new Harness(MODELS.replace("team: [backup]", "chat-a: [backup]") + "default_fallbacks: [last]\n")) {
+    try (Harness h =
+        new Harness(
+            MODELS.replace("team: [backup]", "chat-a: [backup]") + "default_fallbacks: [last]\n")) {
       h.send(request("d6", null, "\"load_balance_group\":\"team\""));
-      assertThat(h.dispatch.readValue().fallbacksRemaining()).as("a group without a chain").containsExactly("last");
+      assertThat(h.dispatch.readValue().fallbacksRemaining())
+          .as("a group without a chain")
+          .containsExactly("last");
     }
   }
 }

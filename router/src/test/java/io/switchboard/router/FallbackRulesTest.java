@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** Hand-offs from workers walk the fallback and context-window chains. */
 class FallbackRulesTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -83,7 +84,8 @@ class FallbackRulesTest {
     Dispatch d2 = h.dispatch.readValue();
     assertThat(d2.deploymentId()).isEqualTo("last");
     assertThat(d2.hop()).isEqualTo(2);
-    assertThat(d2.attempts()).extracting(AttemptEvent::deploymentId)
+    assertThat(d2.attempts())
+        .extracting(AttemptEvent::deploymentId)
         .containsExactly(d0.deploymentId(), twinId, "backup");
 
     h.handBack(d2, Outcome.FALLBACK);
@@ -92,7 +94,8 @@ class FallbackRulesTest {
     assertThat(reply.id()).isEqualTo("f1");
     assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
     assertThat(reply.error().code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
-    assertThat(reply.attempts()).extracting(AttemptEvent::deploymentId)
+    assertThat(reply.attempts())
+        .extracting(AttemptEvent::deploymentId)
         .containsExactly(d0.deploymentId(), twinId, "backup", "last");
     assertThat(reply.deploymentId()).isEqualTo("last");
     assertThat(reply.metadata()).containsEntry("batch", "b7");
@@ -107,7 +110,8 @@ class FallbackRulesTest {
 
   @Test
   void deploymentsThatAlreadyFailedAreSkipped() {
-    // Chain: the alias chat (chat-a failed already, so chat-b), then chat-a again (skipped), then backup.
+    // Chain: the alias chat (chat-a failed already, so chat-b), then chat-a again (skipped), then
+    // backup.
     Dispatch d0 = first(request("s1", "chat-a", "\"fallbacks\":[\"chat\",\"chat-a\",\"backup\"]"));
     h.handBack(d0, Outcome.FALLBACK);
     Dispatch d1 = h.dispatch.readValue();
@@ -190,7 +194,9 @@ class FallbackRulesTest {
 
   @Test
   void unreadableHandoffIsDeadLetteredAndRoutingGoesOn() {
-    var raw = h.driver.createInputTopic(h.topics.fallbacks().name(), new StringSerializer(), new ByteArraySerializer());
+    var raw =
+        h.driver.createInputTopic(
+            h.topics.fallbacks().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("x", "{\"not\":\"a dispatch\"}".getBytes(StandardCharsets.UTF_8));
     DeadLetter letter = h.deadLetter.readValue();
     assertThat(letter.code()).isEqualTo(ErrorCode.MALFORMED_JSON);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.router.internal.MutatedRequests;
 import io.switchboard.router.internal.MutatedRequests.Input;
 import io.switchboard.schemas.DeadLetter;
-import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * and routing goes on.
  */
 class GeneratedInputTopologyTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -43,16 +43,26 @@ class GeneratedInputTopologyTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void everyGeneratedRecordEndsInExactlyOneOutcomeAndNoneInTheExceptionHandler() {
     try (Harness h = new Harness(YAML)) {
-      TestOutputTopic<String, byte[]> deadLetters = h.driver.createOutputTopic(h.topics.deadLetter().name(),
-          new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> deadLetters =
+          h.driver.createOutputTopic(
+              h.topics.deadLetter().name(), new StringDeserializer(), new ByteArrayDeserializer());
       int answered = 0;
       int deadLetteredOnly = 0;
       for (long seed : new long[] {101, 102}) {
         MutatedRequests generator = new MutatedRequests(seed);
         for (int i = 0; i < PER_SEED; i++) {
           Input input = generator.next();
-          String where = "seed " + seed + " #" + i + " (" + input.mutation() + ") base64 "
-              + Base64.getEncoder().encodeToString(Arrays.copyOf(input.value(), Math.min(input.value().length, 400)));
+          String where =
+              "seed "
+                  + seed
+                  + " #"
+                  + i
+                  + " ("
+                  + input.mutation()
+                  + ") base64 "
+                  + Base64.getEncoder()
+                      .encodeToString(
+                          Arrays.copyOf(input.value(), Math.min(input.value().length, 400)));
           h.sendBytes(input.value());
           List<String> answers = new ArrayList<>();
           h.dispatch.readValuesToList().forEach(d -> answers.add(d.id()));
@@ -60,12 +70,15 @@ class GeneratedInputTopologyTest {
           List<DeadLetter> letters = new ArrayList<>();
           for (TestRecord<String, byte[]> record : deadLetters.readRecordsToList()) {
             for (Header header : record.headers()) {
-              assertThat(header.key()).as("%s: a dead letter from the exception handler", where)
+              assertThat(header.key())
+                  .as("%s: a dead letter from the exception handler", where)
                   .doesNotStartWith("__streams.errors");
             }
             letters.add(Json.read(record.value(), DeadLetter.class));
           }
-          assertThat(answers).as("%s: at most one dispatch or reply", where).hasSizeLessThanOrEqualTo(1);
+          assertThat(answers)
+              .as("%s: at most one dispatch or reply", where)
+              .hasSizeLessThanOrEqualTo(1);
           assertThat(letters).as("%s: at most one dead letter", where).hasSizeLessThanOrEqualTo(1);
           if (answers.isEmpty()) {
             assertThat(letters).as("%s: dead-lettered when there is no reply", where).hasSize(1);
@@ -79,7 +92,9 @@ class GeneratedInputTopologyTest {
             assertThat(letters.get(0).requestId()).as(where).isEqualTo(answers.get(0));
           }
           if (input.idKnown()) {
-            assertThat(answers.isEmpty() ? null : answers.get(0)).as("%s: the id", where).isEqualTo(input.id());
+            assertThat(answers.isEmpty() ? null : answers.get(0))
+                .as("%s: the id", where)
+                .isEqualTo(input.id());
           }
           if (i % 100 == 99) {
             h.send(request("valid-" + seed + "-" + i, "chat"));
@@ -97,8 +112,11 @@ class GeneratedInputTopologyTest {
     List<RouteReply> replies = new ArrayList<>();
     for (String topic : h.driver.producedTopicNames()) {
       if (h.config.replyTopicAllowed(topic)) {
-        replies.addAll(h.driver.createOutputTopic(topic, new StringDeserializer(),
-            h.topics.replies().valueSerde().deserializer()).readValuesToList());
+        replies.addAll(
+            h.driver
+                .createOutputTopic(
+                    topic, new StringDeserializer(), h.topics.replies().valueSerde().deserializer())
+                .readValuesToList());
       }
     }
     return replies;

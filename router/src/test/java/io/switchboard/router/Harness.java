@@ -43,6 +43,7 @@ final class Harness implements AutoCloseable {
   final TestOutputTopic<String, Dispatch> dispatch;
   final TestOutputTopic<String, RouteReply> replies;
   final TestOutputTopic<String, DeadLetter> deadLetter;
+
   /** The router's meters. */
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -54,24 +55,44 @@ final class Harness implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.topics = new Topics(config.topics());
-    Properties props = Router.streamsProperties(config.withKafka(Map.of("bootstrap.servers", "unused:9092")));
+    Properties props =
+        Router.streamsProperties(config.withKafka(Map.of("bootstrap.servers", "unused:9092")));
     if (stateDir != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
     RouterMetrics metrics = new RouterMetrics(config);
     metrics.bindTo(meters);
-    driver = new TopologyTestDriver(RouterTopology.build(config, clock, metrics), props, clock.instant());
-    requests = driver.createInputTopic(topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());
-    fallbacks = driver.createInputTopic(topics.fallbacks().name(), new StringSerializer(),
-        topics.fallbacks().valueSerde().serializer());
-    health = driver.createInputTopic(topics.health().name(), new StringSerializer(),
-        topics.health().valueSerde().serializer());
-    dispatch = driver.createOutputTopic(topics.dispatch().name(), new StringDeserializer(),
-        topics.dispatch().valueSerde().deserializer());
-    replies = driver.createOutputTopic(topics.replies().name(), new StringDeserializer(),
-        topics.replies().valueSerde().deserializer());
-    deadLetter = driver.createOutputTopic(topics.deadLetter().name(), new StringDeserializer(),
-        topics.deadLetter().valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(config, clock, metrics), props, clock.instant());
+    requests =
+        driver.createInputTopic(
+            topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());
+    fallbacks =
+        driver.createInputTopic(
+            topics.fallbacks().name(),
+            new StringSerializer(),
+            topics.fallbacks().valueSerde().serializer());
+    health =
+        driver.createInputTopic(
+            topics.health().name(),
+            new StringSerializer(),
+            topics.health().valueSerde().serializer());
+    dispatch =
+        driver.createOutputTopic(
+            topics.dispatch().name(),
+            new StringDeserializer(),
+            topics.dispatch().valueSerde().deserializer());
+    replies =
+        driver.createOutputTopic(
+            topics.replies().name(),
+            new StringDeserializer(),
+            topics.replies().valueSerde().deserializer());
+    deadLetter =
+        driver.createOutputTopic(
+            topics.deadLetter().name(),
+            new StringDeserializer(),
+            topics.deadLetter().valueSerde().deserializer());
   }
 
   static SwitchboardConfig config(String yaml) {
@@ -86,9 +107,15 @@ final class Harness implements AutoCloseable {
     requests.pipeInput(null, value);
   }
 
-  /** A request for {@code model} with a one-message body; {@code extra} is spliced in as more fields. */
+  /**
+   * A request for {@code model} with a one-message body; {@code extra} is spliced in as more
+   * fields.
+   */
   static String request(String id, String model, String extra) {
-    return "{\"id\":\"" + id + "\"" + (model == null ? "" : ",\"model\":\"" + model + "\"")
+    return "{\"id\":\""
+        + id
+        + "\""
+        + (model == null ? "" : ",\"model\":\"" + model + "\"")
         + (extra == null || extra.isEmpty() ? "" : "," + extra)
         + ",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}";
   }
@@ -98,14 +125,31 @@ final class Harness implements AutoCloseable {
   }
 
   void cooling(String deploymentId, Instant until) {
-    health.pipeInput(deploymentId, new DeploymentHealth(deploymentId, until, "test", 3, 1.0, 10, clock.instant()));
+    health.pipeInput(
+        deploymentId,
+        new DeploymentHealth(deploymentId, until, "test", 3, 1.0, 10, clock.instant()));
   }
 
   /** Hands {@code d} back as a worker does when its deployment is exhausted. */
   void handBack(Dispatch d, Outcome reason) {
     List<AttemptEvent> attempts = new ArrayList<>(d.attempts());
-    attempts.add(new AttemptEvent(null, d.id(), d.deploymentId(), d.modelName(), "m", "openai_compatible", reason,
-        reason == Outcome.CONTEXT_WINDOW ? 400 : 503, 5, null, null, 0.001, 0, "failed", clock.instant()));
+    attempts.add(
+        new AttemptEvent(
+            null,
+            d.id(),
+            d.deploymentId(),
+            d.modelName(),
+            "m",
+            "openai_compatible",
+            reason,
+            reason == Outcome.CONTEXT_WINDOW ? 400 : 503,
+            5,
+            null,
+            null,
+            0.001,
+            0,
+            "failed",
+            clock.instant()));
     fallbacks.pipeInput(d.id(), d.handedOff(attempts, new Handoff(reason, "test")));
   }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Deployments cooling down get no new traffic; with nowhere to go, requests wait, never fail. */
 class HealthRulesTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -115,7 +116,11 @@ class HealthRulesTest {
   @Test
   void heldRequestWhoseDeadlinePassesIsAnsweredExpired() {
     h.cooling("lonely", NOW.plusSeconds(300));
-    h.send(request("w3", "lonely", "\"deadline\":\"" + NOW.plusSeconds(20) + "\",\"metadata\":{\"k\":\"v\"}"));
+    h.send(
+        request(
+            "w3",
+            "lonely",
+            "\"deadline\":\"" + NOW.plusSeconds(20) + "\",\"metadata\":{\"k\":\"v\"}"));
     h.advance(Duration.ofSeconds(10));
     assertThat(h.replies.isEmpty()).isTrue();
     h.advance(Duration.ofSeconds(11));

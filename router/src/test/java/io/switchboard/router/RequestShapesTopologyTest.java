@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** One request in each other gateway's shape, routed by the router topology. */
 class RequestShapesTopologyTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: gpt-4o}
         - {model_name: claude}
@@ -44,7 +45,8 @@ class RequestShapesTopologyTest {
 
   @Test
   void keywordsAiGroupIdRoutesToTheConfiguredGroupAndFallsBackToItsFallbackModels() {
-    Dispatch d = routed("kw-1", "'load_balance_group':{'group_id':'team'},'fallback_models':['backup']");
+    Dispatch d =
+        routed("kw-1", "'load_balance_group':{'group_id':'team'},'fallback_models':['backup']");
     assertThat(d.deploymentId()).isEqualTo("claude");
     assertThat(d.fallbacksRemaining()).containsExactly("backup");
     h.handBack(d, Outcome.FALLBACK);
@@ -54,19 +56,26 @@ class RequestShapesTopologyTest {
   @Test
   void keywordsAiListedModelsSplitExactlyByTheirWeights() {
     for (int i = 0; i < 8; i++) {
-      h.send(envelope("kw-" + i, "'load_balance_group':{'group_id':'g','models':[{'model':'gpt-4o','weight':3},"
-          + "{'model':'claude','weight':1}]}"));
+      h.send(
+          envelope(
+              "kw-" + i,
+              "'load_balance_group':{'group_id':'g','models':[{'model':'gpt-4o','weight':3},"
+                  + "{'model':'claude','weight':1}]}"));
     }
-    Map<String, Long> split = h.dispatch.readValuesToList().stream()
-        .collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
+    Map<String, Long> split =
+        h.dispatch.readValuesToList().stream()
+            .collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
     assertThat(split).containsExactlyInAnyOrderEntriesOf(Map.of("gpt-4o", 6L, "claude", 2L));
   }
 
   @Test
   void orqLoadBalancerRetriesTimeoutAndFallbacksRouteTheRequest() {
-    Dispatch d = routed("orq-1", "'orq':{'load_balancer':{'type':'weight_based','models':[{'model':'gpt-4o',"
-        + "'weight':1},{'model':'claude','weight':0}]},'retries':{'count':1},'timeout':{'call_timeout':8000},"
-        + "'fallbacks':[{'model':'backup'}]}");
+    Dispatch d =
+        routed(
+            "orq-1",
+            "'orq':{'load_balancer':{'type':'weight_based','models':[{'model':'gpt-4o',"
+                + "'weight':1},{'model':'claude','weight':0}]},'retries':{'count':1},'timeout':{'call_timeout':8000},"
+                + "'fallbacks':[{'model':'backup'}]}");
     assertThat(d.deploymentId()).isEqualTo("gpt-4o");
     assertThat(d.request().numRetries()).isEqualTo(1);
     assertThat(d.request().timeoutMs()).isEqualTo(8000L);
@@ -76,10 +85,13 @@ class RequestShapesTopologyTest {
 
   @Test
   void aPortkeyFallbackOverALoadbalanceRoutesTheBalancedModelsThenTheChain() {
-    Dispatch d = routed("pk-1", "'config':{'strategy':{'mode':'fallback'},'retry':{'attempts':2},"
-        + "'override_params':{'temperature':0.1},'targets':[{'strategy':{'mode':'loadbalance'},'targets':["
-        + "{'override_params':{'model':'gpt-4o'},'weight':1},{'override_params':{'model':'claude'},'weight':0}]},"
-        + "{'override_params':{'model':'backup'}}]}");
+    Dispatch d =
+        routed(
+            "pk-1",
+            "'config':{'strategy':{'mode':'fallback'},'retry':{'attempts':2},"
+                + "'override_params':{'temperature':0.1},'targets':[{'strategy':{'mode':'loadbalance'},'targets':["
+                + "{'override_params':{'model':'gpt-4o'},'weight':1},{'override_params':{'model':'claude'},'weight':0}]},"
+                + "{'override_params':{'model':'backup'}}]}");
     assertThat(d.deploymentId()).isEqualTo("gpt-4o");
     assertThat(d.fallbacksRemaining()).containsExactly("backup");
     assertThat(d.request().numRetries()).isEqualTo(2);
@@ -90,9 +102,12 @@ class RequestShapesTopologyTest {
 
   @Test
   void aShapeWithoutAnExactNativeFormIsAnsweredInvalidNamingTheField() {
-    h.send(envelope("pk-2", "'config':{'strategy':{'mode':'fallback'},'targets':[{'override_params':{'model':"
-        + "'backup'}},{'strategy':{'mode':'loadbalance'},'targets':[{'override_params':{'model':'gpt-4o'}},"
-        + "{'override_params':{'model':'claude'}}]}]}"));
+    h.send(
+        envelope(
+            "pk-2",
+            "'config':{'strategy':{'mode':'fallback'},'targets':[{'override_params':{'model':"
+                + "'backup'}},{'strategy':{'mode':'loadbalance'},'targets':[{'override_params':{'model':'gpt-4o'}},"
+                + "{'override_params':{'model':'claude'}}]}]}"));
     assertThat(h.dispatch.isEmpty()).as("nothing dispatched").isTrue();
     RouteReply reply = h.replies.readValue();
     assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);

@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The router's flows on a real (in-process) Kafka broker: restarts, hand-offs, health, scale-out. */
+/**
+ * The router's flows on a real (in-process) Kafka broker: restarts, hand-offs, health, scale-out.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(240)
 class RouterOnBrokerIT {
@@ -64,7 +66,9 @@ class RouterOnBrokerIT {
 
   /** A config whose topics and application id are private to one test. */
   SwitchboardConfig config(String name, int partitions, String models) {
-    return Harness.config(models + """
+    return Harness.config(
+            models
+                + """
         topics:
           requests: %1$s.requests
           dispatch: %1$s.dispatch
@@ -76,7 +80,9 @@ class RouterOnBrokerIT {
           request_partitions: %2$d
         reply_topics: ["%1$s.replies"]
         router_settings: {application_id: %1$s-router}
-        """.formatted(name, partitions)).withKafka(broker.clientProperties());
+        """
+                    .formatted(name, partitions))
+        .withKafka(broker.clientProperties());
   }
 
   <V> KafkaProducer<String, V> producer(Serializer<V> values) {
@@ -95,8 +101,10 @@ class RouterOnBrokerIT {
     }
   }
 
-  static ProducerRecord<String, String> request(SwitchboardConfig config, Integer partition, String id, String model) {
-    return new ProducerRecord<>(config.topics().requests(), partition, id, Harness.request(id, model));
+  static ProducerRecord<String, String> request(
+      SwitchboardConfig config, Integer partition, String id, String model) {
+    return new ProducerRecord<>(
+        config.topics().requests(), partition, id, Harness.request(id, model));
   }
 
   /** Reads the committed records of one topic from its start, across calls. */
@@ -110,18 +118,23 @@ class RouterOnBrokerIT {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic.name() + "-" + System.nanoTime());
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      consumer = new KafkaConsumer<>(p, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+      consumer =
+          new KafkaConsumer<>(
+              p, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
       consumer.subscribe(List.of(topic.name()));
     }
 
     /** Everything read so far, once {@code until} holds for it. */
     List<V> await(Predicate<List<V>> until) {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
-        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-          seen.add(r.value());
-        }
-        return until.test(seen);
-      });
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+                  seen.add(r.value());
+                }
+                return until.test(seen);
+              });
       return seen;
     }
 
@@ -142,16 +155,24 @@ class RouterOnBrokerIT {
   }
 
   static Dispatch find(List<Dispatch> dispatches, String id, int hop) {
-    return dispatches.stream().filter(d -> d.id().equals(id) && d.hop() == hop).findFirst().orElse(null);
+    return dispatches.stream()
+        .filter(d -> d.id().equals(id) && d.hop() == hop)
+        .findFirst()
+        .orElse(null);
   }
 
   static Map<String, Long> byDeployment(List<Dispatch> dispatches) {
-    return dispatches.stream().collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
+    return dispatches.stream()
+        .collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
   }
 
   @Test
   void restartedRouterContinuesRotationAndBudgetsFromTheChangelog() throws Exception {
-    SwitchboardConfig config = config("restart", 1, """
+    SwitchboardConfig config =
+        config(
+            "restart",
+            1,
+            """
         model_list:
           - {model_name: even, deployment_id: even-a, weight: 1}
           - {model_name: even, deployment_id: even-b, weight: 1}
@@ -159,7 +180,8 @@ class RouterOnBrokerIT {
           - {model_name: capped, deployment_id: capped-b, weight: 1}
         """);
     Topics topics = new Topics(config.topics());
-    try (Router first = new Router(config, FIXED); Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
+    try (Router first = new Router(config, FIXED);
+        Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
       first.start();
       first.awaitRunning(Duration.ofSeconds(120));
       List<ProducerRecord<String, String>> batch = new ArrayList<>();
@@ -170,10 +192,14 @@ class RouterOnBrokerIT {
         batch.add(request(config, null, "c" + i, "capped"));
       }
       sendRequests(config, batch);
-      assertThat(byDeployment(dispatches.awaitExactly(9))).containsEntry("even-a", 3L).containsEntry("even-b", 2L)
-          .containsEntry("capped-a", 2L).containsEntry("capped-b", 2L);
+      assertThat(byDeployment(dispatches.awaitExactly(9)))
+          .containsEntry("even-a", 3L)
+          .containsEntry("even-b", 2L)
+          .containsEntry("capped-a", 2L)
+          .containsEntry("capped-b", 2L);
     }
-    try (Router second = new Router(config, FIXED); Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
+    try (Router second = new Router(config, FIXED);
+        Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
       second.start();
       second.awaitRunning(Duration.ofSeconds(120));
       List<ProducerRecord<String, String>> batch = new ArrayList<>();
@@ -186,14 +212,21 @@ class RouterOnBrokerIT {
       sendRequests(config, batch);
       List<Dispatch> all = dispatches.awaitExactly(16);
       // A fresh rotation would give 6/4; a fresh budget would give capped-a a third request.
-      assertThat(byDeployment(all)).containsEntry("even-a", 5L).containsEntry("even-b", 5L)
-          .containsEntry("capped-a", 2L).containsEntry("capped-b", 4L);
+      assertThat(byDeployment(all))
+          .containsEntry("even-a", 5L)
+          .containsEntry("even-b", 5L)
+          .containsEntry("capped-a", 2L)
+          .containsEntry("capped-b", 4L);
     }
   }
 
   @Test
   void cooldownHandoffAndExhaustedChainFlowThroughTheBroker() throws Exception {
-    SwitchboardConfig config = config("flow", 2, """
+    SwitchboardConfig config =
+        config(
+            "flow",
+            2,
+            """
         model_list:
           - {model_name: chat, deployment_id: chat-a}
           - {model_name: chat, deployment_id: chat-b}
@@ -203,13 +236,27 @@ class RouterOnBrokerIT {
         """);
     Topics topics = new Topics(config.topics());
     Clock clock = Clock.systemUTC();
-    try (Router router = new Router(config, clock); Reader<Dispatch> dispatches = new Reader<>(topics.dispatch());
+    try (Router router = new Router(config, clock);
+        Reader<Dispatch> dispatches = new Reader<>(topics.dispatch());
         Reader<RouteReply> replies = new Reader<>(topics.replies());
         Reader<DeadLetter> letters = new Reader<>(topics.deadLetter())) {
       router.start();
-      try (KafkaProducer<String, DeploymentHealth> health = producer(topics.health().valueSerde().serializer())) {
-        health.send(new ProducerRecord<>(topics.health().name(), "chat-a", new DeploymentHealth("chat-a",
-            clock.instant().plus(Duration.ofHours(1)), "test", 3, 1.0, 10, clock.instant()))).get();
+      try (KafkaProducer<String, DeploymentHealth> health =
+          producer(topics.health().valueSerde().serializer())) {
+        health
+            .send(
+                new ProducerRecord<>(
+                    topics.health().name(),
+                    "chat-a",
+                    new DeploymentHealth(
+                        "chat-a",
+                        clock.instant().plus(Duration.ofHours(1)),
+                        "test",
+                        3,
+                        1.0,
+                        10,
+                        clock.instant())))
+            .get();
       }
       router.awaitRunning(Duration.ofSeconds(120));
       // The global store reads the health topic on its own thread; it was written before the
@@ -223,18 +270,25 @@ class RouterOnBrokerIT {
       assertThat(firsts).extracting(Dispatch::deploymentId).containsOnly("chat-b");
       Dispatch d0 = find(firsts, "r0", 0);
 
-      try (KafkaProducer<String, Dispatch> fallbacks = producer(topics.fallbacks().valueSerde().serializer())) {
-        fallbacks.send(new ProducerRecord<>(topics.fallbacks().name(), d0.id(), handBack(d0))).get();
+      try (KafkaProducer<String, Dispatch> fallbacks =
+          producer(topics.fallbacks().valueSerde().serializer())) {
+        fallbacks
+            .send(new ProducerRecord<>(topics.fallbacks().name(), d0.id(), handBack(d0)))
+            .get();
         Dispatch d1 = find(dispatches.await(l -> find(l, "r0", 1) != null), "r0", 1);
         assertThat(d1.deploymentId()).isEqualTo("backup");
         assertThat(d1.receivedAt()).isEqualTo(d0.receivedAt());
         assertThat(d1.attempts()).hasSize(1);
-        fallbacks.send(new ProducerRecord<>(topics.fallbacks().name(), d1.id(), handBack(d1))).get();
+        fallbacks
+            .send(new ProducerRecord<>(topics.fallbacks().name(), d1.id(), handBack(d1)))
+            .get();
       }
       RouteReply reply = replies.await(l -> !l.isEmpty()).get(0);
       assertThat(reply.id()).isEqualTo("r0");
       assertThat(reply.error().code()).isEqualTo(ErrorCode.FALLBACKS_EXHAUSTED);
-      assertThat(reply.attempts()).extracting(AttemptEvent::deploymentId).containsExactly("chat-b", "backup");
+      assertThat(reply.attempts())
+          .extracting(AttemptEvent::deploymentId)
+          .containsExactly("chat-b", "backup");
       DeadLetter letter = letters.await(l -> !l.isEmpty()).get(0);
       assertThat(letter.requestId()).isEqualTo("r0");
       assertThat(letter.attempts()).hasSize(2);
@@ -243,16 +297,36 @@ class RouterOnBrokerIT {
 
   static Dispatch handBack(Dispatch d) {
     List<AttemptEvent> attempts = new ArrayList<>(d.attempts());
-    attempts.add(new AttemptEvent(null, d.id(), d.deploymentId(), d.modelName(), "m", "openai_compatible",
-        Outcome.FALLBACK, 503, 5, null, null, null, 2, "HTTP 503", Instant.now()));
+    attempts.add(
+        new AttemptEvent(
+            null,
+            d.id(),
+            d.deploymentId(),
+            d.modelName(),
+            "m",
+            "openai_compatible",
+            Outcome.FALLBACK,
+            503,
+            5,
+            null,
+            null,
+            null,
+            2,
+            "HTTP 503",
+            Instant.now()));
     return d.handedOff(attempts, new Handoff(Outcome.FALLBACK, "HTTP 503 after 2 retries"));
   }
 
   @Test
-  void twoInstancesSplitTheTasksRouteEveryRequestOnceAndKeepSplitsAndBudgetsPerTask() throws Exception {
+  void twoInstancesSplitTheTasksRouteEveryRequestOnceAndKeepSplitsAndBudgetsPerTask()
+      throws Exception {
     int partitions = 4;
     int perPartition = 20;
-    SwitchboardConfig config = config("scale", partitions, """
+    SwitchboardConfig config =
+        config(
+            "scale",
+            partitions,
+            """
         model_list:
           - {model_name: chat, deployment_id: chat-a, weight: 3}
           - {model_name: chat, deployment_id: chat-b, weight: 1}
@@ -260,13 +334,20 @@ class RouterOnBrokerIT {
           - {model_name: mix, deployment_id: mix-b, weight: 1}
         """);
     Topics topics = new Topics(config.topics());
-    try (Router one = new Router(config, FIXED); Router two = new Router(config, FIXED);
+    try (Router one = new Router(config, FIXED);
+        Router two = new Router(config, FIXED);
         Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
       one.start();
       two.start();
-      await().atMost(Duration.ofSeconds(150)).until(() -> one.state().isRunningOrRebalancing()
-          && two.state().isRunningOrRebalancing() && !one.activeTasks().isEmpty() && !two.activeTasks().isEmpty()
-          && one.activeTasks().size() + two.activeTasks().size() == partitions);
+      await()
+          .atMost(Duration.ofSeconds(150))
+          .until(
+              () ->
+                  one.state().isRunningOrRebalancing()
+                      && two.state().isRunningOrRebalancing()
+                      && !one.activeTasks().isEmpty()
+                      && !two.activeTasks().isEmpty()
+                      && one.activeTasks().size() + two.activeTasks().size() == partitions);
       assertThat(one.activeTasks()).doesNotContainAnyElementsOf(two.activeTasks());
 
       Map<String, Integer> partitionOf = new HashMap<>();
@@ -283,40 +364,60 @@ class RouterOnBrokerIT {
       }
       sendRequests(config, batch);
       List<Dispatch> all = dispatches.awaitExactly(batch.size());
-      assertThat(all.stream().map(Dispatch::id).distinct().count()).as("each request routed once")
+      assertThat(all.stream().map(Dispatch::id).distinct().count())
+          .as("each request routed once")
           .isEqualTo(batch.size());
 
       for (int p = 0; p < partitions; p++) {
         int task = p;
-        Map<String, Long> counts = byDeployment(all.stream().filter(d -> partitionOf.get(d.id()) == task).toList());
+        Map<String, Long> counts =
+            byDeployment(all.stream().filter(d -> partitionOf.get(d.id()) == task).toList());
         // 20 chat requests at 3:1 is exactly 15/5 in every task.
-        assertThat(counts).as("task 0_%d", p).containsEntry("chat-a", 15L).containsEntry("chat-b", 5L);
+        assertThat(counts)
+            .as("task 0_%d", p)
+            .containsEntry("chat-a", 15L)
+            .containsEntry("chat-b", 5L);
         // mix-a's rpm of 8 over 4 tasks: at most 2 per task in this minute; mix-b takes the rest.
         assertThat(counts.get("mix-a")).as("task 0_%d", p).isEqualTo(2L);
         assertThat(counts.get("mix-b")).as("task 0_%d", p).isEqualTo(18L);
       }
-      assertThat(byDeployment(all).get("mix-a")).as("mix-a in total never exceeds its rpm").isEqualTo(8L);
+      assertThat(byDeployment(all).get("mix-a"))
+          .as("mix-a in total never exceeds its rpm")
+          .isEqualTo(8L);
       assertThat(one.activeTasks()).isNotEmpty();
       assertThat(two.activeTasks()).isNotEmpty();
     }
   }
 
   @Test
-  void aStoppedInstanceLeavesItsGroupAndTheOtherTakesItsTasksBeforeTheSessionCouldExpire() throws Exception {
+  void aStoppedInstanceLeavesItsGroupAndTheOtherTakesItsTasksBeforeTheSessionCouldExpire()
+      throws Exception {
     int partitions = 4;
-    // A session long enough that only leaving the group, not its expiry, can hand the tasks over in time.
-    SwitchboardConfig config = config("leave", partitions, """
+    // A session long enough that only leaving the group, not its expiry, can hand the tasks over in
+    // time.
+    SwitchboardConfig config =
+        config(
+                "leave",
+                partitions,
+                """
         model_list:
           - {model_name: chat, deployment_id: chat-a}
-        """).withKafka(Map.of("session.timeout.ms", "90000"));
+        """)
+            .withKafka(Map.of("session.timeout.ms", "90000"));
     Topics topics = new Topics(config.topics());
-    try (Router stays = new Router(config, FIXED); Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
+    try (Router stays = new Router(config, FIXED);
+        Reader<Dispatch> dispatches = new Reader<>(topics.dispatch())) {
       Router stops = new Router(config, FIXED);
       try {
         stays.start();
         stops.start();
-        await().atMost(Duration.ofSeconds(150)).until(() -> !stays.activeTasks().isEmpty()
-            && !stops.activeTasks().isEmpty() && stays.activeTasks().size() + stops.activeTasks().size() == partitions);
+        await()
+            .atMost(Duration.ofSeconds(150))
+            .until(
+                () ->
+                    !stays.activeTasks().isEmpty()
+                        && !stops.activeTasks().isEmpty()
+                        && stays.activeTasks().size() + stops.activeTasks().size() == partitions);
       } finally {
         stops.close();
       }
@@ -329,18 +430,27 @@ class RouterOnBrokerIT {
         batch.add(request(config, p, "after-" + p, "chat"));
       }
       sendRequests(config, batch);
-      assertThat(dispatches.awaitExactly(partitions)).extracting(Dispatch::id)
+      assertThat(dispatches.awaitExactly(partitions))
+          .extracting(Dispatch::id)
           .containsExactlyInAnyOrder("after-0", "after-1", "after-2", "after-3");
     }
   }
 
   @Test
   void aStaticMemberStaysInItsGroupOnClose() {
-    assertThat(Router.staticMember(config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")))
+    assertThat(
+            Router.staticMember(
+                config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")))
         .isFalse();
-    for (String key : List.of("group.instance.id", "main.consumer.group.instance.id", "consumer.group.instance.id")) {
-      assertThat(Router.staticMember(config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")
-          .withKafka(Map.of(key, "router-1")))).as(key).isTrue();
+    for (String key :
+        List.of(
+            "group.instance.id", "main.consumer.group.instance.id", "consumer.group.instance.id")) {
+      assertThat(
+              Router.staticMember(
+                  config("static", 1, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")
+                      .withKafka(Map.of(key, "router-1"))))
+          .as(key)
+          .isTrue();
     }
   }
 }

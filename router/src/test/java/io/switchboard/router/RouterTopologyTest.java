@@ -17,9 +17,9 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 
 class RouterTopologyTest {
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-  static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse("""
+  static final SwitchboardConfig CONFIG =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list:
         - {model_name: chat, deployment_id: chat-a, weight: 70, lanes: 2}
         - {model_name: chat, deployment_id: chat-b, weight: 30}
@@ -39,7 +42,8 @@ class RouterTopologyTest {
         chat: [solo]
       router_settings: {max_request_bytes: 2048}
       reply_topics: [switchboard.replies, "team.*"]
-      """, "test");
+      """,
+              "test");
 
   TopologyTestDriver driver;
   TestInputTopic<String, byte[]> requests;
@@ -50,12 +54,29 @@ class RouterTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = Router.streamsProperties(CONFIG.withKafka(Map.of("bootstrap.servers", "unused:9092")));
-    driver = new TopologyTestDriver(RouterTopology.build(CONFIG, Clock.fixed(NOW, ZoneOffset.UTC)), props);
-    requests = driver.createInputTopic(topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());
-    dispatch = driver.createOutputTopic(topics.dispatch().name(), new StringDeserializer(), topics.dispatch().valueSerde().deserializer());
-    replies = driver.createOutputTopic(topics.replies().name(), new StringDeserializer(), topics.replies().valueSerde().deserializer());
-    deadLetter = driver.createOutputTopic(topics.deadLetter().name(), new StringDeserializer(), topics.deadLetter().valueSerde().deserializer());
+    Properties props =
+        Router.streamsProperties(CONFIG.withKafka(Map.of("bootstrap.servers", "unused:9092")));
+    driver =
+        new TopologyTestDriver(
+            RouterTopology.build(CONFIG, Clock.fixed(NOW, ZoneOffset.UTC)), props);
+    requests =
+        driver.createInputTopic(
+            topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());
+    dispatch =
+        driver.createOutputTopic(
+            topics.dispatch().name(),
+            new StringDeserializer(),
+            topics.dispatch().valueSerde().deserializer());
+    replies =
+        driver.createOutputTopic(
+            topics.replies().name(),
+            new StringDeserializer(),
+            topics.replies().valueSerde().deserializer());
+    deadLetter =
+        driver.createOutputTopic(
+            topics.deadLetter().name(),
+            new StringDeserializer(),
+            topics.deadLetter().valueSerde().deserializer());
   }
 
   @AfterEach
@@ -68,7 +89,11 @@ class RouterTopologyTest {
   }
 
   static String request(String id, String model) {
-    return "{\"id\":\"" + id + "\",\"model\":\"" + model + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}";
+    return "{\"id\":\""
+        + id
+        + "\",\"model\":\""
+        + model
+        + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}";
   }
 
   @Test
@@ -78,7 +103,9 @@ class RouterTopologyTest {
     }
     var out = dispatch.readRecordsToList();
     assertThat(out).hasSize(100);
-    Map<String, Long> counts = out.stream().collect(Collectors.groupingBy(r -> r.value().deploymentId(), Collectors.counting()));
+    Map<String, Long> counts =
+        out.stream()
+            .collect(Collectors.groupingBy(r -> r.value().deploymentId(), Collectors.counting()));
     assertThat(counts).containsEntry("chat-a", 70L).containsEntry("chat-b", 30L);
     for (TestRecord<String, Dispatch> r : out) {
       assertThat(r.key()).isEqualTo(r.value().id());
@@ -93,7 +120,9 @@ class RouterTopologyTest {
     for (int i = 0; i < 5; i++) {
       send(request("d" + i, "chat-b"));
     }
-    assertThat(dispatch.readValuesToList()).extracting(Dispatch::deploymentId).containsOnly("chat-b");
+    assertThat(dispatch.readValuesToList())
+        .extracting(Dispatch::deploymentId)
+        .containsOnly("chat-b");
   }
 
   @Test
@@ -118,11 +147,13 @@ class RouterTopologyTest {
     assertThat(replies.isEmpty()).isTrue();
     var letters = deadLetter.readValuesToList();
     assertThat(letters).hasSize(2);
-    assertThat(letters).allSatisfy(l -> {
-      assertThat(l.code()).isEqualTo(ErrorCode.MALFORMED_JSON);
-      assertThat(l.sourceTopic()).isEqualTo(topics.requests().name());
-      assertThat(l.offset()).isNotNull();
-    });
+    assertThat(letters)
+        .allSatisfy(
+            l -> {
+              assertThat(l.code()).isEqualTo(ErrorCode.MALFORMED_JSON);
+              assertThat(l.sourceTopic()).isEqualTo(topics.requests().name());
+              assertThat(l.offset()).isNotNull();
+            });
     assertThat(letters.get(1).original()).isEqualTo("not json at all");
     send(request("after", "chat"));
     assertThat(dispatch.readValue().id()).isEqualTo("after");
@@ -147,24 +178,30 @@ class RouterTopologyTest {
 
   @Test
   void oversizedRecordIsRejectedAndDeadLettered() {
-    send("{\"id\":\"big\",\"model\":\"chat\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(3000) + "\"}]}}");
+    send(
+        "{\"id\":\"big\",\"model\":\"chat\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\""
+            + "x".repeat(3000)
+            + "\"}]}}");
     assertThat(replies.readValue().error().code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
     assertThat(deadLetter.readValue().code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
   }
 
   @Test
   void forbiddenReplyToIsAnsweredOnTheDefaultTopicAndAllowedPrefixIsUsed() {
-    send("{\"id\":\"f1\",\"model\":\"chat\",\"reply_to\":\"other.topic\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
+    send(
+        "{\"id\":\"f1\",\"model\":\"chat\",\"reply_to\":\"other.topic\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
     RouteReply reply = replies.readValue();
     assertThat(reply.error().code()).isEqualTo(ErrorCode.FORBIDDEN_REPLY_TO);
     assertThat(deadLetter.readValue().requestId()).isEqualTo("f1");
-    send("{\"id\":\"f2\",\"model\":\"chat\",\"reply_to\":\"team.inbox\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
+    send(
+        "{\"id\":\"f2\",\"model\":\"chat\",\"reply_to\":\"team.inbox\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
     assertThat(dispatch.readValue().request().replyTo()).isEqualTo("team.inbox");
   }
 
   @Test
   void pastDeadlineIsAnsweredExpiredWithoutDispatch() {
-    send("{\"id\":\"e1\",\"model\":\"chat\",\"deadline\":\"2026-11-22T09:59:59Z\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
+    send(
+        "{\"id\":\"e1\",\"model\":\"chat\",\"deadline\":\"2026-11-22T09:59:59Z\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
     RouteReply reply = replies.readValue();
     assertThat(reply.status()).isEqualTo(ReplyStatus.EXPIRED);
     assertThat(reply.error().code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);

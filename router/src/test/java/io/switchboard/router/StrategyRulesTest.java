@@ -15,13 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Routing strategies with fixed health reports and budgets: each chooses among the deployments
- * that weighted would choose among, deterministically, ties by the weighted rotation.
+ * Routing strategies with fixed health reports and budgets: each chooses among the deployments that
+ * weighted would choose among, deterministically, ties by the weighted rotation.
  */
 class StrategyRulesTest {
   // One router task; workers report every second, so a report counts for 4 s (three intervals and
   // a second for its way).
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -63,8 +64,12 @@ class StrategyRulesTest {
 
   List<String> routeGroup(int n, String group) {
     for (int i = 0; i < n; i++) {
-      h.send("{\"id\":\"g" + next++ + "\",\"load_balance_group\":\"" + group
-          + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}");
+      h.send(
+          "{\"id\":\"g"
+              + next++
+              + "\",\"load_balance_group\":\""
+              + group
+              + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}");
     }
     return h.dispatch.readValuesToList().stream().map(Dispatch::deploymentId).toList();
   }
@@ -73,9 +78,12 @@ class StrategyRulesTest {
     return ids.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
   }
 
-  void report(String deployment, String worker, Instant at, int inFlight, double latencyMs, int calls) {
-    h.health.pipeInput(deployment, new DeploymentHealth(deployment, null, null, 0, 0.0, latencyMs, at, worker,
-        inFlight, calls));
+  void report(
+      String deployment, String worker, Instant at, int inFlight, double latencyMs, int calls) {
+    h.health.pipeInput(
+        deployment,
+        new DeploymentHealth(
+            deployment, null, null, 0, 0.0, latencyMs, at, worker, inFlight, calls));
   }
 
   @Test
@@ -85,15 +93,17 @@ class StrategyRulesTest {
     report("chat-c", "w1", NOW, 3, 100, 10);
     // 5/2/3 in flight: chat-b until it has 3, then chat-b and chat-c alternate (rotation), chat-a
     // once the others reach 5.
-    assertThat(route(7, "chat")).containsExactly("chat-b", "chat-c", "chat-b", "chat-c", "chat-b", "chat-a",
-        "chat-c");
+    assertThat(route(7, "chat"))
+        .containsExactly("chat-b", "chat-c", "chat-b", "chat-c", "chat-b", "chat-a", "chat-c");
     h.advance(Duration.ofMillis(500));
     // The next reports include those dispatches (or their replies): chat-c has 9 now.
     report("chat-a", "w1", h.clock.instant(), 0, 100, 10);
     report("chat-b", "w1", h.clock.instant(), 0, 100, 10);
     report("chat-c", "w1", h.clock.instant(), 9, 100, 10);
-    assertThat(counts(route(8, "chat"))).containsOnlyKeys("chat-a", "chat-b")
-        .containsEntry("chat-a", 4L).containsEntry("chat-b", 4L);
+    assertThat(counts(route(8, "chat")))
+        .containsOnlyKeys("chat-a", "chat-b")
+        .containsEntry("chat-a", 4L)
+        .containsEntry("chat-b", 4L);
   }
 
   @Test
@@ -111,7 +121,9 @@ class StrategyRulesTest {
     report("chat-a", "w1", NOW, 50, 100, 10);
     h.advance(Duration.ofMillis(4001));
     // chat-a's report is stale and nothing else is known: the rotation's even split.
-    assertThat(counts(route(6, "chat"))).containsEntry("chat-a", 2L).containsEntry("chat-b", 2L)
+    assertThat(counts(route(6, "chat")))
+        .containsEntry("chat-a", 2L)
+        .containsEntry("chat-b", 2L)
         .containsEntry("chat-c", 2L);
   }
 
@@ -138,8 +150,10 @@ class StrategyRulesTest {
   @Test
   void latencyBasedGivesAnUnmeasuredDeploymentItsWeightedShareNextToTheFastest() {
     report("slow-a", "w1", NOW, 0, 900, 10);
-    assertThat(counts(route(4, "slow"))).as("unmeasured ties with the fastest measured")
-        .containsEntry("slow-a", 2L).containsEntry("slow-b", 2L);
+    assertThat(counts(route(4, "slow")))
+        .as("unmeasured ties with the fastest measured")
+        .containsEntry("slow-a", 2L)
+        .containsEntry("slow-b", 2L);
     report("slow-b", "w1", NOW, 0, 100, 10);
     assertThat(route(4, "slow")).containsOnly("slow-b");
     // slow-a's report ages out while slow-b's is renewed: slow-a ties with slow-b again and
@@ -153,18 +167,24 @@ class StrategyRulesTest {
   void latencyBasedNeverPicksACoolingDeploymentHoweverFast() {
     report("slow-a", "w1", NOW, 0, 10, 10);
     report("slow-b", "w1", NOW, 0, 900, 10);
-    h.health.pipeInput("slow-a", new DeploymentHealth("slow-a", NOW.plusSeconds(60), "test", 3, 1.0, 10, NOW, "w2",
-        0, 3));
+    h.health.pipeInput(
+        "slow-a",
+        new DeploymentHealth("slow-a", NOW.plusSeconds(60), "test", 3, 1.0, 10, NOW, "w2", 0, 3));
     assertThat(route(3, "slow")).containsOnly("slow-b");
-    h.health.pipeInput("slow-b", new DeploymentHealth("slow-b", NOW.plusSeconds(60), "test", 3, 1.0, 900, NOW, "w2",
-        0, 3));
-    assertThat(route(1, "slow")).as("the whole alias cools: its fallback").containsExactly("backup");
+    h.health.pipeInput(
+        "slow-b",
+        new DeploymentHealth("slow-b", NOW.plusSeconds(60), "test", 3, 1.0, 900, NOW, "w2", 0, 3));
+    assertThat(route(1, "slow"))
+        .as("the whole alias cools: its fallback")
+        .containsExactly("backup");
   }
 
   @Test
   void usageBasedGoesToTheLowestShareOfBudgetUsed() {
     // Weighted would split 1:1; by share used, budget-big (rpm 1000) takes ten for one.
-    assertThat(counts(route(22, "budget"))).containsEntry("budget-small", 2L).containsEntry("budget-big", 20L);
+    assertThat(counts(route(22, "budget")))
+        .containsEntry("budget-small", 2L)
+        .containsEntry("budget-big", 20L);
   }
 
   @Test
@@ -179,8 +199,10 @@ class StrategyRulesTest {
     List<List<String>> runs = new java.util.ArrayList<>();
     for (int run = 0; run < 2; run++) {
       try (Harness again = new Harness(YAML)) {
-        again.health.pipeInput("chat-a", new DeploymentHealth("chat-a", null, null, 0, 0, 100, NOW, "w", 4, 1));
-        again.health.pipeInput("chat-b", new DeploymentHealth("chat-b", null, null, 0, 0, 100, NOW, "w", 1, 1));
+        again.health.pipeInput(
+            "chat-a", new DeploymentHealth("chat-a", null, null, 0, 0, 100, NOW, "w", 4, 1));
+        again.health.pipeInput(
+            "chat-b", new DeploymentHealth("chat-b", null, null, 0, 0, 100, NOW, "w", 1, 1));
         for (int i = 0; i < 30; i++) {
           again.send(request("d" + i, i % 2 == 0 ? "chat" : "budget"));
         }

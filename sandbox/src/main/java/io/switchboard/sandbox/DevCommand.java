@@ -16,23 +16,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Everything in-process, kept running for any Kafka client. */
-@Command(name = "dev", mixinStandardHelpOptions = true,
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
     header = "Runs everything in-process until Ctrl-C.",
-    description = {"Starts a real in-process Kafka broker, the mock provider, the router, a worker and the metrics",
-        "aggregator, prints the bootstrap address, topics and metrics URL, and runs until Ctrl-C."})
+    description = {
+      "Starts a real in-process Kafka broker, the mock provider, the router, a worker and the metrics",
+      "aggregator, prints the bootstrap address, topics and metrics URL, and runs until Ctrl-C."
+    })
 final class DevCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "A config file (default: the built-in demo config). $${MOCK_URL} in it is the mock provider.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "A config file (default: the built-in demo config). $${MOCK_URL} in it is the mock provider.")
   Path config;
 
-  @Option(names = "--workers", defaultValue = "1", description = "Workers to run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--workers",
+      defaultValue = "1",
+      description = "Workers to run (default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Mixin
-  MetricsOptions metrics;
+  @Mixin MetricsOptions metrics;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -41,18 +49,26 @@ final class DevCommand implements Callable<Integer> {
     try (Embedded embedded = Embedded.start(config, Embedded.demoBehavior(), workers)) {
       PrometheusMeterRegistry registry = ObservabilityServer.newRegistry();
       embedded.exportTo(registry);
-      ObservabilityServer endpoint = ObservabilityServer.start(metrics.resolve(embedded.config().observability()),
-          registry, embedded::alive, embedded::ready);
+      ObservabilityServer endpoint =
+          ObservabilityServer.start(
+              metrics.resolve(embedded.config().observability()),
+              registry,
+              embedded::alive,
+              embedded::ready);
       embedded.startAggregator();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        endpoint.close();
-        embedded.close();
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    endpoint.close();
+                    embedded.close();
+                  }));
       TopicsConfig t = embedded.config().topics();
       String bootstrap = embedded.broker().bootstrapServers();
       String model = embedded.config().modelList().get(0).modelName();
-      out.printf("""
+      out.printf(
+          """
           Switchboard dev is running.
             bootstrap servers : %s
             mock provider     : %s
@@ -72,10 +88,23 @@ final class DevCommand implements Callable<Integer> {
             ./switchboard stats --bootstrap %s
 
           Ctrl-C stops everything.
-          """, bootstrap, embedded.mock().baseUrl(), t.requests(), t.replies(), t.metrics(), t.deadLetter(),
-          embedded.config().modelList().stream().map(d -> d.modelName() + "/" + d.deploymentId()).toList(),
+          """,
+          bootstrap,
+          embedded.mock().baseUrl(),
+          t.requests(),
+          t.replies(),
+          t.metrics(),
+          t.deadLetter(),
+          embedded.config().modelList().stream()
+              .map(d -> d.modelName() + "/" + d.deploymentId())
+              .toList(),
           metricsUrl(embedded.config().observability(), endpoint),
-          model, bootstrap, t.requests(), bootstrap, t.replies(), bootstrap);
+          model,
+          bootstrap,
+          t.requests(),
+          bootstrap,
+          t.replies(),
+          bootstrap);
       out.flush();
       stop.await();
     }
@@ -87,8 +116,10 @@ final class DevCommand implements Callable<Integer> {
     if (endpoint.port() == ObservabilityConfig.OFF) {
       return "off (--metrics-port -1)";
     }
-    String host = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::") ? "localhost"
-        : config.bindAddress();
+    String host =
+        config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
+            ? "localhost"
+            : config.bindAddress();
     return "http://" + host + ":" + endpoint.port() + "/metrics (also /health and /ready)";
   }
 }

@@ -13,6 +13,7 @@ import io.switchboard.testkit.mock.Behavior;
 import io.switchboard.testkit.mock.Latency;
 import io.switchboard.testkit.mock.MockProvider;
 import io.switchboard.testkit.mock.MockProviderOptions;
+import io.switchboard.worker.Worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,12 +28,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
-import io.switchboard.worker.Worker;
 
 /**
  * Everything in one process: a real Kafka broker (in-process for {@code demo}, {@code dev} and
- * {@code bench}; the tests' choice of broker for the end-to-end tests), the mock provider, a
- * router and workers.
+ * {@code bench}; the tests' choice of broker for the end-to-end tests), the mock provider, a router
+ * and workers.
  *
  * <p>Configs may refer to the mock provider as {@code ${MOCK_URL}} (e.g. {@code api_base:
  * ${MOCK_URL}/d/chat-a/v1}).
@@ -46,10 +46,16 @@ public final class Embedded implements AutoCloseable {
   private final SwitchboardConfig config;
   private final Router router;
   private final SimpleMeterRegistry routerMeters;
+
   /** Where the router's meters go: {@link #routerMeters}, and whatever {@link #exportTo} adds. */
   private final CompositeMeterRegistry routerRegistry = new CompositeMeterRegistry();
-  /** Where the workers' meters go: nowhere until {@link #exportTo} adds a registry (the bench measures without them). */
+
+  /**
+   * Where the workers' meters go: nowhere until {@link #exportTo} adds a registry (the bench
+   * measures without them).
+   */
   private final CompositeMeterRegistry workerRegistry = new CompositeMeterRegistry();
+
   private final List<Worker> workers = new ArrayList<>();
   private MetricsAggregator aggregator;
 
@@ -68,7 +74,8 @@ public final class Embedded implements AutoCloseable {
    * @param configFile a config file, or null for the built-in demo config
    * @param mockBehavior how the mock provider answers
    */
-  public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount) throws InterruptedException {
+  public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount)
+      throws InterruptedException {
     return start(configFile, mockBehavior, workerCount, DEMO_CONFIG);
   }
 
@@ -76,26 +83,39 @@ public final class Embedded implements AutoCloseable {
    * As {@link #start(Path, Behavior, int)}, with {@code builtIn} the class-path config used when
    * {@code configFile} is null.
    */
-  public static Embedded start(Path configFile, Behavior mockBehavior, int workerCount, String builtIn)
+  public static Embedded start(
+      Path configFile, Behavior mockBehavior, int workerCount, String builtIn)
       throws InterruptedException {
     return start(InProcessKafkaBroker::start, configFile, mockBehavior, workerCount, builtIn);
   }
 
   /**
-   * As {@link #start(Path, Behavior, int, String)} on the broker {@code brokers} starts (tests
-   * pass {@code KafkaBrokers::start}, which takes a container where Docker answers).
+   * As {@link #start(Path, Behavior, int, String)} on the broker {@code brokers} starts (tests pass
+   * {@code KafkaBrokers::start}, which takes a container where Docker answers).
    */
-  public static Embedded start(Supplier<? extends KafkaBroker> brokers, Path configFile, Behavior mockBehavior,
-      int workerCount, String builtIn) throws InterruptedException {
+  public static Embedded start(
+      Supplier<? extends KafkaBroker> brokers,
+      Path configFile,
+      Behavior mockBehavior,
+      int workerCount,
+      String builtIn)
+      throws InterruptedException {
     return start(brokers, configFile, mockBehavior, workerCount, builtIn, UnaryOperator.identity());
   }
 
   /**
    * As {@link #start(Supplier, Path, Behavior, int, String)}, with the loaded config changed by
-   * {@code adjust} before anything uses it (the bench names its topics per run on a shared cluster).
+   * {@code adjust} before anything uses it (the bench names its topics per run on a shared
+   * cluster).
    */
-  public static Embedded start(Supplier<? extends KafkaBroker> brokers, Path configFile, Behavior mockBehavior,
-      int workerCount, String builtIn, UnaryOperator<SwitchboardConfig> adjust) throws InterruptedException {
+  public static Embedded start(
+      Supplier<? extends KafkaBroker> brokers,
+      Path configFile,
+      Behavior mockBehavior,
+      int workerCount,
+      String builtIn,
+      UnaryOperator<SwitchboardConfig> adjust)
+      throws InterruptedException {
     KafkaBroker broker = brokers.get();
     MockProvider mock = null;
     Embedded embedded = null;
@@ -103,11 +123,14 @@ public final class Embedded implements AutoCloseable {
       mock = MockProvider.start(MockProviderOptions.defaults());
       mock.behaveAll(mockBehavior);
       String mockUrl = mock.baseUrl();
-      ConfigLoader loader = new ConfigLoader(name -> "MOCK_URL".equals(name) ? mockUrl : System.getenv(name));
-      SwitchboardConfig config = adjust.apply((configFile == null
-          ? loader.parse(resource(builtIn), "built-in " + builtIn)
-          : loader.load(configFile, null))
-          .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers())));
+      ConfigLoader loader =
+          new ConfigLoader(name -> "MOCK_URL".equals(name) ? mockUrl : System.getenv(name));
+      SwitchboardConfig config =
+          adjust.apply(
+              (configFile == null
+                      ? loader.parse(resource(builtIn), "built-in " + builtIn)
+                      : loader.load(configFile, null))
+                  .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers())));
       embedded = new Embedded(broker, mock, config);
       embedded.router.start();
       for (int i = 0; i < workerCount; i++) {
@@ -134,7 +157,9 @@ public final class Embedded implements AutoCloseable {
     return Behavior.ok().withLatency(Latency.uniform(20, 80));
   }
 
-  /** Starts the metrics aggregator (summaries for {@code switchboard stats}); closed with the rest. */
+  /**
+   * Starts the metrics aggregator (summaries for {@code switchboard stats}); closed with the rest.
+   */
   public MetricsAggregator startAggregator() throws InterruptedException {
     MetricsAggregator started = new MetricsAggregator(config, Clock.systemUTC());
     started.bindTo(routerRegistry);
@@ -151,7 +176,10 @@ public final class Embedded implements AutoCloseable {
     return worker;
   }
 
-  /** Also registers the meters of the router and the workers, and the Kafka clients' metrics, in {@code registry}. */
+  /**
+   * Also registers the meters of the router and the workers, and the Kafka clients' metrics, in
+   * {@code registry}.
+   */
   public void exportTo(MeterRegistry registry) {
     routerRegistry.add(registry);
     workerRegistry.add(registry);

@@ -48,19 +48,24 @@ class BenchSmokeIT {
   void benchRunsAndWritesAConsistentJsonReport(@TempDir Path dir) throws Exception {
     Run run = bench(dir, "--duration-seconds", "3", "--in-flight", "50", "--requests", "400");
     JsonNode report = run.report();
-    assertThat(report.path("sent").asLong()).isPositive().isEqualTo(report.path("replies").asLong());
+    assertThat(report.path("sent").asLong())
+        .isPositive()
+        .isEqualTo(report.path("replies").asLong());
     assertThat(report.path("errors").asLong()).isZero();
     assertThat(report.path("peak_in_flight").asLong()).isBetween(1L, 50L);
     assertThat(report.path("reply_latency").path("p50").asDouble()).isPositive();
     assertThat(report.path("cpu_ms_per_request").asDouble()).isPositive();
     assertThat(report.path("heap").isArray()).isTrue();
     assertThat(report.path("split_deviation").size()).isEqualTo(2);
-    report.path("split_deviation").forEach(d -> assertThat(Math.abs(d.asDouble())).isLessThanOrEqualTo(6.0));
+    report
+        .path("split_deviation")
+        .forEach(d -> assertThat(Math.abs(d.asDouble())).isLessThanOrEqualTo(6.0));
     assertThat(report.path("baseline_records_per_second").asDouble()).isPositive();
     assertThat(report.has("baseline_eos_records_per_second")).as(report.toString()).isTrue();
     assertThat(report.path("baseline_eos_records_per_second").asDouble()).isPositive();
     assertThat(report.path("ratio_to_eos_baseline").asDouble()).isPositive();
-    assertThat(run.out()).contains("raw Kafka, 3 hops, at-least-once: ")
+    assertThat(run.out())
+        .contains("raw Kafka, 3 hops, at-least-once: ")
         .contains("raw Kafka, 3 hops, exactly-once (transactions, read_committed): ");
   }
 
@@ -87,12 +92,14 @@ class BenchSmokeIT {
 
   @Test
   @Timeout(180)
-  void theProviderSeesNoMoreThanADeploymentsRpmOrItsRateWindowsPartAndItsPeerTakesTheRest(@TempDir Path dir)
-      throws Exception {
+  void theProviderSeesNoMoreThanADeploymentsRpmOrItsRateWindowsPartAndItsPeerTakesTheRest(
+      @TempDir Path dir) throws Exception {
     // bench-a's and bench-c's weighted shares (29% of 60 req/s each) are far over their rpm of 60
     // (10 per router task); bench-c also spreads its rpm over 10 s windows: 10 calls in any 10 s.
     Path config = dir.resolve("rpm.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         model_list:
           - {model_name: chat, deployment_id: bench-a, provider: openai_compatible, model: mock-a,
              api_base: "${MOCK_URL}/d/bench-a/v1", weight: 70, rpm: 60, lanes: 3, max_retries: 0}
@@ -105,9 +112,20 @@ class BenchSmokeIT {
              api_base: "${MOCK_URL}/d/bench-d/v1", weight: 70, tpm: 600, lanes: 3, max_retries: 0}
         topics: {request_partitions: 6}
         """);
-    Run run = bench(dir, "--config", config.toString(), "--rate", "60", "--duration-seconds", "5", "--no-baseline");
+    Run run =
+        bench(
+            dir,
+            "--config",
+            config.toString(),
+            "--rate",
+            "60",
+            "--duration-seconds",
+            "5",
+            "--no-baseline");
     JsonNode report = run.report();
-    assertThat(report.path("replies").asLong()).isEqualTo(report.path("sent").asLong()).isGreaterThan(250);
+    assertThat(report.path("replies").asLong())
+        .isEqualTo(report.path("sent").asLong())
+        .isGreaterThan(250);
     assertThat(report.path("errors").asLong()).isZero();
     // The run is shorter than a minute: the window's count is every call bench-a got.
     JsonNode window = report.path("rpm_window_max").path("bench-a");
@@ -122,13 +140,19 @@ class BenchSmokeIT {
     assertThat(spread.get(4).asInt()).isEqualTo(1);
     assertThat(spread.get(2).asInt()).as(run.out()).isBetween(1, 10);
     assertThat(report.path("rpm_window_max").has("bench-b")).isFalse();
-    assertThat(run.out()).contains("rpm   bench-a").contains("rpm   bench-c").doesNotContain("OVER");
+    assertThat(run.out())
+        .contains("rpm   bench-a")
+        .contains("rpm   bench-c")
+        .doesNotContain("OVER");
     // bench-b has no budget to run out of, so nothing was routed over budget.
     assertThat(report.path("over_budget").path("bench-a").isNumber()).as(run.out()).isTrue();
-    assertThat(report.path("over_budget").path("bench-a").asLong() + report.path("over_budget").path("bench-c").asLong())
+    assertThat(
+            report.path("over_budget").path("bench-a").asLong()
+                + report.path("over_budget").path("bench-c").asLong())
         .isZero();
     assertThat(report.path("over_budget").has("bench-b")).isFalse();
-    // bench-d's tpm of 600 takes about twenty of the bench's requests a minute; its weighted share is far more.
+    // bench-d's tpm of 600 takes about twenty of the bench's requests a minute; its weighted share
+    // is far more.
     JsonNode tokens = report.path("tpm_window_max").path("bench-d");
     assertThat(tokens.get(1).asLong()).isEqualTo(600);
     assertThat(tokens.get(0).asLong()).as(run.out()).isBetween(300L, 600L);
@@ -139,29 +163,47 @@ class BenchSmokeIT {
   @Test
   @Timeout(180)
   void brokerInAChildJvmServesTheRunAndItsCpuIsCounted(@TempDir Path dir) throws Exception {
-    Run run = bench(dir, "--broker-process", "--rate", "50", "--duration-seconds", "2", "--no-baseline");
+    Run run =
+        bench(dir, "--broker-process", "--rate", "50", "--duration-seconds", "2", "--no-baseline");
     JsonNode report = run.report();
     assertThat(run.out()).contains("Kafka broker process at");
-    assertThat(report.path("replies").asLong()).isPositive().isEqualTo(report.path("sent").asLong());
+    assertThat(report.path("replies").asLong())
+        .isPositive()
+        .isEqualTo(report.path("sent").asLong());
     // The broker's JVM did work for the run, and that work is part of the CPU per request.
     double brokerCpu = report.path("broker_process_cpu_seconds").asDouble();
     assertThat(brokerCpu).isPositive();
-    assertThat(report.path("cpu_ms_per_request").asDouble() * report.path("replies").asLong() / 1000)
+    assertThat(
+            report.path("cpu_ms_per_request").asDouble() * report.path("replies").asLong() / 1000)
         .isGreaterThanOrEqualTo(brokerCpu);
   }
 
   @Test
   @Timeout(240)
-  void runsOnAClusterItDidNotStartAndRemovesWhatTheRunCreatedThere(@TempDir Path dir) throws Exception {
+  void runsOnAClusterItDidNotStartAndRemovesWhatTheRunCreatedThere(@TempDir Path dir)
+      throws Exception {
     try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
-        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic("someone.elses", 1, (short) 1))).all().get();
-      Run run = bench(dir, "--bootstrap-servers", cluster.bootstrapServers(), "--rate", "50", "--duration-seconds", "2",
-          "--requests", "80");
+      Run run =
+          bench(
+              dir,
+              "--bootstrap-servers",
+              cluster.bootstrapServers(),
+              "--rate",
+              "50",
+              "--duration-seconds",
+              "2",
+              "--requests",
+              "80");
       JsonNode report = run.report();
       assertThat(run.out()).contains("bench: Kafka cluster at " + cluster.bootstrapServers());
-      assertThat(report.path("broker").asText()).startsWith("Kafka cluster at " + cluster.bootstrapServers());
-      assertThat(report.path("replies").asLong()).isPositive().isEqualTo(report.path("sent").asLong());
+      assertThat(report.path("broker").asText())
+          .startsWith("Kafka cluster at " + cluster.bootstrapServers());
+      assertThat(report.path("replies").asLong())
+          .isPositive()
+          .isEqualTo(report.path("sent").asLong());
       assertThat(report.path("baseline_eos_records_per_second").asDouble()).isPositive();
       // The run's topics (requests to replies, the router's changelogs, the baselines' hops) and
       // groups are gone; the cluster's own topic is left as it was.
@@ -178,22 +220,34 @@ class BenchSmokeIT {
 
   @Test
   @Timeout(240)
-  void aRunThatFailsToStartOnAClusterRemovesTheTopicsItHadCreated(@TempDir Path dir) throws Exception {
+  void aRunThatFailsToStartOnAClusterRemovesTheTopicsItHadCreated(@TempDir Path dir)
+      throws Exception {
     try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
-        Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
       // The router creates the run's topics, then the worker cannot start: a transaction timeout
       // above the broker's transaction.max.timeout.ms (15 minutes) fails its initTransactions.
       Path config = dir.resolve("bench.yaml");
       try (var builtIn = BenchCommand.class.getResourceAsStream(BenchCommand.BENCH_CONFIG)) {
-        Files.writeString(config, new String(builtIn.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            + "kafka:\n  transaction.timeout.ms: \"3600000\"\n");
+        Files.writeString(
+            config,
+            new String(builtIn.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                + "kafka:\n  transaction.timeout.ms: \"3600000\"\n");
       }
       StringWriter out = new StringWriter();
       CommandLine cli = SandboxMain.commandLine();
       cli.setOut(new PrintWriter(out));
       cli.setErr(new PrintWriter(new StringWriter()));
-      int code = cli.execute("bench", "--bootstrap-servers", cluster.bootstrapServers(), "--config", config.toString(),
-          "--duration-seconds", "1", "--no-baseline");
+      int code =
+          cli.execute(
+              "bench",
+              "--bootstrap-servers",
+              cluster.bootstrapServers(),
+              "--config",
+              config.toString(),
+              "--duration-seconds",
+              "1",
+              "--no-baseline");
       assertThat(code).as(out.toString()).isNotZero();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       Set<String> topics = admin.listTopics().names().get();
@@ -215,8 +269,12 @@ class BenchSmokeIT {
     CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("bench", "--bootstrap-servers", nobody, "--duration-seconds", "1", "--no-baseline");
+    int code =
+        cli.execute(
+            "bench", "--bootstrap-servers", nobody, "--duration-seconds", "1", "--no-baseline");
     assertThat(code).as(out + "\n" + err).isEqualTo(2);
-    assertThat(err.toString()).contains("error: --bootstrap-servers " + nobody + ": no answer from the cluster within 15 s");
+    assertThat(err.toString())
+        .contains(
+            "error: --bootstrap-servers " + nobody + ": no answer from the cluster within 15 s");
   }
 }

@@ -25,27 +25,33 @@ final class ContentFilterProvider implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "content-filter-provider");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      calls.incrementAndGet();
-      boolean refuse = exchange.getRequestURI().getPath().startsWith("/refuse/");
-      String body = refuse
-          ? "{\"error\":{\"message\":\"The response was filtered due to the prompt triggering Azure OpenAI's content "
-              + "management policy.\",\"type\":null,\"param\":\"prompt\",\"code\":\"content_filter\",\"status\":400}}"
-          : "{\"id\":\"chatcmpl-f\",\"object\":\"chat.completion\",\"model\":\"filtered\",\"choices\":[{\"index\":0,"
-              + "\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"content_filter\"}],"
-              + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":0,\"total_tokens\":5}}";
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("content-type", "application/json");
-      exchange.sendResponseHeaders(refuse ? 400 : 200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "content-filter-provider");
+              t.setDaemon(true);
+              return t;
+            }));
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          calls.incrementAndGet();
+          boolean refuse = exchange.getRequestURI().getPath().startsWith("/refuse/");
+          String body =
+              refuse
+                  ? "{\"error\":{\"message\":\"The response was filtered due to the prompt triggering Azure OpenAI's content "
+                      + "management policy.\",\"type\":null,\"param\":\"prompt\",\"code\":\"content_filter\",\"status\":400}}"
+                  : "{\"id\":\"chatcmpl-f\",\"object\":\"chat.completion\",\"model\":\"filtered\",\"choices\":[{\"index\":0,"
+                      + "\"message\":{\"role\":\"assistant\",\"content\":null},\"finish_reason\":\"content_filter\"}],"
+                      + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":0,\"total_tokens\":5}}";
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("content-type", "application/json");
+          exchange.sendResponseHeaders(refuse ? 400 : 200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a, weight: 3, api_base: "${MOCK_URL}/d/chat-a/v1", max_retries: 1,
            backoff: {initial_ms: 20, max_ms: 2000}}
@@ -57,8 +58,7 @@ class FailoverIT {
       """;
   static final int N = 40;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static Embedded embedded;
   static MockProvider mock;
@@ -84,25 +84,38 @@ class FailoverIT {
   @Order(1)
   @Timeout(240)
   void aFailingDeploymentsTwinServesEveryRequestAndTheFallbackGetsNoCall() throws Exception {
-    mock.behave("chat-a", Behavior.ok().withRateLimitProbability(1.0).withRetryAfter(Duration.ofMillis(50)));
+    mock.behave(
+        "chat-a",
+        Behavior.ok().withRateLimitProbability(1.0).withRetryAfter(Duration.ofMillis(50)));
     Map<String, RouteReply> burst = roundTrip("burst-", N);
     // Past chat-a's cooldown, so that the next requests reach it again and meet hard 500s.
     Thread.sleep(2_500);
     mock.behave("chat-a", Behavior.ok().withStatus(500));
     Map<String, RouteReply> hard = roundTrip("hard-", N);
 
-    assertThat(mock.calls("backup")).as("calls to the fallback while the twin is healthy").isEmpty();
-    assertThat(mock.calls("chat-a")).extracting(Call::status).contains(429, 500).doesNotContain(200);
+    assertThat(mock.calls("backup"))
+        .as("calls to the fallback while the twin is healthy")
+        .isEmpty();
+    assertThat(mock.calls("chat-a"))
+        .extracting(Call::status)
+        .contains(429, 500)
+        .doesNotContain(200);
     for (Map<String, RouteReply> replies : List.of(burst, hard)) {
-      assertThat(replies.values()).allSatisfy(r -> {
-        assertThat(r.status()).isEqualTo(ReplyStatus.OK);
-        assertThat(r.deploymentId()).isEqualTo("chat-b");
-        assertTriedInOrder(r, List.of("chat-a", "chat-b"));
-      });
+      assertThat(replies.values())
+          .allSatisfy(
+              r -> {
+                assertThat(r.status()).isEqualTo(ReplyStatus.OK);
+                assertThat(r.deploymentId()).isEqualTo("chat-b");
+                assertTriedInOrder(r, List.of("chat-a", "chat-b"));
+              });
     }
-    long reroutedAfterACall = hard.values().stream()
-        .filter(r -> r.attempts().stream().anyMatch(a -> a.deploymentId().equals("chat-a"))).count();
-    assertThat(reroutedAfterACall).as("requests that met a 500 on chat-a and were answered by chat-b").isPositive();
+    long reroutedAfterACall =
+        hard.values().stream()
+            .filter(r -> r.attempts().stream().anyMatch(a -> a.deploymentId().equals("chat-a")))
+            .count();
+    assertThat(reroutedAfterACall)
+        .as("requests that met a 500 on chat-a and were answered by chat-b")
+        .isPositive();
   }
 
   @Test
@@ -112,22 +125,25 @@ class FailoverIT {
     mock.behave("chat-a", Behavior.ok().withStatus(500));
     mock.behave("chat-b", Behavior.ok().withStatus(500));
     Map<String, RouteReply> replies = roundTrip("down-", N);
-    assertThat(replies.values()).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(ReplyStatus.OK);
-      assertThat(r.deploymentId()).isEqualTo("backup");
-      assertTriedInOrder(r, List.of("chat-a", "chat-b", "backup"));
-      AttemptEvent last = r.attempts().get(r.attempts().size() - 1);
-      assertThat(last.deploymentId()).isEqualTo("backup");
-      assertThat(last.outcome()).isEqualTo(Outcome.SUCCESS);
-    });
-    assertThat(mock.calls("backup")).filteredOn(c -> c.requestId() != null && c.requestId().startsWith("down-"))
+    assertThat(replies.values())
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(ReplyStatus.OK);
+              assertThat(r.deploymentId()).isEqualTo("backup");
+              assertTriedInOrder(r, List.of("chat-a", "chat-b", "backup"));
+              AttemptEvent last = r.attempts().get(r.attempts().size() - 1);
+              assertThat(last.deploymentId()).isEqualTo("backup");
+              assertThat(last.outcome()).isEqualTo(Outcome.SUCCESS);
+            });
+    assertThat(mock.calls("backup"))
+        .filteredOn(c -> c.requestId() != null && c.requestId().startsWith("down-"))
         .hasSize(N);
   }
 
   /**
    * The reply's attempts name each deployment tried, in the order tried: those of a deployment
-   * together, every earlier one before a later one, the answering deployment last. The order of
-   * the twins among themselves is the router's choice.
+   * together, every earlier one before a later one, the answering deployment last. The order of the
+   * twins among themselves is the router's choice.
    */
   static void assertTriedInOrder(RouteReply reply, List<String> allowed) {
     List<String> runs = new ArrayList<>();
@@ -136,23 +152,37 @@ class FailoverIT {
         runs.add(a.deploymentId());
       }
     }
-    assertThat(runs).as("deployments tried for %s", reply.id()).doesNotHaveDuplicates().isSubsetOf(allowed)
+    assertThat(runs)
+        .as("deployments tried for %s", reply.id())
+        .doesNotHaveDuplicates()
+        .isSubsetOf(allowed)
         .endsWith(reply.deploymentId());
     if (runs.contains("backup")) {
       assertThat(runs).endsWith("backup");
     }
   }
 
-  /** Sends {@code n} requests for {@code chat} and returns the reply of each: exactly one per id. */
+  /**
+   * Sends {@code n} requests for {@code chat} and returns the reply of each: exactly one per id.
+   */
   static Map<String, RouteReply> roundTrip(String prefix, int n) {
     Set<String> ids = new HashSet<>();
-    try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(props(), new StringSerializer(),
-        topics.requests().valueSerde().serializer())) {
+    try (KafkaProducer<String, RouteRequest> producer =
+        new KafkaProducer<>(
+            props(), new StringSerializer(), topics.requests().valueSerde().serializer())) {
       for (int i = 0; i < n; i++) {
         String id = prefix + i;
         ids.add(id);
-        producer.send(new ProducerRecord<>(topics.requests().name(), id, RouteRequest.of(id, "chat",
-            Json.mapper().createObjectNode().set("messages", Json.parse("[{\"role\":\"user\",\"content\":\"hi\"}]")))));
+        producer.send(
+            new ProducerRecord<>(
+                topics.requests().name(),
+                id,
+                RouteRequest.of(
+                    id,
+                    "chat",
+                    Json.mapper()
+                        .createObjectNode()
+                        .set("messages", Json.parse("[{\"role\":\"user\",\"content\":\"hi\"}]")))));
       }
     }
     return Replies.exactlyOneEach(embedded.config(), ids);

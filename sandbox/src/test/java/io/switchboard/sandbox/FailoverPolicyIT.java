@@ -29,14 +29,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each retry and fallback policy key end to end (broker, router, worker, mock provider):
- * {@code retry_on_status_codes}, {@code retry_policy}, {@code num_retries}, {@code
+ * Each retry and fallback policy key end to end (broker, router, worker, mock provider): {@code
+ * retry_on_status_codes}, {@code retry_policy}, {@code num_retries}, {@code
  * content_policy_fallbacks} (both refusal shapes), {@code default_fallbacks}, a chain keyed by a
  * group's name, and a request's {@code timeout_ms}.
  */
 @Timeout(300)
 class FailoverPolicyIT {
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       model_list:
         - {model_name: codes, api_base: "${MOCK_URL}/d/codes/v1", max_retries: 2, retry_on_status_codes: [429],
            backoff: {initial_ms: 10, max_ms: 50}}
@@ -67,8 +68,7 @@ class FailoverPolicyIT {
       topics: {request_partitions: 2}
       """;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static ContentFilterProvider filter;
   static Embedded embedded;
@@ -102,17 +102,20 @@ class FailoverPolicyIT {
 
   @Test
   void everyPolicyKeyDecidesWhereItsRequestEnds() {
-    Map<String, RouteReply> replies = roundTrip(Map.of(
-        "codes-1", request("codes-1", "\"model\":\"codes\""),
-        "policy-1", request("policy-1", "\"model\":\"policy\""),
-        "pair-1", request("pair-1", "\"model\":\"pair\",\"num_retries\":0"),
-        "pair-2", request("pair-2", "\"model\":\"pair\""),
-        "refused-1", request("refused-1", "\"model\":\"refusing\""),
-        "filtered-1", request("filtered-1", "\"model\":\"filtering\""),
-        "lonely-1", request("lonely-1", "\"model\":\"lonely\""),
-        "team-1", request("team-1", "\"load_balance_group\":\"team\""),
-        "slow-1", request("slow-1", "\"model\":\"slow\",\"timeout_ms\":400")));
-    assertThat(replies.values()).allSatisfy(r -> assertThat(r.status()).as(r.id()).isEqualTo(ReplyStatus.OK));
+    Map<String, RouteReply> replies =
+        roundTrip(
+            Map.of(
+                "codes-1", request("codes-1", "\"model\":\"codes\""),
+                "policy-1", request("policy-1", "\"model\":\"policy\""),
+                "pair-1", request("pair-1", "\"model\":\"pair\",\"num_retries\":0"),
+                "pair-2", request("pair-2", "\"model\":\"pair\""),
+                "refused-1", request("refused-1", "\"model\":\"refusing\""),
+                "filtered-1", request("filtered-1", "\"model\":\"filtering\""),
+                "lonely-1", request("lonely-1", "\"model\":\"lonely\""),
+                "team-1", request("team-1", "\"load_balance_group\":\"team\""),
+                "slow-1", request("slow-1", "\"model\":\"slow\",\"timeout_ms\":400")));
+    assertThat(replies.values())
+        .allSatisfy(r -> assertThat(r.status()).as(r.id()).isEqualTo(ReplyStatus.OK));
 
     // retry_on_status_codes: [429]: a 503 is not retried, the request moves on at once.
     assertThat(callsOf("codes-1", "codes")).hasSize(1);
@@ -123,12 +126,15 @@ class FailoverPolicyIT {
         .containsExactly(Outcome.RETRY, Outcome.RETRY, Outcome.FALLBACK, Outcome.SUCCESS);
     // num_retries: 0 on the request: no re-route to the twin; unset: the twin is tried first.
     assertThat(deployments(replies.get("pair-1"))).hasSize(2).endsWith("good");
-    assertThat(deployments(replies.get("pair-2"))).hasSize(3).endsWith("good")
+    assertThat(deployments(replies.get("pair-2")))
+        .hasSize(3)
+        .endsWith("good")
         .contains("pair-a", "pair-b");
     // content_policy_fallbacks, for both shapes of refusal.
     for (String id : List.of("refused-1", "filtered-1")) {
       assertThat(replies.get(id).deploymentId()).isEqualTo("safe");
-      assertThat(outcomes(replies.get(id))).containsExactly(Outcome.CONTENT_POLICY, Outcome.SUCCESS);
+      assertThat(outcomes(replies.get(id)))
+          .containsExactly(Outcome.CONTENT_POLICY, Outcome.SUCCESS);
     }
     assertThat(filter.calls()).isEqualTo(2);
     // default_fallbacks for an alias without a chain; a group's own chain keyed by its name.
@@ -154,7 +160,11 @@ class FailoverPolicyIT {
   }
 
   static byte[] request(String id, String routing) {
-    return ("{\"id\":\"" + id + "\"," + routing + ",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}")
+    return ("{\"id\":\""
+            + id
+            + "\","
+            + routing
+            + ",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}")
         .getBytes(StandardCharsets.UTF_8);
   }
 
@@ -162,9 +172,10 @@ class FailoverPolicyIT {
   static Map<String, RouteReply> roundTrip(Map<String, byte[]> requests) {
     Properties props = new Properties();
     props.putAll(embedded.config().kafka());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      requests.forEach((id, value) -> producer.send(new ProducerRecord<>(topics.requests().name(), id, value)));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      requests.forEach(
+          (id, value) -> producer.send(new ProducerRecord<>(topics.requests().name(), id, value)));
     }
     return Replies.exactlyOneEach(embedded.config(), requests.keySet());
   }

@@ -51,7 +51,8 @@ class MetricsBrokerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    embedded = Embedded.start(KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG);
+    embedded =
+        Embedded.start(KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG);
     aggregator = new MetricsAggregator(embedded.config(), Clock.systemUTC());
     aggregator.start();
     topics = new Topics(embedded.config().topics());
@@ -72,14 +73,22 @@ class MetricsBrokerIT {
   void summariesEqualTheProviderCallsAndStatsReportsThem(@TempDir Path dir) throws Exception {
     Properties props = new Properties();
     props.putAll(embedded.config().kafka());
-    try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
-        topics.requests().valueSerde().serializer())) {
+    try (KafkaProducer<String, RouteRequest> producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), topics.requests().valueSerde().serializer())) {
       for (int i = 0; i < N; i++) {
-        producer.send(new ProducerRecord<>(topics.requests().name(), "m-" + i, DemoCommand.sampleRequest("m-" + i)));
+        producer.send(
+            new ProducerRecord<>(
+                topics.requests().name(), "m-" + i, DemoCommand.sampleRequest("m-" + i)));
       }
     }
-    Map<String, MetricsSummary> latest = readSummaries(props, all -> all.routed() == N && all.replies() == N
-        && all.attempts() == embedded.mock().calls().size());
+    Map<String, MetricsSummary> latest =
+        readSummaries(
+            props,
+            all ->
+                all.routed() == N
+                    && all.replies() == N
+                    && all.attempts() == embedded.mock().calls().size());
 
     List<Call> calls = embedded.mock().calls();
     MetricsSummary all = latest.get(MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null));
@@ -91,7 +100,8 @@ class MetricsBrokerIT {
     assertThat(all.latency().count()).isEqualTo(calls.size());
     assertThat(all.tokensIn()).isPositive();
     assertThat(all.costUsd()).isPositive();
-    Map<String, Long> callsPerDeployment = calls.stream().collect(Collectors.groupingBy(Call::deployment, Collectors.counting()));
+    Map<String, Long> callsPerDeployment =
+        calls.stream().collect(Collectors.groupingBy(Call::deployment, Collectors.counting()));
     for (String deployment : List.of("chat-east", "chat-west")) {
       MetricsSummary d = latest.get(MetricsSummary.key(Scope.DEPLOYMENT, deployment, null));
       assertThat(d.attempts()).as(deployment).isEqualTo(callsPerDeployment.get(deployment));
@@ -99,25 +109,40 @@ class MetricsBrokerIT {
 
     MetricsSummary chat = latest.get(MetricsSummary.key(Scope.MODEL, "chat", null));
     int tasks = embedded.config().topics().requestPartitions();
-    Map<String, MetricsSummary.Share> shares = chat.shares().stream()
-        .collect(Collectors.toMap(MetricsSummary.Share::deploymentId, s -> s));
+    Map<String, MetricsSummary.Share> shares =
+        chat.shares().stream()
+            .collect(Collectors.toMap(MetricsSummary.Share::deploymentId, s -> s));
     assertThat(shares.get("chat-east").expected()).isCloseTo(0.7, within(1e-9));
     assertThat(shares.get("chat-west").expected()).isCloseTo(0.3, within(1e-9));
     assertThat(shares.get("chat-east").actual()).isCloseTo(0.7, within((double) tasks / N));
     assertThat(shares.get("chat-west").actual()).isCloseTo(0.3, within((double) tasks / N));
     assertThat(shares.get("chat-east").routed()).isEqualTo(callsPerDeployment.get("chat-east"));
-    assertThat(latest.values().stream().filter(s -> !s.total() && s.scope() == Scope.ALL).mapToLong(MetricsSummary::routed).sum())
-        .as("windows add up to the total").isEqualTo(N);
+    assertThat(
+            latest.values().stream()
+                .filter(s -> !s.total() && s.scope() == Scope.ALL)
+                .mapToLong(MetricsSummary::routed)
+                .sum())
+        .as("windows add up to the total")
+        .isEqualTo(N);
 
     Path config = dir.resolve("config.yaml");
-    Files.writeString(config, Embedded.resource(Embedded.DEMO_CONFIG).replace("${MOCK_URL}", embedded.mock().baseUrl()));
+    Files.writeString(
+        config,
+        Embedded.resource(Embedded.DEMO_CONFIG).replace("${MOCK_URL}", embedded.mock().baseUrl()));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("stats", "--config", config.toString(), "--bootstrap", embedded.broker().bootstrapServers(),
-        "--once", "--json");
+    int code =
+        cli.execute(
+            "stats",
+            "--config",
+            config.toString(),
+            "--bootstrap",
+            embedded.broker().bootstrapServers(),
+            "--once",
+            "--json");
     assertThat(code).as(err.toString()).isZero();
     JsonNode stats = Json.parse(out.toString());
     JsonNode model = stats.path("models").get(0);
@@ -127,22 +152,40 @@ class MetricsBrokerIT {
     assertThat(model.path("cost_usd").asDouble()).isCloseTo(chat.costUsd(), within(1e-9));
     Map<String, JsonNode> rows = new HashMap<>();
     model.path("deployments").forEach(d -> rows.put(d.path("deployment_id").asText(), d));
-    assertThat(rows.get("chat-east").path("expected_share").asDouble()).isCloseTo(0.7, within(1e-9));
-    assertThat(rows.get("chat-east").path("routed").asLong() + rows.get("chat-west").path("routed").asLong()).isEqualTo(N);
+    assertThat(rows.get("chat-east").path("expected_share").asDouble())
+        .isCloseTo(0.7, within(1e-9));
+    assertThat(
+            rows.get("chat-east").path("routed").asLong()
+                + rows.get("chat-west").path("routed").asLong())
+        .isEqualTo(N);
     assertThat(stats.path("deployments")).hasSize(2);
     assertThat(stats.path("all").path("replies").asLong()).isEqualTo(N);
 
     StringWriter table = new StringWriter();
     CommandLine tableCli = SandboxMain.commandLine();
     tableCli.setOut(new PrintWriter(table));
-    assertThat(tableCli.execute("stats", "--config", config.toString(), "--bootstrap",
-        embedded.broker().bootstrapServers(), "--once"))
+    assertThat(
+            tableCli.execute(
+                "stats",
+                "--config",
+                config.toString(),
+                "--bootstrap",
+                embedded.broker().bootstrapServers(),
+                "--once"))
         .isZero();
-    assertThat(table.toString()).contains("chat-east").contains("70.0%").contains("chat-west").contains("30.0%");
+    assertThat(table.toString())
+        .contains("chat-east")
+        .contains("70.0%")
+        .contains("chat-west")
+        .contains("30.0%");
   }
 
-  /** Reads summaries until the running total of all traffic satisfies {@code done}; the latest per key. */
-  static Map<String, MetricsSummary> readSummaries(Properties props, Predicate<MetricsSummary> done) {
+  /**
+   * Reads summaries until the running total of all traffic satisfies {@code done}; the latest per
+   * key.
+   */
+  static Map<String, MetricsSummary> readSummaries(
+      Properties props, Predicate<MetricsSummary> done) {
     Properties p = new Properties();
     p.putAll(props);
     p.put("group.id", "metrics-test-" + System.nanoTime());
@@ -151,11 +194,12 @@ class MetricsBrokerIT {
     Topic<String, MetricsSummary> topic = topics.summaries();
     Map<String, MetricsSummary> latest = new HashMap<>();
     String allKey = MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null);
-    try (KafkaConsumer<String, MetricsSummary> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        topic.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, MetricsSummary> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topic.name()));
       long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (System.nanoTime() < end && (latest.get(allKey) == null || !done.test(latest.get(allKey)))) {
+      while (System.nanoTime() < end
+          && (latest.get(allKey) == null || !done.test(latest.get(allKey)))) {
         for (ConsumerRecord<String, MetricsSummary> r : consumer.poll(Duration.ofMillis(200))) {
           latest.put(r.key(), r.value());
         }

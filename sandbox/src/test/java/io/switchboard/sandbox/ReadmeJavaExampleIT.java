@@ -3,8 +3,8 @@ package io.switchboard.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testkit.kafka.KafkaBrokers;
-import io.switchboard.testkit.process.ClassPath;
 import io.switchboard.testkit.process.ChildJvm;
+import io.switchboard.testkit.process.ClassPath;
 import java.io.File;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,14 +28,14 @@ class ReadmeJavaExampleIT {
   static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
   static final Pattern CLASS_NAME = Pattern.compile("public class (\\w+)");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(300)
   void theReadmesJavaExampleCompilesAndGetsItsReplies() throws Exception {
     String section = javaSection(Files.readString(projectRoot().resolve("README.md")));
-    assertThat(section).contains("<artifactId>switchboard-client</artifactId>")
+    assertThat(section)
+        .contains("<artifactId>switchboard-client</artifactId>")
         .contains("<version>" + projectVersion() + "</version>")
         .contains("./mvnw -DskipTests install");
     Matcher block = JAVA_BLOCK.matcher(section);
@@ -45,16 +45,28 @@ class ReadmeJavaExampleIT {
     assertThat(name.find()).isTrue();
     assertThat(source).contains("\"localhost:9092\"");
 
-    try (Embedded embedded = Embedded.start(KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG)) {
-      Path classes = compile(name.group(1),
-          source.replace("\"localhost:9092\"", "\"" + embedded.broker().bootstrapServers() + "\""));
-      try (ChildJvm example = ChildJvm.builder(name.group(1)).name("readme-example")
-          .classPath(classes + File.pathSeparator + ClassPath.current()).log(dir.resolve("example.log")).start()) {
+    try (Embedded embedded =
+        Embedded.start(
+            KafkaBrokers::start, null, Embedded.demoBehavior(), 1, Embedded.DEMO_CONFIG)) {
+      Path classes =
+          compile(
+              name.group(1),
+              source.replace(
+                  "\"localhost:9092\"", "\"" + embedded.broker().bootstrapServers() + "\""));
+      try (ChildJvm example =
+          ChildJvm.builder(name.group(1))
+              .name("readme-example")
+              .classPath(classes + File.pathSeparator + ClassPath.current())
+              .log(dir.resolve("example.log"))
+              .start()) {
         assertThat(example.awaitExit(Duration.ofSeconds(120))).as(example.tail()).isZero();
         List<String> lines = example.logLines();
-        assertThat(lines).as(example.tail()).anyMatch(l -> l.matches("one: OK from chat-(east|west)"))
+        assertThat(lines)
+            .as(example.tail())
+            .anyMatch(l -> l.matches("one: OK from chat-(east|west)"))
             .contains("many: 2 of 2 answered")
-            .filteredOn(l -> l.endsWith(" OK")).hasSize(2);
+            .filteredOn(l -> l.endsWith(" OK"))
+            .hasSize(2);
       }
     }
   }
@@ -65,8 +77,16 @@ class ReadmeJavaExampleIT {
     Path out = Files.createDirectories(dir.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter errors = new StringWriter();
-    boolean ok = javac.getTask(errors, null, null, List.of("-classpath", ClassPath.current(), "-d", out.toString()),
-        null, javac.getStandardFileManager(null, null, null).getJavaFileObjects(src)).call();
+    boolean ok =
+        javac
+            .getTask(
+                errors,
+                null,
+                null,
+                List.of("-classpath", ClassPath.current(), "-d", out.toString()),
+                null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(src))
+            .call();
     assertThat(ok).as("the README's example compiles:\n%s", errors).isTrue();
     return out;
   }
@@ -80,15 +100,17 @@ class ReadmeJavaExampleIT {
   }
 
   static String projectVersion() throws Exception {
-    Matcher version = Pattern.compile("<version>([^<]+)</version>")
-        .matcher(Files.readString(projectRoot().resolve("client/pom.xml")));
+    Matcher version =
+        Pattern.compile("<version>([^<]+)</version>")
+            .matcher(Files.readString(projectRoot().resolve("client/pom.xml")));
     assertThat(version.find()).isTrue();
     return version.group(1);
   }
 
   static Path projectRoot() {
     Path dir = Path.of("").toAbsolutePath();
-    while (!Files.exists(dir.resolve("README.md")) || !Files.exists(dir.resolve("client/pom.xml"))) {
+    while (!Files.exists(dir.resolve("README.md"))
+        || !Files.exists(dir.resolve("client/pom.xml"))) {
       dir = dir.getParent();
       assertThat(dir).as("README.md above the working directory").isNotNull();
     }

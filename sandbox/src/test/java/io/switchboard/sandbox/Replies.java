@@ -15,7 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the replies to a set of requests from the reply topic and checks that each got exactly one. */
+/**
+ * Reads the replies to a set of requests from the reply topic and checks that each got exactly one.
+ */
 final class Replies {
   private Replies() {}
 
@@ -32,8 +34,9 @@ final class Replies {
     Topics topics = new Topics(config.topics());
     Map<String, Integer> counts = new HashMap<>();
     Map<String, RouteReply> byId = new HashMap<>();
-    try (KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        topics.replies().valueSerde().deserializer())) {
+    try (KafkaConsumer<String, RouteReply> consumer =
+        new KafkaConsumer<>(
+            p, new StringDeserializer(), topics.replies().valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.replies().name()));
       long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       int extraPolls = 10;
@@ -46,7 +49,9 @@ final class Replies {
         }
       }
     }
-    assertThat(counts).as("replies per id").hasSize(ids.size())
+    assertThat(counts)
+        .as("replies per id")
+        .hasSize(ids.size())
         .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
     return byId;
   }

@@ -31,17 +31,31 @@ class SandboxCommandLineTest {
   void everySandboxCommandHasAWholeHelpAOneLineSummaryAndTheVersion() {
     List<String> overview = out("--help").lines().map(String::strip).toList();
     for (String name : SANDBOX_COMMANDS) {
-      String[] header = SandboxMain.commandLine().getSubcommands().get(name).getCommandSpec().usageMessage().header();
+      String[] header =
+          SandboxMain.commandLine()
+              .getSubcommands()
+              .get(name)
+              .getCommandSpec()
+              .usageMessage()
+              .header();
       assertThat(header).as(name).hasSize(1);
-      assertThat(overview).as("switchboard --help lists %s with its whole summary", name)
+      assertThat(overview)
+          .as("switchboard --help lists %s with its whole summary", name)
           .anyMatch(l -> l.startsWith(name + " ") && l.endsWith(header[0]));
       assertThat(out(name, "--help")).as(name).doesNotContain("null");
       for (String flag : List.of("--version", "-V")) {
-        assertThat(out(name, flag).lines().toList()).as(name + " " + flag).hasSize(2)
-            .contains("Kafka " + AppInfoParser.getVersion()).first().asString().startsWith("switchboard ");
+        assertThat(out(name, flag).lines().toList())
+            .as(name + " " + flag)
+            .hasSize(2)
+            .contains("Kafka " + AppInfoParser.getVersion())
+            .first()
+            .asString()
+            .startsWith("switchboard ");
       }
     }
-    assertThat(out("dev", "--help")).contains("${MOCK_URL} in it is the mock provider").contains("--metrics-port");
+    assertThat(out("dev", "--help"))
+        .contains("${MOCK_URL} in it is the mock provider")
+        .contains("--metrics-port");
     assertThat(out("bench", "--help")).contains("${MOCK_URL} in it is the mock provider");
   }
 }

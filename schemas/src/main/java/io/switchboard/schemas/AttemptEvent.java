@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One provider call: emitted by the worker to the metrics topic and carried in the attempt
- * history of dispatches and replies. Shape: {@code schemas/attempt-event.schema.json}.
+ * One provider call: emitted by the worker to the metrics topic and carried in the attempt history
+ * of dispatches and replies. Shape: {@code schemas/attempt-event.schema.json}.
  *
- * @param type always {@code "attempt"}; tells attempt events from other records on the metrics topic
+ * @param type always {@code "attempt"}; tells attempt events from other records on the metrics
+ *     topic
  * @param requestId the request this call served
  * @param deploymentId the deployment called
  * @param modelName the alias or group the request was routed through

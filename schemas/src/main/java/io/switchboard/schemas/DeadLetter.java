@@ -44,22 +44,34 @@ public record DeadLetter(
   }
 
   /** A dead letter carrying the original bytes: as text when they are UTF-8, else base64. */
-  public static DeadLetter of(ErrorCode code, String message, String topic, int partition, long offset,
-      String requestId, byte[] value, List<AttemptEvent> attempts, Instant at) {
+  public static DeadLetter of(
+      ErrorCode code,
+      String message,
+      String topic,
+      int partition,
+      long offset,
+      String requestId,
+      byte[] value,
+      List<AttemptEvent> attempts,
+      Instant at) {
     String text = null;
     String encoding = null;
     if (value != null) {
       try {
-        text = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(value)).toString();
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(value))
+                .toString();
         encoding = "utf8";
       } catch (CharacterCodingException notText) {
         text = Base64.getEncoder().encodeToString(value);
         encoding = "base64";
       }
     }
-    return new DeadLetter(code, message, topic, partition, offset, requestId, text, encoding, attempts, at);
+    return new DeadLetter(
+        code, message, topic, partition, offset, requestId, text, encoding, attempts, at);
   }
 }

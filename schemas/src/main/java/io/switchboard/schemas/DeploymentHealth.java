@@ -7,9 +7,9 @@ import java.util.Objects;
  * The health of one deployment as one worker sees it, on the compacted health topic (key:
  * deployment id). Shape: {@code schemas/deployment-health.schema.json}.
  *
- * <p>Several workers report on one deployment; the router keeps the latest report of each
- * worker and merges them, so the topic's compaction (one record per deployment) loses nothing
- * the router needs: every live worker reports again within its publish interval.
+ * <p>Several workers report on one deployment; the router keeps the latest report of each worker
+ * and merges them, so the topic's compaction (one record per deployment) loses nothing the router
+ * needs: every live worker reports again within its publish interval.
  *
  * @param deploymentId the deployment
  * @param cooldownUntil no new traffic before this instant; null when not cooling down
@@ -41,17 +41,37 @@ public record DeploymentHealth(
     Objects.requireNonNull(deploymentId, "deployment_id");
     Objects.requireNonNull(updatedAt, "updated_at");
     if (inFlight != null && inFlight < 0) {
-      throw new IllegalArgumentException("in_flight of '" + deploymentId + "' must be >= 0, was " + inFlight);
+      throw new IllegalArgumentException(
+          "in_flight of '" + deploymentId + "' must be >= 0, was " + inFlight);
     }
     if (recentCalls != null && recentCalls < 0) {
-      throw new IllegalArgumentException("recent_calls of '" + deploymentId + "' must be >= 0, was " + recentCalls);
+      throw new IllegalArgumentException(
+          "recent_calls of '" + deploymentId + "' must be >= 0, was " + recentCalls);
     }
   }
 
-  /** A report without worker id, in-flight count or call count (as published before they existed). */
-  public DeploymentHealth(String deploymentId, Instant cooldownUntil, String reason, int recentFailures,
-      double errorRate, double latencyEwmaMs, Instant updatedAt) {
-    this(deploymentId, cooldownUntil, reason, recentFailures, errorRate, latencyEwmaMs, updatedAt, null, null, null);
+  /**
+   * A report without worker id, in-flight count or call count (as published before they existed).
+   */
+  public DeploymentHealth(
+      String deploymentId,
+      Instant cooldownUntil,
+      String reason,
+      int recentFailures,
+      double errorRate,
+      double latencyEwmaMs,
+      Instant updatedAt) {
+    this(
+        deploymentId,
+        cooldownUntil,
+        reason,
+        recentFailures,
+        errorRate,
+        latencyEwmaMs,
+        updatedAt,
+        null,
+        null,
+        null);
   }
 
   public boolean coolingDownAt(Instant now) {

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A request bound to one deployment, on that deployment's lane of the dispatch topic; also
- * the record a worker hands back on the fallbacks topic. Shape: {@code
- * schemas/dispatch.schema.json}.
+ * A request bound to one deployment, on that deployment's lane of the dispatch topic; also the
+ * record a worker hands back on the fallbacks topic. Shape: {@code schemas/dispatch.schema.json}.
  *
  * @param request the original request
  * @param deploymentId the chosen deployment
@@ -43,9 +42,13 @@ public record Dispatch(
     Objects.requireNonNull(routedAt, "routed_at");
     fallbacksRemaining = fallbacksRemaining == null ? List.of() : List.copyOf(fallbacksRemaining);
     contextWindowFallbacksRemaining =
-        contextWindowFallbacksRemaining == null ? List.of() : List.copyOf(contextWindowFallbacksRemaining);
+        contextWindowFallbacksRemaining == null
+            ? List.of()
+            : List.copyOf(contextWindowFallbacksRemaining);
     contentPolicyFallbacksRemaining =
-        contentPolicyFallbacksRemaining == null ? List.of() : List.copyOf(contentPolicyFallbacksRemaining);
+        contentPolicyFallbacksRemaining == null
+            ? List.of()
+            : List.copyOf(contentPolicyFallbacksRemaining);
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
   }
 
@@ -55,7 +58,18 @@ public record Dispatch(
 
   /** This dispatch handed back to the router with the attempts made on it. */
   public Dispatch handedOff(List<AttemptEvent> allAttempts, Handoff why) {
-    return new Dispatch(request, deploymentId, modelName, hop, estimatedTokens, fallbacksRemaining,
-        contextWindowFallbacksRemaining, contentPolicyFallbacksRemaining, allAttempts, why, receivedAt, routedAt);
+    return new Dispatch(
+        request,
+        deploymentId,
+        modelName,
+        hop,
+        estimatedTokens,
+        fallbacksRemaining,
+        contextWindowFallbacksRemaining,
+        contentPolicyFallbacksRemaining,
+        allAttempts,
+        why,
+        receivedAt,
+        routedAt);
   }
 }

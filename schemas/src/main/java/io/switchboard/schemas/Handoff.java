@@ -12,9 +12,11 @@ import java.util.Objects;
 public record Handoff(Outcome reason, String detail) {
   public Handoff {
     Objects.requireNonNull(reason, "reason");
-    if (reason != Outcome.FALLBACK && reason != Outcome.CONTEXT_WINDOW && reason != Outcome.CONTENT_POLICY) {
-      throw new IllegalArgumentException("a hand-off reason is FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY, was "
-          + reason);
+    if (reason != Outcome.FALLBACK
+        && reason != Outcome.CONTEXT_WINDOW
+        && reason != Outcome.CONTENT_POLICY) {
+      throw new IllegalArgumentException(
+          "a hand-off reason is FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY, was " + reason);
     }
   }
 }

@@ -9,10 +9,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Aggregated traffic of one model, one deployment or the whole system, over a one-minute
- * tumbling window or since the aggregator started (running totals). Published by the metrics
- * aggregator on the summaries topic, keyed by {@link #key()}; read by {@code switchboard stats}.
- * Shape: {@code schemas/metrics-summary.schema.json}.
+ * Aggregated traffic of one model, one deployment or the whole system, over a one-minute tumbling
+ * window or since the aggregator started (running totals). Published by the metrics aggregator on
+ * the summaries topic, keyed by {@link #key()}; read by {@code switchboard stats}. Shape: {@code
+ * schemas/metrics-summary.schema.json}.
  *
  * <p>A request counts once in {@code routed} (its first route) and once more in {@code rerouted}
  * for every fallback; every provider call counts once in {@code attempts} and once in {@code
@@ -20,7 +20,8 @@ import java.util.TreeMap;
  *
  * @param type always {@code "summary"}
  * @param scope what {@code name} names
- * @param name the model name (alias, group or inline set), the deployment id, or {@code *} for scope all
+ * @param name the model name (alias, group or inline set), the deployment id, or {@code *} for
+ *     scope all
  * @param windowStart start of the one-minute window (inclusive); null for running totals
  * @param windowEnd end of the window (exclusive); null for running totals
  * @param routed requests routed here on their first route (dispatches with hop 0)
@@ -29,9 +30,11 @@ import java.util.TreeMap;
  * @param successes calls with outcome SUCCESS
  * @param errors calls with any other outcome
  * @param retries calls with outcome RETRY
- * @param fallbacks calls with outcome FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY (the request left the deployment)
+ * @param fallbacks calls with outcome FALLBACK, CONTEXT_WINDOW or CONTENT_POLICY (the request left
+ *     the deployment)
  * @param outcomes calls by outcome name ({@code SUCCESS}, {@code RETRY}, ...)
- * @param httpStatus calls by HTTP status class ({@code 2xx}, {@code 4xx}, {@code 5xx}, ... or {@code none})
+ * @param httpStatus calls by HTTP status class ({@code 2xx}, {@code 4xx}, {@code 5xx}, ... or
+ *     {@code none})
  * @param replies final replies
  * @param expired final replies with status expired
  * @param replyErrors final error or expired replies by error code
@@ -39,7 +42,8 @@ import java.util.TreeMap;
  * @param tokensIn prompt tokens reported by providers
  * @param tokensOut completion tokens reported by providers
  * @param costUsd cost from the configured prices
- * @param shares for scope model: each candidate deployment's expected and actual share of first routes
+ * @param shares for scope model: each candidate deployment's expected and actual share of first
+ *     routes
  * @param updatedAt when this summary was computed
  */
 public record MetricsSummary(
@@ -68,6 +72,7 @@ public record MetricsSummary(
     Instant updatedAt) {
 
   public static final String TYPE = "summary";
+
   /** The name of the scope {@link Scope#ALL}. */
   public static final String ALL = "*";
 
@@ -76,7 +81,8 @@ public record MetricsSummary(
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(name, "name");
     if ((windowStart == null) != (windowEnd == null)) {
-      throw new IllegalArgumentException("window_start and window_end are set together or not at all");
+      throw new IllegalArgumentException(
+          "window_start and window_end are set together or not at all");
     }
     outcomes = outcomes == null ? Map.of() : new TreeMap<>(outcomes);
     httpStatus = httpStatus == null ? Map.of() : new TreeMap<>(httpStatus);
@@ -99,7 +105,10 @@ public record MetricsSummary(
     return key(scope, name, windowStart);
   }
 
-  /** The key of the summary of {@code scope}/{@code name} over the window starting at {@code windowStart} (null: totals). */
+  /**
+   * The key of the summary of {@code scope}/{@code name} over the window starting at {@code
+   * windowStart} (null: totals).
+   */
   public static String key(Scope scope, String name, Instant windowStart) {
     return scope.wire() + "/" + name + (windowStart == null ? "" : "@" + windowStart);
   }
@@ -128,9 +137,11 @@ public record MetricsSummary(
    * @param p99Ms 99th percentile
    * @param maxMs largest
    * @param meanMs mean
-   * @param histogram the histogram itself, compressed and base64-encoded, so summaries can be merged
+   * @param histogram the histogram itself, compressed and base64-encoded, so summaries can be
+   *     merged
    */
-  public record Latency(long count, long p50Ms, long p95Ms, long p99Ms, long maxMs, double meanMs, String histogram) {
+  public record Latency(
+      long count, long p50Ms, long p95Ms, long p99Ms, long maxMs, double meanMs, String histogram) {
     public static final Latency EMPTY = new Latency(0, 0, 0, 0, 0, 0, null);
   }
 

@@ -10,7 +10,10 @@ public enum Outcome {
   FALLBACK,
   /** The prompt does not fit the model's context window: follow the context-window chain. */
   CONTEXT_WINDOW,
-  /** The deployment's content filter refused the request and a content-policy chain is left: follow it. */
+  /**
+   * The deployment's content filter refused the request and a content-policy chain is left: follow
+   * it.
+   */
   CONTENT_POLICY,
   /** A permanent failure of the request itself (other 4xx): answer with an error. */
   FAIL

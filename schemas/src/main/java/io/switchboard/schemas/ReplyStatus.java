@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The final state of a request, carried by its one reply. */
 public enum ReplyStatus {
-  OK, ERROR, EXPIRED;
+  OK,
+  ERROR,
+  EXPIRED;
 
   @JsonValue
   public String wire() {

@@ -56,8 +56,12 @@ public record RouteReply(
   }
 
   /** An error reply for a request that never reached a provider. */
-  public static RouteReply rejected(String id, ReplyError error, Map<String, String> metadata, Instant now) {
-    ReplyStatus status = error.code() == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
-    return new RouteReply(id, status, null, error, null, null, null, null, List.of(), null, null, null, metadata, now);
+  public static RouteReply rejected(
+      String id, ReplyError error, Map<String, String> metadata, Instant now) {
+    ReplyStatus status =
+        error.code() == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
+    return new RouteReply(
+        id, status, null, error, null, null, null, null, List.of(), null, null, null, metadata,
+        now);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A chat completion request with its routing envelope, as published to the requests topic.
- * The JSON shape is {@code schemas/route-request.schema.json}.
+ * A chat completion request with its routing envelope, as published to the requests topic. The JSON
+ * shape is {@code schemas/route-request.schema.json}.
  *
  * <p>Candidate precedence: {@link #loadBalancer()} &gt; {@link #model()} &gt; {@link
  * #loadBalanceGroup()}. When none is set the router falls back to {@code body.model}.
@@ -49,7 +49,8 @@ public record RouteRequest(
     Objects.requireNonNull(body, "body");
     loadBalancer = loadBalancer == null ? null : List.copyOf(loadBalancer);
     fallbacks = fallbacks == null ? null : List.copyOf(fallbacks);
-    contextWindowFallbacks = contextWindowFallbacks == null ? null : List.copyOf(contextWindowFallbacks);
+    contextWindowFallbacks =
+        contextWindowFallbacks == null ? null : List.copyOf(contextWindowFallbacks);
     metadata = metadata == null ? null : Map.copyOf(metadata);
   }
 
@@ -59,12 +60,34 @@ public record RouteRequest(
   }
 
   public RouteRequest withReplyTo(String topic) {
-    return new RouteRequest(id, model, loadBalanceGroup, loadBalancer, fallbacks, contextWindowFallbacks,
-        numRetries, timeoutMs, deadline, topic, metadata, body);
+    return new RouteRequest(
+        id,
+        model,
+        loadBalanceGroup,
+        loadBalancer,
+        fallbacks,
+        contextWindowFallbacks,
+        numRetries,
+        timeoutMs,
+        deadline,
+        topic,
+        metadata,
+        body);
   }
 
   public RouteRequest withDeadline(Instant at) {
-    return new RouteRequest(id, model, loadBalanceGroup, loadBalancer, fallbacks, contextWindowFallbacks,
-        numRetries, timeoutMs, at, replyTo, metadata, body);
+    return new RouteRequest(
+        id,
+        model,
+        loadBalanceGroup,
+        loadBalancer,
+        fallbacks,
+        contextWindowFallbacks,
+        numRetries,
+        timeoutMs,
+        at,
+        replyTo,
+        metadata,
+        body);
   }
 }

@@ -16,33 +16,46 @@ class RequestValidationTest {
 
   @Test
   void missingIdIsNamed() {
-    assertThat(check("{\"model\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
-        .extracting(Violation::path).containsExactly("/id");
+    assertThat(
+            check(
+                "{\"model\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path)
+        .containsExactly("/id");
   }
 
   @Test
   void emptyMessagesAreNamed() {
     assertThat(check("{\"id\":\"a\",\"model\":\"m\",\"body\":{\"messages\":[]}}"))
-        .extracting(Violation::path).containsExactly("/body/messages");
+        .extracting(Violation::path)
+        .containsExactly("/body/messages");
   }
 
   @Test
   void negativeWeightIsNamedWithItsIndex() {
-    assertThat(check("{\"id\":\"a\",\"load_balancer\":[{\"model\":\"x\",\"weight\":1},{\"model\":\"y\",\"weight\":-1}],"
-        + "\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
-        .extracting(Violation::path).containsExactly("/load_balancer/1/weight");
+    assertThat(
+            check(
+                "{\"id\":\"a\",\"load_balancer\":[{\"model\":\"x\",\"weight\":1},{\"model\":\"y\",\"weight\":-1}],"
+                    + "\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path)
+        .containsExactly("/load_balancer/1/weight");
   }
 
   @Test
   void unknownTopLevelFieldIsNamed() {
-    assertThat(check("{\"id\":\"a\",\"modle\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
-        .extracting(Violation::path).containsExactly("/modle");
+    assertThat(
+            check(
+                "{\"id\":\"a\",\"modle\":\"m\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path)
+        .containsExactly("/modle");
   }
 
   @Test
   void badDeadlineFormatIsNamed() {
-    assertThat(check("{\"id\":\"a\",\"deadline\":\"tomorrow\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
-        .extracting(Violation::path).containsExactly("/deadline");
+    assertThat(
+            check(
+                "{\"id\":\"a\",\"deadline\":\"tomorrow\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path)
+        .containsExactly("/deadline");
   }
 
   @Test
@@ -50,6 +63,8 @@ class RequestValidationTest {
     List<Violation> v = check("{\"id\":\"a\",\"body\":{\"messages\":[{\"role\":\"robot\"}]}}");
     assertThat(v).extracting(Violation::path).containsExactly("/body/messages/0/role");
     assertThat(v.get(0).message()).doesNotStartWith("/").doesNotStartWith("$");
-    assertThat(v.get(0).toString()).startsWith("/body/messages/0/role: ").doesNotContain("role: /body");
+    assertThat(v.get(0).toString())
+        .startsWith("/body/messages/0/role: ")
+        .doesNotContain("role: /body");
   }
 }

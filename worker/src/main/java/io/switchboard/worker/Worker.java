@@ -1,15 +1,15 @@
 package io.switchboard.worker;
 
-import io.switchboard.schemas.kafka.ConsumerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.worker.health.HealthListener;
 import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.internal.Engine;
+import io.switchboard.worker.metrics.WorkerMetrics;
 import io.switchboard.worker.provider.ProviderClients;
 import io.switchboard.worker.retry.RetryPolicy;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.switchboard.worker.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,28 +32,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The worker process: consumes the lanes of the dispatch topic assigned to it, calls the chosen
- * deployment through the provider adapters, and publishes exactly one outcome per dispatch: a
- * reply (ok, error, expired) or a hand-off to the router on the fallbacks topic.
+ * deployment through the provider adapters, and publishes exactly one outcome per dispatch: a reply
+ * (ok, error, expired) or a hand-off to the router on the fallbacks topic.
  *
  * <ul>
  *   <li>Calls are asynchronous: thousands in flight without a thread per call. Each lane has a
  *       window of {@code worker_settings.max_in_flight_per_lane} dispatches and is paced at its
  *       share of the deployment's rpm and tpm; a lane that cannot start more is paused, others
- *       carry on.</li>
- *   <li>Retries follow the deployment's backoff and the provider's {@code Retry-After}, on a
- *       timer; the request's deadline bounds every attempt.</li>
- *   <li>Cooldowns started here are published on the health topic; those of other workers are
- *       read back from it, and a dispatch for a cooling deployment is handed off without a call.</li>
- *   <li>Replies, hand-offs, attempt events, health records and the offset commit (with the
- *       finished offsets above the commit point in its metadata) go in one Kafka transaction,
- *       so a new owner of a partition neither loses nor repeats an outcome.</li>
- *   <li>Partitions given up in a rebalance, or when the worker closes, first finish their calls
- *       in flight (up to {@code worker_settings.shutdown_grace_ms}), so the next owner does not
- *       call the provider again; only a crash makes it.</li>
+ *       carry on.
+ *   <li>Retries follow the deployment's backoff and the provider's {@code Retry-After}, on a timer;
+ *       the request's deadline bounds every attempt.
+ *   <li>Cooldowns started here are published on the health topic; those of other workers are read
+ *       back from it, and a dispatch for a cooling deployment is handed off without a call.
+ *   <li>Replies, hand-offs, attempt events, health records and the offset commit (with the finished
+ *       offsets above the commit point in its metadata) go in one Kafka transaction, so a new owner
+ *       of a partition neither loses nor repeats an outcome.
+ *   <li>Partitions given up in a rebalance, or when the worker closes, first finish their calls in
+ *       flight (up to {@code worker_settings.shutdown_grace_ms}), so the next owner does not call
+ *       the provider again; only a crash makes it.
  * </ul>
  */
 public final class Worker implements AutoCloseable {
-  /** Transactions of a crashed worker are aborted by the broker after this, unless the config says otherwise. */
+  /**
+   * Transactions of a crashed worker are aborted by the broker after this, unless the config says
+   * otherwise.
+   */
   static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "10000";
 
   private final SwitchboardConfig config;
@@ -87,7 +90,8 @@ public final class Worker implements AutoCloseable {
    *
    * @param registry where the meters go, or null for none
    */
-  public Worker(SwitchboardConfig config, Clock clock, Function<String, String> env, MeterRegistry registry) {
+  public Worker(
+      SwitchboardConfig config, Clock clock, Function<String, String> env, MeterRegistry registry) {
     this.registry = registry;
     this.metrics = new WorkerMetrics(config, this::inFlight, this::pausedLanes);
     if (registry != null) {
@@ -98,23 +102,30 @@ public final class Worker implements AutoCloseable {
     this.env = Objects.requireNonNull(env, "env");
     this.health = new HealthTracker(config.routerSettings(), clock);
     this.healthListener = new HealthListener(config, health);
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "switchboard-worker-retries");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "switchboard-worker-retries");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
   }
 
   static Properties consumerProperties(SwitchboardConfig config) {
-    return ConsumerProperties.readCommitted(config.kafka()).group(config.workerSettings().groupId())
-        .defaultTo("max.poll.records", "500").toProperties();
+    return ConsumerProperties.readCommitted(config.kafka())
+        .group(config.workerSettings().groupId())
+        .defaultTo("max.poll.records", "500")
+        .toProperties();
   }
 
   static Properties producerProperties(SwitchboardConfig config) {
     Properties p = new Properties();
     p.putAll(config.kafka());
-    p.put("transactional.id", config.workerSettings().transactionalIdPrefix() + "-" + UUID.randomUUID());
+    p.put(
+        "transactional.id",
+        config.workerSettings().transactionalIdPrefix() + "-" + UUID.randomUUID());
     p.put("enable.idempotence", "true");
     p.put("acks", "all");
     p.putIfAbsent("linger.ms", "5");
@@ -128,13 +139,26 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker already started");
     }
     KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
     providers = ProviderClients.start(config.workerSettings(), env, clock);
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-    Engine e = new Engine(config, clock, consumer,
-        () -> withClientMetrics(new KafkaProducer<>(producerProperties(config), new StringSerializer(),
-            new ByteArraySerializer())),
-        providers, health, new RetryPolicy(clock, random), timer, metrics::record);
+    Engine e =
+        new Engine(
+            config,
+            clock,
+            consumer,
+            () ->
+                withClientMetrics(
+                    new KafkaProducer<>(
+                        producerProperties(config),
+                        new StringSerializer(),
+                        new ByteArraySerializer())),
+            providers,
+            health,
+            new RetryPolicy(clock, random),
+            timer,
+            metrics::record);
     try {
       e.init();
     } catch (RuntimeException failure) {
@@ -158,7 +182,8 @@ public final class Worker implements AutoCloseable {
    * Binds a new transactional producer's client metrics in place of those of the producer it
    * replaces (a fenced or broken producer is replaced by the engine).
    */
-  private synchronized KafkaProducer<String, byte[]> withClientMetrics(KafkaProducer<String, byte[]> producer) {
+  private synchronized KafkaProducer<String, byte[]> withClientMetrics(
+      KafkaProducer<String, byte[]> producer) {
     if (registry != null) {
       if (producerMetrics != null) {
         producerMetrics.close();
@@ -175,7 +200,10 @@ public final class Worker implements AutoCloseable {
     return e == null ? 0 : e.callsInFlight();
   }
 
-  /** Owned dispatch partitions paused now: window full, rate budget spent, or metadata limit near. Thread-safe. */
+  /**
+   * Owned dispatch partitions paused now: window full, rate budget spent, or metadata limit near.
+   * Thread-safe.
+   */
   public int pausedLanes() {
     Engine e = engine;
     return e == null ? 0 : e.pausedLanes();
@@ -192,7 +220,10 @@ public final class Worker implements AutoCloseable {
     return running() && ownedLanes() > 0;
   }
 
-  /** When this worker sees the deployment's cooldown end (its own failures or another worker's record). */
+  /**
+   * When this worker sees the deployment's cooldown end (its own failures or another worker's
+   * record).
+   */
   Optional<Instant> cooldownUntil(String deploymentId) {
     return health.cooldownUntil(deploymentId);
   }
@@ -204,9 +235,9 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Stops taking dispatches, waits up to {@code worker_settings.shutdown_grace_ms} for the calls
-   * in flight, publishes their outcomes, and closes. Dispatches not finished by then are redone
-   * by the partitions' next owner.
+   * Stops taking dispatches, waits up to {@code worker_settings.shutdown_grace_ms} for the calls in
+   * flight, publishes their outcomes, and closes. Dispatches not finished by then are redone by the
+   * partitions' next owner.
    */
   @Override
   public void close() {
@@ -223,9 +254,9 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Leaves this worker as a crashed process would: the loop exits between two transactions,
-   * nothing more is published or committed, and its group membership lapses only when its
-   * session times out. For takeover tests.
+   * Leaves this worker as a crashed process would: the loop exits between two transactions, nothing
+   * more is published or committed, and its group membership lapses only when its session times
+   * out. For takeover tests.
    */
   void abandon() {
     if (!closed.compareAndSet(false, true)) {

@@ -9,8 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * A provider client that holds back the calls of chosen requests until {@link #release()}, then
- * makes them through the real client; every other call goes through at once. A held call is a
- * call in flight for the engine, as a hanging provider's would be.
+ * makes them through the real client; every other call goes through at once. A held call is a call
+ * in flight for the engine, as a hanging provider's would be.
  */
 final class GatedProvider implements ProviderClient {
   private final ProviderClient real;
@@ -18,7 +18,9 @@ final class GatedProvider implements ProviderClient {
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
   private final AtomicInteger waiting = new AtomicInteger();
 
-  /** @param held which request ids wait for {@link #release()} */
+  /**
+   * @param held which request ids wait for {@link #release()}
+   */
   GatedProvider(ProviderClient real, Predicate<String> held) {
     this.real = real;
     this.held = held;

@@ -17,12 +17,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads topics ({@code read_committed}, from the beginning) on a background thread and keeps
- * every record, so tests can wait for a key and count what arrived per key.
+ * Reads topics ({@code read_committed}, from the beginning) on a background thread and keeps every
+ * record, so tests can wait for a key and count what arrived per key.
  */
 final class TopicTap implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Map<String, List<ConsumerRecord<String, byte[]>>> byTopic = new ConcurrentHashMap<>();
+  private final Map<String, List<ConsumerRecord<String, byte[]>>> byTopic =
+      new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -37,19 +38,22 @@ final class TopicTap implements AutoCloseable {
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     topics.forEach(t -> byTopic.put(t, new CopyOnWriteArrayList<>()));
     consumer.subscribe(List.copyOf(topics));
-    thread = new Thread(() -> {
-      try {
-        while (running) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-            byTopic.computeIfAbsent(r.topic(), t -> new CopyOnWriteArrayList<>()).add(r);
-          }
-        }
-      } catch (WakeupException e) {
-        // closing
-      } finally {
-        consumer.close(Duration.ofSeconds(2));
-      }
-    }, "topic-tap");
+    thread =
+        new Thread(
+            () -> {
+              try {
+                while (running) {
+                  for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    byTopic.computeIfAbsent(r.topic(), t -> new CopyOnWriteArrayList<>()).add(r);
+                  }
+                }
+              } catch (WakeupException e) {
+                // closing
+              } finally {
+                consumer.close(Duration.ofSeconds(2));
+              }
+            },
+            "topic-tap");
     thread.setDaemon(true);
     thread.start();
   }
@@ -77,11 +81,16 @@ final class TopicTap implements AutoCloseable {
   /** Every value read from every topic, as text. */
   List<String> allText() {
     List<String> out = new ArrayList<>();
-    byTopic.values().forEach(list -> list.forEach(r -> {
-      if (r.value() != null) {
-        out.add(new String(r.value(), StandardCharsets.UTF_8));
-      }
-    }));
+    byTopic
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    r -> {
+                      if (r.value() != null) {
+                        out.add(new String(r.value(), StandardCharsets.UTF_8));
+                      }
+                    }));
     return out;
   }
 

@@ -50,22 +50,27 @@ class WorkerBrokerIT {
     broker = KafkaBrokers.start();
     provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     provider.setExecutor(Executors.newFixedThreadPool(4));
-    provider.createContext("/ok/v1/chat/completions", exchange -> {
-      calls.incrementAndGet();
-      byte[] body = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-          + "\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("content-type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    provider.createContext("/bad/v1/chat/completions", exchange -> {
-      byte[] body = "{\"error\":{\"message\":\"bad\"}}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(400, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    provider.createContext(
+        "/ok/v1/chat/completions",
+        exchange -> {
+          calls.incrementAndGet();
+          byte[] body =
+              ("{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                      + "\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("content-type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    provider.createContext(
+        "/bad/v1/chat/completions",
+        exchange -> {
+          byte[] body = "{\"error\":{\"message\":\"bad\"}}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(400, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     provider.start();
   }
 
@@ -77,14 +82,18 @@ class WorkerBrokerIT {
 
   SwitchboardConfig config(String group) {
     String base = "http://127.0.0.1:" + provider.getAddress().getPort();
-    return new ConfigLoader(k -> null).parse("""
+    return new ConfigLoader(k -> null)
+        .parse(
+            """
         model_list:
           - {model_name: ok, api_base: "%s/ok/v1", lanes: 2, input_cost_per_million: 1.0, output_cost_per_million: 2.0}
           - {model_name: bad, api_base: "%s/bad/v1"}
         worker_settings: {group_id: %s, shutdown_grace_ms: 5000}
         topics: {requests: %s.requests, dispatch: %s.dispatch, replies: %s.replies, fallbacks: %s.fallbacks,
                  metrics: %s.metrics, health: %s.health, dead_letter: %s.dlq}
-        """.formatted(base, base, group, group, group, group, group, group, group, group), "test")
+        """
+                .formatted(base, base, group, group, group, group, group, group, group, group),
+            "test")
         .withKafka(Map.of("bootstrap.servers", broker.bootstrapServers()));
   }
 
@@ -99,17 +108,37 @@ class WorkerBrokerIT {
     int n = 200;
     LanePlan plan = LanePlan.of(config);
     try (Worker worker = new Worker(config, Clock.systemUTC(), k -> null);
-        KafkaProducer<String, Dispatch> producer = new KafkaProducer<>(props(), new StringSerializer(), topics.dispatch().valueSerde().serializer())) {
+        KafkaProducer<String, Dispatch> producer =
+            new KafkaProducer<>(
+                props(), new StringSerializer(), topics.dispatch().valueSerde().serializer())) {
       worker.start();
       Instant now = Instant.now();
       for (int i = 0; i < n; i++) {
         String deployment = i % 10 == 0 ? "bad" : "ok";
-        RouteRequest request = RouteRequest.of("id-" + i, deployment,
-            (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
-            .withReplyTo(topics.replies().name());
-        Dispatch d = new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), List.of(), null,
-            now, now);
-        producer.send(new ProducerRecord<>(topics.dispatch().name(), plan.partitionFor(deployment, d.id()), d.id(), d));
+        RouteRequest request =
+            RouteRequest.of(
+                    "id-" + i,
+                    deployment,
+                    (com.fasterxml.jackson.databind.node.ObjectNode)
+                        Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                .withReplyTo(topics.replies().name());
+        Dispatch d =
+            new Dispatch(
+                request,
+                deployment,
+                deployment,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                now,
+                now);
+        producer.send(
+            new ProducerRecord<>(
+                topics.dispatch().name(), plan.partitionFor(deployment, d.id()), d.id(), d));
       }
       producer.flush();
       Map<String, RouteReply> replies = readReplies(topics, n, Duration.ofSeconds(60));
@@ -139,7 +168,9 @@ class WorkerBrokerIT {
     p.put("isolation.level", "read_committed");
     Map<String, RouteReply> replies = new HashMap<>();
     int total = 0;
-    try (KafkaConsumer<String, RouteReply> consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.replies().valueSerde().deserializer())) {
+    try (KafkaConsumer<String, RouteReply> consumer =
+        new KafkaConsumer<>(
+            p, new StringDeserializer(), topics.replies().valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.replies().name()));
       long end = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < end && total < expected) {

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Each provider fault, through one worker on the real broker against the mock provider, ends in
- * the right outcome on the right topic with the right attempt history.
+ * Each provider fault, through one worker on the real broker against the mock provider, ends in the
+ * right outcome on the right topic with the right attempt history.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -80,7 +80,8 @@ class WorkerFaultsIT {
     mock.behave("ctx", Behavior.ok().withContextWindow(20));
     mock.behave("unauth", Behavior.ok().withRequiredKey(RIGHT_KEY));
     mock.behave("bad", Behavior.ok().withStatus(400));
-    String yaml = """
+    String yaml =
+        """
         model_list:
           - {model_name: ok, provider: openai, api_base: "%1$s/d/ok/v1", api_key: "${OK_KEY}",
              input_cost_per_million: 1.0, output_cost_per_million: 2.0}
@@ -94,7 +95,8 @@ class WorkerFaultsIT {
           - {model_name: unauth, provider: openai, api_base: "%1$s/d/unauth/v1", api_key: "${UNAUTH_KEY}"}
           - {model_name: bad, api_base: "%1$s/d/bad/v1"}
         router_settings: {allowed_fails: 100, cooldown_seconds: 60}
-        """.formatted(mock.baseUrl());
+        """
+            .formatted(mock.baseUrl());
     h = new WorkerHarness(broker, "faults", yaml, Map.of());
     tap = new TopicTap(broker.bootstrapServers(), h.outputTopics());
     Map<String, String> env = Map.of("OK_KEY", GOOD_KEY, "UNAUTH_KEY", WRONG_KEY);
@@ -138,8 +140,11 @@ class WorkerFaultsIT {
 
   /** Nothing else for the id: exactly one outcome across replies and fallbacks. */
   void assertOneOutcome(String id) {
-    assertThat(tap.records(h.topics.replies().name(), id).size()
-        + tap.records(h.topics.fallbacks().name(), id).size()).as("outcomes of " + id).isEqualTo(1);
+    assertThat(
+            tap.records(h.topics.replies().name(), id).size()
+                + tap.records(h.topics.fallbacks().name(), id).size())
+        .as("outcomes of " + id)
+        .isEqualTo(1);
   }
 
   @Test
@@ -150,13 +155,18 @@ class WorkerFaultsIT {
     assertThat(reply.status()).isEqualTo(ReplyStatus.OK);
     assertThat(reply.deploymentId()).isEqualTo("ok");
     assertThat(reply.provider()).isEqualTo("openai");
-    assertThat(reply.response().path("choices").get(0).path("message").path("content").asText()).isNotEmpty();
-    assertThat(reply.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.outcome()).isEqualTo(Outcome.SUCCESS);
-      assertThat(a.httpStatus()).isEqualTo(200);
-      assertThat(a.tokensIn()).isPositive();
-      assertThat(a.costUsd()).isEqualTo((a.tokensIn() * 1.0 + a.tokensOut() * 2.0) / 1_000_000.0);
-    });
+    assertThat(reply.response().path("choices").get(0).path("message").path("content").asText())
+        .isNotEmpty();
+    assertThat(reply.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.outcome()).isEqualTo(Outcome.SUCCESS);
+              assertThat(a.httpStatus()).isEqualTo(200);
+              assertThat(a.tokensIn()).isPositive();
+              assertThat(a.costUsd())
+                  .isEqualTo((a.tokensIn() * 1.0 + a.tokensOut() * 2.0) / 1_000_000.0);
+            });
     assertThat(reply.costUsd()).isEqualTo(reply.attempts().get(0).costUsd());
     assertThat(reply.providerLatencyMs()).isNotNull();
     assertThat(reply.latencyMs()).isNotNull();
@@ -164,7 +174,9 @@ class WorkerFaultsIT {
     AttemptEvent event = tap.values(h.topics.metrics().name(), "ok", AttemptEvent.class).get(0);
     assertThat(event.requestId()).isEqualTo("ok-1");
     assertThat(event.model()).isEqualTo("ok");
-    assertThat(callsOf("ok-1")).singleElement().satisfies(c -> assertThat(c.credentialPresent()).isTrue());
+    assertThat(callsOf("ok-1"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.credentialPresent()).isTrue());
     assertOneOutcome("ok-1");
   }
 
@@ -173,18 +185,25 @@ class WorkerFaultsIT {
   void rateLimitWithRetryAfterIsRetriedThenSucceeds() throws Exception {
     // The mock answers 429 to every second call of "rl": take the first call here, so the
     // worker's first call is the one limited.
-    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mock.baseUrl("rl") + "/v1/chat/completions"))
-        .POST(HttpRequest.BodyPublishers.ofString(body("prime").toString())).header("content-type", "application/json")
-        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(mock.baseUrl("rl") + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString(body("prime").toString()))
+                .header("content-type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
     h.send(dispatch("rl-1", "rl"));
     RouteReply reply = awaitReply("rl-1");
     assertThat(reply.status()).isEqualTo(ReplyStatus.OK);
-    assertThat(reply.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.RETRY, Outcome.SUCCESS);
+    assertThat(reply.attempts())
+        .extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.RETRY, Outcome.SUCCESS);
     assertThat(reply.attempts()).extracting(AttemptEvent::httpStatus).containsExactly(429, 200);
     assertThat(reply.attempts()).extracting(AttemptEvent::retry).containsExactly(0, 1);
     List<Call> calls = callsOf("rl-1");
     assertThat(calls).extracting(Call::status).containsExactly(429, 200);
-    assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    assertThat(Duration.between(calls.get(0).at(), calls.get(1).at()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
     assertOneOutcome("rl-1");
   }
 
@@ -195,13 +214,16 @@ class WorkerFaultsIT {
     h.send(dispatch("e503-1", "e503"));
     Dispatch d500 = awaitHandoff("e500-1");
     assertThat(d500.handoff().reason()).isEqualTo(Outcome.FALLBACK);
-    assertThat(d500.attempts()).extracting(AttemptEvent::outcome)
+    assertThat(d500.attempts())
+        .extracting(AttemptEvent::outcome)
         .containsExactly(Outcome.RETRY, Outcome.RETRY, Outcome.FALLBACK);
     assertThat(d500.attempts()).extracting(AttemptEvent::httpStatus).containsOnly(500);
     assertThat(d500.handoff().detail()).contains("500").contains("retries used up");
     assertThat(callsOf("e500-1")).hasSize(3);
     Dispatch d503 = awaitHandoff("e503-1");
-    assertThat(d503.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.RETRY, Outcome.FALLBACK);
+    assertThat(d503.attempts())
+        .extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.RETRY, Outcome.FALLBACK);
     assertThat(d503.attempts()).extracting(AttemptEvent::httpStatus).containsOnly(503);
     assertThat(callsOf("e503-1")).hasSize(2);
     assertOneOutcome("e500-1");
@@ -213,18 +235,23 @@ class WorkerFaultsIT {
   void aRequestsNumRetriesBoundsTheRoutersReRoutesNotTheDeploymentsRetries() {
     // e500 allows 2 retries and e503 1; the requests ask for 0 and 3 re-routes, which the router
     // counts: the worker still makes each deployment's max_retries.
-    RouteRequest none = new RouteRequest("e500-n0", "e500", null, null, null, null, 0, null, null, null, null,
-        body("Say hi"));
-    RouteRequest three = new RouteRequest("e503-n3", "e503", null, null, null, null, 3, null, null, null, null,
-        body("Say hi"));
+    RouteRequest none =
+        new RouteRequest(
+            "e500-n0", "e500", null, null, null, null, 0, null, null, null, null, body("Say hi"));
+    RouteRequest three =
+        new RouteRequest(
+            "e503-n3", "e503", null, null, null, null, 3, null, null, null, null, body("Say hi"));
     h.send(dispatch("e500-n0", "e500", none));
     h.send(dispatch("e503-n3", "e503", three));
     Dispatch d500 = awaitHandoff("e500-n0");
-    assertThat(d500.attempts()).extracting(AttemptEvent::outcome)
+    assertThat(d500.attempts())
+        .extracting(AttemptEvent::outcome)
         .containsExactly(Outcome.RETRY, Outcome.RETRY, Outcome.FALLBACK);
     assertThat(callsOf("e500-n0")).hasSize(3);
     Dispatch d503 = awaitHandoff("e503-n3");
-    assertThat(d503.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.RETRY, Outcome.FALLBACK);
+    assertThat(d503.attempts())
+        .extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.RETRY, Outcome.FALLBACK);
     assertThat(d503.attempts()).extracting(AttemptEvent::retry).containsExactly(0, 1);
     assertThat(callsOf("e503-n3")).hasSize(2);
     assertOneOutcome("e500-n0");
@@ -239,19 +266,27 @@ class WorkerFaultsIT {
     h.send(dispatch("garbage-1", "garbage"));
     Dispatch hang = awaitHandoff("hang-1");
     assertThat(hang.handoff().reason()).isEqualTo(Outcome.FALLBACK);
-    assertThat(hang.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.httpStatus()).isNull();
-      assertThat(a.error()).startsWith("timeout");
-    });
+    assertThat(hang.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.httpStatus()).isNull();
+              assertThat(a.error()).startsWith("timeout");
+            });
     Dispatch reset = awaitHandoff("reset-1");
-    assertThat(reset.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.RETRY, Outcome.FALLBACK);
+    assertThat(reset.attempts())
+        .extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.RETRY, Outcome.FALLBACK);
     assertThat(reset.attempts()).allSatisfy(a -> assertThat(a.httpStatus()).isNull());
     assertThat(callsOf("reset-1")).hasSize(2);
     Dispatch garbage = awaitHandoff("garbage-1");
-    assertThat(garbage.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.httpStatus()).isEqualTo(200);
-      assertThat(a.error()).contains("not a chat completion");
-    });
+    assertThat(garbage.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.httpStatus()).isEqualTo(200);
+              assertThat(a.error()).contains("not a chat completion");
+            });
     assertOneOutcome("hang-1");
     assertOneOutcome("reset-1");
     assertOneOutcome("garbage-1");
@@ -263,10 +298,13 @@ class WorkerFaultsIT {
     h.send(dispatch("ctx-1", "ctx", RouteRequest.of("ctx-1", "ctx", body("word ".repeat(400)))));
     Dispatch d = awaitHandoff("ctx-1");
     assertThat(d.handoff().reason()).isEqualTo(Outcome.CONTEXT_WINDOW);
-    assertThat(d.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.outcome()).isEqualTo(Outcome.CONTEXT_WINDOW);
-      assertThat(a.httpStatus()).isEqualTo(400);
-    });
+    assertThat(d.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.outcome()).isEqualTo(Outcome.CONTEXT_WINDOW);
+              assertThat(a.httpStatus()).isEqualTo(400);
+            });
     assertThat(callsOf("ctx-1")).hasSize(1);
     assertOneOutcome("ctx-1");
   }
@@ -277,9 +315,12 @@ class WorkerFaultsIT {
     h.send(dispatch("unauth-1", "unauth"));
     Dispatch d = awaitHandoff("unauth-1");
     assertThat(d.handoff().reason()).isEqualTo(Outcome.FALLBACK);
-    assertThat(d.attempts()).singleElement().satisfies(a -> assertThat(a.httpStatus()).isEqualTo(401));
+    assertThat(d.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.httpStatus()).isEqualTo(401));
     await().atMost(WAIT).until(() -> !tap.records(h.topics.health().name(), "unauth").isEmpty());
-    DeploymentHealth health = tap.values(h.topics.health().name(), "unauth", DeploymentHealth.class).get(0);
+    DeploymentHealth health =
+        tap.values(h.topics.health().name(), "unauth", DeploymentHealth.class).get(0);
     assertThat(health.cooldownUntil()).isAfter(Instant.now().plusSeconds(30));
     assertThat(health.reason()).contains("401");
 
@@ -302,14 +343,18 @@ class WorkerFaultsIT {
     assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
     assertThat(reply.error().code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
     assertThat(reply.error().message()).contains("'bad'").contains("HTTP 400");
-    assertThat(reply.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.FAIL));
+    assertThat(reply.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.FAIL));
     assertOneOutcome("bad-1");
   }
 
   @Test
   @Order(8)
   void deadlinePassedIsAnsweredExpiredWithoutACall() {
-    RouteRequest late = RouteRequest.of("late-1", "ok", body("too late")).withDeadline(Instant.now().minusSeconds(1));
+    RouteRequest late =
+        RouteRequest.of("late-1", "ok", body("too late"))
+            .withDeadline(Instant.now().minusSeconds(1));
     h.send(dispatch("late-1", "ok", late));
     RouteReply reply = awaitReply("late-1");
     assertThat(reply.status()).isEqualTo(ReplyStatus.EXPIRED);
@@ -324,8 +369,11 @@ class WorkerFaultsIT {
     int partition = h.plan.partitionFor("ok", "poison-1");
     h.sendRaw(partition, "poison-1", "{not a dispatch".getBytes(StandardCharsets.UTF_8));
     h.send(dispatch("after-poison", "ok"));
-    await().atMost(WAIT).until(() -> !tap.records(h.topics.deadLetter().name(), "poison-1").isEmpty());
-    DeadLetter letter = tap.values(h.topics.deadLetter().name(), "poison-1", DeadLetter.class).get(0);
+    await()
+        .atMost(WAIT)
+        .until(() -> !tap.records(h.topics.deadLetter().name(), "poison-1").isEmpty());
+    DeadLetter letter =
+        tap.values(h.topics.deadLetter().name(), "poison-1", DeadLetter.class).get(0);
     assertThat(letter.original()).isEqualTo("{not a dispatch");
     assertThat(letter.partition()).isEqualTo(partition);
     assertThat(letter.message()).contains("not a readable dispatch");
@@ -348,8 +396,12 @@ class WorkerFaultsIT {
   static void startLogCapture() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration cfg = ctx.getConfiguration();
-    capture = WriterAppender.newBuilder().setName("key-capture").setTarget(logs)
-        .setLayout(PatternLayout.newBuilder().withPattern("%level %c %m %ex%n").build()).build();
+    capture =
+        WriterAppender.newBuilder()
+            .setName("key-capture")
+            .setTarget(logs)
+            .setLayout(PatternLayout.newBuilder().withPattern("%level %c %m %ex%n").build())
+            .build();
     capture.start();
     cfg.addAppender(capture);
     cfg.getRootLogger().addAppender(capture, Level.ALL, null);

@@ -33,11 +33,15 @@ final class WorkerHarness implements AutoCloseable {
    * @param yaml {@code model_list} and any other sections; topics and group are added here
    * @param kafka extra client properties for the workers
    */
-  WorkerHarness(KafkaBroker broker, String prefix, String yaml, Map<String, String> kafka) throws InterruptedException {
-    String full = yaml + """
+  WorkerHarness(KafkaBroker broker, String prefix, String yaml, Map<String, String> kafka)
+      throws InterruptedException {
+    String full =
+        yaml
+            + """
         topics: {requests: %1$s.requests, dispatch: %1$s.dispatch, replies: %1$s.replies, fallbacks: %1$s.fallbacks,
                  metrics: %1$s.metrics, health: %1$s.health, dead_letter: %1$s.dlq}
-        """.formatted(prefix);
+        """
+                .formatted(prefix);
     if (!yaml.contains("worker_settings")) {
       full += "worker_settings: {group_id: " + prefix + "-workers, shutdown_grace_ms: 5000}\n";
     }
@@ -46,7 +50,9 @@ final class WorkerHarness implements AutoCloseable {
     this.config = new ConfigLoader(k -> null).parse(full, prefix).withKafka(props);
     this.topics = new Topics(config.topics());
     this.plan = LanePlan.of(config);
-    try (Admin admin = Admin.create(new HashMap<String, Object>(Map.of("bootstrap.servers", broker.bootstrapServers())))) {
+    try (Admin admin =
+        Admin.create(
+            new HashMap<String, Object>(Map.of("bootstrap.servers", broker.bootstrapServers())))) {
       TopicProvisioner.ensure(admin, config);
     }
     Properties p = new Properties();
@@ -57,19 +63,36 @@ final class WorkerHarness implements AutoCloseable {
 
   /** Topics the worker writes to. */
   List<String> outputTopics() {
-    return List.of(topics.replies().name(), topics.fallbacks().name(), topics.metrics().name(), topics.health().name(),
+    return List.of(
+        topics.replies().name(),
+        topics.fallbacks().name(),
+        topics.metrics().name(),
+        topics.health().name(),
         topics.deadLetter().name());
   }
 
   static ObjectNode body(String content) {
-    ObjectNode body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"\"}],\"max_tokens\":8}");
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"\"}],\"max_tokens\":8}");
     ((ObjectNode) body.withArray("messages").get(0)).put("content", content);
     return body;
   }
 
   static Dispatch dispatch(String id, String deployment, RouteRequest request) {
     Instant now = Instant.now();
-    return new Dispatch(request, deployment, deployment, 0, 10, List.of(), List.of(), List.of(), List.of(), null, now,
+    return new Dispatch(
+        request,
+        deployment,
+        deployment,
+        0,
+        10,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        now,
         now);
   }
 
@@ -78,16 +101,24 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   void send(Dispatch d) {
-    producer.send(new ProducerRecord<>(topics.dispatch().name(), plan.partitionFor(d.deploymentId(), d.id()), d.id(),
-        Json.toBytes(d)));
+    producer.send(
+        new ProducerRecord<>(
+            topics.dispatch().name(),
+            plan.partitionFor(d.deploymentId(), d.id()),
+            d.id(),
+            Json.toBytes(d)));
     producer.flush();
   }
 
   /** Sends every dispatch, then flushes once. */
   void sendAll(List<Dispatch> dispatches) {
     for (Dispatch d : dispatches) {
-      producer.send(new ProducerRecord<>(topics.dispatch().name(), plan.partitionFor(d.deploymentId(), d.id()), d.id(),
-          Json.toBytes(d)));
+      producer.send(
+          new ProducerRecord<>(
+              topics.dispatch().name(),
+              plan.partitionFor(d.deploymentId(), d.id()),
+              d.id(),
+              Json.toBytes(d)));
     }
     producer.flush();
   }

@@ -18,23 +18,26 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Between cooldowns, a worker publishes the recent error rate and latency of the deployments it
- * calls on the health topic (what dynamic weights scale by), and nothing for deployments it
- * did not call.
+ * calls on the health topic (what dynamic weights scale by), and nothing for deployments it did not
+ * call.
  */
 class WorkerHealthReportIT {
   @Test
   @Timeout(120)
   void errorRateAndLatencyOfCalledDeploymentsArePublishedWithoutACooldown() throws Exception {
-    try (KafkaBroker broker = KafkaBrokers.start(); MockProvider mock = MockProvider.start()) {
+    try (KafkaBroker broker = KafkaBrokers.start();
+        MockProvider mock = MockProvider.start()) {
       mock.behave("flaky", Behavior.ok().withLatencyMs(20).withErrors(0.5, 500));
       mock.behave("idle", Behavior.ok());
-      String yaml = """
+      String yaml =
+          """
           model_list:
             - {model_name: flaky, api_base: "%1$s/d/flaky/v1", max_retries: 0}
             - {model_name: idle, api_base: "%1$s/d/idle/v1"}
           router_settings: {allowed_fails: 1000}
           worker_settings: {group_id: report-workers, shutdown_grace_ms: 5000, health_publish_interval_ms: 300}
-          """.formatted(mock.baseUrl());
+          """
+              .formatted(mock.baseUrl());
       try (WorkerHarness h = new WorkerHarness(broker, "report", yaml, Map.of());
           TopicTap tap = new TopicTap(broker.bootstrapServers(), h.outputTopics());
           Worker worker = new Worker(h.config, Clock.systemUTC(), k -> null)) {
@@ -43,8 +46,13 @@ class WorkerHealthReportIT {
           h.send(dispatch("flaky-" + i, "flaky"));
         }
         String health = h.topics.health().name();
-        await().atMost(Duration.ofSeconds(60)).until(() -> mock.calls("flaky").size() == 40
-            && tap.values(health, "flaky", DeploymentHealth.class).stream().anyMatch(r -> r.errorRate() > 0.2));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    mock.calls("flaky").size() == 40
+                        && tap.values(health, "flaky", DeploymentHealth.class).stream()
+                            .anyMatch(r -> r.errorRate() > 0.2));
         List<DeploymentHealth> reports = tap.values(health, "flaky", DeploymentHealth.class);
         DeploymentHealth last = reports.get(reports.size() - 1);
         assertThat(last.cooldownUntil()).as("no cooldown: allowed_fails is not reached").isNull();
@@ -53,7 +61,9 @@ class WorkerHealthReportIT {
         assertThat(last.workerId()).as("the router keeps one report per worker").isNotBlank();
         assertThat(last.recentCalls()).isPositive();
         assertThat(last.inFlight()).isNotNull();
-        assertThat(tap.records(health, "idle")).as("a deployment this worker never called").isEmpty();
+        assertThat(tap.records(health, "idle"))
+            .as("a deployment this worker never called")
+            .isEmpty();
       }
     }
   }

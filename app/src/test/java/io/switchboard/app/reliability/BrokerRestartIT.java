@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker itself is a process ({@code kafka.Kafka}); router and worker are processes too. The
  * broker is stopped and started again under load: once it is back, every request has exactly one
- * reply. With {@code -Dswitchboard.soak=true} the broker is killed (SIGKILL) instead, several times.
+ * reply. With {@code -Dswitchboard.soak=true} the broker is killed (SIGKILL) instead, several
+ * times.
  */
 class BrokerRestartIT {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
@@ -35,8 +36,7 @@ class BrokerRestartIT {
   KafkaServerProcess broker;
   MockProvider mock;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void stopAll() {
@@ -65,15 +65,29 @@ class BrokerRestartIT {
     }
     kafka.put("bootstrap.servers", broker.bootstrapServers());
     String prefix = "brestart";
-    Path config = TestSetup.writeConfig(dir, prefix, List.of(
-        new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
-        new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)), kafka, null);
+    Path config =
+        TestSetup.writeConfig(
+            dir,
+            prefix,
+            List.of(
+                new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
+                new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)),
+            kafka,
+            null);
     SwitchboardConfig loaded = TestSetup.load(config, Map.of());
     children.add(TestSetup.router("router", config, dir, Map.of()));
     children.add(TestSetup.worker("worker", config, dir, Map.of()));
-    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 1, Duration.ofSeconds(120),
+    Traffic.awaitGroup(
+        kafka,
+        loaded.routerSettings().applicationId(),
+        1,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
-    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120),
+    Traffic.awaitGroup(
+        kafka,
+        loaded.workerSettings().groupId(),
+        1,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
 
     int outages = SOAK ? 4 : 1;
@@ -91,15 +105,32 @@ class BrokerRestartIT {
       }
       ids = load.finish();
     }
-    Replies replies = Traffic.collect(kafka, loaded.topics().replies(), ids, Duration.ofSeconds(SOAK ? 300 : 150), Duration.ofSeconds(3));
+    Replies replies =
+        Traffic.collect(
+            kafka,
+            loaded.topics().replies(),
+            ids,
+            Duration.ofSeconds(SOAK ? 300 : 150),
+            Duration.ofSeconds(3));
     Map<String, Long> repeated = Traffic.repeatedCalls(mock.calls(), prefix + "-");
-    Traffic.report("broker " + (SOAK ? "killed" : "stopped") + " and restarted x" + outages + " under load", ids.size(), replies,
-        repeated, mock.calls().stream().filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-")).count());
+    Traffic.report(
+        "broker " + (SOAK ? "killed" : "stopped") + " and restarted x" + outages + " under load",
+        ids.size(),
+        replies,
+        repeated,
+        mock.calls().stream()
+            .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-"))
+            .count());
 
     assertThat(ids).hasSize(total);
-    assertThat(children).as("router and worker survive the outage\n%s", TestSetup.tails(children)).allMatch(ChildJvm::isAlive);
-    assertThat(replies.missing(ids)).as("requests without a reply\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(children)
+        .as("router and worker survive the outage\n%s", TestSetup.tails(children))
+        .allMatch(ChildJvm::isAlive);
+    assertThat(replies.missing(ids))
+        .as("requests without a reply\n%s", TestSetup.tails(children))
+        .isEmpty();
     assertThat(replies.duplicated()).as("requests with more than one reply").isEmpty();
-    assertThat(replies.last().values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
+    assertThat(replies.last().values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
   }
 }

@@ -43,11 +43,13 @@ import picocli.CommandLine;
  * separately, the coordinator of the worker's transactions. Every request still gets exactly one
  * reply; provider calls made twice are counted and printed.
  *
- * <p>With {@code -Dswitchboard.soak=true} the broker is killed (SIGKILL) instead, under a longer load.
+ * <p>With {@code -Dswitchboard.soak=true} the broker is killed (SIGKILL) instead, under a longer
+ * load.
  */
 class ClusterFailoverIT {
   static final boolean SOAK = Boolean.getBoolean("switchboard.soak");
   static final int RATE = SOAK ? 100 : 25;
+
   /** Requests before the broker goes and after it is back. */
   static final int AROUND = SOAK ? 1000 : 50;
 
@@ -56,15 +58,16 @@ class ClusterFailoverIT {
 
   final List<ChildJvm> children = new ArrayList<>();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startClusterAndMock() throws InterruptedException {
-    KafkaClusterProcess.Builder b = KafkaClusterProcess.builder()
-        // A killed broker loses its leaderships when its session times out: seconds, not the default 9.
-        .property("broker.session.timeout.ms", "4000")
-        .property("broker.heartbeat.interval.ms", "500");
+    KafkaClusterProcess.Builder b =
+        KafkaClusterProcess.builder()
+            // A killed broker loses its leaderships when its session times out: seconds, not the
+            // default 9.
+            .property("broker.session.timeout.ms", "4000")
+            .property("broker.heartbeat.interval.ms", "500");
     TestSetup.FAST_FAILOVER_BROKER.forEach(b::property);
     cluster = b.start();
     mock = MockProvider.start();
@@ -88,7 +91,8 @@ class ClusterFailoverIT {
 
   @Test
   @Timeout(300)
-  void leaderOfEveryDispatchAndReplyPartitionGoesAwayAndNoRequestIsLostOrAnsweredTwice() throws Exception {
+  void leaderOfEveryDispatchAndReplyPartitionGoesAwayAndNoRequestIsLostOrAnsweredTwice()
+      throws Exception {
     String prefix = "cleader";
     Path config = config(prefix);
     SwitchboardConfig loaded = TestSetup.load(config, Map.of());
@@ -96,46 +100,61 @@ class ClusterFailoverIT {
     List<String> led = List.of(loaded.topics().dispatch(), loaded.topics().replies());
     createTopicsLedBy(loaded, leader, led);
 
-    survivesOutage(prefix, config, loaded, new Target("leader of every dispatch and reply partition",
-        () -> {
-          for (String topic : led) {
-            assertThat(cluster.leaders(topic).values()).as("leaders of %s", topic).containsOnly(leader);
-          }
-          return leader;
-        },
-        broker -> {
-          for (String topic : led) {
-            if (cluster.leaders(topic).containsValue(broker)) {
-              return false;
-            }
-          }
-          return true;
-        }));
+    survivesOutage(
+        prefix,
+        config,
+        loaded,
+        new Target(
+            "leader of every dispatch and reply partition",
+            () -> {
+              for (String topic : led) {
+                assertThat(cluster.leaders(topic).values())
+                    .as("leaders of %s", topic)
+                    .containsOnly(leader);
+              }
+              return leader;
+            },
+            broker -> {
+              for (String topic : led) {
+                if (cluster.leaders(topic).containsValue(broker)) {
+                  return false;
+                }
+              }
+              return true;
+            }));
   }
 
   @Test
   @Timeout(300)
-  void coordinatorOfTheWorkersTransactionsGoesAwayAndNoRequestIsLostOrAnsweredTwice() throws Exception {
+  void coordinatorOfTheWorkersTransactionsGoesAwayAndNoRequestIsLostOrAnsweredTwice()
+      throws Exception {
     String prefix = "ccoord";
     Path config = config(prefix);
     SwitchboardConfig loaded = TestSetup.load(config, Map.of());
     String workerIds = loaded.workerSettings().transactionalIdPrefix() + "-";
 
-    // Found before the broker goes: listing transactions asks every broker, describing one only its coordinator.
+    // Found before the broker goes: listing transactions asks every broker, describing one only its
+    // coordinator.
     String[] transactionalId = new String[1];
-    survivesOutage(prefix, config, loaded, new Target("coordinator of the worker's transactions",
-        () -> {
-          List<String> ids = cluster.transactionalIds(workerIds);
-          assertThat(ids).as("the worker's transactional ids").hasSize(1);
-          transactionalId[0] = ids.get(0);
-          return cluster.transactionCoordinatorOf(transactionalId[0]);
-        },
-        broker -> cluster.transactionCoordinatorOf(transactionalId[0]) != broker));
+    survivesOutage(
+        prefix,
+        config,
+        loaded,
+        new Target(
+            "coordinator of the worker's transactions",
+            () -> {
+              List<String> ids = cluster.transactionalIds(workerIds);
+              assertThat(ids).as("the worker's transactional ids").hasSize(1);
+              transactionalId[0] = ids.get(0);
+              return cluster.transactionCoordinatorOf(transactionalId[0]);
+            },
+            broker -> cluster.transactionCoordinatorOf(transactionalId[0]) != broker));
   }
 
   @Test
   @Timeout(120)
-  void topicsCommandCreatesTopicsWithThreeReplicasNeedingTwoInSyncAndWarnsOfNothing() throws Exception {
+  void topicsCommandCreatesTopicsWithThreeReplicasNeedingTwoInSyncAndWarnsOfNothing()
+      throws Exception {
     Path config = config("ctopics");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -146,10 +165,18 @@ class ClusterFailoverIT {
     int code = cli.execute("topics", "--config", config.toString());
 
     assertThat(code).as(err.toString()).isZero();
-    List<String> planned = TopicProvisioner.plan(TestSetup.load(config, Map.of())).stream().map(NewTopic::name).toList();
-    assertThat(out.toString()).contains("Replication (replicas, min.insync.replicas, partitions out of sync):")
+    List<String> planned =
+        TopicProvisioner.plan(TestSetup.load(config, Map.of())).stream()
+            .map(NewTopic::name)
+            .toList();
+    assertThat(out.toString())
+        .contains("Replication (replicas, min.insync.replicas, partitions out of sync):")
         .doesNotContain("Warning");
-    assertThat(planned).allSatisfy(topic -> assertThat(out.toString()).containsPattern(java.util.regex.Pattern.quote(topic) + " +3, 2, 0"));
+    assertThat(planned)
+        .allSatisfy(
+            topic ->
+                assertThat(out.toString())
+                    .containsPattern(java.util.regex.Pattern.quote(topic) + " +3, 2, 0"));
   }
 
   /**
@@ -174,19 +201,30 @@ class ClusterFailoverIT {
    * {@link #AROUND} are sent, starts it again, sends {@link #AROUND} more, then checks that every
    * request has exactly one reply, all OK, and that the broker has caught up.
    */
-  private void survivesOutage(String prefix, Path config, SwitchboardConfig loaded, Target target) throws Exception {
+  private void survivesOutage(String prefix, Path config, SwitchboardConfig loaded, Target target)
+      throws Exception {
     children.add(TestSetup.router(prefix + "-router", config, dir, Map.of()));
     children.add(TestSetup.worker(prefix + "-worker", config, dir, Map.of()));
-    Traffic.awaitGroup(kafka(), loaded.routerSettings().applicationId(), 1, Duration.ofSeconds(120),
+    Traffic.awaitGroup(
+        kafka(),
+        loaded.routerSettings().applicationId(),
+        1,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
-    Traffic.awaitGroup(kafka(), loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120),
+    Traffic.awaitGroup(
+        kafka(),
+        loaded.workerSettings().groupId(),
+        1,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
 
     List<String> ids;
     int broker;
     int sentWhileAway;
     long outageMillis;
-    try (Load load = new Load(kafka(), loaded.topics().requests(), prefix, "chat", RATE, 3 * AROUND + 40 * RATE)) {
+    try (Load load =
+        new Load(
+            kafka(), loaded.topics().requests(), prefix, "chat", RATE, 3 * AROUND + 40 * RATE)) {
       load.awaitSent(AROUND);
       broker = target.choose().broker();
       KafkaNode node = cluster.broker(broker);
@@ -197,7 +235,9 @@ class ClusterFailoverIT {
       } else {
         node.stop();
       }
-      awaitTrue(() -> target.movedAway().holds(broker), Duration.ofSeconds(60),
+      awaitTrue(
+          () -> target.movedAway().holds(broker),
+          Duration.ofSeconds(60),
           "broker " + broker + " is still " + target.role() + " 60 s after it went away");
       node.restart();
       outageMillis = (System.nanoTime() - start) / 1_000_000;
@@ -206,45 +246,83 @@ class ClusterFailoverIT {
       load.awaitSent(back + AROUND);
       ids = load.stop();
     }
-    Replies replies = Traffic.collect(kafka(), loaded.topics().replies(), ids, Duration.ofSeconds(SOAK ? 300 : 120),
-        Duration.ofSeconds(3));
+    Replies replies =
+        Traffic.collect(
+            kafka(),
+            loaded.topics().replies(),
+            ids,
+            Duration.ofSeconds(SOAK ? 300 : 120),
+            Duration.ofSeconds(3));
     Map<String, Long> repeated = Traffic.repeatedCalls(mock.calls(), prefix + "-");
-    String what = "broker " + broker + ", " + target.role() + ", " + (SOAK ? "killed" : "stopped")
-        + " and started again under load (" + sentWhileAway + " requests sent in its " + outageMillis + " ms away)";
-    Traffic.report(what, ids.size(), replies, repeated, mock.calls().stream()
-        .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-")).count());
+    String what =
+        "broker "
+            + broker
+            + ", "
+            + target.role()
+            + ", "
+            + (SOAK ? "killed" : "stopped")
+            + " and started again under load ("
+            + sentWhileAway
+            + " requests sent in its "
+            + outageMillis
+            + " ms away)";
+    Traffic.report(
+        what,
+        ids.size(),
+        replies,
+        repeated,
+        mock.calls().stream()
+            .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-"))
+            .count());
 
     assertThat(sentWhileAway).as("requests sent while the broker was away").isPositive();
-    assertThat(children).as("router and worker survive the outage\n%s", TestSetup.tails(children))
+    assertThat(children)
+        .as("router and worker survive the outage\n%s", TestSetup.tails(children))
         .allMatch(ChildJvm::isAlive);
-    assertThat(replies.missing(ids)).as("requests without a reply\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(replies.missing(ids))
+        .as("requests without a reply\n%s", TestSetup.tails(children))
+        .isEmpty();
     assertThat(replies.duplicated()).as("requests with more than one reply").isEmpty();
-    assertThat(replies.last().values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
+    assertThat(replies.last().values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
     cluster.awaitInSync(Duration.ofSeconds(60));
   }
 
   /**
    * Creates the config's topics before router and worker do, with {@code leader} the preferred
-   * (first) replica of every partition of {@code topics}; the other topics as the router creates them.
+   * (first) replica of every partition of {@code topics}; the other topics as the router creates
+   * them.
    */
-  private static void createTopicsLedBy(SwitchboardConfig config, int leader, List<String> topics) throws Exception {
-    List<Integer> others = KafkaClusterProcess.BROKER_IDS.stream().filter(id -> id != leader).toList();
-    List<NewTopic> planned = TopicProvisioner.plan(config).stream().map(t -> {
-      if (!topics.contains(t.name())) {
-        return t;
-      }
-      Map<Integer, List<Integer>> assignment = new HashMap<>();
-      IntStream.range(0, t.numPartitions()).forEach(p ->
-          assignment.put(p, List.of(leader, others.get(p % 2), others.get((p + 1) % 2))));
-      return new NewTopic(t.name(), assignment).configs(t.configs());
-    }).toList();
+  private static void createTopicsLedBy(SwitchboardConfig config, int leader, List<String> topics)
+      throws Exception {
+    List<Integer> others =
+        KafkaClusterProcess.BROKER_IDS.stream().filter(id -> id != leader).toList();
+    List<NewTopic> planned =
+        TopicProvisioner.plan(config).stream()
+            .map(
+                t -> {
+                  if (!topics.contains(t.name())) {
+                    return t;
+                  }
+                  Map<Integer, List<Integer>> assignment = new HashMap<>();
+                  IntStream.range(0, t.numPartitions())
+                      .forEach(
+                          p ->
+                              assignment.put(
+                                  p, List.of(leader, others.get(p % 2), others.get((p + 1) % 2))));
+                  return new NewTopic(t.name(), assignment).configs(t.configs());
+                })
+            .toList();
     try (Admin admin = Admin.create(new HashMap<String, Object>(kafka()))) {
       admin.createTopics(planned).all().get();
       TopicProvisioner.awaitLeaders(admin, planned.stream().map(NewTopic::name).toList());
     }
   }
 
-  /** Polls {@code condition} (an exception counts as not yet) until it holds, or fails with {@code message}. */
+  /**
+   * Polls {@code condition} (an exception counts as not yet) until it holds, or fails with {@code
+   * message}.
+   */
   private static void awaitTrue(Callable<Boolean> condition, Duration timeout, String message)
       throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
@@ -273,8 +351,14 @@ class ClusterFailoverIT {
   }
 
   private Path config(String prefix) throws Exception {
-    return TestSetup.writeConfig(dir, prefix, List.of(
-        new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
-        new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)), kafka(), null, 3);
+    return TestSetup.writeConfig(
+        dir,
+        prefix,
+        List.of(
+            new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
+            new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)),
+        kafka(),
+        null,
+        3);
   }
 }

@@ -36,14 +36,18 @@ class DashboardTest {
   @BeforeAll
   static void read() throws Exception {
     root = ComposeFileTest.projectRoot();
-    dashboard = new ObjectMapper().readTree(root.resolve("deploy/grafana/dashboards/switchboard.json").toFile());
+    dashboard =
+        new ObjectMapper()
+            .readTree(root.resolve("deploy/grafana/dashboards/switchboard.json").toFile());
   }
 
   @Test
   void everyPanelAndQueryUsesTheDataSourceVariable() throws Exception {
     JsonNode variables = dashboard.path("templating").path("list");
     JsonNode variable = variables.get(0);
-    assertThat(variable.path("type").asText()).as("the first template variable's type").isEqualTo("datasource");
+    assertThat(variable.path("type").asText())
+        .as("the first template variable's type")
+        .isEqualTo("datasource");
     assertThat(variable.path("query").asText()).isEqualTo("prometheus");
     String reference = "${" + variable.path("name").asText() + "}";
 
@@ -52,31 +56,51 @@ class DashboardTest {
       users.add(panel);
       panel.path("targets").forEach(users::add);
     }
-    variables.forEach(v -> {
-      if (!v.path("type").asText().equals("datasource")) {
-        users.add(v);
-      }
-    });
-    assertThat(panels()).isNotEmpty().allSatisfy(p -> assertThat(p.path("targets")).as(p.path("title").asText()).isNotEmpty());
-    assertThat(users).allSatisfy(u -> {
-      assertThat(u.path("datasource").path("uid").asText()).as(u.path("title").asText(u.path("refId").asText())).isEqualTo(reference);
-      assertThat(u.path("datasource").path("type").asText()).isEqualTo("prometheus");
-    });
-    assertThat(dashboard.findValues("datasource")).allSatisfy(ds -> assertThat(ds.path("uid").asText()).isEqualTo(reference));
+    variables.forEach(
+        v -> {
+          if (!v.path("type").asText().equals("datasource")) {
+            users.add(v);
+          }
+        });
+    assertThat(panels())
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.path("targets")).as(p.path("title").asText()).isNotEmpty());
+    assertThat(users)
+        .allSatisfy(
+            u -> {
+              assertThat(u.path("datasource").path("uid").asText())
+                  .as(u.path("title").asText(u.path("refId").asText()))
+                  .isEqualTo(reference);
+              assertThat(u.path("datasource").path("type").asText()).isEqualTo("prometheus");
+            });
+    assertThat(dashboard.findValues("datasource"))
+        .allSatisfy(ds -> assertThat(ds.path("uid").asText()).isEqualTo(reference));
 
-    String provisionedUid = ComposeFileTest.YAML.readTree(root.resolve("deploy/grafana/provisioning/datasources/prometheus.yml")
-        .toFile()).path("datasources").get(0).path("uid").asText();
+    String provisionedUid =
+        ComposeFileTest.YAML
+            .readTree(
+                root.resolve("deploy/grafana/provisioning/datasources/prometheus.yml").toFile())
+            .path("datasources")
+            .get(0)
+            .path("uid")
+            .asText();
     assertThat(provisionedUid).isNotEmpty();
-    assertThat(Files.readString(root.resolve("deploy/grafana/dashboards/switchboard.json"))).doesNotContain(provisionedUid);
+    assertThat(Files.readString(root.resolve("deploy/grafana/dashboards/switchboard.json")))
+        .doesNotContain(provisionedUid);
   }
 
   @Test
   @Timeout(60)
   void theConsumerLagPanelQueriesTheRecordsLagTheKafkaClientBinderExports() {
-    JsonNode lag = panels().stream().filter(p -> p.path("title").asText().startsWith("Consumer lag")).findFirst()
-        .orElseThrow(() -> new AssertionError("no panel titled Consumer lag"));
+    JsonNode lag =
+        panels().stream()
+            .filter(p -> p.path("title").asText().startsWith("Consumer lag"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no panel titled Consumer lag"));
     Set<String> queried = series(lag);
-    assertThat(queried).isNotEmpty().allSatisfy(s -> assertThat(s).startsWith("kafka_consumer_fetch_manager_records_lag"));
+    assertThat(queried)
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s).startsWith("kafka_consumer_fetch_manager_records_lag"));
     assertThat(kafkaConsumerSeries()).containsAll(queried);
   }
 
@@ -87,16 +111,21 @@ class DashboardTest {
     Set<String> queried = series(dashboard);
     assertThat(queried).hasSizeGreaterThan(10);
     Set<String> kafkaSeries = kafkaConsumerSeries();
-    assertThat(queried).allSatisfy(s -> {
-      if (s.startsWith("switchboard_")) {
-        assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s.replaceFirst("_(bucket|count|sum)$", "") + "`");
-      } else if (s.startsWith("kafka_stream_")) {
-        // Streams makes these as its tasks start: KafkaStreamsMetersIT finds them on a running router
-        assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s + "`");
-      } else {
-        assertThat(kafkaSeries).as("series of a consumer's client metrics").contains(s);
-      }
-    });
+    assertThat(queried)
+        .allSatisfy(
+            s -> {
+              if (s.startsWith("switchboard_")) {
+                assertThat(metricsDoc)
+                    .as("docs/metrics.md")
+                    .contains("`" + s.replaceFirst("_(bucket|count|sum)$", "") + "`");
+              } else if (s.startsWith("kafka_stream_")) {
+                // Streams makes these as its tasks start: KafkaStreamsMetersIT finds them on a
+                // running router
+                assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s + "`");
+              } else {
+                assertThat(kafkaSeries).as("series of a consumer's client metrics").contains(s);
+              }
+            });
   }
 
   /** Every panel, those inside rows included. */
@@ -133,11 +162,16 @@ class DashboardTest {
     props.put("bootstrap.servers", "127.0.0.1:9");
     props.put("group.id", "dashboard-series");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    try (KafkaConsumer<String, String> consumer =
+            new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         KafkaClientMetrics metrics = new KafkaClientMetrics(consumer)) {
       metrics.bindTo(registry);
       Set<String> names = new TreeSet<>();
-      registry.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> names.add(l.split("[{ ]", 2)[0]));
+      registry
+          .scrape()
+          .lines()
+          .filter(l -> !l.startsWith("#") && !l.isBlank())
+          .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
       return names;
     }
   }

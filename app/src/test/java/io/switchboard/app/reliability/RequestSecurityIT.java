@@ -57,8 +57,7 @@ class RequestSecurityIT {
   static Map<String, String> kafka;
   static String attackerUrl;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @BeforeAll
   @Timeout(120)
@@ -68,33 +67,51 @@ class RequestSecurityIT {
     mock.behaveAll(Behavior.ok().withRequiredKey(KEY));
     attacker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     attackerUrl = "http://127.0.0.1:" + attacker.getLocalPort();
-    Thread accept = new Thread(() -> {
-      while (!attacker.isClosed()) {
-        try (Socket s = attacker.accept()) {
-          attackerConnections.incrementAndGet();
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    }, "attacker-listener");
+    Thread accept =
+        new Thread(
+            () -> {
+              while (!attacker.isClosed()) {
+                try (Socket s = attacker.accept()) {
+                  attackerConnections.incrementAndGet();
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            },
+            "attacker-listener");
     accept.setDaemon(true);
     accept.start();
 
     kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-    Path file = TestSetup.writeConfig(dir, PREFIX, List.of(
-        new Deployment("chat", PREFIX + "-a", mock.baseUrl(PREFIX + "-a") + "/v1", "FAKE_OPENAI_KEY")), kafka,
-        "reply_topics:\n  - " + PREFIX + ".replies\n  - " + PREFIX + ".team-*\n");
-    String yaml = java.nio.file.Files.readString(file).replace("  timeout_ms: 10000\n", "  timeout_ms: 10000\n  max_request_bytes: 4096\n");
+    Path file =
+        TestSetup.writeConfig(
+            dir,
+            PREFIX,
+            List.of(
+                new Deployment(
+                    "chat", PREFIX + "-a", mock.baseUrl(PREFIX + "-a") + "/v1", "FAKE_OPENAI_KEY")),
+            kafka,
+            "reply_topics:\n  - " + PREFIX + ".replies\n  - " + PREFIX + ".team-*\n");
+    String yaml =
+        java.nio.file.Files.readString(file)
+            .replace("  timeout_ms: 10000\n", "  timeout_ms: 10000\n  max_request_bytes: 4096\n");
     java.nio.file.Files.writeString(file, yaml);
     config = TestSetup.load(file, Map.of());
     topics = new Topics(config.topics());
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(PREFIX + ".team-a", 1, (short) 1), new NewTopic(PREFIX + ".forbidden", 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(PREFIX + ".team-a", 1, (short) 1),
+                  new NewTopic(PREFIX + ".forbidden", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     router = new Router(config, Clock.systemUTC());
     router.start();
-    worker = new Worker(config, Clock.systemUTC(), name -> "FAKE_OPENAI_KEY".equals(name) ? KEY : null);
+    worker =
+        new Worker(config, Clock.systemUTC(), name -> "FAKE_OPENAI_KEY".equals(name) ? KEY : null);
     worker.start();
     router.awaitRunning(Duration.ofSeconds(60));
   }
@@ -128,22 +145,56 @@ class RequestSecurityIT {
   @Timeout(120)
   void endpointAndKeyFieldsAtTopLevelAreRejectedAndNeverCalled() {
     Map<String, byte[]> requests = new LinkedHashMap<>();
-    for (String field : List.of("api_base", "base_url", "api_key", "headers", "extra_headers", "url", "provider", "deployment_id")) {
-      String value = field.contains("header") ? "{'Authorization':'Bearer sk-attacker'}" : "'" + attackerUrl + "/v1'";
+    for (String field :
+        List.of(
+            "api_base",
+            "base_url",
+            "api_key",
+            "headers",
+            "extra_headers",
+            "url",
+            "provider",
+            "deployment_id")) {
+      String value =
+          field.contains("header")
+              ? "{'Authorization':'Bearer sk-attacker'}"
+              : "'" + attackerUrl + "/v1'";
       String id = "top-" + field;
-      requests.put(id, json("{'id':'" + id + "','model':'chat','" + field + "':" + value + ",'body':{" + MESSAGES + "}}"));
+      requests.put(
+          id,
+          json(
+              "{'id':'"
+                  + id
+                  + "','model':'chat','"
+                  + field
+                  + "':"
+                  + value
+                  + ",'body':{"
+                  + MESSAGES
+                  + "}}"));
     }
     Traffic.sendAll(kafka, topics.requests().name(), requests);
-    Replies replies = Traffic.collect(kafka, topics.replies().name(), requests.keySet(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+    Replies replies =
+        Traffic.collect(
+            kafka,
+            topics.replies().name(),
+            requests.keySet(),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
 
     assertThat(replies.missing(requests.keySet())).isEmpty();
-    requests.keySet().forEach(id -> {
-      RouteReply reply = replies.last().get(id);
-      String field = id.substring("top-".length());
-      assertThat(reply.status()).as(id).isEqualTo(ReplyStatus.ERROR);
-      assertThat(reply.error().code()).as(id).isEqualTo(ErrorCode.INVALID_REQUEST);
-      assertThat(reply.error().message() + " " + reply.error().field()).as(id).contains(field);
-    });
+    requests
+        .keySet()
+        .forEach(
+            id -> {
+              RouteReply reply = replies.last().get(id);
+              String field = id.substring("top-".length());
+              assertThat(reply.status()).as(id).isEqualTo(ReplyStatus.ERROR);
+              assertThat(reply.error().code()).as(id).isEqualTo(ErrorCode.INVALID_REQUEST);
+              assertThat(reply.error().message() + " " + reply.error().field())
+                  .as(id)
+                  .contains(field);
+            });
     assertThat(callsFor("top-")).isEmpty();
     assertThat(attackerConnections.get()).isZero();
   }
@@ -151,37 +202,82 @@ class RequestSecurityIT {
   @Test
   @Timeout(120)
   void endpointAndKeyFieldsInsideTheBodyOrMetadataNeverChangeTheUrlOrTheKey() {
-    String hostile = "'api_base':'" + attackerUrl + "/v1','base_url':'" + attackerUrl + "','api_key':'sk-attacker',"
-        + "'headers':{'Authorization':'Bearer sk-attacker','Host':'127.0.0.1'},'extra_headers':{'api-key':'sk-attacker'},"
-        + "'url':'" + attackerUrl + "/v1/chat/completions','api_version':'x','deployment_id':'other'";
+    String hostile =
+        "'api_base':'"
+            + attackerUrl
+            + "/v1','base_url':'"
+            + attackerUrl
+            + "','api_key':'sk-attacker',"
+            + "'headers':{'Authorization':'Bearer sk-attacker','Host':'127.0.0.1'},'extra_headers':{'api-key':'sk-attacker'},"
+            + "'url':'"
+            + attackerUrl
+            + "/v1/chat/completions','api_version':'x','deployment_id':'other'";
     Map<String, byte[]> requests = new LinkedHashMap<>();
-    requests.put("body-fields", json("{'id':'body-fields','model':'chat','body':{" + MESSAGES + "," + hostile + "}}"));
-    requests.put("metadata-fields", json("{'id':'metadata-fields','model':'chat','metadata':{'api_base':'" + attackerUrl
-        + "/v1','api_key':'sk-attacker','headers':'Authorization: Bearer sk-attacker'},'body':{" + MESSAGES + "}}"));
-    requests.put("model-url", json("{'id':'model-url','model':'" + attackerUrl + "/v1','body':{" + MESSAGES + "}}"));
-    requests.put("balancer-url", json("{'id':'balancer-url','load_balancer':[{'model':'" + attackerUrl + "','weight':1}],'body':{"
-        + MESSAGES + "}}"));
-    requests.put("fallback-url", json("{'id':'fallback-url','model':'chat','fallbacks':['" + attackerUrl + "'],'body':{"
-        + MESSAGES + "}}"));
+    requests.put(
+        "body-fields",
+        json("{'id':'body-fields','model':'chat','body':{" + MESSAGES + "," + hostile + "}}"));
+    requests.put(
+        "metadata-fields",
+        json(
+            "{'id':'metadata-fields','model':'chat','metadata':{'api_base':'"
+                + attackerUrl
+                + "/v1','api_key':'sk-attacker','headers':'Authorization: Bearer sk-attacker'},'body':{"
+                + MESSAGES
+                + "}}"));
+    requests.put(
+        "model-url",
+        json("{'id':'model-url','model':'" + attackerUrl + "/v1','body':{" + MESSAGES + "}}"));
+    requests.put(
+        "balancer-url",
+        json(
+            "{'id':'balancer-url','load_balancer':[{'model':'"
+                + attackerUrl
+                + "','weight':1}],'body':{"
+                + MESSAGES
+                + "}}"));
+    requests.put(
+        "fallback-url",
+        json(
+            "{'id':'fallback-url','model':'chat','fallbacks':['"
+                + attackerUrl
+                + "'],'body':{"
+                + MESSAGES
+                + "}}"));
     Traffic.sendAll(kafka, topics.requests().name(), requests);
-    Replies replies = Traffic.collect(kafka, topics.replies().name(), requests.keySet(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+    Replies replies =
+        Traffic.collect(
+            kafka,
+            topics.replies().name(),
+            requests.keySet(),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
 
     assertThat(replies.missing(requests.keySet())).isEmpty();
     // the mock requires the configured key: OK means that key, and only that one, was sent
     assertThat(replies.last().get("body-fields").status()).isEqualTo(ReplyStatus.OK);
     assertThat(replies.last().get("body-fields").deploymentId()).isEqualTo(PREFIX + "-a");
     assertThat(replies.last().get("metadata-fields").status())
-        .as(String.valueOf(replies.last().get("metadata-fields").error())).isEqualTo(ReplyStatus.OK);
-    assertThat(replies.last().get("model-url").error().code()).isIn(ErrorCode.UNKNOWN_MODEL, ErrorCode.INVALID_REQUEST);
-    assertThat(replies.last().get("balancer-url").error().code()).isIn(ErrorCode.UNKNOWN_MODEL, ErrorCode.INVALID_REQUEST);
+        .as(String.valueOf(replies.last().get("metadata-fields").error()))
+        .isEqualTo(ReplyStatus.OK);
+    assertThat(replies.last().get("model-url").error().code())
+        .isIn(ErrorCode.UNKNOWN_MODEL, ErrorCode.INVALID_REQUEST);
+    assertThat(replies.last().get("balancer-url").error().code())
+        .isIn(ErrorCode.UNKNOWN_MODEL, ErrorCode.INVALID_REQUEST);
     RouteReply fallback = replies.last().get("fallback-url");
-    assertThat(fallback.status() == ReplyStatus.OK || fallback.error().code() == ErrorCode.UNKNOWN_MODEL
-        || fallback.error().code() == ErrorCode.INVALID_REQUEST).as(String.valueOf(fallback)).isTrue();
+    assertThat(
+            fallback.status() == ReplyStatus.OK
+                || fallback.error().code() == ErrorCode.UNKNOWN_MODEL
+                || fallback.error().code() == ErrorCode.INVALID_REQUEST)
+        .as(String.valueOf(fallback))
+        .isTrue();
 
-    assertThat(callsFor("body-fields")).singleElement().satisfies(c -> {
-      assertThat(c.deployment()).isEqualTo(PREFIX + "-a");
-      assertThat(c.status()).isEqualTo(200);
-    });
+    assertThat(callsFor("body-fields"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.deployment()).isEqualTo(PREFIX + "-a");
+              assertThat(c.status()).isEqualTo(200);
+            });
     assertThat(mock.calls()).allSatisfy(c -> assertThat(c.deployment()).isEqualTo(PREFIX + "-a"));
     assertThat(callsFor("model-url")).isEmpty();
     assertThat(callsFor("balancer-url")).isEmpty();
@@ -192,19 +288,52 @@ class RequestSecurityIT {
   @Timeout(120)
   void replyToOffTheAllowlistIsRefusedAndNothingIsWrittenThere() throws Exception {
     Map<String, byte[]> requests = new LinkedHashMap<>();
-    requests.put("to-forbidden", json("{'id':'to-forbidden','model':'chat','reply_to':'" + PREFIX + ".forbidden','body':{" + MESSAGES + "}}"));
-    requests.put("to-internal", json("{'id':'to-internal','model':'chat','reply_to':'__consumer_offsets','body':{" + MESSAGES + "}}"));
-    requests.put("to-team-a", json("{'id':'to-team-a','model':'chat','reply_to':'" + PREFIX + ".team-a','body':{" + MESSAGES + "}}"));
+    requests.put(
+        "to-forbidden",
+        json(
+            "{'id':'to-forbidden','model':'chat','reply_to':'"
+                + PREFIX
+                + ".forbidden','body':{"
+                + MESSAGES
+                + "}}"));
+    requests.put(
+        "to-internal",
+        json(
+            "{'id':'to-internal','model':'chat','reply_to':'__consumer_offsets','body':{"
+                + MESSAGES
+                + "}}"));
+    requests.put(
+        "to-team-a",
+        json(
+            "{'id':'to-team-a','model':'chat','reply_to':'"
+                + PREFIX
+                + ".team-a','body':{"
+                + MESSAGES
+                + "}}"));
     Traffic.sendAll(kafka, topics.requests().name(), requests);
 
-    Replies refused = Traffic.collect(kafka, topics.replies().name(), List.of("to-forbidden", "to-internal"), Duration.ofSeconds(60),
-        Duration.ofSeconds(1));
-    Replies allowed = Traffic.collect(kafka, PREFIX + ".team-a", List.of("to-team-a"), Duration.ofSeconds(60), Duration.ofSeconds(1));
+    Replies refused =
+        Traffic.collect(
+            kafka,
+            topics.replies().name(),
+            List.of("to-forbidden", "to-internal"),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
+    Replies allowed =
+        Traffic.collect(
+            kafka,
+            PREFIX + ".team-a",
+            List.of("to-team-a"),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
 
-    assertThat(refused.last().get("to-forbidden").error().code()).isEqualTo(ErrorCode.FORBIDDEN_REPLY_TO);
-    assertThat(refused.last().get("to-internal").error().code()).isEqualTo(ErrorCode.FORBIDDEN_REPLY_TO);
+    assertThat(refused.last().get("to-forbidden").error().code())
+        .isEqualTo(ErrorCode.FORBIDDEN_REPLY_TO);
+    assertThat(refused.last().get("to-internal").error().code())
+        .isEqualTo(ErrorCode.FORBIDDEN_REPLY_TO);
     assertThat(allowed.last().get("to-team-a").status()).isEqualTo(ReplyStatus.OK);
-    assertThat(SecretScan.topics(kafka, List.of("to-")).recordsPerTopic()).doesNotContainKey(PREFIX + ".forbidden");
+    assertThat(SecretScan.topics(kafka, List.of("to-")).recordsPerTopic())
+        .doesNotContainKey(PREFIX + ".forbidden");
     assertThat(callsFor("to-forbidden")).isEmpty();
     assertThat(callsFor("to-internal")).isEmpty();
   }
@@ -214,19 +343,37 @@ class RequestSecurityIT {
   void aRecordOverTheSizeLimitGetsAnErrorReplyAndNoCall() {
     String padding = "x".repeat(8000);
     Map<String, byte[]> requests = new LinkedHashMap<>();
-    requests.put("too-large", json("{'id':'too-large','model':'chat','body':{'messages':[{'role':'user','content':'" + padding + "'}]}}"));
-    requests.put("just-fits", json("{'id':'just-fits','model':'chat','body':{'messages':[{'role':'user','content':'"
-        + "y".repeat(3000) + "'}]}}"));
+    requests.put(
+        "too-large",
+        json(
+            "{'id':'too-large','model':'chat','body':{'messages':[{'role':'user','content':'"
+                + padding
+                + "'}]}}"));
+    requests.put(
+        "just-fits",
+        json(
+            "{'id':'just-fits','model':'chat','body':{'messages':[{'role':'user','content':'"
+                + "y".repeat(3000)
+                + "'}]}}"));
     Traffic.sendAll(kafka, topics.requests().name(), requests);
-    Replies replies = Traffic.collect(kafka, topics.replies().name(), requests.keySet(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+    Replies replies =
+        Traffic.collect(
+            kafka,
+            topics.replies().name(),
+            requests.keySet(),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
 
-    assertThat(replies.last().get("too-large").error().code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+    assertThat(replies.last().get("too-large").error().code())
+        .isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
     assertThat(replies.last().get("too-large").error().message()).contains("4096");
     assertThat(replies.last().get("just-fits").status()).isEqualTo(ReplyStatus.OK);
     assertThat(callsFor("too-large")).isEmpty();
   }
 
   private static List<Call> callsFor(String idPrefix) {
-    return mock.calls().stream().filter(c -> c.requestId() != null && c.requestId().startsWith(idPrefix)).toList();
+    return mock.calls().stream()
+        .filter(c -> c.requestId() != null && c.requestId().startsWith(idPrefix))
+        .toList();
   }
 }

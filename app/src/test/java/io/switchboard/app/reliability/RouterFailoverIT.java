@@ -39,8 +39,7 @@ class RouterFailoverIT {
   MockProvider mock;
   Worker worker;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void stopAll() {
@@ -65,9 +64,15 @@ class RouterFailoverIT {
     Map<String, String> kafka = new HashMap<>(TestSetup.FAST_FAILOVER);
     kafka.put("bootstrap.servers", broker.bootstrapServers());
     String prefix = "rkill";
-    Path config = TestSetup.writeConfig(dir, prefix, List.of(
-        new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
-        new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)), kafka, null);
+    Path config =
+        TestSetup.writeConfig(
+            dir,
+            prefix,
+            List.of(
+                new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
+                new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)),
+            kafka,
+            null);
     SwitchboardConfig loaded = TestSetup.load(config, Map.of());
 
     ChildJvm first = TestSetup.router("router-1", config, dir, Map.of());
@@ -75,25 +80,47 @@ class RouterFailoverIT {
     children.add(TestSetup.router("router-2", config, dir, Map.of()));
     worker = new Worker(loaded, Clock.systemUTC(), name -> null);
     worker.start();
-    Traffic.awaitGroup(kafka, loaded.routerSettings().applicationId(), 2, Duration.ofSeconds(120),
+    Traffic.awaitGroup(
+        kafka,
+        loaded.routerSettings().applicationId(),
+        2,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
 
     int total = SOAK ? 6000 : 400;
     List<String> ids;
-    try (Load load = new Load(kafka, loaded.topics().requests(), prefix, "chat", SOAK ? 150 : 80, total)) {
+    try (Load load =
+        new Load(kafka, loaded.topics().requests(), prefix, "chat", SOAK ? 150 : 80, total)) {
       load.awaitSent(total / 3);
       first.kill();
       ids = load.finish();
     }
-    Replies replies = Traffic.collect(kafka, loaded.topics().replies(), ids, Duration.ofSeconds(SOAK ? 300 : 120), Duration.ofSeconds(3));
+    Replies replies =
+        Traffic.collect(
+            kafka,
+            loaded.topics().replies(),
+            ids,
+            Duration.ofSeconds(SOAK ? 300 : 120),
+            Duration.ofSeconds(3));
     Map<String, Long> repeated = Traffic.repeatedCalls(mock.calls(), prefix + "-");
-    Traffic.report("router instance killed (SIGKILL) under load", ids.size(), replies, repeated, mock.calls().stream()
-        .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-")).count());
+    Traffic.report(
+        "router instance killed (SIGKILL) under load",
+        ids.size(),
+        replies,
+        repeated,
+        mock.calls().stream()
+            .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-"))
+            .count());
 
     assertThat(ids).hasSize(total);
-    assertThat(replies.missing(ids)).as("requests without a reply\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(replies.missing(ids))
+        .as("requests without a reply\n%s", TestSetup.tails(children))
+        .isEmpty();
     assertThat(replies.duplicated()).as("requests with more than one reply").isEmpty();
-    assertThat(replies.last().values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
-    assertThat(repeated).as("a routed dispatch is committed once, so no provider call repeats").isEmpty();
+    assertThat(replies.last().values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
+    assertThat(repeated)
+        .as("a routed dispatch is committed once, so no provider call repeats")
+        .isEmpty();
   }
 }

@@ -23,20 +23,28 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class SecretScan {
   private SecretScan() {}
 
-  /** What a scan saw: records per topic, and the places (topic/partition@offset part) holding a secret. */
+  /**
+   * What a scan saw: records per topic, and the places (topic/partition@offset part) holding a
+   * secret.
+   */
   record Result(Map<String, Integer> recordsPerTopic, List<String> findings) {}
 
   /**
-   * Scans key, value and headers of all records, aborted transactions included
-   * ({@code read_uncommitted}), of every topic, the broker's internal ones ({@code __consumer_offsets} with the workers'
-   * commit metadata, {@code __transaction_state}) included.
+   * Scans key, value and headers of all records, aborted transactions included ({@code
+   * read_uncommitted}), of every topic, the broker's internal ones ({@code __consumer_offsets} with
+   * the workers' commit metadata, {@code __transaction_state}) included.
    */
   static Result topics(Map<String, String> kafka, List<String> secrets) throws Exception {
     Map<String, Object> admin = new LinkedHashMap<>(kafka);
     List<TopicPartition> partitions = new ArrayList<>();
     try (Admin client = Admin.create(admin)) {
-      Set<String> names = client.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
-      for (TopicDescription d : client.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+      Set<String> names =
+          client
+              .listTopics(new ListTopicsOptions().listInternal(true))
+              .names()
+              .get(30, TimeUnit.SECONDS);
+      for (TopicDescription d :
+          client.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
         d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
       }
     }
@@ -46,12 +54,14 @@ final class SecretScan {
     p.put("enable.auto.commit", "false");
     Map<String, Integer> counts = new HashMap<>();
     List<String> findings = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           counts.merge(r.topic(), 1, Integer::sum);
           String where = r.topic() + "/" + r.partition() + "@" + r.offset();
@@ -62,7 +72,8 @@ final class SecretScan {
           }
         }
       }
-      List<TopicPartition> unread = partitions.stream().filter(tp -> consumer.position(tp) < end.get(tp)).toList();
+      List<TopicPartition> unread =
+          partitions.stream().filter(tp -> consumer.position(tp) < end.get(tp)).toList();
       if (!unread.isEmpty()) {
         throw new IllegalStateException("could not read to the end of " + unread + " within 60 s");
       }
@@ -83,7 +94,8 @@ final class SecretScan {
     return findings;
   }
 
-  private static void check(String where, byte[] data, List<String> secrets, List<String> findings) {
+  private static void check(
+      String where, byte[] data, List<String> secrets, List<String> findings) {
     if (data == null) {
       return;
     }

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Router and worker processes against a broker that only speaks SASL_PLAINTEXT (PLAIN), with the
- * Kafka password and a fake provider key given to the processes by environment variables only.
- * One deployment is the mock provider requiring the key; the other is a provider that echoes the
- * key back in its error bodies. After the run (processes stopped gracefully), every record of every
+ * Kafka password and a fake provider key given to the processes by environment variables only. One
+ * deployment is the mock provider requiring the key; the other is a provider that echoes the key
+ * back in its error bodies. After the run (processes stopped gracefully), every record of every
  * topic and every line the processes wrote is searched for both secrets.
  */
 class SecretsOverSaslIT {
@@ -56,25 +56,36 @@ class SecretsOverSaslIT {
   static Path dir;
 
   static String jaas(String user, String password) {
-    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   @BeforeAll
   @Timeout(300)
   static void runTrafficOverSasl() throws Exception {
     dir = Files.createTempDirectory("switchboard-secrets-");
-    broker = KafkaServerProcess.builder()
-        .securityProtocol("SASL_PLAINTEXT")
-        .property("sasl.enabled.mechanisms", "PLAIN")
-        .property("sasl.mechanism.inter.broker.protocol", "PLAIN")
-        .property("listener.name.broker.plain.sasl.jaas.config",
-            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"" + ADMIN_PASSWORD
-                + "\" user_admin=\"" + ADMIN_PASSWORD + "\" user_switchboard=\"" + KAFKA_PASSWORD + "\";")
-        .clientProperty("security.protocol", "SASL_PLAINTEXT")
-        .clientProperty("sasl.mechanism", "PLAIN")
-        .clientProperty("sasl.jaas.config", jaas("switchboard", KAFKA_PASSWORD))
-        .logLevel("INFO")
-        .start();
+    broker =
+        KafkaServerProcess.builder()
+            .securityProtocol("SASL_PLAINTEXT")
+            .property("sasl.enabled.mechanisms", "PLAIN")
+            .property("sasl.mechanism.inter.broker.protocol", "PLAIN")
+            .property(
+                "listener.name.broker.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                    + ADMIN_PASSWORD
+                    + "\" user_admin=\""
+                    + ADMIN_PASSWORD
+                    + "\" user_switchboard=\""
+                    + KAFKA_PASSWORD
+                    + "\";")
+            .clientProperty("security.protocol", "SASL_PLAINTEXT")
+            .clientProperty("sasl.mechanism", "PLAIN")
+            .clientProperty("sasl.jaas.config", jaas("switchboard", KAFKA_PASSWORD))
+            .logLevel("INFO")
+            .start();
     kafka = new HashMap<>(broker.clientProperties());
     mock = MockProvider.start();
     mock.behave(PREFIX + "-ok", Behavior.ok().withLatencyMs(5).withRequiredKey(PROVIDER_KEY));
@@ -85,15 +96,29 @@ class SecretsOverSaslIT {
     configKafka.put("security.protocol", "SASL_PLAINTEXT");
     configKafka.put("sasl.mechanism", "PLAIN");
     configKafka.put("sasl.jaas.config", jaas("switchboard", "${KAFKA_PASSWORD}"));
-    Path config = TestSetup.writeConfig(dir, PREFIX, List.of(
-        new Deployment("chat-ok", PREFIX + "-ok", mock.baseUrl(PREFIX + "-ok") + "/v1", "FAKE_OPENAI_KEY"),
-        new Deployment("chat-echo", PREFIX + "-echo", echo.apiBase(), "FAKE_OPENAI_KEY")), configKafka, null);
-    assertThat(Files.readString(config)).doesNotContain(KAFKA_PASSWORD).doesNotContain(PROVIDER_KEY);
+    Path config =
+        TestSetup.writeConfig(
+            dir,
+            PREFIX,
+            List.of(
+                new Deployment(
+                    "chat-ok",
+                    PREFIX + "-ok",
+                    mock.baseUrl(PREFIX + "-ok") + "/v1",
+                    "FAKE_OPENAI_KEY"),
+                new Deployment("chat-echo", PREFIX + "-echo", echo.apiBase(), "FAKE_OPENAI_KEY")),
+            configKafka,
+            null);
+    assertThat(Files.readString(config))
+        .doesNotContain(KAFKA_PASSWORD)
+        .doesNotContain(PROVIDER_KEY);
     loaded = TestSetup.load(config, Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD));
 
     // Everything a process logs, at the most detailed level of Switchboard's own loggers.
     Path log4j = dir.resolve("log4j2-verbose.xml");
-    Files.writeString(log4j, """
+    Files.writeString(
+        log4j,
+        """
         <?xml version="1.0" encoding="UTF-8"?>
         <Configuration status="WARN">
           <Appenders><Console name="out" target="SYSTEM_OUT"><PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c - %msg%n%throwable"/></Console></Appenders>
@@ -105,10 +130,21 @@ class SecretsOverSaslIT {
         </Configuration>
         """);
     String logConfig = "-Dlog4j2.configurationFile=" + log4j.toUri();
-    children.add(TestSetup.router("router", config, dir, Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD), logConfig));
-    children.add(TestSetup.worker("worker", config, dir,
-        Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD, "FAKE_OPENAI_KEY", PROVIDER_KEY), logConfig));
-    Traffic.awaitGroup(kafka, loaded.workerSettings().groupId(), 1, Duration.ofSeconds(120),
+    children.add(
+        TestSetup.router(
+            "router", config, dir, Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD), logConfig));
+    children.add(
+        TestSetup.worker(
+            "worker",
+            config,
+            dir,
+            Map.of("KAFKA_PASSWORD", KAFKA_PASSWORD, "FAKE_OPENAI_KEY", PROVIDER_KEY),
+            logConfig));
+    Traffic.awaitGroup(
+        kafka,
+        loaded.workerSettings().groupId(),
+        1,
+        Duration.ofSeconds(120),
         () -> TestSetup.tails(children));
 
     Map<String, byte[]> requests = new LinkedHashMap<>();
@@ -123,7 +159,9 @@ class SecretsOverSaslIT {
     Traffic.sendAll(kafka, loaded.topics().requests(), requests);
     List<String> all = new ArrayList<>(okIds);
     all.addAll(echoIds);
-    replies = Traffic.collect(kafka, loaded.topics().replies(), all, Duration.ofSeconds(120), Duration.ofSeconds(2));
+    replies =
+        Traffic.collect(
+            kafka, loaded.topics().replies(), all, Duration.ofSeconds(120), Duration.ofSeconds(2));
     for (ChildJvm c : children) {
       c.stop(Duration.ofSeconds(45));
     }
@@ -154,9 +192,12 @@ class SecretsOverSaslIT {
     assertThat(replies.missing(okIds)).as(TestSetup.tails(children)).isEmpty();
     assertThat(replies.missing(echoIds)).as(TestSetup.tails(children)).isEmpty();
     assertThat(replies.duplicated()).isEmpty();
-    // the mock answers 401 without the right key: OK proves the worker sent the key from its environment
-    assertThat(okIds).allSatisfy(id -> assertThat(replies.last().get(id).status()).isEqualTo(ReplyStatus.OK));
-    assertThat(mock.calls(PREFIX + "-ok")).allSatisfy(c -> assertThat(c.credentialPresent()).isTrue());
+    // the mock answers 401 without the right key: OK proves the worker sent the key from its
+    // environment
+    assertThat(okIds)
+        .allSatisfy(id -> assertThat(replies.last().get(id).status()).isEqualTo(ReplyStatus.OK));
+    assertThat(mock.calls(PREFIX + "-ok"))
+        .allSatisfy(c -> assertThat(c.credentialPresent()).isTrue());
   }
 
   @Test
@@ -180,21 +221,31 @@ class SecretsOverSaslIT {
     for (String id : echoIds) {
       RouteReply reply = replies.last().get(id);
       assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
-      assertThat(reply.error().code()).isIn(ErrorCode.PROVIDER_ERROR, ErrorCode.FALLBACKS_EXHAUSTED);
-      assertThat(io.switchboard.schemas.json.Json.mapper().valueToTree(reply).toString()).doesNotContain(PROVIDER_KEY);
+      assertThat(reply.error().code())
+          .isIn(ErrorCode.PROVIDER_ERROR, ErrorCode.FALLBACKS_EXHAUSTED);
+      assertThat(io.switchboard.schemas.json.Json.mapper().valueToTree(reply).toString())
+          .doesNotContain(PROVIDER_KEY);
     }
   }
 
   @Test
   @Timeout(120)
   void noTopicHoldsTheProviderKeyOrTheKafkaPassword() throws Exception {
-    SecretScan.Result scan = SecretScan.topics(kafka, List.of(PROVIDER_KEY, KAFKA_PASSWORD, ADMIN_PASSWORD));
+    SecretScan.Result scan =
+        SecretScan.topics(kafka, List.of(PROVIDER_KEY, KAFKA_PASSWORD, ADMIN_PASSWORD));
     System.out.println("[reliability] secrets scan: records per topic " + scan.recordsPerTopic());
-    assertThat(scan.recordsPerTopic()).containsKeys(loaded.topics().requests(), loaded.topics().dispatch(),
-        loaded.topics().replies(), loaded.topics().metrics(), "__consumer_offsets", "__transaction_state");
+    assertThat(scan.recordsPerTopic())
+        .containsKeys(
+            loaded.topics().requests(),
+            loaded.topics().dispatch(),
+            loaded.topics().replies(),
+            loaded.topics().metrics(),
+            "__consumer_offsets",
+            "__transaction_state");
     assertThat(scan.findings()).as("records holding a secret").isEmpty();
     assertThat(SecretScan.topics(kafka, List.of("\"" + okIds.get(0) + "\"")).findings())
-        .as("the scan finds what is there (a request id)").isNotEmpty();
+        .as("the scan finds what is there (a request id)")
+        .isNotEmpty();
   }
 
   @Test
@@ -205,14 +256,21 @@ class SecretsOverSaslIT {
     for (ChildJvm c : children) {
       List<String> log = c.logLines();
       lines += log.size();
-      findings.addAll(SecretScan.lines(c.name(), log, List.of(PROVIDER_KEY, KAFKA_PASSWORD, ADMIN_PASSWORD)));
+      findings.addAll(
+          SecretScan.lines(c.name(), log, List.of(PROVIDER_KEY, KAFKA_PASSWORD, ADMIN_PASSWORD)));
     }
     List<String> brokerLog = broker.process().logLines();
     findings.addAll(SecretScan.lines("broker", brokerLog, List.of(PROVIDER_KEY, KAFKA_PASSWORD)));
-    System.out.println("[reliability] secrets scan: " + lines + " router/worker log lines, " + brokerLog.size() + " broker log lines");
+    System.out.println(
+        "[reliability] secrets scan: "
+            + lines
+            + " router/worker log lines, "
+            + brokerLog.size()
+            + " broker log lines");
     assertThat(lines).as("the processes logged (Kafka client configs at least)").isGreaterThan(50);
     assertThat(findings).as("log lines holding a secret").isEmpty();
     assertThat(SecretScan.lines("worker", children.get(1).logLines(), List.of("sasl.jaas.config")))
-        .as("the scan finds what is there (the hidden jaas config's name)").isNotEmpty();
+        .as("the scan finds what is there (the hidden jaas config's name)")
+        .isNotEmpty();
   }
 }

@@ -16,16 +16,21 @@ import java.util.stream.Collectors;
  * router application id and worker group ({@code prefix}), so tests can share a broker.
  */
 final class TestSetup {
-  /** Client settings that let a group notice a killed member, and a killed producer's transaction end, within seconds. */
-  static final Map<String, String> FAST_FAILOVER = Map.of(
-      "session.timeout.ms", "4000",
-      "heartbeat.interval.ms", "500",
-      "transaction.timeout.ms", "6000");
+  /**
+   * Client settings that let a group notice a killed member, and a killed producer's transaction
+   * end, within seconds.
+   */
+  static final Map<String, String> FAST_FAILOVER =
+      Map.of(
+          "session.timeout.ms", "4000",
+          "heartbeat.interval.ms", "500",
+          "transaction.timeout.ms", "6000");
 
   /** Broker settings matching {@link #FAST_FAILOVER}. */
-  static final Map<String, String> FAST_FAILOVER_BROKER = Map.of(
-      "group.min.session.timeout.ms", "1000",
-      "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+  static final Map<String, String> FAST_FAILOVER_BROKER =
+      Map.of(
+          "group.min.session.timeout.ms", "1000",
+          "transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
 
   private static final String MAIN = "io.switchboard.app.Main";
 
@@ -38,28 +43,51 @@ final class TestSetup {
    * Writes a config: the deployments (3 lanes each), topics named {@code prefix.*}, and the given
    * Kafka client properties (bootstrap included).
    */
-  static Path writeConfig(Path dir, String prefix, List<Deployment> deployments, Map<String, String> kafka, String extra)
+  static Path writeConfig(
+      Path dir,
+      String prefix,
+      List<Deployment> deployments,
+      Map<String, String> kafka,
+      String extra)
       throws IOException {
     return writeConfig(dir, prefix, deployments, kafka, extra, 1);
   }
 
-  /** As {@link #writeConfig(Path, String, List, Map, String)}, the topics created with {@code replicationFactor} replicas. */
-  static Path writeConfig(Path dir, String prefix, List<Deployment> deployments, Map<String, String> kafka, String extra,
-      int replicationFactor) throws IOException {
+  /**
+   * As {@link #writeConfig(Path, String, List, Map, String)}, the topics created with {@code
+   * replicationFactor} replicas.
+   */
+  static Path writeConfig(
+      Path dir,
+      String prefix,
+      List<Deployment> deployments,
+      Map<String, String> kafka,
+      String extra,
+      int replicationFactor)
+      throws IOException {
     StringBuilder y = new StringBuilder("model_list:\n");
     for (Deployment d : deployments) {
-      y.append("  - model_name: ").append(d.modelName()).append('\n')
-          .append("    deployment_id: ").append(d.id()).append('\n')
+      y.append("  - model_name: ")
+          .append(d.modelName())
+          .append('\n')
+          .append("    deployment_id: ")
+          .append(d.id())
+          .append('\n')
           .append("    provider: openai_compatible\n")
-          .append("    model: mock-").append(d.id()).append('\n')
-          .append("    api_base: ").append(d.apiBase()).append('\n')
+          .append("    model: mock-")
+          .append(d.id())
+          .append('\n')
+          .append("    api_base: ")
+          .append(d.apiBase())
+          .append('\n')
           .append("    lanes: 3\n");
       if (d.apiKeyEnv() != null) {
         y.append("    api_key: ${").append(d.apiKeyEnv()).append("}\n");
       }
     }
     y.append("topics:\n");
-    for (String role : List.of("requests", "dispatch", "fallbacks", "replies", "metrics", "health")) {
+    for (String role :
+        List.of("requests", "dispatch", "fallbacks", "replies", "metrics", "health")) {
       y.append("  ").append(role).append(": ").append(prefix).append('.').append(role).append('\n');
     }
     y.append("  dead_letter: ").append(prefix).append(".dead-letter\n");
@@ -69,15 +97,22 @@ final class TestSetup {
     }
     // A short cooldown: a request that arrives while its only deployment cools down waits for the
     // cooldown to end before it is tried (and answered), as in production, only sooner.
-    y.append("router_settings:\n  application_id: ").append(prefix).append("-router\n  timeout_ms: 10000\n")
+    y.append("router_settings:\n  application_id: ")
+        .append(prefix)
+        .append("-router\n  timeout_ms: 10000\n")
         .append("  cooldown_seconds: 2\n");
-    y.append("worker_settings:\n  group_id: ").append(prefix).append("-worker\n  transactional_id_prefix: ")
-        .append(prefix).append("-worker\n  shutdown_grace_ms: 15000\n");
+    y.append("worker_settings:\n  group_id: ")
+        .append(prefix)
+        .append("-worker\n  transactional_id_prefix: ")
+        .append(prefix)
+        .append("-worker\n  shutdown_grace_ms: 15000\n");
     // Several processes share this machine: each takes a free port for its Prometheus endpoint.
     y.append("observability:\n  port: 0\n");
     y.append("kafka:\n");
     Map<String, String> props = new LinkedHashMap<>(kafka);
-    props.forEach((k, v) -> y.append("  ").append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+    props.forEach(
+        (k, v) ->
+            y.append("  ").append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
     if (extra != null) {
       y.append(extra);
     }
@@ -88,20 +123,28 @@ final class TestSetup {
 
   /** The config as the processes read it ({@code ${VAR}} from {@code env}). */
   static SwitchboardConfig load(Path config, Map<String, String> env) {
-    return new ConfigLoader(name -> env.containsKey(name) ? env.get(name) : System.getenv(name)).load(config, null);
+    return new ConfigLoader(name -> env.containsKey(name) ? env.get(name) : System.getenv(name))
+        .load(config, null);
   }
 
   /** {@code switchboard router --config FILE} in a child JVM. */
-  static ChildJvm router(String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
+  static ChildJvm router(
+      String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
     return child(name, List.of("router", "--no-aggregator"), config, logDir, env, jvmArgs);
   }
 
   /** {@code switchboard worker --config FILE} in a child JVM. */
-  static ChildJvm worker(String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
+  static ChildJvm worker(
+      String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
     return child(name, List.of("worker"), config, logDir, env, jvmArgs);
   }
 
-  private static ChildJvm child(String name, List<String> command, Path config, Path logDir, Map<String, String> env,
+  private static ChildJvm child(
+      String name,
+      List<String> command,
+      Path config,
+      Path logDir,
+      Map<String, String> env,
       String... jvmArgs) {
     Path tmp = logDir.resolve("tmp-" + name);
     try {
@@ -109,14 +152,20 @@ final class TestSetup {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    ChildJvm.Builder b = ChildJvm.builder(MAIN)
-        .name(name)
-        // temporary files (the router's state directory) go where the test cleans up
-        .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp)
-        .jvmArgs(jvmArgs)
-        .args(command.toArray(String[]::new))
-        .args("--config", config.toString())
-        .log(logDir.resolve(name + ".log"));
+    ChildJvm.Builder b =
+        ChildJvm.builder(MAIN)
+            .name(name)
+            // temporary files (the router's state directory) go where the test cleans up
+            .jvmArgs(
+                "-Xms64m",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + tmp)
+            .jvmArgs(jvmArgs)
+            .args(command.toArray(String[]::new))
+            .args("--config", config.toString())
+            .log(logDir.resolve(name + ".log"));
     env.forEach(b::env);
     return b.start();
   }

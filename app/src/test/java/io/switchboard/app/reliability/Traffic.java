@@ -39,15 +39,22 @@ final class Traffic {
 
   /** A valid chat request for {@code model}. */
   static byte[] request(String id, String model) {
-    return ("{\"id\":\"" + id + "\",\"model\":\"" + model + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hello "
-        + id + "\"}],\"max_tokens\":16}}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"id\":\""
+            + id
+            + "\",\"model\":\""
+            + model
+            + "\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"hello "
+            + id
+            + "\"}],\"max_tokens\":16}}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Sends raw request records, waiting until each is acknowledged. */
   static void sendAll(Map<String, String> kafka, String topic, Map<String, byte[]> records) {
     try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-      records.forEach((key, value) -> acks.add(producer.send(new ProducerRecord<>(topic, key, value))));
+      records.forEach(
+          (key, value) -> acks.add(producer.send(new ProducerRecord<>(topic, key, value))));
       for (java.util.concurrent.Future<?> ack : acks) {
         ack.get(60, TimeUnit.SECONDS);
       }
@@ -80,29 +87,40 @@ final class Traffic {
     private final AtomicInteger failed = new AtomicInteger();
     private final Thread thread;
 
-    Load(Map<String, String> kafka, String topic, String prefix, String model, int perSecond, int max) {
-      thread = new Thread(() -> {
-        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-          long start = System.nanoTime();
-          for (int i = 0; i < max && !stop.get(); i++) {
-            long due = start + TimeUnit.SECONDS.toNanos(i) / perSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            String id = prefix + "-" + i;
-            producer.send(new ProducerRecord<>(topic, id, request(id, model)), (meta, error) -> {
-              if (error != null) {
-                failed.incrementAndGet();
-              }
-            });
-            sent.add(id);
-          }
-          producer.flush();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "load-" + prefix);
+    Load(
+        Map<String, String> kafka,
+        String topic,
+        String prefix,
+        String model,
+        int perSecond,
+        int max) {
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+                  long start = System.nanoTime();
+                  for (int i = 0; i < max && !stop.get(); i++) {
+                    long due = start + TimeUnit.SECONDS.toNanos(i) / perSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    String id = prefix + "-" + i;
+                    producer.send(
+                        new ProducerRecord<>(topic, id, request(id, model)),
+                        (meta, error) -> {
+                          if (error != null) {
+                            failed.incrementAndGet();
+                          }
+                        });
+                    sent.add(id);
+                  }
+                  producer.flush();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "load-" + prefix);
       thread.setDaemon(true);
       thread.start();
     }
@@ -132,7 +150,8 @@ final class Traffic {
         throw new IllegalStateException("load still sending after 180 s");
       }
       if (failed.get() > 0) {
-        throw new IllegalStateException(failed.get() + " requests were not acknowledged by the broker");
+        throw new IllegalStateException(
+            failed.get() + " requests were not acknowledged by the broker");
       }
       return List.copyOf(sent);
     }
@@ -153,8 +172,10 @@ final class Traffic {
 
     /** Ids with more than one reply, with their counts. */
     Map<String, Integer> duplicated() {
-      return counts.entrySet().stream().filter(e -> e.getValue() > 1)
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+      return counts.entrySet().stream()
+          .filter(e -> e.getValue() > 1)
+          .collect(
+              Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
     }
   }
 
@@ -163,7 +184,12 @@ final class Traffic {
    * expected} has a reply or {@code max} passes, then goes on for {@code quiet} to see late
    * duplicates. Replies to other ids are ignored.
    */
-  static Replies collect(Map<String, String> kafka, String topic, Collection<String> expected, Duration max, Duration quiet) {
+  static Replies collect(
+      Map<String, String> kafka,
+      String topic,
+      Collection<String> expected,
+      Duration max,
+      Duration quiet) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put("group.id", "reliability-reader-" + System.nanoTime());
@@ -173,7 +199,8 @@ final class Traffic {
     Set<String> wanted = Set.copyOf(expected);
     Map<String, Integer> counts = new HashMap<>();
     Map<String, RouteReply> last = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long end = System.nanoTime() + max.toNanos();
       long quietEnd = Long.MAX_VALUE;
@@ -181,7 +208,12 @@ final class Traffic {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.key() != null && wanted.contains(r.key())) {
             counts.merge(r.key(), 1, Integer::sum);
-            last.put(r.key(), Json.mapper().convertValue(Json.parse(new String(r.value(), StandardCharsets.UTF_8)), RouteReply.class));
+            last.put(
+                r.key(),
+                Json.mapper()
+                    .convertValue(
+                        Json.parse(new String(r.value(), StandardCharsets.UTF_8)),
+                        RouteReply.class));
           }
         }
         if (quietEnd == Long.MAX_VALUE && counts.keySet().containsAll(wanted)) {
@@ -192,45 +224,78 @@ final class Traffic {
     return new Replies(counts, last);
   }
 
-  /** Provider calls per request id among the ids that start with {@code prefix}, only those called more than once. */
+  /**
+   * Provider calls per request id among the ids that start with {@code prefix}, only those called
+   * more than once.
+   */
   static Map<String, Long> repeatedCalls(List<Call> calls, String prefix) {
-    return calls.stream().filter(c -> c.requestId() != null && c.requestId().startsWith(prefix))
+    return calls.stream()
+        .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix))
         .collect(Collectors.groupingBy(Call::requestId, TreeMap::new, Collectors.counting()))
-        .entrySet().stream().filter(e -> e.getValue() > 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+        .entrySet()
+        .stream()
+        .filter(e -> e.getValue() > 1)
+        .collect(
+            Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
   }
 
   /** Prints what a failover cost, for the test report. */
-  static void report(String what, int requests, Replies replies, Map<String, Long> repeated, long calls) {
-    System.out.printf("[reliability] %s: %d requests, %d replied, %d duplicated replies, %d provider calls,"
-        + " %d requests called more than once%s%n", what, requests, replies.counts().size(), replies.duplicated().size(),
-        calls, repeated.size(), repeated.isEmpty() ? "" : " " + first(repeated, 10));
+  static void report(
+      String what, int requests, Replies replies, Map<String, Long> repeated, long calls) {
+    System.out.printf(
+        "[reliability] %s: %d requests, %d replied, %d duplicated replies, %d provider calls,"
+            + " %d requests called more than once%s%n",
+        what,
+        requests,
+        replies.counts().size(),
+        replies.duplicated().size(),
+        calls,
+        repeated.size(),
+        repeated.isEmpty() ? "" : " " + first(repeated, 10));
   }
 
   private static String first(Map<String, Long> m, int n) {
-    return m.entrySet().stream().limit(n).map(e -> e.getKey() + "x" + e.getValue()).collect(Collectors.joining(", ", "(", m.size() > n ? ", ...)" : ")"));
+    return m.entrySet().stream()
+        .limit(n)
+        .map(e -> e.getKey() + "x" + e.getValue())
+        .collect(Collectors.joining(", ", "(", m.size() > n ? ", ...)" : ")"));
   }
 
-  /** Waits until the consumer group has {@code members} members and is stable (at most {@code timeout}). */
-  static void awaitGroup(Map<String, String> kafka, String groupId, int members, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until the consumer group has {@code members} members and is stable (at most {@code
+   * timeout}).
+   */
+  static void awaitGroup(Map<String, String> kafka, String groupId, int members, Duration timeout)
+      throws InterruptedException {
     awaitGroup(kafka, groupId, members, timeout, () -> "");
   }
 
   /**
-   * As {@link #awaitGroup(Map, String, int, Duration)}; the failure also says what
-   * {@code diagnostics} tells (the members' log tails, for instance).
+   * As {@link #awaitGroup(Map, String, int, Duration)}; the failure also says what {@code
+   * diagnostics} tells (the members' log tails, for instance).
    */
-  static void awaitGroup(Map<String, String> kafka, String groupId, int members, Duration timeout,
-      java.util.function.Supplier<String> diagnostics) throws InterruptedException {
+  static void awaitGroup(
+      Map<String, String> kafka,
+      String groupId,
+      int members,
+      Duration timeout,
+      java.util.function.Supplier<String> diagnostics)
+      throws InterruptedException {
     Map<String, Object> p = new LinkedHashMap<>(kafka);
     try (Admin admin = Admin.create(p)) {
       long end = System.nanoTime() + timeout.toNanos();
       String seen = "nothing";
       while (System.nanoTime() < end) {
         try {
-          ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId)).all().get(5, TimeUnit.SECONDS).get(groupId);
+          ConsumerGroupDescription d =
+              admin
+                  .describeConsumerGroups(List.of(groupId))
+                  .all()
+                  .get(5, TimeUnit.SECONDS)
+                  .get(groupId);
           seen = d.groupState() + " with " + d.members().size() + " members";
-          if (d.groupState() == GroupState.STABLE && d.members().size() == members
+          if (d.groupState() == GroupState.STABLE
+              && d.members().size() == members
               && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
             return;
           }
@@ -239,8 +304,17 @@ final class Traffic {
         }
         Thread.sleep(250);
       }
-      throw new IllegalStateException("group " + groupId + " did not reach " + members + " stable members within " + timeout
-          + "; last seen: " + seen + "\n" + diagnostics.get());
+      throw new IllegalStateException(
+          "group "
+              + groupId
+              + " did not reach "
+              + members
+              + " stable members within "
+              + timeout
+              + "; last seen: "
+              + seen
+              + "\n"
+              + diagnostics.get());
     }
   }
 

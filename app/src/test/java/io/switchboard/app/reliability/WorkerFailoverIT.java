@@ -45,8 +45,7 @@ class WorkerFailoverIT {
   final List<ChildJvm> children = new ArrayList<>();
   Router router;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startBrokerAndMock() {
@@ -88,9 +87,14 @@ class WorkerFailoverIT {
   }
 
   private Path config(String prefix) throws Exception {
-    return TestSetup.writeConfig(dir, prefix, List.of(
-        new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
-        new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)), kafka(), null);
+    return TestSetup.writeConfig(
+        dir,
+        prefix,
+        List.of(
+            new Deployment("chat", prefix + "-a", mock.baseUrl(prefix + "-a") + "/v1", null),
+            new Deployment("chat", prefix + "-b", mock.baseUrl(prefix + "-b") + "/v1", null)),
+        kafka(),
+        null);
   }
 
   @Test
@@ -112,15 +116,30 @@ class WorkerFailoverIT {
       first.kill();
       ids = load.finish();
     }
-    Replies replies = Traffic.collect(kafka(), loaded.topics().replies(), ids, Duration.ofSeconds(SOAK ? 300 : 120), Duration.ofSeconds(3));
+    Replies replies =
+        Traffic.collect(
+            kafka(),
+            loaded.topics().replies(),
+            ids,
+            Duration.ofSeconds(SOAK ? 300 : 120),
+            Duration.ofSeconds(3));
     Map<String, Long> repeated = Traffic.repeatedCalls(mock.calls(), prefix + "-");
-    Traffic.report("worker killed (SIGKILL) under load", ids.size(), replies, repeated, mock.calls().stream()
-        .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-")).count());
+    Traffic.report(
+        "worker killed (SIGKILL) under load",
+        ids.size(),
+        replies,
+        repeated,
+        mock.calls().stream()
+            .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-"))
+            .count());
 
     assertThat(ids).hasSize(total);
-    assertThat(replies.missing(ids)).as("requests without a reply\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(replies.missing(ids))
+        .as("requests without a reply\n%s", TestSetup.tails(children))
+        .isEmpty();
     assertThat(replies.duplicated()).as("requests with more than one reply").isEmpty();
-    assertThat(replies.last().values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
+    assertThat(replies.last().values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
   }
 
   @Test
@@ -130,37 +149,68 @@ class WorkerFailoverIT {
     Path config = config(prefix);
     SwitchboardConfig loaded = startRouter(prefix, config);
     String group = loaded.workerSettings().groupId();
-    ChildJvm[] workers = {TestSetup.worker("worker-1", config, dir, Map.of()), TestSetup.worker("worker-2", config, dir, Map.of())};
+    ChildJvm[] workers = {
+      TestSetup.worker("worker-1", config, dir, Map.of()),
+      TestSetup.worker("worker-2", config, dir, Map.of())
+    };
     children.addAll(List.of(workers));
     Traffic.awaitGroup(kafka(), group, 2, Duration.ofSeconds(90));
 
     int rounds = SOAK ? 5 : 1;
     List<String> ids;
-    try (Load load = new Load(kafka(), loaded.topics().requests(), prefix, "chat", SOAK ? 150 : 60, SOAK ? 100_000 : 3000)) {
+    try (Load load =
+        new Load(
+            kafka(),
+            loaded.topics().requests(),
+            prefix,
+            "chat",
+            SOAK ? 150 : 60,
+            SOAK ? 100_000 : 3000)) {
       load.awaitSent(60);
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < workers.length; i++) {
           int code = workers[i].stop(Duration.ofSeconds(45));
-          assertThat(code).as("%s stopped by SIGTERM within the grace period\n%s", workers[i].name(), workers[i].tail())
+          assertThat(code)
+              .as(
+                  "%s stopped by SIGTERM within the grace period\n%s",
+                  workers[i].name(), workers[i].tail())
               .isNotEqualTo(-1);
-          workers[i] = TestSetup.worker("worker-" + (i + 1) + "-r" + (round + 1), config, dir, Map.of());
+          workers[i] =
+              TestSetup.worker("worker-" + (i + 1) + "-r" + (round + 1), config, dir, Map.of());
           children.add(workers[i]);
           Traffic.awaitGroup(kafka(), group, 2, Duration.ofSeconds(90));
         }
       }
       ids = load.stop();
     }
-    Replies replies = Traffic.collect(kafka(), loaded.topics().replies(), ids, Duration.ofSeconds(120), Duration.ofSeconds(3));
+    Replies replies =
+        Traffic.collect(
+            kafka(),
+            loaded.topics().replies(),
+            ids,
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(3));
     Map<String, Long> repeated = Traffic.repeatedCalls(mock.calls(), prefix + "-");
-    Traffic.report("rolling restart (SIGTERM, " + rounds + " round(s))", ids.size(), replies, repeated, mock.calls().stream()
-        .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-")).count());
+    Traffic.report(
+        "rolling restart (SIGTERM, " + rounds + " round(s))",
+        ids.size(),
+        replies,
+        repeated,
+        mock.calls().stream()
+            .filter(c -> c.requestId() != null && c.requestId().startsWith(prefix + "-"))
+            .count());
 
     assertThat(ids.size()).isGreaterThan(60);
-    assertThat(replies.missing(ids)).as("requests without a reply\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(replies.missing(ids))
+        .as("requests without a reply\n%s", TestSetup.tails(children))
+        .isEmpty();
     assertThat(replies.duplicated()).as("requests with more than one reply").isEmpty();
-    assertThat(replies.last().values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
+    assertThat(replies.last().values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(ReplyStatus.OK));
     // A worker stopped by SIGTERM drains its calls in flight, and one giving up partitions to a
     // newcomer finishes them first: unlike after SIGKILL, no provider call is made twice.
-    assertThat(repeated).as("requests called more than once\n%s", TestSetup.tails(children)).isEmpty();
+    assertThat(repeated)
+        .as("requests called more than once\n%s", TestSetup.tails(children))
+        .isEmpty();
   }
 }

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Routing strategies end to end: router, workers and the mock provider on the in-process broker.
- * Each test routes one alias by a strategy and a twin alias, set up the same way, by weight, so
- * the difference is the strategy's.
+ * Each test routes one alias by a strategy and a twin alias, set up the same way, by weight, so the
+ * difference is the strategy's.
  */
 class RoutingStrategiesIT {
   static KafkaBroker broker;
@@ -68,7 +68,10 @@ class RoutingStrategiesIT {
       mock.behave(alias + "-fast", Behavior.ok().withLatencyMs(20));
       mock.behave(alias + "-slow", Behavior.ok().withLatencyMs(600));
     }
-    SwitchboardConfig config = config("latency", """
+    SwitchboardConfig config =
+        config(
+            "latency",
+            """
         model_list:
           - {model_name: chat, deployment_id: chat-fast, api_base: "%1$s/d/chat-fast/v1", lanes: 2}
           - {model_name: chat, deployment_id: chat-slow, api_base: "%1$s/d/chat-slow/v1", lanes: 2}
@@ -78,23 +81,38 @@ class RoutingStrategiesIT {
         topics: {request_partitions: 2}
         worker_settings: {health_publish_interval_ms: 500}
         """);
-    try (Running running = Running.start(config, 2); SwitchboardClient client = client(config)) {
-      // Traffic naming each deployment directly measures both, past the first calls' connection set-up.
-      List<CompletableFuture<RouteReply>> warm = new ArrayList<>(send(client, "warm-fast", "chat-fast", 30));
+    try (Running running = Running.start(config, 2);
+        SwitchboardClient client = client(config)) {
+      // Traffic naming each deployment directly measures both, past the first calls' connection
+      // set-up.
+      List<CompletableFuture<RouteReply>> warm =
+          new ArrayList<>(send(client, "warm-fast", "chat-fast", 30));
       warm.addAll(send(client, "warm-slow", "chat-slow", 30));
       assertThat(replies(warm)).allMatch(r -> r.status() == ReplyStatus.OK);
-      awaitReports(config, h -> h.deploymentId().equals("chat-fast") && h.recentCalls() >= 10
-          && h.latencyEwmaMs() < 300);
-      awaitReports(config, h -> h.deploymentId().equals("chat-slow") && h.recentCalls() >= 10
-          && h.latencyEwmaMs() >= 500);
+      awaitReports(
+          config,
+          h ->
+              h.deploymentId().equals("chat-fast")
+                  && h.recentCalls() >= 10
+                  && h.latencyEwmaMs() < 300);
+      awaitReports(
+          config,
+          h ->
+              h.deploymentId().equals("chat-slow")
+                  && h.recentCalls() >= 10
+                  && h.latencyEwmaMs() >= 500);
 
       List<CompletableFuture<RouteReply>> chat = send(client, "c", "chat", 40);
       List<CompletableFuture<RouteReply>> plain = send(client, "p", "plain", 40);
       Map<String, Long> byStrategy = split(replies(chat));
       Map<String, Long> byWeight = split(replies(plain));
       // Each of the two router tasks splits exactly, within one.
-      assertThat(byWeight.get("plain-slow")).as("weighted: slow or not, %s", byWeight).isBetween(18L, 22L);
-      assertThat(byStrategy.getOrDefault("chat-slow", 0L)).as("latency-based: %s", byStrategy).isZero();
+      assertThat(byWeight.get("plain-slow"))
+          .as("weighted: slow or not, %s", byWeight)
+          .isBetween(18L, 22L);
+      assertThat(byStrategy.getOrDefault("chat-slow", 0L))
+          .as("latency-based: %s", byStrategy)
+          .isZero();
       assertThat(byStrategy.get("chat-fast")).isEqualTo(40L);
     }
   }
@@ -106,7 +124,10 @@ class RoutingStrategiesIT {
     for (String id : List.of("busy-a", "busy-b", "even-a", "even-b")) {
       mock.behave(id, Behavior.ok().withLatencyMs(5000));
     }
-    SwitchboardConfig config = config("busy", """
+    SwitchboardConfig config =
+        config(
+            "busy",
+            """
         model_list:
           - {model_name: busy, deployment_id: busy-a, api_base: "%1$s/d/busy-a/v1"}
           - {model_name: busy, deployment_id: busy-b, api_base: "%1$s/d/busy-b/v1"}
@@ -116,18 +137,24 @@ class RoutingStrategiesIT {
         topics: {request_partitions: 2}
         worker_settings: {health_publish_interval_ms: 200}
         """);
-    try (Running running = Running.start(config, 1); SwitchboardClient client = client(config)) {
+    try (Running running = Running.start(config, 1);
+        SwitchboardClient client = client(config)) {
       // Other traffic names busy-a and even-a directly and keeps 30 calls in flight on each.
-      List<CompletableFuture<RouteReply>> hog = new ArrayList<>(send(client, "hog-busy", "busy-a", 30));
+      List<CompletableFuture<RouteReply>> hog =
+          new ArrayList<>(send(client, "hog-busy", "busy-a", 30));
       hog.addAll(send(client, "hog-even", "even-a", 30));
-      awaitReports(config, h -> h.deploymentId().equals("busy-a") && h.inFlight() != null && h.inFlight() >= 30);
+      awaitReports(
+          config,
+          h -> h.deploymentId().equals("busy-a") && h.inFlight() != null && h.inFlight() >= 30);
 
       List<CompletableFuture<RouteReply>> busy = send(client, "b", "busy", 20);
       List<CompletableFuture<RouteReply>> even = send(client, "e", "even", 20);
       Map<String, Long> byStrategy = split(replies(busy));
       Map<String, Long> byWeight = split(replies(even));
       assertThat(replies(hog)).allMatch(r -> r.status() == ReplyStatus.OK);
-      assertThat(byWeight.get("even-a")).as("weighted: busy or not, %s", byWeight).isBetween(8L, 12L);
+      assertThat(byWeight.get("even-a"))
+          .as("weighted: busy or not, %s", byWeight)
+          .isBetween(8L, 12L);
       assertThat(byStrategy.getOrDefault("busy-a", 0L)).as("least-busy: %s", byStrategy).isZero();
       assertThat(byStrategy.get("busy-b")).isEqualTo(20L);
     }
@@ -162,17 +189,23 @@ class RoutingStrategiesIT {
   }
 
   static SwitchboardConfig config(String name, String yaml) {
-    return new ConfigLoader(k -> null).parse(yaml.formatted(mock.baseUrl()), name + ".yaml")
-        .namespaced("-" + name).withKafka(broker.clientProperties());
+    return new ConfigLoader(k -> null)
+        .parse(yaml.formatted(mock.baseUrl()), name + ".yaml")
+        .namespaced("-" + name)
+        .withKafka(broker.clientProperties());
   }
 
   static SwitchboardClient client(SwitchboardConfig config) {
-    return SwitchboardClient.create(ConnectionSettings.of(config), ClientOptions.builder()
-        .requestTimeout(Duration.ofSeconds(120)).build());
+    return SwitchboardClient.create(
+        ConnectionSettings.of(config),
+        ClientOptions.builder().requestTimeout(Duration.ofSeconds(120)).build());
   }
 
-  static List<CompletableFuture<RouteReply>> send(SwitchboardClient client, String prefix, String model, int n) {
-    ObjectNode body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}");
+  static List<CompletableFuture<RouteReply>> send(
+      SwitchboardClient client, String prefix, String model, int n) {
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}");
     List<CompletableFuture<RouteReply>> replies = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       replies.add(client.submit(RouteRequest.of(prefix + "-" + i, model, body)));
@@ -189,23 +222,28 @@ class RoutingStrategiesIT {
   }
 
   static Map<String, Long> split(List<RouteReply> replies) {
-    assertThat(replies).allSatisfy(r -> assertThat(r.status()).as("%s", r).isEqualTo(ReplyStatus.OK));
-    return replies.stream().collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
+    assertThat(replies)
+        .allSatisfy(r -> assertThat(r.status()).as("%s", r).isEqualTo(ReplyStatus.OK));
+    return replies.stream()
+        .collect(Collectors.groupingBy(RouteReply::deploymentId, Collectors.counting()));
   }
 
   /**
    * Waits until a worker has published a report that {@code which} accepts, and then a little
    * longer, for the router's copy of the health topic to hold it too.
    */
-  static void awaitReports(SwitchboardConfig config, Predicate<DeploymentHealth> which) throws InterruptedException {
+  static void awaitReports(SwitchboardConfig config, Predicate<DeploymentHealth> which)
+      throws InterruptedException {
     Topic<String, DeploymentHealth> health = new Topics(config.topics()).health();
     Properties p = new Properties();
     p.putAll(config.kafka());
     p.put("isolation.level", "read_committed");
-    try (KafkaConsumer<String, DeploymentHealth> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-        health.valueSerde().deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(health.name()).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    try (KafkaConsumer<String, DeploymentHealth> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), health.valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(health.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -8,10 +8,10 @@ public enum BatchFormat {
    */
   OPENAI,
   /**
-   * Anthropic Message Batches: input lines {@code {custom_id, params: {model, max_tokens,
-   * messages, system?, ...}}}, output lines {@code {custom_id, result: {type:
-   * succeeded|errored|expired, ...}}}; an errored result carries an Anthropic error response
-   * {@code {type: "error", error: {type, message}}}.
+   * Anthropic Message Batches: input lines {@code {custom_id, params: {model, max_tokens, messages,
+   * system?, ...}}}, output lines {@code {custom_id, result: {type: succeeded|errored|expired,
+   * ...}}}; an errored result carries an Anthropic error response {@code {type: "error", error:
+   * {type, message}}}.
    */
   ANTHROPIC
 }

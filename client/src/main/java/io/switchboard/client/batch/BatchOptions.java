@@ -10,7 +10,8 @@ import java.util.Objects;
  * as the record is built, and a bad one throws an {@link InvalidOptionException} naming it.
  *
  * @param input the JSONL input
- * @param output the JSONL output; appended to, and it names the batch (see {@link BatchRunner#batchId})
+ * @param output the JSONL output; appended to, and it names the batch (see {@link
+ *     BatchRunner#batchId})
  * @param errors where error replies (and, with {@code skipInvalid}, invalid lines) are also
  *     written; null for none
  * @param model sets every request's {@code model} (else the line's model is used)
@@ -18,9 +19,10 @@ import java.util.Objects;
  * @param maxInFlight the most requests awaiting a reply at once (default 256)
  * @param format the JSONL dialect (default {@link BatchFormat#OPENAI})
  * @param skipInvalid send the valid lines even when some are invalid (default: send nothing then)
- * @param requestTimeout how long a request may wait for its reply in this run (default 10
- *     minutes); one without a reply is left for the next run
- * @param progressInterval how often a {@link ProgressMode#PLAIN} progress line is printed (default 10 s)
+ * @param requestTimeout how long a request may wait for its reply in this run (default 10 minutes);
+ *     one without a reply is left for the next run
+ * @param progressInterval how often a {@link ProgressMode#PLAIN} progress line is printed (default
+ *     10 s)
  * @param progress how progress is shown on the error stream (default {@link ProgressMode#PLAIN})
  * @param maxReportedErrors how many invalid lines are listed before only counting (default 50)
  */
@@ -46,31 +48,43 @@ public record BatchOptions(
     Objects.requireNonNull(progressInterval, "progressInterval");
     Objects.requireNonNull(progress, "progress");
     if (model != null && group != null) {
-      throw new InvalidOptionException("group", "model and group are exclusive: give one of them, was model '" + model
-          + "' and group '" + group + "'");
+      throw new InvalidOptionException(
+          "group",
+          "model and group are exclusive: give one of them, was model '"
+              + model
+              + "' and group '"
+              + group
+              + "'");
     }
     if (maxInFlight < 1) {
-      throw new InvalidOptionException("maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
+      throw new InvalidOptionException(
+          "maxInFlight", "maxInFlight must be at least 1, was " + maxInFlight);
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new InvalidOptionException("requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
+      throw new InvalidOptionException(
+          "requestTimeout", "requestTimeout must be positive, was " + requestTimeout);
     }
     if (progressInterval.isNegative() || progressInterval.isZero()) {
-      throw new InvalidOptionException("progressInterval", "progressInterval must be positive, was " + progressInterval);
+      throw new InvalidOptionException(
+          "progressInterval", "progressInterval must be positive, was " + progressInterval);
     }
     if (maxReportedErrors < 1) {
-      throw new InvalidOptionException("maxReportedErrors",
-          "maxReportedErrors must be at least 1, was " + maxReportedErrors);
+      throw new InvalidOptionException(
+          "maxReportedErrors", "maxReportedErrors must be at least 1, was " + maxReportedErrors);
     }
     Path in = input.toAbsolutePath().normalize();
     if (in.equals(output.toAbsolutePath().normalize())) {
-      throw new InvalidOptionException("output", "output must be another file than the input, was " + output);
+      throw new InvalidOptionException(
+          "output", "output must be another file than the input, was " + output);
     }
     if (errors != null && in.equals(errors.toAbsolutePath().normalize())) {
-      throw new InvalidOptionException("errors", "errors must be another file than the input, was " + errors);
+      throw new InvalidOptionException(
+          "errors", "errors must be another file than the input, was " + errors);
     }
-    if (errors != null && errors.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-      throw new InvalidOptionException("errors", "errors must be another file than the output, was " + errors);
+    if (errors != null
+        && errors.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      throw new InvalidOptionException(
+          "errors", "errors must be another file than the output, was " + errors);
     }
   }
 
@@ -155,8 +169,19 @@ public record BatchOptions(
     }
 
     public BatchOptions build() {
-      return new BatchOptions(input, output, errors, model, group, maxInFlight, format, skipInvalid, requestTimeout,
-          progressInterval, progress, maxReportedErrors);
+      return new BatchOptions(
+          input,
+          output,
+          errors,
+          model,
+          group,
+          maxInFlight,
+          format,
+          skipInvalid,
+          requestTimeout,
+          progressInterval,
+          progress,
+          maxReportedErrors);
     }
   }
 }

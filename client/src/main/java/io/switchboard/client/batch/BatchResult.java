@@ -14,5 +14,14 @@ package io.switchboard.client.batch;
  * @param sent requests sent by this run
  * @param unanswered valid lines still without an output line
  */
-public record BatchResult(BatchStatus status, long valid, long invalid, long answered, long ok, long failed,
-    long alreadyAnswered, long recovered, long sent, long unanswered) {}
+public record BatchResult(
+    BatchStatus status,
+    long valid,
+    long invalid,
+    long answered,
+    long ok,
+    long failed,
+    long alreadyAnswered,
+    long recovered,
+    long sent,
+    long unanswered) {}

@@ -8,6 +8,8 @@ public enum BatchStatus {
   FAILURES,
   /** Some lines are invalid and nothing was sent (see {@link BatchOptions#skipInvalid()}). */
   INVALID_INPUT,
-  /** Some lines got no reply within the request timeout: running the same batch again resumes it. */
+  /**
+   * Some lines got no reply within the request timeout: running the same batch again resumes it.
+   */
   INCOMPLETE
 }

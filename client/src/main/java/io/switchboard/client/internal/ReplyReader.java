@@ -1,7 +1,7 @@
 package io.switchboard.client.internal;
 
-import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one background thread that reads a reply topic ({@code read_committed}, every partition
- * assigned, no consumer group, no commits) and hands each reply to a sink. A record that is not
- * a valid reply is logged with its topic, partition and offset and skipped.
+ * assigned, no consumer group, no commits) and hands each reply to a sink. A record that is not a
+ * valid reply is logged with its topic, partition and offset and skipped.
  */
 public final class ReplyReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplyReader.class);
@@ -48,14 +48,21 @@ public final class ReplyReader implements AutoCloseable {
    * @param fromBeginning read from the first record still on the topic, else from its end
    * @param sink receives every reply, on the reader thread
    */
-  public ReplyReader(Map<String, String> kafka, Topic<String, RouteReply> topic, boolean fromBeginning,
+  public ReplyReader(
+      Map<String, String> kafka,
+      Topic<String, RouteReply> topic,
+      boolean fromBeginning,
       Consumer<RouteReply> sink) {
     this.topic = topic;
     this.fromBeginning = fromBeginning;
     this.sink = sink;
-    Properties props = ConsumerProperties.readCommitted(kafka).withoutGroup()
-        .defaultTo(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-reply-reader-" + topic.name()).toProperties();
-    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Properties props =
+        ConsumerProperties.readCommitted(kafka)
+            .withoutGroup()
+            .defaultTo(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-reply-reader-" + topic.name())
+            .toProperties();
+    this.consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "switchboard-replies-" + topic.name());
     this.thread.setDaemon(true);
   }
@@ -67,12 +74,18 @@ public final class ReplyReader implements AutoCloseable {
     try {
       ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("cannot read reply topic '" + topic.name() + "': " + e.getCause().getMessage(),
+      throw new IllegalStateException(
+          "cannot read reply topic '" + topic.name() + "': " + e.getCause().getMessage(),
           e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
       close();
-      throw new IllegalStateException("reply topic '" + topic.name() + "' could not be assigned within " + timeout
-          + "; is the broker at the configured bootstrap.servers reachable?", e);
+      throw new IllegalStateException(
+          "reply topic '"
+              + topic.name()
+              + "' could not be assigned within "
+              + timeout
+              + "; is the broker at the configured bootstrap.servers reachable?",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
@@ -113,7 +126,8 @@ public final class ReplyReader implements AutoCloseable {
       ready.completeExceptionally(e);
       LOG.error("reply reader of '{}' stopped: {}", topic.name(), e.getMessage(), e);
     } finally {
-      caughtUp.completeExceptionally(new IllegalStateException("the reply reader of '" + topic.name() + "' stopped"));
+      caughtUp.completeExceptionally(
+          new IllegalStateException("the reply reader of '" + topic.name() + "' stopped"));
       consumer.close(Duration.ofSeconds(5));
     }
   }
@@ -157,7 +171,12 @@ public final class ReplyReader implements AutoCloseable {
     try {
       reply = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
-      LOG.warn("skipping record at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      LOG.warn(
+          "skipping record at {}-{} offset {}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
       return;
     }
     if (reply == null) {
@@ -166,7 +185,13 @@ public final class ReplyReader implements AutoCloseable {
     try {
       sink.accept(reply);
     } catch (RuntimeException e) {
-      LOG.error("handling reply '{}' from {}-{} offset {} failed", reply.id(), r.topic(), r.partition(), r.offset(), e);
+      LOG.error(
+          "handling reply '{}' from {}-{} offset {} failed",
+          reply.id(),
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e);
     }
   }
 

@@ -34,7 +34,8 @@ public final class SubmitRunner {
   public static RouteReply submit(ConnectionSettings connection, SubmitOptions options)
       throws InterruptedException, ExecutionException {
     RouteRequest request = request(options);
-    ClientOptions.Builder client = ClientOptions.builder().requestTimeout(options.timeout()).maxInFlight(1);
+    ClientOptions.Builder client =
+        ClientOptions.builder().requestTimeout(options.timeout()).maxInFlight(1);
     if (options.clientId() != null) {
       client.clientId(options.clientId());
     }
@@ -59,14 +60,29 @@ public final class SubmitRunner {
       request = fromFile(o, id);
     }
     if (o.model() != null || o.group() != null) {
-      request = new RouteRequest(request.id(), o.model(), o.group(), null, request.fallbacks(),
-          request.contextWindowFallbacks(), request.numRetries(), request.timeoutMs(), request.deadline(), null,
-          request.metadata(), request.body());
+      request =
+          new RouteRequest(
+              request.id(),
+              o.model(),
+              o.group(),
+              null,
+              request.fallbacks(),
+              request.contextWindowFallbacks(),
+              request.numRetries(),
+              request.timeoutMs(),
+              request.deadline(),
+              null,
+              request.metadata(),
+              request.body());
     }
-    boolean routed = request.model() != null || request.loadBalanceGroup() != null || request.loadBalancer() != null
-        || request.body().path("model").isTextual();
+    boolean routed =
+        request.model() != null
+            || request.loadBalanceGroup() != null
+            || request.loadBalancer() != null
+            || request.body().path("model").isTextual();
     if (!routed) {
-      throw new InvalidOptionException("model", "no model: give a model or a group, or set model in the request");
+      throw new InvalidOptionException(
+          "model", "no model: give a model or a group, or set model in the request");
     }
     return request;
   }
@@ -76,7 +92,8 @@ public final class SubmitRunner {
     try {
       node = Json.mapper().readTree(Files.readString(o.file()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new InvalidOptionException("file", o.file() + ": not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidOptionException(
+          "file", o.file() + ": not valid JSON: " + e.getOriginalMessage());
     } catch (NoSuchFileException e) {
       throw new InvalidOptionException("file", o.file() + ": no such file");
     } catch (IOException e) {
@@ -93,14 +110,15 @@ public final class SubmitRunner {
       try {
         return Json.mapper().treeToValue(object, RouteRequest.class);
       } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-        throw new InvalidOptionException("file",
+        throw new InvalidOptionException(
+            "file",
             o.file() + ": not a valid request: " + e.getMessage().lines().findFirst().orElse(""));
       }
     }
     JsonNode messages = object.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new InvalidOptionException("file",
-          o.file() + ": needs \"messages\" (a chat body) or \"body\" (a whole request)");
+      throw new InvalidOptionException(
+          "file", o.file() + ": needs \"messages\" (a chat body) or \"body\" (a whole request)");
     }
     return RouteRequest.of(id, null, object);
   }

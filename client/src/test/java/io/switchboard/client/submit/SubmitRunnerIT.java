@@ -33,17 +33,22 @@ class SubmitRunnerIT {
     try (Responder responder = new Responder(conn)) {
       RouteReply ok = SubmitRunner.submit(conn, prompt("hello there"));
       assertThat(ok.status()).isEqualTo(ReplyStatus.OK);
-      assertThat(Json.tree(ok).at("/response/choices/0/message/content").asText()).isEqualTo("echo: hello there");
+      assertThat(Json.tree(ok).at("/response/choices/0/message/content").asText())
+          .isEqualTo("echo: hello there");
 
       RouteReply failed = SubmitRunner.submit(conn, prompt("please [fail]"));
       assertThat(failed.status()).isEqualTo(ReplyStatus.ERROR);
       assertThat(Json.tree(failed).at("/error/code").asText()).isEqualTo("provider_error");
 
       Path file = dir.resolve("request.json");
-      Files.writeString(file, "{\"model\":\"echo\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"from a file\"}]},"
-          + "\"metadata\":{\"k\":\"v\"}}");
-      RouteReply fromFile = SubmitRunner.submit(conn,
-          new SubmitOptions(null, file, null, null, Duration.ofSeconds(60), "submit-test"));
+      Files.writeString(
+          file,
+          "{\"model\":\"echo\",\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"from a file\"}]},"
+              + "\"metadata\":{\"k\":\"v\"}}");
+      RouteReply fromFile =
+          SubmitRunner.submit(
+              conn,
+              new SubmitOptions(null, file, null, null, Duration.ofSeconds(60), "submit-test"));
       assertThat(fromFile.status()).isEqualTo(ReplyStatus.OK);
       assertThat(Json.tree(fromFile).at("/metadata/k").asText()).isEqualTo("v");
     }
@@ -56,19 +61,37 @@ class SubmitRunnerIT {
     Files.writeString(notJson, "{oops");
     Path noMessages = dir.resolve("empty.json");
     Files.writeString(noMessages, "{\"temperature\":1}");
-    assertThatThrownBy(() -> new SubmitOptions(null, null, "echo", null, Duration.ofSeconds(5), null))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("give either a prompt or a request file")
-        .extracting(e -> ((InvalidOptionException) e).field()).isEqualTo("prompt");
+    assertThatThrownBy(
+            () -> new SubmitOptions(null, null, "echo", null, Duration.ofSeconds(5), null))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("give either a prompt or a request file")
+        .extracting(e -> ((InvalidOptionException) e).field())
+        .isEqualTo("prompt");
     assertThatThrownBy(() -> new SubmitOptions("hi", null, "m", "g", Duration.ofSeconds(5), null))
-        .isInstanceOf(InvalidOptionException.class).hasMessage("model and group are exclusive: give one of them");
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("model and group are exclusive: give one of them");
     assertThatThrownBy(() -> new SubmitOptions("hi", null, "m", null, Duration.ZERO, null))
-        .isInstanceOf(InvalidOptionException.class).hasMessage("timeout must be positive, was PT0S");
-    assertThatThrownBy(() -> SubmitRunner.submit(conn, new SubmitOptions("hi", null, null, null, Duration.ofSeconds(5),
-        null))).isInstanceOf(InvalidOptionException.class).hasMessageContaining("no model: give a model or a group");
-    assertThatThrownBy(() -> SubmitRunner.submit(conn, new SubmitOptions(null, notJson, "echo", null,
-        Duration.ofSeconds(5), null))).isInstanceOf(InvalidOptionException.class).hasMessageContaining("bad.json: not valid JSON");
-    assertThatThrownBy(() -> SubmitRunner.submit(conn, new SubmitOptions(null, noMessages, "echo", null,
-        Duration.ofSeconds(5), null))).isInstanceOf(InvalidOptionException.class)
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("timeout must be positive, was PT0S");
+    assertThatThrownBy(
+            () ->
+                SubmitRunner.submit(
+                    conn, new SubmitOptions("hi", null, null, null, Duration.ofSeconds(5), null)))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("no model: give a model or a group");
+    assertThatThrownBy(
+            () ->
+                SubmitRunner.submit(
+                    conn,
+                    new SubmitOptions(null, notJson, "echo", null, Duration.ofSeconds(5), null)))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("bad.json: not valid JSON");
+    assertThatThrownBy(
+            () ->
+                SubmitRunner.submit(
+                    conn,
+                    new SubmitOptions(null, noMessages, "echo", null, Duration.ofSeconds(5), null)))
+        .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("empty.json: needs \"messages\"");
     assertThat(TestKafka.recordCount(conn.topics().requests())).isZero();
   }
@@ -76,8 +99,15 @@ class SubmitRunnerIT {
   @Test
   void noReplyInTimeFailsWithATimeoutNamingTheRequest() {
     ConnectionSettings conn = TestKafka.freshConnection();
-    assertThatThrownBy(() -> SubmitRunner.submit(conn, new SubmitOptions("[silent]", null, "echo", null,
-        Duration.ofMillis(500), "slow"))).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(TimeoutException.class).hasMessageContaining("no reply to request 'submit-");
+    assertThatThrownBy(
+            () ->
+                SubmitRunner.submit(
+                    conn,
+                    new SubmitOptions(
+                        "[silent]", null, "echo", null, Duration.ofMillis(500), "slow")))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("no reply to request 'submit-");
   }
 }

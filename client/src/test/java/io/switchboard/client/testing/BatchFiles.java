@@ -40,6 +40,9 @@ public final class BatchFiles {
   }
 
   public static List<JsonNode> read(Path file) throws IOException {
-    return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(Json::parse).toList();
+    return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+        .filter(l -> !l.isBlank())
+        .map(Json::parse)
+        .toList();
   }
 }

@@ -59,11 +59,14 @@ public final class Responder implements AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "responder-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-    consumer = new KafkaConsumer<>(c, new StringDeserializer(), requests.valueSerde().deserializer());
+    consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), requests.valueSerde().deserializer());
     consumer.subscribe(List.of(requests.name()));
     Map<String, Object> p = new HashMap<>(connection.kafka());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-    producer = new KafkaProducer<>(p, new StringSerializer(), Topics.reply("any").valueSerde().serializer());
+    producer =
+        new KafkaProducer<>(
+            p, new StringSerializer(), Topics.reply("any").valueSerde().serializer());
     thread = new Thread(this::run, "test-responder");
     thread.setDaemon(true);
     thread.start();
@@ -142,25 +145,58 @@ public final class Responder implements AutoCloseable {
 
   static String lastContent(ObjectNode body) {
     JsonNode messages = body.path("messages");
-    JsonNode last = messages.isArray() && !messages.isEmpty() ? messages.get(messages.size() - 1) : null;
+    JsonNode last =
+        messages.isArray() && !messages.isEmpty() ? messages.get(messages.size() - 1) : null;
     return last == null ? "" : last.path("content").asText("");
   }
 
   static RouteReply replyTo(RouteRequest request, String content) {
     Instant now = Instant.now();
-    String modelName = request.model() != null ? request.model()
-        : request.loadBalanceGroup() != null ? request.loadBalanceGroup() : "echo";
+    String modelName =
+        request.model() != null
+            ? request.model()
+            : request.loadBalanceGroup() != null ? request.loadBalanceGroup() : "echo";
     String deployment = modelName + "-1";
     if (content.contains("[fail]")) {
-      AttemptEvent attempt = new AttemptEvent(null, request.id(), deployment, modelName, "echo-model", "openai",
-          Outcome.FAIL, 400, 3, null, null, 0.0, 0, "400 bad request", now);
-      return new RouteReply(request.id(), ReplyStatus.ERROR, null,
-          ReplyError.of(ErrorCode.PROVIDER_ERROR, "the provider answered 400: injected failure"), deployment,
-          modelName, "echo-model", "openai", List.of(attempt), 5L, 3L, 0.0, request.metadata(), now);
+      AttemptEvent attempt =
+          new AttemptEvent(
+              null,
+              request.id(),
+              deployment,
+              modelName,
+              "echo-model",
+              "openai",
+              Outcome.FAIL,
+              400,
+              3,
+              null,
+              null,
+              0.0,
+              0,
+              "400 bad request",
+              now);
+      return new RouteReply(
+          request.id(),
+          ReplyStatus.ERROR,
+          null,
+          ReplyError.of(ErrorCode.PROVIDER_ERROR, "the provider answered 400: injected failure"),
+          deployment,
+          modelName,
+          "echo-model",
+          "openai",
+          List.of(attempt),
+          5L,
+          3L,
+          0.0,
+          request.metadata(),
+          now);
     }
     if (content.contains("[expire]")) {
-      return RouteReply.rejected(request.id(), ReplyError.of(ErrorCode.DEADLINE_EXCEEDED, "deadline passed"),
-          request.metadata(), now);
+      return RouteReply.rejected(
+          request.id(),
+          ReplyError.of(ErrorCode.DEADLINE_EXCEEDED, "deadline passed"),
+          request.metadata(),
+          now);
     }
     ObjectNode response = Json.mapper().createObjectNode();
     response.put("id", "chatcmpl-" + Math.abs(request.id().hashCode()));
@@ -176,10 +212,38 @@ public final class Responder implements AutoCloseable {
     usage.put("prompt_tokens", 10);
     usage.put("completion_tokens", 5);
     usage.put("total_tokens", 15);
-    AttemptEvent attempt = new AttemptEvent(null, request.id(), deployment, modelName, "echo-model", "openai",
-        Outcome.SUCCESS, 200, 3, 10, 5, 0.001, 0, null, now);
-    return new RouteReply(request.id(), ReplyStatus.OK, response, null, deployment, modelName, "echo-model", "openai",
-        List.of(attempt), 5L, 3L, 0.001, request.metadata(), now);
+    AttemptEvent attempt =
+        new AttemptEvent(
+            null,
+            request.id(),
+            deployment,
+            modelName,
+            "echo-model",
+            "openai",
+            Outcome.SUCCESS,
+            200,
+            3,
+            10,
+            5,
+            0.001,
+            0,
+            null,
+            now);
+    return new RouteReply(
+        request.id(),
+        ReplyStatus.OK,
+        response,
+        null,
+        deployment,
+        modelName,
+        "echo-model",
+        "openai",
+        List.of(attempt),
+        5L,
+        3L,
+        0.001,
+        request.metadata(),
+        now);
   }
 
   @Override

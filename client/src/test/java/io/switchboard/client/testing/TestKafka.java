@@ -39,7 +39,10 @@ public final class TestKafka {
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     ConnectionSettings conn = connection(bootstrap(), prefix);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(conn.topics().requests(), 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(conn.topics().requests(), 3, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -48,8 +51,17 @@ public final class TestKafka {
 
   /** Settings with every topic named {@code <prefix>.<role>}. */
   public static ConnectionSettings connection(String bootstrap, String prefix) {
-    TopicsConfig topics = new TopicsConfig(prefix + ".requests", prefix + ".dispatch", prefix + ".fallbacks",
-        prefix + ".replies", prefix + ".metrics", prefix + ".health", prefix + ".dead-letter", 3, (short) 1);
+    TopicsConfig topics =
+        new TopicsConfig(
+            prefix + ".requests",
+            prefix + ".dispatch",
+            prefix + ".fallbacks",
+            prefix + ".replies",
+            prefix + ".metrics",
+            prefix + ".health",
+            prefix + ".dead-letter",
+            3,
+            (short) 1);
     return new ConnectionSettings(Map.of("bootstrap.servers", bootstrap), topics, null);
   }
 
@@ -61,12 +73,17 @@ public final class TestKafka {
 
   /** How many records a topic holds (sum of end offsets). */
   public static long recordCount(String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName()))) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
     }
   }

@@ -15,18 +15,19 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
- * Runs {@link MetricsTopology} as its own Kafka Streams application ({@code
- * <router application_id>-metrics}) with exactly-once processing, so that summaries count every
- * committed event once. Unreadable input records are logged and skipped: metrics never stop.
+ * Runs {@link MetricsTopology} as its own Kafka Streams application ({@code <router
+ * application_id>-metrics}) with exactly-once processing, so that summaries count every committed
+ * event once. Unreadable input records are logged and skipped: metrics never stop.
  */
 public final class MetricsAggregator implements AutoCloseable {
   /** Appended to the router's application id. */
   public static final String APPLICATION_ID_SUFFIX = "-metrics";
+
   /**
    * How soon replies on a new reply topic are counted. Every batch and every client makes a reply
    * topic of its own while the aggregator runs; its pattern subscription sees a new topic only at
-   * the next metadata refresh, by default up to five minutes later, while {@code stats} undercounts.
-   * The refresh is one metadata request and, when a new topic matches, one rebalance.
+   * the next metadata refresh, by default up to five minutes later, while {@code stats}
+   * undercounts. The refresh is one metadata request and, when a new topic matches, one rebalance.
    */
   public static final Duration REPLY_TOPIC_DISCOVERY = Duration.ofSeconds(2);
 
@@ -36,7 +37,8 @@ public final class MetricsAggregator implements AutoCloseable {
 
   public MetricsAggregator(SwitchboardConfig config, Clock clock) {
     this.config = config;
-    this.streams = new KafkaStreams(MetricsTopology.build(config, clock), streamsProperties(config));
+    this.streams =
+        new KafkaStreams(MetricsTopology.build(config, clock), streamsProperties(config));
   }
 
   /** The application id of the aggregator for {@code config}. */
@@ -51,10 +53,15 @@ public final class MetricsAggregator implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(config));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, StreamsApps.stateDir(config, "switchboard-metrics-"));
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+    p.putIfAbsent(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         (int) REPLY_TOPIC_DISCOVERY.toMillis());
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
     p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 20);
@@ -66,7 +73,10 @@ public final class MetricsAggregator implements AutoCloseable {
     StreamsApps.start(streams, config, "metrics");
   }
 
-  /** Binds the Kafka Streams client metrics of this aggregator to {@code registry} ({@link KafkaStreamsMeters}). */
+  /**
+   * Binds the Kafka Streams client metrics of this aggregator to {@code registry} ({@link
+   * KafkaStreamsMeters}).
+   */
   public void bindTo(MeterRegistry registry) {
     streamsMetrics = KafkaStreamsMeters.bind(streams, registry);
   }

@@ -47,8 +47,12 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class MetricsTopology {
   /** The window length of windowed summaries. */
   public static final Duration WINDOW = Duration.ofMinutes(1);
-  /** How late an event may arrive and still count in its window (it always counts in the totals). */
+
+  /**
+   * How late an event may arrive and still count in its window (it always counts in the totals).
+   */
   public static final Duration GRACE = Duration.ofMinutes(5);
+
   public static final String TOTALS_STORE = "metrics-totals";
   public static final String WINDOWS_STORE = "metrics-windows";
   static final String REPARTITION = "metrics-contributions";
@@ -70,49 +74,83 @@ public final class MetricsTopology {
     JsonSerde<Aggregate> aggregateSerde = new JsonSerde<>(Aggregate.class);
 
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, Contribution> attempts = builder
-        .stream(metrics.name(), Consumed.with(metrics.keySerde(), metrics.valueSerde())
-            .withTimestampExtractor(eventTime(AttemptEvent.class, AttemptEvent::at)).withName("attempt-events"))
-        .flatMap((key, a) -> spread(Contribution.of(a), a.modelName(), a.deploymentId()));
-    KStream<String, Contribution> routes = builder
-        .stream(dispatch.name(), Consumed.with(dispatch.keySerde(), dispatch.valueSerde())
-            .withTimestampExtractor(eventTime(Dispatch.class, Dispatch::routedAt)).withName("routing-decisions"))
-        .flatMap((key, d) -> spread(Contribution.of(d, d.hop() == 0 ? ExpectedShares.of(config, d) : null),
-            d.modelName(), d.deploymentId()));
-    KStream<String, Contribution> replies = builder
-        .stream(replyTopics(config), Consumed.with(Serdes.String(), replySerde)
-            .withTimestampExtractor(eventTime(RouteReply.class, RouteReply::createdAt)).withName("final-replies"))
-        .flatMap((key, r) -> spread(Contribution.of(r), r.modelName(), r.deploymentId()));
+    KStream<String, Contribution> attempts =
+        builder.stream(
+                metrics.name(),
+                Consumed.with(metrics.keySerde(), metrics.valueSerde())
+                    .withTimestampExtractor(eventTime(AttemptEvent.class, AttemptEvent::at))
+                    .withName("attempt-events"))
+            .flatMap((key, a) -> spread(Contribution.of(a), a.modelName(), a.deploymentId()));
+    KStream<String, Contribution> routes =
+        builder.stream(
+                dispatch.name(),
+                Consumed.with(dispatch.keySerde(), dispatch.valueSerde())
+                    .withTimestampExtractor(eventTime(Dispatch.class, Dispatch::routedAt))
+                    .withName("routing-decisions"))
+            .flatMap(
+                (key, d) ->
+                    spread(
+                        Contribution.of(d, d.hop() == 0 ? ExpectedShares.of(config, d) : null),
+                        d.modelName(),
+                        d.deploymentId()));
+    KStream<String, Contribution> replies =
+        builder.stream(
+                replyTopics(config),
+                Consumed.with(Serdes.String(), replySerde)
+                    .withTimestampExtractor(eventTime(RouteReply.class, RouteReply::createdAt))
+                    .withName("final-replies"))
+            .flatMap((key, r) -> spread(Contribution.of(r), r.modelName(), r.deploymentId()));
 
-    KGroupedStream<String, Contribution> grouped = attempts.merge(routes).merge(replies)
-        .groupByKey(Grouped.with(REPARTITION, Serdes.String(), contributionSerde));
+    KGroupedStream<String, Contribution> grouped =
+        attempts
+            .merge(routes)
+            .merge(replies)
+            .groupByKey(Grouped.with(REPARTITION, Serdes.String(), contributionSerde));
 
-    grouped.windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
-        .aggregate(() -> Aggregate.EMPTY, (key, c, agg) -> agg.plus(c),
+    grouped
+        .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
+        .aggregate(
+            () -> Aggregate.EMPTY,
+            (key, c, agg) -> agg.plus(c),
             Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(WINDOWS_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(aggregateSerde))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(aggregateSerde))
         .toStream()
-        .map((window, agg) -> {
-          Instant start = window.window().startTime();
-          MetricsSummary s = summary(window.key(), agg, start, window.window().endTime(), clock);
-          return KeyValue.pair(s.key(), s);
-        })
-        .to(summaries.name(), Produced.with(summaries.keySerde(), summaries.valueSerde()).withName("window-summaries"));
+        .map(
+            (window, agg) -> {
+              Instant start = window.window().startTime();
+              MetricsSummary s =
+                  summary(window.key(), agg, start, window.window().endTime(), clock);
+              return KeyValue.pair(s.key(), s);
+            })
+        .to(
+            summaries.name(),
+            Produced.with(summaries.keySerde(), summaries.valueSerde())
+                .withName("window-summaries"));
 
-    grouped.aggregate(() -> Aggregate.EMPTY, (key, c, agg) -> agg.plus(c),
+    grouped
+        .aggregate(
+            () -> Aggregate.EMPTY,
+            (key, c, agg) -> agg.plus(c),
             Materialized.<String, Aggregate, KeyValueStore<Bytes, byte[]>>as(TOTALS_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(aggregateSerde))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(aggregateSerde))
         .toStream()
-        .map((key, agg) -> {
-          MetricsSummary s = summary(key, agg, null, null, clock);
-          return KeyValue.pair(s.key(), s);
-        })
-        .to(summaries.name(), Produced.with(summaries.keySerde(), summaries.valueSerde()).withName("total-summaries"));
+        .map(
+            (key, agg) -> {
+              MetricsSummary s = summary(key, agg, null, null, clock);
+              return KeyValue.pair(s.key(), s);
+            })
+        .to(
+            summaries.name(),
+            Produced.with(summaries.keySerde(), summaries.valueSerde())
+                .withName("total-summaries"));
     return builder.build();
   }
 
   /** One contribution under the keys of scope all, its model name and its deployment. */
-  private static List<KeyValue<String, Contribution>> spread(Contribution c, String modelName, String deploymentId) {
+  private static List<KeyValue<String, Contribution>> spread(
+      Contribution c, String modelName, String deploymentId) {
     List<KeyValue<String, Contribution>> out = new ArrayList<>(3);
     Contribution plain = c.withoutExpected();
     out.add(KeyValue.pair(MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null), plain));
@@ -125,7 +163,8 @@ public final class MetricsTopology {
     return out;
   }
 
-  private static MetricsSummary summary(String key, Aggregate agg, Instant start, Instant end, Clock clock) {
+  private static MetricsSummary summary(
+      String key, Aggregate agg, Instant start, Instant end, Clock clock) {
     int slash = key.indexOf('/');
     Scope scope = Scope.valueOf(key.substring(0, slash).toUpperCase(java.util.Locale.ROOT));
     return agg.toSummary(scope, key.substring(slash + 1), start, end, clock.instant());
@@ -139,7 +178,8 @@ public final class MetricsTopology {
   }
 
   /** Reads the event time a record carries; falls back to the record's own timestamp. */
-  private static <V> TimestampExtractor eventTime(Class<V> type, java.util.function.Function<V, Instant> time) {
+  private static <V> TimestampExtractor eventTime(
+      Class<V> type, java.util.function.Function<V, Instant> time) {
     return (record, partitionTime) -> {
       if (type.isInstance(record.value())) {
         Instant at = time.apply(type.cast(record.value()));

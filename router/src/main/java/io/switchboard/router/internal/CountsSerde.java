@@ -9,11 +9,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The values of the rotation and budget stores (a few counters): a version byte, then each
- * count as 8 bytes big-endian. These stores are read and written for every request, and this is
- * several times cheaper than JSON. Values written as JSON arrays (by earlier versions, in
- * changelogs still being restored) are read too: a JSON array starts with {@code [}, never with
- * the version byte.
+ * The values of the rotation and budget stores (a few counters): a version byte, then each count as
+ * 8 bytes big-endian. These stores are read and written for every request, and this is several
+ * times cheaper than JSON. Values written as JSON arrays (by earlier versions, in changelogs still
+ * being restored) are read too: a JSON array starts with {@code [}, never with the version byte.
  */
 public final class CountsSerde implements Serde<long[]>, Serializer<long[]>, Deserializer<long[]> {
   static final byte VERSION = 1;
@@ -40,8 +39,14 @@ public final class CountsSerde implements Serde<long[]>, Serializer<long[]>, Des
       return JSON.deserialize(topic, data);
     }
     if (data.length == 0 || data[0] != VERSION || (data.length - 1) % Long.BYTES != 0) {
-      throw new SerializationException("store value of " + data.length + " bytes on '" + topic
-          + "' is not a list of counts (version " + VERSION + ")");
+      throw new SerializationException(
+          "store value of "
+              + data.length
+              + " bytes on '"
+              + topic
+              + "' is not a list of counts (version "
+              + VERSION
+              + ")");
     }
     ByteBuffer in = ByteBuffer.wrap(data, 1, data.length - 1);
     long[] counts = new long[(data.length - 1) / Long.BYTES];

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global health store: per deployment id, the latest report of every worker ({@link
- * HealthReports}), so that the topic's compaction to one record per deployment does not reduce
- * the router's view to the last worker's. A tombstone removes the deployment's reports; an
- * unreadable record is skipped. Kafka Streams replays the topic through this processor when it
- * restores the store, so a restored store has the same form.
+ * HealthReports}), so that the topic's compaction to one record per deployment does not reduce the
+ * router's view to the last worker's. A tombstone removes the deployment's reports; an unreadable
+ * record is skipped. Kafka Streams replays the topic through this processor when it restores the
+ * store, so a restored store has the same form.
  */
 public final class HealthUpdater implements Processor<String, byte[], Void, Void> {
   private static final Logger log = LoggerFactory.getLogger(HealthUpdater.class);
@@ -25,7 +25,10 @@ public final class HealthUpdater implements Processor<String, byte[], Void, Void
   private final Duration keep;
   private KeyValueStore<String, byte[]> store;
 
-  /** @param keep how long a worker's report is kept behind the deployment's newest ({@link HealthReports#ttl}) */
+  /**
+   * @param keep how long a worker's report is kept behind the deployment's newest ({@link
+   *     HealthReports#ttl})
+   */
   public HealthUpdater(Duration keep) {
     this.keep = keep;
   }
@@ -65,7 +68,8 @@ public final class HealthUpdater implements Processor<String, byte[], Void, Void
     try {
       return HealthReports.fromBytes(bytes);
     } catch (RuntimeException e) {
-      log.warn("stored health of '{}' is unreadable and replaced: {}", deploymentId, e.getMessage());
+      log.warn(
+          "stored health of '{}' is unreadable and replaced: {}", deploymentId, e.getMessage());
       return HealthReports.NONE;
     }
   }

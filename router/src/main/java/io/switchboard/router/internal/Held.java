@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param sourcePartition its partition
  * @param sourceOffset its offset
  */
-public record Held(Instant releaseAt, RouteRequest request, Instant receivedAt, Dispatch handoff,
-    String sourceTopic, int sourcePartition, long sourceOffset) {
+public record Held(
+    Instant releaseAt,
+    RouteRequest request,
+    Instant receivedAt,
+    Dispatch handoff,
+    String sourceTopic,
+    int sourcePartition,
+    long sourceOffset) {
   public Held {
     Objects.requireNonNull(releaseAt, "release_at");
     Objects.requireNonNull(receivedAt, "received_at");

@@ -14,11 +14,13 @@ import io.switchboard.schemas.ReplyError;
 record Rejection(ReplyError error, String requestId, boolean deadLetter) {
   Rejection {
     if (requestId == null && !deadLetter) {
-      throw new IllegalArgumentException("a rejection without a request id must be dead-lettered: " + error);
+      throw new IllegalArgumentException(
+          "a rejection without a request id must be dead-lettered: " + error);
     }
   }
 
-  static Rejection of(ErrorCode code, String message, String field, String requestId, boolean deadLetter) {
+  static Rejection of(
+      ErrorCode code, String message, String field, String requestId, boolean deadLetter) {
     return new Rejection(new ReplyError(code, message, field), requestId, deadLetter);
   }
 }

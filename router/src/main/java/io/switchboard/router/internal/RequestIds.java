@@ -13,28 +13,37 @@ import java.io.IOException;
  * record too broken (or too large) to be read whole.
  */
 final class RequestIds {
-  /** The schema's {@code maxLength} for {@code id} (route-request.schema.json): an id is a reply's key. */
+  /**
+   * The schema's {@code maxLength} for {@code id} (route-request.schema.json): an id is a reply's
+   * key.
+   */
   static final int MAX_LENGTH = 256;
 
   /**
    * How deep the scan follows nesting on its way to the id: far beyond the reader's limit, so that
-   * an id after a too-deep value is still found, yet bounded, as each level costs the parser memory.
+   * an id after a too-deep value is still found, yet bounded, as each level costs the parser
+   * memory.
    */
   static final int SCAN_DEPTH = 1000;
 
   /** Limits only where needed: the scan looks past what the strict reader refuses. */
-  private static final JsonFactory LENIENT = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(SCAN_DEPTH)
-          .maxNumberLength(Integer.MAX_VALUE)
-          .maxNameLength(Integer.MAX_VALUE)
-          .maxStringLength(Integer.MAX_VALUE)
-          .build())
-      .build();
+  private static final JsonFactory LENIENT =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(SCAN_DEPTH)
+                  .maxNumberLength(Integer.MAX_VALUE)
+                  .maxNameLength(Integer.MAX_VALUE)
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .build())
+          .build();
 
   private RequestIds() {}
 
-  /** Why {@code id} (the value of the top-level {@code id} field, null when absent) cannot address a reply, or null. */
+  /**
+   * Why {@code id} (the value of the top-level {@code id} field, null when absent) cannot address a
+   * reply, or null.
+   */
   static String problem(JsonNode id) {
     if (id == null) {
       return "id is missing";
@@ -51,8 +60,8 @@ final class RequestIds {
    * up to it: UTF-8 without NUL bytes and JSON (nested at most {@link #SCAN_DEPTH} deep) up to and
    * including the id. Whatever comes after it may be broken.
    *
-   * @return the id, or null when there is none, it cannot address a reply, or it is given twice with
-   *     different values (a reply to either would be a guess)
+   * @return the id, or null when there is none, it cannot address a reply, or it is given twice
+   *     with different values (a reply to either would be a guess)
    */
   static String scan(byte[] value) {
     String found = null;

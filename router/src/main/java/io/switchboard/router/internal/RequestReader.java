@@ -20,9 +20,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Turns the bytes of a request record into a {@link RouteRequest}, or into a {@link Rejection}
- * that says what was wrong and where. No input throws: every record whose id can be read (see
- * {@link RequestIds}) is answered, every other one is dead-lettered.
+ * Turns the bytes of a request record into a {@link RouteRequest}, or into a {@link Rejection} that
+ * says what was wrong and where. No input throws: every record whose id can be read (see {@link
+ * RequestIds}) is answered, every other one is dead-lettered.
  */
 final class RequestReader {
   /** How much of a rejected value a message quotes. */
@@ -46,59 +46,108 @@ final class RequestReader {
   Read read(byte[] value) {
     String defaultReplies = config.topics().replies();
     if (value == null || value.length == 0) {
-      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, "record has no value", "", null, true), defaultReplies);
+      return rejected(
+          Rejection.of(ErrorCode.MALFORMED_JSON, "record has no value", "", null, true),
+          defaultReplies);
     }
     if (value.length > config.routerSettings().maxRequestBytes()) {
-      return rejected(Rejection.of(ErrorCode.REQUEST_TOO_LARGE, "record is " + value.length
-          + " bytes; router_settings.max_request_bytes is " + config.routerSettings().maxRequestBytes(), "",
-          RequestIds.scan(value), true), defaultReplies);
+      return rejected(
+          Rejection.of(
+              ErrorCode.REQUEST_TOO_LARGE,
+              "record is "
+                  + value.length
+                  + " bytes; router_settings.max_request_bytes is "
+                  + config.routerSettings().maxRequestBytes(),
+              "",
+              RequestIds.scan(value),
+              true),
+          defaultReplies);
     }
     JsonNode tree;
     try {
       tree = input.readTree(value);
     } catch (JsonInputException e) {
-      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, e.getMessage(), "", RequestIds.scan(value), true),
+      return rejected(
+          Rejection.of(ErrorCode.MALFORMED_JSON, e.getMessage(), "", RequestIds.scan(value), true),
           defaultReplies);
     }
     if (tree == null || !tree.isObject()) {
       String kind = tree == null ? "empty" : tree.getNodeType().name().toLowerCase(Locale.ROOT);
-      return rejected(Rejection.of(ErrorCode.MALFORMED_JSON, "a request must be a JSON object, this record is " + kind,
-          "", null, true), defaultReplies);
+      return rejected(
+          Rejection.of(
+              ErrorCode.MALFORMED_JSON,
+              "a request must be a JSON object, this record is " + kind,
+              "",
+              null,
+              true),
+          defaultReplies);
     }
     String idProblem = RequestIds.problem(tree.get("id"));
     if (idProblem != null) {
-      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, idProblem + "; without an id there is no reply",
-          "/id", null, true), defaultReplies);
+      return rejected(
+          Rejection.of(
+              ErrorCode.INVALID_REQUEST,
+              idProblem + "; without an id there is no reply",
+              "/id",
+              null,
+              true),
+          defaultReplies);
     }
     String id = tree.get("id").asText();
     JsonNode replyTo = tree.get("reply_to");
     String replyTopic = defaultReplies;
     if (replyTo != null) {
       if (!replyTo.isTextual() || !config.replyTopicAllowed(replyTo.asText())) {
-        return rejected(Rejection.of(ErrorCode.FORBIDDEN_REPLY_TO, "reply_to " + quoted(replyTo)
-            + " is not on the reply_topics allowlist " + config.replyTopics() + "; the reply went to '"
-            + defaultReplies + "'", "/reply_to", id, true), defaultReplies);
+        return rejected(
+            Rejection.of(
+                ErrorCode.FORBIDDEN_REPLY_TO,
+                "reply_to "
+                    + quoted(replyTo)
+                    + " is not on the reply_topics allowlist "
+                    + config.replyTopics()
+                    + "; the reply went to '"
+                    + defaultReplies
+                    + "'",
+                "/reply_to",
+                id,
+                true),
+            defaultReplies);
       }
       replyTopic = replyTo.asText();
     }
     try {
       tree = RequestShapes.toNative((ObjectNode) tree);
     } catch (RequestShapeException e) {
-      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, e.getMessage(), e.field(), id, false), replyTopic);
+      return rejected(
+          Rejection.of(ErrorCode.INVALID_REQUEST, e.getMessage(), e.field(), id, false),
+          replyTopic);
     }
     List<Violation> violations = Schemas.validate(SchemaName.ROUTE_REQUEST, tree);
     if (!violations.isEmpty()) {
       String all = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, "request does not match its schema: " + all,
-          violations.get(0).path(), id, false), replyTopic);
+      return rejected(
+          Rejection.of(
+              ErrorCode.INVALID_REQUEST,
+              "request does not match its schema: " + all,
+              violations.get(0).path(),
+              id,
+              false),
+          replyTopic);
     }
     try {
-      // From the tree already parsed and validated, without writing it out again (as convertValue would).
+      // From the tree already parsed and validated, without writing it out again (as convertValue
+      // would).
       return new Read(Json.mapper().treeToValue(tree, RouteRequest.class), null, replyTopic);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       Throwable root = Causes.root(e);
-      return rejected(Rejection.of(ErrorCode.INVALID_REQUEST, "request is not usable: " + root.getMessage(), "", id,
-          false), replyTopic);
+      return rejected(
+          Rejection.of(
+              ErrorCode.INVALID_REQUEST,
+              "request is not usable: " + root.getMessage(),
+              "",
+              id,
+              false),
+          replyTopic);
     }
   }
 

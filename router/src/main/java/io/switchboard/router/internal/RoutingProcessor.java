@@ -39,12 +39,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Routes new requests (raw bytes from the requests topic) and hand-offs (dispatches a worker
  * returned on the fallbacks topic). Every input ends in exactly one of: a dispatch on a
- * deployment's lane, a reply (error or expired; for exhausted chains also a dead-letter copy),
- * a dead letter alone (no id to reply to), or a hold in the hold store, which a wall-clock
- * punctuator releases into one of the others.
+ * deployment's lane, a reply (error or expired; for exhausted chains also a dead-letter copy), a
+ * dead letter alone (no id to reply to), or a hold in the hold store, which a wall-clock punctuator
+ * releases into one of the others.
  */
 public final class RoutingProcessor implements Processor<String, byte[], String, Object> {
   private final RouterMetrics metrics;
+
   /** How often held requests and idle budgets are looked at (wall-clock time). */
   public static final Duration TICK = Duration.ofSeconds(1);
 
@@ -56,13 +57,15 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Held> held;
   private Selector selector;
+
   /**
    * Timestamp of the records written now: the input record's, or Streams' wall-clock time in a
    * punctuation. Never the injected clock's, which may be far from the broker's time.
    */
   private long outputTimestamp;
 
-  public RoutingProcessor(SwitchboardConfig config, Clock clock, TokenEstimator tokens, RouterMetrics metrics) {
+  public RoutingProcessor(
+      SwitchboardConfig config, Clock clock, TokenEstimator tokens, RouterMetrics metrics) {
     this.metrics = metrics;
     this.config = config;
     this.clock = clock;
@@ -77,7 +80,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     this.held = context.getStateStore(TopologyNames.HOLD_STORE);
     KeyValueStore<String, long[]> rotations = context.getStateStore(TopologyNames.ROTATION_STORE);
     KeyValueStore<String, long[]> budgets = context.getStateStore(TopologyNames.BUDGET_STORE);
-    ReadOnlyKeyValueStore<String, byte[]> health = context.getStateStore(TopologyNames.HEALTH_STORE);
+    ReadOnlyKeyValueStore<String, byte[]> health =
+        context.getStateStore(TopologyNames.HEALTH_STORE);
     this.selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
   }
@@ -92,7 +96,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     Instant now = clock.instant();
     outputTimestamp = record.timestamp();
     RecordMetadata meta = context.recordMetadata().orElse(null);
-    Source source = meta == null ? Source.NONE : new Source(meta.topic(), meta.partition(), meta.offset());
+    Source source =
+        meta == null ? Source.NONE : new Source(meta.topic(), meta.partition(), meta.offset());
     if (fallbacksTopic.equals(source.topic())) {
       onHandoff(record.value(), source, now);
     } else {
@@ -105,7 +110,10 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     if (read.rejection() != null) {
       Rejection r = read.rejection();
       if (r.requestId() != null) {
-        reply(r.requestId(), read.replyTopic(), RouteReply.rejected(r.requestId(), r.error(), null, now));
+        reply(
+            r.requestId(),
+            read.replyTopic(),
+            RouteReply.rejected(r.requestId(), r.error(), null, now));
       }
       if (r.deadLetter()) {
         deadLetter(r.error(), r.requestId(), value, List.of(), source, now);
@@ -115,20 +123,34 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     routeRequest(read.request().withReplyTo(read.replyTopic()), now, value, source, now);
   }
 
-  private void routeRequest(RouteRequest request, Instant receivedAt, byte[] original, Source source, Instant now) {
+  private void routeRequest(
+      RouteRequest request, Instant receivedAt, byte[] original, Source source, Instant now) {
     if (expired(request.deadline(), now)) {
-      reply(request.id(), request.replyTo(), RouteReply.rejected(request.id(), new ReplyError(ErrorCode.DEADLINE_EXCEEDED,
-          "deadline " + request.deadline() + " passed before dispatch", "/deadline"), request.metadata(), now));
+      reply(
+          request.id(),
+          request.replyTo(),
+          RouteReply.rejected(
+              request.id(),
+              new ReplyError(
+                  ErrorCode.DEADLINE_EXCEEDED,
+                  "deadline " + request.deadline() + " passed before dispatch",
+                  "/deadline"),
+              request.metadata(),
+              now));
       return;
     }
     Candidates.Resolution resolution = Candidates.forRequest(request, config);
     if (resolution.error() != null) {
-      reply(request.id(), request.replyTo(), RouteReply.rejected(request.id(), resolution.error(), request.metadata(), now));
+      reply(
+          request.id(),
+          request.replyTo(),
+          RouteReply.rejected(request.id(), resolution.error(), request.metadata(), now));
       return;
     }
     int estimate = tokens.estimate(request.body());
-    Decision decision = selector.decide(resolution.set(), Outcome.FALLBACK, resolution.chains(), Set.of(), 0, estimate,
-        now);
+    Decision decision =
+        selector.decide(
+            resolution.set(), Outcome.FALLBACK, resolution.chains(), Set.of(), 0, estimate, now);
     apply(decision, request, estimate, List.of(), receivedAt, null, original, source, now);
   }
 
@@ -138,8 +160,16 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       handoff = Json.read(value, Dispatch.class);
     } catch (RuntimeException e) {
       Throwable root = Causes.root(e);
-      deadLetter(new ReplyError(ErrorCode.MALFORMED_JSON, "hand-off record on '" + source.topic()
-          + "' is not a dispatch: " + root.getMessage(), null), null, value, List.of(), source, now);
+      deadLetter(
+          new ReplyError(
+              ErrorCode.MALFORMED_JSON,
+              "hand-off record on '" + source.topic() + "' is not a dispatch: " + root.getMessage(),
+              null),
+          null,
+          value,
+          List.of(),
+          source,
+          now);
       return;
     }
     routeHandoff(handoff, value, source, now);
@@ -148,9 +178,18 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   private void routeHandoff(Dispatch handoff, byte[] original, Source source, Instant now) {
     RouteRequest request = handoff.request().withReplyTo(replyTopic(handoff.request()));
     if (expired(request.deadline(), now)) {
-      finalReply(request, ReplyStatus.EXPIRED, new ReplyError(ErrorCode.DEADLINE_EXCEEDED, "deadline "
-          + request.deadline() + " passed before the next fallback", "/deadline"), handoff.deploymentId(),
-          handoff.modelName(), handoff.attempts(), handoff.receivedAt(), now);
+      finalReply(
+          request,
+          ReplyStatus.EXPIRED,
+          new ReplyError(
+              ErrorCode.DEADLINE_EXCEEDED,
+              "deadline " + request.deadline() + " passed before the next fallback",
+              "/deadline"),
+          handoff.deploymentId(),
+          handoff.modelName(),
+          handoff.attempts(),
+          handoff.receivedAt(),
+          now);
       return;
     }
     Outcome chain = handoff.handoff() == null ? Outcome.FALLBACK : handoff.handoff().reason();
@@ -161,41 +200,100 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         failed.add(a.deploymentId());
       }
     }
-    int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
+    int estimate =
+        handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : tokens.estimate(request.body());
     // A deployment that gave up sends the request to the rest of its candidate set first. A
     // context-window or content-policy hand-off does not: the deployments of one alias serve one
     // model behind one filter, so a larger window or another filter is in the chain.
-    CandidateSet sameSet = chain == Outcome.FALLBACK ? Candidates.failover(handoff, failed, config).orElse(null) : null;
-    Chains chains = new Chains(handoff.fallbacksRemaining(), handoff.contextWindowFallbacksRemaining(),
-        handoff.contentPolicyFallbacksRemaining());
-    Decision decision = selector.decide(sameSet, chain, chains, failed, handoff.hop(), estimate, now);
-    apply(decision, request, estimate, handoff.attempts(), handoff.receivedAt(), handoff, original, source, now);
+    CandidateSet sameSet =
+        chain == Outcome.FALLBACK
+            ? Candidates.failover(handoff, failed, config).orElse(null)
+            : null;
+    Chains chains =
+        new Chains(
+            handoff.fallbacksRemaining(),
+            handoff.contextWindowFallbacksRemaining(),
+            handoff.contentPolicyFallbacksRemaining());
+    Decision decision =
+        selector.decide(sameSet, chain, chains, failed, handoff.hop(), estimate, now);
+    apply(
+        decision,
+        request,
+        estimate,
+        handoff.attempts(),
+        handoff.receivedAt(),
+        handoff,
+        original,
+        source,
+        now);
   }
 
-  private void apply(Decision decision, RouteRequest request, int estimate, List<AttemptEvent> attempts,
-      Instant receivedAt, Dispatch handoff, byte[] original, Source source, Instant now) {
+  private void apply(
+      Decision decision,
+      RouteRequest request,
+      int estimate,
+      List<AttemptEvent> attempts,
+      Instant receivedAt,
+      Dispatch handoff,
+      byte[] original,
+      Source source,
+      Instant now) {
     if (decision instanceof Decision.Dispatched d) {
-        Dispatch dispatch = new Dispatch(request, d.deploymentId(), d.modelName(), d.hop(), estimate,
-            d.remaining().fallbacks(), d.remaining().contextWindow(), d.remaining().contentPolicy(), attempts, null,
-            receivedAt, now);
-        context.forward(new Record<String, Object>(request.id(), dispatch, outputTimestamp), TopologyNames.DISPATCH_SINK);
-        metrics.routed(dispatch, d.withinBudget(), handoff != null && d.hop() == handoff.hop());
+      Dispatch dispatch =
+          new Dispatch(
+              request,
+              d.deploymentId(),
+              d.modelName(),
+              d.hop(),
+              estimate,
+              d.remaining().fallbacks(),
+              d.remaining().contextWindow(),
+              d.remaining().contentPolicy(),
+              attempts,
+              null,
+              receivedAt,
+              now);
+      context.forward(
+          new Record<String, Object>(request.id(), dispatch, outputTimestamp),
+          TopologyNames.DISPATCH_SINK);
+      metrics.routed(dispatch, d.withinBudget(), handoff != null && d.hop() == handoff.hop());
     } else if (decision instanceof Decision.Held h) {
-        Instant until = request.deadline() != null && request.deadline().isBefore(h.until()) ? request.deadline() : h.until();
-        Held entry = new Held(until, handoff == null ? request : null, receivedAt, handoff, source.topic(),
-            source.partition(), source.offset());
-        held.put(entry.key(), entry);
+      Instant until =
+          request.deadline() != null && request.deadline().isBefore(h.until())
+              ? request.deadline()
+              : h.until();
+      Held entry =
+          new Held(
+              until,
+              handoff == null ? request : null,
+              receivedAt,
+              handoff,
+              source.topic(),
+              source.partition(),
+              source.offset());
+      held.put(entry.key(), entry);
     } else if (decision instanceof Decision.Exhausted x) {
-        String last = attempts.isEmpty() ? (handoff == null ? null : handoff.deploymentId())
-            : attempts.get(attempts.size() - 1).deploymentId();
-        ReplyError error = new ReplyError(x.code(), x.message(), null);
-        finalReply(request, ReplyStatus.ERROR, error, last, x.lastModelName(), attempts, receivedAt, now);
-        deadLetter(error, request.id(), original != null ? original : Json.toBytes(handoff != null ? handoff : request),
-            attempts, source, now);
+      String last =
+          attempts.isEmpty()
+              ? (handoff == null ? null : handoff.deploymentId())
+              : attempts.get(attempts.size() - 1).deploymentId();
+      ReplyError error = new ReplyError(x.code(), x.message(), null);
+      finalReply(
+          request, ReplyStatus.ERROR, error, last, x.lastModelName(), attempts, receivedAt, now);
+      deadLetter(
+          error,
+          request.id(),
+          original != null ? original : Json.toBytes(handoff != null ? handoff : request),
+          attempts,
+          source,
+          now);
     }
   }
 
-  /** Releases held requests whose time has come, and forgets budgets of which nothing counts any more. */
+  /**
+   * Releases held requests whose time has come, and forgets budgets of which nothing counts any
+   * more.
+   */
   private void tick() {
     Instant now = clock.instant();
     outputTimestamp = context.currentSystemTimeMs();
@@ -224,14 +322,38 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     return topic != null && config.replyTopicAllowed(topic) ? topic : config.topics().replies();
   }
 
-  private void finalReply(RouteRequest request, ReplyStatus status, ReplyError error, String deploymentId,
-      String modelName, List<AttemptEvent> attempts, Instant receivedAt, Instant now) {
-    Double cost = attempts.stream().map(AttemptEvent::costUsd).filter(Objects::nonNull)
-        .reduce(Double::sum).orElse(null);
+  private void finalReply(
+      RouteRequest request,
+      ReplyStatus status,
+      ReplyError error,
+      String deploymentId,
+      String modelName,
+      List<AttemptEvent> attempts,
+      Instant receivedAt,
+      Instant now) {
+    Double cost =
+        attempts.stream()
+            .map(AttemptEvent::costUsd)
+            .filter(Objects::nonNull)
+            .reduce(Double::sum)
+            .orElse(null);
     AttemptEvent lastAttempt = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-    RouteReply reply = new RouteReply(request.id(), status, null, error, deploymentId, modelName,
-        lastAttempt == null ? null : lastAttempt.model(), lastAttempt == null ? null : lastAttempt.provider(),
-        attempts, Duration.between(receivedAt, now).toMillis(), null, cost, request.metadata(), now);
+    RouteReply reply =
+        new RouteReply(
+            request.id(),
+            status,
+            null,
+            error,
+            deploymentId,
+            modelName,
+            lastAttempt == null ? null : lastAttempt.model(),
+            lastAttempt == null ? null : lastAttempt.provider(),
+            attempts,
+            Duration.between(receivedAt, now).toMillis(),
+            null,
+            cost,
+            request.metadata(),
+            now);
     reply(request.id(), replyTopic(request), reply);
   }
 
@@ -239,14 +361,31 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     if (reply.error() != null) {
       metrics.rejected(reply.error().code());
     }
-    context.forward(new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
+    context.forward(
+        new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
         TopologyNames.REPLY_SINK);
   }
 
-  private void deadLetter(ReplyError error, String requestId, byte[] original, List<AttemptEvent> attempts,
-      Source source, Instant now) {
-    DeadLetter letter = DeadLetter.of(error.code(), error.message(), source.topic(), source.partition(),
-        source.offset(), requestId, original, attempts, now);
-    context.forward(new Record<String, Object>(requestId, letter, outputTimestamp), TopologyNames.DEAD_LETTER_SINK);
+  private void deadLetter(
+      ReplyError error,
+      String requestId,
+      byte[] original,
+      List<AttemptEvent> attempts,
+      Source source,
+      Instant now) {
+    DeadLetter letter =
+        DeadLetter.of(
+            error.code(),
+            error.message(),
+            source.topic(),
+            source.partition(),
+            source.offset(),
+            requestId,
+            original,
+            attempts,
+            now);
+    context.forward(
+        new Record<String, Object>(requestId, letter, outputTimestamp),
+        TopologyNames.DEAD_LETTER_SINK);
   }
 }

@@ -31,22 +31,35 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class KafkaStreamsMeters extends KafkaStreamsMetrics {
   /** How often new Streams metrics are looked for. */
   static final Duration REFRESH = Duration.ofSeconds(10);
-  /** The tag of every RocksDB store's metrics (dots become underscores in Prometheus: {@code rocksdb_state_id}). */
+
+  /**
+   * The tag of every RocksDB store's metrics (dots become underscores in Prometheus: {@code
+   * rocksdb_state_id}).
+   */
   static final String STORE_TAG = "rocksdb.state.id";
-  private static final Pattern OTHER_STORE_TAGS = Pattern.compile("rocksdb\\.(window|session)\\.state\\.id");
+
+  private static final Pattern OTHER_STORE_TAGS =
+      Pattern.compile("rocksdb\\.(window|session)\\.state\\.id");
 
   /** Renames the store tag of window and session stores to {@link #STORE_TAG}. */
-  static final MeterFilter ONE_STORE_TAG = new MeterFilter() {
-    @Override
-    public Meter.Id map(Meter.Id id) {
-      List<Tag> tags = id.getTags();
-      if (tags.stream().noneMatch(t -> OTHER_STORE_TAGS.matcher(t.getKey()).matches())) {
-        return id;
-      }
-      return id.replaceTags(tags.stream()
-          .map(t -> OTHER_STORE_TAGS.matcher(t.getKey()).matches() ? Tag.of(STORE_TAG, t.getValue()) : t).toList());
-    }
-  };
+  static final MeterFilter ONE_STORE_TAG =
+      new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+          List<Tag> tags = id.getTags();
+          if (tags.stream().noneMatch(t -> OTHER_STORE_TAGS.matcher(t.getKey()).matches())) {
+            return id;
+          }
+          return id.replaceTags(
+              tags.stream()
+                  .map(
+                      t ->
+                          OTHER_STORE_TAGS.matcher(t.getKey()).matches()
+                              ? Tag.of(STORE_TAG, t.getValue())
+                              : t)
+                  .toList());
+        }
+      };
 
   private final ScheduledExecutorService scheduler;
 
@@ -55,18 +68,24 @@ public final class KafkaStreamsMeters extends KafkaStreamsMetrics {
     this.scheduler = scheduler;
   }
 
-  /** Binds the client metrics of {@code streams} to {@code target}; close the result before the streams. */
+  /**
+   * Binds the client metrics of {@code streams} to {@code target}; close the result before the
+   * streams.
+   */
   public static KafkaStreamsMeters bind(KafkaStreams streams, MeterRegistry target) {
-    // The renaming sits in a registry of its own: a filter added to the target after its first meters
+    // The renaming sits in a registry of its own: a filter added to the target after its first
+    // meters
     // would apply to some meters only (Micrometer warns about that too).
     CompositeMeterRegistry renamed = new CompositeMeterRegistry();
     renamed.config().meterFilter(ONE_STORE_TAG);
     renamed.add(target);
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "switchboard-streams-meters");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchboard-streams-meters");
+              t.setDaemon(true);
+              return t;
+            });
     KafkaStreamsMeters meters = new KafkaStreamsMeters(streams, scheduler);
     meters.bindTo(renamed);
     return meters;

@@ -17,11 +17,11 @@ import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The router's meters ({@link RouterMeter}), fed from routing decisions and rejections. Binding
- * to a registry registers every meter whose tags the config tells (each deployment under its
- * alias, each error code) at zero, so dashboards show them before the first request, and the
- * configured share of every deployment in every alias and group as a gauge. Calls made
- * before any binding are counted nowhere. Thread-safe.
+ * The router's meters ({@link RouterMeter}), fed from routing decisions and rejections. Binding to
+ * a registry registers every meter whose tags the config tells (each deployment under its alias,
+ * each error code) at zero, so dashboards show them before the first request, and the configured
+ * share of every deployment in every alias and group as a gauge. Calls made before any binding are
+ * counted nowhere. Thread-safe.
  */
 public final class RouterMetrics implements MeterBinder {
   private final SwitchboardConfig config;
@@ -45,10 +45,14 @@ public final class RouterMetrics implements MeterBinder {
     config.modelList().forEach(d -> names.add(d.modelName()));
     names.addAll(config.loadBalanceGroups().keySet());
     for (String name : names) {
-      ExpectedShares.of(config, name).forEach((deployment, share) ->
-          Gauge.builder(RouterMeter.EXPECTED_SHARE.meterName(), () -> share)
-              .description(RouterMeter.EXPECTED_SHARE.description()).baseUnit(RouterMeter.EXPECTED_SHARE.baseUnit())
-              .tags(tags(RouterMeter.EXPECTED_SHARE, deployment, name)).register(registry));
+      ExpectedShares.of(config, name)
+          .forEach(
+              (deployment, share) ->
+                  Gauge.builder(RouterMeter.EXPECTED_SHARE.meterName(), () -> share)
+                      .description(RouterMeter.EXPECTED_SHARE.description())
+                      .baseUnit(RouterMeter.EXPECTED_SHARE.baseUnit())
+                      .tags(tags(RouterMeter.EXPECTED_SHARE, deployment, name))
+                      .register(registry));
     }
     for (ErrorCode code : ErrorCode.values()) {
       counter(RouterMeter.REJECTED, code.wire());
@@ -62,7 +66,10 @@ public final class RouterMetrics implements MeterBinder {
    */
   public void routed(Dispatch dispatch, boolean withinBudget, boolean reroute) {
     String model = dispatch.modelName() == null ? "" : dispatch.modelName();
-    RouterMeter kind = reroute ? RouterMeter.REROUTES : dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS;
+    RouterMeter kind =
+        reroute
+            ? RouterMeter.REROUTES
+            : dispatch.hop() == 0 ? RouterMeter.ROUTED : RouterMeter.FALLBACKS;
     counter(kind, dispatch.deploymentId(), model).increment();
     if (!withinBudget) {
       counter(RouterMeter.OVER_BUDGET, dispatch.deploymentId(), model).increment();
@@ -76,20 +83,30 @@ public final class RouterMetrics implements MeterBinder {
     counter(RouterMeter.REJECTED, code.wire()).increment();
   }
 
-  /** Binds the Kafka Streams client metrics of {@code streams} ({@link KafkaStreamsMeters}); close with the streams. */
+  /**
+   * Binds the Kafka Streams client metrics of {@code streams} ({@link KafkaStreamsMeters}); close
+   * with the streams.
+   */
   public static KafkaStreamsMetrics bindStreams(KafkaStreams streams, MeterRegistry target) {
     return KafkaStreamsMeters.bind(streams, target);
   }
 
   private Counter counter(RouterMeter meter, String... tagValues) {
-    return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
-        .tags(tags(meter, tagValues)).register(registry);
+    return Counter.builder(meter.meterName())
+        .description(meter.description())
+        .baseUnit(meter.baseUnit())
+        .tags(tags(meter, tagValues))
+        .register(registry);
   }
 
   private Timer timer(String model) {
     RouterMeter meter = RouterMeter.ROUTING_DELAY;
-    return Timer.builder(meter.meterName()).description(meter.description()).tags(tags(meter, model))
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+    return Timer.builder(meter.meterName())
+        .description(meter.description())
+        .tags(tags(meter, model))
+        .publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(registry);
   }
 
   private static Tags tags(RouterMeter meter, String... values) {

@@ -7,9 +7,9 @@ package io.switchboard.router.selection;
  * <p>Each router task (one per partition of the requests topic, {@code topics.request_partitions})
  * owns {@code 1/tasks} of every budget: {@code floor(limit / tasks)}, and the first {@code limit
  * mod tasks} tasks one more. The shares add up to the limit exactly, so the router never assigns
- * more than the limit in a minute in total, without any coordination between tasks. A task may
- * thus get a share of 0 (rpm 4 over 6 tasks): it then prefers the deployment's peers and, when no
- * peer has budget either, queues on it anyway (the worker paces it).
+ * more than the limit in a minute in total, without any coordination between tasks. A task may thus
+ * get a share of 0 (rpm 4 over 6 tasks): it then prefers the deployment's peers and, when no peer
+ * has budget either, queues on it anyway (the worker paces it).
  */
 public final class BudgetShare {
   private BudgetShare() {}
@@ -23,7 +23,8 @@ public final class BudgetShare {
       return null;
     }
     if (tasks < 1 || task < 0) {
-      throw new IllegalArgumentException("tasks must be >= 1 and task >= 0, were " + tasks + " and " + task);
+      throw new IllegalArgumentException(
+          "tasks must be >= 1 and task >= 0, were " + tasks + " and " + task);
     }
     long base = limit / tasks;
     return base + (task < limit % tasks ? 1 : 0);

@@ -13,8 +13,8 @@ public record Candidate(DeploymentConfig deployment, double weight) {
   public Candidate {
     Objects.requireNonNull(deployment, "deployment");
     if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("weight of '" + deployment.deploymentId() + "' must be finite and >= 0, was "
-          + weight);
+      throw new IllegalArgumentException(
+          "weight of '" + deployment.deploymentId() + "' must be finite and >= 0, was " + weight);
     }
   }
 

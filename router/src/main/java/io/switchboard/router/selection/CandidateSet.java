@@ -28,8 +28,8 @@ public record CandidateSet(String name, List<Candidate> members) {
 
   /**
    * The identity of this set for the rotation state: the name, then every deployment with its
-   * weight. Two requests naming the same deployments with the same weights share one rotation;
-   * a change of weights starts a new one.
+   * weight. Two requests naming the same deployments with the same weights share one rotation; a
+   * change of weights starts a new one.
    */
   public String rotationKey() {
     StringBuilder key = new StringBuilder(name).append('|');

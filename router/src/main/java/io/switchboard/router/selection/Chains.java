@@ -9,7 +9,8 @@ import java.util.List;
  * @param contextWindow where it goes when the prompt does not fit
  * @param contentPolicy where it goes when a deployment's content filter refuses it
  */
-public record Chains(List<String> fallbacks, List<String> contextWindow, List<String> contentPolicy) {
+public record Chains(
+    List<String> fallbacks, List<String> contextWindow, List<String> contentPolicy) {
   public Chains {
     fallbacks = List.copyOf(fallbacks);
     contextWindow = List.copyOf(contextWindow);

@@ -11,13 +11,13 @@ import java.util.Set;
  * Weights adapted to observed health ({@code router_settings.dynamic_weights}). Pure.
  *
  * <p>Each deployment's configured share {@code s = w / sum(w)} is multiplied by {@code (1 -
- * error_rate)^error_rate_exponent * (fastest latency / its latency)^latency_exponent} (the
- * fastest among the candidates with a latency observation; a deployment without an observation
- * keeps factor 1), and the products are renormalized. A deployment whose share would then fall
- * below {@code min_share_fraction * s} is held at that floor and the others share the rest
- * (water-filling), so no deployment is ever starved of the traffic that shows it has recovered.
- * When every factor is 0 the configured weights stand. The result sums to the same total as the
- * configured weights, so it can replace them as is.
+ * error_rate)^error_rate_exponent * (fastest latency / its latency)^latency_exponent} (the fastest
+ * among the candidates with a latency observation; a deployment without an observation keeps factor
+ * 1), and the products are renormalized. A deployment whose share would then fall below {@code
+ * min_share_fraction * s} is held at that floor and the others share the rest (water-filling), so
+ * no deployment is ever starved of the traffic that shows it has recovered. When every factor is 0
+ * the configured weights stand. The result sums to the same total as the configured weights, so it
+ * can replace them as is.
  */
 public final class DynamicWeights {
   private DynamicWeights() {}
@@ -30,22 +30,30 @@ public final class DynamicWeights {
    * @param settings the switch, the floor and the exponents
    * @return weights per deployment id, in the order of {@code baseWeights}
    */
-  public static Map<String, Double> adjust(Map<String, Double> baseWeights, Map<String, DeploymentHealth> health,
+  public static Map<String, Double> adjust(
+      Map<String, Double> baseWeights,
+      Map<String, DeploymentHealth> health,
       DynamicWeightsSettings settings) {
     double total = baseWeights.values().stream().mapToDouble(w -> Math.max(0, w)).sum();
     if (!settings.enabled() || total <= 0 || baseWeights.size() < 2) {
       return new LinkedHashMap<>(baseWeights);
     }
-    double fastest = baseWeights.keySet().stream().map(health::get)
-        .filter(h -> h != null && h.latencyEwmaMs() > 0).mapToDouble(DeploymentHealth::latencyEwmaMs).min().orElse(0);
+    double fastest =
+        baseWeights.keySet().stream()
+            .map(health::get)
+            .filter(h -> h != null && h.latencyEwmaMs() > 0)
+            .mapToDouble(DeploymentHealth::latencyEwmaMs)
+            .min()
+            .orElse(0);
 
     Map<String, Double> configured = new LinkedHashMap<>();
     Map<String, Double> scaled = new LinkedHashMap<>();
-    baseWeights.forEach((id, w) -> {
-      double share = Math.max(0, w) / total;
-      configured.put(id, share);
-      scaled.put(id, share * factor(health.get(id), fastest, settings));
-    });
+    baseWeights.forEach(
+        (id, w) -> {
+          double share = Math.max(0, w) / total;
+          configured.put(id, share);
+          scaled.put(id, share * factor(health.get(id), fastest, settings));
+        });
 
     double floorFraction = settings.minShareFraction();
     Set<String> held = new HashSet<>();
@@ -87,7 +95,8 @@ public final class DynamicWeights {
     return out;
   }
 
-  private static double factor(DeploymentHealth h, double fastest, DynamicWeightsSettings settings) {
+  private static double factor(
+      DeploymentHealth h, double fastest, DynamicWeightsSettings settings) {
     if (h == null) {
       return 1.0;
     }

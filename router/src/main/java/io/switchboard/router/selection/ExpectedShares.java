@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * The share of first routes each deployment of a candidate set should get, from the configured
- * weights: the deployments of an alias by their weights; a group's (or an inline list's) members
- * by the router's own rule ({@link Candidates#memberWeights}). A deployment without a weight
- * weighs its rpm, else 1.
+ * weights: the deployments of an alias by their weights; a group's (or an inline list's) members by
+ * the router's own rule ({@link Candidates#memberWeights}). A deployment without a weight weighs
+ * its rpm, else 1.
  */
 public final class ExpectedShares {
   private ExpectedShares() {}
@@ -34,7 +34,10 @@ public final class ExpectedShares {
     return inline == null ? Map.of() : ofMembers(config, inline);
   }
 
-  /** The expected shares of an alias, a deployment id or a group; empty when the name is none of these. */
+  /**
+   * The expected shares of an alias, a deployment id or a group; empty when the name is none of
+   * these.
+   */
   public static Map<String, Double> of(SwitchboardConfig config, String modelName) {
     List<DeploymentConfig> deployments = config.resolve(modelName);
     if (!deployments.isEmpty()) {
@@ -44,7 +47,8 @@ public final class ExpectedShares {
     return group == null ? Map.of() : ofMembers(config, group);
   }
 
-  private static Map<String, Double> ofMembers(SwitchboardConfig config, List<WeightedModel> members) {
+  private static Map<String, Double> ofMembers(
+      SwitchboardConfig config, List<WeightedModel> members) {
     return normalize(Candidates.memberWeights(members, config));
   }
 
@@ -64,11 +68,12 @@ public final class ExpectedShares {
       return Map.of();
     }
     Map<String, Double> out = new LinkedHashMap<>();
-    weights.forEach((d, w) -> {
-      if (w > 0) {
-        out.put(d, w / sum);
-      }
-    });
+    weights.forEach(
+        (d, w) -> {
+          if (w > 0) {
+            out.put(d, w / sum);
+          }
+        });
     return out;
   }
 }

@@ -15,11 +15,11 @@ import java.util.function.ToDoubleFunction;
  * The latest health report of each worker on one deployment: the router's health store holds one
  * per deployment id. Pure and immutable.
  *
- * <p>The health topic is compacted by deployment id, so it keeps only the last worker's report;
- * the store keeps every worker's, replacing a worker's report with its next one and dropping
- * reports the deployment's newest report has left {@link #ttl} behind (a stopped worker's, or one
- * that no longer calls the deployment), unless they still hold a cooldown. After a restart the
- * store is rebuilt from what the topic kept, and every live worker's next report fills it in.
+ * <p>The health topic is compacted by deployment id, so it keeps only the last worker's report; the
+ * store keeps every worker's, replacing a worker's report with its next one and dropping reports
+ * the deployment's newest report has left {@link #ttl} behind (a stopped worker's, or one that no
+ * longer calls the deployment), unless they still hold a cooldown. After a restart the store is
+ * rebuilt from what the topic kept, and every live worker's next report fills it in.
  *
  * <p>Reports merge as follows: the latest cooldown wins (any worker's failures keep everyone off),
  * failures, in-flight dispatches and calls add up, error rate and latency are means weighted by
@@ -33,7 +33,10 @@ public record HealthReports(List<DeploymentHealth> reports) {
   /** No report. */
   public static final HealthReports NONE = new HealthReports(List.of());
 
-  /** The freshness horizon when workers publish only cooldowns ({@code health_publish_interval_ms: 0}). */
+  /**
+   * The freshness horizon when workers publish only cooldowns ({@code health_publish_interval_ms:
+   * 0}).
+   */
   static final Duration TTL_WITHOUT_REPORTS = Duration.ofMinutes(1);
 
   /**
@@ -99,7 +102,8 @@ public record HealthReports(List<DeploymentHealth> reports) {
     Integer inFlight = null;
     Integer calls = null;
     for (DeploymentHealth r : reports) {
-      if (r.cooldownUntil() != null && (cooling == null || r.cooldownUntil().isAfter(cooling.cooldownUntil()))) {
+      if (r.cooldownUntil() != null
+          && (cooling == null || r.cooldownUntil().isAfter(cooling.cooldownUntil()))) {
         cooling = r;
       }
       updated = r.updatedAt().isAfter(updated) ? r.updatedAt() : updated;
@@ -108,11 +112,21 @@ public record HealthReports(List<DeploymentHealth> reports) {
       calls = sum(calls, r.recentCalls());
     }
     double errorRate = mean(reports, DeploymentHealth::errorRate);
-    double latency = mean(reports.stream().filter(r -> r.latencyEwmaMs() > 0).toList(),
-        DeploymentHealth::latencyEwmaMs);
-    return new DeploymentHealth(first.deploymentId(), cooling == null ? null : cooling.cooldownUntil(),
-        cooling == null ? null : cooling.reason(), failures, errorRate, latency, updated,
-        reports.size() == 1 ? first.workerId() : null, inFlight, calls);
+    double latency =
+        mean(
+            reports.stream().filter(r -> r.latencyEwmaMs() > 0).toList(),
+            DeploymentHealth::latencyEwmaMs);
+    return new DeploymentHealth(
+        first.deploymentId(),
+        cooling == null ? null : cooling.cooldownUntil(),
+        cooling == null ? null : cooling.reason(),
+        failures,
+        errorRate,
+        latency,
+        updated,
+        reports.size() == 1 ? first.workerId() : null,
+        inFlight,
+        calls);
   }
 
   /** The sum of the counts reported; null when none is. */
@@ -127,7 +141,8 @@ public record HealthReports(List<DeploymentHealth> reports) {
    * The mean of {@code value} weighted by each report's calls in the last minute (one without a
    * call count weighs as one call); the plain mean when no report has a call; 0 for no report.
    */
-  private static double mean(List<DeploymentHealth> reports, ToDoubleFunction<DeploymentHealth> value) {
+  private static double mean(
+      List<DeploymentHealth> reports, ToDoubleFunction<DeploymentHealth> value) {
     double sum = 0;
     double weights = 0;
     double plain = 0;
@@ -156,7 +171,8 @@ public record HealthReports(List<DeploymentHealth> reports) {
     if (!tree.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
-    return tree.has("reports") ? Json.convert(tree, HealthReports.class)
+    return tree.has("reports")
+        ? Json.convert(tree, HealthReports.class)
         : new HealthReports(List.of(Json.convert(tree, DeploymentHealth.class)));
   }
 }

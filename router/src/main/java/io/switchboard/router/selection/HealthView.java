@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The health store as one router task reads it: every worker's latest report per deployment
- * ({@link HealthReports}). The store is read on every request, but an entry changes only when a
- * worker reports, so each entry is decoded once per change.
+ * The health store as one router task reads it: every worker's latest report per deployment ({@link
+ * HealthReports}). The store is read on every request, but an entry changes only when a worker
+ * reports, so each entry is decoded once per change.
  */
 final class HealthView {
   private static final Logger log = LoggerFactory.getLogger(HealthView.class);

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * When this router task sent requests to each deployment, over the last {@code horizon}: what
  * least-busy adds to the workers' in-flight counts, which only show a dispatch from the workers'
- * next report on. Without it, every request between two reports would go to the deployment that
- * was least busy at the last one. Kept in memory only: after a restart the next reports tell.
+ * next report on. Without it, every request between two reports would go to the deployment that was
+ * least busy at the last one. Kept in memory only: after a restart the next reports tell.
  */
 final class RecentPicks {
   private final long horizonMs;

@@ -24,20 +24,19 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The routing decision of one task: walks a request's candidate set and then its chains until a
  * deployment can take it.
  *
- * <p>For each candidate set, in order: drop deployments that already failed this request and
- * those of weight 0; if none is left, take the next entry of the current chain. Drop
- * deployments whose {@code context_window} is smaller than the estimate; if none is left, switch
- * to the context-window chain. Drop deployments cooling down; if none is left, take the next
- * entry of the current chain. Among the rest prefer those with rpm and tpm budget left in this
- * task's share, counted over a sliding window ({@link SlidingBudget}); when none has any, queue on
- * those whose share is least overdrawn (used / share). Pick by the set's routing strategy
- * ({@link Strategies}), ties by {@link WeightedRoundRobin} on the state of this candidate set.
+ * <p>For each candidate set, in order: drop deployments that already failed this request and those
+ * of weight 0; if none is left, take the next entry of the current chain. Drop deployments whose
+ * {@code context_window} is smaller than the estimate; if none is left, switch to the
+ * context-window chain. Drop deployments cooling down; if none is left, take the next entry of the
+ * current chain. Among the rest prefer those with rpm and tpm budget left in this task's share,
+ * counted over a sliding window ({@link SlidingBudget}); when none has any, queue on those whose
+ * share is least overdrawn (used / share). Pick by the set's routing strategy ({@link Strategies}),
+ * ties by {@link WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
- * context-window chain for good (a context-window hand-off starts there; a content-policy
- * hand-off starts on the content-policy chain). When the chain runs out: if some deployment was
- * only cooling down, the request is held until the earliest cooldown ends; otherwise it is
- * exhausted.
+ * context-window chain for good (a context-window hand-off starts there; a content-policy hand-off
+ * starts on the content-policy chain). When the chain runs out: if some deployment was only cooling
+ * down, the request is held until the earliest cooldown ends; otherwise it is exhausted.
  */
 public final class Selector {
   private final SwitchboardConfig config;
@@ -59,11 +58,16 @@ public final class Selector {
    *
    * @param rotations weighted round robin pick counts per candidate set
    * @param budgets requests and tokens handed out per deployment, this task's share
-   * @param health every worker's latest health report per deployment id ({@link HealthReports}, global)
+   * @param health every worker's latest health report per deployment id ({@link HealthReports},
+   *     global)
    * @param task the task's partition of the requests topic: which share of every budget it owns
    */
-  public Selector(SwitchboardConfig config, KeyValueStore<String, long[]> rotations,
-      KeyValueStore<String, long[]> budgets, ReadOnlyKeyValueStore<String, byte[]> health, int task) {
+  public Selector(
+      SwitchboardConfig config,
+      KeyValueStore<String, long[]> rotations,
+      KeyValueStore<String, long[]> budgets,
+      ReadOnlyKeyValueStore<String, byte[]> health,
+      int task) {
     this.config = config;
     this.rotations = rotations;
     this.budgets = budgets;
@@ -74,11 +78,12 @@ public final class Selector {
     // Per-minute counts of earlier versions (keys "<minute>|<deployment>") are not read any more.
     List<String> stale = new ArrayList<>();
     try (var it = budgets.all()) {
-      it.forEachRemaining(kv -> {
-        if (!kv.key.startsWith(BUDGET_KEY_PREFIX)) {
-          stale.add(kv.key);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            if (!kv.key.startsWith(BUDGET_KEY_PREFIX)) {
+              stale.add(kv.key);
+            }
+          });
     }
     stale.forEach(budgets::delete);
   }
@@ -93,7 +98,13 @@ public final class Selector {
    * @param hop the hop of the dispatch this pass starts from
    * @param estimate the request's estimated tokens
    */
-  public Decision decide(CandidateSet first, Outcome chain, Chains chains, Set<String> failed, int hop, int estimate,
+  public Decision decide(
+      CandidateSet first,
+      Outcome chain,
+      Chains chains,
+      Set<String> failed,
+      int hop,
+      int estimate,
       Instant now) {
     Deque<String> fb = new ArrayDeque<>(chains.fallbacks());
     Deque<String> cw = new ArrayDeque<>(chains.contextWindow());
@@ -105,24 +116,34 @@ public final class Selector {
     String lastName = first == null ? null : first.name();
     while (true) {
       if (set != null) {
-        List<Candidate> usable = set.members().stream()
-            .filter(c -> c.weight() > 0 && !failed.contains(c.deploymentId())).toList();
+        List<Candidate> usable =
+            set.members().stream()
+                .filter(c -> c.weight() > 0 && !failed.contains(c.deploymentId()))
+                .toList();
         if (usable.isEmpty()) {
           skipped.add(set.name() + ": no deployment left (failed or weight 0)");
         } else {
-          List<Candidate> fit = usable.stream().filter(c -> fits(c.deployment(), estimate)).toList();
+          List<Candidate> fit =
+              usable.stream().filter(c -> fits(c.deployment(), estimate)).toList();
           if (fit.isEmpty()) {
-            skipped.add(set.name() + ": ~" + estimate + " tokens exceed the context window of "
-                + usable.stream().map(c -> c.deploymentId() + " (" + c.deployment().contextWindow() + ")")
-                    .collect(Collectors.joining(", ")));
+            skipped.add(
+                set.name()
+                    + ": ~"
+                    + estimate
+                    + " tokens exceed the context window of "
+                    + usable.stream()
+                        .map(c -> c.deploymentId() + " (" + c.deployment().contextWindow() + ")")
+                        .collect(Collectors.joining(", ")));
             following = Outcome.CONTEXT_WINDOW;
           } else {
             List<Candidate> healthy = new ArrayList<>();
             for (Candidate c : fit) {
               DeploymentHealth h = health(c.deploymentId());
               if (h != null && h.coolingDownAt(now)) {
-                earliestCooldownEnd = earliestCooldownEnd == null || h.cooldownUntil().isBefore(earliestCooldownEnd)
-                    ? h.cooldownUntil() : earliestCooldownEnd;
+                earliestCooldownEnd =
+                    earliestCooldownEnd == null || h.cooldownUntil().isBefore(earliestCooldownEnd)
+                        ? h.cooldownUntil()
+                        : earliestCooldownEnd;
               } else {
                 healthy.add(c);
               }
@@ -130,17 +151,24 @@ public final class Selector {
             if (healthy.isEmpty()) {
               skipped.add(set.name() + ": every deployment is cooling down");
             } else {
-              return pick(set, healthy, estimate, now, hop, new Chains(List.copyOf(fb), List.copyOf(cw),
-                  List.copyOf(cp)), skipped);
+              return pick(
+                  set,
+                  healthy,
+                  estimate,
+                  now,
+                  hop,
+                  new Chains(List.copyOf(fb), List.copyOf(cw), List.copyOf(cp)),
+                  skipped);
             }
           }
         }
       }
-      Deque<String> next = switch (following) {
-        case CONTEXT_WINDOW -> cw;
-        case CONTENT_POLICY -> cp;
-        default -> fb;
-      };
+      Deque<String> next =
+          switch (following) {
+            case CONTEXT_WINDOW -> cw;
+            case CONTENT_POLICY -> cp;
+            default -> fb;
+          };
       if (next.isEmpty()) {
         break;
       }
@@ -156,19 +184,29 @@ public final class Selector {
       return new Decision.Held(earliestCooldownEnd, List.copyOf(skipped));
     }
     boolean contextWindow = following == Outcome.CONTEXT_WINDOW;
-    ErrorCode code = contextWindow ? ErrorCode.CONTEXT_WINDOW_EXCEEDED : ErrorCode.FALLBACKS_EXHAUSTED;
-    String message = (contextWindow
-        ? "the prompt (~" + estimate + " tokens with the output) fits no deployment left in the context-window chain"
-        : following == Outcome.CONTENT_POLICY
-            ? "a content filter refused the request and every deployment of the content-policy chain failed or is "
-                + "unavailable"
-            : "every deployment of the request's chain failed or is unavailable")
-        + (skipped.isEmpty() ? "" : ": " + String.join("; ", skipped));
+    ErrorCode code =
+        contextWindow ? ErrorCode.CONTEXT_WINDOW_EXCEEDED : ErrorCode.FALLBACKS_EXHAUSTED;
+    String message =
+        (contextWindow
+                ? "the prompt (~"
+                    + estimate
+                    + " tokens with the output) fits no deployment left in the context-window chain"
+                : following == Outcome.CONTENT_POLICY
+                    ? "a content filter refused the request and every deployment of the content-policy chain failed or is "
+                        + "unavailable"
+                    : "every deployment of the request's chain failed or is unavailable")
+            + (skipped.isEmpty() ? "" : ": " + String.join("; ", skipped));
     return new Decision.Exhausted(code, message, lastName, List.copyOf(skipped));
   }
 
-  private Decision pick(CandidateSet set, List<Candidate> healthy, int estimate, Instant now, int hop,
-      Chains remaining, List<String> skipped) {
+  private Decision pick(
+      CandidateSet set,
+      List<Candidate> healthy,
+      int estimate,
+      Instant now,
+      int hop,
+      Chains remaining,
+      List<String> skipped) {
     long nowMs = now.toEpochMilli();
     List<Candidate> members = set.members();
     boolean[] eligible = new boolean[members.size()];
@@ -187,14 +225,18 @@ public final class Selector {
       double least = Double.POSITIVE_INFINITY;
       double[] load = new double[members.size()];
       for (int i = 0; i < members.size(); i++) {
-        load[i] = healthy.contains(members.get(i)) ? overdraw(members.get(i).deployment(), nowMs, estimate)
-            : Double.NaN;
+        load[i] =
+            healthy.contains(members.get(i))
+                ? overdraw(members.get(i).deployment(), nowMs, estimate)
+                : Double.NaN;
         if (load[i] < least) {
           least = load[i];
         }
       }
       for (int i = 0; i < members.size(); i++) {
-        eligible[i] = healthy.contains(members.get(i)) && (least == Double.POSITIVE_INFINITY || load[i] == least);
+        eligible[i] =
+            healthy.contains(members.get(i))
+                && (least == Double.POSITIVE_INFINITY || load[i] == least);
       }
     }
     long[] weights = WeightedRoundRobin.normalize(routingWeights(members));
@@ -203,12 +245,13 @@ public final class Selector {
     if (counts == null || counts.length != weights.length) {
       counts = new long[weights.length];
     }
-    int index = strategies.pick(set, weights, counts, eligible, now, d -> overdraw(d, nowMs, estimate));
+    int index =
+        strategies.pick(set, weights, counts, eligible, now, d -> overdraw(d, nowMs, estimate));
     rotations.put(key, counts);
     String deploymentId = members.get(index).deploymentId();
     spend(members.get(index).deployment(), nowMs, estimate);
-    return new Decision.Dispatched(deploymentId, set.name(), hop, remaining, anyBudget,
-        List.copyOf(skipped));
+    return new Decision.Dispatched(
+        deploymentId, set.name(), hop, remaining, anyBudget, List.copyOf(skipped));
   }
 
   private static boolean fits(DeploymentConfig d, int estimate) {
@@ -229,20 +272,20 @@ public final class Selector {
   }
 
   /**
-   * Tenths of a second a request counts in a deployment's rate window: its seconds and 0.6 s, so
-   * a use counts for at least 0.5 s more than the window, 0.3 s more than the worker's pacing
-   * window for it (seconds + {@code LanePacer.SHORT_WINDOW_MARGIN_MS}): what the router hands out
-   * within the window's share then does not wait on the lanes (as the minute counts for 62 s
-   * against the worker's 61); 0 without a rate window.
+   * Tenths of a second a request counts in a deployment's rate window: its seconds and 0.6 s, so a
+   * use counts for at least 0.5 s more than the window, 0.3 s more than the worker's pacing window
+   * for it (seconds + {@code LanePacer.SHORT_WINDOW_MARGIN_MS}): what the router hands out within
+   * the window's share then does not wait on the lanes (as the minute counts for 62 s against the
+   * worker's 61); 0 without a rate window.
    */
   private static int rateWindowTenths(DeploymentConfig d) {
     return d.rateWindowSeconds() == null || d.rpm() == null ? 0 : 10 * d.rateWindowSeconds() + 6;
   }
 
   /**
-   * How far the deployment's budget share would be used with this request: the largest of
-   * requests / rpm share, requests in its rate window / the window's part of the share, and tokens
-   * / tpm share (infinite for a share of 0).
+   * How far the deployment's budget share would be used with this request: the largest of requests
+   * / rpm share, requests in its rate window / the window's part of the share, and tokens / tpm
+   * share (infinite for a share of 0).
    */
   private double overdraw(DeploymentConfig d, long nowMs, int estimate) {
     Long rpm = rpmShare(d);
@@ -255,14 +298,21 @@ public final class Selector {
     return Math.max(Math.max(requests, recent), tokens);
   }
 
-  /** This task's share of what the deployment's lanes can deliver of its rpm ({@link LanePlan#deliverable}). */
+  /**
+   * This task's share of what the deployment's lanes can deliver of its rpm ({@link
+   * LanePlan#deliverable}).
+   */
   private Long rpmShare(DeploymentConfig d) {
     return BudgetShare.of(LanePlan.deliverable(d.rpm(), d.lanes()), tasks, task);
   }
 
-  /** This task's share of what the lanes can deliver in one rate window ({@link LanePlan#windowDeliverable}). */
+  /**
+   * This task's share of what the lanes can deliver in one rate window ({@link
+   * LanePlan#windowDeliverable}).
+   */
   private Long rateWindowShare(DeploymentConfig d) {
-    return BudgetShare.of(LanePlan.windowDeliverable(d.rpm(), d.lanes(), d.rateWindowSeconds()), tasks, task);
+    return BudgetShare.of(
+        LanePlan.windowDeliverable(d.rpm(), d.lanes(), d.rateWindowSeconds()), tasks, task);
   }
 
   private Long tpmShare(DeploymentConfig d) {
@@ -273,7 +323,10 @@ public final class Selector {
     return share == 0 ? Double.POSITIVE_INFINITY : (double) used / share;
   }
 
-  /** Counts the request against the deployment's budget; deployments without rpm or tpm keep nothing. */
+  /**
+   * Counts the request against the deployment's budget; deployments without rpm or tpm keep
+   * nothing.
+   */
   private void spend(DeploymentConfig d, long nowMs, int estimate) {
     if (d.rpm() == null && d.tpm() == null) {
       return;
@@ -284,7 +337,8 @@ public final class Selector {
   }
 
   private SlidingBudget budget(DeploymentConfig d) {
-    return budgetWindows.computeIfAbsent(d.deploymentId(),
+    return budgetWindows.computeIfAbsent(
+        d.deploymentId(),
         id -> SlidingBudget.fromCounts(budgets.get(BUDGET_KEY_PREFIX + id), rateWindowTenths(d)));
   }
 
@@ -293,13 +347,14 @@ public final class Selector {
     long nowMs = now.toEpochMilli();
     List<String> idle = new ArrayList<>();
     try (var it = budgets.all()) {
-      it.forEachRemaining(kv -> {
-        String id = kv.key.substring(BUDGET_KEY_PREFIX.length());
-        SlidingBudget known = budgetWindows.get(id);
-        if ((known != null ? known : SlidingBudget.fromCounts(kv.value)).isEmpty(nowMs)) {
-          idle.add(id);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            String id = kv.key.substring(BUDGET_KEY_PREFIX.length());
+            SlidingBudget known = budgetWindows.get(id);
+            if ((known != null ? known : SlidingBudget.fromCounts(kv.value)).isEmpty(nowMs)) {
+              idle.add(id);
+            }
+          });
     }
     for (String id : idle) {
       budgets.delete(BUDGET_KEY_PREFIX + id);
@@ -308,9 +363,9 @@ public final class Selector {
   }
 
   /**
-   * The members' weights to route by: as configured, or scaled by observed health when
-   * {@code router_settings.dynamic_weights.enabled} (the rotation key keeps the configured
-   * weights, so the counts carry on while the scaling moves).
+   * The members' weights to route by: as configured, or scaled by observed health when {@code
+   * router_settings.dynamic_weights.enabled} (the rotation key keeps the configured weights, so the
+   * counts carry on while the scaling moves).
    */
   private List<Double> routingWeights(List<Candidate> members) {
     List<Double> configured = members.stream().map(Candidate::weight).toList();
@@ -330,7 +385,10 @@ public final class Selector {
     Map<String, Double> adjusted = DynamicWeights.adjust(base, observed, dynamic);
     List<Double> out = new ArrayList<>();
     for (Candidate c : members) {
-      double scale = base.get(c.deploymentId()) > 0 ? adjusted.get(c.deploymentId()) / base.get(c.deploymentId()) : 0;
+      double scale =
+          base.get(c.deploymentId()) > 0
+              ? adjusted.get(c.deploymentId()) / base.get(c.deploymentId())
+              : 0;
       out.add(c.weight() * scale);
     }
     return out;

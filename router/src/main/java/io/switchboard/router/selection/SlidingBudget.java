@@ -7,22 +7,22 @@ import java.util.Arrays;
  * estimated tokens per second, over the last {@value #SPAN_SECONDS} seconds.
  *
  * <p>A use made at any time in second {@code s} counts until second {@code s + SPAN_SECONDS}
- * begins, so for at least {@code SPAN_SECONDS - 1} = 62 seconds. That is on purpose longer than
- * the worker's pacing window (61 s, {@code LanePacer}): a sliding budget as long as the worker's
- * window would leave the worker no slack at all under sustained load, and any jitter between the
- * router's decision and the worker's call (commits, fetches, a busy machine) would queue calls on
- * the lane for good. Per-minute budgets were worse: they let a task spend a whole minute's share
- * at the start of the minute and the next one right after it. The cost is that a deployment kept
- * busy by the router alone gets less than its rpm: 60 s of every 62.5 on average by the window,
- * 94% in a 300 s benchmark (docs/benchmarks.md, "rpm compliance"); the worker still fills the
- * rest with requests queued on its lanes.
+ * begins, so for at least {@code SPAN_SECONDS - 1} = 62 seconds. That is on purpose longer than the
+ * worker's pacing window (61 s, {@code LanePacer}): a sliding budget as long as the worker's window
+ * would leave the worker no slack at all under sustained load, and any jitter between the router's
+ * decision and the worker's call (commits, fetches, a busy machine) would queue calls on the lane
+ * for good. Per-minute budgets were worse: they let a task spend a whole minute's share at the
+ * start of the minute and the next one right after it. The cost is that a deployment kept busy by
+ * the router alone gets less than its rpm: 60 s of every 62.5 on average by the window, 94% in a
+ * 300 s benchmark (docs/benchmarks.md, "rpm compliance"); the worker still fills the rest with
+ * requests queued on its lanes.
  *
- * <p>For a deployment with a rate window ({@code rate_window_seconds}) it also counts requests
- * per tenth of a second over {@code windowTenths}: a use made in tenth {@code t} counts there
- * until tenth {@code t + windowTenths} begins, so for {@code windowTenths - 1} to {@code
- * windowTenths} tenths ({@link #recentRequests}). Tenths rather than seconds, so that the shortest
- * time a use counts can be set just above the worker's window for the same seconds: with seconds,
- * a use made at the end of a second would count for barely more than the window.
+ * <p>For a deployment with a rate window ({@code rate_window_seconds}) it also counts requests per
+ * tenth of a second over {@code windowTenths}: a use made in tenth {@code t} counts there until
+ * tenth {@code t + windowTenths} begins, so for {@code windowTenths - 1} to {@code windowTenths}
+ * tenths ({@link #recentRequests}). Tenths rather than seconds, so that the shortest time a use
+ * counts can be set just above the worker's window for the same seconds: with seconds, a use made
+ * at the end of a second would count for barely more than the window.
  *
  * <p>Stored as {@code [newest second, requests per second..., tokens per second...]}, followed,
  * with a rate window, by {@code [newest tenth, requests per tenth...]}; not thread-safe (a task
@@ -49,27 +49,30 @@ public final class SlidingBudget {
   }
 
   /**
-   * An empty budget that also counts requests over the last {@code windowTenths} tenths of a
-   * second (0: no rate window).
+   * An empty budget that also counts requests over the last {@code windowTenths} tenths of a second
+   * (0: no rate window).
    */
   public SlidingBudget(int windowTenths) {
     if (windowTenths < 0 || windowTenths > 10 * SPAN_SECONDS) {
-      throw new IllegalArgumentException("windowTenths must be 0.." + 10 * SPAN_SECONDS + ", was " + windowTenths);
+      throw new IllegalArgumentException(
+          "windowTenths must be 0.." + 10 * SPAN_SECONDS + ", was " + windowTenths);
     }
     this.newestSecond = Long.MIN_VALUE;
     this.recent = new long[windowTenths];
   }
 
-  /** A budget without a rate window from {@link #toCounts()}; see {@link #fromCounts(long[], int)}. */
+  /**
+   * A budget without a rate window from {@link #toCounts()}; see {@link #fromCounts(long[], int)}.
+   */
   public static SlidingBudget fromCounts(long[] counts) {
     return fromCounts(counts, 0);
   }
 
   /**
    * The budget {@link #toCounts()} wrote, with a rate window of {@code windowTenths}. The minute's
-   * counts come back from any value that has them; the rate window's only from a value written
-   * with the same {@code windowTenths} (after a change of {@code rate_window_seconds} it starts
-   * empty); anything else reads as empty.
+   * counts come back from any value that has them; the rate window's only from a value written with
+   * the same {@code windowTenths} (after a change of {@code rate_window_seconds} it starts empty);
+   * anything else reads as empty.
    */
   public static SlidingBudget fromCounts(long[] counts, int windowTenths) {
     SlidingBudget budget = new SlidingBudget(windowTenths);
@@ -150,7 +153,9 @@ public final class SlidingBudget {
     return requestTotal == 0 && tokenTotal == 0;
   }
 
-  /** Moves the window to {@code second}, dropping the seconds that left it; time never goes back. */
+  /**
+   * Moves the window to {@code second}, dropping the seconds that left it; time never goes back.
+   */
   private void advance(long second) {
     if (newestSecond == Long.MIN_VALUE || second - newestSecond >= SPAN_SECONDS) {
       Arrays.fill(requests, 0);

@@ -11,32 +11,33 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The last step of a routing decision: which of the eligible members of a candidate set gets the
- * request, by the set's {@link RoutingStrategy} ({@code routing_strategies[<alias or group>]},
- * else {@code router_settings.routing_strategy}).
+ * request, by the set's {@link RoutingStrategy} ({@code routing_strategies[<alias or group>]}, else
+ * {@code router_settings.routing_strategy}).
  *
- * <p>The eligible members are those the selector left after every filter (failed, weight 0,
- * context window, cooldown, budget), so a strategy never brings back one of them. {@code
- * weighted} lets the weighted rotation choose among all of them. The others score each
- * eligible member, keep those with the lowest score, and let the weighted rotation choose among
- * those: ties go to the member furthest behind its weighted share, so the same inputs give the
- * same pick, and equal scores split by weight.
+ * <p>The eligible members are those the selector left after every filter (failed, weight 0, context
+ * window, cooldown, budget), so a strategy never brings back one of them. {@code weighted} lets the
+ * weighted rotation choose among all of them. The others score each eligible member, keep those
+ * with the lowest score, and let the weighted rotation choose among those: ties go to the member
+ * furthest behind its weighted share, so the same inputs give the same pick, and equal scores split
+ * by weight.
  *
  * <ul>
  *   <li>{@code least-busy}: dispatches in flight, summed over the fresh reports of every worker
  *       ({@link HealthReports#fresh}), plus what this task sent to the deployment since the newest
- *       of them ({@link RecentPicks}); no fresh report counts as 0.</li>
+ *       of them ({@link RecentPicks}); no fresh report counts as 0.
  *   <li>{@code usage-based}: the share of this task's rpm, rate-window and tpm budget the request
- *       would leave used (the largest of the three; 0 for a deployment without limits).</li>
+ *       would leave used (the largest of the three; 0 for a deployment without limits).
  *   <li>{@code latency-based}: the latency merged over the fresh reports of every worker, weighted
  *       by their calls. A deployment no worker has measured recently ties with the fastest, so it
  *       gets its weighted share next to it until it is measured: a deployment that was slow is
- *       tried again once its reports have aged out, instead of never again.</li>
+ *       tried again once its reports have aged out, instead of never again.
  * </ul>
  */
 public final class Strategies {
   private final SwitchboardConfig config;
   private final HealthView health;
   private final Duration ttl;
+
   /** Null when no candidate set is least-busy: nothing reads them. */
   private final RecentPicks picks;
 
@@ -44,8 +45,9 @@ public final class Strategies {
     this.config = config;
     this.health = health;
     this.ttl = HealthReports.ttl(config.workerSettings());
-    boolean leastBusy = config.routerSettings().routingStrategy() == RoutingStrategy.LEAST_BUSY
-        || config.routingStrategies().containsValue(RoutingStrategy.LEAST_BUSY);
+    boolean leastBusy =
+        config.routerSettings().routingStrategy() == RoutingStrategy.LEAST_BUSY
+            || config.routingStrategies().containsValue(RoutingStrategy.LEAST_BUSY);
     this.picks = leastBusy ? new RecentPicks(ttl.toMillis()) : null;
   }
 
@@ -58,7 +60,12 @@ public final class Strategies {
    * @param usage the share of its budget a deployment would have used with this request
    * @return the index of the member picked
    */
-  int pick(CandidateSet set, long[] weights, long[] counts, boolean[] eligible, Instant now,
+  int pick(
+      CandidateSet set,
+      long[] weights,
+      long[] counts,
+      boolean[] eligible,
+      Instant now,
       ToDoubleFunction<DeploymentConfig> usage) {
     RoutingStrategy strategy = config.routingStrategyOf(set.name());
     boolean[] among = eligible;
@@ -66,8 +73,10 @@ public final class Strategies {
       double[] scores = new double[eligible.length];
       List<Candidate> members = set.members();
       for (int i = 0; i < scores.length; i++) {
-        scores[i] = eligible[i] && weights[i] > 0 ? score(strategy, members.get(i).deployment(), now, usage)
-            : Double.NaN;
+        scores[i] =
+            eligible[i] && weights[i] > 0
+                ? score(strategy, members.get(i).deployment(), now, usage)
+                : Double.NaN;
       }
       among = lowest(scores, eligible, weights);
     }
@@ -78,8 +87,14 @@ public final class Strategies {
     return index;
   }
 
-  /** The member's score under the strategy (lower is better); NaN for a latency nobody measured recently. */
-  private double score(RoutingStrategy strategy, DeploymentConfig d, Instant now,
+  /**
+   * The member's score under the strategy (lower is better); NaN for a latency nobody measured
+   * recently.
+   */
+  private double score(
+      RoutingStrategy strategy,
+      DeploymentConfig d,
+      Instant now,
       ToDoubleFunction<DeploymentConfig> usage) {
     return switch (strategy) {
       case WEIGHTED -> 0;
@@ -118,8 +133,12 @@ public final class Strategies {
     }
     boolean[] among = new boolean[scores.length];
     for (int i = 0; i < scores.length; i++) {
-      among[i] = eligible[i] && weights[i] > 0
-          && (Double.isNaN(scores[i]) || scores[i] == least || least == Double.POSITIVE_INFINITY);
+      among[i] =
+          eligible[i]
+              && weights[i] > 0
+              && (Double.isNaN(scores[i])
+                  || scores[i] == least
+                  || least == Double.POSITIVE_INFINITY);
     }
     return among;
   }

@@ -19,10 +19,15 @@ import com.knuddels.jtokkit.api.EncodingType;
  * {@value #DEFAULT_MAX_OUTPUT}.
  */
 public final class TokenEstimator {
-  /** Output tokens assumed when the body sets neither {@code max_completion_tokens} nor {@code max_tokens}. */
+  /**
+   * Output tokens assumed when the body sets neither {@code max_completion_tokens} nor {@code
+   * max_tokens}.
+   */
   public static final int DEFAULT_MAX_OUTPUT = 256;
+
   /** Framing tokens per message. */
   public static final int PER_MESSAGE = 3;
+
   /** Tokens that prime the assistant's reply. */
   public static final int PER_REPLY = 3;
 
@@ -66,7 +71,9 @@ public final class TokenEstimator {
     if (max == null || !max.canConvertToLong()) {
       max = body.get("max_tokens");
     }
-    return max != null && max.canConvertToLong() && max.asLong() > 0 ? max.asLong() : DEFAULT_MAX_OUTPUT;
+    return max != null && max.canConvertToLong() && max.asLong() > 0
+        ? max.asLong()
+        : DEFAULT_MAX_OUTPUT;
   }
 
   private long text(JsonNode node) {

@@ -13,7 +13,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The parts of running a Kafka Streams application that the router and the metrics aggregator share. */
+/**
+ * The parts of running a Kafka Streams application that the router and the metrics aggregator
+ * share.
+ */
 public final class StreamsApps {
   private static final Logger log = LoggerFactory.getLogger(StreamsApps.class);
 
@@ -26,20 +29,22 @@ public final class StreamsApps {
    *
    * @param what names the application in the log, e.g. {@code router}
    */
-  public static void start(KafkaStreams streams, SwitchboardConfig config, String what) throws InterruptedException {
+  public static void start(KafkaStreams streams, SwitchboardConfig config, String what)
+      throws InterruptedException {
     try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
       TopicProvisioner.ensure(admin, config);
     }
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("{} stream thread failed; replacing it", what, e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("{} stream thread failed; replacing it", what, e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     streams.start();
   }
 
   /**
-   * The state directory: {@code router_settings.state_dir} when set, else a new temporary
-   * directory whose name starts with {@code tempPrefix}.
+   * The state directory: {@code router_settings.state_dir} when set, else a new temporary directory
+   * whose name starts with {@code tempPrefix}.
    */
   public static String stateDir(SwitchboardConfig config, String tempPrefix) {
     if (config.routerSettings().stateDir() != null) {
@@ -48,7 +53,8 @@ public final class StreamsApps {
     try {
       return Files.createTempDirectory(tempPrefix).toString();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a state directory; set router_settings.state_dir", e);
+      throw new UncheckedIOException(
+          "cannot create a state directory; set router_settings.state_dir", e);
     }
   }
 
@@ -57,11 +63,13 @@ public final class StreamsApps {
    *
    * @param what names the application in the error, e.g. {@code router}
    */
-  public static void awaitRunning(KafkaStreams streams, String what, Duration timeout) throws InterruptedException {
+  public static void awaitRunning(KafkaStreams streams, String what, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() > end) {
-        throw new IllegalStateException(what + " not RUNNING after " + timeout + " (state " + streams.state() + ")");
+        throw new IllegalStateException(
+            what + " not RUNNING after " + timeout + " (state " + streams.state() + ")");
       }
       Thread.sleep(50);
     }

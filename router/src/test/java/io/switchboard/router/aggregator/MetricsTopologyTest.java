@@ -43,7 +43,10 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-  static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse("""
+  static final SwitchboardConfig CONFIG =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list:
         - {model_name: chat, deployment_id: chat-a, weight: 70, input_cost_per_million: 1, output_cost_per_million: 2}
         - {model_name: chat, deployment_id: chat-b, weight: 30}
@@ -56,7 +59,8 @@ class MetricsTopologyTest {
           - {model: chat}
           - {model: solo}
       reply_topics: [switchboard.replies, "team.*"]
-      """, "test");
+      """,
+              "test");
 
   Topics topics = new Topics(CONFIG.topics());
   TopologyTestDriver driver;
@@ -69,15 +73,29 @@ class MetricsTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = MetricsAggregator.streamsProperties(CONFIG.withKafka(Map.of("bootstrap.servers", "unused:9092")));
-    driver = new TopologyTestDriver(MetricsTopology.build(CONFIG, Clock.fixed(T0, ZoneOffset.UTC)), props);
+    Properties props =
+        MetricsAggregator.streamsProperties(
+            CONFIG.withKafka(Map.of("bootstrap.servers", "unused:9092")));
+    driver =
+        new TopologyTestDriver(
+            MetricsTopology.build(CONFIG, Clock.fixed(T0, ZoneOffset.UTC)), props);
     StringSerializer keys = new StringSerializer();
-    attempts = driver.createInputTopic(topics.metrics().name(), keys, topics.metrics().valueSerde().serializer());
-    dispatches = driver.createInputTopic(topics.dispatch().name(), keys, topics.dispatch().valueSerde().serializer());
-    replies = driver.createInputTopic(topics.replies().name(), keys, topics.replies().valueSerde().serializer());
-    teamReplies = driver.createInputTopic("team.a", keys, Topics.reply("team.a").valueSerde().serializer());
-    summaries = driver.createOutputTopic(topics.summaries().name(), new StringDeserializer(),
-        topics.summaries().valueSerde().deserializer());
+    attempts =
+        driver.createInputTopic(
+            topics.metrics().name(), keys, topics.metrics().valueSerde().serializer());
+    dispatches =
+        driver.createInputTopic(
+            topics.dispatch().name(), keys, topics.dispatch().valueSerde().serializer());
+    replies =
+        driver.createInputTopic(
+            topics.replies().name(), keys, topics.replies().valueSerde().serializer());
+    teamReplies =
+        driver.createInputTopic("team.a", keys, Topics.reply("team.a").valueSerde().serializer());
+    summaries =
+        driver.createOutputTopic(
+            topics.summaries().name(),
+            new StringDeserializer(),
+            topics.summaries().valueSerde().deserializer());
   }
 
   @AfterEach
@@ -87,28 +105,78 @@ class MetricsTopologyTest {
 
   /** The latest summary of a key; every summary read on the way must match its JSON Schema. */
   MetricsSummary summary(Scope scope, String name, Instant windowStart) {
-    summaries.readKeyValuesToList().forEach(kv -> {
-      assertThat(io.switchboard.schemas.json.Schemas.validate(io.switchboard.schemas.json.SchemaName.METRICS_SUMMARY,
-          Json.mapper().valueToTree(kv.value))).as("schema violations of summary %s", kv.key).isEmpty();
-      latest.put(kv.key, kv.value);
-    });
+    summaries
+        .readKeyValuesToList()
+        .forEach(
+            kv -> {
+              assertThat(
+                      io.switchboard.schemas.json.Schemas.validate(
+                          io.switchboard.schemas.json.SchemaName.METRICS_SUMMARY,
+                          Json.mapper().valueToTree(kv.value)))
+                  .as("schema violations of summary %s", kv.key)
+                  .isEmpty();
+              latest.put(kv.key, kv.value);
+            });
     return latest.get(MetricsSummary.key(scope, name, windowStart));
   }
 
   static RouteRequest request(String id, String model, List<WeightedModel> inline) {
-    return new RouteRequest(id, model, null, inline, null, null, null, null, null, null, null,
+    return new RouteRequest(
+        id,
+        model,
+        null,
+        inline,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
         Json.mapper().createObjectNode());
   }
 
   static Dispatch dispatch(String id, String modelName, String deployment, int hop, Instant at) {
-    return new Dispatch(request(id, modelName, null), deployment, modelName, hop, 0, null, null, null, null, null, at, at);
+    return new Dispatch(
+        request(id, modelName, null),
+        deployment,
+        modelName,
+        hop,
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        at,
+        at);
   }
 
-  static AttemptEvent attempt(String id, String modelName, String deployment, Outcome outcome, Integer status,
-      long latencyMs, Instant at) {
+  static AttemptEvent attempt(
+      String id,
+      String modelName,
+      String deployment,
+      Outcome outcome,
+      Integer status,
+      long latencyMs,
+      Instant at) {
     boolean ok = outcome == Outcome.SUCCESS;
-    return new AttemptEvent(null, id, deployment, modelName, "m", "openai", outcome, status, latencyMs,
-        ok ? 10 : null, ok ? 5 : null, ok ? 0.25 : null, 0, ok ? null : "HTTP " + status, at);
+    return new AttemptEvent(
+        null,
+        id,
+        deployment,
+        modelName,
+        "m",
+        "openai",
+        outcome,
+        status,
+        latencyMs,
+        ok ? 10 : null,
+        ok ? 5 : null,
+        ok ? 0.25 : null,
+        0,
+        ok ? null : "HTTP " + status,
+        at);
   }
 
   @Test
@@ -119,21 +187,46 @@ class MetricsTopologyTest {
       String deployment = i % 10 < 7 ? "chat-a" : "chat-b";
       dispatches.pipeInput("r" + i, dispatch("r" + i, "chat", deployment, 0, at));
       if (i % 20 == 0) {
-        attempts.pipeInput(deployment, attempt("r" + i, "chat", deployment, Outcome.RETRY, 503, 40, at));
+        attempts.pipeInput(
+            deployment, attempt("r" + i, "chat", deployment, Outcome.RETRY, 503, 40, at));
       }
       if (i % 25 == 0) {
-        attempts.pipeInput(deployment, attempt("r" + i, "chat", deployment, Outcome.FALLBACK, 429, 30, at));
+        attempts.pipeInput(
+            deployment, attempt("r" + i, "chat", deployment, Outcome.FALLBACK, 429, 30, at));
         dispatches.pipeInput("r" + i, dispatch("r" + i, "chat", "solo", 1, at));
         attempts.pipeInput("solo", attempt("r" + i, "chat", "solo", Outcome.SUCCESS, 200, 50, at));
       } else {
-        attempts.pipeInput(deployment, attempt("r" + i, "chat", deployment, Outcome.SUCCESS, 200, 20 + i, at));
+        attempts.pipeInput(
+            deployment, attempt("r" + i, "chat", deployment, Outcome.SUCCESS, 200, 20 + i, at));
       }
-      replies.pipeInput("r" + i, new RouteReply("r" + i, ReplyStatus.OK, Json.mapper().createObjectNode(), null,
-          deployment, "chat", "m", "openai", null, 10L, 10L, null, null, at));
+      replies.pipeInput(
+          "r" + i,
+          new RouteReply(
+              "r" + i,
+              ReplyStatus.OK,
+              Json.mapper().createObjectNode(),
+              null,
+              deployment,
+              "chat",
+              "m",
+              "openai",
+              null,
+              10L,
+              10L,
+              null,
+              null,
+              at));
     }
-    teamReplies.pipeInput("late", RouteReply.rejected("late",
-        new ReplyError(ErrorCode.DEADLINE_EXCEEDED, "too late", "/deadline"), null, at));
-    replies.pipeInput("bad", RouteReply.rejected("bad", ReplyError.of(ErrorCode.UNKNOWN_MODEL, "nope"), null, at));
+    teamReplies.pipeInput(
+        "late",
+        RouteReply.rejected(
+            "late",
+            new ReplyError(ErrorCode.DEADLINE_EXCEEDED, "too late", "/deadline"),
+            null,
+            at));
+    replies.pipeInput(
+        "bad",
+        RouteReply.rejected("bad", ReplyError.of(ErrorCode.UNKNOWN_MODEL, "nope"), null, at));
 
     MetricsSummary all = summary(Scope.ALL, MetricsSummary.ALL, null);
     int retries = 5;
@@ -145,13 +238,20 @@ class MetricsTopologyTest {
     assertThat(all.errors()).isEqualTo(retries + fallbacks);
     assertThat(all.retries()).isEqualTo(retries);
     assertThat(all.fallbacks()).isEqualTo(fallbacks);
-    assertThat(all.outcomes()).containsOnly(Map.entry("SUCCESS", (long) n), Map.entry("RETRY", (long) retries),
-        Map.entry("FALLBACK", (long) fallbacks));
-    assertThat(all.httpStatus()).containsOnly(Map.entry("2xx", (long) n), Map.entry("5xx", (long) retries),
-        Map.entry("4xx", (long) fallbacks));
+    assertThat(all.outcomes())
+        .containsOnly(
+            Map.entry("SUCCESS", (long) n),
+            Map.entry("RETRY", (long) retries),
+            Map.entry("FALLBACK", (long) fallbacks));
+    assertThat(all.httpStatus())
+        .containsOnly(
+            Map.entry("2xx", (long) n),
+            Map.entry("5xx", (long) retries),
+            Map.entry("4xx", (long) fallbacks));
     assertThat(all.replies()).isEqualTo(n + 2);
     assertThat(all.expired()).isEqualTo(1);
-    assertThat(all.replyErrors()).containsOnly(Map.entry("deadline_exceeded", 1L), Map.entry("unknown_model", 1L));
+    assertThat(all.replyErrors())
+        .containsOnly(Map.entry("deadline_exceeded", 1L), Map.entry("unknown_model", 1L));
     assertThat(all.tokensIn()).isEqualTo(10L * n);
     assertThat(all.tokensOut()).isEqualTo(5L * n);
     assertThat(all.costUsd()).isCloseTo(0.25 * n, within(1e-9));
@@ -172,7 +272,9 @@ class MetricsTopologyTest {
     MetricsSummary chat = summary(Scope.MODEL, "chat", null);
     assertThat(chat.routed()).isEqualTo(n);
     assertThat(chat.attempts()).isEqualTo(all.attempts());
-    assertThat(chat.shares()).extracting(MetricsSummary.Share::deploymentId).containsExactly("chat-a", "chat-b");
+    assertThat(chat.shares())
+        .extracting(MetricsSummary.Share::deploymentId)
+        .containsExactly("chat-a", "chat-b");
     assertThat(chat.shares().get(0).expected()).isCloseTo(0.7, within(1e-9));
     assertThat(chat.shares().get(0).actual()).isCloseTo(0.7, within(1e-9));
     assertThat(chat.shares().get(1).expected()).isCloseTo(0.3, within(1e-9));
@@ -195,13 +297,22 @@ class MetricsTopologyTest {
     assertThat(byId.get("chat-a").actual()).isCloseTo(0.5, within(1e-9));
     assertThat(byId.get("solo").actual()).isCloseTo(0.25, within(1e-9));
 
-    RouteRequest inline = request("i1", null, List.of(new WeightedModel("chat-b", 1.0), new WeightedModel("solo", 3.0)));
-    dispatches.pipeInput("i1", new Dispatch(inline, "solo", CandidateSet.INLINE, 0, 0, null, null, null, null, null, at,
-        at));
+    RouteRequest inline =
+        request(
+            "i1", null, List.of(new WeightedModel("chat-b", 1.0), new WeightedModel("solo", 3.0)));
+    dispatches.pipeInput(
+        "i1",
+        new Dispatch(
+            inline, "solo", CandidateSet.INLINE, 0, 0, null, null, null, null, null, at, at));
     MetricsSummary adHoc = summary(Scope.MODEL, CandidateSet.INLINE, null);
-    assertThat(adHoc.shares()).extracting(MetricsSummary.Share::deploymentId, MetricsSummary.Share::expected,
-        MetricsSummary.Share::actual).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("chat-b", 0.25, 0.0), org.assertj.core.groups.Tuple.tuple("solo", 0.75, 1.0));
+    assertThat(adHoc.shares())
+        .extracting(
+            MetricsSummary.Share::deploymentId,
+            MetricsSummary.Share::expected,
+            MetricsSummary.Share::actual)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("chat-b", 0.25, 0.0),
+            org.assertj.core.groups.Tuple.tuple("solo", 0.75, 1.0));
   }
 
   @Test
@@ -209,7 +320,9 @@ class MetricsTopologyTest {
     Instant at = T0.plusSeconds(1);
     dispatches.pipeInput("l0", dispatch("l0", "loose", "chat-a", 0, at));
     Map<String, Double> expected = new HashMap<>();
-    summary(Scope.MODEL, "loose", null).shares().forEach(s -> expected.put(s.deploymentId(), s.expected()));
+    summary(Scope.MODEL, "loose", null)
+        .shares()
+        .forEach(s -> expected.put(s.deploymentId(), s.expected()));
     assertThat(expected.get("chat-a")).isCloseTo(70.0 / 101, within(1e-9));
     assertThat(expected.get("chat-b")).isCloseTo(30.0 / 101, within(1e-9));
     assertThat(expected.get("solo")).isCloseTo(1.0 / 101, within(1e-9));
@@ -222,7 +335,8 @@ class MetricsTopologyTest {
     dispatches.pipeInput("w1", dispatch("w1", "chat", "chat-a", 0, first));
     dispatches.pipeInput("w2", dispatch("w2", "chat", "chat-a", 0, first));
     dispatches.pipeInput("w3", dispatch("w3", "chat", "chat-b", 0, second));
-    attempts.pipeInput("chat-a", attempt("w1", "chat", "chat-a", Outcome.SUCCESS, 200, 10, second.plusSeconds(3)));
+    attempts.pipeInput(
+        "chat-a", attempt("w1", "chat", "chat-a", Outcome.SUCCESS, 200, 10, second.plusSeconds(3)));
 
     MetricsSummary minute0 = summary(Scope.MODEL, "chat", T0);
     MetricsSummary minute1 = summary(Scope.MODEL, "chat", second);
@@ -243,7 +357,8 @@ class MetricsTopologyTest {
     long[] latencies = new long[2000];
     for (int i = 0; i < latencies.length; i++) {
       latencies[i] = 5 + (long) Math.abs(random.nextGaussian() * 300) + (i % 100 == 0 ? 20_000 : 0);
-      attempts.pipeInput("chat-a", attempt("p" + i, "chat", "chat-a", Outcome.SUCCESS, 200, latencies[i], T0));
+      attempts.pipeInput(
+          "chat-a", attempt("p" + i, "chat", "chat-a", Outcome.SUCCESS, 200, latencies[i], T0));
     }
     long[] sorted = latencies.clone();
     Arrays.sort(sorted);
@@ -253,7 +368,8 @@ class MetricsTopologyTest {
     assertWithinPrecision(latency.p95Ms(), exact(sorted, 95));
     assertWithinPrecision(latency.p99Ms(), exact(sorted, 99));
     assertWithinPrecision(latency.maxMs(), sorted[sorted.length - 1]);
-    assertThat(latency.meanMs()).isCloseTo(Arrays.stream(latencies).average().orElseThrow(), within(1e-6));
+    assertThat(latency.meanMs())
+        .isCloseTo(Arrays.stream(latencies).average().orElseThrow(), within(1e-6));
 
     Histogram merged = LatencyHistograms.decode(latency.histogram());
     assertThat(merged.getTotalCount()).isEqualTo(latencies.length);
@@ -261,8 +377,9 @@ class MetricsTopologyTest {
 
   @Test
   void unreadableRecordsAreSkippedAndCountingGoesOn() {
-    TestInputTopic<String, byte[]> raw = driver.createInputTopic(topics.metrics().name(), new StringSerializer(),
-        new ByteArraySerializer());
+    TestInputTopic<String, byte[]> raw =
+        driver.createInputTopic(
+            topics.metrics().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("chat-a", "{not json".getBytes(StandardCharsets.UTF_8));
     attempts.pipeInput("chat-a", attempt("ok", "chat", "chat-a", Outcome.SUCCESS, 200, 10, T0));
     assertThat(summary(Scope.DEPLOYMENT, "chat-a", null).attempts()).isEqualTo(1);
@@ -275,7 +392,8 @@ class MetricsTopologyTest {
   }
 
   static void assertWithinPrecision(long reported, long exact) {
-    assertThat((double) reported).as("reported vs exact %d", exact)
+    assertThat((double) reported)
+        .as("reported vs exact %d", exact)
         .isCloseTo(exact, within(exact * Math.pow(10, -LatencyHistograms.SIGNIFICANT_DIGITS) + 1));
   }
 }

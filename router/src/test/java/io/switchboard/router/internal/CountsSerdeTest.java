@@ -21,13 +21,18 @@ class CountsSerdeTest {
 
   @Test
   void valuesWrittenAsJsonByEarlierVersionsAreStillRead() {
-    assertThat(serde.deserialize("t", "[3,1200]".getBytes(StandardCharsets.UTF_8))).containsExactly(3, 1200);
+    assertThat(serde.deserialize("t", "[3,1200]".getBytes(StandardCharsets.UTF_8)))
+        .containsExactly(3, 1200);
   }
 
   @Test
   void aValueOfAnotherShapeIsAnErrorNamingItsSize() {
-    assertThatThrownBy(() -> serde.deserialize("store-changelog", new byte[] {CountsSerde.VERSION, 1, 2}))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("3 bytes").hasMessageContaining("store-changelog");
-    assertThatThrownBy(() -> serde.deserialize("t", new byte[0])).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(
+            () -> serde.deserialize("store-changelog", new byte[] {CountsSerde.VERSION, 1, 2}))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("3 bytes")
+        .hasMessageContaining("store-changelog");
+    assertThatThrownBy(() -> serde.deserialize("t", new byte[0]))
+        .isInstanceOf(SerializationException.class);
   }
 }

@@ -17,17 +17,35 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class LanePartitionerTest {
-  static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse("""
+  static final SwitchboardConfig CONFIG =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list:
         - {model_name: one, deployment_id: one}
         - {model_name: three, deployment_id: three, lanes: 3, rpm: 6000}
-      """, "test");
+      """,
+              "test");
 
   static Dispatch dispatch(String id, String deployment) {
-    RouteRequest request = RouteRequest.of(id, deployment,
-        (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+    RouteRequest request =
+        RouteRequest.of(
+            id,
+            deployment,
+            (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
-    return new Dispatch(request, deployment, deployment, 0, 0, List.of(), List.of(), List.of(), List.of(), null, now,
+    return new Dispatch(
+        request,
+        deployment,
+        deployment,
+        0,
+        0,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        now,
         now);
   }
 
@@ -43,7 +61,8 @@ class LanePartitionerTest {
         continue;
       }
       sent++;
-      Set<Integer> partitions = partitioner.partitions("dispatch", id, dispatch(id, "three"), 4).orElseThrow();
+      Set<Integer> partitions =
+          partitioner.partitions("dispatch", id, dispatch(id, "three"), 4).orElseThrow();
       assertThat(partitions).hasSize(1);
       counts.merge(partitions.iterator().next(), 1, Integer::sum);
     }
@@ -54,7 +73,8 @@ class LanePartitionerTest {
   void aDeploymentWithOneLaneAlwaysGetsItsPartition() {
     LanePartitioner partitioner = new LanePartitioner(LanePlan.of(CONFIG));
     for (int i = 0; i < 10; i++) {
-      assertThat(partitioner.partitions("dispatch", "r" + i, dispatch("r" + i, "one"), 4)).contains(Set.of(0));
+      assertThat(partitioner.partitions("dispatch", "r" + i, dispatch("r" + i, "one"), 4))
+          .contains(Set.of(0));
     }
   }
 }

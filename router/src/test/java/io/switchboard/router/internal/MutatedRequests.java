@@ -42,22 +42,74 @@ public final class MutatedRequests {
   public record Input(byte[] value, String mutation, boolean idKnown, String id, String says) {}
 
   private static final ObjectMapper M = new ObjectMapper();
+
   /** The request limits the targeted mutations aim at (just within and just beyond). */
   private static final int DEPTH = JsonLimits.REQUESTS.maxDepth();
+
   private static final int NUMBER = JsonLimits.REQUESTS.maxNumberLength();
   private static final int NAME = JsonLimits.REQUESTS.maxNameLength();
   private static final int[][] INVALID_UTF8 = {
-    {0xC0, 0x80}, {0xC1, 0xBF}, {0xE0, 0x80, 0x80}, {0xED, 0xA0, 0x80}, {0xED, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80},
-    {0xF5}, {0xFE}, {0xFF}, {0x80}, {0xBF}, {0xC3}, {0xE2, 0x82}, {0xF0, 0x9F, 0x98}, {0xE2, 0x28, 0xA1},
+    {0xC0, 0x80},
+    {0xC1, 0xBF},
+    {0xE0, 0x80, 0x80},
+    {0xED, 0xA0, 0x80},
+    {0xED, 0xBF, 0xBF},
+    {0xF4, 0x90, 0x80, 0x80},
+    {0xF5},
+    {0xFE},
+    {0xFF},
+    {0x80},
+    {0xBF},
+    {0xC3},
+    {0xE2, 0x82},
+    {0xF0, 0x9F, 0x98},
+    {0xE2, 0x28, 0xA1},
   };
   private static final String[] TOKENS = {
-    "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "true", "1e999", "-", "0.", "\\u0000", "\\ud800", " ", "\n",
-    "\"x\":", "/*", "'", "NaN", "Infinity", "\u00e9", "\ud83d\ude00", "\t", "\"\"", "{}", "[]",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\\",
+    "null",
+    "true",
+    "1e999",
+    "-",
+    "0.",
+    "\\u0000",
+    "\\ud800",
+    " ",
+    "\n",
+    "\"x\":",
+    "/*",
+    "'",
+    "NaN",
+    "Infinity",
+    "\u00e9",
+    "\ud83d\ude00",
+    "\t",
+    "\"\"",
+    "{}",
+    "[]",
   };
-  private static final String[] TRAILING = {"{}", " {\"id\":\"other\"}", "x", "]", ",", "null", "\"a\"", "\n\n1", "}"};
+  private static final String[] TRAILING = {
+    "{}", " {\"id\":\"other\"}", "x", "]", ",", "null", "\"a\"", "\n\n1", "}"
+  };
   private static final String[] CONTENT = {
-    "hi", "say \"hello\"", "back\\slash", "line\nbreak", "tab\there", "caf\u00e9", "\ud83d\ude00 emoji", "\u0000nul",
-    "\u2028separator", "</script>", "",
+    "hi",
+    "say \"hello\"",
+    "back\\slash",
+    "line\nbreak",
+    "tab\there",
+    "caf\u00e9",
+    "\ud83d\ude00 emoji",
+    "\u0000nul",
+    "\u2028separator",
+    "</script>",
+    "",
   };
 
   private final SplittableRandom random;
@@ -77,23 +129,25 @@ public final class MutatedRequests {
   public Input next() {
     String id = newId();
     ObjectNode tree = base(id);
-    Input input = switch (random.nextInt(16)) {
-      case 0 -> layoutVariant(tree, id);
-      case 1 -> wrongType(tree, id);
-      case 2 -> deepNesting(tree, id);
-      case 3 -> longNumber(tree, id);
-      case 4 -> outOfRangeNumber(tree, id);
-      case 5 -> duplicateField(tree, id);
-      case 6 -> duplicateId(tree, id);
-      case 7 -> insertAfterId(tree, id, "invalid-utf8", bytes(pick(INVALID_UTF8)), "not valid UTF-8");
-      case 8 -> insertAfterId(tree, id, "nul", new byte[] {0}, "NUL byte");
-      case 9 -> otherEncoding(tree);
-      case 10 -> trailing(tree, id);
-      case 11 -> longName(tree, id);
-      case 12 -> longString(tree, id);
-      case 13 -> badId(tree);
-      default -> byteMutations(tree, id);
-    };
+    Input input =
+        switch (random.nextInt(16)) {
+          case 0 -> layoutVariant(tree, id);
+          case 1 -> wrongType(tree, id);
+          case 2 -> deepNesting(tree, id);
+          case 3 -> longNumber(tree, id);
+          case 4 -> outOfRangeNumber(tree, id);
+          case 5 -> duplicateField(tree, id);
+          case 6 -> duplicateId(tree, id);
+          case 7 ->
+              insertAfterId(tree, id, "invalid-utf8", bytes(pick(INVALID_UTF8)), "not valid UTF-8");
+          case 8 -> insertAfterId(tree, id, "nul", new byte[] {0}, "NUL byte");
+          case 9 -> otherEncoding(tree);
+          case 10 -> trailing(tree, id);
+          case 11 -> longName(tree, id);
+          case 12 -> longString(tree, id);
+          case 13 -> badId(tree);
+          default -> byteMutations(tree, id);
+        };
     // Now and then a targeted mutation gets a random one on top: the outcome is then open.
     if (!input.mutation().startsWith("bytes") && random.nextInt(10) == 0) {
       return stack(input);
@@ -117,13 +171,15 @@ public final class MutatedRequests {
     List<Runnable> fields = new ArrayList<>();
     switch (random.nextInt(4)) {
       case 0 -> fields.add(() -> r.put("model", random.nextBoolean() ? "chat" : "solo"));
-      case 1 -> fields.add(() -> {
-        ArrayNode lb = r.putArray("load_balancer");
-        lb.addObject().put("model", "chat").put("weight", 1.5);
-        lb.addObject().put("model", "solo");
-      });
+      case 1 ->
+          fields.add(
+              () -> {
+                ArrayNode lb = r.putArray("load_balancer");
+                lb.addObject().put("model", "chat").put("weight", 1.5);
+                lb.addObject().put("model", "solo");
+              });
       case 2 -> fields.add(() -> r.put("load_balance_group", "group-" + random.nextInt(3)));
-      default -> { }
+      default -> {}
     }
     if (random.nextInt(3) == 0) {
       fields.add(() -> r.putArray("fallbacks").add("solo"));
@@ -135,7 +191,8 @@ public final class MutatedRequests {
       fields.add(() -> r.put("timeout_ms", 1 + random.nextInt(60_000)));
     }
     if (random.nextInt(4) == 0) {
-      String deadline = random.nextBoolean() ? "2026-11-22T10:05:00Z" : "2026-11-22T09:00:00.5+01:00";
+      String deadline =
+          random.nextBoolean() ? "2026-11-22T10:05:00Z" : "2026-11-22T09:00:00.5+01:00";
       fields.add(() -> r.put("deadline", deadline));
     }
     if (random.nextInt(4) == 0) {
@@ -165,15 +222,30 @@ public final class MutatedRequests {
     if (random.nextInt(3) == 0) {
       ArrayNode parts = user.putArray("content");
       parts.addObject().put("type", "text").put("text", pick(CONTENT));
-      parts.addObject().put("type", "image_url").putObject("image_url").put("url", "https://example.com/a.png");
+      parts
+          .addObject()
+          .put("type", "image_url")
+          .putObject("image_url")
+          .put("url", "https://example.com/a.png");
     } else {
       user.put("content", pick(CONTENT));
     }
     if (random.nextInt(3) == 0) {
-      ObjectNode call = messages.addObject().put("role", "assistant").putNull("content")
-          .putArray("tool_calls").addObject().put("id", "call_" + random.nextInt(100)).put("type", "function");
+      ObjectNode call =
+          messages
+              .addObject()
+              .put("role", "assistant")
+              .putNull("content")
+              .putArray("tool_calls")
+              .addObject()
+              .put("id", "call_" + random.nextInt(100))
+              .put("type", "function");
       call.putObject("function").put("name", "lookup").put("arguments", "{\"q\":\"a\"}");
-      messages.addObject().put("role", "tool").put("tool_call_id", call.get("id").asText()).put("content", "42");
+      messages
+          .addObject()
+          .put("role", "tool")
+          .put("tool_call_id", call.get("id").asText())
+          .put("content", "42");
     }
     if (random.nextBoolean()) {
       body.put("max_tokens", 1 + random.nextInt(4096));
@@ -182,8 +254,14 @@ public final class MutatedRequests {
       body.put("temperature", random.nextInt(21) / 10.0);
     }
     if (random.nextInt(4) == 0) {
-      ObjectNode parameters = body.putArray("tools").addObject().put("type", "function")
-          .putObject("function").put("name", "lookup").putObject("parameters").put("type", "object");
+      ObjectNode parameters =
+          body.putArray("tools")
+              .addObject()
+              .put("type", "function")
+              .putObject("function")
+              .put("name", "lookup")
+              .putObject("parameters")
+              .put("type", "object");
       parameters.putObject("properties").putObject("q").put("type", "string");
     }
     return body;
@@ -192,8 +270,16 @@ public final class MutatedRequests {
   private Input layoutVariant(ObjectNode tree, String id) {
     byte[] value = layout(tree);
     return switch (random.nextInt(3)) {
-      case 0 -> new Input(concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, value), "bom", true, id, ROUTED);
-      case 1 -> new Input(concat(concat(utf8(" \n\t"), value), utf8("\r\n ")), "whitespace", true, id, ROUTED);
+      case 0 ->
+          new Input(
+              concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, value),
+              "bom",
+              true,
+              id,
+              ROUTED);
+      case 1 ->
+          new Input(
+              concat(concat(utf8(" \n\t"), value), utf8("\r\n ")), "whitespace", true, id, ROUTED);
       default -> new Input(value, "valid", true, id, ROUTED);
     };
   }
@@ -208,7 +294,11 @@ public final class MutatedRequests {
     int op = random.nextInt(6);
     if (op == 0) {
       parent.remove(field[1]);
-      return new Input(layout(tree), "remove " + field[0] + "/" + field[1], true, isId ? null : id,
+      return new Input(
+          layout(tree),
+          "remove " + field[0] + "/" + field[1],
+          true,
+          isId ? null : id,
           isId ? "id is missing" : null);
     } else if (op == 1 && !isId) {
       JsonNode value = parent.remove(field[1]);
@@ -225,7 +315,10 @@ public final class MutatedRequests {
     return new Input(layout(tree), mutation, true, usable ? value.asText() : null, null);
   }
 
-  /** A nested array-and-object value in the body; the id comes after it only when the id is not first. */
+  /**
+   * A nested array-and-object value in the body; the id comes after it only when the id is not
+   * first.
+   */
   private Input deepNesting(ObjectNode tree, String id) {
     int[] depths = {1, 60, 125, 126, 127, 200, 999, 1001, 3000};
     int n = depths[random.nextInt(depths.length)];
@@ -241,7 +334,11 @@ public final class MutatedRequests {
     boolean tooDeep = 2 + n > DEPTH;
     boolean idBeforeBody = indexOf(tree, "id") < indexOf(tree, "body");
     boolean idFound = idBeforeBody || 2 + n <= RequestIds.SCAN_DEPTH;
-    return new Input(value, "deep " + n, true, idFound ? id : null,
+    return new Input(
+        value,
+        "deep " + n,
+        true,
+        idFound ? id : null,
         tooDeep ? "deeper than " + DEPTH + " levels" : ROUTED);
   }
 
@@ -253,11 +350,19 @@ public final class MutatedRequests {
       // Jackson counts a decimal's digits a little differently by source: stay clear of the limit.
       String decimal = "0." + "5".repeat(digits < NUMBER ? 10 : digits + 50);
       byte[] value = splice(tree, (ObjectNode) tree.get("body"), "n", decimal);
-      return new Input(value, "decimal " + decimal.length(), true, id,
+      return new Input(
+          value,
+          "decimal " + decimal.length(),
+          true,
+          id,
           digits < NUMBER ? ROUTED : "number at /body/n has more than " + NUMBER + " digits");
     }
     byte[] value = splice(tree, (ObjectNode) tree.get("body"), "n", number);
-    return new Input(value, "integer " + digits, true, id,
+    return new Input(
+        value,
+        "integer " + digits,
+        true,
+        id,
         digits <= NUMBER ? ROUTED : "number at /body/n has more than " + NUMBER + " digits");
   }
 
@@ -265,10 +370,15 @@ public final class MutatedRequests {
     String[] beyond = {"1e309", "-1e400", "2e308", "1E+999", "-9.9e99999"};
     String[] within = {"1e308", "-1.7976931348623157e308", "4.9e-324", "1e-400", "-0.0"};
     boolean out = random.nextBoolean();
-    String number = out ? beyond[random.nextInt(beyond.length)] : within[random.nextInt(within.length)];
+    String number =
+        out ? beyond[random.nextInt(beyond.length)] : within[random.nextInt(within.length)];
     String field = out && random.nextBoolean() ? "temperature" : "x";
     byte[] value = splice(tree, (ObjectNode) tree.get("body"), field, number);
-    return new Input(value, "number " + number, true, id,
+    return new Input(
+        value,
+        "number " + number,
+        true,
+        id,
         out ? "number at /body/" + field + " is beyond the range" : ROUTED);
   }
 
@@ -285,21 +395,35 @@ public final class MutatedRequests {
     if (!target.has(name)) {
       target.put(name, 1);
     }
-    byte[] value = splice(tree, target, "\u0001dup", json(TextNode.valueOf(name)) + ":" + json(randomValue(1)),
-        true);
-    return new Input(value, "duplicate " + name, true, id, "/" + name.replace("~", "~0").replace("/", "~1")
-        + " appears twice");
+    byte[] value =
+        splice(
+            tree,
+            target,
+            "\u0001dup",
+            json(TextNode.valueOf(name)) + ":" + json(randomValue(1)),
+            true);
+    return new Input(
+        value,
+        "duplicate " + name,
+        true,
+        id,
+        "/" + name.replace("~", "~0").replace("/", "~1") + " appears twice");
   }
 
   private Input duplicateId(ObjectNode tree, String id) {
     boolean same = random.nextBoolean();
     String other = same ? id : id + "-other";
     byte[] value = splice(tree, tree, "\u0001dup", "\"id\":" + json(TextNode.valueOf(other)), true);
-    return new Input(value, same ? "duplicate id, same value" : "duplicate id, another value", true,
-        same ? id : null, "field /id appears twice");
+    return new Input(
+        value,
+        same ? "duplicate id, same value" : "duplicate id, another value",
+        true,
+        same ? id : null,
+        "field /id appears twice");
   }
 
-  private Input insertAfterId(ObjectNode tree, String id, String mutation, byte[] inserted, String says) {
+  private Input insertAfterId(
+      ObjectNode tree, String id, String mutation, byte[] inserted, String says) {
     byte[] value = layout(tree);
     int at = boundaryAfter(value, idEnd(value, id));
     return new Input(insert(value, at, inserted), mutation, true, id, says);
@@ -309,21 +433,28 @@ public final class MutatedRequests {
     String text = new String(layout(tree), StandardCharsets.UTF_8);
     String[] charsets = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE"};
     String charset = charsets[random.nextInt(charsets.length)];
-    return new Input(text.getBytes(Charset.forName(charset)), charset, true, null, "NUL byte|not valid UTF-8");
+    return new Input(
+        text.getBytes(Charset.forName(charset)), charset, true, null, "NUL byte|not valid UTF-8");
   }
 
   private Input trailing(ObjectNode tree, String id) {
     String junk = TRAILING[random.nextInt(TRAILING.length)];
-    return new Input(concat(layout(tree), utf8(junk)), "trailing " + junk, true, id, "more after its JSON value");
+    return new Input(
+        concat(layout(tree), utf8(junk)),
+        "trailing " + junk,
+        true,
+        id,
+        "more after its JSON value");
   }
 
   private Input longName(ObjectNode tree, String id) {
     int[] lengths = {64, NAME, NAME + 1, 5000};
     int length = lengths[random.nextInt(lengths.length)];
-    ObjectNode metadata = tree.has("metadata") ? (ObjectNode) tree.get("metadata") : tree.putObject("metadata");
+    ObjectNode metadata =
+        tree.has("metadata") ? (ObjectNode) tree.get("metadata") : tree.putObject("metadata");
     metadata.put("k".repeat(length), "v");
-    return new Input(layout(tree), "name " + length, true, id,
-        length <= NAME ? ROUTED : "longer than " + NAME);
+    return new Input(
+        layout(tree), "name " + length, true, id, length <= NAME ? ROUTED : "longer than " + NAME);
   }
 
   private Input longString(ObjectNode tree, String id) {
@@ -341,7 +472,9 @@ public final class MutatedRequests {
     return new Input(layout(tree), "unusable id", true, null, "id ");
   }
 
-  /** One to three random byte-level changes; the id is known only when all of them land after it. */
+  /**
+   * One to three random byte-level changes; the id is known only when all of them land after it.
+   */
   private Input byteMutations(ObjectNode tree, String id) {
     byte[] value = layout(tree);
     int idEnd = idEnd(value, id);
@@ -442,7 +575,8 @@ public final class MutatedRequests {
 
   private byte[] layout(JsonNode tree) {
     try {
-      return random.nextInt(5) == 0 ? M.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree)
+      return random.nextInt(5) == 0
+          ? M.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree)
           : M.writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -455,14 +589,18 @@ public final class MutatedRequests {
 
   /**
    * {@code tree} written out with {@code raw} (JSON text no tree can hold: too deep, too long, a
-   * field twice) as the value of {@code name} in {@code parent}, or as a whole member when {@code member}.
+   * field twice) as the value of {@code name} in {@code parent}, or as a whole member when {@code
+   * member}.
    */
-  private byte[] splice(ObjectNode tree, ObjectNode parent, String name, String raw, boolean member) {
+  private byte[] splice(
+      ObjectNode tree, ObjectNode parent, String name, String raw, boolean member) {
     String marker = "\u0001splice" + serial;
     parent.put(name, marker);
     String text = new String(layout(tree), StandardCharsets.UTF_8);
-    String placeholder = member ? json(TextNode.valueOf(name)) + ":" + json(TextNode.valueOf(marker))
-        : json(TextNode.valueOf(marker));
+    String placeholder =
+        member
+            ? json(TextNode.valueOf(name)) + ":" + json(TextNode.valueOf(marker))
+            : json(TextNode.valueOf(marker));
     int at = text.indexOf(placeholder);
     if (at < 0) {
       // The pretty printer puts a space after the colon.
@@ -518,7 +656,10 @@ public final class MutatedRequests {
     return values[random.nextInt(values.length)];
   }
 
-  /** As the layout writes it (its UTF-8 writer escapes characters beyond the BMP, toString() does not). */
+  /**
+   * As the layout writes it (its UTF-8 writer escapes characters beyond the BMP, toString() does
+   * not).
+   */
   private static String json(JsonNode node) {
     try {
       return new String(M.writeValueAsBytes(node), StandardCharsets.UTF_8);
@@ -550,5 +691,4 @@ public final class MutatedRequests {
   private static byte[] concat(byte[] a, byte[] b) {
     return insert(a, a.length, b);
   }
-
 }

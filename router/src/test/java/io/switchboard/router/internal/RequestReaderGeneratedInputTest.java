@@ -40,27 +40,39 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every eighth also goes through a reader with a 2 KiB record limit and tight JSON limits.
  */
 class RequestReaderGeneratedInputTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: solo}
       reply_topics: [switchboard.replies, "team.*"]
       """;
   static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse(YAML, "test");
+
   /** A small record limit and tight JSON limits: the same inputs meet other refusals first. */
-  static final SwitchboardConfig SMALL = new ConfigLoader(k -> null)
-      .parse(YAML + "router_settings: {max_request_bytes: 2048}\n", "test");
+  static final SwitchboardConfig SMALL =
+      new ConfigLoader(k -> null)
+          .parse(YAML + "router_settings: {max_request_bytes: 2048}\n", "test");
+
   static final JsonInput TIGHT = new JsonInput(new JsonLimits(16, 20, 32, 1000));
   static final int PER_SEED = 10_000;
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-  /** An "id" member anywhere in a record's text, blind to nesting: a second, simpler view of where ids are. */
+
+  /**
+   * An "id" member anywhere in a record's text, blind to nesting: a second, simpler view of where
+   * ids are.
+   */
   static final Pattern ID_MEMBER = Pattern.compile("\"id\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\")");
 
   final RequestReader reader = new RequestReader(CONFIG);
   final RequestReader tight = new RequestReader(SMALL, TIGHT);
 
   /** How a record ended. */
-  enum Outcome { ROUTED, ANSWERED, DEAD_LETTER_ONLY }
+  enum Outcome {
+    ROUTED,
+    ANSWERED,
+    DEAD_LETTER_ONLY
+  }
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 5, 8, 13, 21, 34, 55, 89})
@@ -71,18 +83,23 @@ class RequestReaderGeneratedInputTest {
       Input input = generator.next();
       Supplier<String> where = describe(seed, i, input);
       Outcome outcome = checked(reader, input, i % 8 == 0, where);
-      tally.computeIfAbsent(input.mutation().split("[ +]")[0], k -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
+      tally
+          .computeIfAbsent(input.mutation().split("[ +]")[0], k -> new TreeMap<>())
+          .merge(outcome, 1, Integer::sum);
       if (i % 8 == 0) {
         checked(tight, new Input(input.value(), input.mutation(), false, null, null), false, where);
       }
     }
-    // The generator must keep producing every kind of input and every outcome, or the test proves little.
+    // The generator must keep producing every kind of input and every outcome, or the test proves
+    // little.
     assertThat(tally.keySet()).as("mutations of seed %d", seed).hasSizeGreaterThanOrEqualTo(20);
     Map<Outcome, Integer> all = new TreeMap<>();
     tally.values().forEach(m -> m.forEach((k, v) -> all.merge(k, v, Integer::sum)));
     assertThat(all.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(PER_SEED);
     for (Outcome o : Outcome.values()) {
-      assertThat(all.getOrDefault(o, 0)).as("%s records of seed %d: %s", o, seed, tally).isGreaterThan(PER_SEED / 50);
+      assertThat(all.getOrDefault(o, 0))
+          .as("%s records of seed %d: %s", o, seed, tally)
+          .isGreaterThan(PER_SEED / 50);
     }
   }
 
@@ -97,7 +114,8 @@ class RequestReaderGeneratedInputTest {
 
   @Test
   void everyFieldOfARequestTakesEveryWrongTypeAndIsStillAnswered() {
-    String rich = """
+    String rich =
+        """
         {"id":"rich-1","model":"chat","load_balancer":[{"model":"chat","weight":2},{"model":"solo"}],
          "load_balance_group":"g","fallbacks":["solo"],"context_window_fallbacks":["solo"],"num_retries":1,
          "timeout_ms":500,"deadline":"2026-11-22T10:05:00Z","reply_to":"team.a","metadata":{"k":"v"},
@@ -110,9 +128,25 @@ class RequestReaderGeneratedInputTest {
     ObjectNode tree = (ObjectNode) Json.parse(rich);
     List<String> pointers = new ArrayList<>();
     fields(tree, "", pointers);
-    JsonNode[] wrong = Arrays.stream(new String[] {"null", "true", "0", "-1", "1.5", "123456789012345678901234567890",
-        "\"\"", "\" \"", "\"x\"", "[]", "[1,\"a\"]", "{}", "{\"k\":{\"k\":[]}}"})
-        .map(Json::parse).toArray(JsonNode[]::new);
+    JsonNode[] wrong =
+        Arrays.stream(
+                new String[] {
+                  "null",
+                  "true",
+                  "0",
+                  "-1",
+                  "1.5",
+                  "123456789012345678901234567890",
+                  "\"\"",
+                  "\" \"",
+                  "\"x\"",
+                  "[]",
+                  "[1,\"a\"]",
+                  "{}",
+                  "{\"k\":{\"k\":[]}}"
+                })
+            .map(Json::parse)
+            .toArray(JsonNode[]::new);
     int cases = 0;
     for (String pointer : pointers) {
       int slash = pointer.lastIndexOf('/');
@@ -131,8 +165,13 @@ class RequestReaderGeneratedInputTest {
             id = RequestIds.problem(wrong[w]) == null ? wrong[w].asText() : null;
           }
         }
-        Input input = new Input(Json.toBytes(copy), pointer + "=" + (w < wrong.length ? wrong[w] : "(removed)"), true,
-            id, null);
+        Input input =
+            new Input(
+                Json.toBytes(copy),
+                pointer + "=" + (w < wrong.length ? wrong[w] : "(removed)"),
+                true,
+                id,
+                null);
         checked(reader, input, true, describe(0, cases++, input));
       }
     }
@@ -143,14 +182,17 @@ class RequestReaderGeneratedInputTest {
    * Reads {@code input}, checks every rule a reading must keep, and says how it ended; when {@code
    * writes}, also that what the router then writes can be written (and, for a dispatch, read back).
    */
-  private static Outcome checked(RequestReader reader, Input input, boolean writes, Supplier<String> where) {
+  private static Outcome checked(
+      RequestReader reader, Input input, boolean writes, Supplier<String> where) {
     RequestReader.Read read;
     try {
       read = reader.read(input.value());
     } catch (Throwable e) {
       throw new AssertionError(where.get() + ": the reader threw " + e, e);
     }
-    check(read != null && (read.request() == null) != (read.rejection() == null), where,
+    check(
+        read != null && (read.request() == null) != (read.rejection() == null),
+        where,
         "exactly one of request and rejection");
     Outcome outcome;
     String found;
@@ -160,33 +202,58 @@ class RequestReaderGeneratedInputTest {
       if (writes) {
         // A routed request is written onto the dispatch topic and read back by workers.
         RouteRequest back = Json.read(Json.toBytes(read.request()), RouteRequest.class);
-        check(back.equals(read.request()), where, "the routed request survives being written and read");
+        check(
+            back.equals(read.request()),
+            where,
+            "the routed request survives being written and read");
       }
     } else {
       Rejection rejection = read.rejection();
       found = rejection.requestId();
       check(!rejection.error().message().isBlank(), where, "a rejection names its reason");
-      check(found != null || rejection.deadLetter(), where, "a record without an id is dead-lettered");
+      check(
+          found != null || rejection.deadLetter(),
+          where,
+          "a record without an id is dead-lettered");
       if (writes && found != null) {
         Json.toBytes(RouteReply.rejected(found, rejection.error(), null, NOW));
       }
       if (writes && rejection.deadLetter()) {
-        Json.toBytes(DeadLetter.of(rejection.error().code(), rejection.error().message(), "requests", 0, 0L, found,
-            input.value(), List.of(), NOW));
+        Json.toBytes(
+            DeadLetter.of(
+                rejection.error().code(),
+                rejection.error().message(),
+                "requests",
+                0,
+                0L,
+                found,
+                input.value(),
+                List.of(),
+                NOW));
       }
       outcome = found == null ? Outcome.DEAD_LETTER_ONLY : Outcome.ANSWERED;
     }
     if (input.idKnown()) {
-      check(Objects.equals(found, input.id()), where, "id " + quote(input.id()) + " found, not " + quote(found));
+      check(
+          Objects.equals(found, input.id()),
+          where,
+          "id " + quote(input.id()) + " found, not " + quote(found));
     } else if (found != null) {
-      check(idMembers(JsonInput.readablePrefix(input.value())).contains(found), where,
+      check(
+          idMembers(JsonInput.readablePrefix(input.value())).contains(found),
+          where,
           "the id found, " + quote(found) + ", is the value of an \"id\" member in the record");
     }
     if (MutatedRequests.ROUTED.equals(input.says())) {
-      check(outcome == Outcome.ROUTED, where, "routed, not " + (read.rejection() == null ? "" : read.rejection()));
+      check(
+          outcome == Outcome.ROUTED,
+          where,
+          "routed, not " + (read.rejection() == null ? "" : read.rejection()));
     } else if (input.says() != null) {
       String message = read.rejection() == null ? "(routed)" : read.rejection().error().message();
-      check(Arrays.stream(input.says().split("\\|")).anyMatch(message::contains), where,
+      check(
+          Arrays.stream(input.says().split("\\|")).anyMatch(message::contains),
+          where,
           "the message says '" + input.says() + "': " + message);
     }
     return outcome;
@@ -201,8 +268,17 @@ class RequestReaderGeneratedInputTest {
   private static Supplier<String> describe(long seed, int index, Input input) {
     return () -> {
       byte[] head = Arrays.copyOf(input.value(), Math.min(input.value().length, 600));
-      return "seed " + seed + " #" + index + " (" + input.mutation() + ", " + input.value().length + " bytes) "
-          + new String(head, StandardCharsets.UTF_8).replace('\0', '\u2400') + " base64 "
+      return "seed "
+          + seed
+          + " #"
+          + index
+          + " ("
+          + input.mutation()
+          + ", "
+          + input.value().length
+          + " bytes) "
+          + new String(head, StandardCharsets.UTF_8).replace('\0', '\u2400')
+          + " base64 "
           + Base64.getEncoder().encodeToString(head);
     };
   }
@@ -227,10 +303,12 @@ class RequestReaderGeneratedInputTest {
 
   private static void fields(JsonNode node, String pointer, List<String> out) {
     if (node.isObject()) {
-      node.properties().forEach(f -> {
-        out.add(pointer + "/" + f.getKey());
-        fields(f.getValue(), pointer + "/" + f.getKey(), out);
-      });
+      node.properties()
+          .forEach(
+              f -> {
+                out.add(pointer + "/" + f.getKey());
+                fields(f.getValue(), pointer + "/" + f.getKey(), out);
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         fields(node.get(i), pointer + "/" + i, out);

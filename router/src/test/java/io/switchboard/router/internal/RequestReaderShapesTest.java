@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /** Requests in other gateways' shapes are read into the native envelope before it is validated. */
 class RequestReaderShapesTest {
-  static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse("""
+  static final SwitchboardConfig CONFIG =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list: [{model_name: chat}]
       reply_topics: [switchboard.replies, "team.*"]
-      """, "test");
+      """,
+              "test");
 
   final RequestReader reader = new RequestReader(CONFIG);
 
@@ -44,15 +48,18 @@ class RequestReaderShapesTest {
     RouteRequest r = request("'load_balance_group':{'group_id':'team'},'fallback_models':['chat']");
     assertThat(r.loadBalanceGroup()).isEqualTo("team");
     assertThat(r.fallbacks()).containsExactly("chat");
-    RouteRequest inline = request("'load_balance_group':{'group_id':'team','models':[{'model':'chat','weight':2}]}");
+    RouteRequest inline =
+        request("'load_balance_group':{'group_id':'team','models':[{'model':'chat','weight':2}]}");
     assertThat(inline.loadBalancer()).containsExactly(new WeightedModel("chat", 2.0));
     assertThat(inline.loadBalanceGroup()).isNull();
   }
 
   @Test
   void theOrqObjectIsRead() {
-    RouteRequest r = request("'orq':{'load_balancer':[{'model':'chat','weight':0.7}],'retries':{'count':2},"
-        + "'timeout':{'call_timeout':9000},'fallbacks':[{'model':'chat'}]}");
+    RouteRequest r =
+        request(
+            "'orq':{'load_balancer':[{'model':'chat','weight':0.7}],'retries':{'count':2},"
+                + "'timeout':{'call_timeout':9000},'fallbacks':[{'model':'chat'}]}");
     assertThat(r.loadBalancer()).containsExactly(new WeightedModel("chat", 0.7));
     assertThat(r.numRetries()).isEqualTo(2);
     assertThat(r.timeoutMs()).isEqualTo(9000L);
@@ -61,8 +68,10 @@ class RequestReaderShapesTest {
 
   @Test
   void aPortkeyConfigIsReadWithItsSamplingParamsInTheBody() {
-    RouteRequest r = request("'config':{'strategy':{'mode':'fallback'},'override_params':{'temperature':0.3},"
-        + "'targets':[{'override_params':{'model':'chat'}},{'override_params':{'model':'other'}}]}");
+    RouteRequest r =
+        request(
+            "'config':{'strategy':{'mode':'fallback'},'override_params':{'temperature':0.3},"
+                + "'targets':[{'override_params':{'model':'chat'}},{'override_params':{'model':'other'}}]}");
     assertThat(r.model()).isEqualTo("chat");
     assertThat(r.fallbacks()).containsExactly("other");
     assertThat(r.body().get("temperature").asDouble()).isEqualTo(0.3);
@@ -70,7 +79,8 @@ class RequestReaderShapesTest {
 
   @Test
   void aShapeThatCannotBeExpressedIsAnsweredOnTheRequestsReplyTopicNamingTheField() {
-    RequestReader.Read read = read("'reply_to':'team.replies','orq':{'retries':{'count':2,'on_codes':[429]}}");
+    RequestReader.Read read =
+        read("'reply_to':'team.replies','orq':{'retries':{'count':2,'on_codes':[429]}}");
     assertThat(read.replyTopic()).isEqualTo("team.replies");
     Rejection r = rejected("'orq':{'retries':{'count':2,'on_codes':[429]}}");
     assertThat(r.error().field()).isEqualTo("/orq/retries/on_codes");
@@ -79,7 +89,8 @@ class RequestReaderShapesTest {
 
   @Test
   void aCredentialIsRefusedAndNeverQuoted() {
-    Rejection r = rejected("'config':{'virtual_key':'vk-secret-9','override_params':{'model':'chat'}}");
+    Rejection r =
+        rejected("'config':{'virtual_key':'vk-secret-9','override_params':{'model':'chat'}}");
     assertThat(r.error().field()).isEqualTo("/config/virtual_key");
     assertThat(r.error().toString()).doesNotContain("vk-secret-9");
   }
@@ -93,7 +104,8 @@ class RequestReaderShapesTest {
 
   @Test
   void aMappedValueOutsideTheNativeRangeIsNamedByItsNativeField() {
-    // orq.ai allows at most 5 retries and the envelope 20: the schema names the field the value went to.
+    // orq.ai allows at most 5 retries and the envelope 20: the schema names the field the value
+    // went to.
     Rejection r = rejected("'orq':{'retries':{'count':21}}");
     assertThat(r.error().field()).isEqualTo("/num_retries");
   }

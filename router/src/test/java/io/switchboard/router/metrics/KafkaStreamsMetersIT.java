@@ -37,11 +37,16 @@ class KafkaStreamsMetersIT {
   @Timeout(240)
   void routerAndAggregatorMetersHaveOneSetOfTagKeysPerName() throws Exception {
     try (KafkaBroker broker = KafkaBrokers.start()) {
-      SwitchboardConfig config = new ConfigLoader(k -> null).parse("""
+      SwitchboardConfig config =
+          new ConfigLoader(k -> null)
+              .parse(
+                  """
           model_list:
             - {model_name: chat, deployment_id: chat-a}
           router_settings: {application_id: meters-router}
-          """, "test").withKafka(broker.clientProperties());
+          """,
+                  "test")
+              .withKafka(broker.clientProperties());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (Router router = new Router(config, Clock.systemUTC(), registry);
           MetricsAggregator aggregator = new MetricsAggregator(config, Clock.systemUTC())) {
@@ -51,21 +56,46 @@ class KafkaStreamsMetersIT {
         router.awaitRunning(Duration.ofSeconds(90));
         aggregator.awaitRunning(Duration.ofSeconds(90));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-          assertThat(registry.find(WINDOWED).tag(KafkaStreamsMeters.STORE_TAG, "metrics-windows").meters())
-              .as("the aggregator's window store").isNotEmpty();
-          assertThat(registry.find(WINDOWED).tag(KafkaStreamsMeters.STORE_TAG, "hold-store").meters())
-              .as("the router's key-value store").isNotEmpty();
-          for (String stat : new String[] {"max", "avg"}) {
-            assertThat(registry.find(E2E + stat).tag("processor.node.id", "dispatch-sink").meters()).as(stat).isNotEmpty();
-          }
-        });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(
+                          registry
+                              .find(WINDOWED)
+                              .tag(KafkaStreamsMeters.STORE_TAG, "metrics-windows")
+                              .meters())
+                      .as("the aggregator's window store")
+                      .isNotEmpty();
+                  assertThat(
+                          registry
+                              .find(WINDOWED)
+                              .tag(KafkaStreamsMeters.STORE_TAG, "hold-store")
+                              .meters())
+                      .as("the router's key-value store")
+                      .isNotEmpty();
+                  for (String stat : new String[] {"max", "avg"}) {
+                    assertThat(
+                            registry
+                                .find(E2E + stat)
+                                .tag("processor.node.id", "dispatch-sink")
+                                .meters())
+                        .as(stat)
+                        .isNotEmpty();
+                  }
+                });
         Map<String, Set<String>> keysByName = new TreeMap<>();
         for (Meter m : registry.getMeters()) {
-          keysByName.computeIfAbsent(m.getId().getName(), n -> new TreeSet<>())
-              .add(m.getId().getTags().stream().map(Tag::getKey).sorted().collect(Collectors.joining(",")));
+          keysByName
+              .computeIfAbsent(m.getId().getName(), n -> new TreeSet<>())
+              .add(
+                  m.getId().getTags().stream()
+                      .map(Tag::getKey)
+                      .sorted()
+                      .collect(Collectors.joining(",")));
         }
-        assertThat(keysByName).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
+        assertThat(keysByName)
+            .allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
       }
     }
   }

@@ -64,7 +64,8 @@ class SlidingBudgetTest {
       assertThat(budget.recentRequests(T0 + 10_600)).isZero();
       assertThat(budget.requests(T0 + 10_600)).as("the minute still counts it").isEqualTo(1);
     }
-    assertThatThrownBy(() -> new SlidingBudget().recentRequests(T0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new SlidingBudget().recentRequests(T0))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -75,14 +76,17 @@ class SlidingBudgetTest {
       List<Long> uses = new ArrayList<>();
       long now = T0;
       for (int i = 0; i < 5_000; i++) {
-        now += random.nextInt(50) == 0 ? random.nextInt(2 * windowTenths * 100) : random.nextInt(60);
+        now +=
+            random.nextInt(50) == 0 ? random.nextInt(2 * windowTenths * 100) : random.nextInt(60);
         if (random.nextBoolean()) {
           budget.spend(now, 1);
           uses.add(now);
         }
         long tenth = Math.floorDiv(now, 100L);
         uses.removeIf(use -> Math.floorDiv(use, 100L) <= tenth - windowTenths);
-        assertThat(budget.recentRequests(now)).as("window %d at %d", windowTenths, i).isEqualTo(uses.size());
+        assertThat(budget.recentRequests(now))
+            .as("window %d at %d", windowTenths, i)
+            .isEqualTo(uses.size());
       }
     }
   }
@@ -102,7 +106,8 @@ class SlidingBudgetTest {
     assertThat(changed.recentRequests(now)).as("another window starts empty").isZero();
     assertThat(changed.requests(now)).as("the minute's counts stay").isEqualTo(30);
     assertThat(SlidingBudget.fromCounts(counts).tokens(now)).isEqualTo(150);
-    assertThat(SlidingBudget.fromCounts(new SlidingBudget().toCounts(), 16).recentRequests(now)).isZero();
+    assertThat(SlidingBudget.fromCounts(new SlidingBudget().toCounts(), 16).recentRequests(now))
+        .isZero();
   }
 
   @Test

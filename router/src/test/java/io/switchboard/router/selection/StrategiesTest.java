@@ -11,15 +11,22 @@ class StrategiesTest {
 
   @Test
   void theLowestScoresOfTheEligibleStay() {
-    assertThat(Strategies.lowest(new double[] {3, 1, 1, 2}, ALL, EQUAL)).containsExactly(false, true, true, false);
-    assertThat(Strategies.lowest(new double[] {3, 1, 1, 2}, new boolean[] {true, false, true, true}, EQUAL))
+    assertThat(Strategies.lowest(new double[] {3, 1, 1, 2}, ALL, EQUAL))
+        .containsExactly(false, true, true, false);
+    assertThat(
+            Strategies.lowest(
+                new double[] {3, 1, 1, 2}, new boolean[] {true, false, true, true}, EQUAL))
         .containsExactly(false, false, true, false);
   }
 
   @Test
   void aMemberOfWeight0OrNotEligibleIsNeverKept() {
-    assertThat(Strategies.lowest(new double[] {0, 5, 1, 0}, new boolean[] {true, true, true, false},
-        new long[] {0, 1, 1, 1})).containsExactly(false, false, true, false);
+    assertThat(
+            Strategies.lowest(
+                new double[] {0, 5, 1, 0},
+                new boolean[] {true, true, true, false},
+                new long[] {0, 1, 1, 1}))
+        .containsExactly(false, false, true, false);
   }
 
   @Test
@@ -27,13 +34,15 @@ class StrategiesTest {
     double nan = Double.NaN;
     assertThat(Strategies.lowest(new double[] {300, nan, 100, 200}, ALL, EQUAL))
         .containsExactly(false, true, true, false);
-    assertThat(Strategies.lowest(new double[] {nan, nan, nan, nan}, ALL, EQUAL)).containsExactly(ALL);
+    assertThat(Strategies.lowest(new double[] {nan, nan, nan, nan}, ALL, EQUAL))
+        .containsExactly(ALL);
   }
 
   @Test
   void equalInfiniteScoresAllTie() {
     double inf = Double.POSITIVE_INFINITY;
-    assertThat(Strategies.lowest(new double[] {inf, inf, inf, inf}, ALL, EQUAL)).containsExactly(ALL);
+    assertThat(Strategies.lowest(new double[] {inf, inf, inf, inf}, ALL, EQUAL))
+        .containsExactly(ALL);
     assertThat(Strategies.lowest(new double[] {inf, 2, inf, inf}, ALL, EQUAL))
         .containsExactly(false, true, false, false);
   }

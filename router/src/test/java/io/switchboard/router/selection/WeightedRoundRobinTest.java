@@ -29,7 +29,8 @@ class WeightedRoundRobinTest {
         counts[WeightedRoundRobin.pick(scaled, state)]++;
         for (int i = 0; i < size; i++) {
           double exact = (double) pick * scaled[i] / WeightedRoundRobin.SCALE;
-          assertThat(Math.abs(counts[i] - exact)).as("trial %d weights %s after %d picks, candidate %d", trial, weights, pick, i)
+          assertThat(Math.abs(counts[i] - exact))
+              .as("trial %d weights %s after %d picks, candidate %d", trial, weights, pick, i)
               .isLessThan(1.0);
         }
       }
@@ -60,8 +61,10 @@ class WeightedRoundRobinTest {
   void normalizedWeightsSumToScaleAndRejectBadInput() {
     long[] w = WeightedRoundRobin.normalize(List.of(1.0, 1.0, 1.0));
     assertThat(w[0] + w[1] + w[2]).isEqualTo(WeightedRoundRobin.SCALE);
-    assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(0.0, 0.0))).hasMessageContaining("> 0");
-    assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(-1.0, 2.0))).hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(0.0, 0.0)))
+        .hasMessageContaining("> 0");
+    assertThatThrownBy(() -> WeightedRoundRobin.normalize(List.of(-1.0, 2.0)))
+        .hasMessageContaining(">= 0");
   }
 
   @Test

@@ -18,20 +18,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class StreamsAppsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static SwitchboardConfig config(String routerSettings) {
-    return new ConfigLoader(k -> null).parse("""
+    return new ConfigLoader(k -> null)
+        .parse(
+            """
         model_list:
           - {model_name: chat}
-        """ + routerSettings, "test");
+        """
+                + routerSettings,
+            "test");
   }
 
   @Test
   void stateDirIsTheConfiguredOneWhenSet() {
     String configured = tmp.resolve("router-state").toString();
-    assertThat(StreamsApps.stateDir(config("router_settings: {state_dir: " + configured + "}\n"), "switchboard-x-"))
+    assertThat(
+            StreamsApps.stateDir(
+                config("router_settings: {state_dir: " + configured + "}\n"), "switchboard-x-"))
         .isEqualTo(configured);
     assertThat(tmp.resolve("router-state")).doesNotExist();
   }
@@ -42,7 +47,8 @@ class StreamsAppsTest {
     try {
       assertThat(dir).isDirectory();
       assertThat(dir.getFileName().toString()).startsWith("switchboard-metrics-");
-      assertThat(Path.of(StreamsApps.stateDir(config(""), "switchboard-metrics-"))).isNotEqualTo(dir);
+      assertThat(Path.of(StreamsApps.stateDir(config(""), "switchboard-metrics-")))
+          .isNotEqualTo(dir);
     } finally {
       Files.deleteIfExists(dir);
     }
@@ -58,10 +64,12 @@ class StreamsAppsTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
     try (KafkaStreams notStarted = new KafkaStreams(builder.build(), props)) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> StreamsApps.awaitRunning(notStarted, "router", Duration.ofMillis(200)))
+      assertThatThrownBy(
+              () -> StreamsApps.awaitRunning(notStarted, "router", Duration.ofMillis(200)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("router not RUNNING after PT0.2S (state CREATED)");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(200));
     }
   }
 }

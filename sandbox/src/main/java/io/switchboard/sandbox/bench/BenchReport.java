@@ -18,7 +18,8 @@ import java.util.Map;
  * @param overhead reply latency minus the provider call's latency
  * @param peakInFlight most requests sent and not yet answered at once
  * @param heapPeakMb the largest heap in use seen while running (this JVM: broker, router, workers)
- * @param peakWorkerInFlight the most provider calls in flight at once in one worker, sampled every 10 ms
+ * @param peakWorkerInFlight the most provider calls in flight at once in one worker, sampled every
+ *     10 ms
  * @param splitDeviation per deployment: actual count minus exact share
  * @param rpmWindowMax per deployment with an rpm: the most calls in any 60 s window, the rpm, the
  *     most calls in any short window, that window's seconds (the deployment's {@code
@@ -51,7 +52,8 @@ import java.util.Map;
  *     include a broker process)
  * @param stages where the reply latency went ({@link LoadGenerator#STAGES}), from the times each
  *     reply carries; millisecond resolution
- * @param broker where the broker ran: in this JVM, in a child JVM, or a cluster the bench did not start
+ * @param broker where the broker ran: in this JVM, in a child JVM, or a cluster the bench did not
+ *     start
  */
 public record BenchReport(
     String mode,
@@ -95,7 +97,10 @@ public record BenchReport(
     return troughSlope(heap.subList(heap.size() / 2, heap.size()));
   }
 
-  /** The least-squares slope of the windows' lowest heap samples, in MB per minute; null below three windows. */
+  /**
+   * The least-squares slope of the windows' lowest heap samples, in MB per minute; null below three
+   * windows.
+   */
   public static Double troughSlope(List<LoadGenerator.HeapWindow> heap) {
     int n = heap.size();
     if (n < 3) {

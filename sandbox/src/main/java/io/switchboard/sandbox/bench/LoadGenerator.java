@@ -1,12 +1,12 @@
 package io.switchboard.sandbox.bench;
 
-import io.switchboard.schemas.kafka.ConsumerProperties;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.JsonSerde;
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -32,15 +32,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Drives requests into the requests topic and reads the replies. Each request carries its send
- * time in its metadata (echoed on the reply), so no per-request state is kept: memory stays flat
- * however many requests are sent.
+ * Drives requests into the requests topic and reads the replies. Each request carries its send time
+ * in its metadata (echoed on the reply), so no per-request state is kept: memory stays flat however
+ * many requests are sent.
  */
 public final class LoadGenerator {
   static final String SENT_AT = "bench_sent_us";
 
   /** How often the heap in use is looked at. */
   static final long HEAP_SAMPLE_MS = 100;
+
   /** The heap samples are summarised per window of this length. */
   public static final Duration HEAP_WINDOW = Duration.ofSeconds(5);
 
@@ -54,9 +55,20 @@ public final class LoadGenerator {
    * @param alsoCountedCpuSeconds the part of {@code cpuSeconds} used by the processes counted with
    *     this one ({@link #alsoCountCpuOf})
    */
-  public record Result(long sent, long replies, long errors, double seconds, Histogram replyLatency,
-      Histogram overhead, long peakInFlight, long heapPeakMb, Map<String, Long> perDeployment, double cpuSeconds,
-      List<HeapWindow> heap, Map<String, Histogram> stages, double alsoCountedCpuSeconds) {}
+  public record Result(
+      long sent,
+      long replies,
+      long errors,
+      double seconds,
+      Histogram replyLatency,
+      Histogram overhead,
+      long peakInFlight,
+      long heapPeakMb,
+      Map<String, Long> perDeployment,
+      double cpuSeconds,
+      List<HeapWindow> heap,
+      Map<String, Histogram> stages,
+      double alsoCountedCpuSeconds) {}
 
   /**
    * The heap in use within one window of the run. The lowest sample is what was left after the
@@ -75,8 +87,15 @@ public final class LoadGenerator {
    * measures.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record ReplyView(String id, ReplyStatus status, String deploymentId, Long providerLatencyMs, Long latencyMs,
-      Instant createdAt, List<AttemptView> attempts, Map<String, String> metadata) {}
+  record ReplyView(
+      String id,
+      ReplyStatus status,
+      String deploymentId,
+      Long providerLatencyMs,
+      Long latencyMs,
+      Instant createdAt,
+      List<AttemptView> attempts,
+      Map<String, String> metadata) {}
 
   /** The times of one provider call, from a reply's attempts. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -84,11 +103,12 @@ public final class LoadGenerator {
 
   /**
    * Where a request's time went, from the times the reply carries (wall clock, milliseconds):
-   * published to read by the router, from there to the start of the first provider call, from
-   * the end of the last call to the reply's record being sent (the worker's next transaction),
-   * and from then to the reply being read (the transaction's commit and the reader's fetch).
+   * published to read by the router, from there to the start of the first provider call, from the
+   * end of the last call to the reply's record being sent (the worker's next transaction), and from
+   * then to the reply being read (the transaction's commit and the reader's fetch).
    */
-  public static final List<String> STAGES = List.of("publish->router", "router->call", "call->sent", "sent->reader");
+  public static final List<String> STAGES =
+      List.of("publish->router", "router->call", "call->sent", "sent->reader");
 
   private final Map<String, String> kafka;
   private final Topics topics;
@@ -101,13 +121,16 @@ public final class LoadGenerator {
     this.kafka = kafka;
     this.topics = topics;
     this.model = model;
-    this.body = (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"Write one short sentence about Kafka.\"}],\"max_tokens\":16}");
+    this.body =
+        (ObjectNode)
+            Json.parse(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Write one short sentence about Kafka.\"}],\"max_tokens\":16}");
   }
 
   /**
    * Makes the heap sampler run a full collection once per {@link #HEAP_WINDOW}, so that each
-   * window's lowest sample is the live heap rather than what the last young collection left.
-   * Each collection pauses the run: use it where memory, not speed, is measured.
+   * window's lowest sample is the live heap rather than what the last young collection left. Each
+   * collection pauses the run: use it where memory, not speed, is measured.
    */
   public LoadGenerator collectEachWindow(boolean collect) {
     this.collectEachWindow = collect;
@@ -121,13 +144,15 @@ public final class LoadGenerator {
   }
 
   /**
-   * Sends requests for {@code duration} (or until {@code maxRequests}), then waits up to
-   * {@code drain} for the replies.
+   * Sends requests for {@code duration} (or until {@code maxRequests}), then waits up to {@code
+   * drain} for the replies.
    *
    * @param ratePerSecond open loop at this rate when > 0
    * @param inFlight closed loop with this many requests outstanding when {@code ratePerSecond} is 0
    */
-  public Result run(double ratePerSecond, int inFlight, Duration duration, long maxRequests, Duration drain) throws InterruptedException {
+  public Result run(
+      double ratePerSecond, int inFlight, Duration duration, long maxRequests, Duration drain)
+      throws InterruptedException {
     Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     Histogram overhead = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     AtomicLong replies = new AtomicLong();
@@ -147,74 +172,98 @@ public final class LoadGenerator {
     String idPrefix = "bench-" + run + "-";
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    Properties cp = ConsumerProperties.readCommitted(kafka).group(topics.replies().name() + "-reader-" + run)
-        .fromLatest().set("max.poll.records", "2000").toProperties();
-    KafkaConsumer<String, ReplyView> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
-        new JsonSerde<>(ReplyView.class).deserializer());
+    Properties cp =
+        ConsumerProperties.readCommitted(kafka)
+            .group(topics.replies().name() + "-reader-" + run)
+            .fromLatest()
+            .set("max.poll.records", "2000")
+            .toProperties();
+    KafkaConsumer<String, ReplyView> consumer =
+        new KafkaConsumer<>(
+            cp, new StringDeserializer(), new JsonSerde<>(ReplyView.class).deserializer());
     consumer.subscribe(List.of(topics.replies().name()));
     while (consumer.assignment().isEmpty()) {
       consumer.poll(Duration.ofMillis(50));
     }
     AtomicLong sentCount = new AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicReference<Throwable> readerFailure = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      try {
-        while (reading.get()) {
-          for (ConsumerRecord<String, ReplyView> r : consumer.poll(Duration.ofMillis(50))) {
-            ReplyView reply = r.value();
-            if (reply.metadata() == null || !reply.metadata().containsKey(SENT_AT) || !reply.id().startsWith(idPrefix)) {
-              continue; // not a request of this run (another run's, e.g. a warm-up's late reply)
-            }
-            long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
-            long sentUs = Long.parseLong(reply.metadata().get(SENT_AT));
-            long us = Math.max(0, nowUs - sentUs);
-            recordStages(stages, reply, sentUs + wallMinusNanoUs, TimeUnit.MILLISECONDS.toMicros(r.timestamp()),
-                nowUs + wallMinusNanoUs);
-            latency.recordValue(Math.min(us, latency.getHighestTrackableValue()));
-            long providerUs = reply.providerLatencyMs() == null ? 0 : reply.providerLatencyMs() * 1000;
-            overhead.recordValue(Math.min(Math.max(0, us - providerUs), overhead.getHighestTrackableValue()));
-            if (reply.status() != ReplyStatus.OK) {
-              errors.incrementAndGet();
-            }
-            if (reply.deploymentId() != null) {
-              perDeployment.merge(reply.deploymentId(), 1L, Long::sum);
-            }
-            replies.incrementAndGet();
-            outstanding.decrementAndGet();
-            if (closedLoop) {
-              window.release();
-            }
-            lastReplyNanos.set(System.nanoTime());
-          }
-          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        }
-      } catch (org.apache.kafka.common.errors.WakeupException e) {
-        // stopping
-      } catch (RuntimeException | Error e) {
-        readerFailure.set(e);
-      } finally {
-        consumer.close(Duration.ofSeconds(2));
-      }
-    }, "bench-replies");
+    java.util.concurrent.atomic.AtomicBoolean reading =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicReference<Throwable> readerFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                while (reading.get()) {
+                  for (ConsumerRecord<String, ReplyView> r : consumer.poll(Duration.ofMillis(50))) {
+                    ReplyView reply = r.value();
+                    if (reply.metadata() == null
+                        || !reply.metadata().containsKey(SENT_AT)
+                        || !reply.id().startsWith(idPrefix)) {
+                      continue; // not a request of this run (another run's, e.g. a warm-up's late
+                      // reply)
+                    }
+                    long nowUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
+                    long sentUs = Long.parseLong(reply.metadata().get(SENT_AT));
+                    long us = Math.max(0, nowUs - sentUs);
+                    recordStages(
+                        stages,
+                        reply,
+                        sentUs + wallMinusNanoUs,
+                        TimeUnit.MILLISECONDS.toMicros(r.timestamp()),
+                        nowUs + wallMinusNanoUs);
+                    latency.recordValue(Math.min(us, latency.getHighestTrackableValue()));
+                    long providerUs =
+                        reply.providerLatencyMs() == null ? 0 : reply.providerLatencyMs() * 1000;
+                    overhead.recordValue(
+                        Math.min(
+                            Math.max(0, us - providerUs), overhead.getHighestTrackableValue()));
+                    if (reply.status() != ReplyStatus.OK) {
+                      errors.incrementAndGet();
+                    }
+                    if (reply.deploymentId() != null) {
+                      perDeployment.merge(reply.deploymentId(), 1L, Long::sum);
+                    }
+                    replies.incrementAndGet();
+                    outstanding.decrementAndGet();
+                    if (closedLoop) {
+                      window.release();
+                    }
+                    lastReplyNanos.set(System.nanoTime());
+                  }
+                  heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                }
+              } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // stopping
+              } catch (RuntimeException | Error e) {
+                readerFailure.set(e);
+              } finally {
+                consumer.close(Duration.ofSeconds(2));
+              }
+            },
+            "bench-replies");
     reader.start();
 
     Properties pp = new Properties();
     pp.putAll(kafka);
-    pp.putIfAbsent("linger.ms", "5"); // the config's kafka: section decides, as for every other client
+    pp.putIfAbsent(
+        "linger.ms", "5"); // the config's kafka: section decides, as for every other client
     pp.put("acks", "all");
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     long othersAtStart = alsoCountedCpuNanos();
     long cpuAtStart = processCpuNanos() + othersAtStart;
     List<HeapWindow> heap = Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean sampling =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     boolean collect = collectEachWindow;
-    Thread heapSampler = new Thread(() -> sampleHeap(memory, start, replies, sampling, heap, collect), "bench-heap");
+    Thread heapSampler =
+        new Thread(() -> sampleHeap(memory, start, replies, sampling, heap, collect), "bench-heap");
     heapSampler.setDaemon(true);
     heapSampler.start();
-    try (KafkaProducer<String, RouteRequest> producer = new KafkaProducer<>(pp, new StringSerializer(),
-        topics.requests().valueSerde().serializer())) {
+    try (KafkaProducer<String, RouteRequest> producer =
+        new KafkaProducer<>(
+            pp, new StringSerializer(), topics.requests().valueSerde().serializer())) {
       long i = 0;
       while (System.nanoTime() < end && i < maxRequests) {
         if (!closedLoop) {
@@ -228,8 +277,20 @@ public final class LoadGenerator {
         }
         String id = idPrefix + i;
         long sentUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
-        RouteRequest request = new RouteRequest(id, model, null, null, null, null, null, null, null, null,
-            Map.of(SENT_AT, Long.toString(sentUs)), body);
+        RouteRequest request =
+            new RouteRequest(
+                id,
+                model,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(SENT_AT, Long.toString(sentUs)),
+                body);
         producer.send(new ProducerRecord<>(topics.requests().name(), id, request));
         peak.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
         i++;
@@ -237,7 +298,9 @@ public final class LoadGenerator {
       sentCount.set(i);
     }
     long drainEnd = System.nanoTime() + drain.toNanos();
-    while (replies.get() < sentCount.get() && System.nanoTime() < drainEnd && readerFailure.get() == null) {
+    while (replies.get() < sentCount.get()
+        && System.nanoTime() < drainEnd
+        && readerFailure.get() == null) {
       Thread.sleep(20);
     }
     long othersAtEnd = alsoCountedCpuNanos();
@@ -248,18 +311,39 @@ public final class LoadGenerator {
     consumer.wakeup();
     reader.join(5000);
     if (readerFailure.get() != null) {
-      throw new IllegalStateException("the reply reader failed; the figures would be wrong", readerFailure.get());
+      throw new IllegalStateException(
+          "the reply reader failed; the figures would be wrong", readerFailure.get());
     }
     long last = lastReplyNanos.get() == 0 ? System.nanoTime() : lastReplyNanos.get();
-    return new Result(sentCount.get(), replies.get(), errors.get(), (last - start) / 1e9, latency, overhead, peak.get(),
-        heapPeak.get() >> 20, Map.copyOf(perDeployment), (cpuAtEnd - cpuAtStart) / 1e9, List.copyOf(heap),
-        Collections.unmodifiableMap(stages), (othersAtEnd - othersAtStart) / 1e9);
+    return new Result(
+        sentCount.get(),
+        replies.get(),
+        errors.get(),
+        (last - start) / 1e9,
+        latency,
+        overhead,
+        peak.get(),
+        heapPeak.get() >> 20,
+        Map.copyOf(perDeployment),
+        (cpuAtEnd - cpuAtStart) / 1e9,
+        List.copyOf(heap),
+        Collections.unmodifiableMap(stages),
+        (othersAtEnd - othersAtStart) / 1e9);
   }
 
-  /** Adds a reply's stage times ({@link #STAGES}); replies without a provider call or times add none. */
-  private static void recordStages(Map<String, Histogram> stages, ReplyView reply, long sentWallUs, long recordUs,
+  /**
+   * Adds a reply's stage times ({@link #STAGES}); replies without a provider call or times add
+   * none.
+   */
+  private static void recordStages(
+      Map<String, Histogram> stages,
+      ReplyView reply,
+      long sentWallUs,
+      long recordUs,
       long readWallUs) {
-    if (reply.createdAt() == null || reply.latencyMs() == null || reply.attempts() == null
+    if (reply.createdAt() == null
+        || reply.latencyMs() == null
+        || reply.attempts() == null
         || reply.attempts().isEmpty()) {
       return;
     }
@@ -267,8 +351,12 @@ public final class LoadGenerator {
     AttemptView first = reply.attempts().get(0);
     AttemptView last = reply.attempts().get(reply.attempts().size() - 1);
     long firstCallUs = micros(first.at()) - TimeUnit.MILLISECONDS.toMicros(first.latencyMs());
-    long[] spans = {receivedUs - sentWallUs, firstCallUs - receivedUs, recordUs - micros(last.at()),
-        readWallUs - recordUs};
+    long[] spans = {
+      receivedUs - sentWallUs,
+      firstCallUs - receivedUs,
+      recordUs - micros(last.at()),
+      readWallUs - recordUs
+    };
     for (int i = 0; i < spans.length; i++) {
       Histogram h = stages.get(STAGES.get(i));
       h.recordValue(Math.min(Math.max(0, spans[i]), h.getHighestTrackableValue()));
@@ -276,16 +364,23 @@ public final class LoadGenerator {
   }
 
   private static long micros(Instant at) {
-    return TimeUnit.SECONDS.toMicros(at.getEpochSecond()) + TimeUnit.NANOSECONDS.toMicros(at.getNano());
+    return TimeUnit.SECONDS.toMicros(at.getEpochSecond())
+        + TimeUnit.NANOSECONDS.toMicros(at.getNano());
   }
 
-  private static void sampleHeap(MemoryMXBean memory, long start, AtomicLong replies,
-      java.util.concurrent.atomic.AtomicBoolean sampling, List<HeapWindow> out, boolean collect) {
+  private static void sampleHeap(
+      MemoryMXBean memory,
+      long start,
+      AtomicLong replies,
+      java.util.concurrent.atomic.AtomicBoolean sampling,
+      List<HeapWindow> out,
+      boolean collect) {
     long windowEnd = start + HEAP_WINDOW.toNanos();
     long min = Long.MAX_VALUE;
     long max = 0;
     while (sampling.get()) {
-      if (collect && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS) >= windowEnd) {
+      if (collect
+          && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAP_SAMPLE_MS) >= windowEnd) {
         memory.gc();
       }
       long used = memory.getHeapMemoryUsage().getUsed();
@@ -313,7 +408,9 @@ public final class LoadGenerator {
 
   /** CPU time of this process so far, or 0 where the JVM does not say. */
   private static long processCpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? Math.max(0, os.getProcessCpuTime()) : 0;
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime())
+        : 0;
   }
 }

@@ -26,11 +26,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The pipe without the router: the same number of records of the same size through three
  * produce-then-consume hops on the same broker (requests, dispatch, replies), with no logic in
  * between. Switchboard's throughput is reported as a ratio of this, at either delivery guarantee:
- * {@link Guarantee#AT_LEAST_ONCE} (plain producers, asynchronous offset commits) or
- * {@link Guarantee#EXACTLY_ONCE}, committed as Switchboard commits: the source is a plain
- * producer (as the clients publishing requests are), the first hop commits a transaction every
- * {@code commit.interval.ms} (as the router's Kafka Streams does), the second one per poll (as the
- * worker does), and every consumer reads {@code read_committed}.
+ * {@link Guarantee#AT_LEAST_ONCE} (plain producers, asynchronous offset commits) or {@link
+ * Guarantee#EXACTLY_ONCE}, committed as Switchboard commits: the source is a plain producer (as the
+ * clients publishing requests are), the first hop commits a transaction every {@code
+ * commit.interval.ms} (as the router's Kafka Streams does), the second one per poll (as the worker
+ * does), and every consumer reads {@code read_committed}.
  */
 public final class RawKafkaBaseline {
   private RawKafkaBaseline() {}
@@ -38,7 +38,10 @@ public final class RawKafkaBaseline {
   /** How long any stage of the baseline may take before it is reported as incomplete. */
   public static final Duration LIMIT = Duration.ofMinutes(3);
 
-  /** Exactly-once: the first hop's commit interval when the client properties set no {@code commit.interval.ms}. */
+  /**
+   * Exactly-once: the first hop's commit interval when the client properties set no {@code
+   * commit.interval.ms}.
+   */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
   /** The delivery guarantee of the hops. */
@@ -46,10 +49,10 @@ public final class RawKafkaBaseline {
     /** Plain producers; consumers commit asynchronously after every poll. */
     AT_LEAST_ONCE,
     /**
-     * Transactional forwarding hops, each committing the records it sent with its consumer
-     * offsets: the first every {@code commit.interval.ms} (default {@link
-     * RawKafkaBaseline#DEFAULT_COMMIT_INTERVAL}), the second after every poll; every consumer
-     * reads {@code read_committed}.
+     * Transactional forwarding hops, each committing the records it sent with its consumer offsets:
+     * the first every {@code commit.interval.ms} (default {@link
+     * RawKafkaBaseline#DEFAULT_COMMIT_INTERVAL}), the second after every poll; every consumer reads
+     * {@code read_committed}.
      */
     EXACTLY_ONCE
   }
@@ -62,7 +65,10 @@ public final class RawKafkaBaseline {
    */
   public record Result(double recordsPerSecond, boolean complete) {}
 
-  /** The baseline could not run to its end: a client failed, or a transaction failed and was aborted. */
+  /**
+   * The baseline could not run to its end: a client failed, or a transaction failed and was
+   * aborted.
+   */
   public static final class FailedException extends RuntimeException {
     FailedException(String message, Throwable cause) {
       super(message, cause);
@@ -74,7 +80,8 @@ public final class RawKafkaBaseline {
    *
    * @throws FailedException if a hop or the source failed; the other hops stop
    */
-  public static Result run(Map<String, String> kafka, int records, byte[] payload, int partitions, Guarantee guarantee)
+  public static Result run(
+      Map<String, String> kafka, int records, byte[] payload, int partitions, Guarantee guarantee)
       throws Exception {
     return run(kafka, "bench.baseline", records, payload, partitions, (short) 1, guarantee);
   }
@@ -83,13 +90,24 @@ public final class RawKafkaBaseline {
    * As {@link #run(Map, int, byte[], int, Guarantee)} on topics named {@code prefix} and on, of
    * {@code replicationFactor} replicas.
    */
-  public static Result run(Map<String, String> kafka, String prefix, int records, byte[] payload, int partitions,
-      short replicationFactor, Guarantee guarantee) throws Exception {
+  public static Result run(
+      Map<String, String> kafka,
+      String prefix,
+      int records,
+      byte[] payload,
+      int partitions,
+      short replicationFactor,
+      Guarantee guarantee)
+      throws Exception {
     boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
     String name = prefix + "." + (eos ? "eos." : "") + System.nanoTime();
     List<String> hops = List.of(name + ".1", name + ".2", name + ".3", name + ".4");
     try (Admin admin = Admin.create(new HashMap<String, Object>(kafka))) {
-      admin.createTopics(hops.stream().map(t -> new NewTopic(t, partitions, replicationFactor)).toList()).all().get();
+      admin
+          .createTopics(
+              hops.stream().map(t -> new NewTopic(t, partitions, replicationFactor)).toList())
+          .all()
+          .get();
       TopicProvisioner.awaitLeaders(admin, hops);
     }
     long start = System.nanoTime();
@@ -102,15 +120,29 @@ public final class RawKafkaBaseline {
       String where = "hop " + (hop + 1) + " (" + from + " -> " + (to == null ? "sink" : to) + ")";
       String transactionalId = eos && to != null ? name + ".hop-" + (hop + 1) : null;
       Duration commitEvery = hop == 0 ? routerCommitInterval(kafka) : Duration.ZERO;
-      Thread t = new Thread(() -> {
-        try {
-          forward(kafka, from, to, where, transactionalId, commitEvery, eos, records, arrived, failure);
-        } catch (FailedException e) {
-          failure.compareAndSet(null, e);
-        } catch (RuntimeException e) {
-          failure.compareAndSet(null, new FailedException(failed(guarantee) + where + ": " + e, e));
-        }
-      }, "baseline-hop-" + hop);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  forward(
+                      kafka,
+                      from,
+                      to,
+                      where,
+                      transactionalId,
+                      commitEvery,
+                      eos,
+                      records,
+                      arrived,
+                      failure);
+                } catch (FailedException e) {
+                  failure.compareAndSet(null, e);
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(
+                      null, new FailedException(failed(guarantee) + where + ": " + e, e));
+                }
+              },
+              "baseline-hop-" + hop);
       t.start();
       forwarders.add(t);
     }
@@ -120,7 +152,9 @@ public final class RawKafkaBaseline {
         producer.send(new ProducerRecord<>(hops.get(0), ("k" + i).getBytes(), payload));
       }
     } catch (RuntimeException e) {
-      failure.compareAndSet(null, new FailedException(failed(guarantee) + "the source (-> " + hops.get(0) + "): " + e, e));
+      failure.compareAndSet(
+          null,
+          new FailedException(failed(guarantee) + "the source (-> " + hops.get(0) + "): " + e, e));
     } finally {
       producer.close(LIMIT);
     }
@@ -135,23 +169,36 @@ public final class RawKafkaBaseline {
   }
 
   private static String failed(Guarantee guarantee) {
-    return "the " + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " raw-Kafka baseline failed in ";
+    return "the "
+        + (guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once")
+        + " raw-Kafka baseline failed in ";
   }
 
   /** The router's Kafka Streams commit interval as the client properties set it. */
   private static Duration routerCommitInterval(Map<String, String> kafka) {
     String configured = kafka.get("commit.interval.ms");
-    return configured == null ? DEFAULT_COMMIT_INTERVAL : Duration.ofMillis(Long.parseLong(configured.trim()));
+    return configured == null
+        ? DEFAULT_COMMIT_INTERVAL
+        : Duration.ofMillis(Long.parseLong(configured.trim()));
   }
 
   /**
-   * Reads {@code from} until {@code records} arrived and sends each record on to {@code to}
-   * (none for the sink). With a transactional id, the records sent and the offsets after them are
-   * committed together once {@code commitEvery} has passed since the transaction began (zero:
-   * after every poll) and at the end.
+   * Reads {@code from} until {@code records} arrived and sends each record on to {@code to} (none
+   * for the sink). With a transactional id, the records sent and the offsets after them are
+   * committed together once {@code commitEvery} has passed since the transaction began (zero: after
+   * every poll) and at the end.
    */
-  private static void forward(Map<String, String> kafka, String from, String to, String where, String transactionalId,
-      Duration commitEvery, boolean eos, int records, AtomicLong arrived, AtomicReference<FailedException> failure) {
+  private static void forward(
+      Map<String, String> kafka,
+      String from,
+      String to,
+      String where,
+      String transactionalId,
+      Duration commitEvery,
+      boolean eos,
+      int records,
+      AtomicLong arrived,
+      AtomicReference<FailedException> failure) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put("group.id", from + ".group");
@@ -163,8 +210,10 @@ public final class RawKafkaBaseline {
     }
     long seen = 0;
     long end = System.nanoTime() + LIMIT.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = to == null ? null : producer(kafka, transactionalId)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer =
+            to == null ? null : producer(kafka, transactionalId)) {
       if (transactionalId != null) {
         producer.initTransactions();
       }
@@ -197,7 +246,8 @@ public final class RawKafkaBaseline {
               uncommitted.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
             }
           }
-          if (!uncommitted.isEmpty() && (seen >= records || System.nanoTime() - openedAt >= commitEvery.toNanos())) {
+          if (!uncommitted.isEmpty()
+              && (seen >= records || System.nanoTime() - openedAt >= commitEvery.toNanos())) {
             producer.sendOffsetsToTransaction(uncommitted, consumer.groupMetadata());
             producer.commitTransaction();
             uncommitted.clear();
@@ -212,7 +262,8 @@ public final class RawKafkaBaseline {
     }
   }
 
-  private static FailedException aborted(KafkaProducer<byte[], byte[]> producer, String where, KafkaException cause) {
+  private static FailedException aborted(
+      KafkaProducer<byte[], byte[]> producer, String where, KafkaException cause) {
     String outcome;
     KafkaException abortFailure = null;
     try {
@@ -222,15 +273,23 @@ public final class RawKafkaBaseline {
       abortFailure = e;
       outcome = "the abort failed too (" + e + ")";
     }
-    FailedException failed = new FailedException(failed(Guarantee.EXACTLY_ONCE) + where + ": a transaction failed ("
-        + cause + "); " + outcome, cause);
+    FailedException failed =
+        new FailedException(
+            failed(Guarantee.EXACTLY_ONCE)
+                + where
+                + ": a transaction failed ("
+                + cause
+                + "); "
+                + outcome,
+            cause);
     if (abortFailure != null) {
       failed.addSuppressed(abortFailure);
     }
     return failed;
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(Map<String, String> kafka, String transactionalId) {
+  private static KafkaProducer<byte[], byte[]> producer(
+      Map<String, String> kafka, String transactionalId) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.putIfAbsent("linger.ms", "5"); // as the load producer: the config's kafka: section decides

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The baseline on a real broker: exactly-once goes through transactions, at-least-once through none. */
+/**
+ * The baseline on a real broker: exactly-once goes through transactions, at-least-once through
+ * none.
+ */
 class RawKafkaBaselineIT {
   static final int RECORDS = 500;
   static KafkaBroker broker;
@@ -49,26 +52,45 @@ class RawKafkaBaselineIT {
   @Test
   @Timeout(120)
   void exactlyOnceCommitsTransactionsOfBothForwardingHopsWithTheirOffsets() throws Exception {
-    Set<String> before = baselineTransactions().stream().map(TransactionListing::transactionalId).collect(Collectors.toSet());
-    RawKafkaBaseline.Result r = RawKafkaBaseline.run(broker.clientProperties(), RECORDS, new byte[200], 2,
-        Guarantee.EXACTLY_ONCE);
+    Set<String> before =
+        baselineTransactions().stream()
+            .map(TransactionListing::transactionalId)
+            .collect(Collectors.toSet());
+    RawKafkaBaseline.Result r =
+        RawKafkaBaseline.run(
+            broker.clientProperties(), RECORDS, new byte[200], 2, Guarantee.EXACTLY_ONCE);
     assertThat(r.complete()).isTrue();
     assertThat(r.recordsPerSecond()).isPositive();
 
-    List<TransactionListing> run = baselineTransactions().stream()
-        .filter(t -> !before.contains(t.transactionalId()))
-        .toList();
-    assertThat(run).extracting(t -> t.transactionalId().substring(t.transactionalId().lastIndexOf('.')))
+    List<TransactionListing> run =
+        baselineTransactions().stream().filter(t -> !before.contains(t.transactionalId())).toList();
+    assertThat(run)
+        .extracting(t -> t.transactionalId().substring(t.transactionalId().lastIndexOf('.')))
         .containsExactlyInAnyOrder(".hop-1", ".hop-2");
-    assertThat(run).extracting(TransactionListing::state)
-        .doesNotContain(TransactionState.ONGOING, TransactionState.PREPARE_ABORT, TransactionState.COMPLETE_ABORT);
+    assertThat(run)
+        .extracting(TransactionListing::state)
+        .doesNotContain(
+            TransactionState.ONGOING,
+            TransactionState.PREPARE_ABORT,
+            TransactionState.COMPLETE_ABORT);
 
-    String first = run.stream().map(TransactionListing::transactionalId).filter(id -> id.endsWith(".hop-1"))
-        .findFirst().orElseThrow();
+    String first =
+        run.stream()
+            .map(TransactionListing::transactionalId)
+            .filter(id -> id.endsWith(".hop-1"))
+            .findFirst()
+            .orElseThrow();
     String prefix = first.substring(0, first.length() - ".hop-1".length());
     for (String group : List.of(prefix + ".1.group", prefix + ".2.group")) {
-      long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-          .mapToLong(OffsetAndMetadata::offset).sum();
+      long committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .values()
+              .stream()
+              .mapToLong(OffsetAndMetadata::offset)
+              .sum();
       assertThat(committed).as("offsets committed by " + group).isGreaterThanOrEqualTo(RECORDS);
     }
   }
@@ -76,11 +98,17 @@ class RawKafkaBaselineIT {
   @Test
   @Timeout(120)
   void atLeastOnceUsesNoTransactions() throws Exception {
-    Set<String> before = baselineTransactions().stream().map(TransactionListing::transactionalId).collect(Collectors.toSet());
-    RawKafkaBaseline.Result r = RawKafkaBaseline.run(broker.clientProperties(), RECORDS, new byte[200], 2,
-        Guarantee.AT_LEAST_ONCE);
+    Set<String> before =
+        baselineTransactions().stream()
+            .map(TransactionListing::transactionalId)
+            .collect(Collectors.toSet());
+    RawKafkaBaseline.Result r =
+        RawKafkaBaseline.run(
+            broker.clientProperties(), RECORDS, new byte[200], 2, Guarantee.AT_LEAST_ONCE);
     assertThat(r.complete()).isTrue();
     assertThat(r.recordsPerSecond()).isPositive();
-    assertThat(baselineTransactions()).extracting(TransactionListing::transactionalId).isSubsetOf(before);
+    assertThat(baselineTransactions())
+        .extracting(TransactionListing::transactionalId)
+        .isSubsetOf(before);
   }
 }

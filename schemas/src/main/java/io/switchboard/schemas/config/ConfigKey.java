@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One config key, declared once: where it sits, its JSON type, its default, its bounds and its
- * doc. Each config record declares its keys as constants and its compact constructor takes every
+ * One config key, declared once: where it sits, its JSON type, its default, its bounds and its doc.
+ * Each config record declares its keys as constants and its compact constructor takes every
  * component through {@link #value}, so defaults and bounds live in the declaration alone; a test
  * proves the shipped {@code config.schema.json} says the same.
  *
@@ -45,7 +45,12 @@ public record ConfigKey<T>(
 
   /** The JSON type of a key, as the schema's {@code type} names it. */
   public enum Type {
-    BOOLEAN, INTEGER, NUMBER, STRING, OBJECT, ARRAY;
+    BOOLEAN,
+    INTEGER,
+    NUMBER,
+    STRING,
+    OBJECT,
+    ARRAY;
 
     /** The name JSON Schema uses. */
     public String jsonName() {
@@ -58,38 +63,51 @@ public record ConfigKey<T>(
   }
 
   /** A boolean key. */
-  public static ConfigKey<Boolean> bool(String section, String name, Boolean defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.BOOLEAN, defaultValue, false, null, null, List.of(), null, false, doc);
+  public static ConfigKey<Boolean> bool(
+      String section, String name, Boolean defaultValue, String doc) {
+    return new ConfigKey<>(
+        section, name, Type.BOOLEAN, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
-  /** A whole-number key; {@code N} is the component's type ({@code Integer}, {@code Long}, {@code Short}). */
-  public static <N extends Number> ConfigKey<N> integer(String section, String name, N defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.INTEGER, defaultValue, false, null, null, List.of(), null, false, doc);
+  /**
+   * A whole-number key; {@code N} is the component's type ({@code Integer}, {@code Long}, {@code
+   * Short}).
+   */
+  public static <N extends Number> ConfigKey<N> integer(
+      String section, String name, N defaultValue, String doc) {
+    return new ConfigKey<>(
+        section, name, Type.INTEGER, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
   /** A decimal-number key. */
-  public static ConfigKey<Double> number(String section, String name, Double defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.NUMBER, defaultValue, false, null, null, List.of(), null, false, doc);
+  public static ConfigKey<Double> number(
+      String section, String name, Double defaultValue, String doc) {
+    return new ConfigKey<>(
+        section, name, Type.NUMBER, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
   /** A string key, or a key whose value is written as one string (an enum). */
   public static <S> ConfigKey<S> string(String section, String name, S defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.STRING, defaultValue, false, null, null, List.of(), null, false, doc);
+    return new ConfigKey<>(
+        section, name, Type.STRING, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
   /** A mapping: a section of its own, or a map of names to values. */
   public static <O> ConfigKey<O> object(String section, String name, O defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.OBJECT, defaultValue, false, null, null, List.of(), null, false, doc);
+    return new ConfigKey<>(
+        section, name, Type.OBJECT, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
   /** A list. */
   public static <L> ConfigKey<L> array(String section, String name, L defaultValue, String doc) {
-    return new ConfigKey<>(section, name, Type.ARRAY, defaultValue, false, null, null, List.of(), null, false, doc);
+    return new ConfigKey<>(
+        section, name, Type.ARRAY, defaultValue, false, null, null, List.of(), null, false, doc);
   }
 
   /** This key, which must be given. */
   public ConfigKey<T> asRequired() {
-    return new ConfigKey<>(section, name, type, defaultValue, true, min, max, allowed, pattern, secret, doc);
+    return new ConfigKey<>(
+        section, name, type, defaultValue, true, min, max, allowed, pattern, secret, doc);
   }
 
   /** This key with a lower bound. */
@@ -99,23 +117,36 @@ public record ConfigKey<T>(
 
   /** This key with both bounds (either may be null for none). */
   public ConfigKey<T> between(Number least, Number most) {
-    return new ConfigKey<>(section, name, type, defaultValue, required, least, most, allowed, pattern, secret, doc);
+    return new ConfigKey<>(
+        section, name, type, defaultValue, required, least, most, allowed, pattern, secret, doc);
   }
 
   /** This key, whose value must be one of {@code values}. */
   public ConfigKey<T> oneOf(List<String> values) {
-    return new ConfigKey<>(section, name, type, defaultValue, required, min, max, values, pattern, secret, doc);
+    return new ConfigKey<>(
+        section, name, type, defaultValue, required, min, max, values, pattern, secret, doc);
   }
 
   /** This key, whose string value must contain a match of {@code regex}. */
   public ConfigKey<T> matching(String regex) {
-    return new ConfigKey<>(section, name, type, defaultValue, required, min, max, allowed, Pattern.compile(regex),
-        secret, doc);
+    return new ConfigKey<>(
+        section,
+        name,
+        type,
+        defaultValue,
+        required,
+        min,
+        max,
+        allowed,
+        Pattern.compile(regex),
+        secret,
+        doc);
   }
 
   /** This key, whose bad values are never shown in errors. */
   public ConfigKey<T> asSecret() {
-    return new ConfigKey<>(section, name, type, defaultValue, required, min, max, allowed, pattern, true, doc);
+    return new ConfigKey<>(
+        section, name, type, defaultValue, required, min, max, allowed, pattern, true, doc);
   }
 
   /** The dotted path of the key, {@code router_settings.allowed_fails}. */
@@ -133,8 +164,8 @@ public record ConfigKey<T>(
   }
 
   /**
-   * {@link #value(Object)} for one instance of a repeated section: errors name {@code where}
-   * in place of the section ({@code model_list['chat']} for {@code model_list[]}).
+   * {@link #value(Object)} for one instance of a repeated section: errors name {@code where} in
+   * place of the section ({@code model_list['chat']} for {@code model_list[]}).
    */
   public T value(T given, String where) {
     T v = given == null ? defaultValue : given;
@@ -152,8 +183,13 @@ public record ConfigKey<T>(
       }
       if (pattern != null && !pattern.matcher(s).find()) {
         // A secret's doc says what form it takes, since its value cannot be shown.
-        throw new ConfigException(at + ": " + show(s) + " does not match " + pattern.pattern()
-            + (secret ? " (" + doc + ")" : ""));
+        throw new ConfigException(
+            at
+                + ": "
+                + show(s)
+                + " does not match "
+                + pattern.pattern()
+                + (secret ? " (" + doc + ")" : ""));
       }
     }
     return v;

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Reads a YAML config: merges the profile overlay ({@code config.prod.yaml} beside {@code
  * config.yaml} for profile {@code prod}), substitutes {@code ${ENV_VAR}} references (except in
  * {@code api_key}, which stays a reference until the worker resolves it), validates against the
- * config schema and builds the immutable {@link SwitchboardConfig}. Errors name the file, the
- * path and the problem.
+ * config schema and builds the immutable {@link SwitchboardConfig}. Errors name the file, the path
+ * and the problem.
  *
  * <p>A file in LiteLLM's form (an entry of {@code model_list} has {@code litellm_params}) is first
  * translated into the native form ({@link LiteLlmTranslator}); by default the keys it leaves out
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern ENV_REF =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final Function<String, String> env;
   private final BiConsumer<String, LiteLlmTranslation> translated;
@@ -56,7 +57,8 @@ public final class ConfigLoader {
    * A loader that hands each LiteLLM translation, with the name of its file, to {@code translated}
    * instead of logging what it left out.
    */
-  public ConfigLoader(Function<String, String> env, BiConsumer<String, LiteLlmTranslation> translated) {
+  public ConfigLoader(
+      Function<String, String> env, BiConsumer<String, LiteLlmTranslation> translated) {
     this.env = env;
     this.translated = translated;
   }
@@ -73,9 +75,15 @@ public final class ConfigLoader {
     if (profile != null && !profile.isBlank()) {
       Path overlay = overlayPath(file, profile);
       if (!Files.exists(overlay)) {
-        throw new ConfigException(overlay + ": profile '" + profile + "' was asked for but this file does not exist");
+        throw new ConfigException(
+            overlay + ": profile '" + profile + "' was asked for but this file does not exist");
       }
-      tree = merge(tree, nativeForm(readYaml(overlay), overlay.toString()), file.toString(), overlay.toString());
+      tree =
+          merge(
+              tree,
+              nativeForm(readYaml(overlay), overlay.toString()),
+              file.toString(),
+              overlay.toString());
       source = file + " + " + overlay;
     }
     return fromTree(tree, source);
@@ -92,7 +100,10 @@ public final class ConfigLoader {
     return fromTree(nativeForm(tree, source), source);
   }
 
-  /** The tree itself, or its translation when it is in LiteLLM's form (each file of a profile on its own). */
+  /**
+   * The tree itself, or its translation when it is in LiteLLM's form (each file of a profile on its
+   * own).
+   */
   private JsonNode nativeForm(JsonNode tree, String source) {
     if (!LiteLlmTranslator.isLiteLlm(tree)) {
       return tree;
@@ -109,19 +120,27 @@ public final class ConfigLoader {
   static Path overlayPath(Path file, String profile) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    String overlay = dot < 0 ? name + "." + profile : name.substring(0, dot) + "." + profile + name.substring(dot);
+    String overlay =
+        dot < 0
+            ? name + "." + profile
+            : name.substring(0, dot) + "." + profile + name.substring(dot);
     return file.resolveSibling(overlay);
   }
 
   private SwitchboardConfig fromTree(JsonNode tree, String source) {
     if (tree == null || !tree.isObject()) {
-      throw new ConfigException(source + ": the config must be a YAML mapping with at least model_list");
+      throw new ConfigException(
+          source + ": the config must be a YAML mapping with at least model_list");
     }
     JsonNode resolved = substitute(tree, "", source);
     List<Violation> violations = Schemas.validate(SchemaName.CONFIG, resolved);
     if (!violations.isEmpty()) {
-      throw new ConfigException(source + ": invalid config:\n  " + violations.stream()
-          .map(ConfigLoader::describe).collect(Collectors.joining("\n  ")));
+      throw new ConfigException(
+          source
+              + ": invalid config:\n  "
+              + violations.stream()
+                  .map(ConfigLoader::describe)
+                  .collect(Collectors.joining("\n  ")));
     }
     try {
       return Json.convert(resolved, SwitchboardConfig.class);
@@ -131,10 +150,14 @@ public final class ConfigLoader {
     }
   }
 
-  /** A violation as the user reads it: for a literal api_key, what to write instead rather than the schema's regex. */
+  /**
+   * A violation as the user reads it: for a literal api_key, what to write instead rather than the
+   * schema's regex.
+   */
   private static String describe(Violation v) {
     if (v.path().endsWith("/api_key") && v.message().contains("regex")) {
-      return v.path() + ": a literal key (not shown) is not accepted: write an environment reference like "
+      return v.path()
+          + ": a literal key (not shown) is not accepted: write an environment reference like "
           + "${OPENAI_API_KEY} and set that variable where the workers run; keys never sit in a config file, which "
           + "reaches repositories, topics and logs";
     }
@@ -154,8 +177,15 @@ public final class ConfigLoader {
           value = m.group(2);
         }
         if (value == null) {
-          throw new ConfigException(source + ": " + path + " refers to ${" + m.group(1)
-              + "}, which is not set in the environment (write ${" + m.group(1) + ":-default} for a default)");
+          throw new ConfigException(
+              source
+                  + ": "
+                  + path
+                  + " refers to ${"
+                  + m.group(1)
+                  + "}, which is not set in the environment (write ${"
+                  + m.group(1)
+                  + ":-default} for a default)");
         }
         m.appendReplacement(out, Matcher.quoteReplacement(value));
       }
@@ -164,7 +194,9 @@ public final class ConfigLoader {
     }
     if (node.isObject()) {
       ObjectNode copy = Json.mapper().createObjectNode();
-      node.fields().forEachRemaining(e -> copy.set(e.getKey(), substitute(e.getValue(), path + "/" + e.getKey(), source)));
+      node.fields()
+          .forEachRemaining(
+              e -> copy.set(e.getKey(), substitute(e.getValue(), path + "/" + e.getKey(), source)));
       return copy;
     }
     if (node.isArray()) {
@@ -188,11 +220,11 @@ public final class ConfigLoader {
    * <p>Mappings merge key by key; lists and scalars in the overlay replace the base's, except
    * {@code model_list}, whose entries are matched to the base's: an overlay entry with a {@code
    * deployment_id} matches the base entry with that id (explicit, or implied as {@link
-   * DeploymentConfig#DEPLOYMENT_ID} says); an entry without one
-   * matches the base entry with its {@code model_name} when exactly one has it. A matched entry is
-   * merged field by field (so an overlay can change one deployment's {@code rpm} alone); an
-   * unmatched one is appended. An overlay entry whose {@code model_name} matches several base
-   * entries is an error: it must name a {@code deployment_id}.
+   * DeploymentConfig#DEPLOYMENT_ID} says); an entry without one matches the base entry with its
+   * {@code model_name} when exactly one has it. A matched entry is merged field by field (so an
+   * overlay can change one deployment's {@code rpm} alone); an unmatched one is appended. An
+   * overlay entry whose {@code model_name} matches several base entries is an error: it must name a
+   * {@code deployment_id}.
    *
    * @throws ConfigException naming the overlay file, the entry and the problem
    */
@@ -207,20 +239,25 @@ public final class ConfigLoader {
     JsonNode baseList = base.get("model_list");
     JsonNode overlayList = overlay.get("model_list");
     if (baseList != null && baseList.isArray() && overlayList != null && overlayList.isArray()) {
-      ((ObjectNode) merged).set("model_list", mergeModelList((ArrayNode) baseList, (ArrayNode) overlayList,
-          baseSource, overlaySource));
+      ((ObjectNode) merged)
+          .set(
+              "model_list",
+              mergeModelList(
+                  (ArrayNode) baseList, (ArrayNode) overlayList, baseSource, overlaySource));
     }
     return merged;
   }
 
-  private static ArrayNode mergeModelList(ArrayNode base, ArrayNode overlay, String baseSource, String overlaySource) {
+  private static ArrayNode mergeModelList(
+      ArrayNode base, ArrayNode overlay, String baseSource, String overlaySource) {
     ArrayNode out = base.deepCopy();
     List<String> ids = impliedIds(base);
     for (int i = 0; i < overlay.size(); i++) {
       JsonNode entry = overlay.get(i);
       String where = overlaySource + ": model_list[" + i + "]";
       if (!entry.isObject()) {
-        throw new ConfigException(where + ": a deployment must be a mapping, was " + entry.getNodeType());
+        throw new ConfigException(
+            where + ": a deployment must be a mapping, was " + entry.getNodeType());
       }
       JsonNode id = entry.get("deployment_id");
       JsonNode name = entry.get("model_name");
@@ -235,14 +272,25 @@ public final class ConfigLoader {
           }
         }
         if (same.size() > 1) {
-          throw new ConfigException(where + ": model_name '" + name.asText() + "' matches " + same.size()
-              + " deployments of " + baseSource + " (" + same.stream().map(ids::get).collect(Collectors.joining(", "))
-              + "); add deployment_id to say which one to change");
+          throw new ConfigException(
+              where
+                  + ": model_name '"
+                  + name.asText()
+                  + "' matches "
+                  + same.size()
+                  + " deployments of "
+                  + baseSource
+                  + " ("
+                  + same.stream().map(ids::get).collect(Collectors.joining(", "))
+                  + "); add deployment_id to say which one to change");
         }
         match = same.isEmpty() ? -1 : same.get(0);
       } else {
-        throw new ConfigException(where + ": needs a deployment_id or a model_name, to change a deployment of "
-            + baseSource + " or to add one");
+        throw new ConfigException(
+            where
+                + ": needs a deployment_id or a model_name, to change a deployment of "
+                + baseSource
+                + " or to add one");
       }
       if (match >= 0) {
         out.set(match, deepMerge(out.get(match), entry));

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 
 /**
- * One provider deployment of {@code model_list}. Each key is declared once below, with its
- * default, bounds and doc. Keys with a default are never null; those without one ({@code rpm},
- * {@code weight}, {@code timeout_ms}, ...) are null when unset, and their doc says what unset means.
+ * One provider deployment of {@code model_list}. Each key is declared once below, with its default,
+ * bounds and doc. Keys with a default are never null; those without one ({@code rpm}, {@code
+ * weight}, {@code timeout_ms}, ...) are null when unset, and their doc says what unset means.
  *
  * @param modelName {@link #MODEL_NAME}
  * @param deploymentId {@link #DEPLOYMENT_ID}; null only until {@link SwitchboardConfig} assigns it
@@ -59,56 +59,141 @@ public record DeploymentConfig(
 
   private static final String SECTION = "model_list[]";
 
-  public static final ConfigKey<String> MODEL_NAME = ConfigKey.<String>string(SECTION, "model_name", null,
-      "The alias requests name; several deployments may share one.").asRequired().atLeast(1);
-  public static final ConfigKey<String> DEPLOYMENT_ID = ConfigKey.<String>string(SECTION, "deployment_id", null,
-      "Unique id used by lanes, metrics and health; unset: model_name when it is the only deployment of that alias, "
-          + "else <model_name>-<n> counting from 1 in file order.").atLeast(1).matching("^[a-zA-Z0-9._:/-]+$");
-  public static final ConfigKey<Provider> PROVIDER = ConfigKey.string(SECTION, "provider", Provider.OPENAI_COMPATIBLE,
-      "The API the deployment speaks.").oneOf(Arrays.stream(Provider.values()).map(Provider::wire).toList());
-  public static final ConfigKey<String> MODEL = ConfigKey.<String>string(SECTION, "model", null,
-      "The provider's model name (for Azure: the deployment name); unset: model_name.").atLeast(1);
-  public static final ConfigKey<String> API_BASE = ConfigKey.<String>string(SECTION, "api_base", null,
-      "Base URL of the API; unset: the provider's public endpoint.").matching("^https?://");
-  public static final ConfigKey<String> API_KEY = ConfigKey.<String>string(SECTION, "api_key", null,
-      "An environment reference like ${OPENAI_API_KEY}, resolved only inside the worker; never a literal key.")
-      .matching("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}$").asSecret();
-  public static final ConfigKey<String> API_VERSION = ConfigKey.string(SECTION, "api_version", null,
-      "Azure's api-version; unset: the adapter's default.");
-  public static final ConfigKey<Integer> RPM = ConfigKey.<Integer>integer(SECTION, "rpm", null,
-      "Requests per minute allowed; unset: no limit.").atLeast(1);
-  public static final ConfigKey<Integer> TPM = ConfigKey.<Integer>integer(SECTION, "tpm", null,
-      "Tokens per minute allowed; unset: no limit.").atLeast(1);
-  public static final ConfigKey<Double> WEIGHT = ConfigKey.number(SECTION, "weight", null,
-      "Relative routing weight; unset: rpm when set, else 1; 0: no new traffic.").atLeast(0);
-  public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.<Long>integer(SECTION, "timeout_ms", null,
-      "Per-attempt timeout; unset: router_settings.timeout_ms.").atLeast(1);
-  public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.integer(SECTION, "max_retries", 2,
-      "Retries of a failed call on this deployment before the worker hands the request back to the router "
-          + "(retry_on_status_codes and retry_policy say which failures).").atLeast(0);
-  public static final ConfigKey<BackoffConfig> BACKOFF = ConfigKey.object(SECTION, "backoff", BackoffConfig.DEFAULT,
-      "Exponential backoff with full jitter between retries of this deployment.");
-  public static final ConfigKey<List<ObjectNode>> MESSAGES = ConfigKey.array(SECTION, "messages", List.of(),
-      "Messages appended to every conversation sent here.");
-  public static final ConfigKey<ObjectNode> OVERRIDE_PARAMS = ConfigKey.object(SECTION, "override_params", null,
-      "Fields merged into every body sent here.");
-  public static final ConfigKey<Integer> CONTEXT_WINDOW = ConfigKey.<Integer>integer(SECTION, "context_window", null,
-      "The model's context window in tokens; unset: unknown.").atLeast(1);
-  public static final ConfigKey<Double> INPUT_COST_PER_MILLION = ConfigKey.number(SECTION, "input_cost_per_million",
-      null, "USD per million prompt tokens; unset: 0 (no cost at all when both prices are unset).").atLeast(0);
-  public static final ConfigKey<Double> OUTPUT_COST_PER_MILLION = ConfigKey.number(SECTION, "output_cost_per_million",
-      null, "USD per million completion tokens; unset: 0 (no cost at all when both prices are unset).").atLeast(0);
-  public static final ConfigKey<Integer> LANES = ConfigKey.integer(SECTION, "lanes", 1,
-      "Partitions of the dispatch topic this deployment owns.").between(1, 1024);
-  public static final ConfigKey<Integer> RATE_WINDOW_SECONDS = ConfigKey.<Integer>integer(SECTION,
-      "rate_window_seconds", null, "A shorter window, in seconds, over which the provider also judges the request "
-          + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in "
-          + "any such window, on top of rpm in any minute; unset: the minute only. Needs rpm.").between(1, 59);
-  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES = ConfigKey.array(SECTION,
-      "retry_on_status_codes", null, "HTTP statuses after which the worker calls this deployment again; unset: "
-          + "router_settings.retry_on_status_codes.");
-  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY = ConfigKey.object(SECTION, "retry_policy", null,
-      "Retries per error class on this deployment; a class it leaves unset: router_settings.retry_policy.");
+  public static final ConfigKey<String> MODEL_NAME =
+      ConfigKey.<String>string(
+              SECTION,
+              "model_name",
+              null,
+              "The alias requests name; several deployments may share one.")
+          .asRequired()
+          .atLeast(1);
+  public static final ConfigKey<String> DEPLOYMENT_ID =
+      ConfigKey.<String>string(
+              SECTION,
+              "deployment_id",
+              null,
+              "Unique id used by lanes, metrics and health; unset: model_name when it is the only deployment of that alias, "
+                  + "else <model_name>-<n> counting from 1 in file order.")
+          .atLeast(1)
+          .matching("^[a-zA-Z0-9._:/-]+$");
+  public static final ConfigKey<Provider> PROVIDER =
+      ConfigKey.string(
+              SECTION, "provider", Provider.OPENAI_COMPATIBLE, "The API the deployment speaks.")
+          .oneOf(Arrays.stream(Provider.values()).map(Provider::wire).toList());
+  public static final ConfigKey<String> MODEL =
+      ConfigKey.<String>string(
+              SECTION,
+              "model",
+              null,
+              "The provider's model name (for Azure: the deployment name); unset: model_name.")
+          .atLeast(1);
+  public static final ConfigKey<String> API_BASE =
+      ConfigKey.<String>string(
+              SECTION,
+              "api_base",
+              null,
+              "Base URL of the API; unset: the provider's public endpoint.")
+          .matching("^https?://");
+  public static final ConfigKey<String> API_KEY =
+      ConfigKey.<String>string(
+              SECTION,
+              "api_key",
+              null,
+              "An environment reference like ${OPENAI_API_KEY}, resolved only inside the worker; never a literal key.")
+          .matching("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}$")
+          .asSecret();
+  public static final ConfigKey<String> API_VERSION =
+      ConfigKey.string(
+          SECTION, "api_version", null, "Azure's api-version; unset: the adapter's default.");
+  public static final ConfigKey<Integer> RPM =
+      ConfigKey.<Integer>integer(
+              SECTION, "rpm", null, "Requests per minute allowed; unset: no limit.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> TPM =
+      ConfigKey.<Integer>integer(
+              SECTION, "tpm", null, "Tokens per minute allowed; unset: no limit.")
+          .atLeast(1);
+  public static final ConfigKey<Double> WEIGHT =
+      ConfigKey.number(
+              SECTION,
+              "weight",
+              null,
+              "Relative routing weight; unset: rpm when set, else 1; 0: no new traffic.")
+          .atLeast(0);
+  public static final ConfigKey<Long> TIMEOUT_MS =
+      ConfigKey.<Long>integer(
+              SECTION,
+              "timeout_ms",
+              null,
+              "Per-attempt timeout; unset: router_settings.timeout_ms.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> MAX_RETRIES =
+      ConfigKey.integer(
+              SECTION,
+              "max_retries",
+              2,
+              "Retries of a failed call on this deployment before the worker hands the request back to the router "
+                  + "(retry_on_status_codes and retry_policy say which failures).")
+          .atLeast(0);
+  public static final ConfigKey<BackoffConfig> BACKOFF =
+      ConfigKey.object(
+          SECTION,
+          "backoff",
+          BackoffConfig.DEFAULT,
+          "Exponential backoff with full jitter between retries of this deployment.");
+  public static final ConfigKey<List<ObjectNode>> MESSAGES =
+      ConfigKey.array(
+          SECTION, "messages", List.of(), "Messages appended to every conversation sent here.");
+  public static final ConfigKey<ObjectNode> OVERRIDE_PARAMS =
+      ConfigKey.object(
+          SECTION, "override_params", null, "Fields merged into every body sent here.");
+  public static final ConfigKey<Integer> CONTEXT_WINDOW =
+      ConfigKey.<Integer>integer(
+              SECTION,
+              "context_window",
+              null,
+              "The model's context window in tokens; unset: unknown.")
+          .atLeast(1);
+  public static final ConfigKey<Double> INPUT_COST_PER_MILLION =
+      ConfigKey.number(
+              SECTION,
+              "input_cost_per_million",
+              null,
+              "USD per million prompt tokens; unset: 0 (no cost at all when both prices are unset).")
+          .atLeast(0);
+  public static final ConfigKey<Double> OUTPUT_COST_PER_MILLION =
+      ConfigKey.number(
+              SECTION,
+              "output_cost_per_million",
+              null,
+              "USD per million completion tokens; unset: 0 (no cost at all when both prices are unset).")
+          .atLeast(0);
+  public static final ConfigKey<Integer> LANES =
+      ConfigKey.integer(
+              SECTION, "lanes", 1, "Partitions of the dispatch topic this deployment owns.")
+          .between(1, 1024);
+  public static final ConfigKey<Integer> RATE_WINDOW_SECONDS =
+      ConfigKey.<Integer>integer(
+              SECTION,
+              "rate_window_seconds",
+              null,
+              "A shorter window, in seconds, over which the provider also judges the request "
+                  + "rate pro rata (Azure OpenAI evaluates over 1 or 10 s): at most rpm * rate_window_seconds / 60 calls in "
+                  + "any such window, on top of rpm in any minute; unset: the minute only. Needs rpm.")
+          .between(1, 59);
+  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES =
+      ConfigKey.array(
+          SECTION,
+          "retry_on_status_codes",
+          null,
+          "HTTP statuses after which the worker calls this deployment again; unset: "
+              + "router_settings.retry_on_status_codes.");
+  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY =
+      ConfigKey.object(
+          SECTION,
+          "retry_policy",
+          null,
+          "Retries per error class on this deployment; a class it leaves unset: router_settings.retry_policy.");
 
   public DeploymentConfig {
     modelName = MODEL_NAME.value(modelName);
@@ -132,12 +217,17 @@ public record DeploymentConfig(
     outputCostPerMillion = OUTPUT_COST_PER_MILLION.value(outputCostPerMillion, where);
     lanes = LANES.value(lanes, where);
     rateWindowSeconds = RATE_WINDOW_SECONDS.value(rateWindowSeconds, where);
-    retryOnStatusCodes = RouterSettings.statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes, where),
-        where + "." + RETRY_ON_STATUS_CODES.name());
+    retryOnStatusCodes =
+        RouterSettings.statusCodes(
+            RETRY_ON_STATUS_CODES.value(retryOnStatusCodes, where),
+            where + "." + RETRY_ON_STATUS_CODES.name());
     retryPolicy = RETRY_POLICY.value(retryPolicy, where);
     if (rateWindowSeconds != null && rpm == null) {
-      throw new ConfigException(where + ".rate_window_seconds: " + rateWindowSeconds
-          + " needs an rpm: it spreads the rpm over shorter windows");
+      throw new ConfigException(
+          where
+              + ".rate_window_seconds: "
+              + rateWindowSeconds
+              + " needs an rpm: it spreads the rpm over shorter windows");
     }
   }
 
@@ -163,20 +253,50 @@ public record DeploymentConfig(
     if (inputCostPerMillion == null && outputCostPerMillion == null) {
       return null;
     }
-    double in = tokensIn == null || inputCostPerMillion == null ? 0 : tokensIn * inputCostPerMillion;
-    double out = tokensOut == null || outputCostPerMillion == null ? 0 : tokensOut * outputCostPerMillion;
+    double in =
+        tokensIn == null || inputCostPerMillion == null ? 0 : tokensIn * inputCostPerMillion;
+    double out =
+        tokensOut == null || outputCostPerMillion == null ? 0 : tokensOut * outputCostPerMillion;
     return (in + out) / 1_000_000.0;
   }
 
   DeploymentConfig withDeploymentId(String id) {
-    return new DeploymentConfig(modelName, id, provider, model, apiBase, apiKey, apiVersion, rpm, tpm, weight,
-        timeoutMs, maxRetries, backoff, messages, overrideParams, contextWindow, inputCostPerMillion,
-        outputCostPerMillion, lanes, rateWindowSeconds, retryOnStatusCodes, retryPolicy);
+    return new DeploymentConfig(
+        modelName,
+        id,
+        provider,
+        model,
+        apiBase,
+        apiKey,
+        apiVersion,
+        rpm,
+        tpm,
+        weight,
+        timeoutMs,
+        maxRetries,
+        backoff,
+        messages,
+        overrideParams,
+        contextWindow,
+        inputCostPerMillion,
+        outputCostPerMillion,
+        lanes,
+        rateWindowSeconds,
+        retryOnStatusCodes,
+        retryPolicy);
   }
 
   @Override
   public String toString() {
     // The key reference is harmless, but keep toString free of anything key-shaped.
-    return "DeploymentConfig[" + deploymentId + " " + provider.wire() + " " + model + " @ " + apiBase + "]";
+    return "DeploymentConfig["
+        + deploymentId
+        + " "
+        + provider.wire()
+        + " "
+        + model
+        + " @ "
+        + apiBase
+        + "]";
   }
 }

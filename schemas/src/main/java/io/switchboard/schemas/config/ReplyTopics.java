@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 public final class ReplyTopics {
   private ReplyTopics() {}
 
-  /** The allowlist when {@code reply_topics} is unset: the replies topic and every name under it. */
+  /**
+   * The allowlist when {@code reply_topics} is unset: the replies topic and every name under it.
+   */
   public static List<String> defaults(TopicsConfig topics) {
     return List.of(topics.replies(), topics.replies() + ".*");
   }
@@ -20,7 +22,9 @@ public final class ReplyTopics {
   public static boolean allows(List<String> allowlist, String topic) {
     for (String allowed : allowlist) {
       boolean prefix = allowed.endsWith("*");
-      if (prefix ? topic.startsWith(allowed.substring(0, allowed.length() - 1)) : allowed.equals(topic)) {
+      if (prefix
+          ? topic.startsWith(allowed.substring(0, allowed.length() - 1))
+          : allowed.equals(topic)) {
         return true;
       }
     }
@@ -29,8 +33,14 @@ public final class ReplyTopics {
 
   /** A pattern matching exactly the topics {@code allowlist} allows (for pattern subscriptions). */
   public static Pattern pattern(List<String> allowlist) {
-    return Pattern.compile(allowlist.stream().distinct()
-        .map(t -> t.endsWith("*") ? Pattern.quote(t.substring(0, t.length() - 1)) + ".*" : Pattern.quote(t))
-        .collect(Collectors.joining("|")));
+    return Pattern.compile(
+        allowlist.stream()
+            .distinct()
+            .map(
+                t ->
+                    t.endsWith("*")
+                        ? Pattern.quote(t.substring(0, t.length() - 1)) + ".*"
+                        : Pattern.quote(t))
+            .collect(Collectors.joining("|")));
   }
 }

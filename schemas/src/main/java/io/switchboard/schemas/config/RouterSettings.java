@@ -34,38 +34,82 @@ public record RouterSettings(
 
   private static final String SECTION = "router_settings";
 
-  public static final ConfigKey<Integer> ALLOWED_FAILS = ConfigKey.integer(SECTION, "allowed_fails", 3,
-      "Failures of a deployment within a minute before it cools down.").atLeast(1);
-  public static final ConfigKey<Integer> COOLDOWN_SECONDS = ConfigKey.integer(SECTION, "cooldown_seconds", 60,
-      "How long a cooled-down deployment gets no traffic.").atLeast(1);
-  public static final ConfigKey<Integer> NUM_RETRIES = ConfigKey.<Integer>integer(SECTION, "num_retries", null,
-      "How many times the router may send one request to another deployment of the alias, group or inline list it "
-          + "was routed to, after deployments hand it back, before it takes the fallback chain (a request's "
-          + "num_retries wins); unset: as many as the list has deployments. Retries of a call on one deployment are "
-          + "its max_retries.").atLeast(0);
-  public static final ConfigKey<Long> TIMEOUT_MS = ConfigKey.integer(SECTION, "timeout_ms", 60_000L,
-      "Per-attempt timeout, for deployments without timeout_ms.").atLeast(1);
-  public static final ConfigKey<Integer> MAX_REQUEST_BYTES = ConfigKey.integer(SECTION, "max_request_bytes", 1 << 20,
-      "Largest request record accepted.").atLeast(256);
-  public static final ConfigKey<String> APPLICATION_ID = ConfigKey.string(SECTION, "application_id",
-      "switchboard-router", "Kafka Streams application id of the router.").atLeast(1);
-  public static final ConfigKey<String> STATE_DIR = ConfigKey.string(SECTION, "state_dir", null,
-      "Kafka Streams state directory; unset: a temporary directory.");
-  public static final ConfigKey<DynamicWeightsSettings> DYNAMIC_WEIGHTS = ConfigKey.object(SECTION, "dynamic_weights",
-      DynamicWeightsSettings.DEFAULT, "Scale weights down by observed error rate and latency; never below "
-          + "min_share_fraction of the configured share. Off by default.");
-  public static final ConfigKey<RoutingStrategy> ROUTING_STRATEGY = ConfigKey.string(SECTION, "routing_strategy",
-      RoutingStrategy.WEIGHTED, "How the router chooses among the eligible deployments of an alias, group or list "
-          + "without its own routing_strategies entry: weighted (the configured split), least-busy, usage-based or "
-          + "latency-based; LiteLLM's names are accepted.").oneOf(RoutingStrategy.names());
+  public static final ConfigKey<Integer> ALLOWED_FAILS =
+      ConfigKey.integer(
+              SECTION,
+              "allowed_fails",
+              3,
+              "Failures of a deployment within a minute before it cools down.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> COOLDOWN_SECONDS =
+      ConfigKey.integer(
+              SECTION, "cooldown_seconds", 60, "How long a cooled-down deployment gets no traffic.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> NUM_RETRIES =
+      ConfigKey.<Integer>integer(
+              SECTION,
+              "num_retries",
+              null,
+              "How many times the router may send one request to another deployment of the alias, group or inline list it "
+                  + "was routed to, after deployments hand it back, before it takes the fallback chain (a request's "
+                  + "num_retries wins); unset: as many as the list has deployments. Retries of a call on one deployment are "
+                  + "its max_retries.")
+          .atLeast(0);
+  public static final ConfigKey<Long> TIMEOUT_MS =
+      ConfigKey.integer(
+              SECTION,
+              "timeout_ms",
+              60_000L,
+              "Per-attempt timeout, for deployments without timeout_ms.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> MAX_REQUEST_BYTES =
+      ConfigKey.integer(SECTION, "max_request_bytes", 1 << 20, "Largest request record accepted.")
+          .atLeast(256);
+  public static final ConfigKey<String> APPLICATION_ID =
+      ConfigKey.string(
+              SECTION,
+              "application_id",
+              "switchboard-router",
+              "Kafka Streams application id of the router.")
+          .atLeast(1);
+  public static final ConfigKey<String> STATE_DIR =
+      ConfigKey.string(
+          SECTION,
+          "state_dir",
+          null,
+          "Kafka Streams state directory; unset: a temporary directory.");
+  public static final ConfigKey<DynamicWeightsSettings> DYNAMIC_WEIGHTS =
+      ConfigKey.object(
+          SECTION,
+          "dynamic_weights",
+          DynamicWeightsSettings.DEFAULT,
+          "Scale weights down by observed error rate and latency; never below "
+              + "min_share_fraction of the configured share. Off by default.");
+  public static final ConfigKey<RoutingStrategy> ROUTING_STRATEGY =
+      ConfigKey.string(
+              SECTION,
+              "routing_strategy",
+              RoutingStrategy.WEIGHTED,
+              "How the router chooses among the eligible deployments of an alias, group or list "
+                  + "without its own routing_strategies entry: weighted (the configured split), least-busy, usage-based or "
+                  + "latency-based; LiteLLM's names are accepted.")
+          .oneOf(RoutingStrategy.names());
 
-  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES = ConfigKey.array(SECTION,
-      "retry_on_status_codes", null, "HTTP statuses after which a worker calls the same deployment again (up to "
-          + "max_retries), for deployments without their own list; unset: 408, 409, 429 and every 5xx. Timeouts and "
-          + "connection errors are retried whatever the list says.");
-  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY = ConfigKey.object(SECTION, "retry_policy",
-      RetryPolicyConfig.NONE, "Retries per error class, in place of max_retries; a deployment's retry_policy "
-          + "overrides it class by class.");
+  public static final ConfigKey<List<Integer>> RETRY_ON_STATUS_CODES =
+      ConfigKey.array(
+          SECTION,
+          "retry_on_status_codes",
+          null,
+          "HTTP statuses after which a worker calls the same deployment again (up to "
+              + "max_retries), for deployments without their own list; unset: 408, 409, 429 and every 5xx. Timeouts and "
+              + "connection errors are retried whatever the list says.");
+  public static final ConfigKey<RetryPolicyConfig> RETRY_POLICY =
+      ConfigKey.object(
+          SECTION,
+          "retry_policy",
+          RetryPolicyConfig.NONE,
+          "Retries per error class, in place of max_retries; a deployment's retry_policy "
+              + "overrides it class by class.");
 
   /** Every key at its default. */
   public static final RouterSettings DEFAULT =
@@ -81,15 +125,32 @@ public record RouterSettings(
     stateDir = STATE_DIR.value(stateDir);
     dynamicWeights = DYNAMIC_WEIGHTS.value(dynamicWeights);
     routingStrategy = ROUTING_STRATEGY.value(routingStrategy);
-    retryOnStatusCodes = statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes), RETRY_ON_STATUS_CODES.path());
+    retryOnStatusCodes =
+        statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes), RETRY_ON_STATUS_CODES.path());
     retryPolicy = RETRY_POLICY.value(retryPolicy);
   }
 
   /** Settings without {@code dynamic_weights} (off) and with the default routing strategy. */
-  public RouterSettings(Integer allowedFails, Integer cooldownSeconds, Integer numRetries, Long timeoutMs,
-      Integer maxRequestBytes, String applicationId, String stateDir) {
-    this(allowedFails, cooldownSeconds, numRetries, timeoutMs, maxRequestBytes, applicationId, stateDir, null, null,
-        null, null);
+  public RouterSettings(
+      Integer allowedFails,
+      Integer cooldownSeconds,
+      Integer numRetries,
+      Long timeoutMs,
+      Integer maxRequestBytes,
+      String applicationId,
+      String stateDir) {
+    this(
+        allowedFails,
+        cooldownSeconds,
+        numRetries,
+        timeoutMs,
+        maxRequestBytes,
+        applicationId,
+        stateDir,
+        null,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -105,7 +166,8 @@ public record RouterSettings(
     for (int i = 0; i < codes.size(); i++) {
       Integer code = codes.get(i);
       if (code == null || code < 100 || code > 599) {
-        throw new ConfigException(at + "[" + i + "]: " + code + " is not an HTTP status (100 to 599)");
+        throw new ConfigException(
+            at + "[" + i + "]: " + code + " is not an HTTP status (100 to 599)");
       }
     }
     return List.copyOf(codes);

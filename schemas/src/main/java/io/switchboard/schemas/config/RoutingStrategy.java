@@ -14,11 +14,18 @@ import java.util.stream.Stream;
  * aliases and read as the strategy they name.
  */
 public enum RoutingStrategy {
-  /** The configured weights, split exactly by the weighted rotation (LiteLLM: {@code simple-shuffle}). */
+  /**
+   * The configured weights, split exactly by the weighted rotation (LiteLLM: {@code
+   * simple-shuffle}).
+   */
   WEIGHTED("weighted", "simple-shuffle"),
-  /** The fewest dispatches in flight, as the workers report them and this router task sent since. */
+  /**
+   * The fewest dispatches in flight, as the workers report them and this router task sent since.
+   */
   LEAST_BUSY("least-busy"),
-  /** The lowest share of rpm, rate window and tpm used in the current window, this request included. */
+  /**
+   * The lowest share of rpm, rate window and tpm used in the current window, this request included.
+   */
   USAGE_BASED("usage-based", "usage-based-routing", "usage-based-routing-v2"),
   /** The lowest recent latency, merged over every worker's reports. */
   LATENCY_BASED("latency-based", "latency-based-routing");
@@ -39,7 +46,9 @@ public enum RoutingStrategy {
 
   /** Every name accepted in config, each strategy's own name before its aliases. */
   public static List<String> names() {
-    return Arrays.stream(values()).flatMap(s -> Stream.concat(Stream.of(s.wire), s.aliases.stream())).toList();
+    return Arrays.stream(values())
+        .flatMap(s -> Stream.concat(Stream.of(s.wire), s.aliases.stream()))
+        .toList();
   }
 
   /**

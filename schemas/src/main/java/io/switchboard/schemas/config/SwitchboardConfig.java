@@ -16,7 +16,8 @@ import java.util.Set;
  * Immutable; cross-references are checked as it is built. Each top-level key is declared once
  * below, and each section declares its own keys; no component is null after construction.
  *
- * @param modelList {@link #MODEL_LIST}, each with its id assigned ({@link DeploymentConfig#DEPLOYMENT_ID})
+ * @param modelList {@link #MODEL_LIST}, each with its id assigned ({@link
+ *     DeploymentConfig#DEPLOYMENT_ID})
  * @param loadBalanceGroups {@link #LOAD_BALANCE_GROUPS}
  * @param fallbacks {@link #FALLBACKS}
  * @param contextWindowFallbacks {@link #CONTEXT_WINDOW_FALLBACKS}
@@ -49,59 +50,116 @@ public record SwitchboardConfig(
 
   private static final String TOP = "";
 
-  public static final ConfigKey<List<DeploymentConfig>> MODEL_LIST = ConfigKey.<List<DeploymentConfig>>array(TOP,
-      "model_list", null, "The provider deployments, in file order (which is also lane order).")
-      .asRequired().atLeast(1);
-  public static final ConfigKey<Map<String, List<WeightedModel>>> LOAD_BALANCE_GROUPS = ConfigKey.object(TOP,
-      "load_balance_groups", Map.of(), "Named weighted groups of aliases or deployment ids.");
-  public static final ConfigKey<Map<String, List<String>>> FALLBACKS = ConfigKey.object(TOP, "fallbacks", Map.of(),
-      "Per alias, deployment id or load_balance_groups name, the models to try next when every deployment of it "
-          + "has given up.");
-  public static final ConfigKey<Map<String, List<String>>> CONTEXT_WINDOW_FALLBACKS = ConfigKey.object(TOP,
-      "context_window_fallbacks", Map.of(),
-      "Per alias, deployment id or load_balance_groups name, the models to try when a prompt does not fit.");
-  public static final ConfigKey<Map<String, List<String>>> CONTENT_POLICY_FALLBACKS = ConfigKey.object(TOP,
-      "content_policy_fallbacks", Map.of(), "Per alias, deployment id or load_balance_groups name, the models to "
-          + "try when a deployment refuses the request by its content filter; unset: the refusal is the answer.");
-  public static final ConfigKey<List<String>> DEFAULT_FALLBACKS = ConfigKey.array(TOP, "default_fallbacks", List.of(),
-      "The fallback chain of every alias, deployment id, group and inline load_balancer list without its own "
-          + "entry in fallbacks.");
-  public static final ConfigKey<RouterSettings> ROUTER_SETTINGS = ConfigKey.object(TOP, "router_settings",
-      RouterSettings.DEFAULT, "Router and retry defaults, shared by router and workers.");
-  public static final ConfigKey<WorkerSettings> WORKER_SETTINGS = ConfigKey.object(TOP, "worker_settings",
-      WorkerSettings.DEFAULT, "Worker sizing and identity.");
-  public static final ConfigKey<TopicsConfig> TOPICS = ConfigKey.object(TOP, "topics", TopicsConfig.DEFAULT,
-      "Topic names and sizes.");
-  public static final ConfigKey<Map<String, String>> KAFKA = ConfigKey.object(TOP, "kafka", Map.of(),
-      "Kafka client properties for every client: bootstrap.servers, security.protocol, sasl.*, ssl.*");
-  public static final ConfigKey<List<String>> REPLY_TOPICS = ConfigKey.array(TOP, "reply_topics", null,
-      "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
-  public static final ConfigKey<ObservabilityConfig> OBSERVABILITY = ConfigKey.object(TOP, "observability",
-      ObservabilityConfig.DEFAULT, "The /metrics, /health and /ready endpoint of every process.");
-  public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS = ConfigKey.object(TOP, "model_group_alias",
-      Map.of(), "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
-          + "and follows that model's fallback chains unless it has its own.");
-  public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES = ConfigKey.object(TOP,
-      "routing_strategies", Map.of(), "Per alias (model_name, or an extra name of model_group_alias, which "
-          + "otherwise follows its model's) or load_balance_groups name, the routing strategy of its deployments; "
-          + "unset: router_settings.routing_strategy.");
+  public static final ConfigKey<List<DeploymentConfig>> MODEL_LIST =
+      ConfigKey.<List<DeploymentConfig>>array(
+              TOP,
+              "model_list",
+              null,
+              "The provider deployments, in file order (which is also lane order).")
+          .asRequired()
+          .atLeast(1);
+  public static final ConfigKey<Map<String, List<WeightedModel>>> LOAD_BALANCE_GROUPS =
+      ConfigKey.object(
+          TOP,
+          "load_balance_groups",
+          Map.of(),
+          "Named weighted groups of aliases or deployment ids.");
+  public static final ConfigKey<Map<String, List<String>>> FALLBACKS =
+      ConfigKey.object(
+          TOP,
+          "fallbacks",
+          Map.of(),
+          "Per alias, deployment id or load_balance_groups name, the models to try next when every deployment of it "
+              + "has given up.");
+  public static final ConfigKey<Map<String, List<String>>> CONTEXT_WINDOW_FALLBACKS =
+      ConfigKey.object(
+          TOP,
+          "context_window_fallbacks",
+          Map.of(),
+          "Per alias, deployment id or load_balance_groups name, the models to try when a prompt does not fit.");
+  public static final ConfigKey<Map<String, List<String>>> CONTENT_POLICY_FALLBACKS =
+      ConfigKey.object(
+          TOP,
+          "content_policy_fallbacks",
+          Map.of(),
+          "Per alias, deployment id or load_balance_groups name, the models to "
+              + "try when a deployment refuses the request by its content filter; unset: the refusal is the answer.");
+  public static final ConfigKey<List<String>> DEFAULT_FALLBACKS =
+      ConfigKey.array(
+          TOP,
+          "default_fallbacks",
+          List.of(),
+          "The fallback chain of every alias, deployment id, group and inline load_balancer list without its own "
+              + "entry in fallbacks.");
+  public static final ConfigKey<RouterSettings> ROUTER_SETTINGS =
+      ConfigKey.object(
+          TOP,
+          "router_settings",
+          RouterSettings.DEFAULT,
+          "Router and retry defaults, shared by router and workers.");
+  public static final ConfigKey<WorkerSettings> WORKER_SETTINGS =
+      ConfigKey.object(
+          TOP, "worker_settings", WorkerSettings.DEFAULT, "Worker sizing and identity.");
+  public static final ConfigKey<TopicsConfig> TOPICS =
+      ConfigKey.object(TOP, "topics", TopicsConfig.DEFAULT, "Topic names and sizes.");
+  public static final ConfigKey<Map<String, String>> KAFKA =
+      ConfigKey.object(
+          TOP,
+          "kafka",
+          Map.of(),
+          "Kafka client properties for every client: bootstrap.servers, security.protocol, sasl.*, ssl.*");
+  public static final ConfigKey<List<String>> REPLY_TOPICS =
+      ConfigKey.array(
+          TOP,
+          "reply_topics",
+          null,
+          "Allowed reply topics: exact names, or prefixes ending in *; unset: topics.replies and the names under it.");
+  public static final ConfigKey<ObservabilityConfig> OBSERVABILITY =
+      ConfigKey.object(
+          TOP,
+          "observability",
+          ObservabilityConfig.DEFAULT,
+          "The /metrics, /health and /ready endpoint of every process.");
+  public static final ConfigKey<Map<String, String>> MODEL_GROUP_ALIAS =
+      ConfigKey.object(
+          TOP,
+          "model_group_alias",
+          Map.of(),
+          "Extra names: each resolves to the deployments of the model_name (or the deployment id) it maps to, "
+              + "and follows that model's fallback chains unless it has its own.");
+  public static final ConfigKey<Map<String, RoutingStrategy>> ROUTING_STRATEGIES =
+      ConfigKey.object(
+          TOP,
+          "routing_strategies",
+          Map.of(),
+          "Per alias (model_name, or an extra name of model_group_alias, which "
+              + "otherwise follows its model's) or load_balance_groups name, the routing strategy of its deployments; "
+              + "unset: router_settings.routing_strategy.");
 
   public SwitchboardConfig {
     modelList = List.copyOf(withDeploymentIds(MODEL_LIST.value(modelList)));
-    loadBalanceGroups = Collections.unmodifiableMap(new LinkedHashMap<>(LOAD_BALANCE_GROUPS.value(loadBalanceGroups)));
+    loadBalanceGroups =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(LOAD_BALANCE_GROUPS.value(loadBalanceGroups)));
     fallbacks = Map.copyOf(FALLBACKS.value(fallbacks));
     contextWindowFallbacks = Map.copyOf(CONTEXT_WINDOW_FALLBACKS.value(contextWindowFallbacks));
     routerSettings = ROUTER_SETTINGS.value(routerSettings);
     workerSettings = WORKER_SETTINGS.value(workerSettings);
     topics = TOPICS.value(topics);
     kafka = Map.copyOf(KAFKA.value(kafka));
-    replyTopics = List.copyOf(REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
+    replyTopics =
+        List.copyOf(
+            REPLY_TOPICS.value(replyTopics == null ? ReplyTopics.defaults(topics) : replyTopics));
     observability = OBSERVABILITY.value(observability);
     modelGroupAlias = Map.copyOf(MODEL_GROUP_ALIAS.value(modelGroupAlias));
     contentPolicyFallbacks = Map.copyOf(CONTENT_POLICY_FALLBACKS.value(contentPolicyFallbacks));
     defaultFallbacks = List.copyOf(DEFAULT_FALLBACKS.value(defaultFallbacks));
-    checkReferences(modelList, loadBalanceGroups, List.of(fallbacks, contextWindowFallbacks, contentPolicyFallbacks),
-        defaultFallbacks, modelGroupAlias);
+    checkReferences(
+        modelList,
+        loadBalanceGroups,
+        List.of(fallbacks, contextWindowFallbacks, contentPolicyFallbacks),
+        defaultFallbacks,
+        modelGroupAlias);
     fallbacks = withAliasChains(fallbacks, modelGroupAlias);
     contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
     contentPolicyFallbacks = withAliasChains(contentPolicyFallbacks, modelGroupAlias);
@@ -109,73 +167,128 @@ public record SwitchboardConfig(
     checkStrategies(routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
   }
 
-  /** A config with the default {@code observability} section, no extra names and no {@code routing_strategies}. */
-  public SwitchboardConfig(List<DeploymentConfig> modelList, Map<String, List<WeightedModel>> loadBalanceGroups,
-      Map<String, List<String>> fallbacks, Map<String, List<String>> contextWindowFallbacks,
-      RouterSettings routerSettings, WorkerSettings workerSettings, TopicsConfig topics, Map<String, String> kafka,
+  /**
+   * A config with the default {@code observability} section, no extra names and no {@code
+   * routing_strategies}.
+   */
+  public SwitchboardConfig(
+      List<DeploymentConfig> modelList,
+      Map<String, List<WeightedModel>> loadBalanceGroups,
+      Map<String, List<String>> fallbacks,
+      Map<String, List<String>> contextWindowFallbacks,
+      RouterSettings routerSettings,
+      WorkerSettings workerSettings,
+      TopicsConfig topics,
+      Map<String, String> kafka,
       List<String> replyTopics) {
-    this(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings, workerSettings, topics, kafka,
-        replyTopics, null, null, null, null, null);
+    this(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        routerSettings,
+        workerSettings,
+        topics,
+        kafka,
+        replyTopics,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static List<DeploymentConfig> withDeploymentIds(List<DeploymentConfig> list) {
-    List<String> ids = DeploymentIds.of(list.stream().map(DeploymentConfig::modelName).toList(),
-        list.stream().map(DeploymentConfig::deploymentId).toList());
+    List<String> ids =
+        DeploymentIds.of(
+            list.stream().map(DeploymentConfig::modelName).toList(),
+            list.stream().map(DeploymentConfig::deploymentId).toList());
     Set<String> unique = new HashSet<>();
     List<DeploymentConfig> out = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       DeploymentConfig d = list.get(i);
       String id = ids.get(i);
       if (!unique.add(id)) {
-        throw new ConfigException("model_list[" + i + "].deployment_id: '" + id
-            + "' is used twice; ids must be unique");
+        throw new ConfigException(
+            "model_list[" + i + "].deployment_id: '" + id + "' is used twice; ids must be unique");
       }
       out.add(d.deploymentId() == null ? d.withDeploymentId(id) : d);
     }
     return out;
   }
 
-  private static void checkReferences(List<DeploymentConfig> deployments, Map<String, List<WeightedModel>> groups,
-      List<Map<String, List<String>>> chainMaps, List<String> defaultFallbacks, Map<String, String> aliases) {
+  private static void checkReferences(
+      List<DeploymentConfig> deployments,
+      Map<String, List<WeightedModel>> groups,
+      List<Map<String, List<String>>> chainMaps,
+      List<String> defaultFallbacks,
+      Map<String, String> aliases) {
     Set<String> known = new LinkedHashSet<>();
-    deployments.forEach(d -> {
-      known.add(d.modelName());
-      known.add(d.deploymentId());
-    });
-    aliases.forEach((alias, target) -> {
-      if (known.contains(alias)) {
-        throw new ConfigException("model_group_alias." + alias + ": '" + alias
-            + "' is already a model_name or deployment_id of model_list; an extra name must be new");
-      }
-      if (!known.contains(target)) {
-        throw new ConfigException("model_group_alias." + alias + ": '" + target
-            + "' is not a model_name or deployment_id of model_list");
-      }
-    });
+    deployments.forEach(
+        d -> {
+          known.add(d.modelName());
+          known.add(d.deploymentId());
+        });
+    aliases.forEach(
+        (alias, target) -> {
+          if (known.contains(alias)) {
+            throw new ConfigException(
+                "model_group_alias."
+                    + alias
+                    + ": '"
+                    + alias
+                    + "' is already a model_name or deployment_id of model_list; an extra name must be new");
+          }
+          if (!known.contains(target)) {
+            throw new ConfigException(
+                "model_group_alias."
+                    + alias
+                    + ": '"
+                    + target
+                    + "' is not a model_name or deployment_id of model_list");
+          }
+        });
     known.addAll(aliases.keySet());
-    groups.forEach((group, members) -> {
-      if (members == null || members.isEmpty()) {
-        throw new ConfigException("load_balance_groups." + group + ": a group needs at least one member");
-      }
-      for (int i = 0; i < members.size(); i++) {
-        if (!known.contains(members.get(i).model())) {
-          throw new ConfigException("load_balance_groups." + group + "[" + i + "].model: '" + members.get(i).model()
-              + "' is neither a model_name nor a deployment_id of model_list");
-        }
-      }
-    });
+    groups.forEach(
+        (group, members) -> {
+          if (members == null || members.isEmpty()) {
+            throw new ConfigException(
+                "load_balance_groups." + group + ": a group needs at least one member");
+          }
+          for (int i = 0; i < members.size(); i++) {
+            if (!known.contains(members.get(i).model())) {
+              throw new ConfigException(
+                  "load_balance_groups."
+                      + group
+                      + "["
+                      + i
+                      + "].model: '"
+                      + members.get(i).model()
+                      + "' is neither a model_name nor a deployment_id of model_list");
+            }
+          }
+        });
     Set<String> routable = new LinkedHashSet<>(known);
     routable.addAll(groups.keySet());
-    List<ConfigKey<?>> keys = List.of(FALLBACKS, CONTEXT_WINDOW_FALLBACKS, CONTENT_POLICY_FALLBACKS);
+    List<ConfigKey<?>> keys =
+        List.of(FALLBACKS, CONTEXT_WINDOW_FALLBACKS, CONTENT_POLICY_FALLBACKS);
     for (int k = 0; k < keys.size(); k++) {
       String key = keys.get(k).name();
-      chainMaps.get(k).forEach((from, to) -> {
-        if (!routable.contains(from)) {
-          throw new ConfigException(key + "." + from + ": '" + from
-              + "' is not a model_name or deployment_id of model_list, nor a load_balance_groups name");
-        }
-        checkChain(key + "." + from, to, known);
-      });
+      chainMaps
+          .get(k)
+          .forEach(
+              (from, to) -> {
+                if (!routable.contains(from)) {
+                  throw new ConfigException(
+                      key
+                          + "."
+                          + from
+                          + ": '"
+                          + from
+                          + "' is not a model_name or deployment_id of model_list, nor a load_balance_groups name");
+                }
+                checkChain(key + "." + from, to, known);
+              });
     }
     checkChain(DEFAULT_FALLBACKS.name(), defaultFallbacks, known);
   }
@@ -184,35 +297,55 @@ public record SwitchboardConfig(
   private static void checkChain(String at, List<String> chain, Set<String> known) {
     for (int i = 0; i < chain.size(); i++) {
       if (!known.contains(chain.get(i))) {
-        throw new ConfigException(at + "[" + i + "]: '" + chain.get(i)
-            + "' is not a model_name or deployment_id of model_list");
+        throw new ConfigException(
+            at
+                + "["
+                + i
+                + "]: '"
+                + chain.get(i)
+                + "' is not a model_name or deployment_id of model_list");
       }
     }
   }
 
   /** Chains with each extra name that has none following the chain of the model it names. */
-  private static Map<String, List<String>> withAliasChains(Map<String, List<String>> chains,
-      Map<String, String> aliases) {
+  private static Map<String, List<String>> withAliasChains(
+      Map<String, List<String>> chains, Map<String, String> aliases) {
     Map<String, List<String>> out = new LinkedHashMap<>(chains);
-    aliases.forEach((alias, target) -> {
-      if (!out.containsKey(alias) && chains.containsKey(target)) {
-        out.put(alias, chains.get(target));
-      }
-    });
+    aliases.forEach(
+        (alias, target) -> {
+          if (!out.containsKey(alias) && chains.containsKey(target)) {
+            out.put(alias, chains.get(target));
+          }
+        });
     return Map.copyOf(out);
   }
 
-  /** Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a typo. */
-  private static void checkStrategies(Map<String, RoutingStrategy> strategies, List<DeploymentConfig> deployments,
-      Map<String, List<WeightedModel>> groups, Map<String, String> aliases) {
-    strategies.keySet().forEach(name -> {
-      if (!groups.containsKey(name) && !aliases.containsKey(name)
-          && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
-        throw new ConfigException("routing_strategies." + name + ": '" + name
-            + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
-            + "name");
-      }
-    });
+  /**
+   * Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a
+   * typo.
+   */
+  private static void checkStrategies(
+      Map<String, RoutingStrategy> strategies,
+      List<DeploymentConfig> deployments,
+      Map<String, List<WeightedModel>> groups,
+      Map<String, String> aliases) {
+    strategies
+        .keySet()
+        .forEach(
+            name -> {
+              if (!groups.containsKey(name)
+                  && !aliases.containsKey(name)
+                  && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
+                throw new ConfigException(
+                    "routing_strategies."
+                        + name
+                        + ": '"
+                        + name
+                        + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
+                        + "name");
+              }
+            });
   }
 
   /**
@@ -244,8 +377,8 @@ public record SwitchboardConfig(
   }
 
   /**
-   * What a model reference names: the deployments of an alias, the one deployment with that id,
-   * or what an extra name of {@code model_group_alias} maps to. Empty when it names nothing.
+   * What a model reference names: the deployments of an alias, the one deployment with that id, or
+   * what an extra name of {@code model_group_alias} maps to. Empty when it names nothing.
    */
   public List<DeploymentConfig> resolve(String modelOrDeployment) {
     List<DeploymentConfig> byAlias = deploymentsOf(modelOrDeployment);
@@ -260,61 +393,151 @@ public record SwitchboardConfig(
     return target == null ? List.of() : resolve(target);
   }
 
-  /** Whether a request may ask for replies on {@code topic}: whether {@code reply_topics} allows it. */
+  /**
+   * Whether a request may ask for replies on {@code topic}: whether {@code reply_topics} allows it.
+   */
   public boolean replyTopicAllowed(String topic) {
     return ReplyTopics.allows(replyTopics, topic);
   }
 
-  /** A copy with other Kafka client properties (used by tests and the demo to point at a broker). */
+  /**
+   * A copy with other Kafka client properties (used by tests and the demo to point at a broker).
+   */
   public SwitchboardConfig withKafka(Map<String, String> properties) {
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
-    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, merged, replyTopics, observability, modelGroupAlias, routingStrategies,
-        contentPolicyFallbacks, defaultFallbacks);
+    return new SwitchboardConfig(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        routerSettings,
+        workerSettings,
+        topics,
+        merged,
+        replyTopics,
+        observability,
+        modelGroupAlias,
+        routingStrategies,
+        contentPolicyFallbacks,
+        defaultFallbacks);
   }
 
   /**
-   * A copy for one run on a shared cluster: every topic name, the router's application id and
-   * the workers' group id and transactional id prefix end in {@code suffix}, so the run reads none
-   * of another run's records, offsets or state. Replies may go to the renamed reply topic and to
-   * names under it.
+   * A copy for one run on a shared cluster: every topic name, the router's application id and the
+   * workers' group id and transactional id prefix end in {@code suffix}, so the run reads none of
+   * another run's records, offsets or state. Replies may go to the renamed reply topic and to names
+   * under it.
    */
   public SwitchboardConfig namespaced(String suffix) {
     TopicsConfig t = topics;
-    TopicsConfig renamed = new TopicsConfig(t.requests() + suffix, t.dispatch() + suffix, t.fallbacks() + suffix,
-        t.replies() + suffix, t.metrics() + suffix, t.health() + suffix, t.deadLetter() + suffix,
-        t.requestPartitions(), t.replicationFactor(), t.summaries() + suffix);
+    TopicsConfig renamed =
+        new TopicsConfig(
+            t.requests() + suffix,
+            t.dispatch() + suffix,
+            t.fallbacks() + suffix,
+            t.replies() + suffix,
+            t.metrics() + suffix,
+            t.health() + suffix,
+            t.deadLetter() + suffix,
+            t.requestPartitions(),
+            t.replicationFactor(),
+            t.summaries() + suffix);
     RouterSettings r = routerSettings;
-    RouterSettings router = new RouterSettings(r.allowedFails(), r.cooldownSeconds(), r.numRetries(), r.timeoutMs(),
-        r.maxRequestBytes(), r.applicationId() + suffix, r.stateDir(), r.dynamicWeights(), r.routingStrategy(),
-        r.retryOnStatusCodes(), r.retryPolicy());
+    RouterSettings router =
+        new RouterSettings(
+            r.allowedFails(),
+            r.cooldownSeconds(),
+            r.numRetries(),
+            r.timeoutMs(),
+            r.maxRequestBytes(),
+            r.applicationId() + suffix,
+            r.stateDir(),
+            r.dynamicWeights(),
+            r.routingStrategy(),
+            r.retryOnStatusCodes(),
+            r.retryPolicy());
     WorkerSettings w = workerSettings;
-    WorkerSettings worker = new WorkerSettings(w.groupId() + suffix, w.maxInFlightPerLane(), w.maxConnections(),
-        w.shutdownGraceMs(), w.transactionalIdPrefix() + suffix, w.healthPublishIntervalMs(), w.transactionIntervalMs());
-    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, router, worker,
-        renamed, kafka, ReplyTopics.defaults(renamed), observability, modelGroupAlias, routingStrategies,
-        contentPolicyFallbacks, defaultFallbacks);
+    WorkerSettings worker =
+        new WorkerSettings(
+            w.groupId() + suffix,
+            w.maxInFlightPerLane(),
+            w.maxConnections(),
+            w.shutdownGraceMs(),
+            w.transactionalIdPrefix() + suffix,
+            w.healthPublishIntervalMs(),
+            w.transactionIntervalMs());
+    return new SwitchboardConfig(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        router,
+        worker,
+        renamed,
+        kafka,
+        ReplyTopics.defaults(renamed),
+        observability,
+        modelGroupAlias,
+        routingStrategies,
+        contentPolicyFallbacks,
+        defaultFallbacks);
   }
 
   /** A copy with other router settings. */
   public SwitchboardConfig withRouterSettings(RouterSettings settings) {
-    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, settings,
-        workerSettings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies,
-        contentPolicyFallbacks, defaultFallbacks);
+    return new SwitchboardConfig(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        settings,
+        workerSettings,
+        topics,
+        kafka,
+        replyTopics,
+        observability,
+        modelGroupAlias,
+        routingStrategies,
+        contentPolicyFallbacks,
+        defaultFallbacks);
   }
 
   /** A copy with other worker settings. */
   public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
-    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        settings, topics, kafka, replyTopics, observability, modelGroupAlias, routingStrategies,
-        contentPolicyFallbacks, defaultFallbacks);
+    return new SwitchboardConfig(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        routerSettings,
+        settings,
+        topics,
+        kafka,
+        replyTopics,
+        observability,
+        modelGroupAlias,
+        routingStrategies,
+        contentPolicyFallbacks,
+        defaultFallbacks);
   }
 
   /** A copy with another observability section. */
   public SwitchboardConfig withObservability(ObservabilityConfig settings) {
-    return new SwitchboardConfig(modelList, loadBalanceGroups, fallbacks, contextWindowFallbacks, routerSettings,
-        workerSettings, topics, kafka, replyTopics, settings, modelGroupAlias, routingStrategies,
-        contentPolicyFallbacks, defaultFallbacks);
+    return new SwitchboardConfig(
+        modelList,
+        loadBalanceGroups,
+        fallbacks,
+        contextWindowFallbacks,
+        routerSettings,
+        workerSettings,
+        topics,
+        kafka,
+        replyTopics,
+        settings,
+        modelGroupAlias,
+        routingStrategies,
+        contentPolicyFallbacks,
+        defaultFallbacks);
   }
 }

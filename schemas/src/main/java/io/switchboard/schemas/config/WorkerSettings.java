@@ -23,28 +23,56 @@ public record WorkerSettings(
 
   private static final String SECTION = "worker_settings";
 
-  public static final ConfigKey<String> GROUP_ID = ConfigKey.string(SECTION, "group_id", "switchboard-worker",
-      "Consumer group of the workers.").atLeast(1);
-  public static final ConfigKey<Integer> MAX_IN_FLIGHT_PER_LANE = ConfigKey.integer(SECTION, "max_in_flight_per_lane",
-      1000, "In-flight calls per dispatch partition before it is paused.").atLeast(1);
-  public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.integer(SECTION, "max_connections", 2000,
-      "HTTP connections per worker.").atLeast(1);
-  public static final ConfigKey<Long> SHUTDOWN_GRACE_MS = ConfigKey.integer(SECTION, "shutdown_grace_ms", 30_000L,
-      "How long a stopping worker waits for in-flight calls, and how long a rebalance waits for those of the "
-          + "partitions it revokes; keep it below the consumer's max.poll.interval.ms.").atLeast(0);
-  public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX = ConfigKey.string(SECTION, "transactional_id_prefix",
-      "switchboard-worker", "Prefix of the workers' transactional ids.").atLeast(1);
-  public static final ConfigKey<Long> HEALTH_PUBLISH_INTERVAL_MS = ConfigKey.integer(SECTION,
-      "health_publish_interval_ms", 10_000L, "How often a worker publishes on the health topic the recent error rate, "
-          + "latency and dispatches in flight of each deployment it called in the last minute or holds dispatches "
-          + "of, for dynamic weights, routing strategies and operators; 0: only when a cooldown starts.").atLeast(0);
-  public static final ConfigKey<Long> TRANSACTION_INTERVAL_MS = ConfigKey.integer(SECTION, "transaction_interval_ms",
-      0L, "The least time between two of a worker's transactions; 0: a transaction on every loop that finished "
-          + "something. Larger values put more replies in each transaction, so the broker writes fewer transaction "
-          + "markers per reply, and add up to this much to each reply's latency.").atLeast(0);
+  public static final ConfigKey<String> GROUP_ID =
+      ConfigKey.string(SECTION, "group_id", "switchboard-worker", "Consumer group of the workers.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> MAX_IN_FLIGHT_PER_LANE =
+      ConfigKey.integer(
+              SECTION,
+              "max_in_flight_per_lane",
+              1000,
+              "In-flight calls per dispatch partition before it is paused.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> MAX_CONNECTIONS =
+      ConfigKey.integer(SECTION, "max_connections", 2000, "HTTP connections per worker.")
+          .atLeast(1);
+  public static final ConfigKey<Long> SHUTDOWN_GRACE_MS =
+      ConfigKey.integer(
+              SECTION,
+              "shutdown_grace_ms",
+              30_000L,
+              "How long a stopping worker waits for in-flight calls, and how long a rebalance waits for those of the "
+                  + "partitions it revokes; keep it below the consumer's max.poll.interval.ms.")
+          .atLeast(0);
+  public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX =
+      ConfigKey.string(
+              SECTION,
+              "transactional_id_prefix",
+              "switchboard-worker",
+              "Prefix of the workers' transactional ids.")
+          .atLeast(1);
+  public static final ConfigKey<Long> HEALTH_PUBLISH_INTERVAL_MS =
+      ConfigKey.integer(
+              SECTION,
+              "health_publish_interval_ms",
+              10_000L,
+              "How often a worker publishes on the health topic the recent error rate, "
+                  + "latency and dispatches in flight of each deployment it called in the last minute or holds dispatches "
+                  + "of, for dynamic weights, routing strategies and operators; 0: only when a cooldown starts.")
+          .atLeast(0);
+  public static final ConfigKey<Long> TRANSACTION_INTERVAL_MS =
+      ConfigKey.integer(
+              SECTION,
+              "transaction_interval_ms",
+              0L,
+              "The least time between two of a worker's transactions; 0: a transaction on every loop that finished "
+                  + "something. Larger values put more replies in each transaction, so the broker writes fewer transaction "
+                  + "markers per reply, and add up to this much to each reply's latency.")
+          .atLeast(0);
 
   /** Every key at its default. */
-  public static final WorkerSettings DEFAULT = new WorkerSettings(null, null, null, null, null, null, null);
+  public static final WorkerSettings DEFAULT =
+      new WorkerSettings(null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);

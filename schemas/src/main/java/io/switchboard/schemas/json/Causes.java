@@ -1,6 +1,9 @@
 package io.switchboard.schemas.json;
 
-/** The innermost cause of a failure, whose message names the actual problem (a field, a token, a value). */
+/**
+ * The innermost cause of a failure, whose message names the actual problem (a field, a token, a
+ * value).
+ */
 public final class Causes {
   private Causes() {}
 

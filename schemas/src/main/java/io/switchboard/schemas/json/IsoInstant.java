@@ -15,11 +15,11 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * Instants in the form every record carries them, {@code 2026-11-22T10:00:00.123Z} (UTC, years
- * 0000 to 9999), written and read without {@link java.time.format.DateTimeFormatter}, whose
- * general parser was the largest single cost of reading a dispatch. The text is exactly that of
- * {@link Instant#toString()}; any other form is handed to Jackson's own Instant (de)serializer,
- * so what is accepted and how it is read does not change.
+ * Instants in the form every record carries them, {@code 2026-11-22T10:00:00.123Z} (UTC, years 0000
+ * to 9999), written and read without {@link java.time.format.DateTimeFormatter}, whose general
+ * parser was the largest single cost of reading a dispatch. The text is exactly that of {@link
+ * Instant#toString()}; any other form is handed to Jackson's own Instant (de)serializer, so what is
+ * accepted and how it is read does not change.
  */
 final class IsoInstant {
   private static final long MAX_FAST_SECOND = 253402300799L; // 9999-12-31T23:59:59Z
@@ -85,13 +85,19 @@ final class IsoInstant {
   }
 
   /**
-   * The instant of {@code text} when it is exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with
-   * valid fields; null for anything else (which the general parser then reads or rejects).
+   * The instant of {@code text} when it is exactly {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with valid
+   * fields; null for anything else (which the general parser then reads or rejects).
    */
   static Instant parse(String text) {
     int n = text.length();
-    if (n < 20 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z') {
+    if (n < 20
+        || n > 30
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || text.charAt(n - 1) != 'Z') {
       return null;
     }
     int year = number(text, 0, 4);
@@ -100,8 +106,17 @@ final class IsoInstant {
     int hour = number(text, 11, 2);
     int minute = number(text, 14, 2);
     int second = number(text, 17, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23
-        || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > daysInMonth(year, month)
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
       return null;
     }
     int nano = 0;
@@ -121,7 +136,8 @@ final class IsoInstant {
     } else if (n != 20) {
       return null;
     }
-    return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second, nano);
+    return Instant.ofEpochSecond(
+        epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second, nano);
   }
 
   private static long epochDay(int year, int month, int day) {
@@ -141,7 +157,9 @@ final class IsoInstant {
     };
   }
 
-  /** The decimal number of {@code length} ASCII digits at {@code from}, or -1 if one is not a digit. */
+  /**
+   * The decimal number of {@code length} ASCII digits at {@code from}, or -1 if one is not a digit.
+   */
   private static int number(String text, int from, int length) {
     int value = 0;
     for (int i = from; i < from + length; i++) {
@@ -167,8 +185,10 @@ final class IsoInstant {
     }
 
     @Override
-    public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-      String text = provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS) ? null : format(value);
+    public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      String text =
+          provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS) ? null : format(value);
       if (text == null) {
         InstantSerializer.INSTANCE.serialize(value, gen, provider);
       } else {

@@ -13,19 +13,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The one JSON mapping used on every topic and in config: snake_case fields, ISO-8601
- * instants, nulls omitted, unknown fields rejected (the schemas say which fields exist).
+ * The one JSON mapping used on every topic and in config: snake_case fields, ISO-8601 instants,
+ * nulls omitted, unknown fields rejected (the schemas say which fields exist).
  */
 public final class Json {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .addModule(IsoInstant.module())
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .addModule(IsoInstant.module())
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .build();
 
   private Json() {}
 
@@ -38,7 +39,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -46,7 +48,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -66,7 +69,8 @@ public final class Json {
     try {
       return MAPPER.readValue(bytes, type);
     } catch (IOException e) {
-      throw new UncheckedIOException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -74,7 +78,8 @@ public final class Json {
     try {
       return MAPPER.readValue(text, type);
     } catch (IOException e) {
-      throw new UncheckedIOException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

@@ -23,8 +23,8 @@ import java.util.Map;
  * Reads JSON that comes from outside the system (request records) strictly and within {@link
  * JsonLimits}: UTF-8 only (no UTF-16 or UTF-32 guessed from NUL bytes, no overlong forms, no
  * encoded surrogates; a leading byte-order mark is skipped), no NUL byte, one value and nothing
- * after it, no field twice in an object, and every number within the range of a 64-bit float.
- * Every refusal is a {@link JsonInputException} naming the problem and where it is. Thread-safe.
+ * after it, no field twice in an object, and every number within the range of a 64-bit float. Every
+ * refusal is a {@link JsonInputException} naming the problem and where it is. Thread-safe.
  *
  * <p>Values read here are later written by {@link Json#mapper()}, which reads what it wrote with
  * Jackson's default limits: these limits are well inside them.
@@ -38,15 +38,17 @@ public final class JsonInput {
 
   public JsonInput(JsonLimits limits) {
     this.limits = limits;
-    this.factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(limits.maxDepth())
-            .maxNumberLength(limits.maxNumberLength())
-            .maxNameLength(limits.maxNameLength())
-            .maxStringLength(limits.maxStringLength())
-            .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    this.factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxDepth())
+                    .maxNumberLength(limits.maxNumberLength())
+                    .maxNameLength(limits.maxNameLength())
+                    .maxStringLength(limits.maxStringLength())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
   }
 
   /** The reader for request records, with {@link JsonLimits#REQUESTS}. */
@@ -69,7 +71,8 @@ public final class JsonInput {
     if (text.problem() != null) {
       throw text.problem();
     }
-    try (JsonParser parser = factory.createParser(text.chars(), text.start(), text.end() - text.start())) {
+    try (JsonParser parser =
+        factory.createParser(text.chars(), text.start(), text.end() - text.start())) {
       JsonNode tree = read(parser);
       if (tree != null) {
         requireNothingAfter(parser);
@@ -77,14 +80,15 @@ public final class JsonInput {
       }
       return tree;
     } catch (IOException e) {
-      // A parser over a char array does no I/O of its own; read() has turned every parse error into a problem.
+      // A parser over a char array does no I/O of its own; read() has turned every parse error into
+      // a problem.
       throw new JsonInputException(Problem.SYNTAX, "record is not valid JSON: " + e.getMessage());
     }
   }
 
   /**
-   * The longest prefix of {@code value} that is UTF-8 text without a NUL byte (a leading
-   * byte-order mark dropped): what can still be read of a record that {@link #readTree} refuses.
+   * The longest prefix of {@code value} that is UTF-8 text without a NUL byte (a leading byte-order
+   * mark dropped): what can still be read of a record that {@link #readTree} refuses.
    */
   public static String readablePrefix(byte[] value) {
     Text text = Text.decode(value);
@@ -98,38 +102,58 @@ public final class JsonInput {
       throw beyondLimit(e, parser);
     } catch (JsonProcessingException e) {
       if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field ")) {
-        throw new JsonInputException(Problem.DUPLICATE_FIELD, "field " + pointer(parser)
-            + " appears twice in its object; a field may be given once");
+        throw new JsonInputException(
+            Problem.DUPLICATE_FIELD,
+            "field " + pointer(parser) + " appears twice in its object; a field may be given once");
       }
-      throw new JsonInputException(Problem.SYNTAX, "record is not valid JSON: " + e.getOriginalMessage() + " "
-          + where(e.getLocation() != null ? e.getLocation() : parser.currentLocation()));
+      throw new JsonInputException(
+          Problem.SYNTAX,
+          "record is not valid JSON: "
+              + e.getOriginalMessage()
+              + " "
+              + where(e.getLocation() != null ? e.getLocation() : parser.currentLocation()));
     } catch (IOException e) {
       throw new JsonInputException(Problem.SYNTAX, "record is not valid JSON: " + e.getMessage());
     }
   }
 
-  /** Jackson names the limit only in its message, each in its own wording (JsonInputTest pins them). */
+  /**
+   * Jackson names the limit only in its message, each in its own wording (JsonInputTest pins them).
+   */
   private JsonInputException beyondLimit(StreamConstraintsException e, JsonParser parser) {
     String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
     String at = pointer(parser);
     if (message.contains("nesting depth")) {
-      return new JsonInputException(Problem.TOO_DEEP, "record nests arrays and objects deeper than "
-          + limits.maxDepth() + " levels " + where(parser.currentLocation()));
+      return new JsonInputException(
+          Problem.TOO_DEEP,
+          "record nests arrays and objects deeper than "
+              + limits.maxDepth()
+              + " levels "
+              + where(parser.currentLocation()));
     } else if (message.startsWith("Number value length")) {
-      return new JsonInputException(Problem.NUMBER_TOO_LONG, "number at " + at + " has more than "
-          + limits.maxNumberLength() + " digits");
+      return new JsonInputException(
+          Problem.NUMBER_TOO_LONG,
+          "number at " + at + " has more than " + limits.maxNumberLength() + " digits");
     } else if (message.startsWith("Name length")) {
-      // The object's context still holds the name before the long one: the object is where its parent points.
+      // The object's context still holds the name before the long one: the object is where its
+      // parent points.
       JsonStreamContext object = parser.getParsingContext();
       String in = object.getParent() == null ? "" : object.getParent().pathAsPointer().toString();
-      return new JsonInputException(Problem.NAME_TOO_LONG, "a field name in "
-          + (in.isEmpty() ? "the top level" : in) + " is longer than " + limits.maxNameLength() + " characters");
+      return new JsonInputException(
+          Problem.NAME_TOO_LONG,
+          "a field name in "
+              + (in.isEmpty() ? "the top level" : in)
+              + " is longer than "
+              + limits.maxNameLength()
+              + " characters");
     } else if (message.startsWith("String value length")) {
-      return new JsonInputException(Problem.STRING_TOO_LONG, "string at " + at + " is longer than "
-          + limits.maxStringLength() + " characters");
+      return new JsonInputException(
+          Problem.STRING_TOO_LONG,
+          "string at " + at + " is longer than " + limits.maxStringLength() + " characters");
     }
-    return new JsonInputException(Problem.SYNTAX, "record is beyond a reading limit: " + message + " "
-        + where(parser.currentLocation()));
+    return new JsonInputException(
+        Problem.SYNTAX,
+        "record is beyond a reading limit: " + message + " " + where(parser.currentLocation()));
   }
 
   private static void requireNothingAfter(JsonParser parser) throws JsonInputException {
@@ -141,7 +165,8 @@ public final class JsonInput {
       more = true;
     }
     if (more) {
-      throw new JsonInputException(Problem.TRAILING_CONTENT,
+      throw new JsonInputException(
+          Problem.TRAILING_CONTENT,
           "record has more after its JSON value, which ends " + where(end));
     }
   }
@@ -150,12 +175,16 @@ public final class JsonInput {
     Deque<String> path = new ArrayDeque<>();
     if (!finite(tree, path)) {
       String at = path.isEmpty() ? "the top level" : "/" + String.join("/", path);
-      throw new JsonInputException(Problem.NUMBER_OUT_OF_RANGE, "number at " + at
-          + " is beyond the range of a 64-bit floating point number");
+      throw new JsonInputException(
+          Problem.NUMBER_OUT_OF_RANGE,
+          "number at " + at + " is beyond the range of a 64-bit floating point number");
     }
   }
 
-  /** Whether every number in {@code node} is finite; if not, {@code path} holds the first one's pointer. */
+  /**
+   * Whether every number in {@code node} is finite; if not, {@code path} holds the first one's
+   * pointer.
+   */
   private static boolean finite(JsonNode node, Deque<String> path) {
     if (node.isDouble() || node.isFloat()) {
       return Double.isFinite(node.doubleValue());
@@ -204,12 +233,19 @@ public final class JsonInput {
       int start = out.position() > 0 && out.get(0) == BYTE_ORDER_MARK ? 1 : 0;
       JsonInputException problem = null;
       if (result.isError()) {
-        problem = new JsonInputException(Problem.INVALID_UTF8, String.format(
-            "record is not valid UTF-8 from offset %d (byte 0x%02X); JSON text must be UTF-8", in.position(),
-            value[in.position()] & 0xff));
+        problem =
+            new JsonInputException(
+                Problem.INVALID_UTF8,
+                String.format(
+                    "record is not valid UTF-8 from offset %d (byte 0x%02X); JSON text must be UTF-8",
+                    in.position(), value[in.position()] & 0xff));
       } else if (nul < value.length) {
-        problem = new JsonInputException(Problem.NUL_BYTE, "record has a NUL byte at offset " + nul
-            + "; JSON text is UTF-8 and never holds one (a NUL may be written \\u0000 inside a string)");
+        problem =
+            new JsonInputException(
+                Problem.NUL_BYTE,
+                "record has a NUL byte at offset "
+                    + nul
+                    + "; JSON text is UTF-8 and never holds one (a NUL may be written \\u0000 inside a string)");
       }
       return new Text(out.array(), start, out.position(), problem);
     }

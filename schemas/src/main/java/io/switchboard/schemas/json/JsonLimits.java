@@ -5,17 +5,19 @@ package io.switchboard.schemas.json;
  * refused with a {@link JsonInputException} naming the limit.
  *
  * @param maxDepth the deepest nesting of arrays and objects
- * @param maxNumberLength the most digits in a number literal (integer, fraction and exponent together)
+ * @param maxNumberLength the most digits in a number literal (integer, fraction and exponent
+ *     together)
  * @param maxNameLength the longest field name, in characters
  * @param maxStringLength the longest string value, in characters
  */
-public record JsonLimits(int maxDepth, int maxNumberLength, int maxNameLength, int maxStringLength) {
+public record JsonLimits(
+    int maxDepth, int maxNumberLength, int maxNameLength, int maxStringLength) {
   /**
-   * The limits on request records. Depth 128 leaves room for deeply nested tool schemas (serde_json's
-   * recursion limit is the same) while the schema validator and everyone reading a dispatch (which
-   * nests the request two levels down) stay far from their own limits. 100 digits hold every
-   * 64-bit number written out in full. Field names are identifiers, not content: 1,024 characters.
-   * String values are content (prompts, base64 images): they are bounded by {@code
+   * The limits on request records. Depth 128 leaves room for deeply nested tool schemas
+   * (serde_json's recursion limit is the same) while the schema validator and everyone reading a
+   * dispatch (which nests the request two levels down) stay far from their own limits. 100 digits
+   * hold every 64-bit number written out in full. Field names are identifiers, not content: 1,024
+   * characters. String values are content (prompts, base64 images): they are bounded by {@code
    * router_settings.max_request_bytes}, and by 20,000,000 characters when that is raised further.
    */
   public static final JsonLimits REQUESTS = new JsonLimits(128, 100, 1024, 20_000_000);

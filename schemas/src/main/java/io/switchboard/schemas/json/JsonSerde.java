@@ -33,7 +33,13 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
       return Json.mapper().readValue(data, type);
     } catch (IOException e) {
       throw new SerializationException(
-          "record on topic '" + topic + "' is not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+          "record on topic '"
+              + topic
+              + "' is not a valid "
+              + type.getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

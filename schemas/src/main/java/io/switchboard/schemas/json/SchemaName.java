@@ -17,7 +17,9 @@ public enum SchemaName {
     this.file = file;
   }
 
-  /** The base name, e.g. {@code route-request}: the schema is {@code schemas/<file>.schema.json}. */
+  /**
+   * The base name, e.g. {@code route-request}: the schema is {@code schemas/<file>.schema.json}.
+   */
   public String file() {
     return file;
   }

@@ -23,12 +23,16 @@ public final class Schemas {
 
   private static Map<SchemaName, JsonSchema> load() {
     // Schemas refer to each other by $id; those ids resolve to the copies on the class path.
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-        builder -> builder.schemaMappers(m -> m.mapPrefix(ID_PREFIX, "classpath:schemas/")));
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    JsonSchemaFactory factory =
+        JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(m -> m.mapPrefix(ID_PREFIX, "classpath:schemas/")));
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     Map<SchemaName, JsonSchema> schemas = new EnumMap<>(SchemaName.class);
     for (SchemaName name : SchemaName.values()) {
-      JsonSchema schema = factory.getSchema(SchemaLocation.of(ID_PREFIX + name.file() + ".schema.json"), config);
+      JsonSchema schema =
+          factory.getSchema(SchemaLocation.of(ID_PREFIX + name.file() + ".schema.json"), config);
       schema.initializeValidators();
       schemas.put(name, schema);
     }
@@ -49,12 +53,14 @@ public final class Schemas {
     // networknt renders locations as "$.a.b[0]"; report JSON pointers ("/a/b/0").
     String path = pointer.startsWith("$") ? toPointer(pointer) : pointer;
     String property = m.getProperty();
-    if (property != null && ("required".equals(m.getType()) || "additionalProperties".equals(m.getType()))) {
+    if (property != null
+        && ("required".equals(m.getType()) || "additionalProperties".equals(m.getType()))) {
       path = path + "/" + property;
     }
     String message = m.getMessage();
     int colon = message.indexOf(": ");
-    // networknt starts each message with the location ("$.a.b: " or "/a/b: "); the path says it already.
+    // networknt starts each message with the location ("$.a.b: " or "/a/b: "); the path says it
+    // already.
     if ((message.startsWith("$") || message.startsWith("/")) && colon > 0) {
       message = message.substring(colon + 2);
     }

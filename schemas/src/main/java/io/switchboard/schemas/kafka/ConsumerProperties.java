@@ -6,9 +6,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Consumer properties over the configured client properties (bootstrap servers, SASL, SSL...), with
- * the settings every Switchboard reader needs stated once: it reads only committed records (replies,
- * dispatches and health are written in transactions), commits nothing by itself, and starts at the
- * earliest record unless told otherwise.
+ * the settings every Switchboard reader needs stated once: it reads only committed records
+ * (replies, dispatches and health are written in transactions), commits nothing by itself, and
+ * starts at the earliest record unless told otherwise.
  */
 public final class ConsumerProperties {
   private final Properties properties = new Properties();

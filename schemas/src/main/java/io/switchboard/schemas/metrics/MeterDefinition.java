@@ -10,7 +10,11 @@ import java.util.Objects;
  */
 public interface MeterDefinition {
   /** The kind of meter. */
-  enum Type { COUNTER, TIMER, GAUGE }
+  enum Type {
+    COUNTER,
+    TIMER,
+    GAUGE
+  }
 
   /** Tag keys used by meters. */
   final class Tag {
@@ -31,7 +35,8 @@ public interface MeterDefinition {
    * @param baseUnit the base unit, or null
    * @param tagKeys the tag keys, in the order the binder expects their values
    */
-  record Spec(String meterName, Type type, String description, String baseUnit, List<String> tagKeys) {
+  record Spec(
+      String meterName, Type type, String description, String baseUnit, List<String> tagKeys) {
     public Spec {
       Objects.requireNonNull(meterName, "meterName");
       Objects.requireNonNull(type, "type");
@@ -63,15 +68,16 @@ public interface MeterDefinition {
   }
 
   /**
-   * The meter's tag keys paired with {@code values}, in order, as alternating key and value (the shape
-   * of Micrometer's {@code Tags.of(String...)}); a null value becomes the empty string.
+   * The meter's tag keys paired with {@code values}, in order, as alternating key and value (the
+   * shape of Micrometer's {@code Tags.of(String...)}); a null value becomes the empty string.
    *
    * @throws IllegalArgumentException when the number of values is not the number of tag keys
    */
   default String[] tagPairs(String... values) {
     List<String> keys = tagKeys();
     if (keys.size() != values.length) {
-      throw new IllegalArgumentException(this + " takes tags " + keys + ", got " + values.length + " values");
+      throw new IllegalArgumentException(
+          this + " takes tags " + keys + ", got " + values.length + " values");
     }
     String[] pairs = new String[values.length * 2];
     for (int i = 0; i < values.length; i++) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Why a completion stopped, in both wire vocabularies: Anthropic's {@code stop_reason} and OpenAI's
- * {@code finish_reason}. One table for both directions: the worker translates Anthropic replies into
- * OpenAI's shape, the batch runner writes OpenAI-shaped replies back in Anthropic's.
+ * {@code finish_reason}. One table for both directions: the worker translates Anthropic replies
+ * into OpenAI's shape, the batch runner writes OpenAI-shaped replies back in Anthropic's.
  */
 public enum StopReason {
   END_TURN("end_turn", "stop"),
@@ -34,7 +34,10 @@ public enum StopReason {
     return openAi;
   }
 
-  /** OpenAI's {@code finish_reason} for Anthropic's {@code stop_reason}; {@code stop} when null or unknown. */
+  /**
+   * OpenAI's {@code finish_reason} for Anthropic's {@code stop_reason}; {@code stop} when null or
+   * unknown.
+   */
   public static String toOpenAi(String anthropicStopReason) {
     for (StopReason r : values()) {
       if (r.anthropic.equals(anthropicStopReason)) {

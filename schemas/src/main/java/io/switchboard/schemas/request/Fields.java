@@ -16,8 +16,15 @@ import java.util.Set;
  */
 final class Fields {
   /** Field names that carry provider credentials or choose a provider (compared in lower case). */
-  private static final Set<String> CREDENTIALS = Set.of("api_key", "apikey", "virtual_key", "credentials",
-      "customer_credentials", "authorization", "provider");
+  private static final Set<String> CREDENTIALS =
+      Set.of(
+          "api_key",
+          "apikey",
+          "virtual_key",
+          "credentials",
+          "customer_credentials",
+          "authorization",
+          "provider");
 
   private static final Set<String> MEMBER_FIELDS = Set.of("model", "weight");
 
@@ -58,7 +65,10 @@ final class Fields {
 
   /** A relative weight: a finite number of at least 0. */
   static double weight(JsonNode node, String path) throws RequestShapeException {
-    if (node == null || !node.isNumber() || !Double.isFinite(node.asDouble()) || node.asDouble() < 0) {
+    if (node == null
+        || !node.isNumber()
+        || !Double.isFinite(node.asDouble())
+        || node.asDouble() < 0) {
       throw new RequestShapeException(path, "must be a number of at least 0, is " + kind(node));
     }
     return node.asDouble();
@@ -75,14 +85,15 @@ final class Fields {
   /** A duration in milliseconds: an integer of at least 1. */
   static long millis(JsonNode node, String path) throws RequestShapeException {
     if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1) {
-      throw new RequestShapeException(path, "must be a whole number of milliseconds, at least 1, is " + kind(node));
+      throw new RequestShapeException(
+          path, "must be a whole number of milliseconds, at least 1, is " + kind(node));
     }
     return node.asLong();
   }
 
   /**
-   * A non-empty list of {@code {"model", "weight"}} members; a member without a weight gets
-   * {@code defaultWeight} (null: the native meaning, its deployments' own weights).
+   * A non-empty list of {@code {"model", "weight"}} members; a member without a weight gets {@code
+   * defaultWeight} (null: the native meaning, its deployments' own weights).
    */
   static List<WeightedModel> members(JsonNode node, String path, String what, Double defaultWeight)
       throws RequestShapeException {
@@ -103,10 +114,11 @@ final class Fields {
   }
 
   /**
-   * Refuses every field of {@code node} outside {@code allowed}: credentials and endpoints with
-   * the reason they have no place in a request, anything else as not supported in {@code what}.
+   * Refuses every field of {@code node} outside {@code allowed}: credentials and endpoints with the
+   * reason they have no place in a request, anything else as not supported in {@code what}.
    */
-  static void only(ObjectNode node, String path, Set<String> allowed, String what) throws RequestShapeException {
+  static void only(ObjectNode node, String path, Set<String> allowed, String what)
+      throws RequestShapeException {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
@@ -116,23 +128,33 @@ final class Fields {
   }
 
   /** Refuses the field {@code name} at {@code path}, saying why. */
-  static void refuse(String path, String name, Set<String> supported, String what) throws RequestShapeException {
+  static void refuse(String path, String name, Set<String> supported, String what)
+      throws RequestShapeException {
     refuseCredentialOrEndpoint(path, name);
-    throw new RequestShapeException(path, "is not supported in " + what + " (supported: "
-        + String.join(", ", supported.stream().sorted().toList()) + ")");
+    throw new RequestShapeException(
+        path,
+        "is not supported in "
+            + what
+            + " (supported: "
+            + String.join(", ", supported.stream().sorted().toList())
+            + ")");
   }
 
   /** Refuses {@code name} if it carries a credential, chooses a provider or an endpoint. */
   static void refuseCredentialOrEndpoint(String path, String name) throws RequestShapeException {
     String lower = name.toLowerCase(Locale.ROOT);
     if (CREDENTIALS.contains(lower)) {
-      throw new RequestShapeException(path, "a request carries no provider credentials and chooses no provider: it"
-          + " names a model_name or deployment_id, whose provider and key (by reference, ${NAME}) are in the"
-          + " workers' model_list; remove this field");
+      throw new RequestShapeException(
+          path,
+          "a request carries no provider credentials and chooses no provider: it"
+              + " names a model_name or deployment_id, whose provider and key (by reference, ${NAME}) are in the"
+              + " workers' model_list; remove this field");
     }
     if (lower.equals("custom_host")) {
-      throw new RequestShapeException(path, "a request cannot choose the endpoint: the api_base of the deployment in"
-          + " model_list does; remove this field");
+      throw new RequestShapeException(
+          path,
+          "a request cannot choose the endpoint: the api_base of the deployment in"
+              + " model_list does; remove this field");
     }
   }
 

@@ -42,13 +42,17 @@ final class KeywordsAiShape {
         Fields.text(group.get("group_id"), path + "/group_id");
       }
       if (group.has("models")) {
-        fields.setModels("load_balancer", Fields.members(group.get("models"), path + "/models", WHAT + "'s models",
-            null), path + "/models");
+        fields.setModels(
+            "load_balancer",
+            Fields.members(group.get("models"), path + "/models", WHAT + "'s models", null),
+            path + "/models");
       } else if (group.has("group_id")) {
         fields.set(GROUP, group.get("group_id"), path + "/group_id");
       } else {
-        throw new RequestShapeException(path + "/group_id", "is missing: name the group (load_balance_groups in the"
-            + " config), or list its models");
+        throw new RequestShapeException(
+            path + "/group_id",
+            "is missing: name the group (load_balance_groups in the"
+                + " config), or list its models");
       }
     }
     if (envelope.has(FALLBACK_MODELS)) {

@@ -10,20 +10,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The native envelope being built from a request in other shapes. Each native field is set once:
- * a second source for the same field (the native field itself, or another gateway's shape) is
+ * The native envelope being built from a request in other shapes. Each native field is set once: a
+ * second source for the same field (the native field itself, or another gateway's shape) is
  * refused, naming both.
  */
 final class NativeFields {
   /** The native fields a gateway's shape may set. */
-  private static final List<String> SETTABLE = List.of("model", "load_balance_group", "load_balancer", "fallbacks",
-      "num_retries", "timeout_ms");
+  private static final List<String> SETTABLE =
+      List.of(
+          "model", "load_balance_group", "load_balancer", "fallbacks", "num_retries", "timeout_ms");
 
   private final ObjectNode out;
+
   /** Native field name to the JSON pointer its value came from. */
   private final Map<String, String> sources = new LinkedHashMap<>();
 
-  /** Starts from {@code out}, the envelope without the shapes' fields: its native fields are taken. */
+  /**
+   * Starts from {@code out}, the envelope without the shapes' fields: its native fields are taken.
+   */
   NativeFields(ObjectNode out) {
     this.out = out;
     for (String field : SETTABLE) {
@@ -36,12 +40,14 @@ final class NativeFields {
   void set(String field, JsonNode value, String source) throws RequestShapeException {
     String other = sources.putIfAbsent(field, source);
     if (other != null) {
-      throw new RequestShapeException(source, "sets " + field + ", and so does " + other + "; keep one of the two");
+      throw new RequestShapeException(
+          source, "sets " + field + ", and so does " + other + "; keep one of the two");
     }
     out.set(field, value);
   }
 
-  void setModels(String field, List<WeightedModel> models, String source) throws RequestShapeException {
+  void setModels(String field, List<WeightedModel> models, String source)
+      throws RequestShapeException {
     ArrayNode list = out.arrayNode();
     for (WeightedModel m : models) {
       ObjectNode member = list.addObject().put("model", m.model());
@@ -59,8 +65,8 @@ final class NativeFields {
   }
 
   /**
-   * Sets {@code params} in a copy of the body (the body itself may be shared with the caller).
-   * A missing or malformed body is left for the schema to name.
+   * Sets {@code params} in a copy of the body (the body itself may be shared with the caller). A
+   * missing or malformed body is left for the schema to name.
    */
   void setInBody(Map<String, JsonNode> params) {
     JsonNode body = out.get("body");
@@ -74,8 +80,8 @@ final class NativeFields {
   }
 
   /**
-   * A retry object at {@code path}: its {@code countField} becomes {@code num_retries}, its
-   * {@code codesField} is refused (see {@link #retryOnStatusCodes}).
+   * A retry object at {@code path}: its {@code countField} becomes {@code num_retries}, its {@code
+   * codesField} is refused (see {@link #retryOnStatusCodes}).
    */
   void retries(JsonNode node, String path, String countField, String codesField, String what)
       throws RequestShapeException {
@@ -99,8 +105,10 @@ final class NativeFields {
    * request is refused rather than retried on other codes than it asked for.
    */
   private void retryOnStatusCodes(String source) throws RequestShapeException {
-    throw new RequestShapeException(source, "a request cannot choose the status codes its retries follow: the"
-        + " workers retry by the config (router_settings.retry_on_status_codes, model_list[].retry_on_status_codes;"
-        + " by default 408, 409, 429 and 5xx); remove this field");
+    throw new RequestShapeException(
+        source,
+        "a request cannot choose the status codes its retries follow: the"
+            + " workers retry by the config (router_settings.retry_on_status_codes, model_list[].retry_on_status_codes;"
+            + " by default 408, 409, 429 and 5xx); remove this field");
   }
 }

@@ -24,11 +24,13 @@ import java.util.Set;
  */
 final class OrqShape {
   static final String FIELD = "orq";
+
   /** orq.ai's weight for a weight_based model that gives none. */
   static final double DEFAULT_WEIGHT = 0.5;
 
   private static final String PATH = "/" + FIELD;
-  private static final Set<String> ORQ_FIELDS = Set.of("load_balancer", "retries", "timeout", "fallbacks");
+  private static final Set<String> ORQ_FIELDS =
+      Set.of("load_balancer", "retries", "timeout", "fallbacks");
   private static final Set<String> BALANCER_FIELDS = Set.of("type", "models");
   private static final Set<String> TIMEOUT_FIELDS = Set.of("call_timeout");
   private static final Set<String> FALLBACK_FIELDS = Set.of("model");
@@ -44,7 +46,8 @@ final class OrqShape {
       fields.setModels("load_balancer", balancer(orq.get("load_balancer"), path), path);
     }
     if (orq.has("retries")) {
-      fields.retries(orq.get("retries"), PATH + "/retries", "count", "on_codes", WHAT + "'s retries");
+      fields.retries(
+          orq.get("retries"), PATH + "/retries", "count", "on_codes", WHAT + "'s retries");
     }
     if (orq.has("timeout")) {
       String path = PATH + "/timeout";
@@ -66,7 +69,8 @@ final class OrqShape {
     }
   }
 
-  private static List<WeightedModel> balancer(JsonNode node, String path) throws RequestShapeException {
+  private static List<WeightedModel> balancer(JsonNode node, String path)
+      throws RequestShapeException {
     if (node != null && node.isArray()) {
       return Fields.members(node, path, WHAT + "'s load_balancer", DEFAULT_WEIGHT);
     }
@@ -74,19 +78,27 @@ final class OrqShape {
     Fields.only(balancer, path, BALANCER_FIELDS, WHAT + "'s load_balancer");
     String type = Fields.text(balancer.get("type"), path + "/type");
     return switch (type) {
-      case "weight_based" -> Fields.members(balancer.get("models"), path + "/models", WHAT + "'s load_balancer models",
-          DEFAULT_WEIGHT);
+      case "weight_based" ->
+          Fields.members(
+              balancer.get("models"),
+              path + "/models",
+              WHAT + "'s load_balancer models",
+              DEFAULT_WEIGHT);
       case "round_robin" -> roundRobin(balancer.get("models"), path + "/models");
-      default -> throw new RequestShapeException(path + "/type", "must be weight_based or round_robin");
+      default ->
+          throw new RequestShapeException(path + "/type", "must be weight_based or round_robin");
     };
   }
 
-  private static List<WeightedModel> roundRobin(JsonNode node, String path) throws RequestShapeException {
+  private static List<WeightedModel> roundRobin(JsonNode node, String path)
+      throws RequestShapeException {
     List<WeightedModel> members = Fields.members(node, path, WHAT + "'s load_balancer models", 1.0);
     for (int i = 0; i < members.size(); i++) {
       if (node.get(i).has("weight")) {
-        throw new RequestShapeException(Fields.child(path, i) + "/weight", "round_robin gives every model the same"
-            + " share; remove the weight, or use type weight_based");
+        throw new RequestShapeException(
+            Fields.child(path, i) + "/weight",
+            "round_robin gives every model the same"
+                + " share; remove the weight, or use type weight_based");
       }
     }
     return members;

@@ -28,20 +28,34 @@ import java.util.TreeSet;
  *       refused (see {@link NativeFields#retries}).
  * </ul>
  *
- * Credentials ({@code api_key}, {@code virtual_key}, {@code provider}), {@code custom_host},
- * {@code strategy.on_status_codes}, conditional routing and every other field are refused, naming
- * the field. A config id (a string) cannot be looked up and is refused.
+ * Credentials ({@code api_key}, {@code virtual_key}, {@code provider}), {@code custom_host}, {@code
+ * strategy.on_status_codes}, conditional routing and every other field are refused, naming the
+ * field. A config id (a string) cannot be looked up and is refused.
  */
 final class PortkeyShape {
   static final String FIELD = "config";
-  /** Override params that may be set in the body: they change sampling, not where or how a request goes. */
-  static final Set<String> BODY_PARAMS = Set.of("temperature", "top_p", "max_tokens", "max_completion_tokens", "stop",
-      "presence_penalty", "frequency_penalty", "seed", "user");
+
+  /**
+   * Override params that may be set in the body: they change sampling, not where or how a request
+   * goes.
+   */
+  static final Set<String> BODY_PARAMS =
+      Set.of(
+          "temperature",
+          "top_p",
+          "max_tokens",
+          "max_completion_tokens",
+          "stop",
+          "presence_penalty",
+          "frequency_penalty",
+          "seed",
+          "user");
 
   private static final String PATH = "/" + FIELD;
-  private static final Set<String> ROOT_FIELDS = Set.of("strategy", "targets", "override_params", "retry",
-      "request_timeout");
-  private static final Set<String> TARGET_FIELDS = Set.of("strategy", "targets", "override_params", "weight", "name");
+  private static final Set<String> ROOT_FIELDS =
+      Set.of("strategy", "targets", "override_params", "retry", "request_timeout");
+  private static final Set<String> TARGET_FIELDS =
+      Set.of("strategy", "targets", "override_params", "weight", "name");
   private static final Set<String> STRATEGY_FIELDS = Set.of("mode");
   private static final String WHAT = "a Portkey config";
 
@@ -57,8 +71,10 @@ final class PortkeyShape {
 
   static void read(JsonNode node, NativeFields fields) throws RequestShapeException {
     if (node != null && node.isTextual()) {
-      throw new RequestShapeException(PATH, "is a saved config's id, which cannot be looked up here; give the config"
-          + " object inline");
+      throw new RequestShapeException(
+          PATH,
+          "is a saved config's id, which cannot be looked up here; give the config"
+              + " object inline");
     }
     ObjectNode config = Fields.object(node, PATH);
     Fields.only(config, PATH, ROOT_FIELDS, WHAT);
@@ -66,7 +82,11 @@ final class PortkeyShape {
   }
 
   private void readConfig(ObjectNode config, NativeFields fields) throws RequestShapeException {
-    Inherited root = inherit(new Inherited(null, Map.of()), config.get("override_params"), PATH + "/override_params");
+    Inherited root =
+        inherit(
+            new Inherited(null, Map.of()),
+            config.get("override_params"),
+            PATH + "/override_params");
     PortkeyRoute route;
     if (config.has("strategy") || config.has("targets")) {
       route = strategy(config, PATH, root);
@@ -86,19 +106,25 @@ final class PortkeyShape {
     }
     fields.setInBody(sameParams());
     if (config.has("retry")) {
-      fields.retries(config.get("retry"), PATH + "/retry", "attempts", "on_status_codes", WHAT + "'s retry");
+      fields.retries(
+          config.get("retry"), PATH + "/retry", "attempts", "on_status_codes", WHAT + "'s retry");
     }
     if (config.has("request_timeout")) {
       fields.timeoutMs(config.get("request_timeout"), PATH + "/request_timeout");
     }
   }
 
-  private PortkeyRoute target(JsonNode node, String path, Inherited outer) throws RequestShapeException {
+  private PortkeyRoute target(JsonNode node, String path, Inherited outer)
+      throws RequestShapeException {
     ObjectNode target = Fields.object(node, path);
     for (String perRequest : List.of("retry", "request_timeout")) {
       if (target.has(perRequest)) {
-        throw new RequestShapeException(Fields.child(path, perRequest), "a request has one " + perRequest + " for all"
-            + " its targets: set it at the top of the config");
+        throw new RequestShapeException(
+            Fields.child(path, perRequest),
+            "a request has one "
+                + perRequest
+                + " for all"
+                + " its targets: set it at the top of the config");
       }
     }
     Fields.only(target, path, TARGET_FIELDS, "a Portkey target");
@@ -107,25 +133,35 @@ final class PortkeyShape {
       return strategy(target, path, here);
     }
     if (here.model() == null) {
-      throw new RequestShapeException(path + "/override_params/model", "is missing: a target names its model (a"
-          + " model_name or deployment_id) in override_params.model, here or on an enclosing target");
+      throw new RequestShapeException(
+          path + "/override_params/model",
+          "is missing: a target names its model (a"
+              + " model_name or deployment_id) in override_params.model, here or on an enclosing target");
     }
     leaves.add(new Leaf(path, here.params()));
     return PortkeyRoute.model(here.model());
   }
 
-  private PortkeyRoute strategy(ObjectNode holder, String path, Inherited here) throws RequestShapeException {
+  private PortkeyRoute strategy(ObjectNode holder, String path, Inherited here)
+      throws RequestShapeException {
     String at = path + "/strategy";
     ObjectNode strategy = Fields.object(holder.get("strategy"), at);
     String mode = Fields.text(strategy.get("mode"), at + "/mode");
     if (!mode.equals("loadbalance") && !mode.equals("fallback")) {
-      throw new RequestShapeException(at + "/mode", "must be loadbalance or fallback (" + (mode.equals("conditional")
-          ? "conditional routing on request metadata is not supported" : "was " + mode) + ")");
+      throw new RequestShapeException(
+          at + "/mode",
+          "must be loadbalance or fallback ("
+              + (mode.equals("conditional")
+                  ? "conditional routing on request metadata is not supported"
+                  : "was " + mode)
+              + ")");
     }
     if (strategy.has("on_status_codes")) {
-      throw new RequestShapeException(at + "/on_status_codes", "a request cannot choose the status codes that move"
-          + " it to the next target: a deployment falls back once its worker gives up on it (retries spent,"
-          + " 401/403/404, cooldown); remove this field");
+      throw new RequestShapeException(
+          at + "/on_status_codes",
+          "a request cannot choose the status codes that move"
+              + " it to the next target: a deployment falls back once its worker gives up on it (retries spent,"
+              + " 401/403/404, cooldown); remove this field");
     }
     Fields.only(strategy, at, STRATEGY_FIELDS, "a Portkey strategy");
     ArrayNode list = Fields.nonEmptyArray(holder.get("targets"), path + "/targets");
@@ -139,12 +175,14 @@ final class PortkeyShape {
       weights.add(weight == null ? 1.0 : Fields.weight(weight, targetPath + "/weight"));
       paths.add(targetPath);
     }
-    return mode.equals("loadbalance") ? PortkeyRoute.loadBalance(targets, weights, paths)
+    return mode.equals("loadbalance")
+        ? PortkeyRoute.loadBalance(targets, weights, paths)
         : PortkeyRoute.fallback(targets, paths);
   }
 
   /** {@code outer} with the override params at {@code path} laid over it. */
-  private static Inherited inherit(Inherited outer, JsonNode node, String path) throws RequestShapeException {
+  private static Inherited inherit(Inherited outer, JsonNode node, String path)
+      throws RequestShapeException {
     if (node == null) {
       return outer;
     }
@@ -161,8 +199,11 @@ final class PortkeyShape {
       } else {
         Set<String> supported = new TreeSet<>(BODY_PARAMS);
         supported.add("model");
-        Fields.refuse(Fields.child(path, name), name, supported, "override_params (model chooses the deployment,"
-            + " the others are set in the body)");
+        Fields.refuse(
+            Fields.child(path, name),
+            name,
+            supported,
+            "override_params (model chooses the deployment," + " the others are set in the body)");
       }
     }
     return new Inherited(model, merged);
@@ -176,9 +217,13 @@ final class PortkeyShape {
       names.addAll(leaf.params().keySet());
       for (String name : names) {
         if (!Objects.equals(first.params().get(name), leaf.params().get(name))) {
-          throw new RequestShapeException(leaf.path() + "/override_params/" + name, "(set here or on an enclosing"
-              + " target, or not set) differs from its value at " + first.path() + ": every target shares the"
-              + " request's one body, so a sampling param must be the same for all of them");
+          throw new RequestShapeException(
+              leaf.path() + "/override_params/" + name,
+              "(set here or on an enclosing"
+                  + " target, or not set) differs from its value at "
+                  + first.path()
+                  + ": every target shares the"
+                  + " request's one body, so a sampling param must be the same for all of them");
         }
       }
     }

@@ -14,7 +14,10 @@ public final class RequestShapeException extends Exception {
     this.reason = reason;
   }
 
-  /** The JSON pointer of the offending field in the request envelope, e.g. {@code /orq/retries/on_codes}. */
+  /**
+   * The JSON pointer of the offending field in the request envelope, e.g. {@code
+   * /orq/retries/on_codes}.
+   */
   public String field() {
     return field;
   }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Puts a request envelope that uses the request shapes of other gateways into the native
- * envelope ({@code route-request.schema.json}), so that producers moving from them keep their
- * request bodies. The shapes, each mapped onto existing native fields:
+ * Puts a request envelope that uses the request shapes of other gateways into the native envelope
+ * ({@code route-request.schema.json}), so that producers moving from them keep their request
+ * bodies. The shapes, each mapped onto existing native fields:
  *
  * <ul>
  *   <li>Keywords AI: an object {@code load_balance_group} and {@code fallback_models} ({@link
@@ -26,15 +26,19 @@ import java.util.Set;
  */
 public final class RequestShapes {
   /** The top-level fields a shape is read from (a string {@code load_balance_group} is native). */
-  public static final Set<String> FIELDS = Set.of(KeywordsAiShape.GROUP, KeywordsAiShape.FALLBACK_MODELS,
-      OrqShape.FIELD, PortkeyShape.FIELD);
+  public static final Set<String> FIELDS =
+      Set.of(
+          KeywordsAiShape.GROUP,
+          KeywordsAiShape.FALLBACK_MODELS,
+          OrqShape.FIELD,
+          PortkeyShape.FIELD);
 
   private RequestShapes() {}
 
   /**
-   * The native form of {@code envelope}: {@code envelope} itself when it uses no other shape,
-   * else a new envelope (sharing the unchanged values) without the shapes' fields and with the
-   * native fields they map to. {@code envelope} is not changed.
+   * The native form of {@code envelope}: {@code envelope} itself when it uses no other shape, else
+   * a new envelope (sharing the unchanged values) without the shapes' fields and with the native
+   * fields they map to. {@code envelope} is not changed.
    *
    * @throws RequestShapeException a shape's field that has no exact native form, names a credential
    *     or an endpoint, or sets a native field that is already set; it names the field
@@ -49,7 +53,8 @@ public final class RequestShapes {
     ObjectNode out = envelope.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = envelope.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      boolean nativeGroup = field.getKey().equals(KeywordsAiShape.GROUP) && !field.getValue().isObject();
+      boolean nativeGroup =
+          field.getKey().equals(KeywordsAiShape.GROUP) && !field.getValue().isObject();
       if (nativeGroup || !FIELDS.contains(field.getKey())) {
         out.set(field.getKey(), field.getValue());
       }

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which partitions of the dispatch topic belong to which deployment. Deployments own
- * contiguous ranges, in {@code model_list} order, {@code lanes} partitions each: with lanes
- * 2, 1, 3 the deployments own [0,1], [2], [3,4,5]. A worker that owns a partition owns
- * {@code 1/lanes} of that deployment's rpm and tpm.
+ * Which partitions of the dispatch topic belong to which deployment. Deployments own contiguous
+ * ranges, in {@code model_list} order, {@code lanes} partitions each: with lanes 2, 1, 3 the
+ * deployments own [0,1], [2], [3,4,5]. A worker that owns a partition owns {@code 1/lanes} of that
+ * deployment's rpm and tpm.
  */
 public final class LanePlan {
   /** The partitions of one deployment: {@code [first, first + count)}. */
@@ -54,8 +54,8 @@ public final class LanePlan {
 
   /**
    * One lane's part of a deployment's {@code rpm} in one rate window of {@code seconds} ({@code
-   * rate_window_seconds}): {@code laneShare * seconds / 60} rounded down, but at least 1 (so with
-   * a small rpm over several lanes the lanes together may exceed the window's part, as with {@link
+   * rate_window_seconds}): {@code laneShare * seconds / 60} rounded down, but at least 1 (so with a
+   * small rpm over several lanes the lanes together may exceed the window's part, as with {@link
    * #laneShare}); null when {@code seconds} or {@code rpm} is null.
    */
   public static Integer laneWindowShare(Integer rpm, int lanes, Integer seconds) {
@@ -64,24 +64,29 @@ public final class LanePlan {
   }
 
   /**
-   * How many calls a deployment's lanes can deliver together in one rate window of {@code
-   * seconds}: {@code lanes * laneWindowShare}, never more than the window's part of the rpm
-   * ({@code rpm * seconds / 60} rounded down, at least 1). With rpm 6,000 over 3 lanes: 999 in 10
-   * s (3 x 333) and 99 in 1 s. The router hands out no more than this in a window.
+   * How many calls a deployment's lanes can deliver together in one rate window of {@code seconds}:
+   * {@code lanes * laneWindowShare}, never more than the window's part of the rpm ({@code rpm *
+   * seconds / 60} rounded down, at least 1). With rpm 6,000 over 3 lanes: 999 in 10 s (3 x 333) and
+   * 99 in 1 s. The router hands out no more than this in a window.
    */
   public static Integer windowDeliverable(Integer rpm, int lanes, Integer seconds) {
     Integer lane = laneWindowShare(rpm, lanes, seconds);
-    return lane == null ? null : (int) Math.min(Math.max(1, (long) rpm * seconds / 60), (long) lane * lanes);
+    return lane == null
+        ? null
+        : (int) Math.min(Math.max(1, (long) rpm * seconds / 60), (long) lane * lanes);
   }
 
   private LanePlan(Map<String, Lanes> byDeployment, int partitions) {
     this.byDeployment = Collections.unmodifiableMap(byDeployment);
     this.byPartition = new Lanes[partitions];
-    byDeployment.values().forEach(l -> {
-      for (int p = l.first(); p < l.first() + l.count(); p++) {
-        byPartition[p] = l;
-      }
-    });
+    byDeployment
+        .values()
+        .forEach(
+            l -> {
+              for (int p = l.first(); p < l.first() + l.count(); p++) {
+                byPartition[p] = l;
+              }
+            });
   }
 
   public static LanePlan of(SwitchboardConfig config) {
@@ -113,7 +118,9 @@ public final class LanePlan {
 
   /** The deployment owning a partition, or empty for a partition beyond the plan. */
   public Optional<Lanes> ownerOf(int partition) {
-    return partition >= 0 && partition < byPartition.length ? Optional.of(byPartition[partition]) : Optional.empty();
+    return partition >= 0 && partition < byPartition.length
+        ? Optional.of(byPartition[partition])
+        : Optional.empty();
   }
 
   /** The lane of a deployment for a request key: spread over its partitions by key hash. */

@@ -30,33 +30,41 @@ public final class TopicProvisioner {
    * Waits until every partition of {@code topics} has a leader that serves it, so that clients
    * started right after (a global store's consumer among them) find their partitions.
    *
-   * <p>A leader in the metadata is not enough: the broker may not have opened the partition yet
-   * and answers NOT_LEADER_OR_FOLLOWER. An idempotent producer with several requests in flight
-   * can then have a later batch written before the earlier one is retried, and the earlier one
-   * is refused as out of sequence until its delivery timeout drops it (KAFKA-15591; Kafka 4.3.1
-   * has no fix). So this also asks each partition's leader for its end offset, which succeeds
-   * only once the broker serves the partition.
+   * <p>A leader in the metadata is not enough: the broker may not have opened the partition yet and
+   * answers NOT_LEADER_OR_FOLLOWER. An idempotent producer with several requests in flight can then
+   * have a later batch written before the earlier one is retried, and the earlier one is refused as
+   * out of sequence until its delivery timeout drops it (KAFKA-15591; Kafka 4.3.1 has no fix). So
+   * this also asks each partition's leader for its end offset, which succeeds only once the broker
+   * serves the partition.
    */
-  public static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+  public static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException {
     if (topics.isEmpty()) {
       return;
     }
     long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-        boolean ready = described.values().stream()
-            .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null));
+        Map<String, TopicDescription> described =
+            admin.describeTopics(topics).allTopicNames().get();
+        boolean ready =
+            described.values().stream()
+                .allMatch(
+                    d ->
+                        !d.partitions().isEmpty()
+                            && d.partitions().stream().allMatch(p -> p.leader() != null));
         if (ready && served(admin, described)) {
           return;
         }
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
           throw e;
         }
       }
       if (System.nanoTime() > end) {
-        throw new IllegalStateException("topics " + topics + " have no leader that serves them after 30 s");
+        throw new IllegalStateException(
+            "topics " + topics + " have no leader that serves them after 30 s");
       }
       Thread.sleep(50);
     }
@@ -66,8 +74,13 @@ public final class TopicProvisioner {
   private static boolean served(Admin admin, Map<String, TopicDescription> described)
       throws InterruptedException, ExecutionException {
     Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-    described.forEach((name, d) -> d.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
-        OffsetSpec.latest())));
+    described.forEach(
+        (name, d) ->
+            d.partitions()
+                .forEach(
+                    p ->
+                        partitions.put(
+                            new TopicPartition(name, p.partition()), OffsetSpec.latest())));
     try {
       admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(2000)).all().get();
       return true;
@@ -90,26 +103,35 @@ public final class TopicProvisioner {
     topics.add(new NewTopic(t.fallbacks(), t.requestPartitions(), rf));
     topics.add(new NewTopic(t.replies(), t.requestPartitions(), rf));
     topics.add(new NewTopic(t.metrics(), t.requestPartitions(), rf));
-    topics.add(new NewTopic(t.health(), 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    topics.add(
+        new NewTopic(t.health(), 1, rf)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     topics.add(new NewTopic(t.deadLetter(), 1, rf));
     // Summaries: the latest record of each key is its value; windows age out after a week.
-    topics.add(new NewTopic(t.summaries(), 1, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(7).toMillis()))));
+    topics.add(
+        new NewTopic(t.summaries(), 1, rf)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(java.time.Duration.ofDays(7).toMillis()))));
     return topics;
   }
 
   /**
    * Creates every missing topic and checks the sizes that routing depends on: the dispatch topic
-   * must hold the lane plan, and the requests and fallbacks topics must have exactly
-   * {@code topics.request_partitions} partitions (each router task owns that share of every
-   * deployment's budget, so more partitions would hand out more than the budget). Safe to run
-   * from several processes at once: a topic another process just created is waited for.
+   * must hold the lane plan, and the requests and fallbacks topics must have exactly {@code
+   * topics.request_partitions} partitions (each router task owns that share of every deployment's
+   * budget, so more partitions would hand out more than the budget). Safe to run from several
+   * processes at once: a topic another process just created is waited for.
    *
    * @return the names of the topics created now
    * @throws IllegalStateException when an existing topic does not match the config
    */
-  public static List<String> ensure(Admin admin, SwitchboardConfig config) throws InterruptedException {
+  public static List<String> ensure(Admin admin, SwitchboardConfig config)
+      throws InterruptedException {
     List<NewTopic> wanted = plan(config);
     try {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get());
@@ -129,27 +151,43 @@ public final class TopicProvisioner {
       // moment may not be in this broker's metadata yet.
       awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
       TopicsConfig t = config.topics();
-      Map<String, TopicDescription> described = admin.describeTopics(List.of(t.dispatch(), t.requests(), t.fallbacks()))
-          .allTopicNames().get();
+      Map<String, TopicDescription> described =
+          admin
+              .describeTopics(List.of(t.dispatch(), t.requests(), t.fallbacks()))
+              .allTopicNames()
+              .get();
       int lanes = LanePlan.of(config).partitions();
       int dispatchPartitions = described.get(t.dispatch()).partitions().size();
       if (dispatchPartitions < lanes) {
-        throw new IllegalStateException("topic '" + t.dispatch() + "' has " + dispatchPartitions
-            + " partitions but the lane plan needs " + lanes + "; add partitions with kafka-topics --alter --partitions "
-            + lanes);
+        throw new IllegalStateException(
+            "topic '"
+                + t.dispatch()
+                + "' has "
+                + dispatchPartitions
+                + " partitions but the lane plan needs "
+                + lanes
+                + "; add partitions with kafka-topics --alter --partitions "
+                + lanes);
       }
       for (String topic : List.of(t.requests(), t.fallbacks())) {
         int partitions = described.get(topic).partitions().size();
         if (partitions != t.requestPartitions()) {
-          throw new IllegalStateException("topic '" + topic + "' has " + partitions
-              + " partitions but topics.request_partitions is " + t.requestPartitions()
-              + "; set topics.request_partitions to " + partitions
-              + " (each router task owns 1/request_partitions of every deployment's rpm and tpm)");
+          throw new IllegalStateException(
+              "topic '"
+                  + topic
+                  + "' has "
+                  + partitions
+                  + " partitions but topics.request_partitions is "
+                  + t.requestPartitions()
+                  + "; set topics.request_partitions to "
+                  + partitions
+                  + " (each router task owns 1/request_partitions of every deployment's rpm and tpm)");
         }
       }
       return created;
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

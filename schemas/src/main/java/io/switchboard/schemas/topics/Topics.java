@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Every topic Switchboard reads or writes, typed, named from {@link TopicsConfig}. Keys are
- * request ids, except on metrics and health, where they are deployment ids. This is the only
- * place topic names are spelled.
+ * Every topic Switchboard reads or writes, typed, named from {@link TopicsConfig}. Keys are request
+ * ids, except on metrics and health, where they are deployment ids. This is the only place topic
+ * names are spelled.
  */
 public final class Topics {
   private static final Serde<String> KEY = Serdes.String();

@@ -8,17 +8,41 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigKeyTest {
-  static DeploymentConfig deployment(String name, Integer rpm, Integer lanes, Integer rateWindowSeconds,
-      String apiKey) {
-    return new DeploymentConfig(name, null, null, null, null, apiKey, null, rpm, null, null, null, null, null, null,
-        null, null, null, null, lanes, rateWindowSeconds, null, null);
+  static DeploymentConfig deployment(
+      String name, Integer rpm, Integer lanes, Integer rateWindowSeconds, String apiKey) {
+    return new DeploymentConfig(
+        name,
+        null,
+        null,
+        null,
+        null,
+        apiKey,
+        null,
+        rpm,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        lanes,
+        rateWindowSeconds,
+        null,
+        null);
   }
 
   @Test
   void absentKeysTakeTheirDeclaredDefaults() {
     RouterSettings r = RouterSettings.DEFAULT;
-    assertThat(List.of(r.allowedFails(), r.cooldownSeconds(), r.maxRequestBytes())).containsExactly(3, 60, 1 << 20);
-    assertThat(r.numRetries()).as("unset: as many re-routes as the candidate set has deployments").isNull();
+    assertThat(List.of(r.allowedFails(), r.cooldownSeconds(), r.maxRequestBytes()))
+        .containsExactly(3, 60, 1 << 20);
+    assertThat(r.numRetries())
+        .as("unset: as many re-routes as the candidate set has deployments")
+        .isNull();
     assertThat(r.retryOnStatusCodes()).as("unset: the worker's own list").isNull();
     assertThat(r.retryPolicy()).isEqualTo(RetryPolicyConfig.NONE);
     assertThat(r.timeoutMs()).isEqualTo(60_000L);
@@ -43,9 +67,16 @@ class ConfigKeyTest {
   @Test
   void noComponentWithADefaultIsNullAfterConstruction() throws ReflectiveOperationException {
     DeploymentConfig d = deployment("m", null, null, null, null);
-    List<Record> built = List.of(RouterSettings.DEFAULT, DynamicWeightsSettings.DEFAULT, WorkerSettings.DEFAULT,
-        TopicsConfig.DEFAULT, ObservabilityConfig.DEFAULT, BackoffConfig.DEFAULT, d,
-        new SwitchboardConfig(List.of(d), null, null, null, null, null, null, null, null));
+    List<Record> built =
+        List.of(
+            RouterSettings.DEFAULT,
+            DynamicWeightsSettings.DEFAULT,
+            WorkerSettings.DEFAULT,
+            TopicsConfig.DEFAULT,
+            ObservabilityConfig.DEFAULT,
+            BackoffConfig.DEFAULT,
+            d,
+            new SwitchboardConfig(List.of(d), null, null, null, null, null, null, null, null));
     for (Record section : built) {
       for (RecordComponent c : section.getClass().getRecordComponents()) {
         ConfigKey<?> key = ConfigSchemaAgreementTest.keyOf(section.getClass(), c);
@@ -70,14 +101,16 @@ class ConfigKeyTest {
         .hasMessage("worker_settings.health_publish_interval_ms: -1 is below the minimum of 0");
     assertThatThrownBy(() -> new DynamicWeightsSettings(true, 1.5, null, null))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("router_settings.dynamic_weights.min_share_fraction: 1.5 is above the maximum of 1");
+        .hasMessage(
+            "router_settings.dynamic_weights.min_share_fraction: 1.5 is above the maximum of 1");
   }
 
   @Test
   void notANumberIsOutOfEveryBound() {
     assertThatThrownBy(() -> new DynamicWeightsSettings(true, null, Double.NaN, null))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("router_settings.dynamic_weights.error_rate_exponent: NaN is below the minimum of 0");
+        .hasMessage(
+            "router_settings.dynamic_weights.error_rate_exponent: NaN is below the minimum of 0");
   }
 
   @Test
@@ -85,7 +118,8 @@ class ConfigKeyTest {
     assertThatThrownBy(() -> new WorkerSettings("", null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.group_id: '' has length 0, below the minimum of 1");
-    assertThatThrownBy(() -> new TopicsConfig("my requests", null, null, null, null, null, null, null, null))
+    assertThatThrownBy(
+            () -> new TopicsConfig("my requests", null, null, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("topics.requests: 'my requests' does not match ^[a-zA-Z0-9._-]+$");
   }
@@ -110,10 +144,12 @@ class ConfigKeyTest {
   void aBadApiKeyIsNeverShown() {
     assertThatThrownBy(() -> deployment("chat", null, null, null, "sk-live-123"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("model_list['chat'].api_key: the value given (not shown) does not match")
+        .hasMessageStartingWith(
+            "model_list['chat'].api_key: the value given (not shown) does not match")
         .hasMessageContaining("like ${OPENAI_API_KEY}")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-live-123"));
-    assertThat(deployment("chat", null, null, null, "${OPENAI_API_KEY}").apiKeyEnv()).isEqualTo("OPENAI_API_KEY");
+    assertThat(deployment("chat", null, null, null, "${OPENAI_API_KEY}").apiKeyEnv())
+        .isEqualTo("OPENAI_API_KEY");
   }
 
   @Test
@@ -121,10 +157,12 @@ class ConfigKeyTest {
     assertThatThrownBy(() -> new BackoffConfig(500L, 100L, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("model_list[].backoff.max_ms: 100 is below initial_ms 500");
-    assertThatThrownBy(() -> new SwitchboardConfig(List.of(), null, null, null, null, null, null, null, null))
+    assertThatThrownBy(
+            () -> new SwitchboardConfig(List.of(), null, null, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("model_list: has 0 entries, below the minimum of 1");
-    assertThatThrownBy(() -> new SwitchboardConfig(null, null, null, null, null, null, null, null, null))
+    assertThatThrownBy(
+            () -> new SwitchboardConfig(null, null, null, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("model_list: is required");
   }
@@ -141,8 +179,18 @@ class ConfigKeyTest {
 
   @Test
   void theNamespacedCopyKeepsItsKeysValid() {
-    SwitchboardConfig base = new SwitchboardConfig(List.of(deployment("m", null, null, null, null)), null, null, null,
-        null, null, null, null, null);
-    assertThat(base.namespaced(".run-7").topics().requests()).isEqualTo("switchboard.requests.run-7");
+    SwitchboardConfig base =
+        new SwitchboardConfig(
+            List.of(deployment("m", null, null, null, null)),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    assertThat(base.namespaced(".run-7").topics().requests())
+        .isEqualTo("switchboard.requests.run-7");
   }
 }

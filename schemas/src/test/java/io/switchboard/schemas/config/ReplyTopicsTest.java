@@ -29,17 +29,34 @@ class ReplyTopicsTest {
 
   @Test
   void thePatternMatchesExactlyTheAllowedTopics() {
-    for (String topic : List.of("team.replies", "team.replies.x", "team.batch.b-1", "team.batch", "team-replies",
-        "teamXreplies", "")) {
-      assertThat(ReplyTopics.pattern(ALLOWLIST).matcher(topic).matches()).as(topic)
+    for (String topic :
+        List.of(
+            "team.replies",
+            "team.replies.x",
+            "team.batch.b-1",
+            "team.batch",
+            "team-replies",
+            "teamXreplies",
+            "")) {
+      assertThat(ReplyTopics.pattern(ALLOWLIST).matcher(topic).matches())
+          .as(topic)
           .isEqualTo(ReplyTopics.allows(ALLOWLIST, topic));
     }
   }
 
   @Test
   void aConfigWithoutReplyTopicsAllowsTheDefaults() {
-    SwitchboardConfig config = new SwitchboardConfig(List.of(ConfigKeyTest.deployment("m", null, null, null, null)),
-        null, null, null, null, null, null, null, null);
+    SwitchboardConfig config =
+        new SwitchboardConfig(
+            List.of(ConfigKeyTest.deployment("m", null, null, null, null)),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     assertThat(config.replyTopics()).isEqualTo(ReplyTopics.defaults(config.topics()));
     assertThat(config.replyTopicAllowed("switchboard.replies.c1")).isTrue();
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class RoutingStrategyTest {
   final ConfigLoader loader = new ConfigLoader(name -> null);
 
-  static final String MODELS = """
+  static final String MODELS =
+      """
       model_list:
         - {model_name: chat, deployment_id: chat-a}
         - {model_name: chat, deployment_id: chat-b}
@@ -26,10 +27,13 @@ class RoutingStrategyTest {
     assertThat(RoutingStrategy.fromName("simple-shuffle")).isEqualTo(RoutingStrategy.WEIGHTED);
     assertThat(RoutingStrategy.fromName("least-busy")).isEqualTo(RoutingStrategy.LEAST_BUSY);
     assertThat(RoutingStrategy.fromName("usage-based")).isEqualTo(RoutingStrategy.USAGE_BASED);
-    assertThat(RoutingStrategy.fromName("usage-based-routing")).isEqualTo(RoutingStrategy.USAGE_BASED);
-    assertThat(RoutingStrategy.fromName("usage-based-routing-v2")).isEqualTo(RoutingStrategy.USAGE_BASED);
+    assertThat(RoutingStrategy.fromName("usage-based-routing"))
+        .isEqualTo(RoutingStrategy.USAGE_BASED);
+    assertThat(RoutingStrategy.fromName("usage-based-routing-v2"))
+        .isEqualTo(RoutingStrategy.USAGE_BASED);
     assertThat(RoutingStrategy.fromName("latency-based")).isEqualTo(RoutingStrategy.LATENCY_BASED);
-    assertThat(RoutingStrategy.fromName("latency-based-routing")).isEqualTo(RoutingStrategy.LATENCY_BASED);
+    assertThat(RoutingStrategy.fromName("latency-based-routing"))
+        .isEqualTo(RoutingStrategy.LATENCY_BASED);
     assertThat(RoutingStrategy.names()).hasSize(8).doesNotHaveDuplicates();
   }
 
@@ -48,27 +52,39 @@ class RoutingStrategyTest {
     assertThat(plain.routingStrategies()).isEmpty();
     assertThat(plain.routingStrategyOf("chat")).isEqualTo(RoutingStrategy.WEIGHTED);
 
-    SwitchboardConfig c = loader.parse(MODELS + """
+    SwitchboardConfig c =
+        loader.parse(
+            MODELS
+                + """
         router_settings: {routing_strategy: latency-based-routing}
         routing_strategies: {chat: usage-based-routing-v2, both: least-busy}
-        """, "s.yaml");
-    assertThat(c.routingStrategies()).isEqualTo(Map.of("chat", RoutingStrategy.USAGE_BASED,
-        "both", RoutingStrategy.LEAST_BUSY));
+        """,
+            "s.yaml");
+    assertThat(c.routingStrategies())
+        .isEqualTo(Map.of("chat", RoutingStrategy.USAGE_BASED, "both", RoutingStrategy.LEAST_BUSY));
     assertThat(c.routingStrategyOf("chat")).isEqualTo(RoutingStrategy.USAGE_BASED);
     assertThat(c.routingStrategyOf("both")).isEqualTo(RoutingStrategy.LEAST_BUSY);
-    assertThat(c.routingStrategyOf("fast")).as("router default").isEqualTo(RoutingStrategy.LATENCY_BASED);
-    assertThat(Json.tree(c).at("/router_settings/routing_strategy").asText()).isEqualTo("latency-based");
+    assertThat(c.routingStrategyOf("fast"))
+        .as("router default")
+        .isEqualTo(RoutingStrategy.LATENCY_BASED);
+    assertThat(Json.tree(c).at("/router_settings/routing_strategy").asText())
+        .isEqualTo("latency-based");
     assertThat(Json.tree(c).at("/routing_strategies/chat").asText()).isEqualTo("usage-based");
     assertThat(c.namespaced("-x").routingStrategies()).isEqualTo(c.routingStrategies());
-    assertThat(c.namespaced("-x").routerSettings().routingStrategy()).isEqualTo(RoutingStrategy.LATENCY_BASED);
+    assertThat(c.namespaced("-x").routerSettings().routingStrategy())
+        .isEqualTo(RoutingStrategy.LATENCY_BASED);
   }
 
   @Test
   void anExtraNameFollowsItsModelsStrategyUnlessItHasItsOwn() {
-    SwitchboardConfig c = loader.parse(MODELS + """
+    SwitchboardConfig c =
+        loader.parse(
+            MODELS
+                + """
         model_group_alias: {gpt: chat, quick: fast}
         routing_strategies: {chat: least-busy, quick: latency-based}
-        """, "x.yaml");
+        """,
+            "x.yaml");
     assertThat(c.routingStrategyOf("gpt")).isEqualTo(RoutingStrategy.LEAST_BUSY);
     assertThat(c.routingStrategyOf("quick")).isEqualTo(RoutingStrategy.LATENCY_BASED);
     assertThat(c.routingStrategyOf("fast")).isEqualTo(RoutingStrategy.WEIGHTED);
@@ -76,15 +92,19 @@ class RoutingStrategyTest {
 
   @Test
   void badNamesAndKeysAreErrorsNamingThePath() {
-    assertThatThrownBy(() -> loader.parse(MODELS + "router_settings: {routing_strategy: fastest}\n", "d.yaml"))
+    assertThatThrownBy(
+            () -> loader.parse(MODELS + "router_settings: {routing_strategy: fastest}\n", "d.yaml"))
         .hasMessageStartingWith("d.yaml: invalid config")
         .hasMessageContaining("/router_settings/routing_strategy");
-    assertThatThrownBy(() -> loader.parse(MODELS + "routing_strategies: {chat: fastest}\n", "m.yaml"))
+    assertThatThrownBy(
+            () -> loader.parse(MODELS + "routing_strategies: {chat: fastest}\n", "m.yaml"))
         .hasMessageStartingWith("m.yaml: invalid config")
         .hasMessageContaining("/routing_strategies/chat");
-    assertThatThrownBy(() -> loader.parse(MODELS + "routing_strategies: {chat-a: least-busy}\n", "k.yaml"))
+    assertThatThrownBy(
+            () -> loader.parse(MODELS + "routing_strategies: {chat-a: least-busy}\n", "k.yaml"))
         .hasMessageContaining("k.yaml")
-        .hasMessageContaining("routing_strategies.chat-a: 'chat-a' is neither a model_name of model_list, an extra "
-            + "name of model_group_alias nor a load_balance_groups name");
+        .hasMessageContaining(
+            "routing_strategies.chat-a: 'chat-a' is neither a model_name of model_list, an extra "
+                + "name of model_group_alias nor a load_balance_groups name");
   }
 }

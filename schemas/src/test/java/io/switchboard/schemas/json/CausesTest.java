@@ -8,7 +8,8 @@ class CausesTest {
   @Test
   void rootIsTheInnermostCause() {
     IllegalStateException inner = new IllegalStateException("field 'x' is not a number");
-    RuntimeException outer = new RuntimeException("wrapped", new IllegalArgumentException("mid", inner));
+    RuntimeException outer =
+        new RuntimeException("wrapped", new IllegalArgumentException("mid", inner));
     assertThat(Causes.root(outer)).isSameAs(inner);
   }
 

@@ -7,8 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MeterDefinitionTest {
-  private static final MeterDefinition CALLS = () -> new MeterDefinition.Spec("switchboard.calls",
-      MeterDefinition.Type.COUNTER, "calls", null, List.of(MeterDefinition.Tag.DEPLOYMENT, MeterDefinition.Tag.MODEL));
+  private static final MeterDefinition CALLS =
+      () ->
+          new MeterDefinition.Spec(
+              "switchboard.calls",
+              MeterDefinition.Type.COUNTER,
+              "calls",
+              null,
+              List.of(MeterDefinition.Tag.DEPLOYMENT, MeterDefinition.Tag.MODEL));
 
   @Test
   void tagPairsAlternateKeysAndValuesInDeclaredOrder() {
@@ -17,7 +23,9 @@ class MeterDefinitionTest {
 
   @Test
   void tagPairsRefuseAnotherNumberOfValues() {
-    assertThatThrownBy(() -> CALLS.tagPairs("east")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[deployment, model]").hasMessageContaining("got 1 values");
+    assertThatThrownBy(() -> CALLS.tagPairs("east"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[deployment, model]")
+        .hasMessageContaining("got 1 values");
   }
 }

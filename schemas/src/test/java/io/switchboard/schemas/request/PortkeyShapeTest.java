@@ -9,9 +9,16 @@ import io.switchboard.schemas.json.Json;
 import org.junit.jupiter.api.Test;
 
 class PortkeyShapeTest {
-  /** A target routing to {@code model}, with more members (single-quoted) when {@code extra} is not empty. */
+  /**
+   * A target routing to {@code model}, with more members (single-quoted) when {@code extra} is not
+   * empty.
+   */
   static String target(String model, String extra) {
-    return "{'override_params':{'model':'" + model + "'}" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    return "{'override_params':{'model':'"
+        + model
+        + "'}"
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
   }
 
   static String target(String model) {
@@ -28,104 +35,167 @@ class PortkeyShapeTest {
 
   @Test
   void aLoadbalanceOfModelsIsTheInlineLoadBalancerWithPortkeysDefaultWeight() throws Exception {
-    assertNative("'config':{" + strategy("loadbalance", target("a", "'weight':0.75"), target("b", "'weight':0.25"),
-        target("c")) + "}", "'load_balancer':[{'model':'a','weight':0.75},{'model':'b','weight':0.25},"
-        + "{'model':'c','weight':1.0}]");
+    assertNative(
+        "'config':{"
+            + strategy(
+                "loadbalance",
+                target("a", "'weight':0.75"),
+                target("b", "'weight':0.25"),
+                target("c"))
+            + "}",
+        "'load_balancer':[{'model':'a','weight':0.75},{'model':'b','weight':0.25},"
+            + "{'model':'c','weight':1.0}]");
   }
 
   @Test
   void aFallbackOfModelsIsAModelAndItsChain() throws Exception {
-    assertNative("'config':{" + strategy("fallback", target("a"), target("b"), target("c")) + "}",
+    assertNative(
+        "'config':{" + strategy("fallback", target("a"), target("b"), target("c")) + "}",
         "'model':'a','fallbacks':['b','c']");
   }
 
   @Test
   void aFallbackWhoseFirstTargetIsALoadbalanceIsALoadBalancerAndAChain() throws Exception {
-    assertNative("'config':{" + strategy("fallback", nested("loadbalance", target("a", "'weight':3"),
-        target("b", "'weight':1")), target("c")) + "}",
+    assertNative(
+        "'config':{"
+            + strategy(
+                "fallback",
+                nested("loadbalance", target("a", "'weight':3"), target("b", "'weight':1")),
+                target("c"))
+            + "}",
         "'load_balancer':[{'model':'a','weight':3.0},{'model':'b','weight':1.0}],'fallbacks':['c']");
   }
 
   @Test
   void aLoadbalanceOfFallbacksSharingOneChainIsALoadBalancerAndThatChain() throws Exception {
-    assertNative("'config':{" + strategy("loadbalance",
-        "{'weight':2," + strategy("fallback", target("a"), target("c")) + "}",
-        "{'weight':1," + strategy("fallback", target("b"), target("c")) + "}") + "}",
+    assertNative(
+        "'config':{"
+            + strategy(
+                "loadbalance",
+                "{'weight':2," + strategy("fallback", target("a"), target("c")) + "}",
+                "{'weight':1," + strategy("fallback", target("b"), target("c")) + "}")
+            + "}",
         "'load_balancer':[{'model':'a','weight':2.0},{'model':'b','weight':1.0}],'fallbacks':['c']");
   }
 
   @Test
   void aLoadbalanceOfFallbacksWithDifferentChainsIsRefused() {
-    RequestShapeException e = refused("'config':{" + strategy("loadbalance",
-        nested("fallback", target("a"), target("c")), nested("fallback", target("b"), target("d"))) + "}");
+    RequestShapeException e =
+        refused(
+            "'config':{"
+                + strategy(
+                    "loadbalance",
+                    nested("fallback", target("a"), target("c")),
+                    nested("fallback", target("b"), target("d")))
+                + "}");
     assertThat(e.field()).isEqualTo("/config/targets/1");
     assertThat(e.reason()).contains("[d]").contains("[c]").contains("one fallback chain");
-    RequestShapeException bare = refused("'config':{" + strategy("loadbalance",
-        nested("fallback", target("a"), target("c")), target("b")) + "}");
+    RequestShapeException bare =
+        refused(
+            "'config':{"
+                + strategy("loadbalance", nested("fallback", target("a"), target("c")), target("b"))
+                + "}");
     assertThat(bare.field()).isEqualTo("/config/targets/1");
   }
 
   @Test
   void aLoadbalanceAsALaterFallbackTargetIsRefused() {
-    RequestShapeException e = refused("'config':{" + strategy("fallback", target("a"),
-        nested("loadbalance", target("b"), target("c"))) + "}");
+    RequestShapeException e =
+        refused(
+            "'config':{"
+                + strategy("fallback", target("a"), nested("loadbalance", target("b"), target("c")))
+                + "}");
     assertThat(e.field()).isEqualTo("/config/targets/1");
     assertThat(e.reason()).contains("only the first target of a fallback may be a loadbalance");
   }
 
   @Test
   void aLaterFallbackTargetThatBalancesOneModelIsThatModel() throws Exception {
-    assertNative("'config':{" + strategy("fallback", target("a"), nested("loadbalance", target("b"))) + "}",
+    assertNative(
+        "'config':{" + strategy("fallback", target("a"), nested("loadbalance", target("b"))) + "}",
         "'model':'a','fallbacks':['b']");
   }
 
   @Test
   void nestedLoadbalancesMultiplyTheirShares() throws Exception {
-    assertNative("'config':{" + strategy("loadbalance",
-        "{'weight':0.5," + strategy("loadbalance", target("a", "'weight':1"), target("b", "'weight':3")) + "}",
-        target("c", "'weight':0.5"), target("a", "'weight':0.5")) + "}",
+    assertNative(
+        "'config':{"
+            + strategy(
+                "loadbalance",
+                "{'weight':0.5,"
+                    + strategy("loadbalance", target("a", "'weight':1"), target("b", "'weight':3"))
+                    + "}",
+                target("c", "'weight':0.5"),
+                target("a", "'weight':0.5"))
+            + "}",
         "'load_balancer':[{'model':'a','weight':0.625},{'model':'b','weight':0.375},{'model':'c','weight':0.5}]");
   }
 
   @Test
   void nestedFallbacksFollowOneAnotherInOrder() throws Exception {
-    assertNative("'config':{" + strategy("fallback", nested("fallback", target("a"), target("b")),
-        nested("fallback", target("c"), target("d"))) + "}", "'model':'a','fallbacks':['b','c','d']");
+    assertNative(
+        "'config':{"
+            + strategy(
+                "fallback",
+                nested("fallback", target("a"), target("b")),
+                nested("fallback", target("c"), target("d")))
+            + "}",
+        "'model':'a','fallbacks':['b','c','d']");
   }
 
   @Test
   void aModelSetOnAnEnclosingTargetIsInherited() throws Exception {
-    assertNative("'config':{'override_params':{'model':'a'}," + strategy("fallback", "{}", target("b")) + "}",
+    assertNative(
+        "'config':{'override_params':{'model':'a'},"
+            + strategy("fallback", "{}", target("b"))
+            + "}",
         "'model':'a','fallbacks':['b']");
   }
 
   @Test
   void aTargetWithoutAModelIsRefused() {
-    assertThat(refused("'config':{" + strategy("fallback", target("a"), "{'weight':1}") + "}").field())
+    assertThat(
+            refused("'config':{" + strategy("fallback", target("a"), "{'weight':1}") + "}").field())
         .isEqualTo("/config/targets/1/override_params/model");
   }
 
   @Test
   void aConfigWithoutTargetsNamesOneModelOrLeavesTheRequestsOwn() throws Exception {
-    assertNative("'config':{'override_params':{'model':'a'},'retry':{'attempts':3},'request_timeout':5000}",
+    assertNative(
+        "'config':{'override_params':{'model':'a'},'retry':{'attempts':3},'request_timeout':5000}",
         "'model':'a','num_retries':3,'timeout_ms':5000");
-    assertNative("'model':'chat','config':{'retry':{'attempts':2}}", "'model':'chat','num_retries':2");
+    assertNative(
+        "'model':'chat','config':{'retry':{'attempts':2}}", "'model':'chat','num_retries':2");
   }
 
   @Test
   void samplingOverridesSharedByEveryTargetAreSetInTheBody() throws Exception {
-    var out = toNative("'config':{'override_params':{'temperature':0.2}," + strategy("fallback",
-        target("a", "'override_params':{'model':'a','max_tokens':50}"), target("b", "'override_params':{'model':'b',"
-        + "'max_tokens':50}")) + "}");
-    assertThat(out.get("body")).isEqualTo(Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-        + "\"temperature\":0.2,\"max_tokens\":50}"));
+    var out =
+        toNative(
+            "'config':{'override_params':{'temperature':0.2},"
+                + strategy(
+                    "fallback",
+                    target("a", "'override_params':{'model':'a','max_tokens':50}"),
+                    target("b", "'override_params':{'model':'b'," + "'max_tokens':50}"))
+                + "}");
+    assertThat(out.get("body"))
+        .isEqualTo(
+            Json.parse(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"temperature\":0.2,\"max_tokens\":50}"));
     assertThat(out.get("fallbacks")).isEqualTo(Json.parse("[\"b\"]"));
   }
 
   @Test
   void samplingOverridesThatDifferBetweenTargetsAreRefused() {
-    RequestShapeException e = refused("'config':{" + strategy("loadbalance",
-        "{'override_params':{'model':'a','temperature':0.2}}", "{'override_params':{'model':'b'}}") + "}");
+    RequestShapeException e =
+        refused(
+            "'config':{"
+                + strategy(
+                    "loadbalance",
+                    "{'override_params':{'model':'a','temperature':0.2}}",
+                    "{'override_params':{'model':'b'}}")
+                + "}");
     assertThat(e.field()).isEqualTo("/config/targets/1/override_params/temperature");
     assertThat(e.reason()).contains("/config/targets/0");
   }
@@ -139,15 +209,22 @@ class PortkeyShapeTest {
 
   @Test
   void credentialsAnywhereInTheConfigAreRefusedWithoutQuotingThem() {
-    for (String field : new String[] {"'api_key':'sk-secret-2'", "'virtual_key':'sk-secret-2'",
-        "'provider':'openai','api_key':'sk-secret-2'"}) {
-      RequestShapeException top = refused("'config':{" + field + ",'override_params':{'model':'a'}}");
+    for (String field :
+        new String[] {
+          "'api_key':'sk-secret-2'",
+          "'virtual_key':'sk-secret-2'",
+          "'provider':'openai','api_key':'sk-secret-2'"
+        }) {
+      RequestShapeException top =
+          refused("'config':{" + field + ",'override_params':{'model':'a'}}");
       assertThat(top.field()).startsWith("/config/");
       assertThat(top.reason()).contains("no provider credentials").doesNotContain("sk-secret-2");
-      RequestShapeException nested = refused("'config':{" + strategy("fallback", target("a", field)) + "}");
+      RequestShapeException nested =
+          refused("'config':{" + strategy("fallback", target("a", field)) + "}");
       assertThat(nested.field()).startsWith("/config/targets/0/");
     }
-    RequestShapeException header = refused("'config':{'override_params':{'model':'a','Authorization':'Bearer sk-x'}}");
+    RequestShapeException header =
+        refused("'config':{'override_params':{'model':'a','Authorization':'Bearer sk-x'}}");
     assertThat(header.field()).isEqualTo("/config/override_params/Authorization");
     assertThat(header.reason()).doesNotContain("sk-x");
   }
@@ -164,29 +241,51 @@ class PortkeyShapeTest {
   void retryStatusCodesAndFallbackStatusCodesAreRefused() {
     assertThat(refused("'config':{'retry':{'attempts':2,'on_status_codes':[429]}}").field())
         .isEqualTo("/config/retry/on_status_codes");
-    assertThat(refused("'config':{'strategy':{'mode':'fallback','on_status_codes':[429]},'targets':["
-        + target("a") + "]}").field()).isEqualTo("/config/strategy/on_status_codes");
+    assertThat(
+            refused(
+                    "'config':{'strategy':{'mode':'fallback','on_status_codes':[429]},'targets':["
+                        + target("a")
+                        + "]}")
+                .field())
+        .isEqualTo("/config/strategy/on_status_codes");
   }
 
   @Test
   void aRetryOrTimeoutOnATargetIsRefused() {
-    assertThat(refused("'config':{" + strategy("fallback", target("a", "'retry':{'attempts':1}")) + "}").field())
+    assertThat(
+            refused(
+                    "'config':{"
+                        + strategy("fallback", target("a", "'retry':{'attempts':1}"))
+                        + "}")
+                .field())
         .isEqualTo("/config/targets/0/retry");
-    assertThat(refused("'config':{" + strategy("fallback", target("a", "'request_timeout':10")) + "}").field())
+    assertThat(
+            refused("'config':{" + strategy("fallback", target("a", "'request_timeout':10")) + "}")
+                .field())
         .isEqualTo("/config/targets/0/request_timeout");
   }
 
   @Test
   void otherModesAndShapesAreNamed() {
-    assertThat(refused("'config':{'strategy':{'mode':'conditional'},'targets':[" + target("a") + "]}").reason())
+    assertThat(
+            refused("'config':{'strategy':{'mode':'conditional'},'targets':[" + target("a") + "]}")
+                .reason())
         .contains("conditional routing");
-    assertThat(refused("'config':{'strategy':{'mode':'single'},'targets':[" + target("a") + "]}").field())
+    assertThat(
+            refused("'config':{'strategy':{'mode':'single'},'targets':[" + target("a") + "]}")
+                .field())
         .isEqualTo("/config/strategy/mode");
-    assertThat(refused("'config':{'targets':[" + target("a") + "]}").field()).isEqualTo("/config/strategy");
-    assertThat(refused("'config':{'strategy':{'mode':'fallback'}}").field()).isEqualTo("/config/targets");
+    assertThat(refused("'config':{'targets':[" + target("a") + "]}").field())
+        .isEqualTo("/config/strategy");
+    assertThat(refused("'config':{'strategy':{'mode':'fallback'}}").field())
+        .isEqualTo("/config/targets");
     assertThat(refused("'config':{'cache':{'mode':'simple'}}").field()).isEqualTo("/config/cache");
-    assertThat(refused("'config':'pc-abc123'").reason()).contains("inline").doesNotContain("pc-abc123");
-    assertThat(refused("'config':{" + strategy("loadbalance", target("a", "'weight':'x'")) + "}").field())
+    assertThat(refused("'config':'pc-abc123'").reason())
+        .contains("inline")
+        .doesNotContain("pc-abc123");
+    assertThat(
+            refused("'config':{" + strategy("loadbalance", target("a", "'weight':'x'")) + "}")
+                .field())
         .isEqualTo("/config/targets/0/weight");
   }
 
@@ -199,8 +298,11 @@ class PortkeyShapeTest {
 
   @Test
   void aConfigBesideAnOrqLoadBalancerIsRefusedNamingBoth() {
-    RequestShapeException e = refused("'orq':{'load_balancer':[{'model':'x','weight':1}]},'config':{"
-        + strategy("loadbalance", target("a")) + "}");
+    RequestShapeException e =
+        refused(
+            "'orq':{'load_balancer':[{'model':'x','weight':1}]},'config':{"
+                + strategy("loadbalance", target("a"))
+                + "}");
     assertThat(e.field()).isEqualTo("/config");
     assertThat(e.reason()).contains("/orq/load_balancer");
   }

@@ -10,13 +10,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LanePlanTest {
-  private final SwitchboardConfig config = new ConfigLoader(k -> null).parse("""
+  private final SwitchboardConfig config =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list:
         - {model_name: a, lanes: 2}
         - {model_name: b}
         - {model_name: c, lanes: 3}
         - {model_name: c}
-      """, "test");
+      """,
+              "test");
 
   @Test
   void deploymentsOwnContiguousRangesInFileOrder() {

@@ -10,10 +10,10 @@ public final class BrokerSettings {
   /**
    * Settings for brokers that replicate each partition {@code replicas} times: topics created
    * without their own settings and the internal topics (consumer offsets, transaction state,
-   * share-group state) get {@code replicas} replicas and need {@code minInSync} of them for a
-   * write with {@code acks=all}. A single broker needs 1 and 1, or clients hang silently waiting
-   * for internal topics that cannot be created. Only production features are enabled. For tests:
-   * 5 partitions per internal topic instead of 50, no initial rebalance delay, no topic
+   * share-group state) get {@code replicas} replicas and need {@code minInSync} of them for a write
+   * with {@code acks=all}. A single broker needs 1 and 1, or clients hang silently waiting for
+   * internal topics that cannot be created. Only production features are enabled. For tests: 5
+   * partitions per internal topic instead of 50, no initial rebalance delay, no topic
    * auto-creation, no flush forced by record count.
    */
   public static Map<String, String> replicated(int replicas, int minInSync) {

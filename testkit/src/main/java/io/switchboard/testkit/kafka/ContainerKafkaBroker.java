@@ -28,7 +28,10 @@ public final class ContainerKafkaBroker implements KafkaBroker {
     }
   }
 
-  /** Starts a container with the single-node settings of {@link InProcessKafkaBroker#singleNodeDefaults()}. */
+  /**
+   * Starts a container with the single-node settings of {@link
+   * InProcessKafkaBroker#singleNodeDefaults()}.
+   */
   public static ContainerKafkaBroker start() {
     return start(Map.of());
   }
@@ -47,12 +50,17 @@ public final class ContainerKafkaBroker implements KafkaBroker {
   }
 
   /**
-   * The {@code apache/kafka} image's environment variable for a broker property: {@code KAFKA_}
-   * and the name in upper case, with {@code .} as {@code _}, {@code _} as {@code __} and {@code -}
-   * as {@code ___}.
+   * The {@code apache/kafka} image's environment variable for a broker property: {@code KAFKA_} and
+   * the name in upper case, with {@code .} as {@code _}, {@code _} as {@code __} and {@code -} as
+   * {@code ___}.
    */
   static String environmentName(String property) {
-    return "KAFKA_" + property.replace("_", "__").replace("-", "___").replace('.', '_').toUpperCase(Locale.ROOT);
+    return "KAFKA_"
+        + property
+            .replace("_", "__")
+            .replace("-", "___")
+            .replace('.', '_')
+            .toUpperCase(Locale.ROOT);
   }
 
   @Override

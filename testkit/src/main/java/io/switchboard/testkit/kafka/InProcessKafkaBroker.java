@@ -16,10 +16,10 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real single-node Kafka broker (combined KRaft controller and broker) started inside this
- * JVM from the Kafka jars. Only production features are enabled, so clients see what a
- * released broker offers. Settings a single node needs are applied (replication factor 1 for
- * internal topics, no initial rebalance delay).
+ * A real single-node Kafka broker (combined KRaft controller and broker) started inside this JVM
+ * from the Kafka jars. Only production features are enabled, so clients see what a released broker
+ * offers. Settings a single node needs are applied (replication factor 1 for internal topics, no
+ * initial rebalance delay).
  */
 public final class InProcessKafkaBroker implements KafkaBroker {
   private final KafkaClusterTestKit cluster;
@@ -46,13 +46,15 @@ public final class InProcessKafkaBroker implements KafkaBroker {
       for (Feature feature : Feature.PRODUCTION_FEATURES) {
         features.put(feature.featureName(), feature.defaultLevel(version));
       }
-      TestKitNodes nodes = new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "switchboard"))
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .setBaseDirectory(dir)
-          .build();
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+      TestKitNodes nodes =
+          new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "switchboard"))
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .setBaseDirectory(dir)
+              .build();
+      KafkaClusterTestKit.Builder builder =
+          new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
       Map<String, String> props = new HashMap<>(singleNodeDefaults());
       props.putAll(overrides);
       props.forEach(builder::setConfigProp);
@@ -62,11 +64,15 @@ public final class InProcessKafkaBroker implements KafkaBroker {
       cluster.waitForReadyBrokers();
       return new InProcessKafkaBroker(cluster, dir);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start the in-process Kafka broker (data dir " + dir + "): " + e, e);
+      throw new IllegalStateException(
+          "cannot start the in-process Kafka broker (data dir " + dir + "): " + e, e);
     }
   }
 
-  /** Formats the storage; the test kit prints its bootstrap metadata to stdout, which is not ours to print. */
+  /**
+   * Formats the storage; the test kit prints its bootstrap metadata to stdout, which is not ours to
+   * print.
+   */
   private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
     PrintStream stdout = System.out;
     synchronized (System.class) {
@@ -79,7 +85,10 @@ public final class InProcessKafkaBroker implements KafkaBroker {
     }
   }
 
-  /** The settings a single-node broker needs: {@link BrokerSettings#replicated(int, int)} with 1 and 1. */
+  /**
+   * The settings a single-node broker needs: {@link BrokerSettings#replicated(int, int)} with 1 and
+   * 1.
+   */
   public static Map<String, String> singleNodeDefaults() {
     return BrokerSettings.replicated(1, 1);
   }
@@ -91,7 +100,10 @@ public final class InProcessKafkaBroker implements KafkaBroker {
 
   @Override
   public String describe() {
-    return "in-process KRaft broker (Kafka " + AppInfoParser.getVersion() + ") at " + bootstrapServers();
+    return "in-process KRaft broker (Kafka "
+        + AppInfoParser.getVersion()
+        + ") at "
+        + bootstrapServers();
   }
 
   @Override
@@ -100,7 +112,8 @@ public final class InProcessKafkaBroker implements KafkaBroker {
       try {
         cluster.close();
       } catch (Exception e) {
-        throw new IllegalStateException("error while stopping the in-process broker in " + dataDir, e);
+        throw new IllegalStateException(
+            "error while stopping the in-process broker in " + dataDir, e);
       }
     }
   }

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A running Kafka broker for tests, the demo and benchmarks. Closing it stops the broker and
- * removes its data. Implementations: {@link InProcessKafkaBroker} (a real KRaft broker inside
- * this JVM) and {@link ContainerKafkaBroker} (the {@code apache/kafka} image, when Docker answers).
+ * removes its data. Implementations: {@link InProcessKafkaBroker} (a real KRaft broker inside this
+ * JVM) and {@link ContainerKafkaBroker} (the {@code apache/kafka} image, when Docker answers).
  */
 public interface KafkaBroker extends AutoCloseable {
   /** The {@code bootstrap.servers} value for clients. */

@@ -5,11 +5,12 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * How the mock provider answers the calls of one deployment (or of every deployment without
- * its own behaviour). Immutable; change it with the {@code with...} methods and install it with
- * {@link MockProvider#behave(String, Behavior)} or {@link MockProvider#behaveAll(Behavior)}.
+ * How the mock provider answers the calls of one deployment (or of every deployment without its own
+ * behaviour). Immutable; change it with the {@code with...} methods and install it with {@link
+ * MockProvider#behave(String, Behavior)} or {@link MockProvider#behaveAll(Behavior)}.
  *
  * <p>A call is checked in this order; the first rule that applies answers it:
+ *
  * <ol>
  *   <li>{@link Fault#RESET} / {@link Fault#HANG};
  *   <li>the API's required headers ({@code anthropic-version}, Azure's {@code api-version});
@@ -19,12 +20,12 @@ import java.util.function.Consumer;
  *   <li>{@link #rpm()}: 429 when the deployment's sliding 60 s window is full;
  *   <li>{@link #rateLimitEvery()} / {@link #rateLimitProbability()}: 429;
  *   <li>{@link #contextWindow()}: 400 with the provider's context-length error;
- *   <li>then, after {@link #latency()}: {@link #errorRate()} answers {@link #errorStatus()},
- *       {@link Fault#GARBAGE} answers 200 with a body that is not JSON, and otherwise the
- *       completion.
+ *   <li>then, after {@link #latency()}: {@link #errorRate()} answers {@link #errorStatus()}, {@link
+ *       Fault#GARBAGE} answers 200 with a body that is not JSON, and otherwise the completion.
  * </ol>
- * Only the last step waits for the latency: providers reject bad, unauthorised and
- * rate-limited calls at once.
+ *
+ * Only the last step waits for the latency: providers reject bad, unauthorised and rate-limited
+ * calls at once.
  *
  * @param latency the wait before answering a call that reaches the model
  * @param errorRate the probability (0..1) that such a call fails with {@code errorStatus}
@@ -33,8 +34,8 @@ import java.util.function.Consumer;
  * @param rateLimitEvery when > 0, every n-th call of the deployment gets a 429
  * @param retryAfter the wait those 429s announce ({@code Retry-After}, {@code retry-after-ms},
  *     {@code x-ratelimit-reset-requests})
- * @param rpm when > 0, at most this many calls are admitted in any sliding 60 s window; the
- *     rest get a 429 announcing the wait until the window frees a slot
+ * @param rpm when > 0, at most this many calls are admitted in any sliding 60 s window; the rest
+ *     get a 429 announcing the wait until the window frees a slot
  * @param contextWindow when > 0, a prompt whose token estimate exceeds it gets a 400
  * @param fault a fault applied to every call
  * @param faultStatus the status answered under {@link Fault#STATUS}
@@ -92,10 +93,11 @@ public record Behavior(
 
   /** Fails the given share of the calls that reach the model with {@code status}. */
   public Behavior withErrors(double rate, int status) {
-    return edit(d -> {
-      d.errorRate = rate;
-      d.errorStatus = status;
-    });
+    return edit(
+        d -> {
+          d.errorRate = rate;
+          d.errorStatus = status;
+        });
   }
 
   /** Answers 429 to the given share of calls. */
@@ -108,7 +110,9 @@ public record Behavior(
     return edit(d -> d.rateLimitEvery = every);
   }
 
-  /** The wait announced by 429s from {@link #rateLimitEvery()} and {@link #rateLimitProbability()}. */
+  /**
+   * The wait announced by 429s from {@link #rateLimitEvery()} and {@link #rateLimitProbability()}.
+   */
   public Behavior withRetryAfter(Duration wait) {
     return edit(d -> d.retryAfter = wait);
   }
@@ -130,10 +134,11 @@ public record Behavior(
 
   /** Always answers {@code status} with the provider's error body for it. */
   public Behavior withStatus(int status) {
-    return edit(d -> {
-      d.fault = Fault.STATUS;
-      d.faultStatus = status;
-    });
+    return edit(
+        d -> {
+          d.fault = Fault.STATUS;
+          d.faultStatus = status;
+        });
   }
 
   /** Requires this credential on every call (null: none required). */
@@ -143,10 +148,29 @@ public record Behavior(
 
   @Override
   public String toString() {
-    return "Behavior[latency=" + latency + ", errorRate=" + errorRate + ", errorStatus=" + errorStatus
-        + ", rateLimitProbability=" + rateLimitProbability + ", rateLimitEvery=" + rateLimitEvery
-        + ", retryAfter=" + retryAfter + ", rpm=" + rpm + ", contextWindow=" + contextWindow + ", fault=" + fault
-        + ", faultStatus=" + faultStatus + ", requiredKey=" + (requiredKey == null ? "none" : "<set>") + "]";
+    return "Behavior[latency="
+        + latency
+        + ", errorRate="
+        + errorRate
+        + ", errorStatus="
+        + errorStatus
+        + ", rateLimitProbability="
+        + rateLimitProbability
+        + ", rateLimitEvery="
+        + rateLimitEvery
+        + ", retryAfter="
+        + retryAfter
+        + ", rpm="
+        + rpm
+        + ", contextWindow="
+        + contextWindow
+        + ", fault="
+        + fault
+        + ", faultStatus="
+        + faultStatus
+        + ", requiredKey="
+        + (requiredKey == null ? "none" : "<set>")
+        + "]";
   }
 
   private static void probability(String name, double value) {
@@ -167,7 +191,10 @@ public record Behavior(
     }
   }
 
-  /** This behaviour with {@code change} applied: the one place a {@code with...} method builds a new one. */
+  /**
+   * This behaviour with {@code change} applied: the one place a {@code with...} method builds a new
+   * one.
+   */
   private Behavior edit(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -203,8 +230,18 @@ public record Behavior(
     }
 
     Behavior toBehavior() {
-      return new Behavior(latency, errorRate, errorStatus, rateLimitProbability, rateLimitEvery, retryAfter, rpm,
-          contextWindow, fault, faultStatus, requiredKey);
+      return new Behavior(
+          latency,
+          errorRate,
+          errorStatus,
+          rateLimitProbability,
+          rateLimitEvery,
+          retryAfter,
+          rpm,
+          contextWindow,
+          fault,
+          faultStatus,
+          requiredKey);
     }
   }
 }

@@ -32,8 +32,16 @@ final class CallLog {
     final int[] tokens = new int[CHUNK];
   }
 
-  synchronized void add(Instant at, String deployment, String api, String model, int status, long latencyMs,
-      boolean credentialPresent, String requestId, int tokens) {
+  synchronized void add(
+      Instant at,
+      String deployment,
+      String api,
+      String model,
+      int status,
+      long latencyMs,
+      boolean credentialPresent,
+      String requestId,
+      int tokens) {
     int index = (int) (size % CHUNK);
     if (index == 0) {
       chunks.add(new Chunk());
@@ -66,7 +74,8 @@ final class CallLog {
     if (deployment != null && wanted == null) {
       return List.of();
     }
-    List<Call> out = new ArrayList<>(deployment == null ? (int) Math.min(size, Integer.MAX_VALUE - 8) : 16);
+    List<Call> out =
+        new ArrayList<>(deployment == null ? (int) Math.min(size, Integer.MAX_VALUE - 8) : 16);
     for (long i = 0; i < size; i++) {
       Chunk c = chunks.get((int) (i / CHUNK));
       int j = (int) (i % CHUNK);
@@ -74,9 +83,18 @@ final class CallLog {
         continue;
       }
       long nanos = c.atNanos[j];
-      out.add(new Call(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
-          names.get(c.deployment[j]), APIS[c.api[j]], c.model[j] < 0 ? null : names.get(c.model[j]),
-          c.status[j], c.latencyMs[j], c.credential[j], c.requestId[j], c.tokens[j]));
+      out.add(
+          new Call(
+              Instant.ofEpochSecond(
+                  Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
+              names.get(c.deployment[j]),
+              APIS[c.api[j]],
+              c.model[j] < 0 ? null : names.get(c.model[j]),
+              c.status[j],
+              c.latencyMs[j],
+              c.credential[j],
+              c.requestId[j],
+              c.tokens[j]));
     }
     return out;
   }

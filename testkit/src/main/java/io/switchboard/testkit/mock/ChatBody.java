@@ -6,16 +6,18 @@ import java.io.IOException;
 
 /**
  * What the mock needs from a chat request body: the model, a cheap deterministic token estimate
- * (ceil(characters / 4) over the text of every message and of Anthropic's {@code system}), the
- * last user message and the completion budget.
+ * (ceil(characters / 4) over the text of every message and of Anthropic's {@code system}), the last
+ * user message and the completion budget.
  *
  * @param model the body's {@code model}, or null
  * @param hasMessages whether {@code messages} is a non-empty array
  * @param promptTokens the prompt's token estimate
  * @param lastUserText the text of the last {@code user} message ("" when there is none)
- * @param maxTokens {@code max_tokens} (or OpenAI's {@code max_completion_tokens}), or -1 when absent
+ * @param maxTokens {@code max_tokens} (or OpenAI's {@code max_completion_tokens}), or -1 when
+ *     absent
  */
-record ChatBody(String model, boolean hasMessages, int promptTokens, String lastUserText, int maxTokens) {
+record ChatBody(
+    String model, boolean hasMessages, int promptTokens, String lastUserText, int maxTokens) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Parses a request body; throws when it is not a JSON object. */

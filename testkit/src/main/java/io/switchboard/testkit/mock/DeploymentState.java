@@ -3,8 +3,8 @@ package io.switchboard.testkit.mock;
 import java.util.SplittableRandom;
 
 /**
- * The mutable state of one deployment: its seeded random generator, its call counter (for
- * {@link Behavior#rateLimitEvery()}) and the admission times of its sliding rpm window.
+ * The mutable state of one deployment: its seeded random generator, its call counter (for {@link
+ * Behavior#rateLimitEvery()}) and the admission times of its sliding rpm window.
  */
 final class DeploymentState {
   static final long WINDOW_MILLIS = 60_000;
@@ -20,8 +20,8 @@ final class DeploymentState {
   }
 
   /**
-   * Admits a call at {@code nowMillis} when fewer than {@code rpm} calls were admitted in the
-   * last 60 s, and returns 0; otherwise returns the milliseconds until the window frees a slot.
+   * Admits a call at {@code nowMillis} when fewer than {@code rpm} calls were admitted in the last
+   * 60 s, and returns 0; otherwise returns the milliseconds until the window frees a slot.
    */
   synchronized long admit(int rpm, long nowMillis) {
     while (count > 0 && nowMillis - admitted[head] >= WINDOW_MILLIS) {
@@ -47,7 +47,8 @@ final class DeploymentState {
   /** Counts the call and says whether it gets a 429 from {@code every} or {@code probability}. */
   synchronized boolean rateLimited(int every, double probability) {
     calls++;
-    return (every > 0 && calls % every == 0) || (probability > 0 && random.nextDouble() < probability);
+    return (every > 0 && calls % every == 0)
+        || (probability > 0 && random.nextDouble() < probability);
   }
 
   synchronized boolean draw(double probability) {

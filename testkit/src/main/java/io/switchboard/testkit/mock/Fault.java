@@ -5,8 +5,8 @@ public enum Fault {
   /** No fault: the other settings of the {@link Behavior} decide the answer. */
   NONE,
   /**
-   * Read the request and never answer; the connection stays open until the client gives up
-   * (or the server's idle timeout, {@link MockProviderOptions#idleTimeout()}, closes it).
+   * Read the request and never answer; the connection stays open until the client gives up (or the
+   * server's idle timeout, {@link MockProviderOptions#idleTimeout()}, closes it).
    */
   HANG,
   /** Read the request and close the connection abruptly (TCP reset), without a response. */

@@ -3,9 +3,9 @@ package io.switchboard.testkit.mock;
 import java.util.random.RandomGenerator;
 
 /**
- * How long the mock provider waits before it answers a call that reaches the model. Samples
- * are drawn from the deployment's seeded random generator, so a run with the same seed and
- * the same call order sees the same latencies.
+ * How long the mock provider waits before it answers a call that reaches the model. Samples are
+ * drawn from the deployment's seeded random generator, so a run with the same seed and the same
+ * call order sees the same latencies.
  */
 public sealed interface Latency permits Latency.Fixed, Latency.Uniform, Latency.LogNormal {
   /** No added latency: the answer is written as soon as the request is read. */
@@ -25,8 +25,8 @@ public sealed interface Latency permits Latency.Fixed, Latency.Uniform, Latency.
   }
 
   /**
-   * Log-normally distributed with the given median and 99th percentile, the usual shape of
-   * real provider latency (a long right tail).
+   * Log-normally distributed with the given median and 99th percentile, the usual shape of real
+   * provider latency (a long right tail).
    */
   static Latency logNormal(long medianMillis, long p99Millis) {
     return new LogNormal(medianMillis, p99Millis);
@@ -51,7 +51,10 @@ public sealed interface Latency permits Latency.Fixed, Latency.Uniform, Latency.
     public Uniform {
       if (minMillis < 0 || maxMillis < minMillis) {
         throw new IllegalArgumentException(
-            "uniform latency needs 0 <= minMillis <= maxMillis, was min=" + minMillis + " max=" + maxMillis);
+            "uniform latency needs 0 <= minMillis <= maxMillis, was min="
+                + minMillis
+                + " max="
+                + maxMillis);
       }
     }
 
@@ -69,7 +72,10 @@ public sealed interface Latency permits Latency.Fixed, Latency.Uniform, Latency.
     public LogNormal {
       if (medianMillis <= 0 || p99Millis < medianMillis) {
         throw new IllegalArgumentException(
-            "log-normal latency needs 0 < medianMillis <= p99Millis, was median=" + medianMillis + " p99=" + p99Millis);
+            "log-normal latency needs 0 < medianMillis <= p99Millis, was median="
+                + medianMillis
+                + " p99="
+                + p99Millis);
       }
     }
 

@@ -23,15 +23,17 @@ import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
- * One HTTP exchange of the mock provider: reads the body without blocking, decides the answer
- * from the deployment's {@link Behavior}, and writes it at once or, after a latency, from the
- * provider's shared scheduler. Never blocks an I/O thread.
+ * One HTTP exchange of the mock provider: reads the body without blocking, decides the answer from
+ * the deployment's {@link Behavior}, and writes it at once or, after a latency, from the provider's
+ * shared scheduler. Never blocks an I/O thread.
  */
 final class MockExchange implements AsyncServerExchangeHandler {
   static final String REQUEST_ID_HEADER = "x-switchboard-request-id";
   private static final String PREFIX = "/d/";
-  private static final byte[] GARBAGE = ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad"
-      + " Gateway</h1></center><hr><center>nginx</center></body></html>").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GARBAGE =
+      ("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad"
+              + " Gateway</h1></center><hr><center>nginx</center></body></html>")
+          .getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEALTH = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final MockProvider provider;
@@ -51,6 +53,7 @@ final class MockExchange implements AsyncServerExchangeHandler {
   private String model;
   private boolean credentialPresent;
   private String requestId;
+
   /** The usage of the completion answered (prompt plus completion tokens), 0 for anything else. */
   private int tokens;
 
@@ -59,8 +62,12 @@ final class MockExchange implements AsyncServerExchangeHandler {
   }
 
   @Override
-  public void handleRequest(HttpRequest request, EntityDetails entityDetails, ResponseChannel channel,
-      HttpContext context) throws HttpException, IOException {
+  public void handleRequest(
+      HttpRequest request,
+      EntityDetails entityDetails,
+      ResponseChannel channel,
+      HttpContext context)
+      throws HttpException, IOException {
     this.startNanos = System.nanoTime();
     this.request = request;
     this.channel = channel;
@@ -170,7 +177,9 @@ final class MockExchange implements AsyncServerExchangeHandler {
     }
     String azureDeployment = null;
     if (target == ProviderApi.AZURE) {
-      azureDeployment = rest.substring("/openai/deployments/".length(), rest.length() - "/chat/completions".length());
+      azureDeployment =
+          rest.substring(
+              "/openai/deployments/".length(), rest.length() - "/chat/completions".length());
       if (model == null) {
         model = azureDeployment;
       }
@@ -181,7 +190,8 @@ final class MockExchange implements AsyncServerExchangeHandler {
     Behavior behavior = provider.behaviorOf(deployment);
     switch (behavior.fault()) {
       case RESET -> {
-        provider.record(at, deployment, api, model, 0, elapsedMillis(), credentialPresent, requestId, 0);
+        provider.record(
+            at, deployment, api, model, 0, elapsedMillis(), credentialPresent, requestId, 0);
         channel.terminateExchange();
         return;
       }
@@ -207,7 +217,8 @@ final class MockExchange implements AsyncServerExchangeHandler {
         respond(401, target.missingKey());
         return;
       }
-      if (!MessageDigest.isEqual(credential.getBytes(StandardCharsets.UTF_8),
+      if (!MessageDigest.isEqual(
+          credential.getBytes(StandardCharsets.UTF_8),
           behavior.requiredKey().getBytes(StandardCharsets.UTF_8))) {
         respond(401, target.wrongKey());
         return;
@@ -254,16 +265,18 @@ final class MockExchange implements AsyncServerExchangeHandler {
     boolean fail = state.draw(behavior.errorRate());
     String answeredModel = model == null ? "mock" : model;
     ChatBody request = chat;
-    Runnable reply = () -> {
-      if (fail) {
-        respondQuietly(behavior.errorStatus(), target.statusError(behavior.errorStatus(), answeredModel));
-      } else if (behavior.fault() == Fault.GARBAGE) {
-        sendGarbageQuietly();
-      } else {
-        tokens = request.promptTokens() + ProviderApi.completionTokens(request);
-        respondQuietly(200, target.completion(request, answeredModel, provider.nextId(), at));
-      }
-    };
+    Runnable reply =
+        () -> {
+          if (fail) {
+            respondQuietly(
+                behavior.errorStatus(), target.statusError(behavior.errorStatus(), answeredModel));
+          } else if (behavior.fault() == Fault.GARBAGE) {
+            sendGarbageQuietly();
+          } else {
+            tokens = request.promptTokens() + ProviderApi.completionTokens(request);
+            respondQuietly(200, target.completion(request, answeredModel, provider.nextId(), at));
+          }
+        };
     if (latency == 0) {
       reply.run();
     } else {
@@ -277,7 +290,10 @@ final class MockExchange implements AsyncServerExchangeHandler {
     for (Header h : target.rateLimitHeaders(rpm, waitMillis, at)) {
       response.addHeader(h);
     }
-    write(response, target.rateLimited(model, rpm, waitMillis, apiVersion), ContentType.APPLICATION_JSON);
+    write(
+        response,
+        target.rateLimited(model, rpm, waitMillis, apiVersion),
+        ContentType.APPLICATION_JSON);
   }
 
   private static ProviderApi route(String path) {
@@ -287,9 +303,11 @@ final class MockExchange implements AsyncServerExchangeHandler {
       case "/v1/messages":
         return ProviderApi.ANTHROPIC;
       default:
-        if (path.startsWith("/openai/deployments/") && path.endsWith("/chat/completions")
+        if (path.startsWith("/openai/deployments/")
+            && path.endsWith("/chat/completions")
             && path.length() > "/openai/deployments//chat/completions".length()
-            && path.indexOf('/', "/openai/deployments/".length()) == path.length() - "/chat/completions".length()) {
+            && path.indexOf('/', "/openai/deployments/".length())
+                == path.length() - "/chat/completions".length()) {
           return ProviderApi.AZURE;
         }
         return null;
@@ -306,7 +324,9 @@ final class MockExchange implements AsyncServerExchangeHandler {
     while (from <= query.length()) {
       int amp = query.indexOf('&', from);
       int end = amp < 0 ? query.length() : amp;
-      if (query.startsWith(name, from) && end > from + name.length() && query.charAt(from + name.length()) == '=') {
+      if (query.startsWith(name, from)
+          && end > from + name.length()
+          && query.charAt(from + name.length()) == '=') {
         return query.substring(from + name.length() + 1, end);
       }
       if (amp < 0) {
@@ -326,8 +346,17 @@ final class MockExchange implements AsyncServerExchangeHandler {
     write(new BasicHttpResponse(status), json, ContentType.APPLICATION_JSON);
   }
 
-  private void write(BasicHttpResponse response, byte[] body, ContentType type) throws HttpException, IOException {
-    provider.record(at, deployment, api, model, response.getCode(), elapsedMillis(), credentialPresent, requestId,
+  private void write(BasicHttpResponse response, byte[] body, ContentType type)
+      throws HttpException, IOException {
+    provider.record(
+        at,
+        deployment,
+        api,
+        model,
+        response.getCode(),
+        elapsedMillis(),
+        credentialPresent,
+        requestId,
         tokens);
     AsyncEntityProducer e = AsyncEntityProducers.create(body, type);
     entity = e;
@@ -343,7 +372,9 @@ final class MockExchange implements AsyncServerExchangeHandler {
     }
   }
 
-  /** GARBAGE is labelled JSON, as a broken proxy would, so that a client must not trust the label. */
+  /**
+   * GARBAGE is labelled JSON, as a broken proxy would, so that a client must not trust the label.
+   */
   private void sendGarbageQuietly() {
     try {
       write(new BasicHttpResponse(200), GARBAGE, ContentType.APPLICATION_JSON);

@@ -21,29 +21,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.reactor.ListenerEndpoint;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * A real HTTP server (on 127.0.0.1 unless {@link MockProviderOptions#host()} says otherwise) that answers like OpenAI, Azure OpenAI and Anthropic, with
- * configurable latency, errors, rate limits, context windows and faults, and a log of every call.
- * Tests, the demo and benchmarks call it instead of real providers.
+ * A real HTTP server (on 127.0.0.1 unless {@link MockProviderOptions#host()} says otherwise) that
+ * answers like OpenAI, Azure OpenAI and Anthropic, with configurable latency, errors, rate limits,
+ * context windows and faults, and a log of every call. Tests, the demo and benchmarks call it
+ * instead of real providers.
  *
  * <p>Paths served, each also under {@code /d/{deployment}} so that the log knows which deployment
  * was called ({@link #baseUrl(String)}):
+ *
  * <ul>
- *   <li>{@code POST /v1/chat/completions} (OpenAI and OpenAI-compatible: {@code api_base} is
- *       {@code baseUrl(deployment) + "/v1"});
+ *   <li>{@code POST /v1/chat/completions} (OpenAI and OpenAI-compatible: {@code api_base} is {@code
+ *       baseUrl(deployment) + "/v1"});
  *   <li>{@code POST /openai/deployments/{name}/chat/completions?api-version=...} (Azure OpenAI);
  *   <li>{@code POST /v1/messages} (Anthropic Messages);
  *   <li>{@code GET /health} (not logged).
  * </ul>
+ *
  * It runs on HttpCore 5's non-blocking server: latency is a task on one shared scheduler, never a
  * thread per call. See {@link Behavior} for the order in which a call is checked.
  *
@@ -76,43 +79,59 @@ public final class MockProvider implements AutoCloseable {
   private MockProvider(MockProviderOptions options) {
     this.options = options;
     this.defaultBehavior = options.defaultBehavior();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "mock-provider-latency");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "mock-provider-latency");
+              t.setDaemon(true);
+              return t;
+            });
     scheduler.setRemoveOnCancelPolicy(true);
-    IOReactorConfig reactor = IOReactorConfig.custom()
-        .setIoThreadCount(options.ioThreads())
-        .setSoTimeout(Timeout.of(options.idleTimeout()))
-        .setTcpNoDelay(true)
-        .setSoReuseAddress(true)
-        .setBacklogSize(1024)
-        .build();
-    this.server = AsyncServerBootstrap.bootstrap()
-        .setIOReactorConfig(reactor)
-        // Chat bodies are small: 4 KiB buffers instead of 32 KiB keep thousands of open
-        // connections (a worker with 5,000 calls in flight) from costing hundreds of MiB.
-        .setHttp1Config(Http1Config.custom().setBufferSize(4096).build())
-        .setCanonicalHostName(options.host())
-        // one handler for every path and every Host header (localhost, a compose service name...)
-        .setRequestRouter((request, context) -> () -> new MockExchange(this))
-        .create();
+    IOReactorConfig reactor =
+        IOReactorConfig.custom()
+            .setIoThreadCount(options.ioThreads())
+            .setSoTimeout(Timeout.of(options.idleTimeout()))
+            .setTcpNoDelay(true)
+            .setSoReuseAddress(true)
+            .setBacklogSize(1024)
+            .build();
+    this.server =
+        AsyncServerBootstrap.bootstrap()
+            .setIOReactorConfig(reactor)
+            // Chat bodies are small: 4 KiB buffers instead of 32 KiB keep thousands of open
+            // connections (a worker with 5,000 calls in flight) from costing hundreds of MiB.
+            .setHttp1Config(Http1Config.custom().setBufferSize(4096).build())
+            .setCanonicalHostName(options.host())
+            // one handler for every path and every Host header (localhost, a compose service
+            // name...)
+            .setRequestRouter((request, context) -> () -> new MockExchange(this))
+            .create();
     try {
       server.start();
-      ListenerEndpoint endpoint = server.listen(
-          new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), URIScheme.HTTP)
-          .get(30, TimeUnit.SECONDS);
+      ListenerEndpoint endpoint =
+          server
+              .listen(
+                  new InetSocketAddress(InetAddress.getByName(options.host()), options.port()),
+                  URIScheme.HTTP)
+              .get(30, TimeUnit.SECONDS);
       this.port = ((InetSocketAddress) endpoint.getAddress()).getPort();
     } catch (ExecutionException | IOException e) {
       shutdown();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new UncheckedIOException("mock provider could not listen on " + options.host() + ":" + options.port()
-          + ": " + cause.getMessage(), new IOException(cause));
+      throw new UncheckedIOException(
+          "mock provider could not listen on "
+              + options.host()
+              + ":"
+              + options.port()
+              + ": "
+              + cause.getMessage(),
+          new IOException(cause));
     } catch (TimeoutException e) {
       shutdown();
-      throw new IllegalStateException("mock provider did not bind " + options.host() + ":" + options.port()
-          + " within 30 s", e);
+      throw new IllegalStateException(
+          "mock provider did not bind " + options.host() + ":" + options.port() + " within 30 s",
+          e);
     } catch (InterruptedException e) {
       shutdown();
       Thread.currentThread().interrupt();
@@ -140,7 +159,9 @@ public final class MockProvider implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** {@code http://127.0.0.1:PORT/d/{deployment}}: calls here are logged under {@code deployment}. */
+  /**
+   * {@code http://127.0.0.1:PORT/d/{deployment}}: calls here are logged under {@code deployment}.
+   */
   public String baseUrl(String deployment) {
     return baseUrl() + "/d/" + checkDeployment(deployment);
   }
@@ -158,8 +179,8 @@ public final class MockProvider implements AutoCloseable {
 
   /**
    * Back to the start: the options' default behaviour for all, no deployment's own behaviour, and
-   * fresh rpm windows, call counters and random generators. The call log is kept
-   * ({@link #clearCalls()}).
+   * fresh rpm windows, call counters and random generators. The call log is kept ({@link
+   * #clearCalls()}).
    */
   public void reset() {
     defaultBehavior = options.defaultBehavior();
@@ -173,7 +194,9 @@ public final class MockProvider implements AutoCloseable {
     return own != null ? own : defaultBehavior;
   }
 
-  /** A snapshot of every call, in the order they were answered (a reset or hang: when it was read). */
+  /**
+   * A snapshot of every call, in the order they were answered (a reset or hang: when it was read).
+   */
   public List<Call> calls() {
     return log.snapshot(null);
   }
@@ -194,10 +217,9 @@ public final class MockProvider implements AutoCloseable {
   }
 
   /**
-   * The most calls of {@code deployment} whose {@link Call#at()} falls in any one interval
-   * {@code [t, t + window)}, counting every call the client made, whatever its answer (429s,
-   * errors, resets and hangs included): what a client that respects an rpm must keep at or under
-   * the limit.
+   * The most calls of {@code deployment} whose {@link Call#at()} falls in any one interval {@code
+   * [t, t + window)}, counting every call the client made, whatever its answer (429s, errors,
+   * resets and hangs included): what a client that respects an rpm must keep at or under the limit.
    */
   public int maxCallsInAnyWindow(String deployment, Duration window) {
     return maxCallsInAnyWindow(deployment, window, call -> true);
@@ -211,8 +233,12 @@ public final class MockProvider implements AutoCloseable {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("window must be positive, was " + window);
     }
-    long[] times = calls(deployment).stream().filter(which)
-        .mapToLong(c -> c.at().getEpochSecond() * 1_000_000_000L + c.at().getNano()).sorted().toArray();
+    long[] times =
+        calls(deployment).stream()
+            .filter(which)
+            .mapToLong(c -> c.at().getEpochSecond() * 1_000_000_000L + c.at().getNano())
+            .sorted()
+            .toArray();
     long width = window.toNanos();
     int best = 0;
     int from = 0;
@@ -278,7 +304,8 @@ public final class MockProvider implements AutoCloseable {
   // ---- for MockExchange --------------------------------------------------------------------
 
   DeploymentState stateOf(String deployment) {
-    return states.computeIfAbsent(deployment, d -> new DeploymentState(options.seed() * 31 + d.hashCode()));
+    return states.computeIfAbsent(
+        deployment, d -> new DeploymentState(options.seed() * 31 + d.hashCode()));
   }
 
   Clock clock() {
@@ -297,9 +324,25 @@ public final class MockProvider implements AutoCloseable {
     return ids.incrementAndGet();
   }
 
-  void record(Instant at, String deployment, String api, String model, int status, long latencyMs,
-      boolean credentialPresent, String requestId, int tokens) {
-    log.add(at, deployment, api, model, status, latencyMs, credentialPresent, keepRequestIds ? requestId : null,
+  void record(
+      Instant at,
+      String deployment,
+      String api,
+      String model,
+      int status,
+      long latencyMs,
+      boolean credentialPresent,
+      String requestId,
+      int tokens) {
+    log.add(
+        at,
+        deployment,
+        api,
+        model,
+        status,
+        latencyMs,
+        credentialPresent,
+        keepRequestIds ? requestId : null,
         tokens);
   }
 
@@ -315,8 +358,11 @@ public final class MockProvider implements AutoCloseable {
   private static String checkDeployment(String deployment) {
     Objects.requireNonNull(deployment, "deployment");
     if (!DEPLOYMENT_NAME.matcher(deployment).matches()) {
-      throw new IllegalArgumentException("deployment must be a URL path segment of letters, digits and ._~:@-,"
-          + " was '" + deployment + "'");
+      throw new IllegalArgumentException(
+          "deployment must be a URL path segment of letters, digits and ._~:@-,"
+              + " was '"
+              + deployment
+              + "'");
     }
     return deployment;
   }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * @param host the address to listen on (default {@code 127.0.0.1}; {@code 0.0.0.0} in a container
  *     that other containers call); {@link MockProvider#baseUrl()} always names 127.0.0.1
  * @param port the port, 0 for an ephemeral one (default 0)
- * @param defaultBehavior the behaviour of deployments without their own (default {@link Behavior#ok()})
+ * @param defaultBehavior the behaviour of deployments without their own (default {@link
+ *     Behavior#ok()})
  * @param seed the seed of the random draws (latency, error and 429 probabilities) (default 42)
  * @param ioThreads the I/O reactor threads (default: the available processors)
  * @param clock the clock of the call log and of the rpm windows (default UTC system clock)
@@ -49,8 +50,15 @@ public record MockProviderOptions(
 
   /** The defaults: an ephemeral port, every call succeeds at once. */
   public static MockProviderOptions defaults() {
-    return new MockProviderOptions("127.0.0.1", 0, Behavior.ok(), 42, Runtime.getRuntime().availableProcessors(),
-        Clock.systemUTC(), 32 * 1024 * 1024, Duration.ofMinutes(10));
+    return new MockProviderOptions(
+        "127.0.0.1",
+        0,
+        Behavior.ok(),
+        42,
+        Runtime.getRuntime().availableProcessors(),
+        Clock.systemUTC(),
+        32 * 1024 * 1024,
+        Duration.ofMinutes(10));
   }
 
   public MockProviderOptions withHost(String host) {
@@ -85,7 +93,10 @@ public record MockProviderOptions(
     return edit(d -> d.idleTimeout = idleTimeout);
   }
 
-  /** These options with {@code change} applied: the one place a {@code with...} method builds new ones. */
+  /**
+   * These options with {@code change} applied: the one place a {@code with...} method builds new
+   * ones.
+   */
   private MockProviderOptions edit(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -115,7 +126,8 @@ public record MockProviderOptions(
     }
 
     MockProviderOptions toOptions() {
-      return new MockProviderOptions(host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+      return new MockProviderOptions(
+          host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
     }
   }
 }

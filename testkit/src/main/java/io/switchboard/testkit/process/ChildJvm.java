@@ -17,10 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * A child JVM running one main class on a given class path, with its own environment and its
- * standard output and error merged into one log file. Built for crash tests: {@link #stop(Duration)}
- * sends SIGTERM (the child's shutdown hooks run), {@link #kill()} sends SIGKILL (nothing runs),
- * and {@link #close()} kills whatever is still alive, so a test that closes every child in a
- * {@code finally} leaves no orphan.
+ * standard output and error merged into one log file. Built for crash tests: {@link
+ * #stop(Duration)} sends SIGTERM (the child's shutdown hooks run), {@link #kill()} sends SIGKILL
+ * (nothing runs), and {@link #close()} kills whatever is still alive, so a test that closes every
+ * child in a {@code finally} leaves no orphan.
  *
  * <pre>{@code
  * try (ChildJvm worker = ChildJvm.builder("io.switchboard.app.Main")
@@ -38,7 +38,10 @@ public final class ChildJvm implements AutoCloseable {
   private final List<String> command;
   private final Path log;
   private final Process process;
-  /** Kills the child when this JVM exits without closing it (Ctrl-C of a bench, a crashed test run). */
+
+  /**
+   * Kills the child when this JVM exits without closing it (Ctrl-C of a bench, a crashed test run).
+   */
   private final Thread reaper;
 
   private ChildJvm(String name, List<String> command, Path log, Process process) {
@@ -50,7 +53,10 @@ public final class ChildJvm implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** A builder for a child JVM running {@code mainClass} on this JVM's class path ({@link ClassPath#current()}). */
+  /**
+   * A builder for a child JVM running {@code mainClass} on this JVM's class path ({@link
+   * ClassPath#current()}).
+   */
   public static Builder builder(String mainClass) {
     return new Builder(mainClass);
   }
@@ -94,10 +100,11 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Waits until a line of the log matches, or throws when the child exits or {@code timeout}
-   * passes first (the message carries the end of the log).
+   * Waits until a line of the log matches, or throws when the child exits or {@code timeout} passes
+   * first (the message carries the end of the log).
    */
-  public String awaitLogLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
+  public String awaitLogLine(Predicate<String> matches, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (String line : logLines()) {
@@ -106,10 +113,16 @@ public final class ChildJvm implements AutoCloseable {
         }
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before the awaited log line\n" + tail());
+        throw new IllegalStateException(
+            name
+                + " exited with "
+                + process.exitValue()
+                + " before the awaited log line\n"
+                + tail());
       }
       if (System.nanoTime() > end) {
-        throw new IllegalStateException(name + ": awaited log line not seen within " + timeout + "\n" + tail());
+        throw new IllegalStateException(
+            name + ": awaited log line not seen within " + timeout + "\n" + tail());
       }
       Thread.sleep(100);
     }
@@ -119,12 +132,17 @@ public final class ChildJvm implements AutoCloseable {
   public String tail() {
     List<String> lines = logLines();
     String state = process.isAlive() ? "running" : "exited " + process.exitValue();
-    return "--- last lines of " + log + " (" + state + ") ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    return "--- last lines of "
+        + log
+        + " ("
+        + state
+        + ") ---\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   /**
-   * Graceful stop: SIGTERM, so the child's shutdown hooks run; SIGKILL if it is still alive
-   * after {@code grace}.
+   * Graceful stop: SIGTERM, so the child's shutdown hooks run; SIGKILL if it is still alive after
+   * {@code grace}.
    *
    * @return the exit code, or -1 when it had to be killed
    */
@@ -148,7 +166,9 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Waits for the child to exit on its own; returns its exit code, or throws after {@code timeout}. */
+  /**
+   * Waits for the child to exit on its own; returns its exit code, or throws after {@code timeout}.
+   */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(name + " still running after " + timeout + "\n" + tail());
@@ -176,7 +196,12 @@ public final class ChildJvm implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ChildJvm[" + name + ", pid " + process.pid() + (process.isAlive() ? ", alive" : ", exited") + "]";
+    return "ChildJvm["
+        + name
+        + ", pid "
+        + process.pid()
+        + (process.isAlive() ? ", alive" : ", exited")
+        + "]";
   }
 
   /** Builds and starts a {@link ChildJvm}. */
@@ -222,7 +247,8 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sets an environment variable of the child (it inherits this JVM's environment otherwise). */
     public Builder env(String name, String value) {
-      env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value of " + name));
+      env.put(
+          Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value of " + name));
       return this;
     }
 
@@ -247,7 +273,8 @@ public final class ChildJvm implements AutoCloseable {
     /** Starts the child; it is running (not necessarily ready) when this returns. */
     public ChildJvm start() {
       try {
-        Path logFile = log != null ? log : Files.createTempFile("switchboard-" + name + "-", ".log");
+        Path logFile =
+            log != null ? log : Files.createTempFile("switchboard-" + name + "-", ".log");
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -256,10 +283,11 @@ public final class ChildJvm implements AutoCloseable {
         command.add(classPath != null ? classPath : ClassPath.current());
         command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         if (workingDir != null) {
           pb.directory(workingDir.toFile());
         }
@@ -269,7 +297,8 @@ public final class ChildJvm implements AutoCloseable {
         process.getOutputStream().close();
         return new ChildJvm(name, List.copyOf(command), logFile, process);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start child JVM " + name + " (" + mainClass + ")", e);
+        throw new UncheckedIOException(
+            "cannot start child JVM " + name + " (" + mainClass + ")", e);
       }
     }
   }

@@ -22,16 +22,18 @@ import java.util.jar.Manifest;
  *
  * <p>{@code java.class.path} is not always the real class path: Surefire may run tests from a
  * manifest-only booter jar, and {@code mvn exec:java} leaves Maven's launcher there. This class
- * takes the URLs of a {@link URLClassLoader} when there is one, and otherwise the entries of
- * {@code java.class.path}, expanding the {@code Class-Path} of a jar whose manifest has one.
+ * takes the URLs of a {@link URLClassLoader} when there is one, and otherwise the entries of {@code
+ * java.class.path}, expanding the {@code Class-Path} of a jar whose manifest has one.
  */
 public final class ClassPath {
   private ClassPath() {}
 
   /** The class path that loaded this class (and so the tests and the application under test). */
   public static String current() {
-    return of(Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader() : ClassPath.class.getClassLoader());
+    return of(
+        Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : ClassPath.class.getClassLoader());
   }
 
   /** The class path of {@code loader}. */
@@ -50,7 +52,8 @@ public final class ClassPath {
       }
     }
     if (entries.isEmpty()) {
-      throw new IllegalStateException("cannot tell the class path: no URLClassLoader and java.class.path is empty");
+      throw new IllegalStateException(
+          "cannot tell the class path: no URLClassLoader and java.class.path is empty");
     }
     return String.join(File.pathSeparator, entries);
   }
@@ -65,7 +68,8 @@ public final class ClassPath {
     List<Path> referenced = new ArrayList<>();
     try (JarFile jar = new JarFile(entry.toFile())) {
       Manifest manifest = jar.getManifest();
-      String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+      String classPath =
+          manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
       if (classPath == null) {
         return;
       }

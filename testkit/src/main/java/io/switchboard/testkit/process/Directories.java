@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Directories of the processes started here: created under the system's temporary directory, deleted whole. */
+/**
+ * Directories of the processes started here: created under the system's temporary directory,
+ * deleted whole.
+ */
 final class Directories {
   private Directories() {}
 

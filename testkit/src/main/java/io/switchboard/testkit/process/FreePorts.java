@@ -9,7 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Ports on 127.0.0.1 that were free a moment ago, for processes that need their ports before they start. */
+/**
+ * Ports on 127.0.0.1 that were free a moment ago, for processes that need their ports before they
+ * start.
+ */
 public final class FreePorts {
   private FreePorts() {}
 

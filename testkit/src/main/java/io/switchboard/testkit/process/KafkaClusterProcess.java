@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,15 +27,15 @@ import org.apache.kafka.common.Uuid;
 /**
  * A three-broker Kafka cluster in child JVMs: one KRaft controller and brokers 1, 2 and 3, each a
  * {@link KafkaNode} on ports chosen beforehand, all on 127.0.0.1. Every topic, the internal ones
- * (consumer offsets, transaction state) included, has replication factor 3 and
- * {@code min.insync.replicas=2} unless created otherwise, as on a production cluster: with one
- * broker down, every write with {@code acks=all} still succeeds.
+ * (consumer offsets, transaction state) included, has replication factor 3 and {@code
+ * min.insync.replicas=2} unless created otherwise, as on a production cluster: with one broker
+ * down, every write with {@code acks=all} still succeeds.
  *
- * <p>A broker can be stopped (it hands its leaderships over first), killed (the controller
- * notices when its session times out, {@code broker.session.timeout.ms}) and started again on the
- * same ports and data, while the other two serve. The controller runs alone, so stopping a broker
- * never touches the metadata quorum. {@link #leaders} and {@link #transactionCoordinatorOf} say
- * which broker to stop; {@link #awaitInSync} waits until a broker that came back has caught up.
+ * <p>A broker can be stopped (it hands its leaderships over first), killed (the controller notices
+ * when its session times out, {@code broker.session.timeout.ms}) and started again on the same
+ * ports and data, while the other two serve. The controller runs alone, so stopping a broker never
+ * touches the metadata quorum. {@link #leaders} and {@link #transactionCoordinatorOf} say which
+ * broker to stop; {@link #awaitInSync} waits until a broker that came back has caught up.
  */
 public final class KafkaClusterProcess implements KafkaBroker {
   /** The broker ids, 1 to 3; the controller's is 0. */
@@ -67,8 +66,8 @@ public final class KafkaClusterProcess implements KafkaBroker {
 
   /**
    * Replication factor 3 and {@code min.insync.replicas=2} for every topic created without its own
-   * (Kafka Streams' internal topics among them) and for the internal topics, with the test
-   * settings of {@link BrokerSettings#replicated(int, int)}.
+   * (Kafka Streams' internal topics among them) and for the internal topics, with the test settings
+   * of {@link BrokerSettings#replicated(int, int)}.
    */
   public static Map<String, String> clusterDefaults() {
     return BrokerSettings.replicated(3, 2);
@@ -77,19 +76,26 @@ public final class KafkaClusterProcess implements KafkaBroker {
   /** Every broker's address, comma-separated. */
   @Override
   public String bootstrapServers() {
-    return brokers.values().stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
+    return brokers.values().stream()
+        .map(b -> "127.0.0.1:" + b.port())
+        .collect(Collectors.joining(","));
   }
 
   @Override
   public String describe() {
-    return "Kafka cluster of " + brokers.size() + " broker processes at " + bootstrapServers() + " and a controller";
+    return "Kafka cluster of "
+        + brokers.size()
+        + " broker processes at "
+        + bootstrapServers()
+        + " and a controller";
   }
 
   /** Broker {@code id} (one of {@link #BROKER_IDS}). */
   public KafkaNode broker(int id) {
     KafkaNode broker = brokers.get(id);
     if (broker == null) {
-      throw new IllegalArgumentException("no broker " + id + "; the brokers are " + brokers.keySet());
+      throw new IllegalArgumentException(
+          "no broker " + id + "; the brokers are " + brokers.keySet());
     }
     return broker;
   }
@@ -99,11 +105,25 @@ public final class KafkaClusterProcess implements KafkaBroker {
     return controller;
   }
 
-  /** The id of the broker that leads each partition of {@code topic} now, by partition; -1 for none. */
+  /**
+   * The id of the broker that leads each partition of {@code topic} now, by partition; -1 for none.
+   */
   public Map<Integer, Integer> leaders(String topic) throws InterruptedException {
-    return call(admin -> admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
-        .partitions().stream().collect(Collectors.toMap(TopicPartitionInfo::partition,
-            p -> p.leader() == null ? -1 : p.leader().id(), (a, b) -> a, TreeMap::new)));
+    return call(
+        admin ->
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .stream()
+                .collect(
+                    Collectors.toMap(
+                        TopicPartitionInfo::partition,
+                        p -> p.leader() == null ? -1 : p.leader().id(),
+                        (a, b) -> a,
+                        TreeMap::new)));
   }
 
   /**
@@ -111,21 +131,31 @@ public final class KafkaClusterProcess implements KafkaBroker {
    * leader of its partition of the transaction state topic.
    */
   public int transactionCoordinatorOf(String transactionalId) throws InterruptedException {
-    return call(admin -> admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
-        .get(10, TimeUnit.SECONDS).coordinatorId());
+    return call(
+        admin ->
+            admin
+                .describeTransactions(List.of(transactionalId))
+                .description(transactionalId)
+                .get(10, TimeUnit.SECONDS)
+                .coordinatorId());
   }
 
   /**
    * The transactional ids the cluster knows that start with {@code prefix}. Every broker is asked,
-   * so all must run; one just started again may fail the first questions, which are asked again
-   * for up to 30 s.
+   * so all must run; one just started again may fail the first questions, which are asked again for
+   * up to 30 s.
    */
   public List<String> transactionalIds(String prefix) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        return call(admin -> admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
-            .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix)).sorted().toList());
+        return call(
+            admin ->
+                admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(prefix))
+                    .sorted()
+                    .toList());
       } catch (IllegalStateException e) {
         if (System.nanoTime() > end) {
           throw e;
@@ -139,7 +169,8 @@ public final class KafkaClusterProcess implements KafkaBroker {
    * Waits until every partition of every topic (internal ones included) has all its replicas in
    * sync: a broker started again has caught up with what was written while it was away.
    *
-   * @throws IllegalStateException naming the partitions still short of replicas after {@code timeout}
+   * @throws IllegalStateException naming the partitions still short of replicas after {@code
+   *     timeout}
    */
   public void awaitInSync(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
@@ -156,18 +187,26 @@ public final class KafkaClusterProcess implements KafkaBroker {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("partitions not fully in sync after " + timeout + ": " + behind);
+    throw new IllegalStateException(
+        "partitions not fully in sync after " + timeout + ": " + behind);
   }
 
   /** Each partition with fewer replicas in sync than assigned, and which those are. */
   private static Map<String, String> partitionsShortOfReplicas(Admin admin)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
+    Set<String> names =
+        admin
+            .listTopics(new ListTopicsOptions().listInternal(true))
+            .names()
+            .get(10, TimeUnit.SECONDS);
     Map<String, String> missing = new TreeMap<>();
-    for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+    for (TopicDescription d :
+        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
       for (TopicPartitionInfo p : d.partitions()) {
         if (p.isr().size() < p.replicas().size()) {
-          missing.put(d.name() + "-" + p.partition(), "in sync " + ids(p.isr()) + " of " + ids(p.replicas()));
+          missing.put(
+              d.name() + "-" + p.partition(),
+              "in sync " + ids(p.isr()) + " of " + ids(p.replicas()));
         }
       }
     }
@@ -178,7 +217,10 @@ public final class KafkaClusterProcess implements KafkaBroker {
     return nodes.stream().map(Node::id).sorted().toList();
   }
 
-  /** An admin request against the brokers; a failure (a broker away, a timeout) is an IllegalStateException. */
+  /**
+   * An admin request against the brokers; a failure (a broker away, a timeout) is an
+   * IllegalStateException.
+   */
   private synchronized <T> T call(AdminCall<T> request) throws InterruptedException {
     if (admin == null) {
       Map<String, Object> p = new HashMap<>(clientProperties());
@@ -189,10 +231,12 @@ public final class KafkaClusterProcess implements KafkaBroker {
     try {
       return request.apply(admin);
     } catch (ExecutionException | TimeoutException e) {
-      // The next request starts afresh, without what this client remembers of brokers that went away.
+      // The next request starts afresh, without what this client remembers of brokers that went
+      // away.
       admin.close(Duration.ZERO);
       admin = null;
-      throw new IllegalStateException("admin request to " + bootstrapServers() + " failed: " + e, e);
+      throw new IllegalStateException(
+          "admin request to " + bootstrapServers() + " failed: " + e, e);
     }
   }
 
@@ -228,7 +272,10 @@ public final class KafkaClusterProcess implements KafkaBroker {
       heapAndGc("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     }
 
-    /** Chooses ports, writes the properties, formats every node and starts them; returns once every broker answers. */
+    /**
+     * Chooses ports, writes the properties, formats every node and starts them; returns once every
+     * broker answers.
+     */
     public KafkaClusterProcess start() throws InterruptedException {
       Path dir = Directories.create("switchboard-kafka-cluster-");
       List<Integer> ports = FreePorts.distinct(BROKER_IDS.size() + 1);
@@ -237,8 +284,17 @@ public final class KafkaClusterProcess implements KafkaBroker {
       controllerProps.put("process.roles", "controller");
       controllerProps.put("listeners", "CONTROLLER://127.0.0.1:" + ports.get(0));
       controllerProps.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT");
-      KafkaNode controller = KafkaNode.write("kafka-controller", CONTROLLER_ID, dir.resolve("controller"),
-          controllerProps, ports.get(0), null, startTimeout, logLevel, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+      KafkaNode controller =
+          KafkaNode.write(
+              "kafka-controller",
+              CONTROLLER_ID,
+              dir.resolve("controller"),
+              controllerProps,
+              ports.get(0),
+              null,
+              startTimeout,
+              logLevel,
+              List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
       Map<Integer, KafkaNode> brokers = new TreeMap<>();
       for (int i = 0; i < BROKER_IDS.size(); i++) {
         int id = BROKER_IDS.get(i);
@@ -249,8 +305,18 @@ public final class KafkaClusterProcess implements KafkaBroker {
         props.put("advertised.listeners", "BROKER://" + address);
         props.put("listener.security.protocol.map", "BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "BROKER");
-        brokers.put(id, KafkaNode.write("kafka-broker-" + id, id, dir.resolve("broker-" + id), props, ports.get(i + 1),
-            Map.of("bootstrap.servers", address), startTimeout, logLevel, heapAndGc));
+        brokers.put(
+            id,
+            KafkaNode.write(
+                "kafka-broker-" + id,
+                id,
+                dir.resolve("broker-" + id),
+                props,
+                ports.get(i + 1),
+                Map.of("bootstrap.servers", address),
+                startTimeout,
+                logLevel,
+                heapAndGc));
       }
       KafkaClusterProcess cluster = new KafkaClusterProcess(dir, controller, brokers);
       try {

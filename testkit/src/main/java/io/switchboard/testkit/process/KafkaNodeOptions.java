@@ -29,7 +29,8 @@ public abstract class KafkaNodeOptions<B extends KafkaNodeOptions<B>> {
 
   /** A broker property over the defaults (e.g. {@code group.min.session.timeout.ms}). */
   public B property(String key, String value) {
-    overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+    overrides.put(
+        Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
     return self();
   }
 

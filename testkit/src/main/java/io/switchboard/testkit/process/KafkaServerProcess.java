@@ -13,15 +13,15 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Kafka broker (combined KRaft controller and broker) in a child JVM, from the
- * Kafka jars on this JVM's class path ({@code kafka.Kafka}, storage formatted with
- * {@code kafka.tools.StorageTool format --standalone}). Unlike the in-process broker it can be
- * killed for real ({@link #kill()}), stopped ({@link #stop()}) and started again on the same
- * ports and data ({@link #restart()}).
+ * Kafka jars on this JVM's class path ({@code kafka.Kafka}, storage formatted with {@code
+ * kafka.tools.StorageTool format --standalone}). Unlike the in-process broker it can be killed for
+ * real ({@link #kill()}), stopped ({@link #stop()}) and started again on the same ports and data
+ * ({@link #restart()}).
  *
- * <p>Ports are chosen before the start. The broker listener is named {@code BROKER}; its
- * security protocol is {@code PLAINTEXT} unless {@link Builder#securityProtocol(String)} says
- * otherwise, in which case the {@code listener.name.broker.*} properties and the matching
- * {@link Builder#clientProperty(String, String) client properties} are the caller's to give.
+ * <p>Ports are chosen before the start. The broker listener is named {@code BROKER}; its security
+ * protocol is {@code PLAINTEXT} unless {@link Builder#securityProtocol(String)} says otherwise, in
+ * which case the {@code listener.name.broker.*} properties and the matching {@link
+ * Builder#clientProperty(String, String) client properties} are the caller's to give.
  */
 public final class KafkaServerProcess implements KafkaBroker {
   private final Path dir;
@@ -54,7 +54,8 @@ public final class KafkaServerProcess implements KafkaBroker {
     return withBootstrap(clientProperties, bootstrapServers());
   }
 
-  private static Map<String, String> withBootstrap(Map<String, String> clientProperties, String bootstrap) {
+  private static Map<String, String> withBootstrap(
+      Map<String, String> clientProperties, String bootstrap) {
     Map<String, String> p = new LinkedHashMap<>(clientProperties);
     p.put("bootstrap.servers", bootstrap);
     return p;
@@ -63,7 +64,9 @@ public final class KafkaServerProcess implements KafkaBroker {
   @Override
   public String describe() {
     ChildJvm process = node.process();
-    return "Kafka broker process at " + bootstrapServers() + (process == null ? "" : " (pid " + process.pid() + ")");
+    return "Kafka broker process at "
+        + bootstrapServers()
+        + (process == null ? "" : " (pid " + process.pid() + ")");
   }
 
   /** The running process (changes with every {@link #restart()}). */
@@ -86,7 +89,10 @@ public final class KafkaServerProcess implements KafkaBroker {
     node.kill();
   }
 
-  /** Starts the broker again on the same ports and data; stops it first if it is running. Waits until it answers. */
+  /**
+   * Starts the broker again on the same ports and data; stops it first if it is running. Waits
+   * until it answers.
+   */
   public void restart() throws InterruptedException {
     node.restart();
   }
@@ -117,19 +123,29 @@ public final class KafkaServerProcess implements KafkaBroker {
       super(Duration.ofSeconds(90));
     }
 
-    /** The security protocol of the {@code BROKER} listener (PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL). */
+    /**
+     * The security protocol of the {@code BROKER} listener (PLAINTEXT, SASL_PLAINTEXT, SSL,
+     * SASL_SSL).
+     */
     public Builder securityProtocol(String protocol) {
       this.securityProtocol = Objects.requireNonNull(protocol, "protocol");
       return this;
     }
 
-    /** A client property that reaches this broker (e.g. {@code sasl.jaas.config}); used for the readiness check too. */
+    /**
+     * A client property that reaches this broker (e.g. {@code sasl.jaas.config}); used for the
+     * readiness check too.
+     */
     public Builder clientProperty(String key, String value) {
-      clientProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+      clientProperties.put(
+          Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
       return this;
     }
 
-    /** Chooses ports, writes the properties, formats the storage and starts the broker; returns once it answers. */
+    /**
+     * Chooses ports, writes the properties, formats the storage and starts the broker; returns once
+     * it answers.
+     */
     public KafkaServerProcess start() throws InterruptedException {
       Path dir = Directories.create("switchboard-kafka-process-");
       List<Integer> ports = FreePorts.distinct(2);
@@ -138,15 +154,27 @@ public final class KafkaServerProcess implements KafkaBroker {
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-      props.put("listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put(
+          "listeners",
+          "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
       props.put("advertised.listeners", props.get("listeners"));
-      props.put("listener.security.protocol.map", "BROKER:" + securityProtocol + ",CONTROLLER:PLAINTEXT");
+      props.put(
+          "listener.security.protocol.map", "BROKER:" + securityProtocol + ",CONTROLLER:PLAINTEXT");
       props.put("inter.broker.listener.name", "BROKER");
       props.put("controller.listener.names", "CONTROLLER");
       props.putAll(singleNodeDefaults());
       props.putAll(overrides);
-      KafkaNode node = KafkaNode.write("broker", 1, dir, props, brokerPort,
-          withBootstrap(clientProperties, "127.0.0.1:" + brokerPort), startTimeout, logLevel, heapAndGc);
+      KafkaNode node =
+          KafkaNode.write(
+              "broker",
+              1,
+              dir,
+              props,
+              brokerPort,
+              withBootstrap(clientProperties, "127.0.0.1:" + brokerPort),
+              startTimeout,
+              logLevel,
+              heapAndGc);
       KafkaServerProcess server = new KafkaServerProcess(dir, node, clientProperties);
       try {
         KafkaNode.format(List.of(node), Uuid.randomUuid().toString(), startTimeout, "--standalone");

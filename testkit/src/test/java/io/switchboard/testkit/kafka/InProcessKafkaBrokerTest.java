@@ -24,17 +24,28 @@ class InProcessKafkaBrokerTest {
   @Test
   @Timeout(120)
   void producesConsumesAndProvisionsTheLanePlan() throws Exception {
-    SwitchboardConfig config = new ConfigLoader(k -> null).parse("""
+    SwitchboardConfig config =
+        new ConfigLoader(k -> null)
+            .parse(
+                """
         model_list:
           - {model_name: a, lanes: 2}
           - {model_name: b, lanes: 3}
-        """, "test");
+        """,
+                "test");
     try (KafkaBroker broker = KafkaBrokers.start();
         Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       List<String> created = TopicProvisioner.ensure(admin, config);
       assertThat(created).contains(config.topics().dispatch(), config.topics().requests());
-      assertThat(admin.describeTopics(List.of(config.topics().dispatch())).allTopicNames().get()
-          .get(config.topics().dispatch()).partitions()).hasSize(LanePlan.of(config).partitions()).hasSize(5);
+      assertThat(
+              admin
+                  .describeTopics(List.of(config.topics().dispatch()))
+                  .allTopicNames()
+                  .get()
+                  .get(config.topics().dispatch())
+                  .partitions())
+          .hasSize(LanePlan.of(config).partitions())
+          .hasSize(5);
       assertThat(TopicProvisioner.ensure(admin, config)).isEmpty();
 
       Properties p = new Properties();
@@ -44,7 +55,8 @@ class InProcessKafkaBrokerTest {
       }
       p.put("group.id", "t");
       p.put("auto.offset.reset", "earliest");
-      try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      try (var consumer =
+          new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(List.of(config.topics().requests()));
         ConsumerRecords<String, String> records = ConsumerRecords.empty();
         for (int i = 0; i < 50 && records.isEmpty(); i++) {

@@ -34,7 +34,9 @@ class TopicProvisionerBrokerTest {
   }
 
   private static SwitchboardConfig config(String prefix) {
-    return new ConfigLoader(k -> null).parse("""
+    return new ConfigLoader(k -> null)
+        .parse(
+            """
         model_list:
           - {model_name: a, lanes: 2}
         topics:
@@ -47,7 +49,9 @@ class TopicProvisionerBrokerTest {
           dead_letter: %1$s.dead-letter
           summaries: %1$s.summaries
           request_partitions: 4
-        """.formatted(prefix), "test");
+        """
+                .formatted(prefix),
+            "test");
   }
 
   @Test
@@ -59,19 +63,23 @@ class TopicProvisionerBrokerTest {
         SwitchboardConfig config = config("together" + round);
         List<Future<List<String>>> runs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-          Callable<List<String>> run = () -> {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-              return TopicProvisioner.ensure(admin, config);
-            }
-          };
+          Callable<List<String>> run =
+              () -> {
+                try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                  return TopicProvisioner.ensure(admin, config);
+                }
+              };
           runs.add(pool.submit(run));
         }
         List<String> created = new ArrayList<>();
         for (Future<List<String>> f : runs) {
           created.addAll(f.get());
         }
-        assertThat(created).as("each topic is created by exactly one of the processes")
-            .containsExactlyInAnyOrderElementsOf(TopicProvisioner.plan(config).stream().map(NewTopic::name).toList());
+        assertThat(created)
+            .as("each topic is created by exactly one of the processes")
+            .containsExactlyInAnyOrderElementsOf(
+                TopicProvisioner.plan(config).stream().map(NewTopic::name).toList());
       }
     } finally {
       pool.shutdownNow();
@@ -83,7 +91,10 @@ class TopicProvisionerBrokerTest {
   void requestsTopicWithMorePartitionsThanConfiguredIsRefusedByName() throws Exception {
     SwitchboardConfig config = config("bigger");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(config.topics().requests(), 8, (short) 1))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(config.topics().requests(), 8, (short) 1)))
+          .all()
+          .get();
       assertThatThrownBy(() -> TopicProvisioner.ensure(admin, config))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("'bigger.requests' has 8 partitions")

@@ -15,14 +15,18 @@ class BehaviorTest {
   @Test
   void invalidSettingsAreRejectedNamingTheField() {
     assertThatThrownBy(() -> Behavior.ok().withErrors(1.5, 500)).hasMessageContaining("errorRate");
-    assertThatThrownBy(() -> Behavior.ok().withErrors(0.1, 200)).hasMessageContaining("errorStatus");
+    assertThatThrownBy(() -> Behavior.ok().withErrors(0.1, 200))
+        .hasMessageContaining("errorStatus");
     assertThatThrownBy(() -> Behavior.ok().withRpm(-1)).hasMessageContaining("rpm");
     assertThatThrownBy(() -> Behavior.ok().withStatus(302)).hasMessageContaining("faultStatus");
-    assertThatThrownBy(() -> Behavior.ok().withRetryAfter(Duration.ofSeconds(-1))).hasMessageContaining("retryAfter");
-    assertThatThrownBy(() -> Behavior.ok().withRequiredKey(" ")).hasMessageContaining("requiredKey");
+    assertThatThrownBy(() -> Behavior.ok().withRetryAfter(Duration.ofSeconds(-1)))
+        .hasMessageContaining("retryAfter");
+    assertThatThrownBy(() -> Behavior.ok().withRequiredKey(" "))
+        .hasMessageContaining("requiredKey");
     assertThatThrownBy(() -> Latency.uniform(10, 5)).hasMessageContaining("minMillis");
     assertThatThrownBy(() -> Latency.logNormal(100, 50)).hasMessageContaining("p99");
-    assertThatThrownBy(() -> MockProviderOptions.defaults().withPort(70000)).hasMessageContaining("port");
+    assertThatThrownBy(() -> MockProviderOptions.defaults().withPort(70000))
+        .hasMessageContaining("port");
   }
 
   @Test
@@ -38,52 +42,242 @@ class BehaviorTest {
 
   @Test
   void everyWitherChangesItsOwnSettingsAndKeepsTheOthers() {
-    Behavior base = new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3, Duration.ofMillis(1500), 60, 4096, Fault.NONE,
-        500, "key");
-    assertThat(base.withLatency(Latency.fixed(9))).isEqualTo(new Behavior(Latency.fixed(9), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withErrors(0.75, 529)).isEqualTo(new Behavior(Latency.fixed(7), 0.75, 529, 0.5, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withRateLimitProbability(0.125)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.125, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withRateLimitEvery(11)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 11,
-        Duration.ofMillis(1500), 60, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withRetryAfter(Duration.ofMillis(20))).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(20), 60, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withRpm(120)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 120, 4096, Fault.NONE, 500, "key"));
-    assertThat(base.withContextWindow(8192)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 60, 8192, Fault.NONE, 500, "key"));
-    assertThat(base.withFault(Fault.RESET)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.RESET, 500, "key"));
-    assertThat(base.withStatus(418)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.STATUS, 418, "key"));
-    assertThat(base.withRequiredKey(null)).isEqualTo(new Behavior(Latency.fixed(7), 0.25, 503, 0.5, 3,
-        Duration.ofMillis(1500), 60, 4096, Fault.NONE, 500, null));
+    Behavior base =
+        new Behavior(
+            Latency.fixed(7),
+            0.25,
+            503,
+            0.5,
+            3,
+            Duration.ofMillis(1500),
+            60,
+            4096,
+            Fault.NONE,
+            500,
+            "key");
+    assertThat(base.withLatency(Latency.fixed(9)))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(9),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withErrors(0.75, 529))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.75,
+                529,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withRateLimitProbability(0.125))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.125,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withRateLimitEvery(11))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                11,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withRetryAfter(Duration.ofMillis(20)))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(20),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withRpm(120))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                120,
+                4096,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withContextWindow(8192))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                8192,
+                Fault.NONE,
+                500,
+                "key"));
+    assertThat(base.withFault(Fault.RESET))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.RESET,
+                500,
+                "key"));
+    assertThat(base.withStatus(418))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.STATUS,
+                418,
+                "key"));
+    assertThat(base.withRequiredKey(null))
+        .isEqualTo(
+            new Behavior(
+                Latency.fixed(7),
+                0.25,
+                503,
+                0.5,
+                3,
+                Duration.ofMillis(1500),
+                60,
+                4096,
+                Fault.NONE,
+                500,
+                null));
   }
 
   @Test
   void everyOptionsWitherChangesItsOwnSettingAndKeepsTheOthers() {
     Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
     Behavior slow = Behavior.ok().withLatencyMs(10);
-    MockProviderOptions base = new MockProviderOptions("127.0.0.1", 9000, Behavior.ok(), 1, 2, Clock.systemUTC(), 100,
-        Duration.ofSeconds(5));
-    assertThat(base.withHost("0.0.0.0")).isEqualTo(new MockProviderOptions("0.0.0.0", 9000, Behavior.ok(), 1, 2,
-        Clock.systemUTC(), 100, Duration.ofSeconds(5)));
-    assertThat(base.withPort(9001)).isEqualTo(new MockProviderOptions("127.0.0.1", 9001, Behavior.ok(), 1, 2,
-        Clock.systemUTC(), 100, Duration.ofSeconds(5)));
-    assertThat(base.withDefaultBehavior(slow)).isEqualTo(new MockProviderOptions("127.0.0.1", 9000, slow, 1, 2,
-        Clock.systemUTC(), 100, Duration.ofSeconds(5)));
-    assertThat(base.withSeed(7)).isEqualTo(new MockProviderOptions("127.0.0.1", 9000, Behavior.ok(), 7, 2,
-        Clock.systemUTC(), 100, Duration.ofSeconds(5)));
-    assertThat(base.withIoThreads(3)).isEqualTo(new MockProviderOptions("127.0.0.1", 9000, Behavior.ok(), 1, 3,
-        Clock.systemUTC(), 100, Duration.ofSeconds(5)));
-    assertThat(base.withClock(clock)).isEqualTo(new MockProviderOptions("127.0.0.1", 9000, Behavior.ok(), 1, 2, clock,
-        100, Duration.ofSeconds(5)));
-    assertThat(base.withMaxBodyBytes(200)).isEqualTo(new MockProviderOptions("127.0.0.1", 9000, Behavior.ok(), 1, 2,
-        Clock.systemUTC(), 200, Duration.ofSeconds(5)));
-    assertThat(base.withIdleTimeout(Duration.ofSeconds(6))).isEqualTo(new MockProviderOptions("127.0.0.1", 9000,
-        Behavior.ok(), 1, 2, Clock.systemUTC(), 100, Duration.ofSeconds(6)));
+    MockProviderOptions base =
+        new MockProviderOptions(
+            "127.0.0.1", 9000, Behavior.ok(), 1, 2, Clock.systemUTC(), 100, Duration.ofSeconds(5));
+    assertThat(base.withHost("0.0.0.0"))
+        .isEqualTo(
+            new MockProviderOptions(
+                "0.0.0.0",
+                9000,
+                Behavior.ok(),
+                1,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5)));
+    assertThat(base.withPort(9001))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9001,
+                Behavior.ok(),
+                1,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5)));
+    assertThat(base.withDefaultBehavior(slow))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1", 9000, slow, 1, 2, Clock.systemUTC(), 100, Duration.ofSeconds(5)));
+    assertThat(base.withSeed(7))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9000,
+                Behavior.ok(),
+                7,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5)));
+    assertThat(base.withIoThreads(3))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9000,
+                Behavior.ok(),
+                1,
+                3,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5)));
+    assertThat(base.withClock(clock))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1", 9000, Behavior.ok(), 1, 2, clock, 100, Duration.ofSeconds(5)));
+    assertThat(base.withMaxBodyBytes(200))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9000,
+                Behavior.ok(),
+                1,
+                2,
+                Clock.systemUTC(),
+                200,
+                Duration.ofSeconds(5)));
+    assertThat(base.withIdleTimeout(Duration.ofSeconds(6)))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9000,
+                Behavior.ok(),
+                1,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(6)));
   }
 
   @Test

@@ -45,13 +45,17 @@ class MockProviderBehaviorTest {
     mock.behave("slow", Behavior.ok().withLatencyMs(300));
     long t0 = System.nanoTime();
     assertThat(post(openAi("slow"), chat("m", "hi")).statusCode()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-    assertThat(mock.calls("slow")).singleElement().satisfies(c -> assertThat(c.latencyMs()).isGreaterThanOrEqualTo(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(mock.calls("slow"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.latencyMs()).isGreaterThanOrEqualTo(300));
 
     mock.behave("slow", Behavior.ok().withLatency(Latency.uniform(150, 250)));
     t0 = System.nanoTime();
     assertThat(post(openAi("slow"), chat("m", "hi")).statusCode()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
   }
 
   @Test
@@ -86,10 +90,16 @@ class MockProviderBehaviorTest {
     assertThat(error.get("message").asText()).contains("overloaded");
 
     mock.behave("flaky", Behavior.ok().withErrors(1.0, 529));
-    HttpResponse<String> a = post(mock.baseUrl("flaky") + "/v1/messages", messages("c", "hi", 10),
-        "anthropic-version", "2023-06-01");
+    HttpResponse<String> a =
+        post(
+            mock.baseUrl("flaky") + "/v1/messages",
+            messages("c", "hi", 10),
+            "anthropic-version",
+            "2023-06-01");
     assertThat(a.statusCode()).isEqualTo(529);
-    assertThat(a.body()).isEqualTo("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+    assertThat(a.body())
+        .isEqualTo(
+            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
     assertThat(mock.calls("flaky")).extracting(Call::status).containsExactly(503, 529);
   }
 
@@ -107,7 +117,8 @@ class MockProviderBehaviorTest {
 
   @Test
   void rateLimitEveryAnswers429WithRetryHeaders() throws Exception {
-    mock.behave("limited", Behavior.ok().withRateLimitEvery(2).withRetryAfter(Duration.ofMillis(1500)));
+    mock.behave(
+        "limited", Behavior.ok().withRateLimitEvery(2).withRetryAfter(Duration.ofMillis(1500)));
     assertThat(post(openAi("limited"), chat("m", "1")).statusCode()).isEqualTo(200);
     HttpResponse<String> r = post(openAi("limited"), chat("m", "2"));
     assertThat(r.statusCode()).isEqualTo(429);
@@ -119,13 +130,18 @@ class MockProviderBehaviorTest {
     assertThat(error.get("type").asText()).isEqualTo("requests");
     assertThat(post(openAi("limited"), chat("m", "3")).statusCode()).isEqualTo(200);
 
-    HttpResponse<String> a = post(mock.baseUrl("limited") + "/v1/messages", messages("c", "4", 10),
-        "anthropic-version", "2023-06-01");
+    HttpResponse<String> a =
+        post(
+            mock.baseUrl("limited") + "/v1/messages",
+            messages("c", "4", 10),
+            "anthropic-version",
+            "2023-06-01");
     assertThat(a.statusCode()).isEqualTo(429);
     assertThat(a.headers().firstValue("retry-after")).hasValue("2");
     assertThat(a.headers().firstValue("anthropic-ratelimit-requests-reset"))
         .hasValue(clock.instant().plusMillis(1500).toString());
-    assertThat(JSON.readTree(a.body()).get("error").get("type").asText()).isEqualTo("rate_limit_error");
+    assertThat(JSON.readTree(a.body()).get("error").get("type").asText())
+        .isEqualTo("rate_limit_error");
   }
 
   @Test
@@ -156,8 +172,11 @@ class MockProviderBehaviorTest {
     // another deployment has its own window
     assertThat(post(openAi("other"), chat("m", "x")).statusCode()).isEqualTo(200);
 
-    assertThat(mock.calls("rpm3")).extracting(Call::status).containsExactly(200, 200, 200, 429, 200, 429);
-    assertThat(mock.maxCallsInAnyWindow("rpm3", Duration.ofMinutes(1), Call::succeeded)).isEqualTo(3);
+    assertThat(mock.calls("rpm3"))
+        .extracting(Call::status)
+        .containsExactly(200, 200, 200, 429, 200, 429);
+    assertThat(mock.maxCallsInAnyWindow("rpm3", Duration.ofMinutes(1), Call::succeeded))
+        .isEqualTo(3);
     assertThat(mock.maxCallsInAnyWindow("rpm3", Duration.ofMinutes(1))).isEqualTo(5);
   }
 
@@ -168,20 +187,30 @@ class MockProviderBehaviorTest {
 
     HttpResponse<String> openAi = post(openAi("small"), chat("m", longText));
     assertThat(openAi.statusCode()).isEqualTo(400);
-    assertThat(openAi.body()).isEqualTo("{\"error\":{\"message\":\"This model's maximum context length is 100 tokens."
-        + " However, your messages resulted in 102 tokens. Please reduce the length of the messages.\","
-        + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
+    assertThat(openAi.body())
+        .isEqualTo(
+            "{\"error\":{\"message\":\"This model's maximum context length is 100 tokens."
+                + " However, your messages resulted in 102 tokens. Please reduce the length of the messages.\","
+                + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
 
-    HttpResponse<String> azure = post(mock.baseUrl("small") + "/openai/deployments/d/chat/completions?api-version=v",
-        chat("m", longText));
+    HttpResponse<String> azure =
+        post(
+            mock.baseUrl("small") + "/openai/deployments/d/chat/completions?api-version=v",
+            chat("m", longText));
     assertThat(azure.statusCode()).isEqualTo(400);
     assertThat(azure.body()).isEqualTo(openAi.body());
 
-    HttpResponse<String> anthropic = post(mock.baseUrl("small") + "/v1/messages", messages("c", longText, 10),
-        "anthropic-version", "2023-06-01");
+    HttpResponse<String> anthropic =
+        post(
+            mock.baseUrl("small") + "/v1/messages",
+            messages("c", longText, 10),
+            "anthropic-version",
+            "2023-06-01");
     assertThat(anthropic.statusCode()).isEqualTo(400);
-    assertThat(anthropic.body()).isEqualTo("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
-        + "\"message\":\"prompt is too long: 102 tokens > 100 maximum\"}}");
+    assertThat(anthropic.body())
+        .isEqualTo(
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"message\":\"prompt is too long: 102 tokens > 100 maximum\"}}");
 
     assertThat(post(openAi("small"), chat("m", "x".repeat(392))).statusCode()).isEqualTo(200);
   }
@@ -192,15 +221,19 @@ class MockProviderBehaviorTest {
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> post(openAi("stuck"), chat("m", "x"), Duration.ofMillis(500)))
         .isInstanceOf(HttpTimeoutException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(500));
     assertThat(mock.calls("stuck")).singleElement().satisfies(c -> assertThat(c.status()).isZero());
   }
 
   @Test
   void resetClosesTheConnectionWithoutAResponse() {
     mock.behave("broken", Behavior.ok().withFault(Fault.RESET));
-    assertThatThrownBy(() -> post(openAi("broken"), chat("m", "x"))).isInstanceOf(IOException.class);
-    assertThat(mock.calls("broken")).singleElement().satisfies(c -> assertThat(c.status()).isZero());
+    assertThatThrownBy(() -> post(openAi("broken"), chat("m", "x")))
+        .isInstanceOf(IOException.class);
+    assertThat(mock.calls("broken"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.status()).isZero());
   }
 
   @Test
@@ -216,12 +249,14 @@ class MockProviderBehaviorTest {
     mock.behave("revoked", Behavior.ok().withStatus(401));
     HttpResponse<String> r = post(openAi("revoked"), chat("m", "x"));
     assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo("invalid_api_key");
+    assertThat(JSON.readTree(r.body()).get("error").get("code").asText())
+        .isEqualTo("invalid_api_key");
 
     mock.behave("revoked", Behavior.ok().withStatus(404));
     HttpResponse<String> missing = post(openAi("revoked"), chat("gpt-x", "x"));
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(missing.body()).get("error").get("code").asText()).isEqualTo("model_not_found");
+    assertThat(JSON.readTree(missing.body()).get("error").get("code").asText())
+        .isEqualTo("model_not_found");
   }
 
   @Test
@@ -231,32 +266,55 @@ class MockProviderBehaviorTest {
 
     HttpResponse<String> none = post(openAi("k"), chat("m", "x"));
     assertThat(none.statusCode()).isEqualTo(401);
-    HttpResponse<String> wrong = post(openAi("k"), chat("m", "x"), "Authorization", "Bearer sk-wrong");
+    HttpResponse<String> wrong =
+        post(openAi("k"), chat("m", "x"), "Authorization", "Bearer sk-wrong");
     assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(JSON.readTree(wrong.body()).get("error").get("code").asText()).isEqualTo("invalid_api_key");
+    assertThat(JSON.readTree(wrong.body()).get("error").get("code").asText())
+        .isEqualTo("invalid_api_key");
     assertThat(wrong.body()).doesNotContain("sk-wrong").doesNotContain(key);
-    assertThat(post(openAi("k"), chat("m", "x"), "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
+    assertThat(post(openAi("k"), chat("m", "x"), "Authorization", "Bearer " + key).statusCode())
+        .isEqualTo(200);
 
-    String azure = mock.baseUrl("k") + "/openai/deployments/d/chat/completions?api-version=2024-10-21";
+    String azure =
+        mock.baseUrl("k") + "/openai/deployments/d/chat/completions?api-version=2024-10-21";
     assertThat(post(azure, chat("m", "x")).statusCode()).isEqualTo(401);
     HttpResponse<String> azureWrong = post(azure, chat("m", "x"), "api-key", "nope");
     assertThat(azureWrong.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(azureWrong.body()).get("error").get("code").asText()).isEqualTo("401");
     // Azure's key goes in api-key: a bearer header is not its credential
-    assertThat(post(azure, chat("m", "x"), "Authorization", "Bearer " + key).statusCode()).isEqualTo(401);
+    assertThat(post(azure, chat("m", "x"), "Authorization", "Bearer " + key).statusCode())
+        .isEqualTo(401);
     assertThat(post(azure, chat("m", "x"), "api-key", key).statusCode()).isEqualTo(200);
 
     String anthropic = mock.baseUrl("k") + "/v1/messages";
-    assertThat(post(anthropic, messages("c", "x", 5), "anthropic-version", "2023-06-01").statusCode()).isEqualTo(401);
-    HttpResponse<String> anthropicWrong = post(anthropic, messages("c", "x", 5), "anthropic-version", "2023-06-01",
-        "x-api-key", "nope");
+    assertThat(
+            post(anthropic, messages("c", "x", 5), "anthropic-version", "2023-06-01").statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> anthropicWrong =
+        post(
+            anthropic,
+            messages("c", "x", 5),
+            "anthropic-version",
+            "2023-06-01",
+            "x-api-key",
+            "nope");
     assertThat(anthropicWrong.statusCode()).isEqualTo(401);
-    assertThat(anthropicWrong.body()).isEqualTo(
-        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
-    assertThat(post(anthropic, messages("c", "x", 5), "anthropic-version", "2023-06-01", "x-api-key", key)
-        .statusCode()).isEqualTo(200);
+    assertThat(anthropicWrong.body())
+        .isEqualTo(
+            "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+    assertThat(
+            post(
+                    anthropic,
+                    messages("c", "x", 5),
+                    "anthropic-version",
+                    "2023-06-01",
+                    "x-api-key",
+                    key)
+                .statusCode())
+        .isEqualTo(200);
 
-    assertThat(mock.calls("k")).extracting(Call::credentialPresent)
+    assertThat(mock.calls("k"))
+        .extracting(Call::credentialPresent)
         .containsExactly(false, true, true, false, true, false, true, false, true, true);
     assertThat(mock.calls().toString()).doesNotContain(key);
     assertThat(mock.behaviorOf("k").toString()).doesNotContain(key);
@@ -266,16 +324,34 @@ class MockProviderBehaviorTest {
   void theLogRecordsDeploymentApiModelStatusAndRequestId() throws Exception {
     post(openAi("dep-a"), chat("gpt-4o", "x"), "x-switchboard-request-id", "req-1");
     mock.behave("dep-b", Behavior.ok().withErrors(1.0, 500));
-    post(mock.baseUrl("dep-b") + "/v1/messages", messages("claude", "y", 5), "anthropic-version", "2023-06-01",
-        "x-switchboard-request-id", "req-2", "x-api-key", "k");
+    post(
+        mock.baseUrl("dep-b") + "/v1/messages",
+        messages("claude", "y", 5),
+        "anthropic-version",
+        "2023-06-01",
+        "x-switchboard-request-id",
+        "req-2",
+        "x-api-key",
+        "k");
     post(openAi("dep-a"), chat("gpt-4o-mini", "z"));
 
     assertThat(mock.callCount()).isEqualTo(3);
-    assertThat(mock.calls()).extracting(Call::deployment, Call::api, Call::model, Call::status, Call::requestId,
-        Call::credentialPresent, Call::at).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("dep-a", "openai", "gpt-4o", 200, "req-1", false, clock.instant()),
-            org.assertj.core.groups.Tuple.tuple("dep-b", "anthropic", "claude", 500, "req-2", true, clock.instant()),
-            org.assertj.core.groups.Tuple.tuple("dep-a", "openai", "gpt-4o-mini", 200, null, false, clock.instant()));
+    assertThat(mock.calls())
+        .extracting(
+            Call::deployment,
+            Call::api,
+            Call::model,
+            Call::status,
+            Call::requestId,
+            Call::credentialPresent,
+            Call::at)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "dep-a", "openai", "gpt-4o", 200, "req-1", false, clock.instant()),
+            org.assertj.core.groups.Tuple.tuple(
+                "dep-b", "anthropic", "claude", 500, "req-2", true, clock.instant()),
+            org.assertj.core.groups.Tuple.tuple(
+                "dep-a", "openai", "gpt-4o-mini", 200, null, false, clock.instant()));
     assertThat(mock.calls("dep-a")).hasSize(2);
     assertThat(mock.calls("nobody")).isEmpty();
 
@@ -289,9 +365,11 @@ class MockProviderBehaviorTest {
     mock.keepRequestIds(false);
     post(openAi("dep-a"), chat("gpt-4o", "x"), "x-switchboard-request-id", "req-1");
     post(openAi("dep-a"), chat("gpt-4o", "y"), "x-switchboard-request-id", "req-2");
-    assertThat(mock.calls("dep-a")).extracting(Call::status, Call::requestId, Call::at).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()),
-        org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()));
+    assertThat(mock.calls("dep-a"))
+        .extracting(Call::status, Call::requestId, Call::at)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()),
+            org.assertj.core.groups.Tuple.tuple(200, null, clock.instant()));
     assertThat(mock.maxCallsInAnyWindow("dep-a", java.time.Duration.ofSeconds(60))).isEqualTo(2);
   }
 
@@ -316,18 +394,25 @@ class MockProviderBehaviorTest {
     List<Integer> usage = new ArrayList<>();
     for (int second : new int[] {0, 30, 59, 61}) {
       clock.set(start.plusSeconds(second));
-      JsonNode reply = JSON.readTree(post(openAi("t"), chat("m", "x".repeat(4 * (1 + second)))).body());
+      JsonNode reply =
+          JSON.readTree(post(openAi("t"), chat("m", "x".repeat(4 * (1 + second)))).body());
       usage.add(reply.path("usage").path("total_tokens").asInt());
     }
     mock.behave("t", Behavior.ok().withStatus(500));
     post(openAi("t"), chat("m", "a failed call reports no usage"));
-    assertThat(mock.calls("t")).extracting(Call::tokens)
+    assertThat(mock.calls("t"))
+        .extracting(Call::tokens)
         .containsExactly(usage.get(0), usage.get(1), usage.get(2), usage.get(3), 0);
     assertThat(usage).allSatisfy(t -> assertThat(t).isPositive());
     // [0, 60) holds the first three; [30, 90) the last three (and the failed call, with 0).
     assertThat(mock.maxTokensInAnyWindow("t", Duration.ofSeconds(60)))
-        .isEqualTo((long) Math.max(usage.get(0) + usage.get(1) + usage.get(2), usage.get(1) + usage.get(2) + usage.get(3)));
-    assertThat(mock.maxTokensInAnyWindow("t", Duration.ofSeconds(1))).isEqualTo((long) usage.stream().max(Integer::compare).get());
+        .isEqualTo(
+            (long)
+                Math.max(
+                    usage.get(0) + usage.get(1) + usage.get(2),
+                    usage.get(1) + usage.get(2) + usage.get(3)));
+    assertThat(mock.maxTokensInAnyWindow("t", Duration.ofSeconds(1)))
+        .isEqualTo((long) usage.stream().max(Integer::compare).get());
     assertThat(mock.maxTokensInAnyWindow("none", Duration.ofMinutes(1))).isZero();
   }
 

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,10 +30,11 @@ class KafkaClusterProcessIT {
   @Timeout(180)
   static void startCluster() throws InterruptedException {
     // A killed broker's leaderships move once its session times out: seconds, not the default 9.
-    cluster = KafkaClusterProcess.builder()
-        .property("broker.session.timeout.ms", "3000")
-        .property("broker.heartbeat.interval.ms", "500")
-        .start();
+    cluster =
+        KafkaClusterProcess.builder()
+            .property("broker.session.timeout.ms", "3000")
+            .property("broker.heartbeat.interval.ms", "500")
+            .start();
   }
 
   @AfterAll
@@ -47,11 +48,20 @@ class KafkaClusterProcessIT {
   @Timeout(180)
   void topicsCreatedWithoutSettingsHaveThreeReplicasAndNeedTwoInSync() throws Exception {
     try (Admin admin = Admin.create(props())) {
-      admin.createTopics(List.of(new NewTopic("defaults", Optional.of(2), Optional.empty()))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic("defaults", Optional.of(2), Optional.empty())))
+          .all()
+          .get();
       TopicDescription d = describeWhenKnown(admin, "defaults");
       assertThat(d.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
-      Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "defaults")))
-          .all().get().values().iterator().next();
+      Config config =
+          admin
+              .describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "defaults")))
+              .all()
+              .get()
+              .values()
+              .iterator()
+              .next();
       assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
     }
     assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
@@ -89,23 +99,34 @@ class KafkaClusterProcessIT {
     }
     assertThat(cluster.transactionalIds("kept-")).containsExactly("kept-tx");
     assertThat(Records.readAll(props(), "kept", written.size())).containsExactlyElementsOf(written);
-    // The reader's group and the producer's transactions live in the internal topics: replicated three times too.
+    // The reader's group and the producer's transactions live in the internal topics: replicated
+    // three times too.
     try (Admin admin = Admin.create(props())) {
       Map<String, TopicDescription> internal =
-          admin.describeTopics(List.of("__consumer_offsets", "__transaction_state")).allTopicNames().get();
-      assertThat(internal.values()).allSatisfy(d -> assertThat(d.partitions())
-          .allSatisfy(part -> assertThat(part.replicas()).hasSize(3)));
+          admin
+              .describeTopics(List.of("__consumer_offsets", "__transaction_state"))
+              .allTopicNames()
+              .get();
+      assertThat(internal.values())
+          .allSatisfy(
+              d ->
+                  assertThat(d.partitions())
+                      .allSatisfy(part -> assertThat(part.replicas()).hasSize(3)));
     }
   }
 
-  /** The topic's description, once every broker asked knows the topic (a new topic reaches the brokers one by one). */
+  /**
+   * The topic's description, once every broker asked knows the topic (a new topic reaches the
+   * brokers one by one).
+   */
   private static TopicDescription describeWhenKnown(Admin admin, String topic) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
         return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > end) {
           throw e;
         }
         Thread.sleep(100);
@@ -113,7 +134,8 @@ class KafkaClusterProcessIT {
     }
   }
 
-  private static void commit(KafkaProducer<String, String> producer, String value, List<String> written) {
+  private static void commit(
+      KafkaProducer<String, String> producer, String value, List<String> written) {
     producer.beginTransaction();
     producer.send(new ProducerRecord<>("kept", "k", value));
     producer.commitTransaction();

@@ -23,7 +23,8 @@ class KafkaServerProcessTest {
       try (Admin admin = Admin.create(props)) {
         admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
       }
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
         producer.send(new ProducerRecord<>("kept", "k", "before")).get();
       }
       long firstPid = broker.process().pid();
@@ -33,7 +34,8 @@ class KafkaServerProcessTest {
       broker.restart();
       assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
       assertThat(broker.process().pid()).isNotEqualTo(firstPid);
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
         producer.send(new ProducerRecord<>("kept", "k", "after")).get();
       }
       assertThat(Records.readAll(props, "kept", 2)).containsExactly("before", "after");

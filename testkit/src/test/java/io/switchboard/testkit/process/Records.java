@@ -14,14 +14,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class Records {
   private Records() {}
 
-  /** The committed values of {@code topic} from the start, until {@code expected} are read or 60 s pass. */
+  /**
+   * The committed values of {@code topic} from the start, until {@code expected} are read or 60 s
+   * pass.
+   */
   static List<String> readAll(Map<String, Object> props, String topic, int expected) {
     Map<String, Object> p = new HashMap<>(props);
     p.put("group.id", "reader-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");
     List<String> values = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(Set.of(topic));
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (values.size() < expected && System.nanoTime() < end) {

@@ -6,7 +6,8 @@ public final class Sleeper {
 
   public static void main(String[] args) throws InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("shutdown hook ran")));
-    System.out.println("ready " + String.join(",", args) + " env=" + System.getenv("SLEEPER_VALUE"));
+    System.out.println(
+        "ready " + String.join(",", args) + " env=" + System.getenv("SLEEPER_VALUE"));
     System.out.flush();
     Thread.sleep(60_000);
     System.out.println("woke up");

@@ -1,9 +1,9 @@
 package io.switchboard.worker.health;
 
-import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.JsonSerde;
+import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the compacted health topic from the beginning, on its own thread and with its own
- * consumer (assigned every partition, no consumer group), and applies every cooldown published
- * by any worker to a {@link HealthTracker}. Unreadable records are skipped with a warning.
+ * Reads the compacted health topic from the beginning, on its own thread and with its own consumer
+ * (assigned every partition, no consumer group), and applies every cooldown published by any worker
+ * to a {@link HealthTracker}. Unreadable records are skipped with a warning.
  */
 public final class HealthListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthListener.class);
@@ -54,10 +54,13 @@ public final class HealthListener implements AutoCloseable {
       List<TopicPartition> partitions = List.of();
       while (running && partitions.isEmpty()) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-        partitions = infos == null ? List.of()
-            : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        partitions =
+            infos == null
+                ? List.of()
+                : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
         if (partitions.isEmpty()) {
-          log.warn("health topic {} has no partitions yet; other workers' cooldowns are not seen until it exists",
+          log.warn(
+              "health topic {} has no partitions yet; other workers' cooldowns are not seen until it exists",
               topic);
           TimeUnit.SECONDS.sleep(1);
         }
@@ -86,8 +89,12 @@ public final class HealthListener implements AutoCloseable {
       DeploymentHealth health = serde.deserialize(record.topic(), record.value());
       tracker.apply(health);
     } catch (RuntimeException e) {
-      log.warn("skipping unreadable health record at {}/{}@{}: {}", record.topic(), record.partition(),
-          record.offset(), e.getMessage());
+      log.warn(
+          "skipping unreadable health record at {}/{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
     }
   }
 

@@ -18,26 +18,27 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cooldowns and recent health per deployment, shared by all workers through the compacted
- * health topic.
+ * Cooldowns and recent health per deployment, shared by all workers through the compacted health
+ * topic.
  *
  * <ul>
- *   <li>A deployment whose {@link Fault#TRANSIENT transient failures} within the last minute
- *       reach {@code router_settings.allowed_fails} (at least 1) cools down for {@code
- *       cooldown_seconds}; an {@link Fault#UNUSABLE unusable} answer (401, 403, 404, missing
- *       key) cools it down at once. The failure count restarts after a cooldown starts;
- *       failures while a deployment is cooling down do not extend the cooldown.</li>
+ *   <li>A deployment whose {@link Fault#TRANSIENT transient failures} within the last minute reach
+ *       {@code router_settings.allowed_fails} (at least 1) cools down for {@code cooldown_seconds};
+ *       an {@link Fault#UNUSABLE unusable} answer (401, 403, 404, missing key) cools it down at
+ *       once. The failure count restarts after a cooldown starts; failures while a deployment is
+ *       cooling down do not extend the cooldown.
  *   <li>{@link #record} returns the {@link DeploymentHealth} to publish when a cooldown starts;
- *       {@link #apply} takes records published by other workers (and this one's own echo), so
- *       every worker honours every cooldown.</li>
+ *       {@link #apply} takes records published by other workers (and this one's own echo), so every
+ *       worker honours every cooldown.
  *   <li>Error rate is failures / calls over the last minute (per-second buckets); latency is an
- *       exponentially weighted moving average with weight {@value #LATENCY_ALPHA} for each
- *       new call.</li>
- *   <li>The periodic reports ({@link #periodicReports}) carry the dispatches of each
- *       deployment the worker holds unfinished, what {@code least-busy} routing goes by.</li>
- *   <li>Every record carries this worker's id, so that the router can keep one report per
- *       worker and merge them (the topic itself keeps only the latest per deployment).</li>
+ *       exponentially weighted moving average with weight {@value #LATENCY_ALPHA} for each new
+ *       call.
+ *   <li>The periodic reports ({@link #periodicReports}) carry the dispatches of each deployment the
+ *       worker holds unfinished, what {@code least-busy} routing goes by.
+ *   <li>Every record carries this worker's id, so that the router can keep one report per worker
+ *       and merge them (the topic itself keeps only the latest per deployment).
  * </ul>
+ *
  * Thread-safe: calls complete on HTTP threads while the poll loop reads cooldowns.
  */
 public final class HealthTracker {
@@ -58,7 +59,10 @@ public final class HealthTracker {
     this(settings, clock, UUID.randomUUID().toString());
   }
 
-  /** @param workerId what this worker's records carry as {@code worker_id}; unique among the live workers */
+  /**
+   * @param workerId what this worker's records carry as {@code worker_id}; unique among the live
+   *     workers
+   */
   public HealthTracker(RouterSettings settings, Clock clock, String workerId) {
     this.allowedFails = Math.max(1, settings.allowedFails());
     this.cooldown = Duration.ofSeconds(settings.cooldownSeconds());
@@ -70,7 +74,6 @@ public final class HealthTracker {
   public String workerId() {
     return workerId;
   }
-
 
   /**
    * Records one call to a deployment.
@@ -87,7 +90,8 @@ public final class HealthTracker {
    *
    * @return the record to publish on the health topic when this call started a cooldown
    */
-  public Optional<DeploymentHealth> record(String deploymentId, ProviderResponse response, Fault fault) {
+  public Optional<DeploymentHealth> record(
+      String deploymentId, ProviderResponse response, Fault fault) {
     String why = response.failure() != null ? response.describe() : "HTTP " + response.status();
     return record(deploymentId, fault, why, response.latency());
   }
@@ -98,7 +102,8 @@ public final class HealthTracker {
    * @param why a short, redacted description of the failure, used as the cooldown reason
    * @return the record to publish on the health topic when this call started a cooldown
    */
-  public Optional<DeploymentHealth> record(String deploymentId, Fault fault, String why, Duration latency) {
+  public Optional<DeploymentHealth> record(
+      String deploymentId, Fault fault, String why, Duration latency) {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(fault, "fault");
     long now = clock.millis();
@@ -116,8 +121,13 @@ public final class HealthTracker {
         state.failures.pollFirst();
       }
       if (state.failures.size() >= allowedFails) {
-        return Optional.of(state.startCooldown(deploymentId, workerId, now, cooldown,
-            state.failures.size() + " failures within 60s, last: " + why));
+        return Optional.of(
+            state.startCooldown(
+                deploymentId,
+                workerId,
+                now,
+                cooldown,
+                state.failures.size() + " failures within 60s, last: " + why));
       }
       return Optional.empty();
     }
@@ -148,7 +158,9 @@ public final class HealthTracker {
       return Optional.empty();
     }
     synchronized (state) {
-      return state.coolingDownAt(clock.millis()) ? Optional.of(state.cooldownUntil) : Optional.empty();
+      return state.coolingDownAt(clock.millis())
+          ? Optional.of(state.cooldownUntil)
+          : Optional.empty();
     }
   }
 
@@ -168,29 +180,31 @@ public final class HealthTracker {
   }
 
   /**
-   * The reports to publish periodically: the health of every deployment this worker called
-   * within the last minute or holds dispatches of, with those dispatches in flight (a deployment
-   * only known from other workers' records is left to them).
+   * The reports to publish periodically: the health of every deployment this worker called within
+   * the last minute or holds dispatches of, with those dispatches in flight (a deployment only
+   * known from other workers' records is left to them).
    *
-   * @param held dispatches per deployment id the worker holds unfinished: queued on its lanes,
-   *     at the provider, or waiting to retry
+   * @param held dispatches per deployment id the worker holds unfinished: queued on its lanes, at
+   *     the provider, or waiting to retry
    */
   public List<DeploymentHealth> periodicReports(Map<String, Integer> held) {
     long now = clock.millis();
     List<DeploymentHealth> reports = new ArrayList<>();
-    held.forEach((id, n) -> {
-      if (n > 0) {
-        states.computeIfAbsent(id, k -> new State());
-      }
-    });
-    states.forEach((id, state) -> {
-      int inFlight = held.getOrDefault(id, 0);
-      synchronized (state) {
-        if (state.callsWithin(now) > 0 || inFlight > 0) {
-          reports.add(state.health(id, workerId, now, inFlight));
-        }
-      }
-    });
+    held.forEach(
+        (id, n) -> {
+          if (n > 0) {
+            states.computeIfAbsent(id, k -> new State());
+          }
+        });
+    states.forEach(
+        (id, state) -> {
+          int inFlight = held.getOrDefault(id, 0);
+          synchronized (state) {
+            if (state.callsWithin(now) > 0 || inFlight > 0) {
+              reports.add(state.health(id, workerId, now, inFlight));
+            }
+          }
+        });
     return reports;
   }
 
@@ -217,7 +231,10 @@ public final class HealthTracker {
       }
       if (latency != null) {
         double ms = latency.toNanos() / 1e6;
-        latencyEwmaMs = Double.isNaN(latencyEwmaMs) ? ms : LATENCY_ALPHA * ms + (1 - LATENCY_ALPHA) * latencyEwmaMs;
+        latencyEwmaMs =
+            Double.isNaN(latencyEwmaMs)
+                ? ms
+                : LATENCY_ALPHA * ms + (1 - LATENCY_ALPHA) * latencyEwmaMs;
       }
     }
 
@@ -225,7 +242,8 @@ public final class HealthTracker {
       return cooldownUntil != null && now < cooldownUntil.toEpochMilli();
     }
 
-    DeploymentHealth startCooldown(String deploymentId, String workerId, long now, Duration cooldown, String why) {
+    DeploymentHealth startCooldown(
+        String deploymentId, String workerId, long now, Duration cooldown, String why) {
       cooldownUntil = Instant.ofEpochMilli(now).plus(cooldown);
       reason = why;
       DeploymentHealth health = health(deploymentId, workerId, now, null);
@@ -249,15 +267,25 @@ public final class HealthTracker {
       return sum;
     }
 
-    /** @param inFlight the dispatches held, or null when not known here */
+    /**
+     * @param inFlight the dispatches held, or null when not known here
+     */
     DeploymentHealth health(String deploymentId, String workerId, long now, Integer inFlight) {
       int calls = callsWithin(now);
       int errors = sumWithin(now, bucketErrors);
       int recent = (int) failures.stream().filter(t -> t > now - WINDOW_MS).count();
       Instant until = coolingDownAt(now) ? cooldownUntil : null;
-      return new DeploymentHealth(deploymentId, until, until == null ? null : reason, recent,
-          calls == 0 ? 0.0 : (double) errors / calls, Double.isNaN(latencyEwmaMs) ? 0.0 : latencyEwmaMs,
-          Instant.ofEpochMilli(now), workerId, inFlight, calls);
+      return new DeploymentHealth(
+          deploymentId,
+          until,
+          until == null ? null : reason,
+          recent,
+          calls == 0 ? 0.0 : (double) errors / calls,
+          Double.isNaN(latencyEwmaMs) ? 0.0 : latencyEwmaMs,
+          Instant.ofEpochMilli(now),
+          workerId,
+          inFlight,
+          calls);
     }
   }
 }

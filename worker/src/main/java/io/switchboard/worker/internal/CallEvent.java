@@ -6,24 +6,33 @@ import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * What the threads completing provider calls, and the retry timer, tell the poll thread. They
- * only post these; the poll thread applies them to the lanes it owns.
+ * What the threads completing provider calls, and the retry timer, tell the poll thread. They only
+ * post these; the poll thread applies them to the lanes it owns.
  */
 sealed interface CallEvent {
-  /** The lane the job was started on: possibly a lane no longer owned, whose results are dropped. */
+  /**
+   * The lane the job was started on: possibly a lane no longer owned, whose results are dropped.
+   */
   Lane lane();
 
   Job job();
 
   /**
-   * One call ended. {@code always} (attempt event, health record) is published whoever owns
-   * the lane; {@code result} (reply or hand-off) finishes the dispatch, or is null when a retry
-   * follows after {@code retryIn}.
+   * One call ended. {@code always} (attempt event, health record) is published whoever owns the
+   * lane; {@code result} (reply or hand-off) finishes the dispatch, or is null when a retry follows
+   * after {@code retryIn}.
    *
    * @param tokens the tokens the call used as the provider reported them, else the estimate
    */
-  record Completed(Lane lane, Job job, LanePacer.Permit permit, int tokens, List<ProducerRecord<String, byte[]>> always,
-      List<ProducerRecord<String, byte[]>> result, Duration retryIn) implements CallEvent {
+  record Completed(
+      Lane lane,
+      Job job,
+      LanePacer.Permit permit,
+      int tokens,
+      List<ProducerRecord<String, byte[]>> always,
+      List<ProducerRecord<String, byte[]>> result,
+      Duration retryIn)
+      implements CallEvent {
 
     /** Whether the dispatch is called again. */
     boolean retries() {

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns an ended provider call into what it leads to: the deployment's health (a cooldown may
  * start), the retry decision, the attempt event, and the reply or hand-off that finishes the
- * dispatch, or a retry. Runs on the thread that completed the call; it touches only the job
- * (handed over to that thread) and thread-safe collaborators.
+ * dispatch, or a retry. Runs on the thread that completed the call; it touches only the job (handed
+ * over to that thread) and thread-safe collaborators.
  *
  * <table>
  *   <caption>What each outcome publishes besides the attempt event</caption>
@@ -47,8 +47,14 @@ final class CallOutcomes {
   private final Outputs outputs;
   private final Consumer<AttemptEvent> onAttempt;
 
-  /** @param onAttempt told of every provider call as it ends (for meters); must not block */
-  CallOutcomes(Clock clock, HealthTracker health, RetryPolicy retryPolicy, Outputs outputs,
+  /**
+   * @param onAttempt told of every provider call as it ends (for meters); must not block
+   */
+  CallOutcomes(
+      Clock clock,
+      HealthTracker health,
+      RetryPolicy retryPolicy,
+      Outputs outputs,
       Consumer<AttemptEvent> onAttempt) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.health = Objects.requireNonNull(health, "health");
@@ -60,10 +66,11 @@ final class CallOutcomes {
   /**
    * What the call of {@code job} started on {@code lane} with {@code permit} led to.
    *
-   * @param error set instead of {@code response} when the call failed outside the provider client's classification
+   * @param error set instead of {@code response} when the call failed outside the provider client's
+   *     classification
    */
-  CallEvent.Completed classify(Lane lane, Job job, LanePacer.Permit permit, ProviderResponse response,
-      Throwable error) {
+  CallEvent.Completed classify(
+      Lane lane, Job job, LanePacer.Permit permit, ProviderResponse response, Throwable error) {
     Instant now = clock.instant();
     try {
       if (error != null) {
@@ -71,39 +78,76 @@ final class CallOutcomes {
       }
       String deploymentId = job.deployment().deploymentId();
       List<ProducerRecord<String, byte[]>> always = new ArrayList<>(2);
-      Optional<DeploymentHealth> cooldown = cancelled(response) ? Optional.empty()
-          : health.record(deploymentId, response, OutcomeClassifier.fault(response, job.retryBudget()));
-      cooldown.ifPresent(h -> {
-        log.warn("deployment '{}' cools down until {}: {}", deploymentId, h.cooldownUntil(), h.reason());
-        always.add(outputs.healthRecord(h));
-      });
-      RetryDecision decision = retryPolicy.decide(response, job.retry(), job.retryBudget(),
-          job.hasContentPolicyChain(), job.deployment().backoff(), job.deadline());
-      AttemptEvent attempt = Outputs.attempt(job, response, decision.outcome(), decision.reason(), now);
+      Optional<DeploymentHealth> cooldown =
+          cancelled(response)
+              ? Optional.empty()
+              : health.record(
+                  deploymentId, response, OutcomeClassifier.fault(response, job.retryBudget()));
+      cooldown.ifPresent(
+          h -> {
+            log.warn(
+                "deployment '{}' cools down until {}: {}",
+                deploymentId,
+                h.cooldownUntil(),
+                h.reason());
+            always.add(outputs.healthRecord(h));
+          });
+      RetryDecision decision =
+          retryPolicy.decide(
+              response,
+              job.retry(),
+              job.retryBudget(),
+              job.hasContentPolicyChain(),
+              job.deployment().backoff(),
+              job.deadline());
+      AttemptEvent attempt =
+          Outputs.attempt(job, response, decision.outcome(), decision.reason(), now);
       onAttempt.accept(attempt);
       job.attempted(attempt, decision.outcome() == Outcome.RETRY);
       always.add(outputs.attemptRecord(attempt));
-      int tokens = response.usage() != null ? response.usage().totalTokens() : job.estimatedTokens();
-      List<ProducerRecord<String, byte[]>> result = switch (decision.outcome()) {
-        case RETRY -> null;
-        case SUCCESS -> List.of(outputs.ok(job, response, now));
-        case FALLBACK -> List.of(outputs.handoff(job, Outcome.FALLBACK, attempt.error()));
-        case CONTEXT_WINDOW, CONTENT_POLICY -> List.of(outputs.handoff(job, decision.outcome(), attempt.error()));
-        case FAIL -> List.of(outputs.error(job, ErrorCode.PROVIDER_ERROR, "deployment '" + deploymentId
-            + "' answered " + attempt.error(), now));
-      };
+      int tokens =
+          response.usage() != null ? response.usage().totalTokens() : job.estimatedTokens();
+      List<ProducerRecord<String, byte[]>> result =
+          switch (decision.outcome()) {
+            case RETRY -> null;
+            case SUCCESS -> List.of(outputs.ok(job, response, now));
+            case FALLBACK -> List.of(outputs.handoff(job, Outcome.FALLBACK, attempt.error()));
+            case CONTEXT_WINDOW, CONTENT_POLICY ->
+                List.of(outputs.handoff(job, decision.outcome(), attempt.error()));
+            case FAIL ->
+                List.of(
+                    outputs.error(
+                        job,
+                        ErrorCode.PROVIDER_ERROR,
+                        "deployment '" + deploymentId + "' answered " + attempt.error(),
+                        now));
+          };
       return new CallEvent.Completed(lane, job, permit, tokens, always, result, decision.delay());
     } catch (Throwable t) {
-      log.error("handling the provider response for request {} failed; answering with an internal error",
-          job.id(), t);
-      return new CallEvent.Completed(lane, job, permit, job.estimatedTokens(), List.of(), List.of(outputs.error(job,
-          ErrorCode.INTERNAL_ERROR, "the worker failed handling the provider's response: "
-              + t.getClass().getSimpleName(), now)), null);
+      log.error(
+          "handling the provider response for request {} failed; answering with an internal error",
+          job.id(),
+          t);
+      return new CallEvent.Completed(
+          lane,
+          job,
+          permit,
+          job.estimatedTokens(),
+          List.of(),
+          List.of(
+              outputs.error(
+                  job,
+                  ErrorCode.INTERNAL_ERROR,
+                  "the worker failed handling the provider's response: "
+                      + t.getClass().getSimpleName(),
+                  now)),
+          null);
     }
   }
 
   /** A call cancelled because this worker is closing says nothing about the deployment. */
   private static boolean cancelled(ProviderResponse response) {
-    return response.failure() != null && response.failure().kind() == TransportFailure.Kind.CANCELLED;
+    return response.failure() != null
+        && response.failure().kind() == TransportFailure.Kind.CANCELLED;
   }
 }

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a dispatch record into a job to call, or into the record that answers it at once: a
- * dead letter when it is not a readable dispatch, an {@code unknown_model} reply when its
- * deployment is not in this worker's {@code model_list}. Thread-safe.
+ * Reads a dispatch record into a job to call, or into the record that answers it at once: a dead
+ * letter when it is not a readable dispatch, an {@code unknown_model} reply when its deployment is
+ * not in this worker's {@code model_list}. Thread-safe.
  */
 final class DispatchReader {
   private static final Logger log = LoggerFactory.getLogger(DispatchReader.class);
@@ -52,15 +52,36 @@ final class DispatchReader {
       deployment = config.deployment(dispatch.deploymentId()).orElse(null);
       retryBudget = deployment == null ? null : RetryBudget.of(deployment, config.routerSettings());
     } catch (RuntimeException e) {
-      String message = "dispatch record at " + record.topic() + "/" + record.partition() + "@" + record.offset()
-          + " is not a readable dispatch: " + e.getMessage();
+      String message =
+          "dispatch record at "
+              + record.topic()
+              + "/"
+              + record.partition()
+              + "@"
+              + record.offset()
+              + " is not a readable dispatch: "
+              + e.getMessage();
       log.warn("{}; dead-lettered and skipped", message);
-      return new Answered(outputs.deadLetter(message, record.topic(), record.partition(), record.offset(),
-          record.key(), record.value(), now));
+      return new Answered(
+          outputs.deadLetter(
+              message,
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              record.key(),
+              record.value(),
+              now));
     }
     if (deployment == null) {
-      return new Answered(outputs.rejected(dispatch, ReplyError.of(ErrorCode.UNKNOWN_MODEL,
-          "deployment '" + dispatch.deploymentId() + "' is not in this worker's model_list"), now));
+      return new Answered(
+          outputs.rejected(
+              dispatch,
+              ReplyError.of(
+                  ErrorCode.UNKNOWN_MODEL,
+                  "deployment '"
+                      + dispatch.deploymentId()
+                      + "' is not in this worker's model_list"),
+              now));
     }
     return new ToCall(new Job(record.offset(), dispatch, deployment, retryBudget));
   }

@@ -28,15 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's poll loop: the coordinator of the parts that do the work.
  *
- * <p>One thread owns the consumer, the transactional producer and every {@link Lane}. Each turn
- * of the loop reads the fetched dispatches onto their lanes ({@link DispatchReader}), applies
- * what the provider calls reported, starts what the lanes may start ({@link LaneScheduler}),
- * publishes what finished with its offsets in one transaction ({@link TransactionalPublisher})
- * and pauses the lanes that cannot take more. Provider calls run on the shared asynchronous HTTP
- * client ({@link CallRunner}); their completions are classified on the thread that completes
- * them ({@link CallOutcomes}) and handed back through a concurrent queue, and retries wait on a
- * timer, so no thread is held per call. Partitions are handed over in rebalances by {@link
- * Handover}; {@link OwnedLanes} holds them.
+ * <p>One thread owns the consumer, the transactional producer and every {@link Lane}. Each turn of
+ * the loop reads the fetched dispatches onto their lanes ({@link DispatchReader}), applies what the
+ * provider calls reported, starts what the lanes may start ({@link LaneScheduler}), publishes what
+ * finished with its offsets in one transaction ({@link TransactionalPublisher}) and pauses the
+ * lanes that cannot take more. Provider calls run on the shared asynchronous HTTP client ({@link
+ * CallRunner}); their completions are classified on the thread that completes them ({@link
+ * CallOutcomes}) and handed back through a concurrent queue, and retries wait on a timer, so no
+ * thread is held per call. Partitions are handed over in rebalances by {@link Handover}; {@link
+ * OwnedLanes} holds them.
  *
  * <p>When the engine stops, the calls in flight are finished and published first, up to {@code
  * shutdown_grace_ms}, so the next owner does not call the provider again for them.
@@ -65,10 +65,16 @@ public final class Engine implements Runnable {
    * @param producers makes a transactional producer (called again when one is fenced or broken);
    *     {@code initTransactions} is called here
    */
-  public Engine(SwitchboardConfig config, Clock clock, KafkaConsumer<String, byte[]> consumer,
-      Supplier<KafkaProducer<String, byte[]>> producers, ProviderClient providers, HealthTracker health,
-      RetryPolicy retryPolicy, ScheduledExecutorService timer) {
-    this(config, clock, consumer, producers, providers, health, retryPolicy, timer, attempt -> { });
+  public Engine(
+      SwitchboardConfig config,
+      Clock clock,
+      KafkaConsumer<String, byte[]> consumer,
+      Supplier<KafkaProducer<String, byte[]>> producers,
+      ProviderClient providers,
+      HealthTracker health,
+      RetryPolicy retryPolicy,
+      ScheduledExecutorService timer) {
+    this(config, clock, consumer, producers, providers, health, retryPolicy, timer, attempt -> {});
   }
 
   /**
@@ -76,9 +82,16 @@ public final class Engine implements Runnable {
    *     {@code initTransactions} is called here
    * @param onAttempt told of every provider call as it ends (for meters); must not block
    */
-  public Engine(SwitchboardConfig config, Clock clock, KafkaConsumer<String, byte[]> consumer,
-      Supplier<KafkaProducer<String, byte[]>> producers, ProviderClient providers, HealthTracker health,
-      RetryPolicy retryPolicy, ScheduledExecutorService timer, Consumer<AttemptEvent> onAttempt) {
+  public Engine(
+      SwitchboardConfig config,
+      Clock clock,
+      KafkaConsumer<String, byte[]> consumer,
+      Supplier<KafkaProducer<String, byte[]>> producers,
+      ProviderClient providers,
+      HealthTracker health,
+      RetryPolicy retryPolicy,
+      ScheduledExecutorService timer,
+      Consumer<AttemptEvent> onAttempt) {
     this.config = Objects.requireNonNull(config, "config");
     this.topics = new Topics(config.topics());
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -88,31 +101,52 @@ public final class Engine implements Runnable {
     this.grace = Duration.ofMillis(config.workerSettings().shutdownGraceMs());
     this.lanes = new OwnedLanes(consumer, new LanePacers(config, clock), clock, state::running);
     this.reader = new DispatchReader(config, outputs);
-    this.calls = new CallRunner(providers, new CallOutcomes(clock, health, retryPolicy, outputs, onAttempt), timer,
-        config.routerSettings().timeoutMs(), events::add);
-    this.scheduler = new LaneScheduler(config.workerSettings().maxInFlightPerLane(), clock, health::cooldownUntil,
-        outputs, calls);
-    this.publisher = new TransactionalPublisher(producers, consumer::groupMetadata, clock,
-        Duration.ofMillis(config.workerSettings().transactionIntervalMs()), state::running);
-    this.handover = new Handover(lanes, state, clock, grace, new Handover.Work() {
-      @Override
-      public void turn() {
-        handleEvents();
-        scheduler.startWork(lanes.all(), state.draining());
-        publish();
-      }
+    this.calls =
+        new CallRunner(
+            providers,
+            new CallOutcomes(clock, health, retryPolicy, outputs, onAttempt),
+            timer,
+            config.routerSettings().timeoutMs(),
+            events::add);
+    this.scheduler =
+        new LaneScheduler(
+            config.workerSettings().maxInFlightPerLane(),
+            clock,
+            health::cooldownUntil,
+            outputs,
+            calls);
+    this.publisher =
+        new TransactionalPublisher(
+            producers,
+            consumer::groupMetadata,
+            clock,
+            Duration.ofMillis(config.workerSettings().transactionIntervalMs()),
+            state::running);
+    this.handover =
+        new Handover(
+            lanes,
+            state,
+            clock,
+            grace,
+            new Handover.Work() {
+              @Override
+              public void turn() {
+                handleEvents();
+                scheduler.startWork(lanes.all(), state.draining());
+                publish();
+              }
 
-      @Override
-      public void settle() {
-        handleEvents();
-        publish();
-      }
+              @Override
+              public void settle() {
+                handleEvents();
+                publish();
+              }
 
-      @Override
-      public boolean idle() {
-        return events.isEmpty();
-      }
-    });
+              @Override
+              public boolean idle() {
+                return events.isEmpty();
+              }
+            });
   }
 
   /** Makes the first producer and registers its transactional id with the broker. */
@@ -141,8 +175,8 @@ public final class Engine implements Runnable {
   }
 
   /**
-   * Asks the loop to exit at once as if the process died between two transactions: nothing more
-   * is published or committed, and the consumer stays in the group until its session times out.
+   * Asks the loop to exit at once as if the process died between two transactions: nothing more is
+   * published or committed, and the consumer stays in the group until its session times out.
    */
   public void abandon() {
     state.abandon();
@@ -154,7 +188,8 @@ public final class Engine implements Runnable {
       consumer.subscribe(List.of(topics.dispatch().name()), handover);
       while (state.running()) {
         boolean busy = publisher.pending() || lanes.busy();
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(busy ? 5 : 100))) {
+        for (ConsumerRecord<String, byte[]> record :
+            consumer.poll(Duration.ofMillis(busy ? 5 : 100))) {
           if (state.abandoned()) {
             break;
           }
@@ -188,14 +223,17 @@ public final class Engine implements Runnable {
     lanes.apply(scheduler.pauses(lanes.all(), state.draining()));
   }
 
-  /** Takes one fetched record: skip it, leave it on the broker, answer it at once, or queue it on its lane. */
+  /**
+   * Takes one fetched record: skip it, leave it on the broker, answer it at once, or queue it on
+   * its lane.
+   */
   private void accept(ConsumerRecord<String, byte[]> record) {
     Lane lane = lanes.get(new TopicPartition(record.topic(), record.partition()));
     if (lane == null) {
       return;
     }
     switch (lane.admit(record.offset())) {
-      case SKIP -> { }
+      case SKIP -> {}
       case HOLD_BACK -> lanes.holdBack(lane, record.offset());
       case TAKE -> {
         DispatchReader.Read read = reader.read(record, clock.instant());
@@ -237,10 +275,13 @@ public final class Engine implements Runnable {
       return;
     }
     nextHealthReportMs = nowMs + interval;
-    publisher.add(health.periodicReports(lanes.held()).stream().map(outputs::healthRecord).toList());
+    publisher.add(
+        health.periodicReports(lanes.held()).stream().map(outputs::healthRecord).toList());
   }
 
-  /** Publishes what finished; after a failed transaction, every owned lane restarts from its commit. */
+  /**
+   * Publishes what finished; after a failed transaction, every owned lane restarts from its commit.
+   */
   private void publish() {
     if (!publisher.publish(lanes.all())) {
       lanes.rewind();
@@ -262,16 +303,20 @@ public final class Engine implements Runnable {
     }
     int left = lanes.active();
     if (left > 0) {
-      log.warn("{} dispatches still in flight after the {} ms grace period; their partitions' next owner redoes them",
-          left, grace.toMillis());
+      log.warn(
+          "{} dispatches still in flight after the {} ms grace period; their partitions' next owner redoes them",
+          left,
+          grace.toMillis());
     }
   }
 
   private void closeClients() {
     try {
       if (state.abandoned()) {
-        consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-            .withTimeout(Duration.ZERO));
+        consumer.close(
+            CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(Duration.ZERO));
       } else {
         consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
       }

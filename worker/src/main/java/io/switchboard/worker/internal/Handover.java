@@ -12,13 +12,13 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Hands partitions over in a rebalance. Assigned partitions start from their commit; revoked
- * ones first finish the calls in flight on them and publish their outcomes, so that the next
- * owner does not call the provider again: up to {@code shutdown_grace_ms} in a rebalance, up to
- * what is left of the grace period when the worker drains. Nothing new starts on those lanes
- * meanwhile; other lanes go on. This holds the group's rebalance for as long as the slowest of
- * those calls (bounded by the grace). Lost partitions are dropped at once: another worker may
- * own them already. Runs on the poll thread, inside {@code poll}.
+ * Hands partitions over in a rebalance. Assigned partitions start from their commit; revoked ones
+ * first finish the calls in flight on them and publish their outcomes, so that the next owner does
+ * not call the provider again: up to {@code shutdown_grace_ms} in a rebalance, up to what is left
+ * of the grace period when the worker drains. Nothing new starts on those lanes meanwhile; other
+ * lanes go on. This holds the group's rebalance for as long as the slowest of those calls (bounded
+ * by the grace). Lost partitions are dropped at once: another worker may own them already. Runs on
+ * the poll thread, inside {@code poll}.
  */
 final class Handover implements ConsumerRebalanceListener {
   /** What the poll thread does while a revocation waits for calls to finish. */
@@ -71,7 +71,9 @@ final class Handover implements ConsumerRebalanceListener {
     List<Lane> leaving = partitions.stream().map(lanes::get).filter(Objects::nonNull).toList();
     leaving.forEach(Lane::leave);
     Instant end = state.draining() ? state.drainEnd() : clock.instant().plus(grace);
-    while (!state.abandoned() && (state.running() || state.draining()) && clock.instant().isBefore(end)
+    while (!state.abandoned()
+        && (state.running() || state.draining())
+        && clock.instant().isBefore(end)
         && leaving.stream().anyMatch(l -> lanes.owns(l) && l.active() > 0)) {
       work.turn();
       if (work.idle()) {

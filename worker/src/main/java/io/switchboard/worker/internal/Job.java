@@ -13,18 +13,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One dispatch being worked on: the record it came from, its deployment, and the attempts made
- * so far. Touched by one thread at a time (the poll thread, then the thread completing its call,
- * then the poll thread again), each hand-over going through the event queue or the retry timer.
- * Which lane holds it, and whether it is started there, is the lane's business ({@link Lane}).
+ * One dispatch being worked on: the record it came from, its deployment, and the attempts made so
+ * far. Touched by one thread at a time (the poll thread, then the thread completing its call, then
+ * the poll thread again), each hand-over going through the event queue or the retry timer. Which
+ * lane holds it, and whether it is started there, is the lane's business ({@link Lane}).
  */
 final class Job {
   private final long offset;
   private final Dispatch dispatch;
   private final DeploymentConfig deployment;
   private final RetryBudget retryBudget;
+
   /** Every attempt of the request: the earlier hops' and this deployment's. */
   private final List<AttemptEvent> attempts;
+
   /** The number of the next call to this deployment: 0 for the first, 1 for the first retry. */
   private int retry;
 

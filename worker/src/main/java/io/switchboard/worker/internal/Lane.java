@@ -18,16 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One owned dispatch partition: its offsets, its pacer (which outlives it), the dispatches
- * fetched but not yet started, the started ones, the retries due and the results not yet
- * published. A new {@code Lane} object is made on every assignment (and on every rewind after a
- * failed transaction); results of calls started for an older object are dropped, because the
- * partition's new life redoes them. Owned by the poll thread.
+ * One owned dispatch partition: its offsets, its pacer (which outlives it), the dispatches fetched
+ * but not yet started, the started ones, the retries due and the results not yet published. A new
+ * {@code Lane} object is made on every assignment (and on every rewind after a failed transaction);
+ * results of calls started for an older object are dropped, because the partition's new life redoes
+ * them. Owned by the poll thread.
  *
  * <p>A job goes through a lane as: {@link #enqueue} (fetched), {@link #started} (its first call
- * made), {@link #retryDue} and {@link #started} again for every retry, and {@link #finished}
- * once, started or not. Only jobs at the head of the queue or of the retries start or finish
- * from there.
+ * made), {@link #retryDue} and {@link #started} again for every retry, and {@link #finished} once,
+ * started or not. Only jobs at the head of the queue or of the retries start or finish from there.
  */
 final class Lane {
   private static final Logger log = LoggerFactory.getLogger(Lane.class);
@@ -36,43 +35,64 @@ final class Lane {
   enum Admission {
     /** Process it. */
     TAKE,
-    /** Not for this life of the lane: already finished or in flight, or fetched after a record held back. */
+    /**
+     * Not for this life of the lane: already finished or in flight, or fetched after a record held
+     * back.
+     */
     SKIP,
-    /** Leave it on the broker (seek back to it, pause): the commit metadata could not hold it yet. */
+    /**
+     * Leave it on the broker (seek back to it, pause): the commit metadata could not hold it yet.
+     */
     HOLD_BACK
   }
 
   /** What this lane commits in a transaction: its position and the results it finishes. */
-  record Commit(TopicPartition partition, OffsetAndMetadata position, List<ProducerRecord<String, byte[]>> results) {}
+  record Commit(
+      TopicPartition partition,
+      OffsetAndMetadata position,
+      List<ProducerRecord<String, byte[]>> results) {}
 
   private final TopicPartition partition;
   private final LanePacer pacer;
+
   /** Null until the first record arrives when nothing was committed for the partition. */
   private PartitionOffsets offsets;
+
   /** Fetched dispatches not yet started, in offset order. */
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
+
   /** Started dispatches whose retry delay has passed, waiting for the pacer. */
   private final ArrayDeque<Job> retries = new ArrayDeque<>();
+
   /** Dispatches started and not finished: calling, or waiting for a retry. */
   private final Set<Job> active = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /**
-   * Replies, hand-offs and dead letters of finished dispatches, not yet published: they go out
-   * only in a transaction that also commits this lane's offsets, never without them.
+   * Replies, hand-offs and dead letters of finished dispatches, not yet published: they go out only
+   * in a transaction that also commits this lane's offsets, never without them.
    */
   private final List<ProducerRecord<String, byte[]>> results = new ArrayList<>();
+
   /** Something finished since the last commit. */
   private boolean uncommitted;
+
   /** Nothing can start before this (epoch millis): the pacer's delay or the head's deadline. */
   private long nextTryAtMs;
+
   private boolean paused;
+
   /** The offset left on the broker because the metadata could not hold it yet, or -1. */
   private long heldBackFrom = -1;
+
   /** Results kept back because the offsets would not fit the commit metadata (warned once). */
   private boolean resultsHeld;
+
   /** Being revoked: its calls in flight are finished, nothing new starts from its queue. */
   private boolean leaving;
 
-  /** @param offsets restored from the commit, or null when nothing was committed */
+  /**
+   * @param offsets restored from the commit, or null when nothing was committed
+   */
   Lane(TopicPartition partition, LanePacer pacer, PartitionOffsets offsets) {
     this.partition = Objects.requireNonNull(partition, "partition");
     this.pacer = Objects.requireNonNull(pacer, "pacer");
@@ -90,7 +110,8 @@ final class Lane {
   /** Decides about a fetched record; {@link Admission#TAKE} counts it in flight. */
   Admission admit(long offset) {
     if (heldBackFrom >= 0 && offset >= heldBackFrom) {
-      return Admission.SKIP; // the rest of a fetch after a record left for later; fetched again from there
+      return Admission
+          .SKIP; // the rest of a fetch after a record left for later; fetched again from there
     }
     if (offsets == null) {
       offsets = PartitionOffsets.startingAt(offset);
@@ -113,7 +134,10 @@ final class Lane {
     return retries.peek();
   }
 
-  /** The next fetched job if the lane may start a new one (not leaving, fewer than {@code window} started), or null. */
+  /**
+   * The next fetched job if the lane may start a new one (not leaving, fewer than {@code window}
+   * started), or null.
+   */
   Job nextNew(int window) {
     return leaving || active.size() >= window ? null : queue.peek();
   }
@@ -129,7 +153,9 @@ final class Lane {
     return nowMs < nextTryAtMs;
   }
 
-  /** Nothing starts before {@code atMs} (epoch millis), unless a retry falls due; 0 to stop waiting. */
+  /**
+   * Nothing starts before {@code atMs} (epoch millis), unless a retry falls due; 0 to stop waiting.
+   */
   void waitUntil(long atMs) {
     nextTryAtMs = atMs;
   }
@@ -146,7 +172,10 @@ final class Lane {
     nextTryAtMs = 0;
   }
 
-  /** Corrects the pacer's count of a call to what it used; the call counts whoever owns the lane now. */
+  /**
+   * Corrects the pacer's count of a call to what it used; the call counts whoever owns the lane
+   * now.
+   */
   void settle(LanePacer.Permit permit, int tokens) {
     pacer.settle(permit, Math.max(0, tokens));
   }
@@ -185,12 +214,13 @@ final class Lane {
   }
 
   /**
-   * Whether the lane may take another fetched record: nothing waits in its queue, fewer than
-   * {@code window} are started, and its next record (or the one it held back) has room in the
-   * commit metadata.
+   * Whether the lane may take another fetched record: nothing waits in its queue, fewer than {@code
+   * window} are started, and its next record (or the one it held back) has room in the commit
+   * metadata.
    */
   boolean canTakeMore(int window) {
-    return queue.isEmpty() && active.size() < window
+    return queue.isEmpty()
+        && active.size() < window
         && (offsets == null || offsets.hasRoomFor(Math.max(offsets.nextExpected(), heldBackFrom)));
   }
 
@@ -222,18 +252,23 @@ final class Lane {
 
   /**
    * What this lane commits now, or null when its finished offsets do not fit the commit metadata
-   * yet: then its results wait with them, since a reply published without the offset that marks
-   * it answered would be answered again by the next owner.
+   * yet: then its results wait with them, since a reply published without the offset that marks it
+   * answered would be answered again by the next owner.
    */
   Commit toCommit() {
     if (!offsets.fitsCommit()) {
       if (!resultsHeld) {
         resultsHeld = true;
-        log.warn("finished offsets of {} do not fit the commit metadata; its replies wait with its commit", partition);
+        log.warn(
+            "finished offsets of {} do not fit the commit metadata; its replies wait with its commit",
+            partition);
       }
       return null;
     }
-    return new Commit(partition, new OffsetAndMetadata(offsets.commitPoint(), offsets.metadata()), List.copyOf(results));
+    return new Commit(
+        partition,
+        new OffsetAndMetadata(offsets.commitPoint(), offsets.metadata()),
+        List.copyOf(results));
   }
 
   /** The transaction with {@link #toCommit()}'s commit was committed. */

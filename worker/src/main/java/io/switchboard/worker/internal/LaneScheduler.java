@@ -14,19 +14,19 @@ import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Decides what each lane may start and whether it may take more records. Pure logic over the
- * lanes, their pacers and the clock; the calls themselves are made by a {@link Launcher}.
+ * Decides what each lane may start and whether it may take more records. Pure logic over the lanes,
+ * their pacers and the clock; the calls themselves are made by a {@link Launcher}.
  *
  * <ul>
  *   <li>Retries due start first, then fetched dispatches in offset order, while fewer than the
- *       window ({@code worker_settings.max_in_flight_per_lane}) are started. Nothing new starts
- *       on a lane being revoked or while the worker drains; retries still do.</li>
- *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools
- *       down is handed back to the router, without a call.</li>
- *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer
- *       says, or until the deadline of the job or of the queue's head if that comes first.</li>
+ *       window ({@code worker_settings.max_in_flight_per_lane}) are started. Nothing new starts on
+ *       a lane being revoked or while the worker drains; retries still do.
+ *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools down
+ *       is handed back to the router, without a call.
+ *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer says,
+ *       or until the deadline of the job or of the queue's head if that comes first.
  *   <li>A lane is paused while it cannot take more: something waits in its queue, its window is
- *       full, or its next record has no room in the commit metadata; all are while draining.</li>
+ *       full, or its next record has no room in the commit metadata; all are while draining.
  * </ul>
  */
 final class LaneScheduler {
@@ -49,7 +49,11 @@ final class LaneScheduler {
    * @param window the most dispatches started and not finished per lane (at least 1)
    * @param cooldowns when a deployment's cooldown ends, by deployment id, or empty when it has none
    */
-  LaneScheduler(int window, Clock clock, Function<String, Optional<Instant>> cooldowns, Outputs outputs,
+  LaneScheduler(
+      int window,
+      Clock clock,
+      Function<String, Optional<Instant>> cooldowns,
+      Outputs outputs,
       Launcher launcher) {
     this.window = Math.max(1, window);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -94,30 +98,50 @@ final class LaneScheduler {
   }
 
   /**
-   * Starts the job's next call, or finishes it without a call (deadline passed, deployment
-   * cooling down). Returns false when the pacer has no permit yet; the lane then waits until
-   * the pacer's delay or a deadline, whichever comes first.
+   * Starts the job's next call, or finishes it without a call (deadline passed, deployment cooling
+   * down). Returns false when the pacer has no permit yet; the lane then waits until the pacer's
+   * delay or a deadline, whichever comes first.
    */
   private boolean tryStart(Lane lane, Job job) {
     Instant now = clock.instant();
     Instant deadline = job.deadline();
     String deploymentId = job.deployment().deploymentId();
     if (deadline != null && !now.isBefore(deadline)) {
-      lane.finished(job, List.of(outputs.error(job, ErrorCode.DEADLINE_EXCEEDED, "deadline " + deadline
-          + " passed before " + (job.retry() == 0 ? "the provider call" : "retry " + job.retry()) + " to deployment '"
-          + deploymentId + "'", now)));
+      lane.finished(
+          job,
+          List.of(
+              outputs.error(
+                  job,
+                  ErrorCode.DEADLINE_EXCEEDED,
+                  "deadline "
+                      + deadline
+                      + " passed before "
+                      + (job.retry() == 0 ? "the provider call" : "retry " + job.retry())
+                      + " to deployment '"
+                      + deploymentId
+                      + "'",
+                  now)));
       return true;
     }
     Optional<Instant> coolingUntil = cooldowns.apply(deploymentId);
     if (coolingUntil.isPresent()) {
-      lane.finished(job, List.of(outputs.handoff(job, Outcome.FALLBACK, "deployment '" + deploymentId
-          + "' is cooling down until " + coolingUntil.get())));
+      lane.finished(
+          job,
+          List.of(
+              outputs.handoff(
+                  job,
+                  Outcome.FALLBACK,
+                  "deployment '"
+                      + deploymentId
+                      + "' is cooling down until "
+                      + coolingUntil.get())));
       return true;
     }
     int estimate = job.estimatedTokens();
     Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate);
     if (permit.isEmpty()) {
-      long at = now.toEpochMilli() + Math.max(1, lane.pacer().delayUntilAvailable(estimate).toMillis());
+      long at =
+          now.toEpochMilli() + Math.max(1, lane.pacer().delayUntilAvailable(estimate).toMillis());
       if (deadline != null) {
         at = Math.min(at, deadline.toEpochMilli());
       }

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the records the worker publishes: replies, hand-offs to the router, attempt events,
- * health records and dead letters. Pure functions of their arguments; thread-safe.
+ * Builds the records the worker publishes: replies, hand-offs to the router, attempt events, health
+ * records and dead letters. Pure functions of their arguments; thread-safe.
  */
 final class Outputs {
   private static final Logger log = LoggerFactory.getLogger(Outputs.class);
@@ -41,24 +41,42 @@ final class Outputs {
   }
 
   /** The attempt event of one provider call. */
-  static AttemptEvent attempt(Job job, ProviderResponse response, Outcome outcome, String reason, Instant at) {
+  static AttemptEvent attempt(
+      Job job, ProviderResponse response, Outcome outcome, String reason, Instant at) {
     DeploymentConfig d = job.deployment();
     Usage usage = response.usage();
     Integer in = usage == null ? null : usage.promptTokens();
     Integer out = usage == null ? null : usage.completionTokens();
-    String error = outcome == Outcome.SUCCESS ? null
-        : reason == null ? response.describe() : response.describe() + " (" + reason + ")";
-    return new AttemptEvent(AttemptEvent.TYPE, job.id(), d.deploymentId(), job.dispatch().modelName(), d.model(),
-        d.provider().wire(), outcome, response.status(), response.latency().toMillis(), in, out,
-        usage == null ? null : d.cost(in, out), job.retry(), error, at);
+    String error =
+        outcome == Outcome.SUCCESS
+            ? null
+            : reason == null ? response.describe() : response.describe() + " (" + reason + ")";
+    return new AttemptEvent(
+        AttemptEvent.TYPE,
+        job.id(),
+        d.deploymentId(),
+        job.dispatch().modelName(),
+        d.model(),
+        d.provider().wire(),
+        outcome,
+        response.status(),
+        response.latency().toMillis(),
+        in,
+        out,
+        usage == null ? null : d.cost(in, out),
+        job.retry(),
+        error,
+        at);
   }
 
   ProducerRecord<String, byte[]> attemptRecord(AttemptEvent attempt) {
-    return new ProducerRecord<>(topics.metrics().name(), attempt.deploymentId(), Json.toBytes(attempt));
+    return new ProducerRecord<>(
+        topics.metrics().name(), attempt.deploymentId(), Json.toBytes(attempt));
   }
 
   ProducerRecord<String, byte[]> healthRecord(DeploymentHealth health) {
-    return new ProducerRecord<>(topics.health().name(), health.deploymentId(), Json.toBytes(health));
+    return new ProducerRecord<>(
+        topics.health().name(), health.deploymentId(), Json.toBytes(health));
   }
 
   /** The ok reply with the provider's completion. */
@@ -66,15 +84,20 @@ final class Outputs {
     return answer(job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now);
   }
 
-  /** A final error (or, for {@link ErrorCode#DEADLINE_EXCEEDED}, expired) reply with the attempt history. */
+  /**
+   * A final error (or, for {@link ErrorCode#DEADLINE_EXCEEDED}, expired) reply with the attempt
+   * history.
+   */
   ProducerRecord<String, byte[]> error(Job job, ErrorCode code, String message, Instant now) {
-    ReplyStatus status = code == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
+    ReplyStatus status =
+        code == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
     return answer(job, status, null, ReplyError.of(code, message), null, now);
   }
 
   /** An error reply for a dispatch whose deployment this worker does not know. */
   ProducerRecord<String, byte[]> rejected(Dispatch dispatch, ReplyError error, Instant now) {
-    return reply(dispatch, RouteReply.rejected(dispatch.id(), error, dispatch.request().metadata(), now));
+    return reply(
+        dispatch, RouteReply.rejected(dispatch.id(), error, dispatch.request().metadata(), now));
   }
 
   /** The dispatch handed back to the router, with every attempt so far. */
@@ -83,20 +106,54 @@ final class Outputs {
     return new ProducerRecord<>(topics.fallbacks().name(), job.id(), Json.toBytes(handedOff));
   }
 
-  ProducerRecord<String, byte[]> deadLetter(String message, String topic, int partition, long offset, String key,
-      byte[] value, Instant now) {
-    DeadLetter letter = DeadLetter.of(ErrorCode.INTERNAL_ERROR, message, topic, partition, offset, key, value,
-        List.of(), now);
+  ProducerRecord<String, byte[]> deadLetter(
+      String message,
+      String topic,
+      int partition,
+      long offset,
+      String key,
+      byte[] value,
+      Instant now) {
+    DeadLetter letter =
+        DeadLetter.of(
+            ErrorCode.INTERNAL_ERROR,
+            message,
+            topic,
+            partition,
+            offset,
+            key,
+            value,
+            List.of(),
+            now);
     return new ProducerRecord<>(topics.deadLetter().name(), key, Json.toBytes(letter));
   }
 
-  private ProducerRecord<String, byte[]> answer(Job job, ReplyStatus status, ObjectNode body, ReplyError error,
-      Long providerLatencyMs, Instant now) {
+  private ProducerRecord<String, byte[]> answer(
+      Job job,
+      ReplyStatus status,
+      ObjectNode body,
+      ReplyError error,
+      Long providerLatencyMs,
+      Instant now) {
     Dispatch dispatch = job.dispatch();
     DeploymentConfig d = job.deployment();
-    return reply(dispatch, new RouteReply(job.id(), status, body, error, d.deploymentId(), dispatch.modelName(),
-        d.model(), d.provider().wire(), job.attempts(), latency(dispatch, now), providerLatencyMs,
-        totalCost(job.attempts()), dispatch.request().metadata(), now));
+    return reply(
+        dispatch,
+        new RouteReply(
+            job.id(),
+            status,
+            body,
+            error,
+            d.deploymentId(),
+            dispatch.modelName(),
+            d.model(),
+            d.provider().wire(),
+            job.attempts(),
+            latency(dispatch, now),
+            providerLatencyMs,
+            totalCost(job.attempts()),
+            dispatch.request().metadata(),
+            now));
   }
 
   private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {
@@ -104,8 +161,11 @@ final class Outputs {
     if (to == null) {
       to = topics.replies().name();
     } else if (!config.replyTopicAllowed(to)) {
-      log.warn("dispatch {} names reply topic '{}', which reply_topics does not allow; replying on {}",
-          dispatch.id(), to, topics.replies().name());
+      log.warn(
+          "dispatch {} names reply topic '{}', which reply_topics does not allow; replying on {}",
+          dispatch.id(),
+          to,
+          topics.replies().name());
       to = topics.replies().name();
     }
     return new ProducerRecord<>(to, dispatch.id(), Json.toBytes(reply));

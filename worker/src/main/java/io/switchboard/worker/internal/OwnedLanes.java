@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatch partitions this worker owns, one {@link Lane} each, and the consumer's position
- * and pause state on them. An assigned partition starts from its committed offset, skipping what
- * the commit metadata records as finished; a rewound one (after a failed transaction) starts
- * again from there with a new lane. The pacers outlive the lanes ({@link LanePacers}). Owned by
- * the poll thread; the counts are thread-safe.
+ * The dispatch partitions this worker owns, one {@link Lane} each, and the consumer's position and
+ * pause state on them. An assigned partition starts from its committed offset, skipping what the
+ * commit metadata records as finished; a rewound one (after a failed transaction) starts again from
+ * there with a new lane. The pacers outlive the lanes ({@link LanePacers}). Owned by the poll
+ * thread; the counts are thread-safe.
  */
 final class OwnedLanes {
   private static final Logger log = LoggerFactory.getLogger(OwnedLanes.class);
@@ -38,8 +38,14 @@ final class OwnedLanes {
   private volatile int owned;
   private volatile int paused;
 
-  /** @param running whether the worker still runs: a broker outage is waited out only that long */
-  OwnedLanes(KafkaConsumer<String, byte[]> consumer, LanePacers pacers, Clock clock, BooleanSupplier running) {
+  /**
+   * @param running whether the worker still runs: a broker outage is waited out only that long
+   */
+  OwnedLanes(
+      KafkaConsumer<String, byte[]> consumer,
+      LanePacers pacers,
+      Clock clock,
+      BooleanSupplier running) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.pacers = Objects.requireNonNull(pacers, "pacers");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -99,8 +105,8 @@ final class OwnedLanes {
   }
 
   /**
-   * Restarts every owned partition from its committed offset and metadata, with a new lane:
-   * after a failed transaction, nothing it would have finished is visible.
+   * Restarts every owned partition from its committed offset and metadata, with a new lane: after a
+   * failed transaction, nothing it would have finished is visible.
    */
   void rewind() {
     Set<TopicPartition> partitions = new HashSet<>(lanes.keySet());
@@ -108,7 +114,10 @@ final class OwnedLanes {
     restore(partitions, true);
   }
 
-  /** Leaves {@code offset} and what follows on the broker and pauses the lane ({@link Lane.Admission#HOLD_BACK}). */
+  /**
+   * Leaves {@code offset} and what follows on the broker and pauses the lane ({@link
+   * Lane.Admission#HOLD_BACK}).
+   */
   void holdBack(Lane lane, long offset) {
     consumer.seek(lane.partition(), offset);
     consumer.pause(List.of(lane.partition()));
@@ -125,7 +134,10 @@ final class OwnedLanes {
     paused = pauses.paused();
   }
 
-  /** Makes fresh lanes from the committed offsets; with {@code seek}, moves the consumer back to them. */
+  /**
+   * Makes fresh lanes from the committed offsets; with {@code seek}, moves the consumer back to
+   * them.
+   */
   private void restore(Collection<TopicPartition> partitions, boolean seek) {
     if (partitions.isEmpty()) {
       owned = lanes.size();
@@ -139,8 +151,11 @@ final class OwnedLanes {
         try {
           offsets = PartitionOffsets.restore(c.offset(), c.metadata());
         } catch (IllegalArgumentException corrupt) {
-          log.error("commit metadata of {} is corrupt ({}); resuming at offset {} without it", tp,
-              corrupt.getMessage(), c.offset());
+          log.error(
+              "commit metadata of {} is corrupt ({}); resuming at offset {} without it",
+              tp,
+              corrupt.getMessage(),
+              c.offset());
           offsets = PartitionOffsets.startingAt(c.offset());
         }
       }
@@ -171,7 +186,8 @@ final class OwnedLanes {
         if (!running.getAsBoolean()) {
           throw e;
         }
-        log.warn("committed offsets of {} not available yet ({}); trying again", wanted, e.getMessage());
+        log.warn(
+            "committed offsets of {} not available yet ({}); trying again", wanted, e.getMessage());
       }
     }
   }

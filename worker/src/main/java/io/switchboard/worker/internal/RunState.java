@@ -3,8 +3,8 @@ package io.switchboard.worker.internal;
 import java.time.Instant;
 
 /**
- * Where the engine is in its life: running, then draining (finishing the calls in flight up to
- * a deadline), then stopped; or abandoned at once, as a crashed process would be. Set from any
+ * Where the engine is in its life: running, then draining (finishing the calls in flight up to a
+ * deadline), then stopped; or abandoned at once, as a crashed process would be. Set from any
  * thread, read by the poll thread.
  */
 final class RunState {

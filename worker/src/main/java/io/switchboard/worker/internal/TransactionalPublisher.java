@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's transactional producer: publishes what the lanes finished with their offsets, in
- * one transaction, and the records that go out whoever owns a lane (attempt events, health
- * records) with it. A failed transaction is aborted (or, when the producer cannot abort, the
- * producer is replaced); the caller then redoes the uncommitted work. Owned by the poll thread.
+ * The worker's transactional producer: publishes what the lanes finished with their offsets, in one
+ * transaction, and the records that go out whoever owns a lane (attempt events, health records)
+ * with it. A failed transaction is aborted (or, when the producer cannot abort, the producer is
+ * replaced); the caller then redoes the uncommitted work. Owned by the poll thread.
  */
 final class TransactionalPublisher {
   private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
@@ -41,11 +41,16 @@ final class TransactionalPublisher {
   /**
    * @param producers makes a transactional producer (called again when one is fenced or broken)
    * @param group the dispatch consumer's group metadata, which the offsets are committed for
-   * @param interval the least time between two transactions ({@code worker_settings.transaction_interval_ms})
+   * @param interval the least time between two transactions ({@code
+   *     worker_settings.transaction_interval_ms})
    * @param running whether the worker still runs: a broker outage is waited out only that long
    */
-  TransactionalPublisher(Supplier<KafkaProducer<String, byte[]>> producers, Supplier<ConsumerGroupMetadata> group,
-      Clock clock, Duration interval, BooleanSupplier running) {
+  TransactionalPublisher(
+      Supplier<KafkaProducer<String, byte[]>> producers,
+      Supplier<ConsumerGroupMetadata> group,
+      Clock clock,
+      Duration interval,
+      BooleanSupplier running) {
     this.producers = Objects.requireNonNull(producers, "producers");
     this.group = Objects.requireNonNull(group, "group");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -71,8 +76,8 @@ final class TransactionalPublisher {
   }
 
   /**
-   * Whether the interval since the last transaction has passed. A wall clock stepping back
-   * makes it due at once: an early transaction is harmless, a held one is not.
+   * Whether the interval since the last transaction has passed. A wall clock stepping back makes it
+   * due at once: an early transaction is harmless, a held one is not.
    */
   boolean due() {
     long now = clock.millis();
@@ -80,9 +85,9 @@ final class TransactionalPublisher {
   }
 
   /**
-   * Publishes, in one transaction, the pending records and the results of every lane with
-   * something uncommitted, with those lanes' offsets. A lane whose finished offsets would not fit
-   * the commit metadata keeps its results back with its offsets ({@link Lane#toCommit()}).
+   * Publishes, in one transaction, the pending records and the results of every lane with something
+   * uncommitted, with those lanes' offsets. A lane whose finished offsets would not fit the commit
+   * metadata keeps its results back with its offsets ({@link Lane#toCommit()}).
    *
    * @param lanes the lanes owned now
    * @return false when the transaction failed: it was aborted, and nothing of it is visible, so
@@ -117,7 +122,9 @@ final class TransactionalPublisher {
       lastTransactionMs = clock.millis();
       return true;
     } catch (KafkaException e) {
-      log.warn("a transaction failed ({}); redoing the uncommitted work of owned partitions", e.toString());
+      log.warn(
+          "a transaction failed ({}); redoing the uncommitted work of owned partitions",
+          e.toString());
       abort();
       return false;
     }
@@ -161,7 +168,9 @@ final class TransactionalPublisher {
         if (!running.getAsBoolean()) {
           throw e;
         }
-        log.warn("a new producer cannot register its transactional id yet ({}); trying again", e.getMessage());
+        log.warn(
+            "a new producer cannot register its transactional id yet ({}); trying again",
+            e.getMessage());
       }
     }
   }

@@ -21,18 +21,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to
- * a registry registers the gauges and, for every configured deployment under its alias, the
- * call counters of every outcome and the token and cost counters at zero, so dashboards show
- * them before the first call. Events recorded before any binding are counted nowhere.
- * Thread-safe; the suppliers are read on the scraping thread, so they must be too.
+ * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to a
+ * registry registers the gauges and, for every configured deployment under its alias, the call
+ * counters of every outcome and the token and cost counters at zero, so dashboards show them before
+ * the first call. Events recorded before any binding are counted nowhere. Thread-safe; the
+ * suppliers are read on the scraping thread, so they must be too.
  */
 public final class WorkerMetrics implements MeterBinder {
   private final SwitchboardConfig config;
   private final Supplier<Number> inFlight;
   private final Supplier<Number> pausedLanes;
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-  /** Meters by name and tag values: a call records into them without building ids and tags each time. */
+
+  /**
+   * Meters by name and tag values: a call records into them without building ids and tags each
+   * time.
+   */
   private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
   /**
@@ -40,7 +44,8 @@ public final class WorkerMetrics implements MeterBinder {
    * @param inFlight provider calls in flight now
    * @param pausedLanes dispatch partitions paused now
    */
-  public WorkerMetrics(SwitchboardConfig config, Supplier<Number> inFlight, Supplier<Number> pausedLanes) {
+  public WorkerMetrics(
+      SwitchboardConfig config, Supplier<Number> inFlight, Supplier<Number> pausedLanes) {
     this.config = Objects.requireNonNull(config, "config");
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
     this.pausedLanes = Objects.requireNonNull(pausedLanes, "pausedLanes");
@@ -67,33 +72,53 @@ public final class WorkerMetrics implements MeterBinder {
   public void record(AttemptEvent a) {
     String outcome = a.outcome().name();
     counter(WorkerMeter.CALLS, a.deploymentId(), a.modelName(), a.provider(), outcome).increment();
-    timer(a.deploymentId(), a.modelName(), a.provider(), outcome).record(Math.max(0, a.latencyMs()), TimeUnit.MILLISECONDS);
+    timer(a.deploymentId(), a.modelName(), a.provider(), outcome)
+        .record(Math.max(0, a.latencyMs()), TimeUnit.MILLISECONDS);
     if (a.tokensIn() != null) {
-      counter(WorkerMeter.INPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider()).increment(a.tokensIn());
+      counter(WorkerMeter.INPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider())
+          .increment(a.tokensIn());
     }
     if (a.tokensOut() != null) {
-      counter(WorkerMeter.OUTPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider()).increment(a.tokensOut());
+      counter(WorkerMeter.OUTPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider())
+          .increment(a.tokensOut());
     }
     if (a.costUsd() != null) {
-      counter(WorkerMeter.COST, a.deploymentId(), a.modelName(), a.provider()).increment(a.costUsd());
+      counter(WorkerMeter.COST, a.deploymentId(), a.modelName(), a.provider())
+          .increment(a.costUsd());
     }
   }
 
   private void gauge(WorkerMeter meter, Supplier<Number> value) {
-    Gauge.builder(meter.meterName(), value).description(meter.description()).baseUnit(meter.baseUnit())
+    Gauge.builder(meter.meterName(), value)
+        .description(meter.description())
+        .baseUnit(meter.baseUnit())
         .register(registry);
   }
 
   private Counter counter(WorkerMeter meter, String... tagValues) {
-    return (Counter) meters.computeIfAbsent(key(meter, tagValues), k -> Counter.builder(meter.meterName())
-        .description(meter.description()).baseUnit(meter.baseUnit()).tags(tags(meter, tagValues)).register(registry));
+    return (Counter)
+        meters.computeIfAbsent(
+            key(meter, tagValues),
+            k ->
+                Counter.builder(meter.meterName())
+                    .description(meter.description())
+                    .baseUnit(meter.baseUnit())
+                    .tags(tags(meter, tagValues))
+                    .register(registry));
   }
 
   private Timer timer(String... tagValues) {
     WorkerMeter meter = WorkerMeter.CALL_LATENCY;
-    return (Timer) meters.computeIfAbsent(key(meter, tagValues), k -> Timer.builder(meter.meterName())
-        .description(meter.description()).tags(tags(meter, tagValues))
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
+    return (Timer)
+        meters.computeIfAbsent(
+            key(meter, tagValues),
+            k ->
+                Timer.builder(meter.meterName())
+                    .description(meter.description())
+                    .tags(tags(meter, tagValues))
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(registry));
   }
 
   private static List<String> key(WorkerMeter meter, String... tagValues) {

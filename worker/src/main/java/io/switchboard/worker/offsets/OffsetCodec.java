@@ -11,15 +11,17 @@ import java.util.TreeSet;
  *
  * <p>Format: {@code "sb1:"} followed by unpadded base64url of one kind byte and a payload
  * describing offsets relative to the committed offset {@code base}:
+ *
  * <ul>
- *   <li>kind {@code 'B'}: a bitset, bit {@code i} (least significant first) set when {@code base + i}
- *       is finished;</li>
+ *   <li>kind {@code 'B'}: a bitset, bit {@code i} (least significant first) set when {@code base +
+ *       i} is finished;
  *   <li>kind {@code 'R'}: run lengths as unsigned varints, alternating unfinished / finished and
- *       starting with an unfinished run (which may be empty), ending with a finished run.</li>
+ *       starting with an unfinished run (which may be empty), ending with a finished run.
  * </ul>
- * The encoder writes whichever is shorter. An empty set encodes as the empty string, which is
- * also what Kafka stores when no metadata was given, so offsets committed by other tools
- * decode as "nothing finished above the commit point".
+ *
+ * The encoder writes whichever is shorter. An empty set encodes as the empty string, which is also
+ * what Kafka stores when no metadata was given, so offsets committed by other tools decode as
+ * "nothing finished above the commit point".
  */
 public final class OffsetCodec {
   /** The text every encoded value starts with; the digit is the format version. */
@@ -28,7 +30,10 @@ public final class OffsetCodec {
   /** The broker's default {@code offset.metadata.max.bytes}. */
   public static final int DEFAULT_MAX_METADATA_BYTES = 4096;
 
-  /** No encoding this codec writes under the broker's limits spans more offsets; larger is corruption. */
+  /**
+   * No encoding this codec writes under the broker's limits spans more offsets; larger is
+   * corruption.
+   */
   private static final long MAX_SPAN = 1L << 26;
 
   private static final byte BITSET = 'B';
@@ -46,7 +51,8 @@ public final class OffsetCodec {
       return "";
     }
     if (finished.first() < base) {
-      throw new IllegalArgumentException("finished offset " + finished.first() + " lies below the commit point " + base);
+      throw new IllegalArgumentException(
+          "finished offset " + finished.first() + " lies below the commit point " + base);
     }
     byte[] runs = runs(base, finished);
     long span = finished.last() - base + 1;
@@ -59,8 +65,8 @@ public final class OffsetCodec {
   }
 
   /**
-   * An upper bound of the encoded length in bytes, computed in constant time from the span
-   * {@code lastFinished - base + 1}: the bitset form never needs more.
+   * An upper bound of the encoded length in bytes, computed in constant time from the span {@code
+   * lastFinished - base + 1}: the bitset form never needs more.
    */
   public static long encodedLengthBound(long base, long lastFinished) {
     if (lastFinished < base) {
@@ -175,7 +181,11 @@ public final class OffsetCodec {
 
   private static IllegalArgumentException corrupt(String metadata, String why) {
     String shown = metadata.length() > 40 ? metadata.substring(0, 40) + "..." : metadata;
-    return new IllegalArgumentException("offset commit metadata '" + shown + "' is corrupt (" + why
-        + "); it should have been written by the Switchboard worker");
+    return new IllegalArgumentException(
+        "offset commit metadata '"
+            + shown
+            + "' is corrupt ("
+            + why
+            + "); it should have been written by the Switchboard worker");
   }
 }

@@ -7,15 +7,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Out-of-order completion tracking for one partition: which consumed offsets are still in
- * flight, which are finished, where the commit point is and which finished offsets above it
- * must be remembered in the commit metadata.
+ * Out-of-order completion tracking for one partition: which consumed offsets are still in flight,
+ * which are finished, where the commit point is and which finished offsets above it must be
+ * remembered in the commit metadata.
  *
  * <p>The commit point is the lowest offset not known to be finished: everything below it is
- * finished or was never delivered (offsets of transaction markers and compacted records are
- * skipped by the consumer and count as finished once a later offset is seen). Commit {@link
- * #commitPoint()} with {@link #metadata()}; a new owner built by {@link #restore} then skips the
- * offsets that were finished (see {@link #dispatch}).
+ * finished or was never delivered (offsets of transaction markers and compacted records are skipped
+ * by the consumer and count as finished once a later offset is seen). Commit {@link #commitPoint()}
+ * with {@link #metadata()}; a new owner built by {@link #restore} then skips the offsets that were
+ * finished (see {@link #dispatch}).
  *
  * <p>Not thread-safe: the poll loop owns it.
  */
@@ -25,8 +25,10 @@ public final class PartitionOffsets {
 
   /** Dispatched or restored offsets at or above the commit point: value true when finished. */
   private final TreeMap<Long, Boolean> tracked = new TreeMap<>();
+
   /** The lowest offset not yet delivered by the consumer in this life. */
   private long nextExpected;
+
   private int inFlight;
 
   private PartitionOffsets(long start) {
@@ -42,8 +44,8 @@ public final class PartitionOffsets {
   }
 
   /**
-   * Tracking restored from a committed offset and its metadata (as written by {@link
-   * #metadata()}): the offsets recorded as finished will not be processed again.
+   * Tracking restored from a committed offset and its metadata (as written by {@link #metadata()}):
+   * the offsets recorded as finished will not be processed again.
    *
    * @throws IllegalArgumentException when the metadata is ours but corrupt
    */
@@ -59,8 +61,8 @@ public final class PartitionOffsets {
   /**
    * Records that the consumer delivered {@code offset}.
    *
-   * @return true when the record must be processed; false when it is already finished or in
-   *     flight (restored from metadata, or delivered again after a seek)
+   * @return true when the record must be processed; false when it is already finished or in flight
+   *     (restored from metadata, or delivered again after a seek)
    */
   public boolean dispatch(long offset) {
     if (offset < 0) {
@@ -93,8 +95,11 @@ public final class PartitionOffsets {
   public void complete(long offset) {
     Boolean state = tracked.get(offset);
     if (state == null || state) {
-      throw new IllegalStateException("offset " + offset + " completed but it is "
-          + (state == null ? "not in flight" : "already finished"));
+      throw new IllegalStateException(
+          "offset "
+              + offset
+              + " completed but it is "
+              + (state == null ? "not in flight" : "already finished"));
     }
     tracked.put(offset, Boolean.TRUE);
     inFlight--;
@@ -113,15 +118,19 @@ public final class PartitionOffsets {
   /** The finished offsets above the commit point, ascending. */
   public NavigableSet<Long> finishedAboveCommitPoint() {
     NavigableSet<Long> finished = new TreeSet<>();
-    tracked.forEach((offset, done) -> {
-      if (done) {
-        finished.add(offset);
-      }
-    });
+    tracked.forEach(
+        (offset, done) -> {
+          if (done) {
+            finished.add(offset);
+          }
+        });
     return finished;
   }
 
-  /** The commit metadata for {@link #commitPoint()}: the encoded {@link #finishedAboveCommitPoint()}. */
+  /**
+   * The commit metadata for {@link #commitPoint()}: the encoded {@link
+   * #finishedAboveCommitPoint()}.
+   */
   public String metadata() {
     return OffsetCodec.encode(commitPoint(), finishedAboveCommitPoint());
   }
@@ -132,8 +141,8 @@ public final class PartitionOffsets {
   }
 
   /**
-   * True when the metadata, committed now, would be longer than {@code limitBytes}. Cheap when
-   * far from the limit (a constant-time bound decides), exact near it.
+   * True when the metadata, committed now, would be longer than {@code limitBytes}. Cheap when far
+   * from the limit (a constant-time bound decides), exact near it.
    */
   public boolean wouldExceed(int limitBytes) {
     Map.Entry<Long, Boolean> last = tracked.lastEntry();
@@ -141,18 +150,19 @@ public final class PartitionOffsets {
       return false;
     }
     Long lastFinished = last.getValue() ? last.getKey() : lastFinishedKey();
-    if (lastFinished == null || OffsetCodec.encodedLengthBound(commitPoint(), lastFinished) <= limitBytes) {
+    if (lastFinished == null
+        || OffsetCodec.encodedLengthBound(commitPoint(), lastFinished) <= limitBytes) {
       return false;
     }
     return encodedSizeIfCommittedNow() > limitBytes;
   }
 
   /**
-   * Whether the partition may take {@code offset} now: however the offsets from the commit point
-   * to it finish, the metadata committed with the commit point stays within {@link
-   * #METADATA_LIMIT} (decided in constant time by {@link OffsetCodec#encodedLengthBound}). A
-   * record beyond is left on the broker until the commit point moves, so the limit holds however
-   * many records a poll returns.
+   * Whether the partition may take {@code offset} now: however the offsets from the commit point to
+   * it finish, the metadata committed with the commit point stays within {@link #METADATA_LIMIT}
+   * (decided in constant time by {@link OffsetCodec#encodedLengthBound}). A record beyond is left
+   * on the broker until the commit point moves, so the limit holds however many records a poll
+   * returns.
    */
   public boolean hasRoomFor(long offset) {
     return OffsetCodec.encodedLengthBound(commitPoint(), offset) <= METADATA_LIMIT;
@@ -160,8 +170,8 @@ public final class PartitionOffsets {
 
   /**
    * Whether {@link #metadata()}, committed now, fits {@link #METADATA_LIMIT}. Results must not be
-   * published while it does not: without the offsets that mark them answered, the next owner
-   * would answer them again.
+   * published while it does not: without the offsets that mark them answered, the next owner would
+   * answer them again.
    */
   public boolean fitsCommit() {
     return !wouldExceed(METADATA_LIMIT);

@@ -18,12 +18,12 @@ import java.util.Optional;
  * provider's log, under load).
  *
  * <p>Guarantee: within any {@value #WINDOW_MS} ms, so within any minute, at most {@link
- * #requestLimit()} permits are granted. Tokens are admitted by estimate and corrected by {@link #settle} once the provider
- * reports usage; a request estimated larger than the whole token limit is admitted only when
- * the window holds no tokens, so it is paced but never starved.
+ * #requestLimit()} permits are granted. Tokens are admitted by estimate and corrected by {@link
+ * #settle} once the provider reports usage; a request estimated larger than the whole token limit
+ * is admitted only when the window holds no tokens, so it is paced but never starved.
  *
- * <p>A deployment with {@code rate_window_seconds} is also paced over that shorter window: at
- * most {@link #shortLimit()} permits within any {@code rate_window_seconds} s plus {@value
+ * <p>A deployment with {@code rate_window_seconds} is also paced over that shorter window: at most
+ * {@link #shortLimit()} permits within any {@code rate_window_seconds} s plus {@value
  * #SHORT_WINDOW_MARGIN_MS} ms (the same allowance for the way to the provider, smaller because it
  * costs a short window a larger part of its rate).
  *
@@ -34,6 +34,7 @@ import java.util.Optional;
 public final class LanePacer {
   /** How long a permit counts: a minute and a second. */
   public static final long WINDOW_MS = 61_000;
+
   /** What a short rate window counts on top of its seconds, for the way from permit to provider. */
   public static final long SHORT_WINDOW_MARGIN_MS = 200;
 
@@ -81,14 +82,26 @@ public final class LanePacer {
    * @param shortLimit requests within any {@code shortWindowMs}, null for no short window
    * @param shortWindowMs the short window, margin included; ignored without {@code shortLimit}
    */
-  public LanePacer(Integer requestLimit, Integer tokenLimit, Integer shortLimit, long shortWindowMs, Clock clock) {
-    if (requestLimit != null && requestLimit < 1 || tokenLimit != null && tokenLimit < 1
+  public LanePacer(
+      Integer requestLimit,
+      Integer tokenLimit,
+      Integer shortLimit,
+      long shortWindowMs,
+      Clock clock) {
+    if (requestLimit != null && requestLimit < 1
+        || tokenLimit != null && tokenLimit < 1
         || shortLimit != null && shortLimit < 1) {
-      throw new IllegalArgumentException("lane limits must be >= 1 or unset, were rpm " + requestLimit
-          + ", tpm " + tokenLimit + ", short window " + shortLimit);
+      throw new IllegalArgumentException(
+          "lane limits must be >= 1 or unset, were rpm "
+              + requestLimit
+              + ", tpm "
+              + tokenLimit
+              + ", short window "
+              + shortLimit);
     }
     if (shortLimit != null && (shortWindowMs < 1 || shortWindowMs >= WINDOW_MS)) {
-      throw new IllegalArgumentException("a short window must be shorter than " + WINDOW_MS + " ms, was " + shortWindowMs);
+      throw new IllegalArgumentException(
+          "a short window must be shorter than " + WINDOW_MS + " ms, was " + shortWindowMs);
     }
     this.requestLimit = requestLimit;
     this.tokenLimit = tokenLimit;
@@ -103,20 +116,26 @@ public final class LanePacer {
    */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
     Integer seconds = deployment.rateWindowSeconds();
-    return new LanePacer(LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
+    return new LanePacer(
+        LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
         LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
         LanePlan.laneWindowShare(deployment.rpm(), deployment.lanes(), seconds),
-        seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS, clock);
+        seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS,
+        clock);
   }
 
-  /** Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at its limit. */
+  /**
+   * Grants a permit for one request of {@code estimatedTokens} now, or empty when the lane is at
+   * its limit.
+   */
   public Optional<Permit> tryAcquire(int estimatedTokens) {
     if (estimatedTokens < 0) {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
     long now = now();
     if (requestLimit == null && tokenLimit == null) {
-      // Nothing to pace: keeping a minute of permits (hundreds of thousands at full speed) would buy nothing.
+      // Nothing to pace: keeping a minute of permits (hundreds of thousands at full speed) would
+      // buy nothing.
       return Optional.of(new Permit(now, estimatedTokens, false));
     }
     prune(now);
@@ -139,8 +158,8 @@ public final class LanePacer {
   }
 
   /**
-   * How long until {@link #tryAcquire} of {@code estimatedTokens} would succeed if nothing else
-   * is acquired meanwhile; zero when it would succeed now.
+   * How long until {@link #tryAcquire} of {@code estimatedTokens} would succeed if nothing else is
+   * acquired meanwhile; zero when it would succeed now.
    */
   public Duration delayUntilAvailable(int estimatedTokens) {
     long now = now();
@@ -176,8 +195,8 @@ public final class LanePacer {
   }
 
   /**
-   * Corrects a permit's tokens to the provider's reported usage (prompt plus completion), or
-   * to the estimate when the usage is unknown. Settling twice is a bug.
+   * Corrects a permit's tokens to the provider's reported usage (prompt plus completion), or to the
+   * estimate when the usage is unknown. Settling twice is a bug.
    */
   public void settle(Permit permit, int actualTokens) {
     if (permit.settled) {

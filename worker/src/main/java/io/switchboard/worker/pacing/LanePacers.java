@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pacers of the dispatch partitions this worker owns or has owned, created on first
- * assignment and kept for the worker's life: a partition revoked and assigned again (every
- * eager rebalance does that), or rewound after a failed transaction, keeps the calls made in its
- * current window. Each partition is one lane of the deployment that owns it (see {@link
- * LanePlan}). A partition new to this worker starts with an empty window: calls another worker
- * made for it in the last minute are not known here. Not thread-safe: the poll loop owns it.
+ * The pacers of the dispatch partitions this worker owns or has owned, created on first assignment
+ * and kept for the worker's life: a partition revoked and assigned again (every eager rebalance
+ * does that), or rewound after a failed transaction, keeps the calls made in its current window.
+ * Each partition is one lane of the deployment that owns it (see {@link LanePlan}). A partition new
+ * to this worker starts with an empty window: calls another worker made for it in the last minute
+ * are not known here. Not thread-safe: the poll loop owns it.
  */
 public final class LanePacers {
   private final SwitchboardConfig config;
@@ -34,13 +34,25 @@ public final class LanePacers {
    * @throws IllegalArgumentException when no deployment owns the partition
    */
   public LanePacer forPartition(int partition) {
-    return byPartition.computeIfAbsent(partition, p -> {
-      String deploymentId = plan.ownerOf(p).orElseThrow(() -> new IllegalArgumentException(
-          "dispatch partition " + p + " belongs to no deployment: the topic has more partitions ("
-              + "at least " + (p + 1) + ") than the config's lanes (" + plan.partitions() + ")"))
-          .deploymentId();
-      DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
-      return LanePacer.forLane(deployment, clock);
-    });
+    return byPartition.computeIfAbsent(
+        partition,
+        p -> {
+          String deploymentId =
+              plan.ownerOf(p)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "dispatch partition "
+                                  + p
+                                  + " belongs to no deployment: the topic has more partitions ("
+                                  + "at least "
+                                  + (p + 1)
+                                  + ") than the config's lanes ("
+                                  + plan.partitions()
+                                  + ")"))
+                  .deploymentId();
+          DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
+          return LanePacer.forLane(deployment, clock);
+        });
   }
 }

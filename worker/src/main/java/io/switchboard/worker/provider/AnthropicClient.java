@@ -18,10 +18,14 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 public final class AnthropicClient extends HttpProviderClient {
   /** Where Anthropic's API lives when a deployment sets no {@code api_base}. */
   public static final String DEFAULT_API_BASE = "https://api.anthropic.com/v1";
+
   /** The Messages API version sent on every call. */
   public static final String ANTHROPIC_VERSION = "2023-06-01";
 
-  public AnthropicClient(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock,
+  public AnthropicClient(
+      CloseableHttpAsyncClient http,
+      Function<String, String> env,
+      Clock clock,
       ScheduledExecutorService timer) {
     super(http, env, clock, timer);
   }

@@ -16,32 +16,33 @@ import java.util.regex.Pattern;
 /**
  * Translation between OpenAI's chat completions and Anthropic's Messages API.
  *
- * <p>Request: {@code system} (and {@code developer}) messages become the top-level {@code
- * system} text (joined by blank lines); user and assistant messages become turns, with
- * consecutive turns of one role merged; text and image parts ({@code image_url} with a data URL
- * or an https URL) become content blocks; assistant {@code tool_calls} become {@code tool_use}
- * blocks and {@code tool} messages become {@code tool_result} blocks of a user turn. {@code
- * max_tokens} is required by Anthropic: it is the body's {@code max_tokens}, else {@code
- * max_completion_tokens}, else {@value #DEFAULT_MAX_TOKENS}. {@code temperature}, {@code
- * top_p}, {@code stop} (as {@code stop_sequences}), {@code tools}, {@code tool_choice} and
- * {@code user} (as {@code metadata.user_id}) are translated; Anthropic's own {@code top_k},
- * {@code thinking}, {@code metadata}, {@code stop_sequences} and {@code service_tier} pass
- * through (e.g. from {@code override_params}); other OpenAI-only fields are dropped, because
- * Anthropic rejects unknown fields.
+ * <p>Request: {@code system} (and {@code developer}) messages become the top-level {@code system}
+ * text (joined by blank lines); user and assistant messages become turns, with consecutive turns of
+ * one role merged; text and image parts ({@code image_url} with a data URL or an https URL) become
+ * content blocks; assistant {@code tool_calls} become {@code tool_use} blocks and {@code tool}
+ * messages become {@code tool_result} blocks of a user turn. {@code max_tokens} is required by
+ * Anthropic: it is the body's {@code max_tokens}, else {@code max_completion_tokens}, else {@value
+ * #DEFAULT_MAX_TOKENS}. {@code temperature}, {@code top_p}, {@code stop} (as {@code
+ * stop_sequences}), {@code tools}, {@code tool_choice} and {@code user} (as {@code
+ * metadata.user_id}) are translated; Anthropic's own {@code top_k}, {@code thinking}, {@code
+ * metadata}, {@code stop_sequences} and {@code service_tier} pass through (e.g. from {@code
+ * override_params}); other OpenAI-only fields are dropped, because Anthropic rejects unknown
+ * fields.
  *
- * <p>Response: text blocks are joined into {@code message.content}, {@code tool_use} blocks
- * become {@code tool_calls}; {@code stop_reason} maps end_turn/stop_sequence to {@code stop},
- * max_tokens to {@code length}, tool_use to {@code tool_calls}, refusal to {@code
- * content_filter}; usage {@code input_tokens} (plus cache read/creation tokens) and {@code
- * output_tokens} become {@code prompt_tokens}, {@code completion_tokens}, {@code total_tokens}.
+ * <p>Response: text blocks are joined into {@code message.content}, {@code tool_use} blocks become
+ * {@code tool_calls}; {@code stop_reason} maps end_turn/stop_sequence to {@code stop}, max_tokens
+ * to {@code length}, tool_use to {@code tool_calls}, refusal to {@code content_filter}; usage
+ * {@code input_tokens} (plus cache read/creation tokens) and {@code output_tokens} become {@code
+ * prompt_tokens}, {@code completion_tokens}, {@code total_tokens}.
  */
 public final class AnthropicTranslation {
   /** {@code max_tokens} sent when the request sets neither max_tokens nor max_completion_tokens. */
   public static final int DEFAULT_MAX_TOKENS = 1024;
 
-  private static final Set<String> PASS_THROUGH = Set.of("top_k", "thinking", "metadata", "stop_sequences",
-      "service_tier");
-  private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+);base64,(.*)", Pattern.DOTALL);
+  private static final Set<String> PASS_THROUGH =
+      Set.of("top_k", "thinking", "metadata", "stop_sequences", "service_tier");
+  private static final Pattern DATA_URL =
+      Pattern.compile("data:([^;,]+);base64,(.*)", Pattern.DOTALL);
 
   private AnthropicTranslation() {}
 
@@ -49,9 +50,15 @@ public final class AnthropicTranslation {
   public static ObjectNode toAnthropic(ObjectNode openAi) {
     ObjectNode out = Json.mapper().createObjectNode();
     out.set("model", openAi.get("model"));
-    JsonNode maxTokens = openAi.hasNonNull("max_tokens") ? openAi.get("max_tokens")
-        : openAi.hasNonNull("max_completion_tokens") ? openAi.get("max_completion_tokens") : null;
-    out.put("max_tokens", maxTokens != null && maxTokens.canConvertToInt() ? maxTokens.asInt() : DEFAULT_MAX_TOKENS);
+    JsonNode maxTokens =
+        openAi.hasNonNull("max_tokens")
+            ? openAi.get("max_tokens")
+            : openAi.hasNonNull("max_completion_tokens")
+                ? openAi.get("max_completion_tokens")
+                : null;
+    out.put(
+        "max_tokens",
+        maxTokens != null && maxTokens.canConvertToInt() ? maxTokens.asInt() : DEFAULT_MAX_TOKENS);
 
     List<String> system = new ArrayList<>();
     ArrayNode messages = out.putArray("messages");
@@ -101,19 +108,24 @@ public final class AnthropicTranslation {
         if (function.hasNonNull("description")) {
           t.set("description", function.get("description"));
         }
-        t.set("input_schema", function.hasNonNull("parameters") ? function.get("parameters").deepCopy()
-            : Json.mapper().createObjectNode().put("type", "object"));
+        t.set(
+            "input_schema",
+            function.hasNonNull("parameters")
+                ? function.get("parameters").deepCopy()
+                : Json.mapper().createObjectNode().put("type", "object"));
       }
     }
     JsonNode choice = openAi.get("tool_choice");
     if (choice != null && !choice.isNull()) {
       ObjectNode c = Json.mapper().createObjectNode();
       if (choice.isTextual()) {
-        c.put("type", switch (choice.asText()) {
-          case "required" -> "any";
-          case "none" -> "none";
-          default -> "auto";
-        });
+        c.put(
+            "type",
+            switch (choice.asText()) {
+              case "required" -> "any";
+              case "none" -> "none";
+              default -> "auto";
+            });
       } else {
         c.put("type", "tool");
         c.set("name", choice.path("function").get("name"));
@@ -127,7 +139,10 @@ public final class AnthropicTranslation {
     return out;
   }
 
-  /** OpenAI's {@code chat.completion} from Anthropic's {@code message}, or null when the body is not one. */
+  /**
+   * OpenAI's {@code chat.completion} from Anthropic's {@code message}, or null when the body is not
+   * one.
+   */
   public static ObjectNode toOpenAi(ObjectNode message, Instant now) {
     JsonNode content = message.get("content");
     if (!"message".equals(message.path("type").asText()) || content == null || !content.isArray()) {
@@ -146,7 +161,7 @@ public final class AnthropicTranslation {
           function.set("name", block.get("name"));
           function.put("arguments", block.has("input") ? block.get("input").toString() : "{}");
         }
-        default -> { }
+        default -> {}
       }
     }
     ObjectNode out = Json.mapper().createObjectNode();
@@ -170,24 +185,33 @@ public final class AnthropicTranslation {
     choice.put("finish_reason", StopReason.toOpenAi(message.path("stop_reason").asText(null)));
     JsonNode usage = message.get("usage");
     if (usage != null && usage.isObject()) {
-      int in = usage.path("input_tokens").asInt() + usage.path("cache_creation_input_tokens").asInt()
-          + usage.path("cache_read_input_tokens").asInt();
+      int in =
+          usage.path("input_tokens").asInt()
+              + usage.path("cache_creation_input_tokens").asInt()
+              + usage.path("cache_read_input_tokens").asInt();
       int outTokens = usage.path("output_tokens").asInt();
-      out.putObject("usage").put("prompt_tokens", in).put("completion_tokens", outTokens)
+      out.putObject("usage")
+          .put("prompt_tokens", in)
+          .put("completion_tokens", outTokens)
           .put("total_tokens", in + outTokens);
     }
     return out;
   }
 
-  /** OpenAI's error shape from Anthropic's {@code {"type": "error", "error": {"type", "message"}}}, or null. */
+  /**
+   * OpenAI's error shape from Anthropic's {@code {"type": "error", "error": {"type", "message"}}},
+   * or null.
+   */
   public static ObjectNode toOpenAiError(JsonNode body) {
     JsonNode error = body.get("error");
     if (error == null || !error.isObject() || !error.hasNonNull("message")) {
       return null;
     }
     ObjectNode root = Json.mapper().createObjectNode();
-    root.putObject("error").put("message", error.get("message").asText())
-        .put("type", error.path("type").asText(null)).putNull("code");
+    root.putObject("error")
+        .put("message", error.get("message").asText())
+        .put("type", error.path("type").asText(null))
+        .putNull("code");
     return root;
   }
 
@@ -211,12 +235,17 @@ public final class AnthropicTranslation {
         if (type.equals("text")) {
           blocks.addObject().put("type", "text").set("text", part.get("text"));
         } else if (type.equals("image_url")) {
-          String url = part.path("image_url").isTextual() ? part.get("image_url").asText()
-              : part.path("image_url").path("url").asText();
+          String url =
+              part.path("image_url").isTextual()
+                  ? part.get("image_url").asText()
+                  : part.path("image_url").path("url").asText();
           ObjectNode image = blocks.addObject().put("type", "image");
           Matcher data = DATA_URL.matcher(url);
           if (data.matches()) {
-            image.putObject("source").put("type", "base64").put("media_type", data.group(1))
+            image
+                .putObject("source")
+                .put("type", "base64")
+                .put("media_type", data.group(1))
                 .put("data", data.group(2));
           } else {
             image.putObject("source").put("type", "url").put("url", url);

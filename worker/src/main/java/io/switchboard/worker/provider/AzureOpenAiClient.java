@@ -20,17 +20,27 @@ public final class AzureOpenAiClient extends OpenAiClient {
   /** The API version used when a deployment sets none (a generally available version). */
   public static final String DEFAULT_API_VERSION = "2024-10-21";
 
-  public AzureOpenAiClient(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock,
+  public AzureOpenAiClient(
+      CloseableHttpAsyncClient http,
+      Function<String, String> env,
+      Clock clock,
       ScheduledExecutorService timer) {
     super(http, env, clock, timer);
   }
 
   @Override
   protected URI endpoint(DeploymentConfig deployment) {
-    String version = deployment.apiVersion() == null || deployment.apiVersion().isBlank()
-        ? DEFAULT_API_VERSION : deployment.apiVersion();
-    return uri(deployment, base(deployment, null) + "/openai/deployments/" + encode(deployment.model())
-        + "/chat/completions?api-version=" + encode(version));
+    String version =
+        deployment.apiVersion() == null || deployment.apiVersion().isBlank()
+            ? DEFAULT_API_VERSION
+            : deployment.apiVersion();
+    return uri(
+        deployment,
+        base(deployment, null)
+            + "/openai/deployments/"
+            + encode(deployment.model())
+            + "/chat/completions?api-version="
+            + encode(version));
   }
 
   @Override

@@ -43,14 +43,14 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The HTTP side every adapter shares: API key lookup, body shaping ({@link RequestShaper}),
- * the request id header, the attempt's time limit, failure mapping and redaction. Subclasses
- * say where to send, how to authenticate and how to translate bodies.
+ * The HTTP side every adapter shares: API key lookup, body shaping ({@link RequestShaper}), the
+ * request id header, the attempt's time limit, failure mapping and redaction. Subclasses say where
+ * to send, how to authenticate and how to translate bodies.
  *
  * <p>Keys come only from the environment variable named by {@link DeploymentConfig#apiKeyEnv()},
- * looked up on every call through the injected {@code env}. When a deployment names a variable
- * that is not set (or names none but its provider needs a key) the call is not made: the
- * response is a {@link TransportFailure.Kind#NOT_CONFIGURED} failure naming the variable.
+ * looked up on every call through the injected {@code env}. When a deployment names a variable that
+ * is not set (or names none but its provider needs a key) the call is not made: the response is a
+ * {@link TransportFailure.Kind#NOT_CONFIGURED} failure naming the variable.
  */
 public abstract class HttpProviderClient implements ProviderClient {
   /** The header carrying the request id to the provider (the mock provider logs it). */
@@ -62,12 +62,19 @@ public abstract class HttpProviderClient implements ProviderClient {
   private final Function<String, String> env;
   private final Clock clock;
   private final ScheduledExecutorService timer;
-  /** Each deployment's endpoint, built once per config object (a URI parse on every call shows in profiles). */
+
+  /**
+   * Each deployment's endpoint, built once per config object (a URI parse on every call shows in
+   * profiles).
+   */
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
   private record Endpoint(DeploymentConfig deployment, URI uri) {}
 
-  protected HttpProviderClient(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock,
+  protected HttpProviderClient(
+      CloseableHttpAsyncClient http,
+      Function<String, String> env,
+      Clock clock,
       ScheduledExecutorService timer) {
     this.http = Objects.requireNonNull(http, "http");
     this.env = Objects.requireNonNull(env, "env");
@@ -91,8 +98,8 @@ public abstract class HttpProviderClient implements ProviderClient {
   protected abstract ObjectNode toCompletion(ObjectNode providerBody);
 
   /**
-   * The error message, type and code of a non-2xx body (already redacted), or null when it has
-   * no recognisable error. The base class falls back to common shapes and the raw text.
+   * The error message, type and code of a non-2xx body (already redacted), or null when it has no
+   * recognisable error. The base class falls back to common shapes and the raw text.
    */
   protected abstract ObjectNode toError(JsonNode providerBody);
 
@@ -112,50 +119,72 @@ public abstract class HttpProviderClient implements ProviderClient {
       uri = cachedEndpoint(deployment);
       body = Json.toBytes(toProviderBody(RequestShaper.shape(deployment, call.body())));
     } catch (NotConfigured e) {
-      return CompletableFuture.completedFuture(ProviderResponse.failed(
-          new TransportFailure(TransportFailure.Kind.NOT_CONFIGURED, e.getMessage()), Duration.ZERO));
+      return CompletableFuture.completedFuture(
+          ProviderResponse.failed(
+              new TransportFailure(TransportFailure.Kind.NOT_CONFIGURED, e.getMessage()),
+              Duration.ZERO));
     }
-    SimpleRequestBuilder builder = SimpleRequestBuilder.post(uri)
-        .setBody(body, ContentType.APPLICATION_JSON)
-        .addHeader(REQUEST_ID_HEADER, call.requestId())
-        .setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(call.timeout())).build());
+    SimpleRequestBuilder builder =
+        SimpleRequestBuilder.post(uri)
+            .setBody(body, ContentType.APPLICATION_JSON)
+            .addHeader(REQUEST_ID_HEADER, call.requestId())
+            .setRequestConfig(
+                RequestConfig.custom().setResponseTimeout(Timeout.of(call.timeout())).build());
     authenticate(builder, key);
     SimpleHttpRequest request = builder.build();
 
     CompletableFuture<ProviderResponse> result = new CompletableFuture<>();
-    Future<SimpleHttpResponse> exchange = http.execute(SimpleRequestProducer.create(request),
-        SimpleResponseConsumer.create(), new FutureCallback<>() {
-          @Override
-          public void completed(SimpleHttpResponse response) {
-            Duration latency = Duration.ofMillis(Math.max(0, clock.millis() - start));
-            try {
-              result.complete(read(response, key, latency));
-            } catch (RuntimeException e) {
-              result.complete(ProviderResponse.failed(new TransportFailure(TransportFailure.Kind.IO,
-                  Redactor.redact("unreadable response: " + e.getMessage(), key)), latency));
-            }
-          }
+    Future<SimpleHttpResponse> exchange =
+        http.execute(
+            SimpleRequestProducer.create(request),
+            SimpleResponseConsumer.create(),
+            new FutureCallback<>() {
+              @Override
+              public void completed(SimpleHttpResponse response) {
+                Duration latency = Duration.ofMillis(Math.max(0, clock.millis() - start));
+                try {
+                  result.complete(read(response, key, latency));
+                } catch (RuntimeException e) {
+                  result.complete(
+                      ProviderResponse.failed(
+                          new TransportFailure(
+                              TransportFailure.Kind.IO,
+                              Redactor.redact("unreadable response: " + e.getMessage(), key)),
+                          latency));
+                }
+              }
 
-          @Override
-          public void failed(Exception e) {
-            result.complete(ProviderResponse.failed(failure(e, key),
-                Duration.ofMillis(Math.max(0, clock.millis() - start))));
-          }
+              @Override
+              public void failed(Exception e) {
+                result.complete(
+                    ProviderResponse.failed(
+                        failure(e, key), Duration.ofMillis(Math.max(0, clock.millis() - start))));
+              }
 
-          @Override
-          public void cancelled() {
-            result.complete(ProviderResponse.failed(new TransportFailure(TransportFailure.Kind.CANCELLED,
-                "call cancelled"), Duration.ofMillis(Math.max(0, clock.millis() - start))));
-          }
-        });
-    ScheduledFuture<?> deadline = timer.schedule(() -> {
-      boolean timedOut = result.complete(ProviderResponse.failed(new TransportFailure(TransportFailure.Kind.TIMEOUT,
-          "no complete response within " + call.timeout().toMillis() + " ms"),
-          Duration.ofMillis(Math.max(0, clock.millis() - start))));
-      if (timedOut) {
-        exchange.cancel(true);
-      }
-    }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
+              @Override
+              public void cancelled() {
+                result.complete(
+                    ProviderResponse.failed(
+                        new TransportFailure(TransportFailure.Kind.CANCELLED, "call cancelled"),
+                        Duration.ofMillis(Math.max(0, clock.millis() - start))));
+              }
+            });
+    ScheduledFuture<?> deadline =
+        timer.schedule(
+            () -> {
+              boolean timedOut =
+                  result.complete(
+                      ProviderResponse.failed(
+                          new TransportFailure(
+                              TransportFailure.Kind.TIMEOUT,
+                              "no complete response within " + call.timeout().toMillis() + " ms"),
+                          Duration.ofMillis(Math.max(0, clock.millis() - start))));
+              if (timedOut) {
+                exchange.cancel(true);
+              }
+            },
+            call.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
     return result;
   }
@@ -176,23 +205,38 @@ public abstract class HttpProviderClient implements ProviderClient {
       if (keyOptional()) {
         return null;
       }
-      throw new NotConfigured("deployment '" + deployment.deploymentId() + "' has no api_key; "
-          + deployment.provider().wire() + " needs one: set api_key: ${SOME_ENV_VAR}");
+      throw new NotConfigured(
+          "deployment '"
+              + deployment.deploymentId()
+              + "' has no api_key; "
+              + deployment.provider().wire()
+              + " needs one: set api_key: ${SOME_ENV_VAR}");
     }
     String key = env.apply(variable);
     if (key == null || key.isBlank()) {
-      throw new NotConfigured("environment variable " + variable + " (api_key of deployment '"
-          + deployment.deploymentId() + "') is not set in the worker's environment");
+      throw new NotConfigured(
+          "environment variable "
+              + variable
+              + " (api_key of deployment '"
+              + deployment.deploymentId()
+              + "') is not set in the worker's environment");
     }
     return key.trim();
   }
 
   /** The deployment's {@code api_base} without trailing slashes, or {@code fallback} when unset. */
   protected static String base(DeploymentConfig deployment, String fallback) {
-    String base = deployment.apiBase() != null && !deployment.apiBase().isBlank() ? deployment.apiBase() : fallback;
+    String base =
+        deployment.apiBase() != null && !deployment.apiBase().isBlank()
+            ? deployment.apiBase()
+            : fallback;
     if (base == null) {
-      throw new NotConfigured("deployment '" + deployment.deploymentId() + "' has no api_base; "
-          + deployment.provider().wire() + " needs one");
+      throw new NotConfigured(
+          "deployment '"
+              + deployment.deploymentId()
+              + "' has no api_base; "
+              + deployment.provider().wire()
+              + " needs one");
     }
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
@@ -209,8 +253,13 @@ public abstract class HttpProviderClient implements ProviderClient {
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new NotConfigured("api_base of deployment '" + deployment.deploymentId() + "' gives the invalid URL '"
-          + text + "': " + e.getMessage());
+      throw new NotConfigured(
+          "api_base of deployment '"
+              + deployment.deploymentId()
+              + "' gives the invalid URL '"
+              + text
+              + "': "
+              + e.getMessage());
     }
   }
 
@@ -230,8 +279,15 @@ public abstract class HttpProviderClient implements ProviderClient {
     if (success) {
       ObjectNode completion = parsed instanceof ObjectNode object ? toCompletion(object) : null;
       if (completion == null) {
-        ObjectNode error = errorBody("provider answered HTTP " + status + " with a body that is not a chat"
-            + " completion: " + snippet(Redactor.redact(raw, key)), "invalid_response", null);
+        ObjectNode error =
+            errorBody(
+                "provider answered HTTP "
+                    + status
+                    + " with a body that is not a chat"
+                    + " completion: "
+                    + snippet(Redactor.redact(raw, key)),
+                "invalid_response",
+                null);
         return ProviderResponse.http(status, headers, error, null, latency);
       }
       return ProviderResponse.http(status, headers, completion, usage(completion), latency);
@@ -246,7 +302,8 @@ public abstract class HttpProviderClient implements ProviderClient {
   /** Usage from a completion's {@code usage}, or null when absent. */
   static Usage usage(ObjectNode completion) {
     JsonNode usage = completion.get("usage");
-    if (usage == null || !usage.path("prompt_tokens").canConvertToInt()
+    if (usage == null
+        || !usage.path("prompt_tokens").canConvertToInt()
         || !usage.path("completion_tokens").canConvertToInt()) {
       return null;
     }
@@ -267,7 +324,8 @@ public abstract class HttpProviderClient implements ProviderClient {
 
   /** Text of a JSON value: strings as is, numbers as text, null/missing as null. */
   protected static String text(JsonNode node) {
-    return node == null || node.isNull() || node.isMissingNode() ? null
+    return node == null || node.isNull() || node.isMissingNode()
+        ? null
         : node.isValueNode() ? node.asText() : node.toString();
   }
 
@@ -308,14 +366,19 @@ public abstract class HttpProviderClient implements ProviderClient {
 
   static TransportFailure failure(Throwable error, String key) {
     Throwable e = error;
-    while ((e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null) {
+    while ((e instanceof ExecutionException || e instanceof CompletionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     TransportFailure.Kind kind;
-    if (e instanceof ConnectTimeoutException || e instanceof ConnectException || e instanceof UnknownHostException
-        || e instanceof NoRouteToHostException || e instanceof SSLException) {
+    if (e instanceof ConnectTimeoutException
+        || e instanceof ConnectException
+        || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException
+        || e instanceof SSLException) {
       kind = TransportFailure.Kind.CONNECT;
-    } else if (e instanceof SocketTimeoutException || e instanceof java.util.concurrent.TimeoutException) {
+    } else if (e instanceof SocketTimeoutException
+        || e instanceof java.util.concurrent.TimeoutException) {
       kind = TransportFailure.Kind.TIMEOUT;
     } else if (e instanceof ConnectionClosedException || e instanceof SocketException) {
       kind = TransportFailure.Kind.CONNECTION_RESET;
@@ -324,7 +387,8 @@ public abstract class HttpProviderClient implements ProviderClient {
     } else {
       kind = TransportFailure.Kind.IO;
     }
-    String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String message =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     return new TransportFailure(kind, Redactor.redact(message, key));
   }
 

@@ -12,14 +12,17 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 
 /**
  * OpenAI's chat completions API: {@code POST {api_base}/chat/completions} with {@code
- * Authorization: Bearer <key>}; {@code api_base} defaults to {@value #DEFAULT_API_BASE}. The
- * body goes as OpenAI defines it and the answer is already in OpenAI's shape.
+ * Authorization: Bearer <key>}; {@code api_base} defaults to {@value #DEFAULT_API_BASE}. The body
+ * goes as OpenAI defines it and the answer is already in OpenAI's shape.
  */
 public class OpenAiClient extends HttpProviderClient {
   /** Where OpenAI's API lives when a deployment sets no {@code api_base}. */
   public static final String DEFAULT_API_BASE = "https://api.openai.com/v1";
 
-  public OpenAiClient(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock,
+  public OpenAiClient(
+      CloseableHttpAsyncClient http,
+      Function<String, String> env,
+      Clock clock,
       ScheduledExecutorService timer) {
     super(http, env, clock, timer);
   }
@@ -58,7 +61,8 @@ public class OpenAiClient extends HttpProviderClient {
     if (error == null || !error.isObject() || text(error.get("message")) == null) {
       return null;
     }
-    ObjectNode mapped = errorBody(text(error.get("message")), text(error.get("type")), text(error.get("code")));
+    ObjectNode mapped =
+        errorBody(text(error.get("message")), text(error.get("type")), text(error.get("code")));
     String param = text(error.get("param"));
     if (param != null) {
       ((ObjectNode) mapped.get("error")).put("param", param);

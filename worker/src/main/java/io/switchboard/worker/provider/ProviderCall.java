@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param requestId the request id, sent as {@code x-switchboard-request-id}
  * @param timeout the whole attempt's time limit: connection, request and response
  */
-public record ProviderCall(DeploymentConfig deployment, ObjectNode body, String requestId, Duration timeout) {
+public record ProviderCall(
+    DeploymentConfig deployment, ObjectNode body, String requestId, Duration timeout) {
 
   public ProviderCall {
     Objects.requireNonNull(deployment, "deployment");
@@ -24,7 +25,8 @@ public record ProviderCall(DeploymentConfig deployment, ObjectNode body, String 
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout of request '" + requestId + "' must be positive, was " + timeout);
+      throw new IllegalArgumentException(
+          "timeout of request '" + requestId + "' must be positive, was " + timeout);
     }
   }
 
@@ -33,8 +35,8 @@ public record ProviderCall(DeploymentConfig deployment, ObjectNode body, String 
    * {@code defaultTimeoutMs}, which is {@code router_settings.timeout_ms}), the request's {@code
    * timeout_ms} and the time left to the request's {@code deadline}; at least 1 ms.
    */
-  public static Duration timeout(DeploymentConfig deployment, long defaultTimeoutMs, RouteRequest request,
-      Instant now) {
+  public static Duration timeout(
+      DeploymentConfig deployment, long defaultTimeoutMs, RouteRequest request, Instant now) {
     long ms = deployment.timeoutMs() != null ? deployment.timeoutMs() : defaultTimeoutMs;
     if (request.timeoutMs() != null) {
       ms = Math.min(ms, request.timeoutMs());

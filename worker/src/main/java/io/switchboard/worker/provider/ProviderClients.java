@@ -31,8 +31,8 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
   private static final TimeValue SHUTDOWN_WAIT = TimeValue.ofSeconds(1);
 
   /**
-   * Bytes of each of a connection's three I/O buffers. HttpCore's default (32 KiB) costs about
-   * 96 KiB of heap per connection, 570 MiB for 6,000 calls in flight; chat completion bodies are
+   * Bytes of each of a connection's three I/O buffers. HttpCore's default (32 KiB) costs about 96
+   * KiB of heap per connection, 570 MiB for 6,000 calls in flight; chat completion bodies are
    * mostly far smaller, and larger ones are read in several passes.
    */
   static final int CONNECTION_BUFFER_BYTES = 4096;
@@ -41,13 +41,17 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Provider, ProviderClient> adapters = new EnumMap<>(Provider.class);
 
-  private ProviderClients(CloseableHttpAsyncClient http, Function<String, String> env, Clock clock) {
+  private ProviderClients(
+      CloseableHttpAsyncClient http, Function<String, String> env, Clock clock) {
     this.http = http;
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "switchboard-provider-timeouts");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "switchboard-provider-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
     adapters.put(Provider.OPENAI, new OpenAiClient(http, env, clock, timer));
     adapters.put(Provider.AZURE, new AzureOpenAiClient(http, env, clock, timer));
@@ -60,24 +64,30 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
    *
    * @param env looks up environment variables (API keys); tests pass a map's {@code get}
    */
-  public static ProviderClients start(WorkerSettings settings, Function<String, String> env, Clock clock) {
-    PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
-        .setMaxConnTotal(settings.maxConnections())
-        .setMaxConnPerRoute(settings.maxConnections())
-        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT).build())
-        .build();
-    CloseableHttpAsyncClient http = HttpAsyncClients.custom()
-        .setConnectionManager(pool)
-        .setIOReactorConfig(IOReactorConfig.custom()
-            .setIoThreadCount(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
-            .setTcpNoDelay(true)
-            .build())
-        .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
-        .disableAutomaticRetries()
-        .disableRedirectHandling()
-        .disableCookieManagement()
-        .disableAuthCaching()
-        .build();
+  public static ProviderClients start(
+      WorkerSettings settings, Function<String, String> env, Clock clock) {
+    PoolingAsyncClientConnectionManager pool =
+        PoolingAsyncClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(settings.maxConnections())
+            .setMaxConnPerRoute(settings.maxConnections())
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT).build())
+            .build();
+    CloseableHttpAsyncClient http =
+        HttpAsyncClients.custom()
+            .setConnectionManager(pool)
+            .setIOReactorConfig(
+                IOReactorConfig.custom()
+                    .setIoThreadCount(
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                    .setTcpNoDelay(true)
+                    .build())
+            .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .build();
     http.start();
     return new ProviderClients(http, env, clock);
   }
@@ -93,9 +103,9 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
   }
 
   /**
-   * Stops within about a second: calls still in flight complete as cancelled or failed. The
-   * I/O threads are asked to stop first and given a moment to end on their own, because closing
-   * their selectors under them makes HttpCore log a spurious {@code ClosedSelectorException}.
+   * Stops within about a second: calls still in flight complete as cancelled or failed. The I/O
+   * threads are asked to stop first and given a moment to end on their own, because closing their
+   * selectors under them makes HttpCore log a spurious {@code ClosedSelectorException}.
    */
   @Override
   public void close() {

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What one provider call produced: either an HTTP response or a transport failure.
- * Everything in it is redacted and safe to log or publish.
+ * What one provider call produced: either an HTTP response or a transport failure. Everything in it
+ * is redacted and safe to log or publish.
  *
  * @param status the HTTP status, or null when no response arrived ({@link #failure()} says why)
  * @param headers the response headers that matter for retries ({@link #RETRY_HEADERS}), names in
@@ -30,14 +30,21 @@ public record ProviderResponse(
     TransportFailure failure) {
 
   /** Response headers kept for the retry policy: server hints of when to come back. */
-  public static final java.util.List<String> RETRY_HEADERS = java.util.List.of(
-      "retry-after", "retry-after-ms", "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens");
+  public static final java.util.List<String> RETRY_HEADERS =
+      java.util.List.of(
+          "retry-after",
+          "retry-after-ms",
+          "x-ratelimit-reset-requests",
+          "x-ratelimit-reset-tokens");
 
   public ProviderResponse {
     Objects.requireNonNull(latency, "latency");
     if ((status == null) == (failure == null)) {
-      throw new IllegalArgumentException("a provider response has either a status or a transport failure, was "
-          + status + " / " + failure);
+      throw new IllegalArgumentException(
+          "a provider response has either a status or a transport failure, was "
+              + status
+              + " / "
+              + failure);
     }
     Map<String, String> lower = new TreeMap<>();
     if (headers != null) {
@@ -47,8 +54,8 @@ public record ProviderResponse(
   }
 
   /** An HTTP response. */
-  public static ProviderResponse http(int status, Map<String, String> headers, ObjectNode body, Usage usage,
-      Duration latency) {
+  public static ProviderResponse http(
+      int status, Map<String, String> headers, ObjectNode body, Usage usage, Duration latency) {
     return new ProviderResponse(status, headers, body, usage, latency, null);
   }
 
@@ -63,7 +70,10 @@ public record ProviderResponse(
       return false;
     }
     JsonNode choices = body.get("choices");
-    return choices != null && choices.isArray() && !choices.isEmpty() && choices.get(0).has("message");
+    return choices != null
+        && choices.isArray()
+        && !choices.isEmpty()
+        && choices.get(0).has("message");
   }
 
   /** A header by case-insensitive name, or null. */
@@ -92,7 +102,10 @@ public record ProviderResponse(
     return message == null || message.isNull() ? null : message.asText();
   }
 
-  /** A one-line description for attempt events: {@code "HTTP 429: Rate limit reached"}, {@code "timeout: ..."}. */
+  /**
+   * A one-line description for attempt events: {@code "HTTP 429: Rate limit reached"}, {@code
+   * "timeout: ..."}.
+   */
   public String describe() {
     if (failure != null) {
       return failure.kind().name().toLowerCase(Locale.ROOT) + ": " + failure.message();

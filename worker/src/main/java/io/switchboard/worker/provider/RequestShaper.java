@@ -7,20 +7,32 @@ import io.switchboard.schemas.config.DeploymentConfig;
 
 /**
  * Applies a deployment's settings to a request's OpenAI body, the same way for every provider:
+ *
  * <ol>
- *   <li>the deployment's {@code messages} are appended to {@code messages} (created if absent);</li>
- *   <li>each top-level field of {@code override_params} replaces the body's field of that name;</li>
- *   <li>{@code model} is set to the deployment's {@code model};</li>
- *   <li>{@code stream} and {@code stream_options} are removed: the worker reads whole responses;</li>
- *   <li>fields that only client libraries know ({@link #CLIENT_ONLY}: endpoints, keys, headers)
- *       are removed: a request can never carry them to a provider.</li>
+ *   <li>the deployment's {@code messages} are appended to {@code messages} (created if absent);
+ *   <li>each top-level field of {@code override_params} replaces the body's field of that name;
+ *   <li>{@code model} is set to the deployment's {@code model};
+ *   <li>{@code stream} and {@code stream_options} are removed: the worker reads whole responses;
+ *   <li>fields that only client libraries know ({@link #CLIENT_ONLY}: endpoints, keys, headers) are
+ *       removed: a request can never carry them to a provider.
  * </ol>
+ *
  * The caller's body is never modified.
  */
 public final class RequestShaper {
   /** Fields of client libraries, never part of a provider's body. */
-  public static final java.util.Set<String> CLIENT_ONLY = java.util.Set.of("api_key", "api_base", "base_url",
-      "api_version", "organization", "headers", "extra_headers", "extra_query", "timeout", "default_headers");
+  public static final java.util.Set<String> CLIENT_ONLY =
+      java.util.Set.of(
+          "api_key",
+          "api_base",
+          "base_url",
+          "api_version",
+          "organization",
+          "headers",
+          "extra_headers",
+          "extra_query",
+          "timeout",
+          "default_headers");
 
   private RequestShaper() {}
 
@@ -29,11 +41,15 @@ public final class RequestShaper {
     ObjectNode shaped = body.deepCopy();
     if (!deployment.messages().isEmpty()) {
       JsonNode existing = shaped.get("messages");
-      ArrayNode messages = existing instanceof ArrayNode array ? array : shaped.putArray("messages");
+      ArrayNode messages =
+          existing instanceof ArrayNode array ? array : shaped.putArray("messages");
       deployment.messages().forEach(m -> messages.add(m.deepCopy()));
     }
     if (deployment.overrideParams() != null) {
-      deployment.overrideParams().fields().forEachRemaining(e -> shaped.set(e.getKey(), e.getValue().deepCopy()));
+      deployment
+          .overrideParams()
+          .fields()
+          .forEachRemaining(e -> shaped.set(e.getKey(), e.getValue().deepCopy()));
     }
     shaped.put("model", deployment.model());
     shaped.remove("stream");

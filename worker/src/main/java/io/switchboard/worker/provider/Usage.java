@@ -10,7 +10,8 @@ public record Usage(int promptTokens, int completionTokens) {
 
   public Usage {
     if (promptTokens < 0 || completionTokens < 0) {
-      throw new IllegalArgumentException("token counts must be >= 0, were " + promptTokens + ", " + completionTokens);
+      throw new IllegalArgumentException(
+          "token counts must be >= 0, were " + promptTokens + ", " + completionTokens);
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with full jitter: the delay before retry {@code n} (0 for the first
- * retry) is uniform in {@code [0, min(max_ms, initial_ms * multiplier^n)]}.
+ * Exponential backoff with full jitter: the delay before retry {@code n} (0 for the first retry) is
+ * uniform in {@code [0, min(max_ms, initial_ms * multiplier^n)]}.
  */
 public final class Backoff {
   private final BackoffConfig config;

@@ -41,23 +41,25 @@ import java.util.regex.Pattern;
  * <p>Context-window errors are recognised by OpenAI's and Azure's code {@code
  * context_length_exceeded}, Anthropic's {@code prompt is too long}, and messages of the usual
  * OpenAI-compatible servers ("maximum context length", "context window exceeded", ...).
- * Content-filter refusals: a completion whose first choice ends with {@code finish_reason}
- * {@code content_filter} (Azure's and OpenAI's filter, Anthropic's {@code refusal} as the adapter
+ * Content-filter refusals: a completion whose first choice ends with {@code finish_reason} {@code
+ * content_filter} (Azure's and OpenAI's filter, Anthropic's {@code refusal} as the adapter
  * translates it), or a 4xx with Azure's code {@code content_filter}, OpenAI's {@code
  * content_policy_violation}, or a message naming a content policy, content filter or safety system.
  */
 public final class OutcomeClassifier {
-  private static final Pattern CONTEXT_MESSAGE = Pattern.compile(
-      "maximum context length"
-          + "|context[ _-]?(length|window)[ _-]?(is |was )?exceeded"
-          + "|exceeds? (the )?(model'?s? )?(maximum )?context[ _-]?(length|window)"
-          + "|prompt is too long"
-          + "|input is too long for (the )?(requested )?model"
-          + "|reduce the length of the messages",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern CONTENT_POLICY_MESSAGE = Pattern.compile(
-      "content[ _-]?(management[ _-]?)?(policy|policies|filter)|safety system|usage polic(y|ies)",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern CONTEXT_MESSAGE =
+      Pattern.compile(
+          "maximum context length"
+              + "|context[ _-]?(length|window)[ _-]?(is |was )?exceeded"
+              + "|exceeds? (the )?(model'?s? )?(maximum )?context[ _-]?(length|window)"
+              + "|prompt is too long"
+              + "|input is too long for (the )?(requested )?model"
+              + "|reduce the length of the messages",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern CONTENT_POLICY_MESSAGE =
+      Pattern.compile(
+          "content[ _-]?(management[ _-]?)?(policy|policies|filter)|safety system|usage polic(y|ies)",
+          Pattern.CASE_INSENSITIVE);
 
   private OutcomeClassifier() {}
 
@@ -70,7 +72,8 @@ public final class OutcomeClassifier {
    */
   public static Outcome classify(ProviderResponse response, int attempt, int maxRetries) {
     if (maxRetries < 0) {
-      throw new IllegalArgumentException("attempt and maxRetries must be >= 0, were " + attempt + ", " + maxRetries);
+      throw new IllegalArgumentException(
+          "attempt and maxRetries must be >= 0, were " + attempt + ", " + maxRetries);
     }
     return classify(response, attempt, RetryBudget.defaults(maxRetries));
   }
@@ -89,8 +92,8 @@ public final class OutcomeClassifier {
    * @param contentPolicyChain whether the request has a content-policy chain left: then a
    *     content-filter refusal whose retries are used up is CONTENT_POLICY, else it is the answer
    */
-  public static Outcome classify(ProviderResponse response, int attempt, RetryBudget budget,
-      boolean contentPolicyChain) {
+  public static Outcome classify(
+      ProviderResponse response, int attempt, RetryBudget budget, boolean contentPolicyChain) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0, was " + attempt);
     }
@@ -116,7 +119,10 @@ public final class OutcomeClassifier {
     };
   }
 
-  /** The failure's class for {@code retry_policy}, or null for a completion and failures of no class. */
+  /**
+   * The failure's class for {@code retry_policy}, or null for a completion and failures of no
+   * class.
+   */
   public static ErrorClass errorClass(ProviderResponse response) {
     if (isContentPolicyRefusal(response)) {
       return ErrorClass.CONTENT_POLICY;
@@ -152,7 +158,9 @@ public final class OutcomeClassifier {
   public static Fault fault(ProviderResponse response) {
     TransportFailure failure = response.failure();
     if (failure != null) {
-      return failure.kind() == TransportFailure.Kind.NOT_CONFIGURED ? Fault.UNUSABLE : Fault.TRANSIENT;
+      return failure.kind() == TransportFailure.Kind.NOT_CONFIGURED
+          ? Fault.UNUSABLE
+          : Fault.TRANSIENT;
     }
     int status = response.status();
     if (status / 100 == 2) {
@@ -184,7 +192,9 @@ public final class OutcomeClassifier {
       return false;
     }
     String code = response.errorCode();
-    if (code != null && (code.equalsIgnoreCase("content_filter") || code.equalsIgnoreCase("content_policy_violation"))) {
+    if (code != null
+        && (code.equalsIgnoreCase("content_filter")
+            || code.equalsIgnoreCase("content_policy_violation"))) {
       return true;
     }
     String message = response.errorMessage();

@@ -11,13 +11,13 @@ import java.util.Objects;
  * How many times a worker may call one deployment again for one request, by the failure it got.
  *
  * <ol>
- *   <li>A context-window error gets none: it goes to the context-window chain.</li>
- *   <li>A failure whose {@link ErrorClass} the {@code retry_policy} sets gets that many retries.</li>
- *   <li>A content-filter refusal it leaves unset gets none.</li>
+ *   <li>A context-window error gets none: it goes to the context-window chain.
+ *   <li>A failure whose {@link ErrorClass} the {@code retry_policy} sets gets that many retries.
+ *   <li>A content-filter refusal it leaves unset gets none.
  *   <li>Otherwise an HTTP error status gets {@code max_retries} when {@code retry_on_status_codes}
- *       lists it (unset: 408, 409, 429 and every 5xx), else none; a failure without an error
- *       status (timeout, connection error, a 2xx that is not a completion) gets {@code
- *       max_retries} when it is transient ({@link OutcomeClassifier#fault}), else none.</li>
+ *       lists it (unset: 408, 409, 429 and every 5xx), else none; a failure without an error status
+ *       (timeout, connection error, a 2xx that is not a completion) gets {@code max_retries} when
+ *       it is transient ({@link OutcomeClassifier#fault}), else none.
  * </ol>
  *
  * The retries already made on the deployment count against whichever number the last failure
@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param retryOnStatusCodes the statuses retried, or null for the default ones
  * @param policy retries per error class
  */
-public record RetryBudget(int maxRetries, List<Integer> retryOnStatusCodes, RetryPolicyConfig policy) {
+public record RetryBudget(
+    int maxRetries, List<Integer> retryOnStatusCodes, RetryPolicyConfig policy) {
 
   public RetryBudget {
     if (maxRetries < 0) {
@@ -42,10 +43,14 @@ public record RetryBudget(int maxRetries, List<Integer> retryOnStatusCodes, Retr
    * the router's; its {@code retry_policy} class by class, else the router's.
    */
   public static RetryBudget of(DeploymentConfig deployment, RouterSettings settings) {
-    List<Integer> codes = deployment.retryOnStatusCodes() != null ? deployment.retryOnStatusCodes()
-        : settings.retryOnStatusCodes();
-    RetryPolicyConfig policy = deployment.retryPolicy() == null ? settings.retryPolicy()
-        : deployment.retryPolicy().orElse(settings.retryPolicy());
+    List<Integer> codes =
+        deployment.retryOnStatusCodes() != null
+            ? deployment.retryOnStatusCodes()
+            : settings.retryOnStatusCodes();
+    RetryPolicyConfig policy =
+        deployment.retryPolicy() == null
+            ? settings.retryPolicy()
+            : deployment.retryPolicy().orElse(settings.retryPolicy());
     return new RetryBudget(deployment.maxRetries(), codes, policy);
   }
 
@@ -69,8 +74,10 @@ public record RetryBudget(int maxRetries, List<Integer> retryOnStatusCodes, Retr
     }
     Integer status = response.status();
     boolean errorStatus = status != null && status / 100 != 2;
-    boolean retried = errorStatus && retryOnStatusCodes != null ? retryOnStatusCodes.contains(status)
-        : OutcomeClassifier.fault(response) == Fault.TRANSIENT;
+    boolean retried =
+        errorStatus && retryOnStatusCodes != null
+            ? retryOnStatusCodes.contains(status)
+            : OutcomeClassifier.fault(response) == Fault.TRANSIENT;
     return retried ? maxRetries : 0;
   }
 }

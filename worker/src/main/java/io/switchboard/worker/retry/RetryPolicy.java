@@ -11,18 +11,17 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Decides whether and when to retry a call on the same deployment: the classifier's outcome,
- * then the delay from {@link Backoff} and {@link ServerDelay}, then two limits.
+ * Decides whether and when to retry a call on the same deployment: the classifier's outcome, then
+ * the delay from {@link Backoff} and {@link ServerDelay}, then two limits.
  *
  * <ul>
- *   <li>A server delay longer than the deployment's {@code backoff.max_ms} is not waited for:
- *       the deployment is saturated, so the request goes to its fallbacks at once ({@link
- *       Outcome#FALLBACK}).</li>
- *   <li>A retry that would start at or after the request's deadline is not scheduled: the
- *       request goes to its fallbacks at once ({@link Outcome#FALLBACK}, no backoff wait), where
- *       another deployment may still answer in time. Whoever next handles it answers {@code
- *       expired} if the deadline has passed by then, or with the exhausted-chain error when no
- *       fallback is left.</li>
+ *   <li>A server delay longer than the deployment's {@code backoff.max_ms} is not waited for: the
+ *       deployment is saturated, so the request goes to its fallbacks at once ({@link
+ *       Outcome#FALLBACK}).
+ *   <li>A retry that would start at or after the request's deadline is not scheduled: the request
+ *       goes to its fallbacks at once ({@link Outcome#FALLBACK}, no backoff wait), where another
+ *       deployment may still answer in time. Whoever next handles it answers {@code expired} if the
+ *       deadline has passed by then, or with the exhausted-chain error when no fallback is left.
  * </ul>
  */
 public final class RetryPolicy {
@@ -38,7 +37,11 @@ public final class RetryPolicy {
    * {@link #decide(ProviderResponse, int, RetryBudget, boolean, BackoffConfig, Instant)} with the
    * default statuses, no retry policy and no content-policy chain.
    */
-  public RetryDecision decide(ProviderResponse response, int attempt, int maxRetries, BackoffConfig backoff,
+  public RetryDecision decide(
+      ProviderResponse response,
+      int attempt,
+      int maxRetries,
+      BackoffConfig backoff,
       Instant deadline) {
     return decide(response, attempt, RetryBudget.defaults(maxRetries), false, backoff, deadline);
   }
@@ -53,24 +56,39 @@ public final class RetryPolicy {
    * @param backoff the deployment's backoff
    * @param deadline the request's deadline, or null
    */
-  public RetryDecision decide(ProviderResponse response, int attempt, RetryBudget budget, boolean contentPolicyChain,
-      BackoffConfig backoff, Instant deadline) {
+  public RetryDecision decide(
+      ProviderResponse response,
+      int attempt,
+      RetryBudget budget,
+      boolean contentPolicyChain,
+      BackoffConfig backoff,
+      Instant deadline) {
     Outcome outcome = OutcomeClassifier.classify(response, attempt, budget, contentPolicyChain);
     if (outcome != Outcome.RETRY) {
-      String reason = outcome == Outcome.FALLBACK && OutcomeClassifier.fault(response) == Fault.TRANSIENT
-          ? "retries used up (" + budget.retriesFor(response) + ")" : null;
+      String reason =
+          outcome == Outcome.FALLBACK && OutcomeClassifier.fault(response) == Fault.TRANSIENT
+              ? "retries used up (" + budget.retriesFor(response) + ")"
+              : null;
       return RetryDecision.finalOutcome(outcome, reason);
     }
     Instant now = clock.instant();
     Optional<Duration> server = ServerDelay.of(response, now);
     if (server.isPresent() && server.get().toMillis() > backoff.maxMs()) {
-      return RetryDecision.finalOutcome(Outcome.FALLBACK, "provider asked to wait " + server.get().toMillis()
-          + " ms, more than backoff max_ms " + backoff.maxMs());
+      return RetryDecision.finalOutcome(
+          Outcome.FALLBACK,
+          "provider asked to wait "
+              + server.get().toMillis()
+              + " ms, more than backoff max_ms "
+              + backoff.maxMs());
     }
     Duration delay = new Backoff(backoff, random).delay(attempt, server.orElse(null));
     if (deadline != null && !now.plus(delay).isBefore(deadline)) {
-      return RetryDecision.finalOutcome(Outcome.FALLBACK, "the retry in " + delay.toMillis()
-          + " ms would start after the request's deadline " + deadline);
+      return RetryDecision.finalOutcome(
+          Outcome.FALLBACK,
+          "the retry in "
+              + delay.toMillis()
+              + " ms would start after the request's deadline "
+              + deadline);
     }
     return new RetryDecision(Outcome.RETRY, delay, null);
   }

@@ -14,17 +14,19 @@ import java.util.regex.Pattern;
  * How long a provider asked us to wait before calling again, read from its response headers.
  *
  * <ol>
- *   <li>{@code retry-after-ms} (milliseconds, Azure and OpenAI) when present;</li>
- *   <li>else {@code Retry-After}: delay-seconds (decimals accepted) or an HTTP date;</li>
+ *   <li>{@code retry-after-ms} (milliseconds, Azure and OpenAI) when present;
+ *   <li>else {@code Retry-After}: delay-seconds (decimals accepted) or an HTTP date;
  *   <li>else, on a 429 only, the larger of {@code x-ratelimit-reset-requests} and {@code
- *       x-ratelimit-reset-tokens} in OpenAI's duration format ({@code 1s}, {@code 6m0s},
- *       {@code 20ms}, {@code 1h2m3.5s}). These come with every OpenAI response, so they mean
- *       "wait" only when the call was actually rate limited.</li>
+ *       x-ratelimit-reset-tokens} in OpenAI's duration format ({@code 1s}, {@code 6m0s}, {@code
+ *       20ms}, {@code 1h2m3.5s}). These come with every OpenAI response, so they mean "wait" only
+ *       when the call was actually rate limited.
  * </ol>
+ *
  * Unparseable or negative values are ignored.
  */
 public final class ServerDelay {
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
+  private static final Pattern DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
 
   private ServerDelay() {}
 
@@ -39,7 +41,8 @@ public final class ServerDelay {
       return retryAfter;
     }
     if (response.status() != null && response.status() == 429) {
-      Optional<Duration> requests = parseResetDuration(response.header("x-ratelimit-reset-requests"));
+      Optional<Duration> requests =
+          parseResetDuration(response.header("x-ratelimit-reset-requests"));
       Optional<Duration> tokens = parseResetDuration(response.header("x-ratelimit-reset-tokens"));
       if (requests.isPresent() && tokens.isPresent()) {
         return Optional.of(max(requests.get(), tokens.get()));
@@ -55,7 +58,9 @@ public final class ServerDelay {
     }
     try {
       double ms = Double.parseDouble(value.trim());
-      return ms >= 0 && Double.isFinite(ms) ? Optional.of(Duration.ofNanos((long) (ms * 1_000_000))) : Optional.empty();
+      return ms >= 0 && Double.isFinite(ms)
+          ? Optional.of(Duration.ofNanos((long) (ms * 1_000_000)))
+          : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
@@ -69,7 +74,8 @@ public final class ServerDelay {
     try {
       double seconds = Double.parseDouble(v);
       return seconds >= 0 && Double.isFinite(seconds)
-          ? Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000))) : Optional.empty();
+          ? Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000)))
+          : Optional.empty();
     } catch (NumberFormatException notSeconds) {
       try {
         Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -81,7 +87,10 @@ public final class ServerDelay {
     }
   }
 
-  /** OpenAI's reset format: a Go duration such as {@code 1s}, {@code 6m0s}, {@code 20ms}, {@code 1h2m3.5s}. */
+  /**
+   * OpenAI's reset format: a Go duration such as {@code 1s}, {@code 6m0s}, {@code 20ms}, {@code
+   * 1h2m3.5s}.
+   */
   static Optional<Duration> parseResetDuration(String value) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
@@ -96,14 +105,16 @@ public final class ServerDelay {
       }
       end = m.end();
       double amount = Double.parseDouble(m.group(1));
-      nanos += amount * switch (m.group(2)) {
-        case "h" -> 3_600e9;
-        case "m" -> 60e9;
-        case "s" -> 1e9;
-        case "ms" -> 1e6;
-        case "us", "µs" -> 1e3;
-        default -> 1;
-      };
+      nanos +=
+          amount
+              * switch (m.group(2)) {
+                case "h" -> 3_600e9;
+                case "m" -> 60e9;
+                case "s" -> 1e9;
+                case "ms" -> 1e6;
+                case "us", "µs" -> 1e3;
+                default -> 1;
+              };
     }
     if (end == 0 || end != v.length()) {
       return Optional.empty();

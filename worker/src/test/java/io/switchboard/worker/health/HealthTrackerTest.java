@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class HealthTrackerTest {
   private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
-  private static final RouterSettings SETTINGS = new RouterSettings(3, 30, null, null, null, null, null);
+  private static final RouterSettings SETTINGS =
+      new RouterSettings(3, 30, null, null, null, null, null);
   private final MutableClock clock = new MutableClock(START);
   private final HealthTracker tracker = new HealthTracker(SETTINGS, clock);
 
@@ -53,14 +54,17 @@ class HealthTrackerTest {
 
   @Test
   void unusableAnswersCoolDownAtOnce() {
-    ProviderResponse unauthorized = ProviderResponse.http(401, Map.of(), null, null, Duration.ofMillis(3));
+    ProviderResponse unauthorized =
+        ProviderResponse.http(401, Map.of(), null, null, Duration.ofMillis(3));
     Optional<DeploymentHealth> published = tracker.record("d1", unauthorized);
     assertThat(published).isPresent();
     assertThat(published.get().reason()).isEqualTo("HTTP 401");
     assertThat(tracker.cooldownUntil("d1")).contains(START.plusSeconds(30));
-    ProviderResponse noKey = ProviderResponse.failed(
-        new TransportFailure(TransportFailure.Kind.NOT_CONFIGURED, "environment variable X_KEY is not set"),
-        Duration.ZERO);
+    ProviderResponse noKey =
+        ProviderResponse.failed(
+            new TransportFailure(
+                TransportFailure.Kind.NOT_CONFIGURED, "environment variable X_KEY is not set"),
+            Duration.ZERO);
     assertThat(tracker.record("d2", noKey).orElseThrow().reason()).contains("X_KEY");
   }
 
@@ -86,7 +90,8 @@ class HealthTrackerTest {
 
   @Test
   void cooldownsPublishedByOtherWorkersAreHonoured() {
-    DeploymentHealth remote = new DeploymentHealth("d9", START.plusSeconds(45), "HTTP 401", 0, 1.0, 0, START);
+    DeploymentHealth remote =
+        new DeploymentHealth("d9", START.plusSeconds(45), "HTTP 401", 0, 1.0, 0, START);
     tracker.apply(remote);
     assertThat(tracker.cooldownUntil("d9")).contains(START.plusSeconds(45));
     tracker.apply(new DeploymentHealth("d9", START.plusSeconds(5), "older", 0, 0, 0, START));
@@ -111,12 +116,15 @@ class HealthTrackerTest {
     for (double ms : new double[] {200, 100, 100}) {
       expected = HealthTracker.LATENCY_ALPHA * ms + (1 - HealthTracker.LATENCY_ALPHA) * expected;
     }
-    assertThat(health.latencyEwmaMs()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(health.latencyEwmaMs())
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(health.recentFailures()).isEqualTo(1);
     assertThat(health.updatedAt()).isEqualTo(START);
     clock.advance(Duration.ofSeconds(61));
     assertThat(tracker.snapshot("d1").errorRate()).isZero();
-    assertThat(tracker.snapshots()).extracting(DeploymentHealth::deploymentId).containsExactly("d1");
+    assertThat(tracker.snapshots())
+        .extracting(DeploymentHealth::deploymentId)
+        .containsExactly("d1");
   }
 
   @Test
@@ -125,20 +133,25 @@ class HealthTrackerTest {
     fail("d1");
     DeploymentHealth cooling = fail("d1").orElseThrow();
     assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(cooling))).isEmpty();
-    assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(tracker.snapshot("d2")))).isEmpty();
+    assertThat(Schemas.validate(SchemaName.DEPLOYMENT_HEALTH, Json.tree(tracker.snapshot("d2"))))
+        .isEmpty();
   }
 
   @Test
   void periodicReportsCoverDeploymentsCalledOrHeldWithTheirDispatchesInFlight() {
     tracker.record("d1", Fault.NONE, null, Duration.ofMillis(100));
     List<DeploymentHealth> reports = tracker.periodicReports(Map.of("d1", 3, "d2", 2, "d3", 0));
-    assertThat(reports).as("d2 held though not called yet; d3 neither called nor held")
+    assertThat(reports)
+        .as("d2 held though not called yet; d3 neither called nor held")
         .extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
         .containsExactlyInAnyOrder(tuple("d1", 3), tuple("d2", 2));
-    assertThat(tracker.periodicReports(Map.of())).extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
+    assertThat(tracker.periodicReports(Map.of()))
+        .extracting(DeploymentHealth::deploymentId, DeploymentHealth::inFlight)
         .containsExactly(tuple("d1", 0));
     clock.advance(Duration.ofSeconds(61));
-    assertThat(tracker.periodicReports(Map.of())).as("nothing held, no call within the minute").isEmpty();
+    assertThat(tracker.periodicReports(Map.of()))
+        .as("nothing held, no call within the minute")
+        .isEmpty();
     assertThat(tracker.snapshot("d1").inFlight()).as("known only to the periodic reports").isNull();
   }
 
@@ -148,15 +161,19 @@ class HealthTrackerTest {
     named.record("d1", Fault.NONE, null, Duration.ofMillis(100));
     named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
     named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100));
-    DeploymentHealth cooling = named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100)).orElseThrow();
+    DeploymentHealth cooling =
+        named.record("d1", Fault.TRANSIENT, "timeout", Duration.ofMillis(100)).orElseThrow();
     assertThat(cooling.workerId()).isEqualTo("worker-7");
     assertThat(cooling.recentCalls()).isEqualTo(4);
     assertThat(named.snapshot("d1").workerId()).isEqualTo("worker-7");
-    assertThat(tracker.workerId()).as("a random id by default").isNotBlank().isNotEqualTo(
-        new HealthTracker(SETTINGS, clock).workerId());
+    assertThat(tracker.workerId())
+        .as("a random id by default")
+        .isNotBlank()
+        .isNotEqualTo(new HealthTracker(SETTINGS, clock).workerId());
   }
 
   private Optional<DeploymentHealth> fail(String deploymentId) {
-    return tracker.record(deploymentId, ProviderResponse.http(503, Map.of(), null, null, Duration.ofMillis(5)));
+    return tracker.record(
+        deploymentId, ProviderResponse.http(503, Map.of(), null, null, Duration.ofMillis(5)));
   }
 }

@@ -31,19 +31,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class CallOutcomesTest {
-  static final SwitchboardConfig CONFIG = config("router_settings: {allowed_fails: 1, cooldown_seconds: 30}\n");
+  static final SwitchboardConfig CONFIG =
+      config("router_settings: {allowed_fails: 1, cooldown_seconds: 30}\n");
   static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
 
   final MutableClock clock = new MutableClock(START);
   final HealthTracker health = new HealthTracker(CONFIG.routerSettings(), clock);
   final List<AttemptEvent> attempts = new ArrayList<>();
-  final CallOutcomes outcomes = new CallOutcomes(clock, health, new RetryPolicy(clock, new SplittableRandom(3)),
-      Fixtures.outputs(CONFIG), attempts::add);
+  final CallOutcomes outcomes =
+      new CallOutcomes(
+          clock,
+          health,
+          new RetryPolicy(clock, new SplittableRandom(3)),
+          Fixtures.outputs(CONFIG),
+          attempts::add);
   final Lane lane = Fixtures.lane(clock);
   final LanePacer.Permit permit = new LanePacer(null, null, clock).tryAcquire(10).orElseThrow();
 
   static ProviderResponse completion() {
-    ObjectNode body = (ObjectNode) Json.parse("""
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse(
+                """
         {"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},
          "finish_reason":"stop"}]}""");
     return ProviderResponse.http(200, Map.of(), body, new Usage(3, 4), Duration.ofMillis(5));
@@ -64,24 +73,36 @@ class CallOutcomesTest {
     RouteReply ok = reply(completed.result().get(0));
     assertThat(ok.status()).isEqualTo(ReplyStatus.OK);
     assertThat(ok.attempts()).hasSize(1);
-    assertThat(completed.always()).extracting(ProducerRecord::topic).containsExactly("switchboard.metrics");
-    assertThat(attempts).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.SUCCESS));
+    assertThat(completed.always())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.metrics");
+    assertThat(attempts)
+        .singleElement()
+        .satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.SUCCESS));
     assertThat(job.attempts()).hasSize(1);
   }
 
   @Test
   void aRetryableFailureWithRetriesLeftIsRetriedAfterTheBackoff() {
     SwitchboardConfig lenient = config("router_settings: {allowed_fails: 100}\n");
-    CallOutcomes lenientOutcomes = new CallOutcomes(clock, new HealthTracker(lenient.routerSettings(), clock),
-        new RetryPolicy(clock, new SplittableRandom(3)), Fixtures.outputs(lenient), attempts::add);
+    CallOutcomes lenientOutcomes =
+        new CallOutcomes(
+            clock,
+            new HealthTracker(lenient.routerSettings(), clock),
+            new RetryPolicy(clock, new SplittableRandom(3)),
+            Fixtures.outputs(lenient),
+            attempts::add);
     Job job = Fixtures.job(lenient, 0, null);
-    CallEvent.Completed completed = lenientOutcomes.classify(lane, job, permit, serverError(), null);
+    CallEvent.Completed completed =
+        lenientOutcomes.classify(lane, job, permit, serverError(), null);
     assertThat(completed.retries()).isTrue();
     assertThat(completed.result()).isNull();
     assertThat(completed.retryIn()).isBetween(Duration.ZERO, Duration.ofMillis(20));
     assertThat(completed.tokens()).as("no usage: the estimate").isEqualTo(10);
     assertThat(job.retry()).isEqualTo(1);
-    assertThat(completed.always()).extracting(ProducerRecord::topic).containsExactly("switchboard.metrics");
+    assertThat(completed.always())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.metrics");
 
     CallEvent.Completed again = lenientOutcomes.classify(lane, job, permit, serverError(), null);
     assertThat(again.retries()).as("retries used up").isFalse();
@@ -93,8 +114,10 @@ class CallOutcomesTest {
 
   @Test
   void aFailureThatStartsACooldownPublishesTheHealthRecord() {
-    CallEvent.Completed completed = outcomes.classify(lane, Fixtures.job(CONFIG, 0, null), permit, serverError(), null);
-    assertThat(completed.always()).extracting(ProducerRecord::topic)
+    CallEvent.Completed completed =
+        outcomes.classify(lane, Fixtures.job(CONFIG, 0, null), permit, serverError(), null);
+    assertThat(completed.always())
+        .extracting(ProducerRecord::topic)
         .containsExactly("switchboard.health", "switchboard.metrics");
     DeploymentHealth cooling = Json.read(completed.always().get(0).value(), DeploymentHealth.class);
     assertThat(cooling.cooldownUntil()).isEqualTo(START.plusSeconds(30));
@@ -103,17 +126,22 @@ class CallOutcomesTest {
 
   @Test
   void aCallCancelledByTheClosingWorkerSaysNothingAboutTheDeployment() {
-    ProviderResponse cancelled = ProviderResponse.failed(new TransportFailure(TransportFailure.Kind.CANCELLED,
-        "closing"), Duration.ofMillis(1));
-    CallEvent.Completed completed = outcomes.classify(lane, Fixtures.job(CONFIG, 0, null), permit, cancelled, null);
-    assertThat(completed.always()).extracting(ProducerRecord::topic).containsExactly("switchboard.metrics");
+    ProviderResponse cancelled =
+        ProviderResponse.failed(
+            new TransportFailure(TransportFailure.Kind.CANCELLED, "closing"), Duration.ofMillis(1));
+    CallEvent.Completed completed =
+        outcomes.classify(lane, Fixtures.job(CONFIG, 0, null), permit, cancelled, null);
+    assertThat(completed.always())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.metrics");
     assertThat(health.cooldownUntil("fast")).isEmpty();
   }
 
   @Test
   void anUnexpectedFailureIsAnsweredWithAnInternalErrorAndNoAttempt() {
     Job job = Fixtures.job(CONFIG, 0, null);
-    CallEvent.Completed completed = outcomes.classify(lane, job, permit, null, new IllegalStateException("boom"));
+    CallEvent.Completed completed =
+        outcomes.classify(lane, job, permit, null, new IllegalStateException("boom"));
     assertThat(completed.retries()).isFalse();
     assertThat(completed.always()).isEmpty();
     assertThat(attempts).isEmpty();

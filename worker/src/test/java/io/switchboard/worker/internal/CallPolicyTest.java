@@ -38,18 +38,31 @@ class CallPolicyTest {
   final LanePacer.Permit permit = new LanePacer(null, null, clock).tryAcquire(10).orElseThrow();
 
   CallOutcomes outcomes(SwitchboardConfig config) {
-    return new CallOutcomes(clock, new HealthTracker(config.routerSettings(), clock),
-        new RetryPolicy(clock, new SplittableRandom(3)), Fixtures.outputs(config), attempts::add);
+    return new CallOutcomes(
+        clock,
+        new HealthTracker(config.routerSettings(), clock),
+        new RetryPolicy(clock, new SplittableRandom(3)),
+        Fixtures.outputs(config),
+        attempts::add);
   }
 
   static ProviderResponse status(int status, String code, String message) {
-    ObjectNode body = (ObjectNode) Json.parse("{\"error\":{\"message\":\"" + message + "\",\"type\":null,\"code\":"
-        + (code == null ? "null" : "\"" + code + "\"") + "}}");
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse(
+                "{\"error\":{\"message\":\""
+                    + message
+                    + "\",\"type\":null,\"code\":"
+                    + (code == null ? "null" : "\"" + code + "\"")
+                    + "}}");
     return ProviderResponse.http(status, Map.of(), body, null, Duration.ofMillis(5));
   }
 
   static ProviderResponse filteredCompletion() {
-    ObjectNode body = (ObjectNode) Json.parse("""
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse(
+                """
         {"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":""},
          "finish_reason":"content_filter"}]}""");
     return ProviderResponse.http(200, Map.of(), body, null, Duration.ofMillis(5));
@@ -57,8 +70,22 @@ class CallPolicyTest {
 
   static Job withContentPolicyChain(SwitchboardConfig config, List<String> chain) {
     Dispatch d = Fixtures.dispatch("r0", null, 10);
-    return Fixtures.job(config, new Dispatch(d.request(), d.deploymentId(), d.modelName(), 0, 10, List.of(), List.of(),
-        chain, List.of(), null, d.receivedAt(), d.routedAt()), 0);
+    return Fixtures.job(
+        config,
+        new Dispatch(
+            d.request(),
+            d.deploymentId(),
+            d.modelName(),
+            0,
+            10,
+            List.of(),
+            List.of(),
+            chain,
+            List.of(),
+            null,
+            d.receivedAt(),
+            d.routedAt()),
+        0);
   }
 
   static Dispatch handedBack(CallEvent.Completed completed) {
@@ -68,64 +95,124 @@ class CallPolicyTest {
 
   @Test
   void aStatusLeftOffRetryOnStatusCodesIsHandedBackAtOnce() {
-    SwitchboardConfig config = Fixtures.config("router_settings: {allowed_fails: 100, retry_on_status_codes: [429]}\n");
-    CallEvent.Completed completed = outcomes(config).classify(lane, Fixtures.job(config, 0, null), permit,
-        status(503, null, "overloaded"), null);
+    SwitchboardConfig config =
+        Fixtures.config("router_settings: {allowed_fails: 100, retry_on_status_codes: [429]}\n");
+    CallEvent.Completed completed =
+        outcomes(config)
+            .classify(
+                lane, Fixtures.job(config, 0, null), permit, status(503, null, "overloaded"), null);
     assertThat(completed.retries()).isFalse();
     assertThat(handedBack(completed).handoff().reason()).isEqualTo(Outcome.FALLBACK);
-    assertThat(outcomes(config).classify(lane, Fixtures.job(config, 1, null), permit, status(429, null, "slow down"),
-        null).retries()).as("429 is listed").isTrue();
+    assertThat(
+            outcomes(config)
+                .classify(
+                    lane,
+                    Fixtures.job(config, 1, null),
+                    permit,
+                    status(429, null, "slow down"),
+                    null)
+                .retries())
+        .as("429 is listed")
+        .isTrue();
   }
 
   @Test
   void retryPolicyCountsAreTheDeploymentsRetriesForTheirClass() {
-    SwitchboardConfig config = Fixtures.config("router_settings: {allowed_fails: 100, retry_policy: {rate_limit: 0, "
-        + "bad_request: 1}}\n");
+    SwitchboardConfig config =
+        Fixtures.config(
+            "router_settings: {allowed_fails: 100, retry_policy: {rate_limit: 0, "
+                + "bad_request: 1}}\n");
     CallOutcomes outcomes = outcomes(config);
-    assertThat(outcomes.classify(lane, Fixtures.job(config, 0, null), permit, status(429, null, "slow"), null)
-        .retries()).isFalse();
+    assertThat(
+            outcomes
+                .classify(
+                    lane, Fixtures.job(config, 0, null), permit, status(429, null, "slow"), null)
+                .retries())
+        .isFalse();
     Job job = Fixtures.job(config, 1, null);
-    assertThat(outcomes.classify(lane, job, permit, status(400, null, "bad temperature"), null).retries()).isTrue();
-    CallEvent.Completed second = outcomes.classify(lane, job, permit, status(400, null, "bad temperature"), null);
+    assertThat(
+            outcomes
+                .classify(lane, job, permit, status(400, null, "bad temperature"), null)
+                .retries())
+        .isTrue();
+    CallEvent.Completed second =
+        outcomes.classify(lane, job, permit, status(400, null, "bad temperature"), null);
     assertThat(second.retries()).isFalse();
     assertThat(reply(second.result().get(0)).error().code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
   }
 
   @Test
   void authenticationRetriesAreMadeBeforeTheDeploymentCoolsDown() {
-    SwitchboardConfig config = Fixtures.config("router_settings: {allowed_fails: 3, retry_policy: {authentication: 1}}\n");
+    SwitchboardConfig config =
+        Fixtures.config("router_settings: {allowed_fails: 3, retry_policy: {authentication: 1}}\n");
     CallOutcomes outcomes = outcomes(config);
     Job job = Fixtures.job(config, 0, null);
-    CallEvent.Completed first = outcomes.classify(lane, job, permit, status(401, "invalid_api_key", "no"), null);
+    CallEvent.Completed first =
+        outcomes.classify(lane, job, permit, status(401, "invalid_api_key", "no"), null);
     assertThat(first.retries()).isTrue();
-    assertThat(first.always()).extracting(r -> r.topic()).as("no cooldown yet").containsExactly("switchboard.metrics");
-    CallEvent.Completed second = outcomes.classify(lane, job, permit, status(401, "invalid_api_key", "no"), null);
+    assertThat(first.always())
+        .extracting(r -> r.topic())
+        .as("no cooldown yet")
+        .containsExactly("switchboard.metrics");
+    CallEvent.Completed second =
+        outcomes.classify(lane, job, permit, status(401, "invalid_api_key", "no"), null);
     assertThat(handedBack(second).handoff().reason()).isEqualTo(Outcome.FALLBACK);
   }
 
   @Test
   void aContentFilterRefusalWithAChainLeftIsHandedBackForIt() {
     SwitchboardConfig config = Fixtures.config("");
-    CallEvent.Completed refused = outcomes(config).classify(lane, withContentPolicyChain(config, List.of("safe")),
-        permit, status(400, "content_filter", "The response was filtered by the content management policy."), null);
+    CallEvent.Completed refused =
+        outcomes(config)
+            .classify(
+                lane,
+                withContentPolicyChain(config, List.of("safe")),
+                permit,
+                status(
+                    400,
+                    "content_filter",
+                    "The response was filtered by the content management policy."),
+                null);
     Dispatch back = handedBack(refused);
     assertThat(back.handoff().reason()).isEqualTo(Outcome.CONTENT_POLICY);
     assertThat(back.contentPolicyFallbacksRemaining()).containsExactly("safe");
-    assertThat(back.attempts()).extracting(AttemptEvent::outcome).containsExactly(Outcome.CONTENT_POLICY);
-    CallEvent.Completed filtered = outcomes(config).classify(lane, withContentPolicyChain(config, List.of("safe")),
-        permit, filteredCompletion(), null);
+    assertThat(back.attempts())
+        .extracting(AttemptEvent::outcome)
+        .containsExactly(Outcome.CONTENT_POLICY);
+    CallEvent.Completed filtered =
+        outcomes(config)
+            .classify(
+                lane,
+                withContentPolicyChain(config, List.of("safe")),
+                permit,
+                filteredCompletion(),
+                null);
     assertThat(handedBack(filtered).handoff().reason()).isEqualTo(Outcome.CONTENT_POLICY);
   }
 
   @Test
   void aContentFilterRefusalWithoutAChainIsTheAnswerAsBefore() {
     SwitchboardConfig config = Fixtures.config("");
-    RouteReply refused = reply(outcomes(config).classify(lane, Fixtures.job(config, 0, null), permit,
-        status(400, "content_filter", "filtered"), null).result().get(0));
+    RouteReply refused =
+        reply(
+            outcomes(config)
+                .classify(
+                    lane,
+                    Fixtures.job(config, 0, null),
+                    permit,
+                    status(400, "content_filter", "filtered"),
+                    null)
+                .result()
+                .get(0));
     assertThat(refused.error().code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
-    RouteReply filtered = reply(outcomes(config).classify(lane, Fixtures.job(config, 1, null), permit,
-        filteredCompletion(), null).result().get(0));
+    RouteReply filtered =
+        reply(
+            outcomes(config)
+                .classify(lane, Fixtures.job(config, 1, null), permit, filteredCompletion(), null)
+                .result()
+                .get(0));
     assertThat(filtered.status()).isEqualTo(ReplyStatus.OK);
-    assertThat(filtered.response().path("choices").get(0).path("finish_reason").asText()).isEqualTo("content_filter");
+    assertThat(filtered.response().path("choices").get(0).path("finish_reason").asText())
+        .isEqualTo("content_filter");
   }
 }

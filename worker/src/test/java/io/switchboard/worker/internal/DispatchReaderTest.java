@@ -32,41 +32,68 @@ class DispatchReaderTest {
   void aDispatchForAKnownDeploymentIsAJobWithItsRetryBudget() {
     Dispatch dispatch = Fixtures.dispatch("r1", null, 10);
     DispatchReader.Read read = reader.read(record(42, Json.toBytes(dispatch)), NOW);
-    assertThat(read).isInstanceOfSatisfying(DispatchReader.ToCall.class, call -> {
-      assertThat(call.job().offset()).isEqualTo(42);
-      assertThat(call.job().id()).isEqualTo("r1");
-      assertThat(call.job().deployment().deploymentId()).isEqualTo("fast");
-      assertThat(call.job().retryBudget().maxRetries()).as("the deployment's max_retries").isEqualTo(1);
-      assertThat(call.job().retryBudget()).isEqualTo(RetryBudget.defaults(1));
-      assertThat(call.job().retry()).isZero();
-    });
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            DispatchReader.ToCall.class,
+            call -> {
+              assertThat(call.job().offset()).isEqualTo(42);
+              assertThat(call.job().id()).isEqualTo("r1");
+              assertThat(call.job().deployment().deploymentId()).isEqualTo("fast");
+              assertThat(call.job().retryBudget().maxRetries())
+                  .as("the deployment's max_retries")
+                  .isEqualTo(1);
+              assertThat(call.job().retryBudget()).isEqualTo(RetryBudget.defaults(1));
+              assertThat(call.job().retry()).isZero();
+            });
   }
 
   @Test
   void anUnreadableRecordIsDeadLetteredWithWhereItCameFrom() {
-    DispatchReader.Read read = reader.read(record(7, "{not json".getBytes(StandardCharsets.UTF_8)), NOW);
-    assertThat(read).isInstanceOfSatisfying(DispatchReader.Answered.class, answered -> {
-      assertThat(answered.answer().topic()).isEqualTo("switchboard.dead-letter");
-      DeadLetter letter = Json.read(answered.answer().value(), DeadLetter.class);
-      assertThat(letter.message()).contains(Fixtures.DISPATCH + "/3@7", "is not a readable dispatch");
-      assertThat(letter.sourceTopic()).isEqualTo(Fixtures.DISPATCH);
-      assertThat(letter.partition()).isEqualTo(3);
-      assertThat(letter.offset()).isEqualTo(7);
-    });
-    assertThat(reader.read(record(8, null), NOW)).as("no value").isInstanceOf(DispatchReader.Answered.class);
+    DispatchReader.Read read =
+        reader.read(record(7, "{not json".getBytes(StandardCharsets.UTF_8)), NOW);
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            DispatchReader.Answered.class,
+            answered -> {
+              assertThat(answered.answer().topic()).isEqualTo("switchboard.dead-letter");
+              DeadLetter letter = Json.read(answered.answer().value(), DeadLetter.class);
+              assertThat(letter.message())
+                  .contains(Fixtures.DISPATCH + "/3@7", "is not a readable dispatch");
+              assertThat(letter.sourceTopic()).isEqualTo(Fixtures.DISPATCH);
+              assertThat(letter.partition()).isEqualTo(3);
+              assertThat(letter.offset()).isEqualTo(7);
+            });
+    assertThat(reader.read(record(8, null), NOW))
+        .as("no value")
+        .isInstanceOf(DispatchReader.Answered.class);
   }
 
   @Test
   void aDispatchForADeploymentThisWorkerDoesNotKnowIsRejected() {
     Instant at = NOW.minusSeconds(1);
-    Dispatch elsewhere = new Dispatch(RouteRequest.of("r2", "other", Fixtures.body()), "other", "other", 0, 10,
-        List.of(), List.of(), List.of(), List.of(), null, at, at);
+    Dispatch elsewhere =
+        new Dispatch(
+            RouteRequest.of("r2", "other", Fixtures.body()),
+            "other",
+            "other",
+            0,
+            10,
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            at,
+            at);
     DispatchReader.Read read = reader.read(record(9, Json.toBytes(elsewhere)), NOW);
-    assertThat(read).isInstanceOfSatisfying(DispatchReader.Answered.class, answered -> {
-      RouteReply reply = Fixtures.reply(answered.answer());
-      assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
-      assertThat(reply.error().code()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
-      assertThat(reply.error().message()).contains("'other'", "model_list");
-    });
+    assertThat(read)
+        .isInstanceOfSatisfying(
+            DispatchReader.Answered.class,
+            answered -> {
+              RouteReply reply = Fixtures.reply(answered.answer());
+              assertThat(reply.status()).isEqualTo(ReplyStatus.ERROR);
+              assertThat(reply.error().code()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
+              assertThat(reply.error().message()).contains("'other'", "model_list");
+            });
   }
 }

@@ -23,12 +23,19 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** A config with one deployment, {@code fast}, and {@code settings} added (YAML lines, may be empty). */
+  /**
+   * A config with one deployment, {@code fast}, and {@code settings} added (YAML lines, may be
+   * empty).
+   */
   static SwitchboardConfig config(String settings) {
-    return new ConfigLoader(k -> null).parse("""
+    return new ConfigLoader(k -> null)
+        .parse(
+            """
         model_list:
           - {model_name: fast, api_base: "http://localhost:1/v1", max_retries: 1, backoff: {initial_ms: 10, max_ms: 20}}
-        """ + settings, "test");
+        """
+                + settings,
+            "test");
   }
 
   static Outputs outputs(SwitchboardConfig config) {
@@ -36,13 +43,25 @@ final class Fixtures {
   }
 
   static ObjectNode body() {
-    return (ObjectNode) Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}");
+    return (ObjectNode)
+        Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":8}");
   }
 
   static Dispatch dispatch(String id, Instant deadline, int estimatedTokens) {
     Instant at = Instant.parse("2025-01-01T00:00:00Z");
-    return new Dispatch(RouteRequest.of(id, "fast", body()).withDeadline(deadline), "fast", "fast", 0, estimatedTokens,
-        List.of(), List.of(), List.of(), List.of(), null, at, at);
+    return new Dispatch(
+        RouteRequest.of(id, "fast", body()).withDeadline(deadline),
+        "fast",
+        "fast",
+        0,
+        estimatedTokens,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        at,
+        at);
   }
 
   /** A job for the config's deployment at {@code offset}, id {@code "r<offset>"}. */
@@ -52,7 +71,10 @@ final class Fixtures {
 
   /** A job for {@code dispatch} on the config's deployment, with that deployment's retry budget. */
   static Job job(SwitchboardConfig config, Dispatch dispatch, long offset) {
-    return new Job(offset, dispatch, config.deployment("fast").orElseThrow(),
+    return new Job(
+        offset,
+        dispatch,
+        config.deployment("fast").orElseThrow(),
         RetryBudget.of(config.deployment("fast").orElseThrow(), config.routerSettings()));
   }
 

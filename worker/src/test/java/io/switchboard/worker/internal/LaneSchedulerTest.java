@@ -35,7 +35,11 @@ class LaneSchedulerTest {
   final List<Job> launched = new ArrayList<>();
 
   LaneScheduler scheduler(int window) {
-    return new LaneScheduler(window, clock, id -> Optional.ofNullable(cooldowns.get(id)), Fixtures.outputs(CONFIG),
+    return new LaneScheduler(
+        window,
+        clock,
+        id -> Optional.ofNullable(cooldowns.get(id)),
+        Fixtures.outputs(CONFIG),
         (lane, job, permit, now) -> launched.add(job));
   }
 
@@ -65,7 +69,9 @@ class LaneSchedulerTest {
     lane.finished(b, List.of());
     lane.retryDue(a);
     scheduler.startWork(List.of(lane), false);
-    assertThat(launched).as("the retry first, then one new in the room b left").containsExactly(a, b, c, a, d);
+    assertThat(launched)
+        .as("the retry first, then one new in the room b left")
+        .containsExactly(a, b, c, a, d);
     assertThat(lane.active()).isEqualTo(3);
     assertThat(lane.nextNew(4)).as("e waits for room").isSameAs(e);
   }
@@ -81,7 +87,9 @@ class LaneSchedulerTest {
     assertThat(lane.waiting(clock.millis())).isTrue();
 
     clock.advance(Duration.ofMillis(9_999));
-    assertThat(lane.waiting(clock.millis())).as("until the head's deadline, not the pacer's minute").isTrue();
+    assertThat(lane.waiting(clock.millis()))
+        .as("until the head's deadline, not the pacer's minute")
+        .isTrue();
     clock.advance(Duration.ofMillis(1));
     assertThat(lane.waiting(clock.millis())).isFalse();
     scheduler.startWork(List.of(lane), false);
@@ -89,7 +97,8 @@ class LaneSchedulerTest {
     RouteReply expired = reply(results(lane).get(0));
     assertThat(expired.id()).isEqualTo(b.id());
     assertThat(expired.status()).isEqualTo(ReplyStatus.EXPIRED);
-    assertThat(expired.error().message()).contains("passed before the provider call to deployment 'fast'");
+    assertThat(expired.error().message())
+        .contains("passed before the provider call to deployment 'fast'");
   }
 
   @Test
@@ -113,8 +122,14 @@ class LaneSchedulerTest {
     LaneScheduler scheduler = scheduler(1);
     Job a = take(lane, CONFIG, 0, START.plusSeconds(1));
     scheduler.startWork(List.of(lane), false);
-    a.attempted(Outputs.attempt(a, ProviderResponse.http(500, Map.of(), null, null, Duration.ofMillis(5)),
-        Outcome.RETRY, null, START), true);
+    a.attempted(
+        Outputs.attempt(
+            a,
+            ProviderResponse.http(500, Map.of(), null, null, Duration.ofMillis(5)),
+            Outcome.RETRY,
+            null,
+            START),
+        true);
     lane.retryDue(a);
     clock.advance(Duration.ofSeconds(1));
     scheduler.startWork(List.of(lane), false);

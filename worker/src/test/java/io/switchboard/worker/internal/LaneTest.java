@@ -21,13 +21,17 @@ import org.junit.jupiter.api.Test;
 class LaneTest {
   static final SwitchboardConfig CONFIG = config("");
   static final MutableClock CLOCK = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-  static final ProducerRecord<String, byte[]> RESULT = new ProducerRecord<>("replies", "k", new byte[] {1});
+  static final ProducerRecord<String, byte[]> RESULT =
+      new ProducerRecord<>("replies", "k", new byte[] {1});
 
   @Test
   void recordsFinishedByAnEarlierOwnerAreSkipped() {
     TreeSet<Long> finished = new TreeSet<>(List.of(11L, 12L));
-    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK),
-        PartitionOffsets.restore(10, OffsetCodec.encode(10, finished)));
+    Lane lane =
+        new Lane(
+            new TopicPartition(Fixtures.DISPATCH, 0),
+            new LanePacer(null, null, CLOCK),
+            PartitionOffsets.restore(10, OffsetCodec.encode(10, finished)));
     assertThat(lane.admit(10)).isEqualTo(Lane.Admission.TAKE);
     assertThat(lane.admit(11)).isEqualTo(Lane.Admission.SKIP);
     assertThat(lane.admit(12)).isEqualTo(Lane.Admission.SKIP);
@@ -37,7 +41,8 @@ class LaneTest {
 
   @Test
   void aLaneWithNothingCommittedStartsAtItsFirstRecord() {
-    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), null);
+    Lane lane =
+        new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), null);
     assertThat(lane.canTakeMore(1)).isTrue();
     assertThat(lane.admit(500)).isEqualTo(Lane.Admission.TAKE);
     lane.finished(500, List.of(RESULT));
@@ -51,7 +56,8 @@ class LaneTest {
     Lane.Admission admission;
     while ((admission = lane.admit(offset)) == Lane.Admission.TAKE) {
       if (offset > 0) {
-        lane.finished(offset, List.of()); // offset 0 stays unfinished: the commit point does not move
+        lane.finished(
+            offset, List.of()); // offset 0 stays unfinished: the commit point does not move
       }
       offset++;
     }
@@ -61,12 +67,17 @@ class LaneTest {
     assertThat(lane.paused()).isTrue();
     assertThat(lane.admit(heldBack + 1)).as("the rest of the fetch").isEqualTo(Lane.Admission.SKIP);
     assertThat(lane.canTakeMore(Integer.MAX_VALUE)).isFalse();
-    assertThat(lane.toCommit().position().metadata().length()).isLessThanOrEqualTo(PartitionOffsets.METADATA_LIMIT);
+    assertThat(lane.toCommit().position().metadata().length())
+        .isLessThanOrEqualTo(PartitionOffsets.METADATA_LIMIT);
 
     lane.finished(0, List.of());
-    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).as("the commit point moved past the held-back record").isTrue();
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE))
+        .as("the commit point moved past the held-back record")
+        .isTrue();
     assertThat(lane.markPaused(false)).isTrue();
-    assertThat(lane.admit(heldBack)).as("fetched again after resuming").isEqualTo(Lane.Admission.TAKE);
+    assertThat(lane.admit(heldBack))
+        .as("fetched again after resuming")
+        .isEqualTo(Lane.Admission.TAKE);
   }
 
   @Test
@@ -148,7 +159,9 @@ class LaneTest {
     for (long o = 0; o < 60_000; o++) {
       offsets.dispatch(o); // past the room a lane would take, to reach the limit
     }
-    Lane lane = new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), offsets);
+    Lane lane =
+        new Lane(
+            new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), offsets);
     for (long o = 1; o < 60_000; o += 2) {
       lane.finished(o, List.of(RESULT));
     }

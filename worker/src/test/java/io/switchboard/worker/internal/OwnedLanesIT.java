@@ -30,7 +30,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Owned lanes on the real broker: restored from the group's commits, rewound, paused and resumed. */
+/**
+ * Owned lanes on the real broker: restored from the group's commits, rewound, paused and resumed.
+ */
 @Timeout(120)
 class OwnedLanesIT {
   static final String DISPATCH = "owned.dispatch";
@@ -46,8 +48,11 @@ class OwnedLanesIT {
   static void startBrokerWithCommits() throws Exception {
     broker = KafkaBrokers.start();
     try (Admin admin = Admin.create(new HashMap<String, Object>(broker.clientProperties()));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<String, Object>(
-            broker.clientProperties()), new StringSerializer(), new ByteArraySerializer())) {
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                new HashMap<String, Object>(broker.clientProperties()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
       admin.createTopics(List.of(new NewTopic(DISPATCH, 3, (short) 1))).all().get();
       for (int p = 0; p < 3; p++) {
         for (int i = 0; i < 10; i++) {
@@ -55,9 +60,16 @@ class OwnedLanesIT {
         }
       }
       producer.flush();
-      admin.alterConsumerGroupOffsets(GROUP, Map.of(
-          P0, new OffsetAndMetadata(5, OffsetCodec.encode(5, new TreeSet<>(List.of(6L, 8L)))),
-          P1, new OffsetAndMetadata(3, OffsetCodec.PREFIX + "not base64!"))).all().get();
+      admin
+          .alterConsumerGroupOffsets(
+              GROUP,
+              Map.of(
+                  P0,
+                      new OffsetAndMetadata(
+                          5, OffsetCodec.encode(5, new TreeSet<>(List.of(6L, 8L)))),
+                  P1, new OffsetAndMetadata(3, OffsetCodec.PREFIX + "not base64!")))
+          .all()
+          .get();
     }
   }
 
@@ -85,10 +97,17 @@ class OwnedLanesIT {
       assertThat(lanes.owned()).isEqualTo(3);
 
       Lane p0 = lanes.get(P0);
-      assertThat(List.of(p0.admit(5), p0.admit(6), p0.admit(7), p0.admit(8), p0.admit(9))).containsExactly(
-          Lane.Admission.TAKE, Lane.Admission.SKIP, Lane.Admission.TAKE, Lane.Admission.SKIP, Lane.Admission.TAKE);
+      assertThat(List.of(p0.admit(5), p0.admit(6), p0.admit(7), p0.admit(8), p0.admit(9)))
+          .containsExactly(
+              Lane.Admission.TAKE,
+              Lane.Admission.SKIP,
+              Lane.Admission.TAKE,
+              Lane.Admission.SKIP,
+              Lane.Admission.TAKE);
       Lane p1 = lanes.get(P1);
-      assertThat(p1.admit(2)).as("corrupt metadata: below the commit is done").isEqualTo(Lane.Admission.SKIP);
+      assertThat(p1.admit(2))
+          .as("corrupt metadata: below the commit is done")
+          .isEqualTo(Lane.Admission.SKIP);
       assertThat(p1.admit(3)).isEqualTo(Lane.Admission.TAKE);
       assertThat(lanes.get(P2).admit(0)).as("nothing committed").isEqualTo(Lane.Admission.TAKE);
       assertThat(lanes.owns(p0)).isTrue();

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The transactional publisher on the real broker: results go out only with the offsets that finish them. */
+/**
+ * The transactional publisher on the real broker: results go out only with the offsets that finish
+ * them.
+ */
 @Timeout(120)
 class TransactionalPublisherIT {
   static final String DISPATCH = "pub.dispatch";
@@ -51,7 +54,11 @@ class TransactionalPublisherIT {
   static void startBroker() throws Exception {
     broker = KafkaBrokers.start();
     admin = Admin.create(new HashMap<String, Object>(broker.clientProperties()));
-    admin.createTopics(List.of(new NewTopic(DISPATCH, 1, (short) 1), new NewTopic(REPLIES, 1, (short) 1))).all().get();
+    admin
+        .createTopics(
+            List.of(new NewTopic(DISPATCH, 1, (short) 1), new NewTopic(REPLIES, 1, (short) 1)))
+        .all()
+        .get();
   }
 
   @AfterAll
@@ -75,12 +82,19 @@ class TransactionalPublisherIT {
   }
 
   static KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        producerProperties(), new StringSerializer(), new ByteArraySerializer());
   }
 
-  TransactionalPublisher publisher(String group, Supplier<KafkaProducer<String, byte[]>> producers) {
-    TransactionalPublisher publisher = new TransactionalPublisher(producers, () -> new ConsumerGroupMetadata(group),
-        clock, Duration.ofSeconds(1), () -> true);
+  TransactionalPublisher publisher(
+      String group, Supplier<KafkaProducer<String, byte[]>> producers) {
+    TransactionalPublisher publisher =
+        new TransactionalPublisher(
+            producers,
+            () -> new ConsumerGroupMetadata(group),
+            clock,
+            Duration.ofSeconds(1),
+            () -> true);
     publisher.init();
     return publisher;
   }
@@ -90,7 +104,10 @@ class TransactionalPublisherIT {
   }
 
   Lane lane() {
-    return new Lane(new TopicPartition(DISPATCH, 0), new LanePacer(null, null, clock), PartitionOffsets.startingAt(0));
+    return new Lane(
+        new TopicPartition(DISPATCH, 0),
+        new LanePacer(null, null, clock),
+        PartitionOffsets.startingAt(0));
   }
 
   /**
@@ -109,7 +126,10 @@ class TransactionalPublisherIT {
     }
   }
 
-  /** The keys on the replies topic as a read_committed consumer sees them once {@code last} has arrived. */
+  /**
+   * The keys on the replies topic as a read_committed consumer sees them once {@code last} has
+   * arrived.
+   */
   static List<String> committedKeys(String last) {
     Properties p = new Properties();
     p.putAll(broker.clientProperties());
@@ -131,7 +151,8 @@ class TransactionalPublisherIT {
 
   @Test
   void aLanesResultsGoOutInTheTransactionThatCommitsItsOffsets() {
-    TransactionalPublisher publisher = publisher("pub-together", TransactionalPublisherIT::producer);
+    TransactionalPublisher publisher =
+        publisher("pub-together", TransactionalPublisherIT::producer);
     Lane lane = lane();
     for (long o = 0; o < 3; o++) {
       lane.admit(o);
@@ -154,7 +175,8 @@ class TransactionalPublisherIT {
 
   @Test
   void theIntervalBetweenTransactionsFollowsTheClock() {
-    TransactionalPublisher publisher = publisher("pub-interval", TransactionalPublisherIT::producer);
+    TransactionalPublisher publisher =
+        publisher("pub-interval", TransactionalPublisherIT::producer);
     assertThat(publisher.due()).as("the first transaction").isTrue();
     publisher.add(List.of(reply("interval")));
     assertThat(publisher.publish(List.of())).isTrue();
@@ -177,7 +199,8 @@ class TransactionalPublisherIT {
     for (long o = 0; o < 60_000; o++) {
       offsets.dispatch(o);
     }
-    Lane lane = new Lane(new TopicPartition(DISPATCH, 0), new LanePacer(null, null, clock), offsets);
+    Lane lane =
+        new Lane(new TopicPartition(DISPATCH, 0), new LanePacer(null, null, clock), offsets);
     for (long o = 1; o < 60_000; o += 2) {
       lane.finished(o, List.of(reply("held-" + o)));
     }
@@ -185,23 +208,28 @@ class TransactionalPublisherIT {
     assertThat(publisher.publish(List.of(lane))).isTrue();
     assertThat(lane.uncommitted()).isTrue();
     assertThat(committed("pub-held")).isNull();
-    assertThat(committedKeys("held-attempt")).noneMatch(k -> k.startsWith("held-") && !k.equals("held-attempt"));
+    assertThat(committedKeys("held-attempt"))
+        .noneMatch(k -> k.startsWith("held-") && !k.equals("held-attempt"));
     publisher.close(Duration.ofSeconds(5));
   }
 
   @Test
   void aFailedTransactionIsAbortedAndTheNextOneGoesThrough() {
     AtomicBoolean armed = new AtomicBoolean(true);
-    TransactionalPublisher publisher = publisher("pub-failed", () -> new KafkaProducer<>(producerProperties(),
-        new StringSerializer(), new ByteArraySerializer()) {
-          @Override
-          public void commitTransaction() {
-            if (armed.compareAndSet(true, false)) {
-              throw new KafkaException("injected: this transaction fails");
-            }
-            super.commitTransaction();
-          }
-        });
+    TransactionalPublisher publisher =
+        publisher(
+            "pub-failed",
+            () ->
+                new KafkaProducer<>(
+                    producerProperties(), new StringSerializer(), new ByteArraySerializer()) {
+                  @Override
+                  public void commitTransaction() {
+                    if (armed.compareAndSet(true, false)) {
+                      throw new KafkaException("injected: this transaction fails");
+                    }
+                    super.commitTransaction();
+                  }
+                });
     Lane lost = lane();
     lost.admit(0);
     lost.finished(0, List.of(reply("failed-lost")));

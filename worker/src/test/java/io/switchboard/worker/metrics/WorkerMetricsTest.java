@@ -14,15 +14,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WorkerMetricsTest {
-  static final SwitchboardConfig CONFIG = new ConfigLoader(k -> null).parse("""
+  static final SwitchboardConfig CONFIG =
+      new ConfigLoader(k -> null)
+          .parse(
+              """
       model_list:
         - {model_name: chat, deployment_id: chat-a, provider: openai_compatible}
         - {model_name: chat, deployment_id: chat-b, provider: openai_compatible}
-      """, "test");
+      """,
+              "test");
 
-  static AttemptEvent attempt(String deployment, Outcome outcome, long latencyMs, Integer in, Integer out, Double cost) {
-    return new AttemptEvent(null, "r", deployment, "chat", "m", "openai_compatible", outcome, 200, latencyMs, in, out,
-        cost, 0, null, Instant.EPOCH);
+  static AttemptEvent attempt(
+      String deployment, Outcome outcome, long latencyMs, Integer in, Integer out, Double cost) {
+    return new AttemptEvent(
+        null,
+        "r",
+        deployment,
+        "chat",
+        "m",
+        "openai_compatible",
+        outcome,
+        200,
+        latencyMs,
+        in,
+        out,
+        cost,
+        0,
+        null,
+        Instant.EPOCH);
   }
 
   @Test
@@ -33,20 +52,50 @@ class WorkerMetricsTest {
     metrics.bindTo(registry);
     for (WorkerMeter meter : WorkerMeter.values()) {
       assertThat(registry.find(meter.meterName()).meters()).as(meter.name()).isNotEmpty();
-      registry.find(meter.meterName()).meters().forEach(m -> assertThat(m.getId().getTags())
-          .extracting(t -> t.getKey()).containsExactlyInAnyOrderElementsOf(meter.tagKeys()));
+      registry
+          .find(meter.meterName())
+          .meters()
+          .forEach(
+              m ->
+                  assertThat(m.getId().getTags())
+                      .extracting(t -> t.getKey())
+                      .containsExactlyInAnyOrderElementsOf(meter.tagKeys()));
     }
     metrics.record(attempt("chat-a", Outcome.SUCCESS, 120, 10, 5, 0.5));
     metrics.record(attempt("chat-a", Outcome.SUCCESS, 80, 20, 6, 0.25));
     metrics.record(attempt("chat-a", Outcome.RETRY, 30, null, null, null));
-    var tags = new String[] {"deployment", "chat-a", "model", "chat", "provider", "openai_compatible"};
-    assertThat(registry.get(WorkerMeter.CALLS.meterName()).tags(tags).tag("outcome", "SUCCESS").counter().count()).isEqualTo(2);
-    assertThat(registry.get(WorkerMeter.CALLS.meterName()).tags(tags).tag("outcome", "RETRY").counter().count()).isEqualTo(1);
-    assertThat(registry.get(WorkerMeter.CALL_LATENCY.meterName()).tags(tags).tag("outcome", "SUCCESS").timer()
-        .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(200);
-    assertThat(registry.get(WorkerMeter.INPUT_TOKENS.meterName()).tags(tags).counter().count()).isEqualTo(30);
-    assertThat(registry.get(WorkerMeter.OUTPUT_TOKENS.meterName()).tags(tags).counter().count()).isEqualTo(11);
-    assertThat(registry.get(WorkerMeter.COST.meterName()).tags(tags).counter().count()).isCloseTo(0.75, within(1e-12));
+    var tags =
+        new String[] {"deployment", "chat-a", "model", "chat", "provider", "openai_compatible"};
+    assertThat(
+            registry
+                .get(WorkerMeter.CALLS.meterName())
+                .tags(tags)
+                .tag("outcome", "SUCCESS")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(
+            registry
+                .get(WorkerMeter.CALLS.meterName())
+                .tags(tags)
+                .tag("outcome", "RETRY")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get(WorkerMeter.CALL_LATENCY.meterName())
+                .tags(tags)
+                .tag("outcome", "SUCCESS")
+                .timer()
+                .totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(200);
+    assertThat(registry.get(WorkerMeter.INPUT_TOKENS.meterName()).tags(tags).counter().count())
+        .isEqualTo(30);
+    assertThat(registry.get(WorkerMeter.OUTPUT_TOKENS.meterName()).tags(tags).counter().count())
+        .isEqualTo(11);
+    assertThat(registry.get(WorkerMeter.COST.meterName()).tags(tags).counter().count())
+        .isCloseTo(0.75, within(1e-12));
     assertThat(registry.get(WorkerMeter.IN_FLIGHT.meterName()).gauge().value()).isEqualTo(7);
     inFlight.set(3);
     assertThat(registry.get(WorkerMeter.IN_FLIGHT.meterName()).gauge().value()).isEqualTo(3);

@@ -17,10 +17,14 @@ class OffsetCodecTest {
       long base = random.nextInt(1_000_000);
       NavigableSet<Long> finished = randomSet(random, base);
       String text = OffsetCodec.encode(base, finished);
-      assertThat(OffsetCodec.decode(base, text)).as("trial %d base %d set %s", trial, base, finished)
+      assertThat(OffsetCodec.decode(base, text))
+          .as("trial %d base %d set %s", trial, base, finished)
           .isEqualTo(finished);
-      assertThat(text.length()).isLessThanOrEqualTo(
-          (int) OffsetCodec.encodedLengthBound(base, finished.isEmpty() ? base - 1 : finished.last()));
+      assertThat(text.length())
+          .isLessThanOrEqualTo(
+              (int)
+                  OffsetCodec.encodedLengthBound(
+                      base, finished.isEmpty() ? base - 1 : finished.last()));
     }
   }
 
@@ -46,7 +50,9 @@ class OffsetCodecTest {
   @Test
   void corruptMetadataIsRejectedWithAClearMessage() {
     assertThatThrownBy(() -> OffsetCodec.decode(0, OffsetCodec.PREFIX + "***"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt").hasMessageContaining("base64");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt")
+        .hasMessageContaining("base64");
     assertThatThrownBy(() -> OffsetCodec.decode(0, OffsetCodec.PREFIX + "WA"))
         .hasMessageContaining("too short");
     // kind 'R' followed by a varint that never ends
@@ -57,7 +63,9 @@ class OffsetCodecTest {
   @Test
   void offsetsBelowTheBaseAreRefused() {
     assertThatThrownBy(() -> OffsetCodec.encode(10, new TreeSet<>(java.util.List.of(9L, 12L))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("9").hasMessageContaining("10");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("9")
+        .hasMessageContaining("10");
   }
 
   private static NavigableSet<Long> randomSet(Random random, long base) {
@@ -66,7 +74,8 @@ class OffsetCodecTest {
     int span = 1 + random.nextInt(shape == 3 ? 20_000 : 3_000);
     double density = shape == 0 ? 0.05 : shape == 1 ? 0.5 : 0.95;
     for (long o = base + 1; o < base + span; o++) {
-      boolean in = shape == 3 ? (o / (1 + random.nextInt(50))) % 2 == 0 : random.nextDouble() < density;
+      boolean in =
+          shape == 3 ? (o / (1 + random.nextInt(50))) % 2 == 0 : random.nextDouble() < density;
       if (in) {
         set.add(o);
       }

@@ -84,7 +84,8 @@ class PartitionOffsetsTest {
     PartitionOffsets offsets = PartitionOffsets.startingAt(0);
     offsets.dispatch(0);
     offsets.complete(0);
-    assertThatThrownBy(() -> offsets.complete(0)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> offsets.complete(0))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("offset 0");
     assertThatThrownBy(() -> offsets.complete(9)).hasMessageContaining("not in flight");
   }
@@ -121,7 +122,8 @@ class PartitionOffsetsTest {
           offsets.complete(o);
           completed.add(o);
         }
-        long expected = inFlight.stream().mapToLong(Long::longValue).min().orElse(lastDelivered + 1);
+        long expected =
+            inFlight.stream().mapToLong(Long::longValue).min().orElse(lastDelivered + 1);
         assertThat(offsets.commitPoint()).as("trial %d", trial).isEqualTo(expected);
         NavigableSet<Long> above = new TreeSet<>();
         completed.stream().filter(o -> o > expected).forEach(above::add);
@@ -150,11 +152,14 @@ class PartitionOffsetsTest {
         String snapshotMeta = metadata;
         int crashAfter = lastLife ? Integer.MAX_VALUE : random.nextInt(replay.size() * 2 + 1);
         int next = 0;
-        for (int step = 0; step < crashAfter && (next < replay.size() || !inFlight.isEmpty()); step++) {
+        for (int step = 0;
+            step < crashAfter && (next < replay.size() || !inFlight.isEmpty());
+            step++) {
           if (next < replay.size() && (inFlight.isEmpty() || random.nextInt(3) > 0)) {
             long o = replay.get(next++);
             boolean process = offsets.dispatch(o);
-            assertThat(process).as("trial %d life %d offset %d (committed %d)", trial, life, o, from)
+            assertThat(process)
+                .as("trial %d life %d offset %d (committed %d)", trial, life, o, from)
                 .isEqualTo(!finishedAtCommit.contains(o));
             if (process) {
               inFlight.add(o);
@@ -167,13 +172,16 @@ class PartitionOffsetsTest {
           if (lastLife || random.nextInt(5) == 0) {
             snapshotPoint = offsets.commitPoint();
             snapshotMeta = offsets.metadata();
-            assertThat(snapshotMeta.length()).isLessThanOrEqualTo(OffsetCodec.DEFAULT_MAX_METADATA_BYTES);
+            assertThat(snapshotMeta.length())
+                .isLessThanOrEqualTo(OffsetCodec.DEFAULT_MAX_METADATA_BYTES);
           }
         }
         Set<Long> recorded = OffsetCodec.decode(snapshotPoint, snapshotMeta);
         for (long o : log) {
           if (o < snapshotPoint || recorded.contains(o)) {
-            assertThat(everFinished).as("trial %d: offset %d recorded finished", trial, o).contains(o);
+            assertThat(everFinished)
+                .as("trial %d: offset %d recorded finished", trial, o)
+                .contains(o);
           }
         }
         committed = snapshotPoint;
@@ -199,7 +207,8 @@ class PartitionOffsetsTest {
         }
       }
       int limit = 1000 + random.nextInt(6000);
-      assertThat(offsets.wouldExceed(limit)).as("trial %d limit %d", trial, limit)
+      assertThat(offsets.wouldExceed(limit))
+          .as("trial %d limit %d", trial, limit)
           .isEqualTo(offsets.encodedSizeIfCommittedNow() > limit);
     }
     assertThat(PartitionOffsets.startingAt(5).wouldExceed(10)).isFalse();

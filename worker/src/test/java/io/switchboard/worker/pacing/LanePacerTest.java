@@ -53,7 +53,8 @@ class LanePacerTest {
     assertThat(pacer.shortWindowMs()).isEqualTo(10_000 + LanePacer.SHORT_WINDOW_MARGIN_MS);
     LanePacer slow = LanePacer.forLane(deployment(30, null, 1, 1), new MutableClock(START));
     assertThat(slow.shortLimit()).as("never below one call per window").isEqualTo(1);
-    assertThat(LanePacer.forLane(deployment(6_000, null, 3), new MutableClock(START)).shortLimit()).isNull();
+    assertThat(LanePacer.forLane(deployment(6_000, null, 3), new MutableClock(START)).shortLimit())
+        .isNull();
   }
 
   @Test
@@ -67,7 +68,8 @@ class LanePacerTest {
       LanePacer pacer = new LanePacer(limit, null, shortLimit, shortMs, clock);
       List<Long> granted = new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {
-        clock.advance(Duration.ofMillis(random.nextInt(4) == 0 ? 0 : random.nextInt((int) shortMs / 4)));
+        clock.advance(
+            Duration.ofMillis(random.nextInt(4) == 0 ? 0 : random.nextInt((int) shortMs / 4)));
         if (pacer.tryAcquire(0).isPresent()) {
           granted.add(clock.millis());
         }
@@ -109,7 +111,11 @@ class LanePacerTest {
         }
       }
       for (long[] g : granted) {
-        long sum = granted.stream().filter(o -> o[0] > g[0] - 60_000 && o[0] <= g[0]).mapToLong(o -> o[1]).sum();
+        long sum =
+            granted.stream()
+                .filter(o -> o[0] > g[0] - 60_000 && o[0] <= g[0])
+                .mapToLong(o -> o[1])
+                .sum();
         assertThat(sum).as("trial %d at %d", trial, g[0]).isLessThanOrEqualTo(tokenLimit);
       }
     }
@@ -121,8 +127,13 @@ class LanePacerTest {
     for (int trial = 0; trial < 300; trial++) {
       MutableClock clock = new MutableClock(START);
       int limit = 1 + random.nextInt(10);
-      LanePacer pacer = new LanePacer(limit, random.nextBoolean() ? null : 500 + random.nextInt(500),
-          random.nextBoolean() ? null : 1 + random.nextInt(limit), 1_000 + random.nextInt(20_000), clock);
+      LanePacer pacer =
+          new LanePacer(
+              limit,
+              random.nextBoolean() ? null : 500 + random.nextInt(500),
+              random.nextBoolean() ? null : 1 + random.nextInt(limit),
+              1_000 + random.nextInt(20_000),
+              clock);
       for (int i = 0; i < 1 + random.nextInt(40); i++) {
         clock.advance(Duration.ofMillis(random.nextInt(5_000)));
         pacer.tryAcquire(random.nextInt(200));
@@ -136,7 +147,9 @@ class LanePacerTest {
       clock.advance(delay.minusMillis(1));
       assertThat(pacer.tryAcquire(tokens)).as("trial %d: 1 ms before the delay", trial).isEmpty();
       clock.advance(Duration.ofMillis(1));
-      assertThat(pacer.tryAcquire(tokens)).as("trial %d: after the delay %s", trial, delay).isPresent();
+      assertThat(pacer.tryAcquire(tokens))
+          .as("trial %d: after the delay %s", trial, delay)
+          .isPresent();
     }
   }
 
@@ -197,7 +210,8 @@ class LanePacerTest {
 
   @Test
   void badLimitsAreRefused() {
-    assertThatThrownBy(() -> new LanePacer(0, null, new MutableClock(START))).hasMessageContaining("rpm 0");
+    assertThatThrownBy(() -> new LanePacer(0, null, new MutableClock(START)))
+        .hasMessageContaining("rpm 0");
   }
 
   private static long randomGap(Random random) {
@@ -213,14 +227,16 @@ class LanePacerTest {
     assertWindowsHoldAtMost(granted, 60_000, limit, trial);
   }
 
-  private static void assertWindowsHoldAtMost(List<Long> granted, long windowMs, int limit, int trial) {
+  private static void assertWindowsHoldAtMost(
+      List<Long> granted, long windowMs, int limit, int trial) {
     // granted is ascending; for each grant count the grants in the window ending at it.
     int lo = 0;
     for (int hi = 0; hi < granted.size(); hi++) {
       while (granted.get(lo) <= granted.get(hi) - windowMs) {
         lo++;
       }
-      assertThat(hi - lo + 1).as("trial %d: grants in the minute ending %d", trial, granted.get(hi))
+      assertThat(hi - lo + 1)
+          .as("trial %d: grants in the minute ending %d", trial, granted.get(hi))
           .isLessThanOrEqualTo(limit);
     }
   }
@@ -229,8 +245,30 @@ class LanePacerTest {
     return deployment(rpm, tpm, lanes, null);
   }
 
-  private static DeploymentConfig deployment(Integer rpm, Integer tpm, int lanes, Integer rateWindowSeconds) {
-    return new DeploymentConfig("m", "d1", null, null, null, null, null, rpm, tpm, null, null, null, null, null,
-        null, null, null, null, lanes, rateWindowSeconds, null, null);
+  private static DeploymentConfig deployment(
+      Integer rpm, Integer tpm, int lanes, Integer rateWindowSeconds) {
+    return new DeploymentConfig(
+        "m",
+        "d1",
+        null,
+        null,
+        null,
+        null,
+        null,
+        rpm,
+        tpm,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        lanes,
+        rateWindowSeconds,
+        null,
+        null);
   }
 }

@@ -11,11 +11,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LanePacersTest {
-  private static final SwitchboardConfig CONFIG = new ConfigLoader(Map.<String, String>of()::get).parse("""
+  private static final SwitchboardConfig CONFIG =
+      new ConfigLoader(Map.<String, String>of()::get)
+          .parse(
+              """
       model_list:
         - {model_name: a, deployment_id: a1, api_base: "http://127.0.0.1:1", rpm: 120, tpm: 10000, lanes: 2}
         - {model_name: b, deployment_id: b1, api_base: "http://127.0.0.1:1", rpm: 30}
-      """, "test.yaml");
+      """,
+              "test.yaml");
 
   @Test
   void eachPartitionIsPacedAtItsDeploymentsLaneShare() {
@@ -23,7 +27,9 @@ class LanePacersTest {
     assertThat(pacers.forPartition(0).requestLimit()).isEqualTo(60);
     assertThat(pacers.forPartition(1).tokenLimit()).isEqualTo(5_000);
     assertThat(pacers.forPartition(2).requestLimit()).isEqualTo(30);
-    assertThat(pacers.forPartition(0)).isSameAs(pacers.forPartition(0)).isNotSameAs(pacers.forPartition(1));
+    assertThat(pacers.forPartition(0))
+        .isSameAs(pacers.forPartition(0))
+        .isNotSameAs(pacers.forPartition(1));
   }
 
   @Test
@@ -37,6 +43,8 @@ class LanePacersTest {
   @Test
   void aPartitionBeyondTheLanePlanIsNamedInTheError() {
     LanePacers pacers = new LanePacers(CONFIG, new MutableClock(Instant.EPOCH));
-    assertThatThrownBy(() -> pacers.forPartition(7)).hasMessageContaining("partition 7").hasMessageContaining("(3)");
+    assertThatThrownBy(() -> pacers.forPartition(7))
+        .hasMessageContaining("partition 7")
+        .hasMessageContaining("(3)");
   }
 }

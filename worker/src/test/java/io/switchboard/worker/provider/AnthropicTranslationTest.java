@@ -1,10 +1,10 @@
 package io.switchboard.worker.provider;
 
-import io.switchboard.schemas.provider.StopReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.schemas.provider.StopReason;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,10 @@ class AnthropicTranslationTest {
 
   @Test
   void systemMessagesBecomeTheSystemFieldAndTurnsAreMerged() {
-    ObjectNode out = AnthropicTranslation.toAnthropic(Deployments.json("""
+    ObjectNode out =
+        AnthropicTranslation.toAnthropic(
+            Deployments.json(
+                """
         {"model":"c","messages":[
           {"role":"system","content":"One."},
           {"role":"user","content":"Hi"},
@@ -27,9 +30,12 @@ class AnthropicTranslationTest {
     JsonNode user = out.path("messages").path(0);
     assertThat(user.path("role").asText()).isEqualTo("user");
     assertThat(user.path("content")).hasSize(3);
-    assertThat(user.path("content").path(2).path("source").path("type").asText()).isEqualTo("base64");
-    assertThat(user.path("content").path(2).path("source").path("media_type").asText()).isEqualTo("image/png");
-    assertThat(out.path("messages").path(1).path("content").path(0).path("text").asText()).isEqualTo("Hello");
+    assertThat(user.path("content").path(2).path("source").path("type").asText())
+        .isEqualTo("base64");
+    assertThat(user.path("content").path(2).path("source").path("media_type").asText())
+        .isEqualTo("image/png");
+    assertThat(out.path("messages").path(1).path("content").path(0).path("text").asText())
+        .isEqualTo("Hello");
     assertThat(out.path("stop_sequences").path(0).asText()).isEqualTo("END");
     assertThat(out.path("temperature").asDouble()).isEqualTo(0.5);
     assertThat(out.path("metadata").path("user_id").asText()).isEqualTo("u-1");
@@ -40,15 +46,25 @@ class AnthropicTranslationTest {
 
   @Test
   void maxTokensComesFromTheBodyOrTheDefault() {
-    assertThat(AnthropicTranslation.toAnthropic(Deployments.json("{\"messages\":[],\"max_tokens\":12}"))
-        .path("max_tokens").asInt()).isEqualTo(12);
-    assertThat(AnthropicTranslation.toAnthropic(Deployments.json("{\"messages\":[]}"))
-        .path("max_tokens").asInt()).isEqualTo(1024);
+    assertThat(
+            AnthropicTranslation.toAnthropic(
+                    Deployments.json("{\"messages\":[],\"max_tokens\":12}"))
+                .path("max_tokens")
+                .asInt())
+        .isEqualTo(12);
+    assertThat(
+            AnthropicTranslation.toAnthropic(Deployments.json("{\"messages\":[]}"))
+                .path("max_tokens")
+                .asInt())
+        .isEqualTo(1024);
   }
 
   @Test
   void toolsAndToolTurnsAreTranslated() {
-    ObjectNode out = AnthropicTranslation.toAnthropic(Deployments.json("""
+    ObjectNode out =
+        AnthropicTranslation.toAnthropic(
+            Deployments.json(
+                """
         {"messages":[
           {"role":"user","content":"Weather?"},
           {"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function",
@@ -64,31 +80,50 @@ class AnthropicTranslationTest {
     assertThat(out.path("messages").path(2).path("role").asText()).isEqualTo("user");
     assertThat(result.path("type").asText()).isEqualTo("tool_result");
     assertThat(result.path("tool_use_id").asText()).isEqualTo("t1");
-    assertThat(out.path("tools").path(0).path("input_schema").path("type").asText()).isEqualTo("object");
+    assertThat(out.path("tools").path(0).path("input_schema").path("type").asText())
+        .isEqualTo("object");
     assertThat(out.path("tool_choice").path("type").asText()).isEqualTo("tool");
     assertThat(out.path("tool_choice").path("name").asText()).isEqualTo("weather");
-    assertThat(AnthropicTranslation.toAnthropic(Deployments.json("{\"messages\":[],\"tool_choice\":\"required\"}"))
-        .path("tool_choice").path("type").asText()).isEqualTo("any");
+    assertThat(
+            AnthropicTranslation.toAnthropic(
+                    Deployments.json("{\"messages\":[],\"tool_choice\":\"required\"}"))
+                .path("tool_choice")
+                .path("type")
+                .asText())
+        .isEqualTo("any");
   }
 
   @Test
   void responsesMapToChatCompletions() {
-    ObjectNode completion = AnthropicTranslation.toOpenAi(Deployments.json("""
+    ObjectNode completion =
+        AnthropicTranslation.toOpenAi(
+            Deployments.json(
+                """
         {"id":"msg_1","type":"message","model":"claude","stop_reason":"tool_use",
          "content":[{"type":"text","text":"Let me check."},
                     {"type":"tool_use","id":"t9","name":"weather","input":{"city":"Oslo"}}],
-         "usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":4}}"""), Instant.ofEpochSecond(99));
+         "usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":4}}"""),
+            Instant.ofEpochSecond(99));
     assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
     assertThat(completion.path("created").asLong()).isEqualTo(99);
     JsonNode choice = completion.path("choices").path(0);
     assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
     assertThat(choice.path("message").path("content").asText()).isEqualTo("Let me check.");
-    assertThat(choice.path("message").path("tool_calls").path(0).path("function").path("arguments").asText())
+    assertThat(
+            choice
+                .path("message")
+                .path("tool_calls")
+                .path(0)
+                .path("function")
+                .path("arguments")
+                .asText())
         .isEqualTo("{\"city\":\"Oslo\"}");
     assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(15);
     assertThat(completion.path("usage").path("completion_tokens").asInt()).isEqualTo(4);
     assertThat(completion.path("usage").path("total_tokens").asInt()).isEqualTo(19);
-    assertThat(AnthropicTranslation.toOpenAi(Deployments.json("{\"type\":\"error\"}"), Instant.EPOCH)).isNull();
+    assertThat(
+            AnthropicTranslation.toOpenAi(Deployments.json("{\"type\":\"error\"}"), Instant.EPOCH))
+        .isNull();
   }
 
   @Test

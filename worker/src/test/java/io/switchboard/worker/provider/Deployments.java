@@ -10,17 +10,58 @@ import java.util.List;
 final class Deployments {
   private Deployments() {}
 
-  static DeploymentConfig of(Provider provider, String id, String model, String apiBase, String keyEnv) {
-    return new DeploymentConfig("alias-" + id, id, provider, model, apiBase, keyEnv == null ? null : "${" + keyEnv + "}",
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  static DeploymentConfig of(
+      Provider provider, String id, String model, String apiBase, String keyEnv) {
+    return new DeploymentConfig(
+        "alias-" + id,
+        id,
+        provider,
+        model,
+        apiBase,
+        keyEnv == null ? null : "${" + keyEnv + "}",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
-  static DeploymentConfig withExtras(DeploymentConfig d, String apiVersion, List<ObjectNode> messages,
-      ObjectNode overrides) {
-    return new DeploymentConfig(d.modelName(), d.deploymentId(), d.provider(), d.model(), d.apiBase(), d.apiKey(),
-        apiVersion, d.rpm(), d.tpm(), d.weight(), d.timeoutMs(), d.maxRetries(), d.backoff(), messages, overrides,
-        d.contextWindow(), d.inputCostPerMillion(), d.outputCostPerMillion(), d.lanes(), d.rateWindowSeconds(),
-        d.retryOnStatusCodes(), d.retryPolicy());
+  static DeploymentConfig withExtras(
+      DeploymentConfig d, String apiVersion, List<ObjectNode> messages, ObjectNode overrides) {
+    return new DeploymentConfig(
+        d.modelName(),
+        d.deploymentId(),
+        d.provider(),
+        d.model(),
+        d.apiBase(),
+        d.apiKey(),
+        apiVersion,
+        d.rpm(),
+        d.tpm(),
+        d.weight(),
+        d.timeoutMs(),
+        d.maxRetries(),
+        d.backoff(),
+        messages,
+        overrides,
+        d.contextWindow(),
+        d.inputCostPerMillion(),
+        d.outputCostPerMillion(),
+        d.lanes(),
+        d.rateWindowSeconds(),
+        d.retryOnStatusCodes(),
+        d.retryPolicy());
   }
 
   static ObjectNode body(String userText) {

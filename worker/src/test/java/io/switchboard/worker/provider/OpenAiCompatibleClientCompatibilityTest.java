@@ -20,9 +20,13 @@ class OpenAiCompatibleClientCompatibilityTest extends ProviderClientCompatibilit
   @Test
   void aDeploymentWithoutAKeyCallsWithoutCredentials() {
     String id = newDeployment();
-    ProviderResponse response = call(Deployments.of(provider(), id, "local", apiBase(mock, id), null),
-        Deployments.body("Hi"));
+    ProviderResponse response =
+        call(
+            Deployments.of(provider(), id, "local", apiBase(mock, id), null),
+            Deployments.body("Hi"));
     assertThat(response.isCompletion()).isTrue();
-    assertThat(mock.calls(id)).singleElement().satisfies(c -> assertThat(c.credentialPresent()).isFalse());
+    assertThat(mock.calls(id))
+        .singleElement()
+        .satisfies(c -> assertThat(c.credentialPresent()).isFalse());
   }
 }

@@ -29,9 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every provider adapter must do, checked against the mock provider speaking that
- * provider's API. Each adapter has a subclass saying which provider it is and where the mock
- * serves it.
+ * What every provider adapter must do, checked against the mock provider speaking that provider's
+ * API. Each adapter has a subclass saying which provider it is and where the mock serves it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -47,13 +46,16 @@ abstract class ProviderClientCompatibilityKit {
   /** The provider under test. */
   abstract Provider provider();
 
-  /** The {@code api_base} that makes this provider's adapter reach {@code deployment} on the mock. */
+  /**
+   * The {@code api_base} that makes this provider's adapter reach {@code deployment} on the mock.
+   */
   abstract String apiBase(MockProvider mock, String deployment);
 
   @BeforeAll
   void start() {
     mock = MockProvider.start();
-    clients = ProviderClients.start(WorkerSettings.DEFAULT, Map.of(KEY_ENV, KEY)::get, Clock.systemUTC());
+    clients =
+        ProviderClients.start(WorkerSettings.DEFAULT, Map.of(KEY_ENV, KEY)::get, Clock.systemUTC());
   }
 
   @AfterAll
@@ -74,8 +76,10 @@ abstract class ProviderClientCompatibilityKit {
     return Deployments.of(provider(), id, "model-" + id, apiBase(mock, id), KEY_ENV);
   }
 
-  ProviderResponse call(DeploymentConfig deployment, ObjectNode body, Duration timeout, String requestId) {
-    ProviderResponse response = clients.call(new ProviderCall(deployment, body, requestId, timeout)).join();
+  ProviderResponse call(
+      DeploymentConfig deployment, ObjectNode body, Duration timeout, String requestId) {
+    ProviderResponse response =
+        clients.call(new ProviderCall(deployment, body, requestId, timeout)).join();
     assertNoKey(response);
     return response;
   }
@@ -85,8 +89,12 @@ abstract class ProviderClientCompatibilityKit {
   }
 
   static void assertNoKey(ProviderResponse response) {
-    String everything = response + " " + response.describe() + " " + (response.body() == null ? ""
-        : Json.toString(response.body()));
+    String everything =
+        response
+            + " "
+            + response.describe()
+            + " "
+            + (response.body() == null ? "" : Json.toString(response.body()));
     assertThat(everything).doesNotContain(KEY).doesNotContain("0123456789abcdef");
   }
 
@@ -94,19 +102,26 @@ abstract class ProviderClientCompatibilityKit {
   void aCompletionComesBackInOpenAiShapeWithUsage() {
     String id = newDeployment();
     mock.behave(id, Behavior.ok().withRequiredKey(KEY));
-    ProviderResponse response = call(deployment(id), Deployments.body("Hello there"), Duration.ofSeconds(30),
-        "req-compat-1-" + id);
+    ProviderResponse response =
+        call(
+            deployment(id),
+            Deployments.body("Hello there"),
+            Duration.ofSeconds(30),
+            "req-compat-1-" + id);
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.isCompletion()).isTrue();
     assertThat(response.body().path("object").asText()).isEqualTo("chat.completion");
-    assertThat(response.body().path("choices").path(0).path("message").path("role").asText()).isEqualTo("assistant");
+    assertThat(response.body().path("choices").path(0).path("message").path("role").asText())
+        .isEqualTo("assistant");
     assertThat(response.body().path("choices").path(0).path("message").path("content").asText())
         .startsWith("mock reply to: Hello there");
-    assertThat(response.body().path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
+    assertThat(response.body().path("choices").path(0).path("finish_reason").asText())
+        .isEqualTo("stop");
     assertThat(response.usage()).isNotNull();
     assertThat(response.usage().promptTokens()).isPositive();
     assertThat(response.usage().completionTokens()).isPositive();
-    assertThat(response.body().path("usage").path("total_tokens").asInt()).isEqualTo(response.usage().totalTokens());
+    assertThat(response.body().path("usage").path("total_tokens").asInt())
+        .isEqualTo(response.usage().totalTokens());
     assertThat(OutcomeClassifier.classify(response, 0, 2)).isEqualTo(Outcome.SUCCESS);
     List<Call> calls = mock.calls(id);
     assertThat(calls).hasSize(1);
@@ -122,7 +137,8 @@ abstract class ProviderClientCompatibilityKit {
     ObjectNode body = Deployments.body("Tell me a long story about a lighthouse keeper");
     body.put("max_tokens", 1);
     ProviderResponse response = call(deployment(id), body);
-    assertThat(response.body().path("choices").path(0).path("finish_reason").asText()).isEqualTo("length");
+    assertThat(response.body().path("choices").path(0).path("finish_reason").asText())
+        .isEqualTo("length");
     assertThat(response.usage().completionTokens()).isEqualTo(1);
   }
 
@@ -139,7 +155,8 @@ abstract class ProviderClientCompatibilityKit {
   @Test
   void aKeyVariableThatIsNotSetIsReportedWithoutCalling() {
     String id = newDeployment();
-    DeploymentConfig deployment = Deployments.of(provider(), id, "m", apiBase(mock, id), "SB_NOT_SET_ANYWHERE");
+    DeploymentConfig deployment =
+        Deployments.of(provider(), id, "m", apiBase(mock, id), "SB_NOT_SET_ANYWHERE");
     ProviderResponse response = call(deployment, Deployments.body("Hi"));
     assertThat(response.failure().kind()).isEqualTo(TransportFailure.Kind.NOT_CONFIGURED);
     assertThat(response.failure().message()).contains("SB_NOT_SET_ANYWHERE").contains(id);
@@ -154,8 +171,8 @@ abstract class ProviderClientCompatibilityKit {
     ProviderResponse response = call(deployment(id), Deployments.body("Hi"));
     assertThat(response.status()).isEqualTo(429);
     assertThat(response.header("retry-after")).isEqualTo("2");
-    assertThat(ServerDelay.of(response, Instant.now())).hasValueSatisfying(
-        d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(2)));
+    assertThat(ServerDelay.of(response, Instant.now()))
+        .hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(2)));
     assertThat(OutcomeClassifier.classify(response, 0, 2)).isEqualTo(Outcome.RETRY);
   }
 
@@ -194,7 +211,8 @@ abstract class ProviderClientCompatibilityKit {
   void aHangingProviderTimesOut() {
     String id = newDeployment();
     mock.behave(id, Behavior.ok().withFault(Fault.HANG));
-    ProviderResponse response = call(deployment(id), Deployments.body("Hi"), Duration.ofMillis(300), "req-hang");
+    ProviderResponse response =
+        call(deployment(id), Deployments.body("Hi"), Duration.ofMillis(300), "req-hang");
     assertThat(response.failure().kind()).isEqualTo(TransportFailure.Kind.TIMEOUT);
     assertThat(OutcomeClassifier.classify(response, 0, 2)).isEqualTo(Outcome.RETRY);
   }
@@ -205,7 +223,8 @@ abstract class ProviderClientCompatibilityKit {
     mock.behave(id, Behavior.ok().withFault(Fault.RESET));
     ProviderResponse response = call(deployment(id), Deployments.body("Hi"));
     assertThat(response.failure()).isNotNull();
-    assertThat(response.failure().kind()).isIn(TransportFailure.Kind.CONNECTION_RESET, TransportFailure.Kind.IO);
+    assertThat(response.failure().kind())
+        .isIn(TransportFailure.Kind.CONNECTION_RESET, TransportFailure.Kind.IO);
     assertThat(OutcomeClassifier.classify(response, 0, 2)).isEqualTo(Outcome.RETRY);
   }
 
@@ -228,7 +247,8 @@ abstract class ProviderClientCompatibilityKit {
       port = socket.getLocalPort();
     }
     String id = newDeployment();
-    DeploymentConfig deployment = Deployments.of(provider(), id, "m", "http://127.0.0.1:" + port + "/v1", KEY_ENV);
+    DeploymentConfig deployment =
+        Deployments.of(provider(), id, "m", "http://127.0.0.1:" + port + "/v1", KEY_ENV);
     ProviderResponse response = call(deployment, Deployments.body("Hi"));
     assertThat(response.failure().kind()).isEqualTo(TransportFailure.Kind.CONNECT);
     assertThat(OutcomeClassifier.classify(response, 0, 2)).isEqualTo(Outcome.RETRY);
@@ -239,10 +259,20 @@ abstract class ProviderClientCompatibilityKit {
     String id = newDeployment();
     mock.behave(id, Behavior.ok().withLatencyMs(50));
     DeploymentConfig deployment = deployment(id);
-    List<ProviderResponse> responses = java.util.stream.IntStream.range(0, 200)
-        .mapToObj(i -> clients.call(new ProviderCall(deployment, Deployments.body("n" + i), "req-many-" + i,
-            Duration.ofSeconds(60))))
-        .toList().stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    List<ProviderResponse> responses =
+        java.util.stream.IntStream.range(0, 200)
+            .mapToObj(
+                i ->
+                    clients.call(
+                        new ProviderCall(
+                            deployment,
+                            Deployments.body("n" + i),
+                            "req-many-" + i,
+                            Duration.ofSeconds(60))))
+            .toList()
+            .stream()
+            .map(java.util.concurrent.CompletableFuture::join)
+            .toList();
     assertThat(responses).allSatisfy(r -> assertThat(r.isCompletion()).isTrue());
     assertThat(mock.calls(id)).hasSize(200);
   }

@@ -32,20 +32,30 @@ final class RecordingServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/", exchange -> {
-      Map<String, String> h = new TreeMap<>();
-      exchange.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-      String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), h, requestBody));
-      byte[] answer = body.getBytes(StandardCharsets.UTF_8);
-      headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-      if (answer.length > 0) {
-        exchange.getResponseBody().write(answer);
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          Map<String, String> h = new TreeMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+          String requestBody =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          received.add(
+              new Received(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().toString(),
+                  h,
+                  requestBody));
+          byte[] answer = body.getBytes(StandardCharsets.UTF_8);
+          headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+          if (answer.length > 0) {
+            exchange.getResponseBody().write(answer);
+          }
+          exchange.close();
+        });
     server.start();
   }
 

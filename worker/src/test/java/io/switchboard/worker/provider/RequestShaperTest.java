@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 class RequestShaperTest {
   @Test
   void appendsMessagesMergesOverridesAndSetsTheModel() {
-    DeploymentConfig d = Deployments.withExtras(Deployments.of(Provider.OPENAI, "d", "gpt-x", "http://h", "K"), null,
-        List.of(Deployments.json("{\"role\":\"system\",\"content\":\"S\"}")),
-        Deployments.json("{\"temperature\":0,\"response_format\":{\"type\":\"json_object\"}}"));
-    ObjectNode body = Deployments.json("""
+    DeploymentConfig d =
+        Deployments.withExtras(
+            Deployments.of(Provider.OPENAI, "d", "gpt-x", "http://h", "K"),
+            null,
+            List.of(Deployments.json("{\"role\":\"system\",\"content\":\"S\"}")),
+            Deployments.json("{\"temperature\":0,\"response_format\":{\"type\":\"json_object\"}}"));
+    ObjectNode body =
+        Deployments.json(
+            """
         {"model":"alias","messages":[{"role":"user","content":"U"}],"temperature":1,"stream":true,
          "stream_options":{"include_usage":true}}""");
     ObjectNode shaped = RequestShaper.shape(d, body);
@@ -31,16 +36,22 @@ class RequestShaperTest {
 
   @Test
   void aBodyWithoutMessagesGetsTheDeploymentsMessages() {
-    DeploymentConfig d = Deployments.withExtras(Deployments.of(Provider.OPENAI, "d", "m", "http://h", "K"), null,
-        List.of(Deployments.json("{\"role\":\"user\",\"content\":\"x\"}")), null);
+    DeploymentConfig d =
+        Deployments.withExtras(
+            Deployments.of(Provider.OPENAI, "d", "m", "http://h", "K"),
+            null,
+            List.of(Deployments.json("{\"role\":\"user\",\"content\":\"x\"}")),
+            null);
     assertThat(RequestShaper.shape(d, Deployments.json("{}")).path("messages")).hasSize(1);
   }
 
   @Test
   void fieldsOfClientLibrariesNeverReachTheProvider() {
     DeploymentConfig d = Deployments.of(Provider.OPENAI, "d", "m", "http://h", "K");
-    ObjectNode body = Deployments.json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
-        + "\"api_key\":\"sk-stolen\",\"api_base\":\"http://evil\",\"headers\":{\"x\":\"y\"},\"temperature\":0.5}");
+    ObjectNode body =
+        Deployments.json(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"api_key\":\"sk-stolen\",\"api_base\":\"http://evil\",\"headers\":{\"x\":\"y\"},\"temperature\":0.5}");
     ObjectNode shaped = RequestShaper.shape(d, body);
     assertThat(shaped.has("api_key")).isFalse();
     assertThat(shaped.has("api_base")).isFalse();

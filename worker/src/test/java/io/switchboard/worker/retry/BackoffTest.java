@@ -27,7 +27,8 @@ class BackoffTest {
       long initial = configs.nextInt(2_000);
       long max = initial + configs.nextInt(60_000);
       double multiplier = 1 + configs.nextDouble() * 3;
-      Backoff backoff = new Backoff(new BackoffConfig(initial, max, multiplier), new SplittableRandom(trial));
+      Backoff backoff =
+          new Backoff(new BackoffConfig(initial, max, multiplier), new SplittableRandom(trial));
       for (int n = 0; n < 12; n++) {
         long ceiling = backoff.ceiling(n).toMillis();
         long lowest = Long.MAX_VALUE;

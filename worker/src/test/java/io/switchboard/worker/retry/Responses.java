@@ -12,7 +12,10 @@ final class Responses {
   private Responses() {}
 
   static ProviderResponse completion() {
-    ObjectNode body = (ObjectNode) Json.parse("""
+    ObjectNode body =
+        (ObjectNode)
+            Json.parse(
+                """
         {"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},
          "finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""");
     return ProviderResponse.http(200, Map.of(), body, null, Duration.ofMillis(5));
@@ -23,19 +26,23 @@ final class Responses {
   }
 
   static ProviderResponse status(int status, Map<String, String> headers) {
-    return ProviderResponse.http(status, headers, error("server_error", null, "failed"), null, Duration.ofMillis(5));
+    return ProviderResponse.http(
+        status, headers, error("server_error", null, "failed"), null, Duration.ofMillis(5));
   }
 
   static ProviderResponse error(int status, String type, String code, String message) {
-    return ProviderResponse.http(status, Map.of(), error(type, code, message), null, Duration.ofMillis(5));
+    return ProviderResponse.http(
+        status, Map.of(), error(type, code, message), null, Duration.ofMillis(5));
   }
 
   static ProviderResponse body(int status, String json) {
-    return ProviderResponse.http(status, Map.of(), (ObjectNode) Json.parse(json), null, Duration.ofMillis(5));
+    return ProviderResponse.http(
+        status, Map.of(), (ObjectNode) Json.parse(json), null, Duration.ofMillis(5));
   }
 
   static ProviderResponse failure(TransportFailure.Kind kind) {
-    return ProviderResponse.failed(new TransportFailure(kind, kind + " for test"), Duration.ofMillis(5));
+    return ProviderResponse.failed(
+        new TransportFailure(kind, kind + " for test"), Duration.ofMillis(5));
   }
 
   private static ObjectNode error(String type, String code, String message) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code retry_on_status_codes} and {@code retry_policy}, router default and per deployment. */
 class RetryBudgetTest {
-  static final String YAML = """
+  static final String YAML =
+      """
       model_list:
         - {model_name: plain}
         - {model_name: codes, max_retries: 3, retry_on_status_codes: [429, 400]}
@@ -41,7 +42,8 @@ class RetryBudgetTest {
     }
     assertThat(retries(plain, Responses.failure(Kind.TIMEOUT))).isEqualTo(2);
     assertThat(retries(plain, Responses.failure(Kind.NOT_CONFIGURED))).isZero();
-    assertThat(retries(plain, Responses.body(200, OutcomeClassifierTest.CONTENT_FILTERED))).isZero();
+    assertThat(retries(plain, Responses.body(200, OutcomeClassifierTest.CONTENT_FILTERED)))
+        .isZero();
   }
 
   @Test
@@ -54,13 +56,18 @@ class RetryBudgetTest {
     assertThat(retries(codes, Responses.failure(Kind.CONNECT))).isEqualTo(3);
     assertThat(retries(codes, Responses.body(200, "{\"unexpected\":true}"))).isEqualTo(3);
     assertThat(retries(codes, Responses.error(400, null, "context_length_exceeded", "too long")))
-        .as("a context-window error is never retried").isZero();
-    assertThat(OutcomeClassifier.classify(Responses.error(400, null, "context_length_exceeded", "too long"), 0, codes))
+        .as("a context-window error is never retried")
+        .isZero();
+    assertThat(
+            OutcomeClassifier.classify(
+                Responses.error(400, null, "context_length_exceeded", "too long"), 0, codes))
         .isEqualTo(Outcome.CONTEXT_WINDOW);
     // Once its retries are used up a status keeps its outcome: a 400 fails, a 503 hands back.
-    assertThat(OutcomeClassifier.classify(Responses.status(400), 2, codes)).isEqualTo(Outcome.RETRY);
+    assertThat(OutcomeClassifier.classify(Responses.status(400), 2, codes))
+        .isEqualTo(Outcome.RETRY);
     assertThat(OutcomeClassifier.classify(Responses.status(400), 3, codes)).isEqualTo(Outcome.FAIL);
-    assertThat(OutcomeClassifier.classify(Responses.status(503), 0, codes)).isEqualTo(Outcome.FALLBACK);
+    assertThat(OutcomeClassifier.classify(Responses.status(503), 0, codes))
+        .isEqualTo(Outcome.FALLBACK);
   }
 
   @Test
@@ -68,16 +75,23 @@ class RetryBudgetTest {
     RetryBudget policy = budget(YAML, "policy");
     assertThat(retries(policy, Responses.status(429))).isEqualTo(5);
     assertThat(retries(policy, Responses.status(500))).isZero();
-    assertThat(retries(policy, Responses.status(408))).as("timeout unset: max_retries").isEqualTo(3);
+    assertThat(retries(policy, Responses.status(408)))
+        .as("timeout unset: max_retries")
+        .isEqualTo(3);
     assertThat(retries(policy, Responses.status(401))).as("authentication unset: none").isZero();
-    assertThat(OutcomeClassifier.classify(Responses.status(429), 4, policy)).isEqualTo(Outcome.RETRY);
-    assertThat(OutcomeClassifier.classify(Responses.status(429), 5, policy)).isEqualTo(Outcome.FALLBACK);
-    assertThat(OutcomeClassifier.classify(Responses.status(500), 0, policy)).isEqualTo(Outcome.FALLBACK);
+    assertThat(OutcomeClassifier.classify(Responses.status(429), 4, policy))
+        .isEqualTo(Outcome.RETRY);
+    assertThat(OutcomeClassifier.classify(Responses.status(429), 5, policy))
+        .isEqualTo(Outcome.FALLBACK);
+    assertThat(OutcomeClassifier.classify(Responses.status(500), 0, policy))
+        .isEqualTo(Outcome.FALLBACK);
   }
 
   @Test
   void theDeploymentsPolicyOverridesTheRoutersClassByClass() {
-    String yaml = YAML + """
+    String yaml =
+        YAML
+            + """
         router_settings:
           retry_on_status_codes: [500]
           retry_policy: {rate_limit: 1, timeout: 4, bad_request: 7, content_policy: 1}
@@ -87,7 +101,8 @@ class RetryBudgetTest {
     assertThat(retries(plain, Responses.status(503))).isZero();
     assertThat(retries(plain, Responses.status(429))).isEqualTo(1);
     assertThat(retries(plain, Responses.failure(Kind.TIMEOUT))).isEqualTo(4);
-    assertThat(retries(plain, Responses.body(200, OutcomeClassifierTest.CONTENT_FILTERED))).isEqualTo(1);
+    assertThat(retries(plain, Responses.body(200, OutcomeClassifierTest.CONTENT_FILTERED)))
+        .isEqualTo(1);
     RetryBudget both = budget(yaml, "both");
     assertThat(retries(both, Responses.status(503))).as("its own list").isEqualTo(1);
     assertThat(retries(both, Responses.status(500))).isZero();
@@ -101,29 +116,39 @@ class RetryBudgetTest {
   @Test
   void aContentFilterRefusalIsRetriedOnlyByPolicyAndOtherwiseIsTheAnswer() {
     ProviderResponse filtered = Responses.body(200, OutcomeClassifierTest.CONTENT_FILTERED);
-    assertThat(OutcomeClassifier.classify(filtered, 0, RetryBudget.defaults(2))).isEqualTo(Outcome.SUCCESS);
-    RetryBudget once = budget(YAML + "router_settings: {retry_policy: {content_policy: 1}}\n", "plain");
+    assertThat(OutcomeClassifier.classify(filtered, 0, RetryBudget.defaults(2)))
+        .isEqualTo(Outcome.SUCCESS);
+    RetryBudget once =
+        budget(YAML + "router_settings: {retry_policy: {content_policy: 1}}\n", "plain");
     assertThat(OutcomeClassifier.classify(filtered, 0, once)).isEqualTo(Outcome.RETRY);
     assertThat(OutcomeClassifier.classify(filtered, 1, once)).isEqualTo(Outcome.SUCCESS);
     ProviderResponse refused = Responses.error(400, null, "content_filter", "filtered");
     assertThat(OutcomeClassifier.classify(refused, 0, once)).isEqualTo(Outcome.RETRY);
     assertThat(OutcomeClassifier.classify(refused, 1, once)).isEqualTo(Outcome.FAIL);
     assertThat(OutcomeClassifier.classify(filtered, 0, RetryBudget.defaults(2), true))
-        .as("with a content-policy chain left").isEqualTo(Outcome.CONTENT_POLICY);
-    assertThat(OutcomeClassifier.classify(refused, 0, once, true)).as("its retries first").isEqualTo(Outcome.RETRY);
-    assertThat(OutcomeClassifier.classify(refused, 1, once, true)).isEqualTo(Outcome.CONTENT_POLICY);
+        .as("with a content-policy chain left")
+        .isEqualTo(Outcome.CONTENT_POLICY);
+    assertThat(OutcomeClassifier.classify(refused, 0, once, true))
+        .as("its retries first")
+        .isEqualTo(Outcome.RETRY);
+    assertThat(OutcomeClassifier.classify(refused, 1, once, true))
+        .isEqualTo(Outcome.CONTENT_POLICY);
     assertThat(OutcomeClassifier.classify(Responses.status(503), 2, RetryBudget.defaults(2), true))
-        .as("a chain changes nothing for other failures").isEqualTo(Outcome.FALLBACK);
+        .as("a chain changes nothing for other failures")
+        .isEqualTo(Outcome.FALLBACK);
     RetryBudget listed = budget(YAML, "codes");
-    assertThat(OutcomeClassifier.classify(refused, 0, listed)).as("400 listed, but a refusal is not a status problem")
+    assertThat(OutcomeClassifier.classify(refused, 0, listed))
+        .as("400 listed, but a refusal is not a status problem")
         .isEqualTo(Outcome.FAIL);
   }
 
   @Test
   void aFailureTheBudgetRetriesIsNoCauseForAnImmediateCooldown() {
-    RetryBudget auth = budget(YAML + "router_settings: {retry_policy: {authentication: 1}}\n", "plain");
+    RetryBudget auth =
+        budget(YAML + "router_settings: {retry_policy: {authentication: 1}}\n", "plain");
     assertThat(OutcomeClassifier.fault(Responses.status(401), auth)).isEqualTo(Fault.TRANSIENT);
-    assertThat(OutcomeClassifier.fault(Responses.status(401), RetryBudget.defaults(2))).isEqualTo(Fault.UNUSABLE);
+    assertThat(OutcomeClassifier.fault(Responses.status(401), RetryBudget.defaults(2)))
+        .isEqualTo(Fault.UNUSABLE);
     assertThat(OutcomeClassifier.fault(Responses.status(422), auth)).isEqualTo(Fault.NONE);
     assertThat(OutcomeClassifier.fault(Responses.status(500), auth)).isEqualTo(Fault.TRANSIENT);
   }

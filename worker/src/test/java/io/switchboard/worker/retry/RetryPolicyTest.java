@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class RetryPolicyTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final BackoffConfig BACKOFF = new BackoffConfig(100L, 5_000L, 2.0);
-  private final RetryPolicy policy = new RetryPolicy(Clock.fixed(NOW, ZoneOffset.UTC), new SplittableRandom(11));
+  private final RetryPolicy policy =
+      new RetryPolicy(Clock.fixed(NOW, ZoneOffset.UTC), new SplittableRandom(11));
 
   @Test
   void transientFailuresAreRetriedWithABackoffDelay() {
@@ -32,13 +33,15 @@ class RetryPolicyTest {
 
   @Test
   void retryAfterIsHonoured() {
-    RetryDecision decision = policy.decide(Responses.status(429, Map.of("retry-after", "3")), 0, 3, BACKOFF, null);
+    RetryDecision decision =
+        policy.decide(Responses.status(429, Map.of("retry-after", "3")), 0, 3, BACKOFF, null);
     assertThat(decision).isEqualTo(new RetryDecision(Outcome.RETRY, Duration.ofSeconds(3), null));
   }
 
   @Test
   void aServerDelayBeyondTheBackoffMaxFallsBackAtOnce() {
-    RetryDecision decision = policy.decide(Responses.status(429, Map.of("retry-after", "60")), 0, 3, BACKOFF, null);
+    RetryDecision decision =
+        policy.decide(Responses.status(429, Map.of("retry-after", "60")), 0, 3, BACKOFF, null);
     assertThat(decision.outcome()).isEqualTo(Outcome.FALLBACK);
     assertThat(decision.delay()).isZero();
     assertThat(decision.reason()).contains("60000 ms").contains("max_ms 5000");
@@ -46,12 +49,21 @@ class RetryPolicyTest {
 
   @Test
   void aRetryThatWouldStartAfterTheDeadlineIsNotScheduled() {
-    RetryDecision decision = policy.decide(Responses.status(429, Map.of("retry-after", "2")), 0, 3, BACKOFF,
-        NOW.plusSeconds(1));
+    RetryDecision decision =
+        policy.decide(
+            Responses.status(429, Map.of("retry-after", "2")), 0, 3, BACKOFF, NOW.plusSeconds(1));
     assertThat(decision.outcome()).isEqualTo(Outcome.FALLBACK);
     assertThat(decision.reason()).contains("deadline");
-    assertThat(policy.decide(Responses.status(429, Map.of("retry-after", "2")), 0, 3, BACKOFF, NOW.plusSeconds(3))
-        .outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(
+            policy
+                .decide(
+                    Responses.status(429, Map.of("retry-after", "2")),
+                    0,
+                    3,
+                    BACKOFF,
+                    NOW.plusSeconds(3))
+                .outcome())
+        .isEqualTo(Outcome.RETRY);
   }
 
   @Test
@@ -65,15 +77,19 @@ class RetryPolicyTest {
   void finalOutcomesPassThrough() {
     assertThat(policy.decide(Responses.completion(), 0, 3, BACKOFF, null))
         .isEqualTo(new RetryDecision(Outcome.SUCCESS, Duration.ZERO, null));
-    assertThat(policy.decide(Responses.status(422), 0, 3, BACKOFF, null).outcome()).isEqualTo(Outcome.FAIL);
-    assertThat(policy.decide(Responses.status(401), 0, 3, BACKOFF, null).outcome()).isEqualTo(Outcome.FALLBACK);
+    assertThat(policy.decide(Responses.status(422), 0, 3, BACKOFF, null).outcome())
+        .isEqualTo(Outcome.FAIL);
+    assertThat(policy.decide(Responses.status(401), 0, 3, BACKOFF, null).outcome())
+        .isEqualTo(Outcome.FALLBACK);
   }
 
   @Test
   void theDeploymentsMaxRetriesBoundTheRetriesNotNumRetries() {
     // num_retries bounds the router's re-routes within the candidate set, not the worker's retries.
     RouterSettings settings = new RouterSettings(null, null, 4, null, null, null, null);
-    assertThat(RetryBudget.of(deployment(null), settings).maxRetries()).as("max_retries' default").isEqualTo(2);
+    assertThat(RetryBudget.of(deployment(null), settings).maxRetries())
+        .as("max_retries' default")
+        .isEqualTo(2);
     assertThat(RetryBudget.of(deployment(1), settings).maxRetries()).isEqualTo(1);
     assertThat(RetryBudget.of(deployment(0), RouterSettings.DEFAULT).maxRetries()).isZero();
     assertThatThrownBy(() -> RetryBudget.defaults(-1)).hasMessageContaining("-1");
@@ -81,12 +97,16 @@ class RetryPolicyTest {
 
   @Test
   void theBudgetsRetriesDecideWhetherToRetry() {
-    RetryBudget noRateLimitRetries = new RetryBudget(3, null, new RetryPolicyConfig(0, null, null, null, null, null,
-        null));
-    RetryDecision decision = policy.decide(Responses.status(429), 0, noRateLimitRetries, false, BACKOFF, null);
+    RetryBudget noRateLimitRetries =
+        new RetryBudget(3, null, new RetryPolicyConfig(0, null, null, null, null, null, null));
+    RetryDecision decision =
+        policy.decide(Responses.status(429), 0, noRateLimitRetries, false, BACKOFF, null);
     assertThat(decision.outcome()).isEqualTo(Outcome.FALLBACK);
     assertThat(decision.reason()).isEqualTo("retries used up (0)");
-    assertThat(policy.decide(Responses.status(503), 0, noRateLimitRetries, false, BACKOFF, null).outcome())
+    assertThat(
+            policy
+                .decide(Responses.status(503), 0, noRateLimitRetries, false, BACKOFF, null)
+                .outcome())
         .isEqualTo(Outcome.RETRY);
   }
 
@@ -98,7 +118,28 @@ class RetryPolicyTest {
 
   private static DeploymentConfig deployment(Integer maxRetries) {
     ObjectNode none = Json.mapper().createObjectNode();
-    return new DeploymentConfig("m", "d1", null, null, null, null, null, null, null, null, null, maxRetries, null,
-        null, none, null, null, null, null, null, null, null);
+    return new DeploymentConfig(
+        "m",
+        "d1",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        maxRetries,
+        null,
+        null,
+        none,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 }

@@ -12,27 +12,36 @@ class ServerDelayTest {
 
   @Test
   void retryAfterSecondsAndHttpDate() {
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("Retry-After", "7")), NOW)).contains(Duration.ofSeconds(7));
+    assertThat(ServerDelay.of(Responses.status(429, Map.of("Retry-After", "7")), NOW))
+        .contains(Duration.ofSeconds(7));
     assertThat(ServerDelay.of(Responses.status(503, Map.of("retry-after", "0.25")), NOW))
         .contains(Duration.ofMillis(250));
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("Retry-After", "Sun, 01 Mar 2026 10:00:30 GMT")), NOW))
+    assertThat(
+            ServerDelay.of(
+                Responses.status(429, Map.of("Retry-After", "Sun, 01 Mar 2026 10:00:30 GMT")), NOW))
         .contains(Duration.ofSeconds(30));
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("Retry-After", "Sun, 01 Mar 2026 09:00:00 GMT")), NOW))
+    assertThat(
+            ServerDelay.of(
+                Responses.status(429, Map.of("Retry-After", "Sun, 01 Mar 2026 09:00:00 GMT")), NOW))
         .contains(Duration.ZERO);
   }
 
   @Test
   void retryAfterMsWinsOverRetryAfter() {
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after-ms", "1500", "retry-after", "9")), NOW))
+    assertThat(
+            ServerDelay.of(
+                Responses.status(429, Map.of("retry-after-ms", "1500", "retry-after", "9")), NOW))
         .contains(Duration.ofMillis(1500));
   }
 
   @Test
   void openAiResetHeadersCountOnlyOnA429AndTheLargerWins() {
-    Map<String, String> headers = Map.of("x-ratelimit-reset-requests", "1s", "x-ratelimit-reset-tokens", "6m0s");
+    Map<String, String> headers =
+        Map.of("x-ratelimit-reset-requests", "1s", "x-ratelimit-reset-tokens", "6m0s");
     assertThat(ServerDelay.of(Responses.status(429, headers), NOW)).contains(Duration.ofMinutes(6));
     assertThat(ServerDelay.of(Responses.status(500, headers), NOW)).isEmpty();
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("x-ratelimit-reset-tokens", "20ms")), NOW))
+    assertThat(
+            ServerDelay.of(Responses.status(429, Map.of("x-ratelimit-reset-tokens", "20ms")), NOW))
         .contains(Duration.ofMillis(20));
   }
 
@@ -48,9 +57,11 @@ class ServerDelayTest {
 
   @Test
   void garbageAndNegativeValuesAreIgnored() {
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after", "tomorrow")), NOW)).isEmpty();
+    assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after", "tomorrow")), NOW))
+        .isEmpty();
     assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after", "-3")), NOW)).isEmpty();
-    assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after-ms", "NaN")), NOW)).isEmpty();
+    assertThat(ServerDelay.of(Responses.status(429, Map.of("retry-after-ms", "NaN")), NOW))
+        .isEmpty();
     assertThat(ServerDelay.of(Responses.status(429), NOW)).isEmpty();
   }
 }

@@ -12,23 +12,33 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Anthropic Message Batches lines. Input {@code params} become an OpenAI chat body: {@code
- * system} (a string or text blocks) becomes a first system message; message content that is a
- * string stays one; content blocks of type {@code text} become text parts and {@code image}
- * blocks with a base64 source become {@code image_url} data-URL parts; {@code stop_sequences}
- * becomes {@code stop}; {@code metadata.user_id} becomes {@code user}; {@code top_k} stays
- * {@code top_k}: the worker passes it on to Anthropic deployments, and OpenAI-compatible servers
- * that know it (vLLM, ...) take it too, while OpenAI itself rejects it. Other params (tools, ...)
- * and other metadata fields are refused as invalid lines, with an error naming the field.
+ * Anthropic Message Batches lines. Input {@code params} become an OpenAI chat body: {@code system}
+ * (a string or text blocks) becomes a first system message; message content that is a string stays
+ * one; content blocks of type {@code text} become text parts and {@code image} blocks with a base64
+ * source become {@code image_url} data-URL parts; {@code stop_sequences} becomes {@code stop};
+ * {@code metadata.user_id} becomes {@code user}; {@code top_k} stays {@code top_k}: the worker
+ * passes it on to Anthropic deployments, and OpenAI-compatible servers that know it (vLLM, ...)
+ * take it too, while OpenAI itself rejects it. Other params (tools, ...) and other metadata fields
+ * are refused as invalid lines, with an error naming the field.
  *
  * <p>Output, as Anthropic's results file: {@code {"custom_id", "result": {"type": "succeeded",
- * "message": <Anthropic message>}}}, {@code {"type": "errored", "error": {"type": "error",
- * "error": {"type": "invalid_request_error" | ..., "message"}}}} (the error is an Anthropic error
- * response) or {@code {"type": "expired"}}, plus the {@code switchboard} field.
+ * "message": <Anthropic message>}}}, {@code {"type": "errored", "error": {"type": "error", "error":
+ * {"type": "invalid_request_error" | ..., "message"}}}} (the error is an Anthropic error response)
+ * or {@code {"type": "expired"}}, plus the {@code switchboard} field.
  */
 final class AnthropicFormat extends LineFormat {
-  private static final Set<String> PARAMS = Set.of("model", "max_tokens", "messages", "system", "temperature", "top_p",
-      "top_k", "stop_sequences", "metadata", "stream");
+  private static final Set<String> PARAMS =
+      Set.of(
+          "model",
+          "max_tokens",
+          "messages",
+          "system",
+          "temperature",
+          "top_p",
+          "top_k",
+          "stop_sequences",
+          "metadata",
+          "stream");
 
   AnthropicFormat(boolean modelGiven) {
     super(modelGiven);
@@ -44,32 +54,45 @@ final class AnthropicFormat extends LineFormat {
     for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!PARAMS.contains(field)) {
-        throw new InvalidLineException("params." + field + " is not supported by --format anthropic (supported: "
-            + String.join(", ", PARAMS.stream().sorted().toList()) + "); remove it from the line");
+        throw new InvalidLineException(
+            "params."
+                + field
+                + " is not supported by --format anthropic (supported: "
+                + String.join(", ", PARAMS.stream().sorted().toList())
+                + "); remove it from the line");
       }
     }
     JsonNode maxTokens = params.get("max_tokens");
-    if (maxTokens == null || !maxTokens.canConvertToInt() || !maxTokens.isIntegralNumber() || maxTokens.asInt() < 1) {
+    if (maxTokens == null
+        || !maxTokens.canConvertToInt()
+        || !maxTokens.isIntegralNumber()
+        || maxTokens.asInt() < 1) {
       throw new InvalidLineException("params.max_tokens must be a positive integer");
     }
     if (params.path("stream").asBoolean(false)) {
       throw new InvalidLineException("params.stream must not be true in a batch");
     }
     JsonNode topK = params.get("top_k");
-    if (topK != null && !topK.isNull() && (!topK.isIntegralNumber() || !topK.canConvertToInt() || topK.asInt() < 1)) {
+    if (topK != null
+        && !topK.isNull()
+        && (!topK.isIntegralNumber() || !topK.canConvertToInt() || topK.asInt() < 1)) {
       throw new InvalidLineException("params.top_k must be a positive integer, was " + topK);
     }
     JsonNode metadata = params.get("metadata");
     if (metadata != null && !metadata.isNull()) {
       if (!metadata.isObject()) {
-        throw new InvalidLineException("params.metadata must be a JSON object, was " + metadata.getNodeType().name()
-            .toLowerCase(Locale.ROOT));
+        throw new InvalidLineException(
+            "params.metadata must be a JSON object, was "
+                + metadata.getNodeType().name().toLowerCase(Locale.ROOT));
       }
       for (Iterator<String> it = metadata.fieldNames(); it.hasNext(); ) {
         String field = it.next();
         if (!field.equals("user_id")) {
-          throw new InvalidLineException("params.metadata." + field + " is not supported by --format anthropic"
-              + " (supported: user_id); remove it from the line");
+          throw new InvalidLineException(
+              "params.metadata."
+                  + field
+                  + " is not supported by --format anthropic"
+                  + " (supported: user_id); remove it from the line");
         }
       }
     }
@@ -87,7 +110,8 @@ final class AnthropicFormat extends LineFormat {
       String where = "params.messages[" + i + "]";
       String role = m.path("role").asText("");
       if (!role.equals("user") && !role.equals("assistant")) {
-        throw new InvalidLineException(where + ".role must be \"user\" or \"assistant\", was " + m.get("role"));
+        throw new InvalidLineException(
+            where + ".role must be \"user\" or \"assistant\", was " + m.get("role"));
       }
       ObjectNode converted = out.addObject().put("role", role);
       JsonNode content = m.get("content");
@@ -96,7 +120,8 @@ final class AnthropicFormat extends LineFormat {
       } else if (content != null && content.isArray()) {
         converted.set("content", parts(content, where + ".content"));
       } else {
-        throw new InvalidLineException(where + ".content must be a string or an array of content blocks");
+        throw new InvalidLineException(
+            where + ".content must be a string or an array of content blocks");
       }
     }
     body.put("max_tokens", maxTokens.asInt());
@@ -142,14 +167,29 @@ final class AnthropicFormat extends LineFormat {
       String type = block.path("type").asText("");
       if (type.equals("text") && block.path("text").isTextual()) {
         parts.addObject().put("type", "text").put("text", block.get("text").asText());
-      } else if (type.equals("image") && "base64".equals(block.path("source").path("type").asText())) {
+      } else if (type.equals("image")
+          && "base64".equals(block.path("source").path("type").asText())) {
         onlyText = false;
         JsonNode source = block.get("source");
-        parts.addObject().put("type", "image_url").putObject("image_url").put("url",
-            "data:" + source.path("media_type").asText() + ";base64," + source.path("data").asText());
+        parts
+            .addObject()
+            .put("type", "image_url")
+            .putObject("image_url")
+            .put(
+                "url",
+                "data:"
+                    + source.path("media_type").asText()
+                    + ";base64,"
+                    + source.path("data").asText());
       } else {
-        throw new InvalidLineException(where + "[" + j + "] of type '" + type + "' is not supported by --format"
-            + " anthropic (text, and image with a base64 source, are)");
+        throw new InvalidLineException(
+            where
+                + "["
+                + j
+                + "] of type '"
+                + type
+                + "' is not supported by --format"
+                + " anthropic (text, and image with a base64 source, are)");
       }
     }
     if (onlyText) {
@@ -204,13 +244,17 @@ final class AnthropicFormat extends LineFormat {
 
   private static String errorType(RouteReply reply) {
     return switch (reply.error().code()) {
-      case MALFORMED_JSON, INVALID_REQUEST, UNKNOWN_MODEL, CONTEXT_WINDOW_EXCEEDED -> "invalid_request_error";
+      case MALFORMED_JSON, INVALID_REQUEST, UNKNOWN_MODEL, CONTEXT_WINDOW_EXCEEDED ->
+          "invalid_request_error";
       case REQUEST_TOO_LARGE -> "request_too_large";
       case FORBIDDEN_REPLY_TO -> "permission_error";
       case PROVIDER_ERROR -> {
         Integer status = lastHttpStatus(reply);
-        yield status != null && status == 429 ? "rate_limit_error"
-            : status != null && status >= 400 && status < 500 ? "invalid_request_error" : "api_error";
+        yield status != null && status == 429
+            ? "rate_limit_error"
+            : status != null && status >= 400 && status < 500
+                ? "invalid_request_error"
+                : "api_error";
       }
       default -> "api_error";
     };
@@ -230,7 +274,8 @@ final class AnthropicFormat extends LineFormat {
     out.put("custom_id", customId);
     ObjectNode result = out.putObject("result");
     result.put("type", "errored");
-    result.set("error", errorResponse("invalid_request_error", "line " + lineNumber + ": " + message));
+    result.set(
+        "error", errorResponse("invalid_request_error", "line " + lineNumber + ": " + message));
     out.put("line", lineNumber);
     return out;
   }

@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The custom ids of a batch input, and which of them have an output line and an errors-file
- * line: the only per-line memory a batch keeps. Each id is its 64-bit hash in one sorted {@code
- * long[]} (8 bytes a line, searched by bisection), plus two bits a line for "answered" and "error
- * written". Hashes known to be shared by two different ids of the input (found by the input scan)
- * keep their ids exactly, each with its own position. So membership is exact among the input's
- * ids; an id from outside the input (an output line of an earlier, different input) could only be
- * mistaken for an input id by a 64-bit collision with it.
+ * The custom ids of a batch input, and which of them have an output line and an errors-file line:
+ * the only per-line memory a batch keeps. Each id is its 64-bit hash in one sorted {@code long[]}
+ * (8 bytes a line, searched by bisection), plus two bits a line for "answered" and "error written".
+ * Hashes known to be shared by two different ids of the input (found by the input scan) keep their
+ * ids exactly, each with its own position. So membership is exact among the input's ids; an id from
+ * outside the input (an output line of an earlier, different input) could only be mistaken for an
+ * input id by a 64-bit collision with it.
  */
 public final class CustomIds {
   private final long[] hashes;
@@ -26,7 +26,8 @@ public final class CustomIds {
   private int answeredCount;
 
   /**
-   * @param sortedUnique sorted hashes without repeats in {@code [0, size)} (the array is kept, not copied)
+   * @param sortedUnique sorted hashes without repeats in {@code [0, size)} (the array is kept, not
+   *     copied)
    * @param ambiguous hashes shared by different ids of the input
    * @param exactIds the ids of the ambiguous hashes
    */
@@ -91,7 +92,9 @@ public final class CustomIds {
     return answeredCount;
   }
 
-  /** Marks an input id's error line written; false when it is not an input id or was marked already. */
+  /**
+   * Marks an input id's error line written; false when it is not an input id or was marked already.
+   */
   public boolean markErrorWritten(String id) {
     int i = indexOf(id);
     if (i < 0 || errorWritten.get(i)) {

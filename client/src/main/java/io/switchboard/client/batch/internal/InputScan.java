@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks every line of a batch input before anything is sent, streaming the file: memory holds
- * one 64-bit hash per line in a single {@code long[]} sized by a first, cheap pass that counts the
+ * Checks every line of a batch input before anything is sent, streaming the file: memory holds one
+ * 64-bit hash per line in a single {@code long[]} sized by a first, cheap pass that counts the
  * file's lines, not the lines themselves. The hashes are then sorted; a hash seen twice marks a
  * suspect, and a second, rare pass over the file tells real duplicates (reported with both line
  * numbers) from two different ids sharing a hash (kept exactly from then on, see {@link
@@ -37,7 +37,12 @@ public final class InputScan {
    * @param ambiguous hashes shared by two different custom ids
    * @param duplicateLines line numbers repeating an earlier custom id, with the message
    */
-  public record Result(long valid, long invalid, List<LineError> errors, CustomIds ids, LongHashSet ambiguous,
+  public record Result(
+      long valid,
+      long invalid,
+      List<LineError> errors,
+      CustomIds ids,
+      LongHashSet ambiguous,
       Map<Long, String> duplicateLines) {}
 
   private InputScan() {}
@@ -46,8 +51,13 @@ public final class InputScan {
   public static Result scan(Path input, LineFormat format, int cap) throws IOException {
     long lineCount = countLines(input);
     if (lineCount > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(input + " has " + lineCount + " lines; a batch takes at most "
-          + (Integer.MAX_VALUE - 8) + ": split it");
+      throw new IllegalArgumentException(
+          input
+              + " has "
+              + lineCount
+              + " lines; a batch takes at most "
+              + (Integer.MAX_VALUE - 8)
+              + ": split it");
     }
     long[] hashes = new long[(int) lineCount];
     int hashed = 0;
@@ -102,7 +112,9 @@ public final class InputScan {
           }
           Long first = firstLine.putIfAbsent(parsed.customId(), lines.number());
           if (first != null) {
-            duplicates.put(lines.number(), "duplicate custom_id '" + parsed.customId() + "' (first on line " + first + ")");
+            duplicates.put(
+                lines.number(),
+                "duplicate custom_id '" + parsed.customId() + "' (first on line " + first + ")");
             continue;
           }
           String other = idOfHash.putIfAbsent(h, parsed.customId());
@@ -115,14 +127,21 @@ public final class InputScan {
       }
       valid -= duplicates.size();
       invalid += duplicates.size();
-      duplicates.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(cap)
+      duplicates.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .limit(cap)
           .forEach(e -> errors.add(new LineError(e.getKey(), e.getValue())));
       errors.sort(Comparator.comparingLong(LineError::line));
       if (errors.size() > cap) {
         errors.subList(cap, errors.size()).clear();
       }
     }
-    return new Result(valid, invalid, List.copyOf(errors), new CustomIds(hashes, unique, ambiguous, exact), ambiguous,
+    return new Result(
+        valid,
+        invalid,
+        List.copyOf(errors),
+        new CustomIds(hashes, unique, ambiguous, exact),
+        ambiguous,
         Map.copyOf(duplicates));
   }
 
@@ -146,7 +165,9 @@ public final class InputScan {
     return last == '\n' ? lines : lines + 1;
   }
 
-  /** The non-blank lines of a UTF-8 file with their 1-based line numbers; a leading BOM is dropped. */
+  /**
+   * The non-blank lines of a UTF-8 file with their 1-based line numbers; a leading BOM is dropped.
+   */
   public static final class Lines implements AutoCloseable {
     private final BufferedReader reader;
     private long number;

@@ -30,7 +30,10 @@ public abstract class LineFormat {
     this.modelGiven = modelGiven;
   }
 
-  /** The format's reader and writer; {@code modelGiven} is true when --model or --group routes every line. */
+  /**
+   * The format's reader and writer; {@code modelGiven} is true when --model or --group routes every
+   * line.
+   */
   public static LineFormat of(BatchFormat format, boolean modelGiven) {
     return switch (format) {
       case OPENAI -> new OpenAiFormat(modelGiven);
@@ -44,7 +47,10 @@ public abstract class LineFormat {
     return parse(customId(line), line);
   }
 
-  /** Checks the rest of a line that is a JSON object with a valid {@code custom_id}, and converts it. */
+  /**
+   * Checks the rest of a line that is a JSON object with a valid {@code custom_id}, and converts
+   * it.
+   */
   abstract BatchLine parse(String customId, ObjectNode line) throws InvalidLineException;
 
   /** The output line for a reply. */
@@ -75,8 +81,12 @@ public abstract class LineFormat {
       throw new InvalidLineException("custom_id must be a non-empty string, was " + id);
     }
     if (id.asText().length() > MAX_CUSTOM_ID) {
-      throw new InvalidLineException("custom_id has " + id.asText().length() + " characters; at most " + MAX_CUSTOM_ID
-          + " fit in a request id");
+      throw new InvalidLineException(
+          "custom_id has "
+              + id.asText().length()
+              + " characters; at most "
+              + MAX_CUSTOM_ID
+              + " fit in a request id");
     }
     return id.asText();
   }
@@ -91,21 +101,25 @@ public abstract class LineFormat {
     }
   }
 
-  /** The {@code model} of {@code body} ({@code where} names it in errors); null when --model or --group gives it. */
+  /**
+   * The {@code model} of {@code body} ({@code where} names it in errors); null when --model or
+   * --group gives it.
+   */
   String modelOf(ObjectNode body, String where) throws InvalidLineException {
     JsonNode model = body.get("model");
     if (model != null && model.isTextual() && !model.asText().isBlank()) {
       return model.asText();
     }
     if (!modelGiven) {
-      throw new InvalidLineException(where + " is missing; give it on the line or pass --model or --group");
+      throw new InvalidLineException(
+          where + " is missing; give it on the line or pass --model or --group");
     }
     return null;
   }
 
   /**
-   * Takes the fields of other gateways' request shapes ({@link RequestShapes#FIELDS}) out of
-   * {@code request}, the body or params of a line; null when it has none.
+   * Takes the fields of other gateways' request shapes ({@link RequestShapes#FIELDS}) out of {@code
+   * request}, the body or params of a line; null when it has none.
    */
   static ObjectNode takeShapes(ObjectNode request) {
     ObjectNode shapes = null;
@@ -121,15 +135,20 @@ public abstract class LineFormat {
 
   /**
    * The line of {@code body}, routed by {@code shapes} (from {@link #takeShapes}) when there are
-   * any, as the router would route a request envelope of that shape; {@code where} names the
-   * line's request in errors.
+   * any, as the router would route a request envelope of that shape; {@code where} names the line's
+   * request in errors.
    */
-  BatchLine line(String customId, ObjectNode body, ObjectNode shapes, String where) throws InvalidLineException {
+  BatchLine line(String customId, ObjectNode body, ObjectNode shapes, String where)
+      throws InvalidLineException {
     if (shapes == null) {
       return new BatchLine(customId, body, modelOf(body, where + ".model"), null);
     }
-    String named = RequestShapes.FIELDS.stream().filter(shapes::has).sorted().map(f -> where + "." + f)
-        .collect(Collectors.joining(", "));
+    String named =
+        RequestShapes.FIELDS.stream()
+            .filter(shapes::has)
+            .sorted()
+            .map(f -> where + "." + f)
+            .collect(Collectors.joining(", "));
     shapes.set("body", body);
     ObjectNode routing;
     try {
@@ -142,30 +161,46 @@ public abstract class LineFormat {
     probe.putObject("body").putArray("messages").addObject().put("role", "user");
     List<Violation> violations = Schemas.validate(SchemaName.ROUTE_REQUEST, probe);
     if (!violations.isEmpty()) {
-      throw new InvalidLineException("the routing of " + named + " does not fit the request envelope: "
-          + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
+      throw new InvalidLineException(
+          "the routing of "
+              + named
+              + " does not fit the request envelope: "
+              + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
     }
-    if (!routing.has("model") && !routing.has("load_balancer") && !routing.has("load_balance_group")) {
+    if (!routing.has("model")
+        && !routing.has("load_balancer")
+        && !routing.has("load_balance_group")) {
       return new BatchLine(customId, routedBody, modelOf(routedBody, where + ".model"), routing);
     }
     if (modelGiven) {
-      throw new InvalidLineException("the routing of " + named + " and --model or --group both choose the line's"
-          + " candidates; drop one of the two");
+      throw new InvalidLineException(
+          "the routing of "
+              + named
+              + " and --model or --group both choose the line's"
+              + " candidates; drop one of the two");
     }
     return new BatchLine(customId, routedBody, routing.path("model").textValue(), routing);
   }
 
-  /** A JSON pointer inside {@code where} in dotted form: {@code /orq/fallbacks/1} is {@code <where>.orq.fallbacks[1]}. */
+  /**
+   * A JSON pointer inside {@code where} in dotted form: {@code /orq/fallbacks/1} is {@code
+   * <where>.orq.fallbacks[1]}.
+   */
   static String dotted(String where, String pointer) {
     StringBuilder path = new StringBuilder(where);
     for (String segment : pointer.substring(1).split("/", -1)) {
       String name = segment.replace("~1", "/").replace("~0", "~");
-      path.append(name.chars().allMatch(Character::isDigit) && !name.isEmpty() ? "[" + name + "]" : "." + name);
+      path.append(
+          name.chars().allMatch(Character::isDigit) && !name.isEmpty()
+              ? "[" + name + "]"
+              : "." + name);
     }
     return path.toString();
   }
 
-  /** The {@code messages} of {@code request} ({@code where} names it in errors): a non-empty array. */
+  /**
+   * The {@code messages} of {@code request} ({@code where} names it in errors): a non-empty array.
+   */
   static JsonNode messages(JsonNode request, String where) throws InvalidLineException {
     JsonNode messages = request.get("messages");
     if (messages == null || !messages.isArray() || messages.isEmpty()) {

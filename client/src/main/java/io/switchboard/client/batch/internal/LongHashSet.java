@@ -3,8 +3,8 @@ package io.switchboard.client.batch.internal;
 import java.util.Arrays;
 
 /**
- * A set of primitive longs: open addressing with linear probing, 8 bytes a slot, kept at most
- * half full. Holds the 64-bit hashes of millions of custom ids in a few tens of megabytes.
+ * A set of primitive longs: open addressing with linear probing, 8 bytes a slot, kept at most half
+ * full. Holds the 64-bit hashes of millions of custom ids in a few tens of megabytes.
  */
 public final class LongHashSet {
   private static final long EMPTY = 0L;
@@ -87,13 +87,16 @@ public final class LongHashSet {
     mask = table.length - 1;
     int keep = hasEmptyValue ? 1 : 0;
     size = keep;
-    Arrays.stream(old).filter(v -> v != EMPTY).forEach(v -> {
-      int i = slot(v);
-      while (table[i] != EMPTY) {
-        i = (i + 1) & mask;
-      }
-      table[i] = v;
-      size++;
-    });
+    Arrays.stream(old)
+        .filter(v -> v != EMPTY)
+        .forEach(
+            v -> {
+              int i = slot(v);
+              while (table[i] != EMPTY) {
+                i = (i + 1) & mask;
+              }
+              table[i] = v;
+              size++;
+            });
   }
 }

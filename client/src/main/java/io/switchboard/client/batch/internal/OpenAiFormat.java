@@ -9,9 +9,9 @@ import io.switchboard.schemas.json.Json;
 /**
  * OpenAI Batch API lines. Output for an ok reply: {@code {"id": "batch_req_<hash of the request
  * id>", "custom_id", "response": {"status_code": 200, "request_id", "body": <chat.completion>},
- * "error": null, "switchboard": {...}}}. For an error or expired reply {@code response} is null,
- * or carries the provider's status and an OpenAI-style error body when a provider answered, and
- * {@code error} is {@code {code, message}} with the Switchboard error code.
+ * "error": null, "switchboard": {...}}}. For an error or expired reply {@code response} is null, or
+ * carries the provider's status and an OpenAI-style error body when a provider answered, and {@code
+ * error} is {@code {code, message}} with the Switchboard error code.
  */
 final class OpenAiFormat extends LineFormat {
   static final String METHOD = "POST";
@@ -25,16 +25,21 @@ final class OpenAiFormat extends LineFormat {
   BatchLine parse(String customId, ObjectNode line) throws InvalidLineException {
     JsonNode method = line.get("method");
     if (method == null || !METHOD.equals(method.asText(null))) {
-      throw new InvalidLineException("method must be \"" + METHOD + "\", was " + (method == null ? "missing" : method));
+      throw new InvalidLineException(
+          "method must be \"" + METHOD + "\", was " + (method == null ? "missing" : method));
     }
     JsonNode url = line.get("url");
     if (url == null || !URL.equals(url.asText(null))) {
-      throw new InvalidLineException("url must be \"" + URL + "\", was " + (url == null ? "missing" : url));
+      throw new InvalidLineException(
+          "url must be \"" + URL + "\", was " + (url == null ? "missing" : url));
     }
     JsonNode body = line.get("body");
     if (body == null || !body.isObject()) {
-      throw new InvalidLineException("body must be a JSON object, was " + (body == null ? "missing" : body.getNodeType()
-          .toString().toLowerCase(java.util.Locale.ROOT)));
+      throw new InvalidLineException(
+          "body must be a JSON object, was "
+              + (body == null
+                  ? "missing"
+                  : body.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
     }
     ObjectNode shapes = takeShapes((ObjectNode) body);
     messages(body, "body");

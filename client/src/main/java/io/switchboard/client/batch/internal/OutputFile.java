@@ -22,7 +22,8 @@ public final class OutputFile {
     if (!Files.exists(file)) {
       return 0;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       if (size == 0) {
         return 0;

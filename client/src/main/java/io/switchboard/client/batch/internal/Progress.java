@@ -35,7 +35,13 @@ public final class Progress implements AutoCloseable {
    * @param alreadyDone lines answered before this run
    * @param alreadyFailed error lines written before this run
    */
-  public Progress(PrintStream out, ProgressMode mode, Duration interval, Clock clock, long total, long alreadyDone,
+  public Progress(
+      PrintStream out,
+      ProgressMode mode,
+      Duration interval,
+      Clock clock,
+      long total,
+      long alreadyDone,
       long alreadyFailed) {
     this.out = out;
     this.mode = mode;
@@ -98,8 +104,16 @@ public final class Progress implements AutoCloseable {
     double rate = now / seconds;
     double fraction = total == 0 ? 1 : Math.min(1, (double) all / total);
     String eta = rate <= 0 ? "--" : duration((long) Math.ceil(Math.max(0, total - all) / rate));
-    String text = String.format(Locale.ROOT, "%d/%d %5.1f%% %8.1f/s ETA %s errors %d", all, total, fraction * 100,
-        rate, eta, errors.get());
+    String text =
+        String.format(
+            Locale.ROOT,
+            "%d/%d %5.1f%% %8.1f/s ETA %s errors %d",
+            all,
+            total,
+            fraction * 100,
+            rate,
+            eta,
+            errors.get());
     if (!terminal) {
       return text;
     }
@@ -108,7 +122,9 @@ public final class Progress implements AutoCloseable {
   }
 
   static String duration(long seconds) {
-    return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    return seconds >= 3600
+        ? String.format(
+            Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
         : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
   }
 

@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Appends one output line per custom id as its reply arrives: each line is handed to the
- * operating system in one write before the next reply is taken, so a killed process loses at
- * most the line being written (cut by {@link OutputFile#truncatePartialLastLine} on resume).
- * Replies are de-duplicated by custom id; replies for ids outside the input are skipped. Error
- * replies also go to the errors file, written before the output line and de-duplicated too.
+ * Appends one output line per custom id as its reply arrives: each line is handed to the operating
+ * system in one write before the next reply is taken, so a killed process loses at most the line
+ * being written (cut by {@link OutputFile#truncatePartialLastLine} on resume). Replies are
+ * de-duplicated by custom id; replies for ids outside the input are skipped. Error replies also go
+ * to the errors file, written before the output line and de-duplicated too.
  */
 public final class ResultWriter implements AutoCloseable {
   private final OutputStream out;
@@ -36,8 +36,15 @@ public final class ResultWriter implements AutoCloseable {
    * @param ids the input's custom ids, marked as their output (and error) lines are written
    * @param invalidLinesWritten line numbers of invalid lines already in the errors file
    */
-  public ResultWriter(Path output, Path errorsFile, LineFormat format, String batchId, CustomIds ids,
-      LongHashSet invalidLinesWritten, Summary summary) throws IOException {
+  public ResultWriter(
+      Path output,
+      Path errorsFile,
+      LineFormat format,
+      String batchId,
+      CustomIds ids,
+      LongHashSet invalidLinesWritten,
+      Summary summary)
+      throws IOException {
     this.out = new FileOutputStream(output.toFile(), true);
     this.errors = errorsFile == null ? null : new FileOutputStream(errorsFile.toFile(), true);
     this.format = format;
@@ -103,7 +110,8 @@ public final class ResultWriter implements AutoCloseable {
   }
 
   /** Writes an input line that was not sent to the errors file (once per line number). */
-  public synchronized void invalid(long lineNumber, String customId, String message) throws IOException {
+  public synchronized void invalid(long lineNumber, String customId, String message)
+      throws IOException {
     if (errors != null && invalidLinesWritten.add(lineNumber)) {
       errors.write(bytes(format.invalidOutput(lineNumber, customId, message)));
     }

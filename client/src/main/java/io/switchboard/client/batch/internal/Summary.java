@@ -24,9 +24,15 @@ public final class Summary {
     double cost;
   }
 
-  /** Counts one output line by its {@code switchboard} field (missing: counted as failed, model unknown). */
+  /**
+   * Counts one output line by its {@code switchboard} field (missing: counted as failed, model
+   * unknown).
+   */
   public synchronized void add(JsonNode switchboard) {
-    JsonNode s = switchboard == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : switchboard;
+    JsonNode s =
+        switchboard == null
+            ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+            : switchboard;
     String model = text(s.get("model_name"));
     String deployment = text(s.get("deployment_id"));
     Row row = rows.computeIfAbsent(model + " / " + deployment, k -> new Row());
@@ -59,23 +65,40 @@ public final class Summary {
   public synchronized void print(PrintStream out) {
     int width = Math.max(24, rows.keySet().stream().mapToInt(String::length).max().orElse(0));
     String format = "%-" + width + "s %9s %9s %9s %12s %12s %12s%n";
-    out.printf(Locale.ROOT, format, "model / deployment", "requests", "ok", "failed", "tokens in", "tokens out",
+    out.printf(
+        Locale.ROOT,
+        format,
+        "model / deployment",
+        "requests",
+        "ok",
+        "failed",
+        "tokens in",
+        "tokens out",
         "cost usd");
     Row total = new Row();
-    rows.forEach((key, r) -> {
-      print(out, format, key, r);
-      total.requests += r.requests;
-      total.ok += r.ok;
-      total.failed += r.failed;
-      total.tokensIn += r.tokensIn;
-      total.tokensOut += r.tokensOut;
-      total.cost += r.cost;
-    });
+    rows.forEach(
+        (key, r) -> {
+          print(out, format, key, r);
+          total.requests += r.requests;
+          total.ok += r.ok;
+          total.failed += r.failed;
+          total.tokensIn += r.tokensIn;
+          total.tokensOut += r.tokensOut;
+          total.cost += r.cost;
+        });
     print(out, format, "total", total);
   }
 
   private static void print(PrintStream out, String format, String key, Row r) {
-    out.printf(Locale.ROOT, format, key, r.requests, r.ok, r.failed, r.tokensIn, r.tokensOut,
+    out.printf(
+        Locale.ROOT,
+        format,
+        key,
+        r.requests,
+        r.ok,
+        r.failed,
+        r.tokensIn,
+        r.tokensOut,
         String.format(Locale.ROOT, "%.6f", r.cost));
   }
 }

@@ -11,9 +11,9 @@ import java.util.Locale;
 
 /**
  * Not a test: measures the heap a batch keeps per input line. Writes (or reuses) an OpenAI Batch
- * file of {@code lines} lines, runs the input scan over it, marks every id answered and every
- * tenth errored as a full run does, and prints the live heap after a GC against the heap before.
- * Run by {@code bench/batch-memory.sh}; the figures are in docs/benchmarks.md.
+ * file of {@code lines} lines, runs the input scan over it, marks every id answered and every tenth
+ * errored as a full run does, and prints the live heap after a GC against the heap before. Run by
+ * {@code bench/batch-memory.sh}; the figures are in docs/benchmarks.md.
  *
  * <p>Args: file, lines.
  */
@@ -26,9 +26,13 @@ public final class BatchMemoryBench {
     if (!Files.exists(file)) {
       try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         for (int i = 0; i < lines; i++) {
-          w.write("{\"custom_id\":\"request-" + i + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
-              + "\"body\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"question number " + i
-              + "\"}],\"max_tokens\":64}}\n");
+          w.write(
+              "{\"custom_id\":\"request-"
+                  + i
+                  + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+                  + "\"body\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"question number "
+                  + i
+                  + "\"}],\"max_tokens\":64}}\n");
         }
       }
     }
@@ -44,11 +48,23 @@ public final class BatchMemoryBench {
       }
     }
     long after = live(memory);
-    System.out.printf(Locale.ROOT, "lines %d valid %d answered %d file %.1f MB%n", lines, scan.valid(),
-        scan.ids().answered(), Files.size(file) / 1e6);
-    System.out.printf(Locale.ROOT, "heap kept %.1f MB = %.2f bytes a line (max heap %d MB)%n", (after - before) / 1e6,
-        (after - before) / (double) lines, Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf(Locale.ROOT, "scan %.1f s, marking %.1f s%n", (scanned - start) / 1e9,
+    System.out.printf(
+        Locale.ROOT,
+        "lines %d valid %d answered %d file %.1f MB%n",
+        lines,
+        scan.valid(),
+        scan.ids().answered(),
+        Files.size(file) / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "heap kept %.1f MB = %.2f bytes a line (max heap %d MB)%n",
+        (after - before) / 1e6,
+        (after - before) / (double) lines,
+        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "scan %.1f s, marking %.1f s%n",
+        (scanned - start) / 1e9,
         (System.nanoTime() - scanned) / 1e9);
     if (scan.ids().answered() != lines) {
       throw new IllegalStateException("not every id was marked");

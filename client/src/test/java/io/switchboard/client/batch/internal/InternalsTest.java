@@ -80,12 +80,20 @@ class InternalsTest {
     assertThat(InputScan.countLines(file)).isEqualTo(3);
     Files.writeString(file, "a\nb");
     assertThat(InputScan.countLines(file)).isEqualTo(2);
-    Files.writeString(file, String.join("\r", BatchFiles.openAiLine("x", "1"), BatchFiles.openAiLine("y", "2"),
-        BatchFiles.openAiLine("z", "3")));
+    Files.writeString(
+        file,
+        String.join(
+            "\r",
+            BatchFiles.openAiLine("x", "1"),
+            BatchFiles.openAiLine("y", "2"),
+            BatchFiles.openAiLine("z", "3")));
     assertThat(InputScan.countLines(file)).isEqualTo(1);
     InputScan.Result scan = InputScan.scan(file, LineFormat.of(BatchFormat.OPENAI, true), 10);
-    assertThat(scan.valid()).as("lines ended by a lone \\r are more than the newlines counted").isEqualTo(3);
-    assertThat(scan.ids().contains("x") && scan.ids().contains("y") && scan.ids().contains("z")).isTrue();
+    assertThat(scan.valid())
+        .as("lines ended by a lone \\r are more than the newlines counted")
+        .isEqualTo(3);
+    assertThat(scan.ids().contains("x") && scan.ids().contains("y") && scan.ids().contains("z"))
+        .isTrue();
   }
 
   @Test
@@ -109,14 +117,25 @@ class InternalsTest {
   @Test
   void duplicatesAreFoundWithBothLineNumbersAndBlankLinesAndBomAreIgnored() throws Exception {
     Path input = dir.resolve("in.jsonl");
-    Files.writeString(input, "\uFEFF" + BatchFiles.openAiLine("x", "1") + "\n\n" + BatchFiles.openAiLine("y", "2") + "\n"
-        + BatchFiles.openAiLine("x", "3") + "\n" + BatchFiles.openAiLine("x", "4") + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        input,
+        "\uFEFF"
+            + BatchFiles.openAiLine("x", "1")
+            + "\n\n"
+            + BatchFiles.openAiLine("y", "2")
+            + "\n"
+            + BatchFiles.openAiLine("x", "3")
+            + "\n"
+            + BatchFiles.openAiLine("x", "4")
+            + "\n",
+        StandardCharsets.UTF_8);
     InputScan.Result scan = InputScan.scan(input, LineFormat.of(BatchFormat.OPENAI, false), 10);
     assertThat(scan.valid()).isEqualTo(2);
     assertThat(scan.invalid()).isEqualTo(2);
-    assertThat(scan.errors()).containsExactly(
-        new InputScan.LineError(4, "duplicate custom_id 'x' (first on line 1)"),
-        new InputScan.LineError(5, "duplicate custom_id 'x' (first on line 1)"));
+    assertThat(scan.errors())
+        .containsExactly(
+            new InputScan.LineError(4, "duplicate custom_id 'x' (first on line 1)"),
+            new InputScan.LineError(5, "duplicate custom_id 'x' (first on line 1)"));
     assertThat(scan.ids().contains("x")).isTrue();
     assertThat(scan.ids().contains("y")).isTrue();
     assertThat(scan.ids().contains("z")).isFalse();
@@ -125,12 +144,23 @@ class InternalsTest {
 
   @Test
   void progressLineShowsDoneTotalRateEtaAndErrors() {
-    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
-    Progress p = new Progress(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), ProgressMode.BAR,
-        java.time.Duration.ofSeconds(1), clock, 100, 40, 2);
+    java.time.Clock clock =
+        java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+    Progress p =
+        new Progress(
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+            ProgressMode.BAR,
+            java.time.Duration.ofSeconds(1),
+            clock,
+            100,
+            40,
+            2);
     p.answered(true);
     p.answered(false);
-    assertThat(p.line()).startsWith("[##########--------------] 42/100").contains("errors 3").contains("ETA");
+    assertThat(p.line())
+        .startsWith("[##########--------------] 42/100")
+        .contains("errors 3")
+        .contains("ETA");
     assertThat(Progress.duration(3725)).isEqualTo("1:02:05");
   }
 }

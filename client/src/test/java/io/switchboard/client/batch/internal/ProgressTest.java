@@ -21,22 +21,23 @@ class ProgressTest {
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
   final AtomicLong millis = new AtomicLong();
-  final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
+  final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneId.of("UTC");
+        }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  };
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(millis.get());
+        }
+      };
 
   String printed() {
     return bytes.toString(StandardCharsets.UTF_8);
@@ -61,9 +62,13 @@ class ProgressTest {
     for (int i = 0; i < 6; i++) {
       p.answered(true);
     }
-    assertThat(p.line()).isEqualTo("[##################------] 6/8  75.0%      3.0/s ETA 0:01 errors 0");
+    assertThat(p.line())
+        .isEqualTo("[##################------] 6/8  75.0%      3.0/s ETA 0:01 errors 0");
     p.close();
-    assertThat(printed()).startsWith("\r[##################------] 6/8").endsWith("   \n").doesNotContain("batch:");
+    assertThat(printed())
+        .startsWith("\r[##################------] 6/8")
+        .endsWith("   \n")
+        .doesNotContain("batch:");
   }
 
   @Test
@@ -79,8 +84,14 @@ class ProgressTest {
     }
     List<String> lines = Arrays.asList(printed().split("\n", -1));
     assertThat(lines.get(lines.size() - 1)).as("ends with a newline").isEmpty();
-    assertThat(lines.subList(0, lines.size() - 1)).hasSizeGreaterThanOrEqualTo(4)
-        .allSatisfy(l -> assertThat(l).startsWith("batch: 1/10  10.0%").doesNotContain("\r").doesNotContain("#"));
+    assertThat(lines.subList(0, lines.size() - 1))
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("batch: 1/10  10.0%")
+                    .doesNotContain("\r")
+                    .doesNotContain("#"));
   }
 
   @Test
@@ -90,12 +101,16 @@ class ProgressTest {
     p.start();
     try {
       p.answered(false);
-      await().atMost(Duration.ofSeconds(20)).until(() -> printed().chars().filter(c -> c == '\r').count() >= 2);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> printed().chars().filter(c -> c == '\r').count() >= 2);
       assertThat(printed()).doesNotContain("\n");
     } finally {
       p.close();
     }
-    assertThat(printed()).contains("\r[######------------------] 1/4  25.0%").endsWith("errors 1   \n");
+    assertThat(printed())
+        .contains("\r[######------------------] 1/4  25.0%")
+        .endsWith("errors 1   \n");
     assertThat(printed().chars().filter(c -> c == '\n').count()).isEqualTo(1);
   }
 

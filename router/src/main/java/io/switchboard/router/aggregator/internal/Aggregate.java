@@ -25,14 +25,15 @@ public record Aggregate(
     @JsonUnwrapped Usage usage,
     @JsonUnwrapped Replies finalReplies) {
 
-  public static final Aggregate EMPTY = new Aggregate(Routes.NONE, Calls.NONE, Latencies.NONE, Usage.NONE,
-      Replies.NONE);
+  public static final Aggregate EMPTY =
+      new Aggregate(Routes.NONE, Calls.NONE, Latencies.NONE, Usage.NONE, Replies.NONE);
 
   /** This state with one more contribution. */
   public Aggregate plus(Contribution c) {
     return switch (c.kind()) {
       case DISPATCH -> new Aggregate(routes.plus(c), calls, latencies, usage, finalReplies);
-      case ATTEMPT -> new Aggregate(routes, calls.plus(c), latencies.plus(c), usage.plus(c), finalReplies);
+      case ATTEMPT ->
+          new Aggregate(routes, calls.plus(c), latencies.plus(c), usage.plus(c), finalReplies);
       case REPLY -> new Aggregate(routes, calls, latencies, usage, finalReplies.plus(c));
     };
   }
@@ -45,7 +46,10 @@ public record Aggregate(
    * @param routedByDeployment first routes per deployment
    * @param expectedMass per deployment, the sum over first routes of its configured share
    */
-  public record Routes(long routed, long rerouted, Map<String, Long> routedByDeployment,
+  public record Routes(
+      long routed,
+      long rerouted,
+      Map<String, Long> routedByDeployment,
       Map<String, Double> expectedMass) {
     static final Routes NONE = new Routes(0, 0, null, null);
 
@@ -64,7 +68,8 @@ public record Aggregate(
         c.expected().forEach((d, share) -> m.merge(d, share, Double::sum));
         mass = m;
       }
-      return new Routes(routed + 1, rerouted, increment(routedByDeployment, c.deploymentId()), mass);
+      return new Routes(
+          routed + 1, rerouted, increment(routedByDeployment, c.deploymentId()), mass);
     }
 
     /** Expected and actual share of first routes per deployment. */
@@ -88,8 +93,14 @@ public record Aggregate(
    * @param outcomes calls per {@link Outcome} name
    * @param httpStatus calls per status class ({@link #statusClass})
    */
-  public record Calls(long attempts, long successes, long errors, long retries, long fallbacks,
-      Map<String, Long> outcomes, Map<String, Long> httpStatus) {
+  public record Calls(
+      long attempts,
+      long successes,
+      long errors,
+      long retries,
+      long fallbacks,
+      Map<String, Long> outcomes,
+      Map<String, Long> httpStatus) {
     static final Calls NONE = new Calls(0, 0, 0, 0, 0, null, null);
 
     public Calls {
@@ -99,10 +110,17 @@ public record Aggregate(
 
     Calls plus(Contribution c) {
       Outcome o = c.outcome();
-      return new Calls(attempts + 1, successes + (o == Outcome.SUCCESS ? 1 : 0),
-          errors + (o == Outcome.SUCCESS ? 0 : 1), retries + (o == Outcome.RETRY ? 1 : 0),
-          fallbacks + (o == Outcome.FALLBACK || o == Outcome.CONTEXT_WINDOW || o == Outcome.CONTENT_POLICY ? 1 : 0),
-          increment(outcomes, o.name()), increment(httpStatus, statusClass(c.httpStatus())));
+      return new Calls(
+          attempts + 1,
+          successes + (o == Outcome.SUCCESS ? 1 : 0),
+          errors + (o == Outcome.SUCCESS ? 0 : 1),
+          retries + (o == Outcome.RETRY ? 1 : 0),
+          fallbacks
+              + (o == Outcome.FALLBACK || o == Outcome.CONTEXT_WINDOW || o == Outcome.CONTENT_POLICY
+                  ? 1
+                  : 0),
+          increment(outcomes, o.name()),
+          increment(httpStatus, statusClass(c.httpStatus())));
     }
   }
 
@@ -123,9 +141,16 @@ public record Aggregate(
     MetricsSummary.Latency toSummary() {
       Histogram h = LatencyHistograms.decode(histogram);
       long count = h.getTotalCount();
-      return count == 0 ? MetricsSummary.Latency.EMPTY
-          : new MetricsSummary.Latency(count, h.getValueAtPercentile(50), h.getValueAtPercentile(95),
-              h.getValueAtPercentile(99), h.getMaxValue(), (double) latencySumMs / count, histogram);
+      return count == 0
+          ? MetricsSummary.Latency.EMPTY
+          : new MetricsSummary.Latency(
+              count,
+              h.getValueAtPercentile(50),
+              h.getValueAtPercentile(95),
+              h.getValueAtPercentile(99),
+              h.getMaxValue(),
+              (double) latencySumMs / count,
+              histogram);
     }
   }
 
@@ -152,9 +177,12 @@ public record Aggregate(
     }
 
     Replies plus(Contribution c) {
-      Map<String, Long> errorsByCode = c.status() != ReplyStatus.OK && c.errorCode() != null
-          ? increment(replyErrors, c.errorCode().wire()) : replyErrors;
-      return new Replies(replies + 1, expired + (c.status() == ReplyStatus.EXPIRED ? 1 : 0), errorsByCode);
+      Map<String, Long> errorsByCode =
+          c.status() != ReplyStatus.OK && c.errorCode() != null
+              ? increment(replyErrors, c.errorCode().wire())
+              : replyErrors;
+      return new Replies(
+          replies + 1, expired + (c.status() == ReplyStatus.EXPIRED ? 1 : 0), errorsByCode);
     }
   }
 
@@ -170,13 +198,36 @@ public record Aggregate(
   }
 
   /** The summary of this state. */
-  public MetricsSummary toSummary(MetricsSummary.Scope scope, String name, Instant windowStart, Instant windowEnd,
+  public MetricsSummary toSummary(
+      MetricsSummary.Scope scope,
+      String name,
+      Instant windowStart,
+      Instant windowEnd,
       Instant now) {
-    return new MetricsSummary(null, scope, name, windowStart, windowEnd, routes.routed(), routes.rerouted(),
-        calls.attempts(), calls.successes(), calls.errors(), calls.retries(), calls.fallbacks(), calls.outcomes(),
-        calls.httpStatus(), finalReplies.replies(), finalReplies.expired(), finalReplies.replyErrors(),
-        latencies.toSummary(), usage.tokensIn(), usage.tokensOut(), usage.costUsd(),
-        scope == MetricsSummary.Scope.MODEL ? routes.shares() : List.of(), now);
+    return new MetricsSummary(
+        null,
+        scope,
+        name,
+        windowStart,
+        windowEnd,
+        routes.routed(),
+        routes.rerouted(),
+        calls.attempts(),
+        calls.successes(),
+        calls.errors(),
+        calls.retries(),
+        calls.fallbacks(),
+        calls.outcomes(),
+        calls.httpStatus(),
+        finalReplies.replies(),
+        finalReplies.expired(),
+        finalReplies.replyErrors(),
+        latencies.toSummary(),
+        usage.tokensIn(),
+        usage.tokensOut(),
+        usage.costUsd(),
+        scope == MetricsSummary.Scope.MODEL ? routes.shares() : List.of(),
+        now);
   }
 
   /** Into 0..1, rounded to nine decimals (the mass is a sum of doubles). */

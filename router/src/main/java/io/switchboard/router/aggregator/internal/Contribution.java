@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one input record adds to one summary: a routing decision, a provider call or a final
- * reply, reduced to the fields the aggregates count. Travels on the aggregator's repartition topic.
+ * What one input record adds to one summary: a routing decision, a provider call or a final reply,
+ * reduced to the fields the aggregates count. Travels on the aggregator's repartition topic.
  *
  * @param kind which input it came from
  * @param deploymentId the deployment (null for replies the router answered itself)
@@ -41,7 +41,11 @@ public record Contribution(
     ErrorCode errorCode) {
 
   /** The input a contribution came from. */
-  public enum Kind { DISPATCH, ATTEMPT, REPLY }
+  public enum Kind {
+    DISPATCH,
+    ATTEMPT,
+    REPLY
+  }
 
   public Contribution {
     Objects.requireNonNull(kind, "kind");
@@ -49,23 +53,58 @@ public record Contribution(
   }
 
   public static Contribution of(Dispatch d, Map<String, Double> expected) {
-    return new Contribution(Kind.DISPATCH, d.deploymentId(), d.hop(), expected, null, null, 0, 0, 0, 0, null, null);
+    return new Contribution(
+        Kind.DISPATCH, d.deploymentId(), d.hop(), expected, null, null, 0, 0, 0, 0, null, null);
   }
 
   public static Contribution of(AttemptEvent a) {
-    return new Contribution(Kind.ATTEMPT, a.deploymentId(), 0, null, a.outcome(), a.httpStatus(), a.latencyMs(),
-        a.tokensIn() == null ? 0 : a.tokensIn(), a.tokensOut() == null ? 0 : a.tokensOut(),
-        a.costUsd() == null ? 0 : a.costUsd(), null, null);
+    return new Contribution(
+        Kind.ATTEMPT,
+        a.deploymentId(),
+        0,
+        null,
+        a.outcome(),
+        a.httpStatus(),
+        a.latencyMs(),
+        a.tokensIn() == null ? 0 : a.tokensIn(),
+        a.tokensOut() == null ? 0 : a.tokensOut(),
+        a.costUsd() == null ? 0 : a.costUsd(),
+        null,
+        null);
   }
 
   public static Contribution of(RouteReply r) {
-    return new Contribution(Kind.REPLY, r.deploymentId(), 0, null, null, null, 0, 0, 0, 0, r.status(),
+    return new Contribution(
+        Kind.REPLY,
+        r.deploymentId(),
+        0,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        r.status(),
         r.error() == null ? null : r.error().code());
   }
 
   /** This contribution without the expected shares (they matter to scope model only). */
   public Contribution withoutExpected() {
-    return expected.isEmpty() ? this : new Contribution(kind, deploymentId, hop, null, outcome, httpStatus, latencyMs,
-        tokensIn, tokensOut, costUsd, status, errorCode);
+    return expected.isEmpty()
+        ? this
+        : new Contribution(
+            kind,
+            deploymentId,
+            hop,
+            null,
+            outcome,
+            httpStatus,
+            latencyMs,
+            tokensIn,
+            tokensOut,
+            costUsd,
+            status,
+            errorCode);
   }
 }

@@ -7,12 +7,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The latency histograms of metrics aggregates: milliseconds from 1 to one hour with two
- * significant digits (1 % precision), stored compressed and base64-encoded so that aggregates
- * are plain JSON and any two can be merged.
+ * significant digits (1 % precision), stored compressed and base64-encoded so that aggregates are
+ * plain JSON and any two can be merged.
  */
 public final class LatencyHistograms {
   /** Values above this (one hour) are recorded as this. */
   public static final long HIGHEST_MS = 3_600_000L;
+
   /** Significant decimal digits kept: 2 means every value is within 1 % of what was recorded. */
   public static final int SIGNIFICANT_DIGITS = 2;
 
@@ -44,10 +45,13 @@ public final class LatencyHistograms {
       return empty();
     }
     try {
-      Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), HIGHEST_MS);
+      Histogram h =
+          Histogram.decodeFromCompressedByteBuffer(
+              ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), HIGHEST_MS);
       return h;
     } catch (DataFormatException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("latency histogram is not a compressed HdrHistogram in base64: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "latency histogram is not a compressed HdrHistogram in base64: " + e.getMessage(), e);
     }
   }
 }

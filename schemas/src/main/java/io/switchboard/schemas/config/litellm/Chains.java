@@ -17,21 +17,28 @@ final class Chains {
 
   private Chains() {}
 
-  /** Adds the chains of {@code given} to {@code into}; an alias already there gets the new chain. */
+  /**
+   * Adds the chains of {@code given} to {@code into}; an alias already there gets the new chain.
+   */
   static void addTo(ObjectNode into, JsonNode given, String at) {
     if (given.isObject()) {
       addMapping(into, given, at);
       return;
     }
     if (!given.isArray()) {
-      throw new LiteLlmConfigException(at, "expected a list of mappings like [{gpt-4o: [claude-sonnet]}], got "
-          + Values.kind(given));
+      throw new LiteLlmConfigException(
+          at,
+          "expected a list of mappings like [{gpt-4o: [claude-sonnet]}], got "
+              + Values.kind(given));
     }
     for (int i = 0; i < given.size(); i++) {
       JsonNode item = given.get(i);
       if (!item.isObject()) {
-        throw new LiteLlmConfigException(at + "[" + i + "]", "expected a mapping of a model to its fallbacks, like "
-            + "{gpt-4o: [claude-sonnet]}, got " + Values.kind(item));
+        throw new LiteLlmConfigException(
+            at + "[" + i + "]",
+            "expected a mapping of a model to its fallbacks, like "
+                + "{gpt-4o: [claude-sonnet]}, got "
+                + Values.kind(item));
       }
       addMapping(into, item, at + "[" + i + "]");
     }
@@ -52,11 +59,13 @@ final class Chains {
       return out.add(given.asText());
     }
     if (!given.isArray()) {
-      throw new LiteLlmConfigException(at, "expected a list of model names, got " + Values.kind(given));
+      throw new LiteLlmConfigException(
+          at, "expected a list of model names, got " + Values.kind(given));
     }
     for (int i = 0; i < given.size(); i++) {
       if (!given.get(i).isTextual()) {
-        throw new LiteLlmConfigException(at + "[" + i + "]", "expected a model name, got " + Values.kind(given.get(i)));
+        throw new LiteLlmConfigException(
+            at + "[" + i + "]", "expected a model name, got " + Values.kind(given.get(i)));
       }
       out.add(given.get(i).asText());
     }

@@ -36,12 +36,30 @@ final class Deployments {
   private static final String AZURE = "azure";
   private static final String ANTHROPIC = "anthropic";
   private static final String OPENAI_COMPATIBLE = "openai_compatible";
-  private static final Map<String, String> KEY_ENV = Map.of(OPENAI, "OPENAI_API_KEY", AZURE, "AZURE_API_KEY",
-      ANTHROPIC, "ANTHROPIC_API_KEY");
-  /** The order of keys in a translated deployment, so that a converted file reads like a hand-written one. */
-  private static final List<String> ORDER = List.of("model_name", "deployment_id", "provider", "model", "api_base",
-      "api_key", "api_version", "rpm", "tpm", "weight", "timeout_ms", "max_retries", "context_window",
-      "input_cost_per_million", "output_cost_per_million");
+  private static final Map<String, String> KEY_ENV =
+      Map.of(OPENAI, "OPENAI_API_KEY", AZURE, "AZURE_API_KEY", ANTHROPIC, "ANTHROPIC_API_KEY");
+
+  /**
+   * The order of keys in a translated deployment, so that a converted file reads like a
+   * hand-written one.
+   */
+  private static final List<String> ORDER =
+      List.of(
+          "model_name",
+          "deployment_id",
+          "provider",
+          "model",
+          "api_base",
+          "api_key",
+          "api_version",
+          "rpm",
+          "tpm",
+          "weight",
+          "timeout_ms",
+          "max_retries",
+          "context_window",
+          "input_cost_per_million",
+          "output_cost_per_million");
 
   private Deployments() {}
 
@@ -64,8 +82,13 @@ final class Deployments {
       }
       ObjectNode deployment = entry(entry, at, findings);
       JsonNode params = entry.get("litellm_params");
-      shares.add(new Shares(i, deployment.get("model_name").asText(), params.get("weight"), params.get("rpm"),
-          params.get("tpm")));
+      shares.add(
+          new Shares(
+              i,
+              deployment.get("model_name").asText(),
+              params.get("weight"),
+              params.get("rpm"),
+              params.get("tpm")));
       out.add(deployment);
     }
     weighAsSimpleShuffle(shares, out, findings);
@@ -80,19 +103,25 @@ final class Deployments {
     }
     String modelName = Values.text(name, at + ".model_name").asText();
     if (modelName.contains("*")) {
-      throw new LiteLlmConfigException(at + ".model_name", "'" + modelName + "' is a wildcard, which routes any "
-          + "model of a provider; Switchboard routes the models it is given: list each one");
+      throw new LiteLlmConfigException(
+          at + ".model_name",
+          "'"
+              + modelName
+              + "' is a wildcard, which routes any "
+              + "model of a provider; Switchboard routes the models it is given: list each one");
     }
     out.put("model_name", modelName);
     JsonNode params = entry.get("litellm_params");
     if (!params.isObject()) {
-      throw new LiteLlmConfigException(at + ".litellm_params", "expected a mapping, got " + Values.kind(params));
+      throw new LiteLlmConfigException(
+          at + ".litellm_params", "expected a mapping, got " + Values.kind(params));
     }
     params(params, at + ".litellm_params", out, findings);
     JsonNode info = entry.get("model_info");
     if (info != null) {
       if (!info.isObject()) {
-        throw new LiteLlmConfigException(at + ".model_info", "expected a mapping, got " + Values.kind(info));
+        throw new LiteLlmConfigException(
+            at + ".model_info", "expected a mapping, got " + Values.kind(info));
       }
       modelInfo(info, at + ".model_info", out, findings);
     }
@@ -103,7 +132,8 @@ final class Deployments {
       if (key.equals("model_name") || key.equals("litellm_params") || key.equals("model_info")) {
         continue;
       }
-      // Native keys beside LiteLLM's (lanes, rate_window_seconds, ...) are Switchboard's own: they win.
+      // Native keys beside LiteLLM's (lanes, rate_window_seconds, ...) are Switchboard's own: they
+      // win.
       if (NativeKeys.declared("model_list[]." + key)) {
         out.set(key, e.getValue().deepCopy());
       } else {
@@ -121,18 +151,24 @@ final class Deployments {
       String path = at + "." + e.getKey();
       JsonNode v = e.getValue();
       switch (e.getKey()) {
-        case "model", "custom_llm_provider", "api_base", "api_key" -> { }
+        case "model", "custom_llm_provider", "api_base", "api_key" -> {}
         case "api_version" -> out.set("api_version", Values.text(v, path));
         case "rpm" -> out.set("rpm", Values.wholeNumber(v, path));
         case "tpm" -> out.set("tpm", Values.wholeNumber(v, path));
         case "weight" -> out.set("weight", Values.number(v, path));
         case "timeout" -> out.set("timeout_ms", Values.millis(v, path));
         case "max_retries" -> out.set("max_retries", Values.wholeNumber(v, path));
-        case "input_cost_per_token" -> out.set("input_cost_per_million", Values.perMillion(v, path));
-        case "output_cost_per_token" -> out.set("output_cost_per_million", Values.perMillion(v, path));
-        case "stream_timeout" -> findings.ignore(path, "no streaming over Kafka: every reply is one whole message");
-        case "order" -> findings.ignore(path, "priority tiers have no equivalent: every deployment of a model_name "
-            + "takes its weighted share; for a standby, give it a model_name of its own and list it in fallbacks");
+        case "input_cost_per_token" ->
+            out.set("input_cost_per_million", Values.perMillion(v, path));
+        case "output_cost_per_token" ->
+            out.set("output_cost_per_million", Values.perMillion(v, path));
+        case "stream_timeout" ->
+            findings.ignore(path, "no streaming over Kafka: every reply is one whole message");
+        case "order" ->
+            findings.ignore(
+                path,
+                "priority tiers have no equivalent: every deployment of a model_name "
+                    + "takes its weighted share; for a standby, give it a model_name of its own and list it in fallbacks");
         default -> findings.ignore(path);
       }
     }
@@ -183,10 +219,15 @@ final class Deployments {
   }
 
   private static String unknownProvider(String prefix) {
-    String why = prefix.startsWith("text-completion")
-        ? "is text completion (/v1/completions), which Switchboard does not send: it sends chat completions"
-        : "is a provider Switchboard does not call";
-    return "'" + prefix + "/' " + why + "; use openai/, azure/ or anthropic/ (an OpenAI-compatible server such as "
+    String why =
+        prefix.startsWith("text-completion")
+            ? "is text completion (/v1/completions), which Switchboard does not send: it sends chat completions"
+            : "is a provider Switchboard does not call";
+    return "'"
+        + prefix
+        + "/' "
+        + why
+        + "; use openai/, azure/ or anthropic/ (an OpenAI-compatible server such as "
         + "vLLM or Ollama is openai/ with its api_base)";
   }
 
@@ -217,55 +258,72 @@ final class Deployments {
 
   /**
    * LiteLLM's default strategy (simple-shuffle) weighs a model group by what its first deployment
-   * sets: {@code weight}, else {@code rpm}, else {@code tpm}, else evenly; a deployment without that
-   * figure counts as 0. Native weights are {@code weight}, else {@code rpm}, else 1: where the two
-   * differ, the native weight is set to what LiteLLM would use.
+   * sets: {@code weight}, else {@code rpm}, else {@code tpm}, else evenly; a deployment without
+   * that figure counts as 0. Native weights are {@code weight}, else {@code rpm}, else 1: where the
+   * two differ, the native weight is set to what LiteLLM would use.
    */
   private static void weighAsSimpleShuffle(List<Shares> shares, ArrayNode out, Findings findings) {
     Map<String, List<Shares>> groups = new LinkedHashMap<>();
     shares.forEach(s -> groups.computeIfAbsent(s.group(), g -> new ArrayList<>()).add(s));
-    groups.forEach((group, members) -> {
-      if (members.size() == 1) {
-        return;  // simple-shuffle weighs deployments within their group only
-      }
-      Shares first = members.get(0);
-      String basis = first.weight() != null ? "weight" : first.rpm() != null ? "rpm" : first.tpm() != null ? "tpm" : null;
-      for (Shares s : members) {
-        ObjectNode d = (ObjectNode) out.get(s.index());
-        String at = "model_list[" + s.index() + "]";
-        if (basis == null) {
-          if (s.weight() != null || s.rpm() != null) {
-            d.set("weight", IntNode.valueOf(1));
-            findings.note(at + ": weight 1: LiteLLM shares '" + group + "' evenly, as its first deployment sets no "
-                + "weight, rpm or tpm");
+    groups.forEach(
+        (group, members) -> {
+          if (members.size() == 1) {
+            return; // simple-shuffle weighs deployments within their group only
           }
-        } else if (basis.equals("rpm") && (s.weight() != null || s.rpm() == null)) {
-          d.set("weight", s.rpm() == null ? IntNode.valueOf(0) : d.get("rpm"));
-          findings.note(at + ": weight " + d.get("weight") + ": LiteLLM weighs '" + group + "' by rpm");
-        } else if (basis.equals("tpm")) {
-          d.set("weight", s.tpm() == null ? IntNode.valueOf(0) : d.get("tpm"));
-          findings.note(at + ": weight " + d.get("weight") + ": LiteLLM weighs '" + group + "' by tpm");
-        } else if (basis.equals("weight") && s.weight() == null) {
-          d.set("weight", IntNode.valueOf(0));
-          findings.note(at + ": weight 0: LiteLLM weighs '" + group + "' by weight and this entry sets none");
-        }
-        out.set(s.index(), ordered(d));
-      }
-    });
+          Shares first = members.get(0);
+          String basis =
+              first.weight() != null
+                  ? "weight"
+                  : first.rpm() != null ? "rpm" : first.tpm() != null ? "tpm" : null;
+          for (Shares s : members) {
+            ObjectNode d = (ObjectNode) out.get(s.index());
+            String at = "model_list[" + s.index() + "]";
+            if (basis == null) {
+              if (s.weight() != null || s.rpm() != null) {
+                d.set("weight", IntNode.valueOf(1));
+                findings.note(
+                    at
+                        + ": weight 1: LiteLLM shares '"
+                        + group
+                        + "' evenly, as its first deployment sets no "
+                        + "weight, rpm or tpm");
+              }
+            } else if (basis.equals("rpm") && (s.weight() != null || s.rpm() == null)) {
+              d.set("weight", s.rpm() == null ? IntNode.valueOf(0) : d.get("rpm"));
+              findings.note(
+                  at + ": weight " + d.get("weight") + ": LiteLLM weighs '" + group + "' by rpm");
+            } else if (basis.equals("tpm")) {
+              d.set("weight", s.tpm() == null ? IntNode.valueOf(0) : d.get("tpm"));
+              findings.note(
+                  at + ": weight " + d.get("weight") + ": LiteLLM weighs '" + group + "' by tpm");
+            } else if (basis.equals("weight") && s.weight() == null) {
+              d.set("weight", IntNode.valueOf(0));
+              findings.note(
+                  at
+                      + ": weight 0: LiteLLM weighs '"
+                      + group
+                      + "' by weight and this entry sets none");
+            }
+            out.set(s.index(), ordered(d));
+          }
+        });
   }
 
   private static ObjectNode ordered(ObjectNode d) {
     ObjectNode sorted = NODES.objectNode();
-    ORDER.forEach(k -> {
-      if (d.has(k)) {
-        sorted.set(k, d.get(k));
-      }
-    });
-    d.fields().forEachRemaining(e -> {
-      if (!sorted.has(e.getKey())) {
-        sorted.set(e.getKey(), e.getValue());
-      }
-    });
+    ORDER.forEach(
+        k -> {
+          if (d.has(k)) {
+            sorted.set(k, d.get(k));
+          }
+        });
+    d.fields()
+        .forEachRemaining(
+            e -> {
+              if (!sorted.has(e.getKey())) {
+                sorted.set(e.getKey(), e.getValue());
+              }
+            });
     return sorted;
   }
 }

@@ -9,8 +9,10 @@ import java.util.Map;
 final class Findings {
   /** Ignored LiteLLM key paths, each with why (empty when the key has no bearing on routing). */
   final Map<String, String> ignored = new LinkedHashMap<>();
+
   /** LiteLLM key paths whose native key this build does not have yet. */
   final List<String> unsupported = new ArrayList<>();
+
   /** How a value was translated where the translation is not one to one. */
   final List<String> notes = new ArrayList<>();
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A LiteLLM config in the native form, with what the translation left out. Only key paths are
- * kept, never the values of keys left out (a {@code general_settings.master_key} stays in the file).
+ * A LiteLLM config in the native form, with what the translation left out. Only key paths are kept,
+ * never the values of keys left out (a {@code general_settings.master_key} stays in the file).
  *
  * @param tree the native config tree, before {@code ${ENV}} substitution and validation
  * @param ignored LiteLLM key paths that have no bearing on routing here or no equivalent, each with
@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param unsupported LiteLLM key paths whose native key this build does not have yet
  * @param notes how values were translated where the translation is not one to one
  */
-public record LiteLlmTranslation(ObjectNode tree, Map<String, String> ignored, List<String> unsupported,
-    List<String> notes) {
+public record LiteLlmTranslation(
+    ObjectNode tree, Map<String, String> ignored, List<String> unsupported, List<String> notes) {
 
   public LiteLlmTranslation {
     tree = tree.deepCopy();
@@ -43,8 +43,13 @@ public record LiteLlmTranslation(ObjectNode tree, Map<String, String> ignored, L
     }
     List<String> parts = new ArrayList<>();
     if (!ignored.isEmpty()) {
-      parts.add("ignored " + ignored.size() + " key" + (ignored.size() == 1 ? "" : "s") + ": "
-          + String.join(", ", ignored.keySet()));
+      parts.add(
+          "ignored "
+              + ignored.size()
+              + " key"
+              + (ignored.size() == 1 ? "" : "s")
+              + ": "
+              + String.join(", ", ignored.keySet()));
     }
     if (!unsupported.isEmpty()) {
       parts.add("not yet supported: " + String.join(", ", unsupported));

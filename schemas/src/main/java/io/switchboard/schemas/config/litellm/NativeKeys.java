@@ -25,7 +25,10 @@ final class NativeKeys {
     JsonNode node = SCHEMA;
     for (String segment : path.split("\\.")) {
       boolean list = segment.endsWith("[]");
-      JsonNode child = deref(node).path("properties").get(list ? segment.substring(0, segment.length() - 2) : segment);
+      JsonNode child =
+          deref(node)
+              .path("properties")
+              .get(list ? segment.substring(0, segment.length() - 2) : segment);
       if (child == null) {
         return false;
       }
@@ -42,7 +45,8 @@ final class NativeKeys {
   private static JsonNode load() {
     try (InputStream in = NativeKeys.class.getResourceAsStream(SchemaName.CONFIG.resource())) {
       if (in == null) {
-        throw new IllegalStateException(SchemaName.CONFIG.resource() + " is missing from the class path");
+        throw new IllegalStateException(
+            SchemaName.CONFIG.resource() + " is missing from the class path");
       }
       return Json.mapper().readTree(in);
     } catch (IOException e) {

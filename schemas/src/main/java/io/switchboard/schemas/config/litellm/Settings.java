@@ -20,10 +20,27 @@ import java.util.Map;
  */
 final class Settings {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** LiteLLM's strategy names, and the native ones, to the native ones. */
-  private static final Map<String, String> STRATEGIES = Map.of("simple-shuffle", "weighted", "weighted", "weighted",
-      "least-busy", "least-busy", "usage-based-routing", "usage-based", "usage-based-routing-v2", "usage-based",
-      "usage-based", "usage-based", "latency-based-routing", "latency-based", "latency-based", "latency-based");
+  private static final Map<String, String> STRATEGIES =
+      Map.of(
+          "simple-shuffle",
+          "weighted",
+          "weighted",
+          "weighted",
+          "least-busy",
+          "least-busy",
+          "usage-based-routing",
+          "usage-based",
+          "usage-based-routing-v2",
+          "usage-based",
+          "usage-based",
+          "usage-based",
+          "latency-based-routing",
+          "latency-based",
+          "latency-based",
+          "latency-based");
+
   /** LiteLLM's retry policy fields (one per exception class) to the native error classes. */
   private static final Map<String, String> RETRY_CLASSES = retryClasses();
 
@@ -44,7 +61,8 @@ final class Settings {
    * Translates both sections (either may be null) into {@code root}, whose {@code model_list} is
    * already translated.
    */
-  static void translate(JsonNode litellmSettings, JsonNode routerSettings, ObjectNode root, Findings findings) {
+  static void translate(
+      JsonNode litellmSettings, JsonNode routerSettings, ObjectNode root, Findings findings) {
     Settings s = new Settings(findings);
     if (litellmSettings != null) {
       s.litellmSettings(mapping(litellmSettings, "litellm_settings"));
@@ -64,7 +82,8 @@ final class Settings {
       switch (e.getKey()) {
         case "num_retries" -> setRouter("num_retries", Values.wholeNumber(v, path), path);
         case "request_timeout" -> setRouter("timeout_ms", Values.millis(v, path), path);
-        case "fallbacks", "context_window_fallbacks", "content_policy_fallbacks" -> chain(e.getKey(), v, path);
+        case "fallbacks", "context_window_fallbacks", "content_policy_fallbacks" ->
+            chain(e.getKey(), v, path);
         case "default_fallbacks" -> defaultFallbacks(v, path);
         default -> findings.ignore(path);
       }
@@ -84,7 +103,8 @@ final class Settings {
         case "timeout" -> setRouter("timeout_ms", Values.millis(v, path), path);
         case "allowed_fails" -> allowedFails(v, path);
         case "cooldown_time" -> setRouter("cooldown_seconds", Values.wholeSeconds(v, path), path);
-        case "fallbacks", "context_window_fallbacks", "content_policy_fallbacks" -> chain(key, v, path);
+        case "fallbacks", "context_window_fallbacks", "content_policy_fallbacks" ->
+            chain(key, v, path);
         case "default_fallbacks" -> defaultFallbacks(v, path);
         case "retry_policy" -> {
           ObjectNode policy = retryPolicy(v, path);
@@ -96,8 +116,11 @@ final class Settings {
         }
         case "model_group_retry_policy" -> groupRetryPolicies(v, path, root);
         case "model_group_alias" -> modelGroupAliases(v, path);
-        case "enable_pre_call_checks" -> findings.note(path + ": accepted; the router always checks context windows "
-            + "and rpm/tpm budgets before it routes");
+        case "enable_pre_call_checks" ->
+            findings.note(
+                path
+                    + ": accepted; the router always checks context windows "
+                    + "and rpm/tpm budgets before it routes");
         default -> {
           if (NativeKeys.declared(path)) {
             setRouter(key, v.deepCopy(), path);
@@ -121,7 +144,8 @@ final class Settings {
     String name = Values.text(v, path).asText();
     String strategy = STRATEGIES.get(name);
     if (strategy == null) {
-      findings.ignore(path, "'" + name + "' has no equivalent; deployments share traffic by weight");
+      findings.ignore(
+          path, "'" + name + "' has no equivalent; deployments share traffic by weight");
     } else if (NativeKeys.declared("router_settings.routing_strategy")) {
       setRouter("routing_strategy", new TextNode(strategy), path);
     } else {
@@ -137,8 +161,12 @@ final class Settings {
     // LiteLLM cools a deployment down once its failures in a minute exceed allowed_fails;
     // Switchboard once they reach it.
     setRouter("allowed_fails", IntNode.valueOf(n.intValue() + 1), path);
-    findings.note(path + ": LiteLLM cools a deployment down at the failure after the " + n.intValue()
-        + " it allows a minute: allowed_fails " + (n.intValue() + 1));
+    findings.note(
+        path
+            + ": LiteLLM cools a deployment down at the failure after the "
+            + n.intValue()
+            + " it allows a minute: allowed_fails "
+            + (n.intValue() + 1));
   }
 
   private void chain(String key, JsonNode v, String path) {
@@ -158,8 +186,10 @@ final class Settings {
       Map.Entry<String, JsonNode> e = fields.next();
       String nativeClass = RETRY_CLASSES.get(e.getKey());
       if (nativeClass == null) {
-        throw new LiteLlmConfigException(path + "." + e.getKey(), "is not a retry policy field; the fields are "
-            + String.join(", ", RETRY_CLASSES.keySet()));
+        throw new LiteLlmConfigException(
+            path + "." + e.getKey(),
+            "is not a retry policy field; the fields are "
+                + String.join(", ", RETRY_CLASSES.keySet()));
       }
       IntNode count = Values.wholeNumber(e.getValue(), path + "." + e.getKey());
       policy.set(nativeClass, count);
@@ -186,8 +216,8 @@ final class Settings {
         }
       }
       if (matched == 0) {
-        throw new LiteLlmConfigException(path + "." + e.getKey(), "'" + e.getKey() + "' is not a model_name of "
-            + "model_list");
+        throw new LiteLlmConfigException(
+            path + "." + e.getKey(), "'" + e.getKey() + "' is not a model_name of " + "model_list");
       }
     }
   }
@@ -222,14 +252,18 @@ final class Settings {
     }
   }
 
-  /** Sets a top-level key, or reports its sources as not yet supported when this build has no such key. */
+  /**
+   * Sets a top-level key, or reports its sources as not yet supported when this build has no such
+   * key.
+   */
   private void setOnce(ObjectNode root, String key, JsonNode value, List<String> from) {
     if (!NativeKeys.declared(key)) {
       from.forEach(findings::unsupported);
       return;
     }
     if (root.has(key)) {
-      throw new LiteLlmConfigException(from.get(0), "is also given as the native top-level " + key + "; give it once");
+      throw new LiteLlmConfigException(
+          from.get(0), "is also given as the native top-level " + key + "; give it once");
     }
     root.set(key, value);
   }

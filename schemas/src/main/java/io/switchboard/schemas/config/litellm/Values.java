@@ -26,13 +26,16 @@ final class Values {
 
   private Values() {}
 
-  /** A string (a number or boolean is taken as written), with an environment reference translated. */
+  /**
+   * A string (a number or boolean is taken as written), with an environment reference translated.
+   */
   static TextNode text(JsonNode node, String path) {
     if (!node.isValueNode() || node.isNull()) {
       throw new LiteLlmConfigException(path, "expected a string, got " + kind(node));
     }
     String s = node.asText();
-    return new TextNode(s.startsWith(ENV_PREFIX) ? envRef(s.substring(ENV_PREFIX.length()), path) : s);
+    return new TextNode(
+        s.startsWith(ENV_PREFIX) ? envRef(s.substring(ENV_PREFIX.length()), path) : s);
   }
 
   /**
@@ -46,8 +49,10 @@ final class Values {
     if (node.isTextual() && NATIVE_REF.matcher(node.asText()).matches()) {
       return (TextNode) node;
     }
-    throw new LiteLlmConfigException(path, "a literal key (not shown) is not accepted: keys never sit in a config "
-        + "file or on a topic; write os.environ/NAME and set NAME in the workers' environment");
+    throw new LiteLlmConfigException(
+        path,
+        "a literal key (not shown) is not accepted: keys never sit in a config "
+            + "file or on a topic; write os.environ/NAME and set NAME in the workers' environment");
   }
 
   /** A whole number. */
@@ -80,8 +85,14 @@ final class Values {
 
   /** A price per token as a price per million tokens, exactly (2.5e-6 becomes 2.5). */
   static DecimalNode perMillion(JsonNode perToken, String path) {
-    return (DecimalNode) JsonNodeFactory.withExactBigDecimals(true)
-        .numberNode(new BigDecimal(decimal(perToken, path).multiply(MILLION).stripTrailingZeros().toPlainString()));
+    return (DecimalNode)
+        JsonNodeFactory.withExactBigDecimals(true)
+            .numberNode(
+                new BigDecimal(
+                    decimal(perToken, path)
+                        .multiply(MILLION)
+                        .stripTrailingZeros()
+                        .toPlainString()));
   }
 
   private static BigDecimal decimal(JsonNode node, String path) {
@@ -96,8 +107,10 @@ final class Values {
 
   private static String envRef(String name, String path) {
     if (!ENV_NAME.matcher(name).matches()) {
-      throw new LiteLlmConfigException(path, "os.environ/ must be followed by an environment variable name "
-          + "(letters, digits and _)");
+      throw new LiteLlmConfigException(
+          path,
+          "os.environ/ must be followed by an environment variable name "
+              + "(letters, digits and _)");
     }
     return "${" + name + "}";
   }

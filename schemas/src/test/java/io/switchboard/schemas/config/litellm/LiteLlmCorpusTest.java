@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every config of the LiteLLM corpus ({@code src/test/resources/litellm/}, one per shape of
- * LiteLLM's documentation) loads unchanged: its deployments, aliases, chains and router settings
- * as LiteLLM means them, and every key it leaves out listed by path.
+ * LiteLLM's documentation) loads unchanged: its deployments, aliases, chains and router settings as
+ * LiteLLM means them, and every key it leaves out listed by path.
  */
 class LiteLlmCorpusTest {
   /** The environment the corpus refers to; api_key references stay unresolved. */
@@ -41,7 +41,8 @@ class LiteLlmCorpusTest {
 
   static Loaded load(String name) {
     LiteLlmTranslation[] seen = new LiteLlmTranslation[1];
-    SwitchboardConfig config = new ConfigLoader(ENV::get, (source, t) -> seen[0] = t).load(corpus(name), null);
+    SwitchboardConfig config =
+        new ConfigLoader(ENV::get, (source, t) -> seen[0] = t).load(corpus(name), null);
     assertThat(seen[0]).as("%s was translated", name).isNotNull();
     return new Loaded(config, seen[0]);
   }
@@ -59,13 +60,16 @@ class LiteLlmCorpusTest {
    * translation carries {@code expected} there; until then the LiteLLM key is listed as not yet
    * supported.
    */
-  static void pending(Loaded l, String litellmPath, String nativePointer, String nativeKey, String expected) {
+  static void pending(
+      Loaded l, String litellmPath, String nativePointer, String nativeKey, String expected) {
     JsonNode at = l.translation().tree().at(nativePointer);
     if (NativeKeys.declared(nativeKey)) {
       assertThat(at).as(nativePointer).isEqualTo(Json.parse(expected));
       assertThat(l.translation().unsupported()).doesNotContain(litellmPath);
     } else {
-      assertThat(at.isMissingNode()).as("%s left out until %s exists", nativePointer, nativeKey).isTrue();
+      assertThat(at.isMissingNode())
+          .as("%s left out until %s exists", nativePointer, nativeKey)
+          .isTrue();
       assertThat(l.translation().unsupported()).contains(litellmPath);
     }
   }
@@ -74,7 +78,12 @@ class LiteLlmCorpusTest {
   void theCorpusHoldsAtLeastTenConfigsAndEveryOneLoads() throws IOException {
     List<String> names;
     try (Stream<Path> files = Files.list(corpus("01-proxy-quickstart.yaml").getParent())) {
-      names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+      names =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .sorted()
+              .toList();
     }
     assertThat(names).hasSizeGreaterThanOrEqualTo(10);
     for (String name : names) {
@@ -85,16 +94,28 @@ class LiteLlmCorpusTest {
   @Test
   void quickstartKeepsKeysAsReferencesAndNeverShowsTheMasterKey() {
     Loaded l = load("01-proxy-quickstart.yaml");
-    assertThat(l.config().modelList()).extracting(DeploymentConfig::deploymentId, DeploymentConfig::provider,
-            DeploymentConfig::model, DeploymentConfig::apiBase, DeploymentConfig::apiKey, DeploymentConfig::apiVersion)
+    assertThat(l.config().modelList())
+        .extracting(
+            DeploymentConfig::deploymentId,
+            DeploymentConfig::provider,
+            DeploymentConfig::model,
+            DeploymentConfig::apiBase,
+            DeploymentConfig::apiKey,
+            DeploymentConfig::apiVersion)
         .containsExactly(
             tuple("gpt-4o", Provider.OPENAI, "gpt-4o", null, "${OPENAI_API_KEY}", null),
-            tuple("gpt-4o-azure", Provider.AZURE, "gpt-4o-prod", ENV.get("AZURE_API_BASE"), "${AZURE_API_KEY}",
+            tuple(
+                "gpt-4o-azure",
+                Provider.AZURE,
+                "gpt-4o-prod",
+                ENV.get("AZURE_API_BASE"),
+                "${AZURE_API_KEY}",
                 "2024-10-21"));
-    assertThat(l.translation().ignored()).containsOnlyKeys("general_settings.master_key",
-        "general_settings.database_url");
+    assertThat(l.translation().ignored())
+        .containsOnlyKeys("general_settings.master_key", "general_settings.database_url");
     String warning = l.translation().warning("config.yaml").orElseThrow();
-    assertThat(warning).contains("general_settings.master_key", "general_settings.database_url")
+    assertThat(warning)
+        .contains("general_settings.master_key", "general_settings.database_url")
         .doesNotContain("sk-proxy-master", "secret", "postgresql");
     assertThat(l.translation().tree().toString()).doesNotContain("sk-proxy-master", "postgresql");
   }
@@ -103,23 +124,33 @@ class LiteLlmCorpusTest {
   void weightedGroupSplitsAsSimpleShuffleDoesAndADeploymentWithoutAWeightGetsNone() {
     Loaded l = load("02-weighted-azure.yaml");
     assertThat(l.ids()).containsExactly("chat-1", "chat-2", "chat-3");
-    assertThat(l.config().deploymentsOf("chat")).extracting(DeploymentConfig::provider, DeploymentConfig::model,
-            DeploymentConfig::effectiveWeight)
-        .containsExactly(tuple(Provider.AZURE, "chat-eu", 3.0), tuple(Provider.AZURE, "chat-us", 1.0),
+    assertThat(l.config().deploymentsOf("chat"))
+        .extracting(
+            DeploymentConfig::provider, DeploymentConfig::model, DeploymentConfig::effectiveWeight)
+        .containsExactly(
+            tuple(Provider.AZURE, "chat-eu", 3.0),
+            tuple(Provider.AZURE, "chat-us", 1.0),
             tuple(Provider.AZURE, "chat-ca", 0.0));
     assertThat(l.d("chat-3").rpm()).isEqualTo(60);
     assertThat(l.d("chat-1").apiKey()).isEqualTo("${AZURE_EU_KEY}");
     assertThat(l.translation().notes()).anyMatch(n -> n.startsWith("model_list[2]: weight 0"));
-    pending(l, "router_settings.routing_strategy", "/router_settings/routing_strategy",
-        "router_settings.routing_strategy", "\"weighted\"");
+    pending(
+        l,
+        "router_settings.routing_strategy",
+        "/router_settings/routing_strategy",
+        "router_settings.routing_strategy",
+        "\"weighted\"");
   }
 
   @Test
   void rpmGroupIsWeighedByRpmAndAnEntryWithoutRpmGetsNoTraffic() {
     Loaded l = load("03-rpm-shuffle.yaml");
-    assertThat(l.config().modelList()).extracting(DeploymentConfig::provider, DeploymentConfig::apiKey,
-            DeploymentConfig::effectiveWeight)
-        .containsExactly(tuple(Provider.OPENAI_COMPATIBLE, null, 900.0), tuple(Provider.OPENAI_COMPATIBLE, null, 300.0),
+    assertThat(l.config().modelList())
+        .extracting(
+            DeploymentConfig::provider, DeploymentConfig::apiKey, DeploymentConfig::effectiveWeight)
+        .containsExactly(
+            tuple(Provider.OPENAI_COMPATIBLE, null, 900.0),
+            tuple(Provider.OPENAI_COMPATIBLE, null, 300.0),
             tuple(Provider.OPENAI_COMPATIBLE, null, 0.0));
     assertThat(l.d("gpt-4o-mini-1").apiBase()).isEqualTo(ENV.get("BIG_BASE"));
     assertThat(l.d("gpt-4o-mini-1").tpm()).isEqualTo(200000);
@@ -134,7 +165,9 @@ class LiteLlmCorpusTest {
     assertThat(l.d("backup").timeoutMs()).isEqualTo(10_000L);
     assertThat(l.config().routerSettings().numRetries()).isEqualTo(1);
     assertThat(l.config().routerSettings().timeoutMs()).isEqualTo(30_000L);
-    assertThat(l.config().routerSettings().allowedFails()).as("LiteLLM cools down above allowed_fails").isEqualTo(2);
+    assertThat(l.config().routerSettings().allowedFails())
+        .as("LiteLLM cools down above allowed_fails")
+        .isEqualTo(2);
     assertThat(l.config().routerSettings().cooldownSeconds()).as("2.5 s rounded up").isEqualTo(3);
     assertThat(l.config().fallbacks()).isEqualTo(Map.of("primary", List.of("backup")));
     assertThat(l.config().contextWindowFallbacks())
@@ -152,19 +185,34 @@ class LiteLlmCorpusTest {
     assertThat(l.config().routerSettings().numRetries()).isEqualTo(2);
     assertThat(l.config().routerSettings().timeoutMs()).isEqualTo(45_000L);
     assertThat(l.config().fallbacks()).isEqualTo(Map.of("gpt-4o", List.of("claude-sonnet")));
-    assertThat(l.config().contextWindowFallbacks()).isEqualTo(Map.of("gpt-4o", List.of("claude-sonnet")));
-    assertThat(l.translation().notes()).contains("router_settings.num_retries wins over litellm_settings.num_retries");
-    assertThat(l.translation().ignored()).containsOnlyKeys("litellm_settings.set_verbose",
-        "litellm_settings.success_callback", "litellm_settings.cache", "litellm_settings.cache_params");
+    assertThat(l.config().contextWindowFallbacks())
+        .isEqualTo(Map.of("gpt-4o", List.of("claude-sonnet")));
+    assertThat(l.translation().notes())
+        .contains("router_settings.num_retries wins over litellm_settings.num_retries");
+    assertThat(l.translation().ignored())
+        .containsOnlyKeys(
+            "litellm_settings.set_verbose",
+            "litellm_settings.success_callback",
+            "litellm_settings.cache",
+            "litellm_settings.cache_params");
   }
 
   @Test
   void retryPolicyClassNamesBecomeTheNativeErrorClasses() {
     Loaded l = load("06-retry-policy.yaml");
-    pending(l, "router_settings.retry_policy", "/router_settings/retry_policy", "router_settings.retry_policy", """
+    pending(
+        l,
+        "router_settings.retry_policy",
+        "/router_settings/retry_policy",
+        "router_settings.retry_policy",
+        """
         {"authentication": 0, "timeout": 3, "rate_limit": 4, "content_policy": 1, "server_error": 2, "bad_request": 0}
         """);
-    pending(l, "router_settings.model_group_retry_policy", "/model_list/1/retry_policy", "model_list[].retry_policy",
+    pending(
+        l,
+        "router_settings.model_group_retry_policy",
+        "/model_list/1/retry_policy",
+        "model_list[].retry_policy",
         "{\"rate_limit\": 6}");
     assertThat(l.translation().ignored()).containsOnlyKeys("router_settings.allowed_fails_policy");
   }
@@ -181,46 +229,80 @@ class LiteLlmCorpusTest {
     DeploymentConfig seven = l.d("7");
     assertThat(seven.inputCostPerMillion()).as("litellm_params' price wins").isEqualTo(3.0);
     assertThat(seven.outputCostPerMillion()).isEqualTo(12.0);
-    assertThat(l.translation().ignored()).containsOnlyKeys("model_list[0].model_info.mode",
-        "model_list[0].model_info.base_model");
+    assertThat(l.translation().ignored())
+        .containsOnlyKeys("model_list[0].model_info.mode", "model_list[0].model_info.base_model");
   }
 
   @Test
   void openAiCompatibleServersNeedNoKeyAndKeepSlashesInTheirModelNames() {
     Loaded l = load("08-openai-compatible.yaml");
-    assertThat(l.config().modelList()).extracting(DeploymentConfig::deploymentId, DeploymentConfig::provider,
-            DeploymentConfig::model, DeploymentConfig::apiKey, DeploymentConfig::effectiveWeight)
+    assertThat(l.config().modelList())
+        .extracting(
+            DeploymentConfig::deploymentId,
+            DeploymentConfig::provider,
+            DeploymentConfig::model,
+            DeploymentConfig::apiKey,
+            DeploymentConfig::effectiveWeight)
         .containsExactly(
-            tuple("llama-1", Provider.OPENAI_COMPATIBLE, "meta-llama/Llama-3.1-8B-Instruct", null, 600.0),
-            tuple("llama-2", Provider.OPENAI_COMPATIBLE, "meta-llama/Llama-3.1-8B-Instruct", "${VLLM_B_TOKEN}", 200.0),
+            tuple(
+                "llama-1",
+                Provider.OPENAI_COMPATIBLE,
+                "meta-llama/Llama-3.1-8B-Instruct",
+                null,
+                600.0),
+            tuple(
+                "llama-2",
+                Provider.OPENAI_COMPATIBLE,
+                "meta-llama/Llama-3.1-8B-Instruct",
+                "${VLLM_B_TOKEN}",
+                200.0),
             tuple("qwen", Provider.OPENAI_COMPATIBLE, "qwen2.5:7b", null, 1.0));
-    assertThat(l.translation().ignored()).containsOnlyKeys("model_list[2].litellm_params.stream_timeout");
-    assertThat(l.translation().ignored().get("model_list[2].litellm_params.stream_timeout")).contains("streaming");
+    assertThat(l.translation().ignored())
+        .containsOnlyKeys("model_list[2].litellm_params.stream_timeout");
+    assertThat(l.translation().ignored().get("model_list[2].litellm_params.stream_timeout"))
+        .contains("streaming");
   }
 
   @Test
   void modelGroupAliasesResolveToTheirGroupAndFollowItsChains() {
     Loaded l = load("09-model-group-alias.yaml");
-    assertThat(l.config().modelGroupAlias()).isEqualTo(Map.of("gpt-4", "gpt-4o", "gpt-3.5-turbo", "gpt-4o-mini"));
-    assertThat(l.config().resolve("gpt-4")).extracting(DeploymentConfig::deploymentId).containsExactly("gpt-4o");
-    assertThat(l.config().resolve("gpt-3.5-turbo")).extracting(DeploymentConfig::deploymentId)
+    assertThat(l.config().modelGroupAlias())
+        .isEqualTo(Map.of("gpt-4", "gpt-4o", "gpt-3.5-turbo", "gpt-4o-mini"));
+    assertThat(l.config().resolve("gpt-4"))
+        .extracting(DeploymentConfig::deploymentId)
+        .containsExactly("gpt-4o");
+    assertThat(l.config().resolve("gpt-3.5-turbo"))
+        .extracting(DeploymentConfig::deploymentId)
         .containsExactly("gpt-4o-mini");
     assertThat(l.config().fallbacks()).containsEntry("gpt-4", List.of("gpt-4o-mini"));
-    assertThat(l.translation().notes()).anyMatch(n -> n.startsWith("router_settings.enable_pre_call_checks"));
+    assertThat(l.translation().notes())
+        .anyMatch(n -> n.startsWith("router_settings.enable_pre_call_checks"));
     assertThat(l.translation().ignored()).isEmpty();
   }
 
   @Test
   void strategyIsTranslatedAndOrderRedisAndStreamTimeoutsAreListedAsIgnored() {
     Loaded l = load("10-strategies.yaml");
-    pending(l, "router_settings.routing_strategy", "/router_settings/routing_strategy",
-        "router_settings.routing_strategy", "\"usage-based\"");
-    assertThat(l.config().modelList()).extracting(DeploymentConfig::effectiveWeight).containsExactly(1800.0, 600.0);
-    assertThat(l.translation().ignored()).containsOnlyKeys("model_list[0].litellm_params.order",
-        "model_list[0].litellm_params.stream_timeout", "model_list[1].litellm_params.order",
-        "router_settings.redis_host", "router_settings.redis_password", "router_settings.redis_port",
-        "router_settings.routing_strategy_args");
-    assertThat(l.translation().ignored().get("model_list[1].litellm_params.order")).contains("fallbacks");
+    pending(
+        l,
+        "router_settings.routing_strategy",
+        "/router_settings/routing_strategy",
+        "router_settings.routing_strategy",
+        "\"usage-based\"");
+    assertThat(l.config().modelList())
+        .extracting(DeploymentConfig::effectiveWeight)
+        .containsExactly(1800.0, 600.0);
+    assertThat(l.translation().ignored())
+        .containsOnlyKeys(
+            "model_list[0].litellm_params.order",
+            "model_list[0].litellm_params.stream_timeout",
+            "model_list[1].litellm_params.order",
+            "router_settings.redis_host",
+            "router_settings.redis_password",
+            "router_settings.redis_port",
+            "router_settings.routing_strategy_args");
+    assertThat(l.translation().ignored().get("model_list[1].litellm_params.order"))
+        .contains("fallbacks");
   }
 
   @Test
@@ -230,9 +312,18 @@ class LiteLlmCorpusTest {
     assertThat(l.d("claude-haiku").apiKey()).isEqualTo("${ANTHROPIC_API_KEY}");
     assertThat(l.d("claude-haiku").weight()).as("a group of one keeps the native default").isNull();
     assertThat(l.config().routerSettings().cooldownSeconds()).isEqualTo(30);
-    pending(l, "router_settings.content_policy_fallbacks", "/content_policy_fallbacks", "content_policy_fallbacks",
+    pending(
+        l,
+        "router_settings.content_policy_fallbacks",
+        "/content_policy_fallbacks",
+        "content_policy_fallbacks",
         "{\"gpt-4o-mini\": [\"claude-haiku\"]}");
-    pending(l, "router_settings.default_fallbacks", "/default_fallbacks", "default_fallbacks", "[\"claude-haiku\"]");
+    pending(
+        l,
+        "router_settings.default_fallbacks",
+        "/default_fallbacks",
+        "default_fallbacks",
+        "[\"claude-haiku\"]");
   }
 
   @Test
@@ -252,16 +343,31 @@ class LiteLlmCorpusTest {
   void aNativeProfileOverlayChangesATranslatedDeployment(@TempDir Path dir) throws IOException {
     Path base = dir.resolve("config.yaml");
     Files.copy(corpus("02-weighted-azure.yaml"), base);
-    Files.writeString(dir.resolve("config.prod.yaml"), "model_list:\n  - {deployment_id: chat-2, weight: 5}\n");
-    SwitchboardConfig config = new ConfigLoader(ENV::get, (source, t) -> { }).load(base, "prod");
-    assertThat(config.modelList()).extracting(DeploymentConfig::effectiveWeight).containsExactly(3.0, 5.0, 0.0);
+    Files.writeString(
+        dir.resolve("config.prod.yaml"), "model_list:\n  - {deployment_id: chat-2, weight: 5}\n");
+    SwitchboardConfig config = new ConfigLoader(ENV::get, (source, t) -> {}).load(base, "prod");
+    assertThat(config.modelList())
+        .extracting(DeploymentConfig::effectiveWeight)
+        .containsExactly(3.0, 5.0, 0.0);
     assertThat(config.deployment("chat-2").orElseThrow().model()).isEqualTo("chat-us");
   }
 
   private static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    for (String name : List.of("AZURE_API_BASE", "AZURE_EU_BASE", "AZURE_US_BASE", "AZURE_CA_BASE", "BIG_BASE",
-        "SMALL_BASE", "SPARE_BASE", "PRIMARY_BASE", "BACKUP_BASE", "LONG_BASE", "OLLAMA_BASE", "CHAT_BASE")) {
+    for (String name :
+        List.of(
+            "AZURE_API_BASE",
+            "AZURE_EU_BASE",
+            "AZURE_US_BASE",
+            "AZURE_CA_BASE",
+            "BIG_BASE",
+            "SMALL_BASE",
+            "SPARE_BASE",
+            "PRIMARY_BASE",
+            "BACKUP_BASE",
+            "LONG_BASE",
+            "OLLAMA_BASE",
+            "CHAT_BASE")) {
       env.put(name, "https://" + name.toLowerCase().replace('_', '-') + ".example/v1");
     }
     return Map.copyOf(env);
