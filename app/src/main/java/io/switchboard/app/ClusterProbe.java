@@ -85,8 +85,6 @@ final class ClusterProbe {
         timeout.toMillis()));
     CompletableFuture<Void> answered = new CompletableFuture<>();
     admin.describeCluster(options).nodes().whenComplete((nodes, error) -> {
-      // Closing waits for nothing: the only call is done, and a cancelled wait leaves nothing to finish.
-      admin.close(Duration.ZERO);
       if (error == null) {
         log.info("connected to the Kafka cluster at {} ({})", servers, brokers(nodes));
         answered.complete(null);
@@ -95,11 +93,8 @@ final class ClusterProbe {
             ? new ClusterUnreachableException(servers, timeout, error) : error);
       }
     });
-    answered.whenComplete((ok, error) -> {
-      if (answered.isCancelled()) {
-        admin.close(Duration.ZERO);
-      }
-    });
+    // Not on the admin client's own thread, which answers the call above; nothing is left to wait for.
+    answered.whenCompleteAsync((ok, error) -> admin.close(Duration.ZERO));
     return answered;
   }
 

@@ -39,7 +39,8 @@ final class Logging {
    */
   static void configure(Map<String, String> env) {
     // Kafka's jars carry a log4j2 config of their own; use Switchboard's unless the user chose one.
-    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+    if (System.getProperty("log4j2.configurationFile") == null
+        && System.getProperty("log4j.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "switchboard-log4j2.xml");
     }
     // Components close in their own shutdown hooks and log while doing so; keep logging up until the end.

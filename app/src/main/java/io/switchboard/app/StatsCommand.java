@@ -44,9 +44,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
     header = "Shows traffic, latency, errors and cost per model.",
-    description = {"Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics",
-        "summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another into a pipe",
-        "or file."})
+    description = {"Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the",
+        "metrics summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another",
+        "into a pipe or file."})
 final class StatsCommand implements Callable<Integer> {
   /** Moves the cursor home and clears the screen (ANSI). */
   static final String CLEAR_SCREEN = "\033[H\033[2J";

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A router and its metrics aggregator bound to one registry, as the {@code router} command binds
- * them: every meter name has one set of tag keys (what Prometheus requires; it refused the
+ * A router and its metrics aggregator bound to one registry with {@link KafkaStreamsMeters#STORE_TAGS},
+ * as the {@code router} command binds them: every meter name has one set of tag keys (what Prometheus requires; it refused the
  * aggregator's window-store meters and logged a warning for each), the window store's meters are
  * there, and so is the end-to-end latency of the dispatch sink that the dashboard's routing-delay
  * panel shows.
@@ -43,6 +43,7 @@ class KafkaStreamsMetersIT {
           router_settings: {application_id: meters-router}
           """, "test").withKafka(broker.clientProperties());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      registry.config().meterFilter(KafkaStreamsMeters.STORE_TAGS);
       try (Router router = new Router(config, Clock.systemUTC(), registry);
           MetricsAggregator aggregator = new MetricsAggregator(config, Clock.systemUTC())) {
         aggregator.bindTo(registry);
