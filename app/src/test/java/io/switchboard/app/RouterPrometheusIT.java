@@ -20,9 +20,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The router and its aggregator bound to the registry the {@code router} command serves: Prometheus
  * takes every meter, the window store's included, with no registration failure (it used to refuse
- * {@code kafka_stream_state_num_immutable_mem_table} and others, logging a warning at start).
+ * {@code kafka_stream_state_num_immutable_mem_table} and others, logging a warning at start), and the
+ * dispatch sink's end-to-end latency that the dashboard's routing-delay panel shows is there.
  */
 class RouterPrometheusIT {
+  static final String E2E = "kafka_stream_processor_node_record_e2e_latency_";
+  static final String DISPATCH_SINK = "processor_node_id=\"dispatch-sink\"";
+
   @Test
   @Timeout(240)
   void prometheusTakesEveryMeterOfTheRouterAndItsAggregator() throws Exception {
@@ -42,7 +46,9 @@ class RouterPrometheusIT {
         aggregator.start();
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(registry.scrape())
             .contains("kafka_stream_state_num_immutable_mem_table{kafka_version=")
-            .contains("rocksdb_state_id=\"metrics-windows\"").contains("rocksdb_state_id=\"hold-store\""));
+            .contains("rocksdb_state_id=\"metrics-windows\"").contains("rocksdb_state_id=\"hold-store\"")
+            // what the dashboard's routing-delay panel shows
+            .containsPattern(E2E + "max\\{[^}]*" + DISPATCH_SINK).containsPattern(E2E + "avg\\{[^}]*" + DISPATCH_SINK));
         assertThat(refused).isEmpty();
       }
     }

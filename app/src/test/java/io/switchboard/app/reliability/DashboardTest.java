@@ -91,7 +91,7 @@ class DashboardTest {
       if (s.startsWith("switchboard_")) {
         assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s.replaceFirst("_(bucket|count|sum)$", "") + "`");
       } else if (s.startsWith("kafka_stream_")) {
-        // Streams makes these as its tasks start: KafkaStreamsMetersIT finds them on a running router
+        // Streams makes these as its tasks start: RouterPrometheusIT finds them on a running router
         assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s + "`");
       } else {
         assertThat(kafkaSeries).as("series of a consumer's client metrics").contains(s);
