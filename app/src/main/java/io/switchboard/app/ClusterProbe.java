@@ -102,9 +102,6 @@ final class ClusterProbe {
         .nodes()
         .whenComplete(
             (nodes, error) -> {
-              // Closing waits for nothing: the only call is done, and a cancelled wait leaves
-              // nothing to finish.
-              admin.close(Duration.ZERO);
               if (error == null) {
                 log.info("connected to the Kafka cluster at {} ({})", servers, brokers(nodes));
                 answered.complete(null);
@@ -115,12 +112,9 @@ final class ClusterProbe {
                         : error);
               }
             });
-    answered.whenComplete(
-        (ok, error) -> {
-          if (answered.isCancelled()) {
-            admin.close(Duration.ZERO);
-          }
-        });
+    // Not on the admin client's own thread, which answers the call above; nothing is left to wait
+    // for.
+    answered.whenCompleteAsync((ok, error) -> admin.close(Duration.ZERO));
     return answered;
   }
 

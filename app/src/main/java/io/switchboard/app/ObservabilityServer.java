@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.router.metrics.KafkaStreamsMeters;
 import io.switchboard.schemas.config.ObservabilityConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,9 +44,13 @@ public final class ObservabilityServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** A Prometheus registry with the JVM and process meters bound. */
+  /**
+   * A Prometheus registry with the JVM and process meters bound, ready for Kafka Streams metrics
+   * ({@link KafkaStreamsMeters#STORE_TAGS}).
+   */
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(KafkaStreamsMeters.STORE_TAGS);
     new JvmMemoryMetrics().bindTo(registry);
     // Collection pauses stop every call in flight: jvm_gc_pause_seconds shows how long (lives as
     // long as the process)

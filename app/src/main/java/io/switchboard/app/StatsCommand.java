@@ -47,9 +47,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Shows traffic, latency, errors and cost per model.",
     description = {
-      "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the metrics",
-      "summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another into a pipe",
-      "or file."
+      "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the",
+      "metrics summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another",
+      "into a pipe or file."
     })
 final class StatsCommand implements Callable<Integer> {
   /** Moves the cursor home and clears the screen (ANSI). */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.router.Router;
 import io.switchboard.router.aggregator.MetricsAggregator;
+import io.switchboard.router.metrics.KafkaStreamsMeters;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;
@@ -47,14 +48,12 @@ public final class Embedded implements AutoCloseable {
   private final Router router;
   private final SimpleMeterRegistry routerMeters;
 
-  /** Where the router's meters go: {@link #routerMeters}, and whatever {@link #exportTo} adds. */
-  private final CompositeMeterRegistry routerRegistry = new CompositeMeterRegistry();
-
   /**
-   * Where the workers' meters go: nowhere until {@link #exportTo} adds a registry (the bench
-   * measures without them).
+   * Where the meters of the router, the workers and the aggregator go: {@link #routerMeters}, and
+   * whatever {@link #exportTo} adds. One registry, so that Micrometer sees their Kafka clients'
+   * meters side by side.
    */
-  private final CompositeMeterRegistry workerRegistry = new CompositeMeterRegistry();
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
 
   private final List<Worker> workers = new ArrayList<>();
   private MetricsAggregator aggregator;
@@ -64,8 +63,9 @@ public final class Embedded implements AutoCloseable {
     this.mock = mock;
     this.config = config;
     this.routerMeters = new SimpleMeterRegistry();
-    routerRegistry.add(routerMeters);
-    this.router = new Router(config, Clock.systemUTC(), routerRegistry);
+    meters.config().meterFilter(KafkaStreamsMeters.STORE_TAGS);
+    meters.add(routerMeters);
+    this.router = new Router(config, Clock.systemUTC(), meters);
   }
 
   /**
@@ -162,7 +162,7 @@ public final class Embedded implements AutoCloseable {
    */
   public MetricsAggregator startAggregator() throws InterruptedException {
     MetricsAggregator started = new MetricsAggregator(config, Clock.systemUTC());
-    started.bindTo(routerRegistry);
+    started.bindTo(meters);
     started.start();
     aggregator = started;
     return started;
@@ -170,7 +170,7 @@ public final class Embedded implements AutoCloseable {
 
   /** Starts one more worker in the same consumer group. */
   public Worker addWorker() {
-    Worker worker = new Worker(config, Clock.systemUTC(), System::getenv, workerRegistry);
+    Worker worker = new Worker(config, Clock.systemUTC(), System::getenv, meters);
     worker.start();
     workers.add(worker);
     return worker;
@@ -181,8 +181,7 @@ public final class Embedded implements AutoCloseable {
    * {@code registry}.
    */
   public void exportTo(MeterRegistry registry) {
-    routerRegistry.add(registry);
-    workerRegistry.add(registry);
+    meters.add(registry);
   }
 
   /** Whether the router and every worker are alive (starting or running). */
@@ -196,7 +195,10 @@ public final class Embedded implements AutoCloseable {
     return router.state() == KafkaStreams.State.RUNNING && workers.stream().allMatch(Worker::ready);
   }
 
-  /** The router's meters ({@code RouterMeter}: routes, fallbacks, routes over budget...). */
+  /**
+   * The router's meters ({@code RouterMeter}: routes, fallbacks, routes over budget...), with the
+   * others.
+   */
   public MeterRegistry routerMeters() {
     return routerMeters;
   }

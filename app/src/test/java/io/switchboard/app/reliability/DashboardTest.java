@@ -119,7 +119,7 @@ class DashboardTest {
                     .as("docs/metrics.md")
                     .contains("`" + s.replaceFirst("_(bucket|count|sum)$", "") + "`");
               } else if (s.startsWith("kafka_stream_")) {
-                // Streams makes these as its tasks start: KafkaStreamsMetersIT finds them on a
+                // Streams makes these as its tasks start: RouterPrometheusIT finds them on a
                 // running router
                 assertThat(metricsDoc).as("docs/metrics.md").contains("`" + s + "`");
               } else {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Streams names a state store's metrics the same for every kind of store but tags them by the
  * kind: {@code rocksdb-state-id} for a key-value store, {@code rocksdb-window-state-id} for a
  * window store. Prometheus refuses one name with two sets of label names (it logged a warning per
- * meter and dropped the window store's), so every RocksDB store is tagged {@value #STORE_TAG} here;
+ * meter and dropped the window store's), so a registry that Streams metrics go to configures {@link
+ * #STORE_TAGS} before its first meter: every RocksDB store is then tagged {@value #STORE_TAG};
  * store names are unique within an application, and the thread id tells the router's from the
- * aggregator's.
+ * aggregator's. Every Kafka client binding of a process goes to that one registry, so that
+ * Micrometer sees a client's meters beside another's (it keeps one set of tags per name).
  *
  * <p>Streams makes metrics as it starts tasks and opens stores; they are looked for every {@link
  * #REFRESH} rather than Micrometer's default minute, so that they appear soon after start.
@@ -36,13 +37,16 @@ public final class KafkaStreamsMeters extends KafkaStreamsMetrics {
    * The tag of every RocksDB store's metrics (dots become underscores in Prometheus: {@code
    * rocksdb_state_id}).
    */
-  static final String STORE_TAG = "rocksdb.state.id";
+  public static final String STORE_TAG = "rocksdb.state.id";
 
   private static final Pattern OTHER_STORE_TAGS =
       Pattern.compile("rocksdb\\.(window|session)\\.state\\.id");
 
-  /** Renames the store tag of window and session stores to {@link #STORE_TAG}. */
-  static final MeterFilter ONE_STORE_TAG =
+  /**
+   * Renames the store tag of window and session stores to {@link #STORE_TAG}. Configure it on a
+   * registry before its first meter (Micrometer warns about a filter added later).
+   */
+  public static final MeterFilter STORE_TAGS =
       new MeterFilter() {
         @Override
         public Meter.Id map(Meter.Id id) {
@@ -69,16 +73,10 @@ public final class KafkaStreamsMeters extends KafkaStreamsMetrics {
   }
 
   /**
-   * Binds the client metrics of {@code streams} to {@code target}; close the result before the
-   * streams.
+   * Binds the client metrics of {@code streams} to {@code target}, which has {@link #STORE_TAGS};
+   * close the result before the streams.
    */
   public static KafkaStreamsMeters bind(KafkaStreams streams, MeterRegistry target) {
-    // The renaming sits in a registry of its own: a filter added to the target after its first
-    // meters
-    // would apply to some meters only (Micrometer warns about that too).
-    CompositeMeterRegistry renamed = new CompositeMeterRegistry();
-    renamed.config().meterFilter(ONE_STORE_TAG);
-    renamed.add(target);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -87,7 +85,7 @@ public final class KafkaStreamsMeters extends KafkaStreamsMetrics {
               return t;
             });
     KafkaStreamsMeters meters = new KafkaStreamsMeters(streams, scheduler);
-    meters.bindTo(renamed);
+    meters.bindTo(target);
     return meters;
   }
 
