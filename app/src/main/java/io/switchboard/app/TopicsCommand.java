@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,9 +95,8 @@ final class TopicsCommand implements Callable<Integer> {
           admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       // The brokers create these on first use, with their own settings rather than the config's.
       List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME).stream()
-          .filter(existing::contains)
-          .forEach(names::add);
-      replication = Replication.describe(admin, names);
+          .filter(existing::contains).forEach(names::add);
+      replication = describeWhenKnown(admin, names);
     } catch (ExecutionException e) {
       out.println("Replication: not known (" + e.getCause().getMessage() + ")");
       return;
@@ -109,6 +110,26 @@ final class TopicsCommand implements Callable<Integer> {
     replication.stream()
         .flatMap(r -> r.warnings().stream())
         .forEach(w -> out.println("Warning: " + w));
+  }
+
+  /**
+   * {@link Replication#describe} once every broker asked knows the topics: a topic just created
+   * reaches the brokers one by one, and one that has not seen it yet answers that it does not
+   * exist. Asked again for up to 10 s.
+   */
+  private static List<Replication> describeWhenKnown(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return Replication.describe(admin, names);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /**
