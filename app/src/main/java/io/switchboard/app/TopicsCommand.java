@@ -95,7 +95,8 @@ final class TopicsCommand implements Callable<Integer> {
           admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       // The brokers create these on first use, with their own settings rather than the config's.
       List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME).stream()
-          .filter(existing::contains).forEach(names::add);
+          .filter(existing::contains)
+          .forEach(names::add);
       replication = describeWhenKnown(admin, names);
     } catch (ExecutionException e) {
       out.println("Replication: not known (" + e.getCause().getMessage() + ")");

@@ -292,14 +292,24 @@ class ClusterFailoverIT {
    * Creates {@code topics} as the router would, but with {@code leader} the preferred (first)
    * replica of every partition; the router creates the others when it starts.
    */
-  private static void createTopicsLedBy(SwitchboardConfig config, int leader, List<String> topics) throws Exception {
-    List<Integer> others = KafkaClusterProcess.BROKER_IDS.stream().filter(id -> id != leader).toList();
-    List<NewTopic> led = TopicProvisioner.plan(config).stream().filter(t -> topics.contains(t.name())).map(t -> {
-      Map<Integer, List<Integer>> assignment = new HashMap<>();
-      IntStream.range(0, t.numPartitions()).forEach(p ->
-          assignment.put(p, List.of(leader, others.get(p % 2), others.get((p + 1) % 2))));
-      return new NewTopic(t.name(), assignment).configs(t.configs());
-    }).toList();
+  private static void createTopicsLedBy(SwitchboardConfig config, int leader, List<String> topics)
+      throws Exception {
+    List<Integer> others =
+        KafkaClusterProcess.BROKER_IDS.stream().filter(id -> id != leader).toList();
+    List<NewTopic> led =
+        TopicProvisioner.plan(config).stream()
+            .filter(t -> topics.contains(t.name()))
+            .map(
+                t -> {
+                  Map<Integer, List<Integer>> assignment = new HashMap<>();
+                  IntStream.range(0, t.numPartitions())
+                      .forEach(
+                          p ->
+                              assignment.put(
+                                  p, List.of(leader, others.get(p % 2), others.get((p + 1) % 2))));
+                  return new NewTopic(t.name(), assignment).configs(t.configs());
+                })
+            .toList();
     assertThat(led).hasSameSizeAs(topics);
     try (Admin admin = Admin.create(new HashMap<String, Object>(kafka()))) {
       admin.createTopics(led).all().get();
