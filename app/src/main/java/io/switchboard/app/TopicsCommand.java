@@ -35,8 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "topics",
     mixinStandardHelpOptions = true,
-    header =
-        "Creates missing topics; checks the dispatch topic's lanes and every topic's replication.",
+    header = "Creates missing topics; checks lanes and replication.",
     description = {
       "Creates the topics the config needs and checks the dispatch topic's partitions against the lanes.",
       "Prints each topic's replication (the internal offsets and transaction topics too) and warns where it falls",
