@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,17 +153,20 @@ public record SwitchboardConfig(
     modelGroupAlias = Map.copyOf(MODEL_GROUP_ALIAS.value(modelGroupAlias));
     contentPolicyFallbacks = Map.copyOf(CONTENT_POLICY_FALLBACKS.value(contentPolicyFallbacks));
     defaultFallbacks = List.copyOf(DEFAULT_FALLBACKS.value(defaultFallbacks));
-    checkReferences(
+    ConfigReferences.checkReferences(
         modelList,
         loadBalanceGroups,
         List.of(fallbacks, contextWindowFallbacks, contentPolicyFallbacks),
         defaultFallbacks,
         modelGroupAlias);
-    fallbacks = withAliasChains(fallbacks, modelGroupAlias);
-    contextWindowFallbacks = withAliasChains(contextWindowFallbacks, modelGroupAlias);
-    contentPolicyFallbacks = withAliasChains(contentPolicyFallbacks, modelGroupAlias);
+    fallbacks = ConfigReferences.withAliasChains(fallbacks, modelGroupAlias);
+    contextWindowFallbacks =
+        ConfigReferences.withAliasChains(contextWindowFallbacks, modelGroupAlias);
+    contentPolicyFallbacks =
+        ConfigReferences.withAliasChains(contentPolicyFallbacks, modelGroupAlias);
     routingStrategies = Map.copyOf(ROUTING_STRATEGIES.value(routingStrategies));
-    checkStrategies(routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
+    ConfigReferences.checkStrategies(
+        routingStrategies, modelList, loadBalanceGroups, modelGroupAlias);
   }
 
   /**
@@ -215,137 +217,6 @@ public record SwitchboardConfig(
       out.add(d.deploymentId() == null ? d.withDeploymentId(id) : d);
     }
     return out;
-  }
-
-  private static void checkReferences(
-      List<DeploymentConfig> deployments,
-      Map<String, List<WeightedModel>> groups,
-      List<Map<String, List<String>>> chainMaps,
-      List<String> defaultFallbacks,
-      Map<String, String> aliases) {
-    Set<String> known = new LinkedHashSet<>();
-    deployments.forEach(
-        d -> {
-          known.add(d.modelName());
-          known.add(d.deploymentId());
-        });
-    aliases.forEach(
-        (alias, target) -> {
-          if (known.contains(alias)) {
-            throw new ConfigException(
-                "model_group_alias."
-                    + alias
-                    + ": '"
-                    + alias
-                    + "' is already a model_name or deployment_id of model_list; an extra name must be new");
-          }
-          if (!known.contains(target)) {
-            throw new ConfigException(
-                "model_group_alias."
-                    + alias
-                    + ": '"
-                    + target
-                    + "' is not a model_name or deployment_id of model_list");
-          }
-        });
-    known.addAll(aliases.keySet());
-    groups.forEach(
-        (group, members) -> {
-          if (members == null || members.isEmpty()) {
-            throw new ConfigException(
-                "load_balance_groups." + group + ": a group needs at least one member");
-          }
-          for (int i = 0; i < members.size(); i++) {
-            if (!known.contains(members.get(i).model())) {
-              throw new ConfigException(
-                  "load_balance_groups."
-                      + group
-                      + "["
-                      + i
-                      + "].model: '"
-                      + members.get(i).model()
-                      + "' is neither a model_name nor a deployment_id of model_list");
-            }
-          }
-        });
-    Set<String> routable = new LinkedHashSet<>(known);
-    routable.addAll(groups.keySet());
-    List<ConfigKey<?>> keys =
-        List.of(FALLBACKS, CONTEXT_WINDOW_FALLBACKS, CONTENT_POLICY_FALLBACKS);
-    for (int k = 0; k < keys.size(); k++) {
-      String key = keys.get(k).name();
-      chainMaps
-          .get(k)
-          .forEach(
-              (from, to) -> {
-                if (!routable.contains(from)) {
-                  throw new ConfigException(
-                      key
-                          + "."
-                          + from
-                          + ": '"
-                          + from
-                          + "' is not a model_name or deployment_id of model_list, nor a load_balance_groups name");
-                }
-                checkChain(key + "." + from, to, known);
-              });
-    }
-    checkChain(DEFAULT_FALLBACKS.name(), defaultFallbacks, known);
-  }
-
-  /** Every entry of a chain names an alias or a deployment id. */
-  private static void checkChain(String at, List<String> chain, Set<String> known) {
-    for (int i = 0; i < chain.size(); i++) {
-      if (!known.contains(chain.get(i))) {
-        throw new ConfigException(
-            at
-                + "["
-                + i
-                + "]: '"
-                + chain.get(i)
-                + "' is not a model_name or deployment_id of model_list");
-      }
-    }
-  }
-
-  /** Chains with each extra name that has none following the chain of the model it names. */
-  private static Map<String, List<String>> withAliasChains(
-      Map<String, List<String>> chains, Map<String, String> aliases) {
-    Map<String, List<String>> out = new LinkedHashMap<>(chains);
-    aliases.forEach(
-        (alias, target) -> {
-          if (!out.containsKey(alias) && chains.containsKey(target)) {
-            out.put(alias, chains.get(target));
-          }
-        });
-    return Map.copyOf(out);
-  }
-
-  /**
-   * Every key of {@code routing_strategies} names an alias or a group: a strategy nothing uses is a
-   * typo.
-   */
-  private static void checkStrategies(
-      Map<String, RoutingStrategy> strategies,
-      List<DeploymentConfig> deployments,
-      Map<String, List<WeightedModel>> groups,
-      Map<String, String> aliases) {
-    strategies
-        .keySet()
-        .forEach(
-            name -> {
-              if (!groups.containsKey(name)
-                  && !aliases.containsKey(name)
-                  && deployments.stream().noneMatch(d -> d.modelName().equals(name))) {
-                throw new ConfigException(
-                    "routing_strategies."
-                        + name
-                        + ": '"
-                        + name
-                        + "' is neither a model_name of model_list, an extra name of model_group_alias nor a load_balance_groups "
-                        + "name");
-              }
-            });
   }
 
   /**
@@ -406,21 +277,7 @@ public record SwitchboardConfig(
   public SwitchboardConfig withKafka(Map<String, String> properties) {
     Map<String, String> merged = new LinkedHashMap<>(kafka);
     merged.putAll(properties);
-    return new SwitchboardConfig(
-        modelList,
-        loadBalanceGroups,
-        fallbacks,
-        contextWindowFallbacks,
-        routerSettings,
-        workerSettings,
-        topics,
-        merged,
-        replyTopics,
-        observability,
-        modelGroupAlias,
-        routingStrategies,
-        contentPolicyFallbacks,
-        defaultFallbacks);
+    return copy(routerSettings, workerSettings, topics, merged, replyTopics, observability);
   }
 
   /**
@@ -467,6 +324,32 @@ public record SwitchboardConfig(
             w.transactionalIdPrefix() + suffix,
             w.healthPublishIntervalMs(),
             w.transactionIntervalMs());
+    return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
+  }
+
+  /** A copy with other router settings. */
+  public SwitchboardConfig withRouterSettings(RouterSettings settings) {
+    return copy(settings, workerSettings, topics, kafka, replyTopics, observability);
+  }
+
+  /** A copy with other worker settings. */
+  public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
+    return copy(routerSettings, settings, topics, kafka, replyTopics, observability);
+  }
+
+  /** A copy with another observability section. */
+  public SwitchboardConfig withObservability(ObservabilityConfig settings) {
+    return copy(routerSettings, workerSettings, topics, kafka, replyTopics, settings);
+  }
+
+  /** This config with the sections a copy may change replaced; the routing sections stay. */
+  private SwitchboardConfig copy(
+      RouterSettings router,
+      WorkerSettings worker,
+      TopicsConfig topicNames,
+      Map<String, String> kafkaProperties,
+      List<String> allowedReplyTopics,
+      ObservabilityConfig observabilitySection) {
     return new SwitchboardConfig(
         modelList,
         loadBalanceGroups,
@@ -474,67 +357,10 @@ public record SwitchboardConfig(
         contextWindowFallbacks,
         router,
         worker,
-        renamed,
-        kafka,
-        ReplyTopics.defaults(renamed),
-        observability,
-        modelGroupAlias,
-        routingStrategies,
-        contentPolicyFallbacks,
-        defaultFallbacks);
-  }
-
-  /** A copy with other router settings. */
-  public SwitchboardConfig withRouterSettings(RouterSettings settings) {
-    return new SwitchboardConfig(
-        modelList,
-        loadBalanceGroups,
-        fallbacks,
-        contextWindowFallbacks,
-        settings,
-        workerSettings,
-        topics,
-        kafka,
-        replyTopics,
-        observability,
-        modelGroupAlias,
-        routingStrategies,
-        contentPolicyFallbacks,
-        defaultFallbacks);
-  }
-
-  /** A copy with other worker settings. */
-  public SwitchboardConfig withWorkerSettings(WorkerSettings settings) {
-    return new SwitchboardConfig(
-        modelList,
-        loadBalanceGroups,
-        fallbacks,
-        contextWindowFallbacks,
-        routerSettings,
-        settings,
-        topics,
-        kafka,
-        replyTopics,
-        observability,
-        modelGroupAlias,
-        routingStrategies,
-        contentPolicyFallbacks,
-        defaultFallbacks);
-  }
-
-  /** A copy with another observability section. */
-  public SwitchboardConfig withObservability(ObservabilityConfig settings) {
-    return new SwitchboardConfig(
-        modelList,
-        loadBalanceGroups,
-        fallbacks,
-        contextWindowFallbacks,
-        routerSettings,
-        workerSettings,
-        topics,
-        kafka,
-        replyTopics,
-        settings,
+        topicNames,
+        kafkaProperties,
+        allowedReplyTopics,
+        observabilitySection,
         modelGroupAlias,
         routingStrategies,
         contentPolicyFallbacks,
