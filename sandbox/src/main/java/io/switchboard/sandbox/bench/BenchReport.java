@@ -1,7 +1,12 @@
 package io.switchboard.sandbox.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 
 /**
  * What one benchmark run measured. Latencies in milliseconds.
@@ -90,7 +95,35 @@ public record BenchReport(
     String broker) {
 
   /** A latency distribution summary. */
-  public record Percentiles(double p50, double p95, double p99, double max) {}
+  public record Percentiles(double p50, double p95, double p99, double max) {
+    /** The percentiles of a histogram recorded in microseconds, in milliseconds. */
+    public static Percentiles of(Histogram h) {
+      return new Percentiles(
+          h.getValueAtPercentile(50) / 1000.0,
+          h.getValueAtPercentile(95) / 1000.0,
+          h.getValueAtPercentile(99) / 1000.0,
+          h.getMaxValue() / 1000.0);
+    }
+  }
+
+  /** The percentiles of each stage of the path. */
+  public static Map<String, Percentiles> stagePercentiles(LoadGenerator.Result r) {
+    Map<String, Percentiles> stages = new LinkedHashMap<>();
+    r.stages().forEach((stage, h) -> stages.put(stage, Percentiles.of(h)));
+    return stages;
+  }
+
+  /** {@code rps} over the baseline's rate, or null without a baseline. */
+  public static Double ratio(double rps, Double baselineRate) {
+    return baselineRate == null || baselineRate == 0 ? null : rps / baselineRate;
+  }
+
+  /** The garbage collectors of this JVM, by name. */
+  public static String collectorNames() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(GarbageCollectorMXBean::getName)
+        .collect(Collectors.joining(", "));
+  }
 
   /** {@link #troughSlope} of the second half of the windows. */
   public static Double secondHalfTroughSlope(List<LoadGenerator.HeapWindow> heap) {

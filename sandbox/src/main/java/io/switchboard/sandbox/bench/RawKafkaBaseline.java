@@ -1,6 +1,8 @@
 package io.switchboard.sandbox.bench;
 
+import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.TopicProvisioner;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,6 +75,48 @@ public final class RawKafkaBaseline {
     FailedException(String message, Throwable cause) {
       super(message, cause);
     }
+  }
+
+  /**
+   * The baseline of a bench run: records per second through the three hops on topics named under
+   * the run's requests topic (on a shared cluster, removed with the run's other topics), or null
+   * when it failed, the failure printed to {@code err}; an incomplete run is warned about on {@code
+   * out}.
+   */
+  public static Double measure(
+      SwitchboardConfig cfg,
+      int records,
+      byte[] payload,
+      Guarantee guarantee,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
+    String name = guarantee == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once";
+    Result b;
+    try {
+      b =
+          run(
+              cfg.kafka(),
+              cfg.topics().requests() + "-baseline",
+              records,
+              payload,
+              cfg.topics().requestPartitions(),
+              cfg.topics().replicationFactor(),
+              guarantee);
+    } catch (FailedException e) {
+      err.println("error: " + e.getMessage() + "; the report has no " + name + " baseline figure");
+      err.flush();
+      return null;
+    }
+    if (!b.complete()) {
+      out.println(
+          "warning: the "
+              + name
+              + " raw-Kafka baseline did not get every record through its three hops within "
+              + LIMIT
+              + "; its figure counts only those that did");
+    }
+    return b.recordsPerSecond();
   }
 
   /**

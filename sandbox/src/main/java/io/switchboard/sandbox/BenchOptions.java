@@ -1,0 +1,121 @@
+package io.switchboard.sandbox;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** What {@code switchboard bench} runs: the stack, the load and the report. */
+final class BenchOptions {
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Config (default: the built-in bench config). $${MOCK_URL} in it is the mock provider.")
+  Path config;
+
+  @Option(
+      names = "--model",
+      defaultValue = "chat",
+      description = "Model the requests name (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "1",
+      description = "Workers (default ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--latency-ms",
+      defaultValue = "0",
+      description = "Mock provider latency per call (default ${DEFAULT-VALUE}).")
+  long latencyMs;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Open loop: requests per second (0 = closed loop).")
+  double rate;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "2000",
+      description = "Closed loop: requests outstanding (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(
+      names = "--duration-seconds",
+      defaultValue = "20",
+      description = "How long to send (default ${DEFAULT-VALUE}).")
+  int durationSeconds;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "" + Long.MAX_VALUE,
+      description = "Stop sending after this many.")
+  long maxRequests;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "0",
+      description = {
+        "Load of the same kind for this long first, its replies awaited and its figures dropped,",
+        "so that the measured run finds the JIT's work done (default ${DEFAULT-VALUE})."
+      })
+  int warmupSeconds;
+
+  @Option(
+      names = "--warmup-in-flight",
+      defaultValue = "0",
+      description = {
+        "Warm up in a closed loop with this many outstanding whatever the measured run's mode, e.g. at",
+        "full speed before a low open-loop rate, as a long-running deployment would be (default: the same load)."
+      })
+  int warmupInFlight;
+
+  @Option(
+      names = "--broker-process",
+      description = {
+        "Run the broker in a child JVM, as it runs in production, with its",
+        "own heap and JIT, instead of inside this one; its CPU time is counted with this process's."
+      })
+  boolean brokerProcess;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description = {
+        "Run against this Kafka cluster instead of starting a broker (the config's kafka: section, e.g.",
+        "SASL, applies). The run's topics, router application id and worker group get a per-run suffix",
+        "and are deleted afterwards; the brokers' CPU is not counted."
+      })
+  String bootstrapServers;
+
+  @Option(
+      names = "--heap-live",
+      description = {
+        "Run a full collection at the end of every 5 s heap window, so that its",
+        "lowest sample is the live heap (pauses the run: for memory, not speed)."
+      })
+  boolean heapLive;
+
+  @Option(
+      names = "--drain-seconds",
+      defaultValue = "120",
+      description = "How long to wait for outstanding replies.")
+  int drainSeconds;
+
+  @Option(
+      names = "--baseline",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Run the raw-Kafka baselines, at-least-once then exactly-once, after the run (default: yes).")
+  boolean baseline;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the report as JSON here.")
+  Path json;
+}
