@@ -1,5 +1,6 @@
 package io.switchboard.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param deadline after this instant the request is answered {@code expired}
  * @param replyTo the reply topic; must match the {@code reply_topics} allowlist
  * @param metadata free-form string pairs echoed on the reply
+ * @param priority the request's class; {@link Priority#DEFAULT} when the envelope has none
  * @param body the OpenAI chat completions body ({@code messages}, {@code max_tokens}, ...)
  */
 public record RouteRequest(
@@ -40,6 +42,8 @@ public record RouteRequest(
     Instant deadline,
     String replyTo,
     Map<String, String> metadata,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Priority.IsDefault.class)
+        Priority priority,
     ObjectNode body) {
 
   public RouteRequest {
@@ -52,11 +56,13 @@ public record RouteRequest(
     contextWindowFallbacks =
         contextWindowFallbacks == null ? null : List.copyOf(contextWindowFallbacks);
     metadata = metadata == null ? null : Map.copyOf(metadata);
+    priority = priority == null ? Priority.DEFAULT : priority;
   }
 
   /** The smallest valid request: an id, a model and a body. */
   public static RouteRequest of(String id, String model, ObjectNode body) {
-    return new RouteRequest(id, model, null, null, null, null, null, null, null, null, null, body);
+    return new RouteRequest(
+        id, model, null, null, null, null, null, null, null, null, null, null, body);
   }
 
   public RouteRequest withReplyTo(String topic) {
@@ -72,6 +78,7 @@ public record RouteRequest(
         deadline,
         topic,
         metadata,
+        priority,
         body);
   }
 
@@ -88,6 +95,24 @@ public record RouteRequest(
         at,
         replyTo,
         metadata,
+        priority,
+        body);
+  }
+
+  public RouteRequest withPriority(Priority p) {
+    return new RouteRequest(
+        id,
+        model,
+        loadBalanceGroup,
+        loadBalancer,
+        fallbacks,
+        contextWindowFallbacks,
+        numRetries,
+        timeoutMs,
+        deadline,
+        replyTo,
+        metadata,
+        p,
         body);
   }
 }

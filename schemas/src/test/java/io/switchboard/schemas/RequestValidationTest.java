@@ -67,4 +67,31 @@ class RequestValidationTest {
         .startsWith("/body/messages/0/role: ")
         .doesNotContain("role: /body");
   }
+
+  @Test
+  void unknownPriorityIsNamed() {
+    assertThat(
+            check(
+                "{\"id\":\"a\",\"model\":\"m\",\"priority\":\"urgent\","
+                    + "\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}"))
+        .extracting(Violation::path)
+        .containsExactly("/priority");
+  }
+
+  @Test
+  void priorityIsReadAndDefaultsToDefault() throws Exception {
+    String body = "\"body\":{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}";
+    String batch = "{\"id\":\"a\",\"model\":\"m\",\"priority\":\"batch\"," + body;
+    assertThat(check(batch)).isEmpty();
+    assertThat(Json.mapper().readValue(batch, RouteRequest.class).priority())
+        .isEqualTo(Priority.BATCH);
+    assertThat(
+            Json.mapper()
+                .readValue("{\"id\":\"a\",\"model\":\"m\"," + body, RouteRequest.class)
+                .priority())
+        .isEqualTo(Priority.DEFAULT);
+    RouteRequest read = Json.mapper().readValue(batch, RouteRequest.class);
+    assertThat(Json.toString(read)).contains("\"priority\":\"batch\"");
+    assertThat(Json.toString(read.withPriority(Priority.DEFAULT))).doesNotContain("priority");
+  }
 }

@@ -237,10 +237,34 @@ class WorkerFaultsIT {
     // counts: the worker still makes each deployment's max_retries.
     RouteRequest none =
         new RouteRequest(
-            "e500-n0", "e500", null, null, null, null, 0, null, null, null, null, body("Say hi"));
+            "e500-n0",
+            "e500",
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            body("Say hi"));
     RouteRequest three =
         new RouteRequest(
-            "e503-n3", "e503", null, null, null, null, 3, null, null, null, null, body("Say hi"));
+            "e503-n3",
+            "e503",
+            null,
+            null,
+            null,
+            null,
+            3,
+            null,
+            null,
+            null,
+            null,
+            null,
+            body("Say hi"));
     h.send(dispatch("e500-n0", "e500", none));
     h.send(dispatch("e503-n3", "e503", three));
     Dispatch d500 = awaitHandoff("e500-n0");

@@ -73,6 +73,7 @@ public final class SubmitRunner {
               request.deadline(),
               null,
               request.metadata(),
+              request.priority(),
               request.body());
     }
     boolean routed =

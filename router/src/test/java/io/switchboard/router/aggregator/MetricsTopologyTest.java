@@ -133,6 +133,7 @@ class MetricsTopologyTest {
         null,
         null,
         null,
+        null,
         Json.mapper().createObjectNode());
   }
 

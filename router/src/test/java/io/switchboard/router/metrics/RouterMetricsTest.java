@@ -39,6 +39,7 @@ class RouterMetricsTest {
             null,
             null,
             null,
+            null,
             Json.mapper().createObjectNode());
     return new Dispatch(
         r, deployment, "chat", hop, 0, null, null, null, null, null, at, at.plusMillis(3));

@@ -290,6 +290,7 @@ public final class LoadGenerator {
                 null,
                 null,
                 Map.of(SENT_AT, Long.toString(sentUs)),
+                null,
                 body);
         producer.send(new ProducerRecord<>(topics.requests().name(), id, request));
         peak.accumulateAndGet(outstanding.incrementAndGet(), Math::max);

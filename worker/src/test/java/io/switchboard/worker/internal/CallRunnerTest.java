@@ -126,6 +126,7 @@ class CallRunnerTest {
             null,
             null,
             null,
+            null,
             request.body());
     return Fixtures.job(
         CONFIG,

@@ -41,6 +41,7 @@ class CallTimeoutTest {
             deadline,
             null,
             null,
+            null,
             Json.mapper().createObjectNode());
     return ProviderCall.timeout(
         CONFIG.deployment(deployment).orElseThrow(),

@@ -25,7 +25,7 @@ public record BatchLine(String customId, ObjectNode body, String model, ObjectNo
     String chosen = model != null ? model : group != null ? null : this.model;
     if (routing == null) {
       return new RouteRequest(
-          id, chosen, group, null, null, null, null, null, null, null, metadata, body);
+          id, chosen, group, null, null, null, null, null, null, null, metadata, null, body);
     }
     ObjectNode envelope = routing.deepCopy();
     envelope.put("id", id);

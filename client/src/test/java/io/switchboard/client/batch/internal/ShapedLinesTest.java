@@ -54,6 +54,7 @@ class ShapedLinesTest {
                 null,
                 null,
                 META,
+                null,
                 (ObjectNode)
                     Json.parse(
                         "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":5}")));
