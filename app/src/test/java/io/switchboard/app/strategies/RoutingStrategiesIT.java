@@ -66,7 +66,8 @@ class RoutingStrategiesIT {
   void aSlowDeploymentLosesTrafficUnderLatencyBased() throws Exception {
     for (String alias : List.of("chat", "plain")) {
       mock.behave(alias + "-fast", Behavior.ok().withLatencyMs(20));
-      mock.behave(alias + "-slow", Behavior.ok().withLatencyMs(600));
+      // far apart, so that a loaded machine's own delays cannot close the gap between the two
+      mock.behave(alias + "-slow", Behavior.ok().withLatencyMs(1500));
     }
     SwitchboardConfig config =
         config(
@@ -94,13 +95,13 @@ class RoutingStrategiesIT {
           h ->
               h.deploymentId().equals("chat-fast")
                   && h.recentCalls() >= 10
-                  && h.latencyEwmaMs() < 300);
+                  && h.latencyEwmaMs() < 750);
       awaitReports(
           config,
           h ->
               h.deploymentId().equals("chat-slow")
                   && h.recentCalls() >= 10
-                  && h.latencyEwmaMs() >= 500);
+                  && h.latencyEwmaMs() >= 1200);
 
       List<CompletableFuture<RouteReply>> chat = send(client, "c", "chat", 40);
       List<CompletableFuture<RouteReply>> plain = send(client, "p", "plain", 40);
