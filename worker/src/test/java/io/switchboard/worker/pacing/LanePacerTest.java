@@ -269,6 +269,7 @@ class LanePacerTest {
         lanes,
         rateWindowSeconds,
         null,
+        null,
         null);
   }
 }
