@@ -6,6 +6,7 @@ import io.switchboard.client.batch.BatchOptions;
 import io.switchboard.client.batch.BatchResult;
 import io.switchboard.client.batch.BatchRunner;
 import io.switchboard.client.batch.BatchStatus;
+import io.switchboard.schemas.Priority;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -117,6 +118,15 @@ public final class BatchCommand implements Callable<Integer> {
               + " lines otherwise (default ${DEFAULT-VALUE})")
   ProgressChoice progress;
 
+  @Option(
+      names = "--priority",
+      defaultValue = "batch",
+      paramLabel = "interactive|default|batch",
+      description =
+          "the class of the lines that give none: batch yields a deployment's budget to the others"
+              + " (default ${DEFAULT-VALUE})")
+  Priority priority;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -127,6 +137,7 @@ public final class BatchCommand implements Callable<Integer> {
             .model(model)
             .group(group)
             .maxInFlight(maxInFlight)
+            .priority(priority)
             .format(format)
             .skipInvalid(skipInvalid)
             .requestTimeout(Duration.ofSeconds(requestTimeout))

@@ -4,6 +4,7 @@ import io.switchboard.client.ConnectionSettings;
 import io.switchboard.client.InvalidOptionException;
 import io.switchboard.client.submit.SubmitOptions;
 import io.switchboard.client.submit.SubmitRunner;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.json.Json;
@@ -68,6 +69,12 @@ public final class SubmitCommand implements Callable<Integer> {
       description = "names the reply topic <replies>.<client-id> (default: the host name)")
   String clientId;
 
+  @Option(
+      names = "--priority",
+      paramLabel = "interactive|default|batch",
+      description = "the request's class (default: the file's, else default)")
+  Priority priority;
+
   @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "the user message")
   String prompt;
 
@@ -76,7 +83,8 @@ public final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SubmitOptions options =
-        new SubmitOptions(prompt, file, model, group, Duration.ofSeconds(timeout), clientId);
+        new SubmitOptions(
+            prompt, file, model, group, Duration.ofSeconds(timeout), clientId, priority);
     ConnectionSettings connection = kafka.connection();
     PrintWriter err = spec.commandLine().getErr();
     try {

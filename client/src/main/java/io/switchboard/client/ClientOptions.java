@@ -1,6 +1,8 @@
 package io.switchboard.client;
 
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.RouteRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -25,6 +27,9 @@ import java.util.function.Consumer;
  * @param unmatchedReplies receives replies that match no pending call (late replies, replies read
  *     while catching up from the beginning, replies of other clients sharing the topic); null to
  *     drop them
+ * @param submitAllPriority the class {@code submitAll} sends a request of class default as (default
+ *     {@link Priority#BATCH}: bulk work yields to interactive traffic); a request with another
+ *     class keeps it
  */
 public record ClientOptions(
     String clientId,
@@ -34,7 +39,8 @@ public record ClientOptions(
     ReplyStart replyFrom,
     int replyPartitions,
     Duration replyRetention,
-    Consumer<RouteReply> unmatchedReplies) {
+    Consumer<RouteReply> unmatchedReplies,
+    Priority submitAllPriority) {
 
   /** Where the reply reader starts reading the reply topic. */
   public enum ReplyStart {
@@ -71,6 +77,17 @@ public record ClientOptions(
           "replyPartitions", "replyPartitions must be at least 1, was " + replyPartitions);
     }
     Objects.requireNonNull(replyRetention, "replyRetention");
+    Objects.requireNonNull(submitAllPriority, "submitAllPriority");
+  }
+
+  /**
+   * {@code request} as {@code submitAll} sends it: of class default, it takes {@link
+   * #submitAllPriority}.
+   */
+  public RouteRequest forSubmitAll(RouteRequest request) {
+    return request.priority() == Priority.DEFAULT
+        ? request.withPriority(submitAllPriority)
+        : request;
   }
 
   /** A builder with the defaults. */
@@ -115,6 +132,7 @@ public record ClientOptions(
     private int replyPartitions = 1;
     private Duration replyRetention = Duration.ofDays(7);
     private Consumer<RouteReply> unmatchedReplies;
+    private Priority submitAllPriority = Priority.BATCH;
 
     private Builder() {}
 
@@ -158,6 +176,11 @@ public record ClientOptions(
       return this;
     }
 
+    public Builder submitAllPriority(Priority priority) {
+      this.submitAllPriority = priority;
+      return this;
+    }
+
     public ClientOptions build() {
       return new ClientOptions(
           clientId,
@@ -167,7 +190,8 @@ public record ClientOptions(
           replyFrom,
           replyPartitions,
           replyRetention,
-          unmatchedReplies);
+          unmatchedReplies,
+          submitAllPriority);
     }
   }
 }

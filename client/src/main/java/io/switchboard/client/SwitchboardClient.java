@@ -314,8 +314,8 @@ public final class SwitchboardClient implements AutoCloseable {
 
   /**
    * Submits every request of the iterator, pulled on the calling thread only when there is room in
-   * flight (so a lazy iterator over a large file keeps memory flat), and returns when each has been
-   * answered or has failed.
+   * flight (a lazy iterator keeps memory flat), those of class default as {@link
+   * ClientOptions#submitAllPriority} (batch), and returns when each is answered or has failed.
    *
    * @param onReply receives each reply, on the reply thread, as it arrives
    * @return counts, and every request without a handled reply with the reason
@@ -330,7 +330,7 @@ public final class SwitchboardClient implements AutoCloseable {
     long[] counts = new long[3];
     List<SubmitAllResult.Failure> failures = new ArrayList<>();
     while (requests.hasNext()) {
-      RouteRequest request = requests.next();
+      RouteRequest request = options.forSubmitAll(requests.next());
       synchronized (lock) {
         counts[0]++;
         counts[2]++;

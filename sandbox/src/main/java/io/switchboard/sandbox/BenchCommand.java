@@ -4,6 +4,7 @@ import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.sandbox.bench.BenchReport;
 import io.switchboard.sandbox.bench.ExternalCluster;
 import io.switchboard.sandbox.bench.LoadGenerator;
+import io.switchboard.sandbox.bench.MixedClasses;
 import io.switchboard.sandbox.bench.RawKafkaBaseline;
 import io.switchboard.sandbox.bench.ReportPrinter;
 import io.switchboard.schemas.config.DeploymentConfig;
@@ -96,16 +97,25 @@ final class BenchCommand implements Callable<Integer> {
               onCluster.set(c.kafka());
               return c.namespaced(suffix);
             };
+    MixedClasses mixed =
+        o.backlogBatch <= 0
+            ? null
+            : new MixedClasses(
+                o.backlogBatch,
+                o.interactive,
+                o.deploymentRpm,
+                o.interactiveReserve,
+                Duration.ofSeconds(o.observeSeconds));
     try {
       Embedded started;
       try {
         started =
             Embedded.start(
                 brokers,
-                o.config,
+                mixed != null ? mixed.writeConfig() : o.config,
                 behavior,
                 o.workers,
-                o.config == null ? BENCH_CONFIG : null,
+                o.config == null && mixed == null ? BENCH_CONFIG : null,
                 adjust);
       } catch (ExternalCluster.UnreachableException e) {
         PrintWriter err = spec.commandLine().getErr();
@@ -114,7 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         return 2;
       }
       try (Embedded embedded = started) {
-        return run(embedded, out);
+        return mixed != null
+            ? mixed.run(embedded.config(), embedded.mock(), out)
+            : run(embedded, out);
       }
     } finally {
       // Also when the start failed after the router had created the run's topics.

@@ -118,4 +118,45 @@ final class BenchOptions {
       paramLabel = "FILE",
       description = "Also write the report as JSON here.")
   Path json;
+
+  @Option(
+      names = "--backlog-batch",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Mixed classes: queue N batch requests on one deployment of --deployment-rpm, then send"
+              + " --interactive requests behind them, and report how soon those are answered and how"
+              + " the rpm was used (0: the load run above).")
+  int backlogBatch;
+
+  @Option(
+      names = "--interactive",
+      defaultValue = "30",
+      paramLabel = "N",
+      description =
+          "Mixed classes: interactive requests sent behind the backlog (default ${DEFAULT-VALUE}).")
+  int interactive;
+
+  @Option(
+      names = "--deployment-rpm",
+      defaultValue = "600",
+      paramLabel = "RPM",
+      description = "Mixed classes: the deployment's rpm (default ${DEFAULT-VALUE}).")
+  int deploymentRpm;
+
+  @Option(
+      names = "--interactive-reserve",
+      defaultValue = "0.05",
+      paramLabel = "FRACTION",
+      description =
+          "Mixed classes: priority_reserve of the interactive class (default ${DEFAULT-VALUE}).")
+  double interactiveReserve;
+
+  @Option(
+      names = "--observe-seconds",
+      defaultValue = "75",
+      paramLabel = "S",
+      description =
+          "Mixed classes: how long after the first call the provider's log is read (default ${DEFAULT-VALUE}).")
+  int observeSeconds;
 }

@@ -1,6 +1,7 @@
 package io.switchboard.client.batch;
 
 import io.switchboard.client.InvalidOptionException;
+import io.switchboard.schemas.Priority;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.Objects;
  *     10 s)
  * @param progress how progress is shown on the error stream (default {@link ProgressMode#PLAIN})
  * @param maxReportedErrors how many invalid lines are listed before only counting (default 50)
+ * @param priority the class of the lines that give none (default {@link Priority#BATCH})
  */
 public record BatchOptions(
     Path input,
@@ -38,7 +40,8 @@ public record BatchOptions(
     Duration requestTimeout,
     Duration progressInterval,
     ProgressMode progress,
-    int maxReportedErrors) {
+    int maxReportedErrors,
+    Priority priority) {
 
   public BatchOptions {
     Objects.requireNonNull(input, "input");
@@ -47,6 +50,7 @@ public record BatchOptions(
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(progressInterval, "progressInterval");
     Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(priority, "priority");
     if (model != null && group != null) {
       throw new InvalidOptionException(
           "group",
@@ -106,6 +110,8 @@ public record BatchOptions(
     private Duration progressInterval = Duration.ofSeconds(10);
     private ProgressMode progress = ProgressMode.PLAIN;
     private int maxReportedErrors = 50;
+
+    private Priority priority = Priority.BATCH;
 
     private Builder(Path input, Path output) {
       this.input = input;
@@ -168,6 +174,11 @@ public record BatchOptions(
       return this;
     }
 
+    public Builder priority(Priority p) {
+      this.priority = p;
+      return this;
+    }
+
     public BatchOptions build() {
       return new BatchOptions(
           input,
@@ -181,7 +192,8 @@ public record BatchOptions(
           requestTimeout,
           progressInterval,
           progress,
-          maxReportedErrors);
+          maxReportedErrors,
+          priority);
     }
   }
 }

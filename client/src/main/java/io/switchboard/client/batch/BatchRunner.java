@@ -200,6 +200,7 @@ public final class BatchRunner {
                   .requestTimeout(options.requestTimeout())
                   .replyFrom(ClientOptions.ReplyStart.BEGINNING)
                   .unmatchedReplies(writer::accept)
+                  .submitAllPriority(options.priority())
                   .build())) {
         if (!client.awaitCaughtUp(CATCH_UP_TIMEOUT)) {
           throw new IllegalStateException(

@@ -1,6 +1,7 @@
 package io.switchboard.client.submit;
 
 import io.switchboard.client.InvalidOptionException;
+import io.switchboard.schemas.Priority;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,9 +17,16 @@ import java.util.Objects;
  * @param group sets the request's {@code load_balance_group}
  * @param timeout how long to wait for the reply
  * @param clientId the client id naming the reply topic; null for the default (the host name)
+ * @param priority sets the request's class; null keeps the file's, or default
  */
 public record SubmitOptions(
-    String prompt, Path file, String model, String group, Duration timeout, String clientId) {
+    String prompt,
+    Path file,
+    String model,
+    String group,
+    Duration timeout,
+    String clientId,
+    Priority priority) {
   public SubmitOptions {
     if (model != null && group != null) {
       throw new InvalidOptionException("group", "model and group are exclusive: give one of them");
@@ -31,5 +39,11 @@ public record SubmitOptions(
     if (timeout.isZero() || timeout.isNegative()) {
       throw new InvalidOptionException("timeout", "timeout must be positive, was " + timeout);
     }
+  }
+
+  /** Options that keep the request's class (the file's, or default). */
+  public SubmitOptions(
+      String prompt, Path file, String model, String group, Duration timeout, String clientId) {
+    this(prompt, file, model, group, timeout, clientId, null);
   }
 }

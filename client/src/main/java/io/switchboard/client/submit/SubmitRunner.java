@@ -76,6 +76,9 @@ public final class SubmitRunner {
               request.priority(),
               request.body());
     }
+    if (o.priority() != null) {
+      request = request.withPriority(o.priority());
+    }
     boolean routed =
         request.model() != null
             || request.loadBalanceGroup() != null

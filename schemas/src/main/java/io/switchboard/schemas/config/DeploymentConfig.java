@@ -32,6 +32,7 @@ import java.util.regex.Matcher;
  * @param rateWindowSeconds {@link #RATE_WINDOW_SECONDS}
  * @param retryOnStatusCodes {@link #RETRY_ON_STATUS_CODES}, null when unset
  * @param retryPolicy {@link #RETRY_POLICY}, null when unset
+ * @param priorityReserve {@link #PRIORITY_RESERVE}, null when unset
  */
 public record DeploymentConfig(
     String modelName,
@@ -55,7 +56,8 @@ public record DeploymentConfig(
     Integer lanes,
     Integer rateWindowSeconds,
     List<Integer> retryOnStatusCodes,
-    RetryPolicyConfig retryPolicy) {
+    RetryPolicyConfig retryPolicy,
+    PriorityReserve priorityReserve) {
 
   private static final String SECTION = "model_list[]";
 
@@ -195,6 +197,14 @@ public record DeploymentConfig(
           null,
           "Retries per error class on this deployment; a class it leaves unset: router_settings.retry_policy.");
 
+  public static final ConfigKey<PriorityReserve> PRIORITY_RESERVE =
+      ConfigKey.object(
+          SECTION,
+          "priority_reserve",
+          null,
+          "The fraction of this deployment's rpm and tpm held for each class; unset: "
+              + "router_settings.priority_reserve.");
+
   public DeploymentConfig {
     modelName = MODEL_NAME.value(modelName);
     String where = "model_list['" + modelName + "']";
@@ -222,6 +232,10 @@ public record DeploymentConfig(
             RETRY_ON_STATUS_CODES.value(retryOnStatusCodes, where),
             where + "." + RETRY_ON_STATUS_CODES.name());
     retryPolicy = RETRY_POLICY.value(retryPolicy, where);
+    priorityReserve =
+        priorityReserve == null
+            ? null
+            : PriorityReserve.checked(priorityReserve, where + "." + PRIORITY_RESERVE.name());
     if (rateWindowSeconds != null && rpm == null) {
       throw new ConfigException(
           where
@@ -283,7 +297,8 @@ public record DeploymentConfig(
         lanes,
         rateWindowSeconds,
         retryOnStatusCodes,
-        retryPolicy);
+        retryPolicy,
+        priorityReserve);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.List;
  * @param routingStrategy {@link #ROUTING_STRATEGY}
  * @param retryOnStatusCodes {@link #RETRY_ON_STATUS_CODES}, null when unset
  * @param retryPolicy {@link #RETRY_POLICY}
+ * @param priorityReserve {@link #PRIORITY_RESERVE}
  */
 public record RouterSettings(
     Integer allowedFails,
@@ -30,7 +31,8 @@ public record RouterSettings(
     DynamicWeightsSettings dynamicWeights,
     RoutingStrategy routingStrategy,
     List<Integer> retryOnStatusCodes,
-    RetryPolicyConfig retryPolicy) {
+    RetryPolicyConfig retryPolicy,
+    PriorityReserve priorityReserve) {
 
   private static final String SECTION = "router_settings";
 
@@ -111,9 +113,19 @@ public record RouterSettings(
           "Retries per error class, in place of max_retries; a deployment's retry_policy "
               + "overrides it class by class.");
 
+  public static final ConfigKey<PriorityReserve> PRIORITY_RESERVE =
+      ConfigKey.object(
+          SECTION,
+          "priority_reserve",
+          PriorityReserve.NONE,
+          "The fraction of every deployment's rpm and tpm held for each class (interactive, default, batch) in "
+              + "every window, e.g. {batch: 0.1}: the other classes never use it, so batch keeps its share when "
+              + "interactive traffic saturates a deployment; the fractions sum below 1. A deployment's "
+              + "priority_reserve replaces it. Unset: none, the classes share the budget in priority order.");
+
   /** Every key at its default. */
   public static final RouterSettings DEFAULT =
-      new RouterSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new RouterSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouterSettings {
     allowedFails = ALLOWED_FAILS.value(allowedFails);
@@ -128,6 +140,8 @@ public record RouterSettings(
     retryOnStatusCodes =
         statusCodes(RETRY_ON_STATUS_CODES.value(retryOnStatusCodes), RETRY_ON_STATUS_CODES.path());
     retryPolicy = RETRY_POLICY.value(retryPolicy);
+    priorityReserve =
+        PriorityReserve.checked(PRIORITY_RESERVE.value(priorityReserve), PRIORITY_RESERVE.path());
   }
 
   /** Settings without {@code dynamic_weights} (off) and with the default routing strategy. */
@@ -147,6 +161,7 @@ public record RouterSettings(
         maxRequestBytes,
         applicationId,
         stateDir,
+        null,
         null,
         null,
         null,

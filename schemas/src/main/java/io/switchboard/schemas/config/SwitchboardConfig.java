@@ -313,7 +313,8 @@ public record SwitchboardConfig(
             r.dynamicWeights(),
             r.routingStrategy(),
             r.retryOnStatusCodes(),
-            r.retryPolicy());
+            r.retryPolicy(),
+            r.priorityReserve());
     WorkerSettings w = workerSettings;
     WorkerSettings worker =
         new WorkerSettings(

@@ -32,6 +32,7 @@ class ConfigKeyTest {
         lanes,
         rateWindowSeconds,
         null,
+        null,
         null);
   }
 

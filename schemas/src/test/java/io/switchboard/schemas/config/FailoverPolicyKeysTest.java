@@ -114,7 +114,18 @@ class FailoverPolicyKeysTest {
     assertThatThrownBy(
             () ->
                 new RouterSettings(
-                    null, null, null, null, null, null, null, null, null, List.of(429, 600), null))
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(429, 600),
+                    null,
+                    null))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
             "router_settings.retry_on_status_codes[1]: 600 is not an HTTP status (100 to 599)");

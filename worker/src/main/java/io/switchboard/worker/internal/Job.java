@@ -2,6 +2,7 @@ package io.switchboard.worker.internal;
 
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.worker.provider.ProviderCall;
 import io.switchboard.worker.retry.RetryBudget;
@@ -84,6 +85,11 @@ final class Job {
 
   String id() {
     return dispatch.id();
+  }
+
+  /** The request's class: which of the lane's queues it waits in. */
+  Priority priority() {
+    return dispatch.request().priority();
   }
 
   /** The router's estimate of the tokens the call takes, never negative: what the pacer admits. */

@@ -1,11 +1,13 @@
 package io.switchboard.worker.internal;
 
+import io.switchboard.schemas.Priority;
 import io.switchboard.worker.offsets.PartitionOffsets;
 import io.switchboard.worker.pacing.LanePacer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A job goes through a lane as: {@link #enqueue} (fetched), {@link #started} (its first call
  * made), {@link #retryDue} and {@link #started} again for every retry, and {@link #finished} once,
- * started or not. Only jobs at the head of the queue or of the retries start or finish from there.
+ * started or not. Only jobs at the head of a queue or of the retries start or finish from there.
+ *
+ * <p>Fetched and retrying jobs wait in one queue per class ({@link Priority}), each in offset
+ * order; the scheduler serves the classes highest first. A lane reads past the batch dispatches
+ * waiting in its queue, up to {@link #BATCH_READ_AHEAD} of them and as far as the commit metadata
+ * has room, so that a later interactive or default dispatch is not stuck behind a batch backlog; it
+ * never reads past a waiting interactive or default dispatch (it pauses, as without classes).
  */
 final class Lane {
   private static final Logger log = LoggerFactory.getLogger(Lane.class);
@@ -52,17 +60,27 @@ final class Lane {
       OffsetAndMetadata position,
       List<ProducerRecord<String, byte[]>> results) {}
 
+  /**
+   * The most batch dispatches a lane holds fetched and not started: what it reads past. Bounds the
+   * memory a backlog takes (a dispatch holds its request) well below what the commit metadata could
+   * track (about 24,000 offsets above the commit point).
+   */
+  static final int BATCH_READ_AHEAD = 5_000;
+
   private final TopicPartition partition;
   private final LanePacer pacer;
 
   /** Null until the first record arrives when nothing was committed for the partition. */
   private PartitionOffsets offsets;
 
-  /** Fetched dispatches not yet started, in offset order. */
-  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  /** Fetched dispatches not yet started, per class, in offset order. */
+  private final EnumMap<Priority, ArrayDeque<Job>> queues = perClass();
 
-  /** Started dispatches whose retry delay has passed, waiting for the pacer. */
-  private final ArrayDeque<Job> retries = new ArrayDeque<>();
+  /** Started dispatches whose retry delay has passed, waiting for the pacer, per class. */
+  private final EnumMap<Priority, ArrayDeque<Job>> retries = perClass();
+
+  /** Jobs in {@link #queues}. */
+  private int queued;
 
   /** Dispatches started and not finished: calling, or waiting for a retry. */
   private final Set<Job> active = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -124,28 +142,44 @@ final class Lane {
     return offsets.dispatch(offset) ? Admission.TAKE : Admission.SKIP;
   }
 
-  /** Queues a taken record's job behind those fetched before it. */
+  /**
+   * Queues a taken record's job behind those of its class fetched before it. The first of its class
+   * ends the lane's wait: the pacer may have room for this class (its reserve) while it had none
+   * for the class the lane waited on.
+   */
   void enqueue(Job job) {
+    ArrayDeque<Job> queue = queues.get(job.priority());
+    if (queue.isEmpty()) {
+      nextTryAtMs = 0;
+    }
     queue.add(job);
+    queued++;
   }
 
-  /** The next retry due, or null. */
-  Job nextRetry() {
-    return retries.peek();
+  /** The next retry of class {@code priority} due, or null. */
+  Job nextRetry(Priority priority) {
+    return retries.get(priority).peek();
   }
 
   /**
-   * The next fetched job if the lane may start a new one (not leaving, fewer than {@code window}
-   * started), or null.
+   * The next fetched job of class {@code priority} if the lane may start a new one (not leaving,
+   * fewer than {@code window} started), or null.
    */
-  Job nextNew(int window) {
-    return leaving || active.size() >= window ? null : queue.peek();
+  Job nextNew(Priority priority, int window) {
+    return leaving || active.size() >= window ? null : queues.get(priority).peek();
   }
 
-  /** When the oldest fetched job must be answered by, or null. */
+  /** When the first of the fetched jobs at the heads of the queues must be answered by, or null. */
   Instant queueHeadDeadline() {
-    Job head = queue.peek();
-    return head == null ? null : head.deadline();
+    Instant first = null;
+    for (ArrayDeque<Job> queue : queues.values()) {
+      Job head = queue.peek();
+      Instant deadline = head == null ? null : head.deadline();
+      if (deadline != null && (first == null || deadline.isBefore(first))) {
+        first = deadline;
+      }
+    }
+    return first;
   }
 
   /** Whether the lane waits (for its pacer or a deadline) at {@code nowMs}. */
@@ -168,7 +202,7 @@ final class Lane {
 
   /** The retry delay of a started job has passed: it starts again when the pacer lets it. */
   void retryDue(Job job) {
-    retries.add(job);
+    retries.get(job.priority()).add(job);
     nextTryAtMs = 0;
   }
 
@@ -183,7 +217,11 @@ final class Lane {
   /** Finishes a job, started or not: its records go out with its offset. */
   void finished(Job job, List<ProducerRecord<String, byte[]>> records) {
     dequeue(job);
-    active.remove(job);
+    if (active.remove(job)) {
+      // A place in the window: a class that found it full may start now, whatever the lane waits
+      // on.
+      nextTryAtMs = 0;
+    }
     finished(job.offset(), records);
   }
 
@@ -204,24 +242,37 @@ final class Lane {
    * finished) to {@code held}, per deployment id: what the worker reports in flight.
    */
   void countHeld(Map<String, Integer> held) {
-    queue.forEach(job -> held.merge(job.deployment().deploymentId(), 1, Integer::sum));
+    queues
+        .values()
+        .forEach(
+            q -> q.forEach(job -> held.merge(job.deployment().deploymentId(), 1, Integer::sum)));
     active.forEach(job -> held.merge(job.deployment().deploymentId(), 1, Integer::sum));
   }
 
   /** Whether anything is started or waiting to start. */
   boolean busy() {
-    return !active.isEmpty() || !queue.isEmpty();
+    return !active.isEmpty() || queued > 0;
+  }
+
+  /** Fetched jobs not started, of every class. */
+  int queued() {
+    return queued;
   }
 
   /**
-   * Whether the lane may take another fetched record: nothing waits in its queue, fewer than {@code
-   * window} are started, and its next record (or the one it held back) has room in the commit
-   * metadata.
+   * Whether the lane may take another fetched record: its next record (or the one it held back) has
+   * room in the commit metadata, and either nothing waits in its queues and fewer than {@code
+   * window} are started, or only batch dispatches wait, fewer than {@link #BATCH_READ_AHEAD}.
    */
   boolean canTakeMore(int window) {
-    return queue.isEmpty()
-        && active.size() < window
-        && (offsets == null || offsets.hasRoomFor(Math.max(offsets.nextExpected(), heldBackFrom)));
+    if (offsets != null && !offsets.hasRoomFor(Math.max(offsets.nextExpected(), heldBackFrom))) {
+      return false;
+    }
+    int batch = queues.get(Priority.BATCH).size();
+    if (batch == 0) {
+      return queued == 0 && active.size() < window;
+    }
+    return batch == queued && batch < BATCH_READ_AHEAD;
   }
 
   /** Records whether the consumer is to be paused on this lane; true when that changed. */
@@ -279,10 +330,21 @@ final class Lane {
   }
 
   private void dequeue(Job job) {
-    if (retries.peek() == job) {
-      retries.poll();
+    ArrayDeque<Job> retrying = retries.get(job.priority());
+    ArrayDeque<Job> queue = queues.get(job.priority());
+    if (retrying.peek() == job) {
+      retrying.poll();
     } else if (queue.peek() == job) {
       queue.poll();
+      queued--;
     }
+  }
+
+  private static EnumMap<Priority, ArrayDeque<Job>> perClass() {
+    EnumMap<Priority, ArrayDeque<Job>> byClass = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      byClass.put(p, new ArrayDeque<>());
+    }
+    return byClass;
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.worker.internal;
 
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.worker.pacing.LanePacer;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,15 +19,19 @@ import org.apache.kafka.common.TopicPartition;
  * their pacers and the clock; the calls themselves are made by a {@link Launcher}.
  *
  * <ul>
- *   <li>Retries due start first, then fetched dispatches in offset order, while fewer than the
- *       window ({@code worker_settings.max_in_flight_per_lane}) are started. Nothing new starts on
- *       a lane being revoked or while the worker drains; retries still do.
+ *   <li>Classes are served highest first: interactive, default, batch. Within a class, retries due
+ *       start first, then fetched dispatches in offset order, while fewer than the window ({@code
+ *       worker_settings.max_in_flight_per_lane}) are started. Nothing new starts on a lane being
+ *       revoked or while the worker drains; retries still do.
+ *   <li>A class the pacer refuses does not stop the classes below it: they may still have their
+ *       reserve ({@code priority_reserve}); the pacer holds the reserves of the classes above.
  *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools down
  *       is handed back to the router, without a call.
  *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer says,
  *       or until the deadline of the job or of the queue's head if that comes first.
- *   <li>A lane is paused while it cannot take more: something waits in its queue, its window is
- *       full, or its next record has no room in the commit metadata; all are while draining.
+ *   <li>A lane is paused while it cannot take more: an interactive or default dispatch waits in its
+ *       queue, its window is full with nothing waiting, its batch read-ahead is full, or its next
+ *       record has no room in the commit metadata; all are while draining.
  * </ul>
  */
 final class LaneScheduler {
@@ -62,7 +67,10 @@ final class LaneScheduler {
     this.launcher = Objects.requireNonNull(launcher, "launcher");
   }
 
-  /** Starts what each lane may start now: retries first, then new dispatches within the window. */
+  /**
+   * Starts what each lane may start now, class by class from the highest: retries first, then new
+   * dispatches within the window.
+   */
   void startWork(Collection<Lane> lanes, boolean draining) {
     long nowMs = clock.millis();
     for (Lane lane : lanes) {
@@ -70,12 +78,22 @@ final class LaneScheduler {
         continue;
       }
       lane.waitUntil(0);
-      boolean blocked = false;
-      for (Job job; !blocked && (job = lane.nextRetry()) != null; ) {
-        blocked = !tryStart(lane, job);
+      long wakeAt = Long.MAX_VALUE;
+      for (Priority priority : Priority.values()) {
+        long blockedUntil = 0;
+        for (Job job; blockedUntil == 0 && (job = lane.nextRetry(priority)) != null; ) {
+          blockedUntil = tryStart(lane, job);
+        }
+        for (Job job;
+            blockedUntil == 0 && !draining && (job = lane.nextNew(priority, window)) != null; ) {
+          blockedUntil = tryStart(lane, job);
+        }
+        if (blockedUntil > 0) {
+          wakeAt = Math.min(wakeAt, blockedUntil);
+        }
       }
-      for (Job job; !blocked && !draining && (job = lane.nextNew(window)) != null; ) {
-        blocked = !tryStart(lane, job);
+      if (wakeAt != Long.MAX_VALUE) {
+        lane.waitUntil(wakeAt);
       }
     }
   }
@@ -99,10 +117,10 @@ final class LaneScheduler {
 
   /**
    * Starts the job's next call, or finishes it without a call (deadline passed, deployment cooling
-   * down). Returns false when the pacer has no permit yet; the lane then waits until the pacer's
-   * delay or a deadline, whichever comes first.
+   * down), and returns 0. When the pacer has no permit for the job's class yet, returns when to try
+   * again (epoch millis): the pacer's delay or a deadline, whichever comes first.
    */
-  private boolean tryStart(Lane lane, Job job) {
+  private long tryStart(Lane lane, Job job) {
     Instant now = clock.instant();
     Instant deadline = job.deadline();
     String deploymentId = job.deployment().deploymentId();
@@ -121,7 +139,7 @@ final class LaneScheduler {
                       + deploymentId
                       + "'",
                   now)));
-      return true;
+      return 0;
     }
     Optional<Instant> coolingUntil = cooldowns.apply(deploymentId);
     if (coolingUntil.isPresent()) {
@@ -135,13 +153,14 @@ final class LaneScheduler {
                       + deploymentId
                       + "' is cooling down until "
                       + coolingUntil.get())));
-      return true;
+      return 0;
     }
     int estimate = job.estimatedTokens();
-    Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate);
+    Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate, job.priority());
     if (permit.isEmpty()) {
       long at =
-          now.toEpochMilli() + Math.max(1, lane.pacer().delayUntilAvailable(estimate).toMillis());
+          now.toEpochMilli()
+              + Math.max(1, lane.pacer().delayUntilAvailable(estimate, job.priority()).toMillis());
       if (deadline != null) {
         at = Math.min(at, deadline.toEpochMilli());
       }
@@ -149,11 +168,10 @@ final class LaneScheduler {
       if (headDeadline != null) {
         at = Math.min(at, headDeadline.toEpochMilli());
       }
-      lane.waitUntil(at);
-      return false;
+      return at;
     }
     lane.started(job);
     launcher.launch(lane, job, permit.get(), now);
-    return true;
+    return 0;
   }
 }

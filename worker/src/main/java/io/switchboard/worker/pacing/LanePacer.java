@@ -1,6 +1,8 @@
 package io.switchboard.worker.pacing;
 
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,11 @@ import java.util.Optional;
  * #SHORT_WINDOW_MARGIN_MS} ms (the same allowance for the way to the provider, smaller because it
  * costs a short window a larger part of its rate).
  *
+ * <p>Classes ({@link Priority}) share the minute's request and token limits by {@link
+ * PriorityReserve}: a permit for one class is refused while granting it would leave less than the
+ * unused reserves of the others. Which class asks first is the caller's order (interactive first);
+ * the short window has no reserves.
+ *
  * <p>A lane's share is {@link LanePlan#laneShare}: {@code 1/lanes} of the deployment's limits,
  * rounded down but at least 1 (so with {@code rpm} below {@code lanes} the lanes together may
  * exceed {@code rpm}; give such a deployment fewer lanes). Not thread-safe: the poll loop owns it.
@@ -43,6 +50,9 @@ public final class LanePacer {
   private final Integer shortLimit;
   private final long shortWindowMs;
   private final Clock clock;
+  private final PriorityReserve reserve;
+  private final long[] requestsByClass = new long[Priority.values().length];
+  private final long[] tokensByClass = new long[Priority.values().length];
   private final ArrayDeque<Permit> window = new ArrayDeque<>();
   private final ArrayDeque<Long> shortWindow = new ArrayDeque<>();
   private long tokensInWindow;
@@ -52,13 +62,15 @@ public final class LanePacer {
   public static final class Permit {
     private final long grantedAtMs;
     private final boolean inWindow;
+    private final Priority priority;
     private long tokens;
     private boolean settled;
 
-    private Permit(long grantedAtMs, long tokens, boolean inWindow) {
+    private Permit(long grantedAtMs, long tokens, boolean inWindow, Priority priority) {
       this.grantedAtMs = grantedAtMs;
       this.tokens = tokens;
       this.inWindow = inWindow;
+      this.priority = priority;
     }
 
     public long tokens() {
@@ -88,6 +100,21 @@ public final class LanePacer {
       Integer shortLimit,
       long shortWindowMs,
       Clock clock) {
+    this(requestLimit, tokenLimit, shortLimit, shortWindowMs, PriorityReserve.NONE, clock);
+  }
+
+  /**
+   * A pacer with per-lane limits, a short rate window and reserves per class.
+   *
+   * @param reserve what each class has held for it of the minute's limits
+   */
+  public LanePacer(
+      Integer requestLimit,
+      Integer tokenLimit,
+      Integer shortLimit,
+      long shortWindowMs,
+      PriorityReserve reserve,
+      Clock clock) {
     if (requestLimit != null && requestLimit < 1
         || tokenLimit != null && tokenLimit < 1
         || shortLimit != null && shortLimit < 1) {
@@ -107,6 +134,7 @@ public final class LanePacer {
     this.tokenLimit = tokenLimit;
     this.shortLimit = shortLimit;
     this.shortWindowMs = shortWindowMs;
+    this.reserve = Objects.requireNonNull(reserve, "reserve");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -115,12 +143,19 @@ public final class LanePacer {
    * rpm's part of a {@code rate_window_seconds} window when it has one.
    */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
+    return forLane(deployment, PriorityReserve.NONE, clock);
+  }
+
+  /** {@link #forLane(DeploymentConfig, Clock)}, with {@code reserve} held for each class. */
+  public static LanePacer forLane(
+      DeploymentConfig deployment, PriorityReserve reserve, Clock clock) {
     Integer seconds = deployment.rateWindowSeconds();
     return new LanePacer(
         LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
         LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
         LanePlan.laneWindowShare(deployment.rpm(), deployment.lanes(), seconds),
         seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS,
+        reserve,
         clock);
   }
 
@@ -129,6 +164,14 @@ public final class LanePacer {
    * its limit.
    */
   public Optional<Permit> tryAcquire(int estimatedTokens) {
+    return tryAcquire(estimatedTokens, Priority.DEFAULT);
+  }
+
+  /**
+   * Grants a permit for one request of class {@code priority} and {@code estimatedTokens} now, or
+   * empty when the lane is at its limit for that class (the others' unused reserves count as used).
+   */
+  public Optional<Permit> tryAcquire(int estimatedTokens, Priority priority) {
     if (estimatedTokens < 0) {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
@@ -136,24 +179,28 @@ public final class LanePacer {
     if (requestLimit == null && tokenLimit == null) {
       // Nothing to pace: keeping a minute of permits (hundreds of thousands at full speed) would
       // buy nothing.
-      return Optional.of(new Permit(now, estimatedTokens, false));
+      return Optional.of(new Permit(now, estimatedTokens, false, priority));
     }
     prune(now);
-    if (requestLimit != null && window.size() >= requestLimit) {
+    if (requestLimit != null && window.size() >= requestLimitFor(priority)) {
       return Optional.empty();
     }
     if (shortLimit != null && shortWindow.size() >= shortLimit) {
       return Optional.empty();
     }
-    if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
+    if (tokenLimit != null
+        && tokensInWindow > 0
+        && tokensInWindow + estimatedTokens > tokenLimitFor(priority)) {
       return Optional.empty();
     }
-    Permit permit = new Permit(now, estimatedTokens, true);
+    Permit permit = new Permit(now, estimatedTokens, true, priority);
     window.addLast(permit);
     if (shortLimit != null) {
       shortWindow.addLast(now);
     }
     tokensInWindow += estimatedTokens;
+    requestsByClass[priority.ordinal()]++;
+    tokensByClass[priority.ordinal()] += estimatedTokens;
     return Optional.of(permit);
   }
 
@@ -162,11 +209,22 @@ public final class LanePacer {
    * acquired meanwhile; zero when it would succeed now.
    */
   public Duration delayUntilAvailable(int estimatedTokens) {
+    return delayUntilAvailable(estimatedTokens, Priority.DEFAULT);
+  }
+
+  /**
+   * How long until {@link #tryAcquire(int, Priority)} would succeed if nothing else is acquired
+   * meanwhile; zero when it would succeed now. With reserves it may be shorter than the true wait
+   * (permits of a class with a reserve leaving the window hold more for it), never longer: the
+   * caller asks again then.
+   */
+  public Duration delayUntilAvailable(int estimatedTokens, Priority priority) {
     long now = now();
     prune(now);
     long wait = 0;
-    if (requestLimit != null && window.size() >= requestLimit) {
-      int expire = window.size() - requestLimit;
+    long requests = requestLimit == null ? 0 : requestLimitFor(priority);
+    if (requestLimit != null && window.size() >= requests) {
+      int expire = (int) (window.size() - requests);
       Iterator<Permit> it = window.iterator();
       for (int i = 0; i < expire; i++) {
         it.next();
@@ -181,11 +239,12 @@ public final class LanePacer {
       }
       wait = Math.max(wait, it.next() + shortWindowMs - now);
     }
-    if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokenLimit) {
+    long tokens = tokenLimit == null ? 0 : tokenLimitFor(priority);
+    if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokens) {
       long remaining = tokensInWindow;
       for (Permit p : window) {
         remaining -= p.tokens;
-        if (remaining <= 0 || remaining + estimatedTokens <= tokenLimit) {
+        if (remaining <= 0 || remaining + estimatedTokens <= tokens) {
           wait = Math.max(wait, p.grantedAtMs + WINDOW_MS - now);
           break;
         }
@@ -210,6 +269,7 @@ public final class LanePacer {
     prune(now);
     if (permit.inWindow && permit.grantedAtMs > now - WINDOW_MS) {
       tokensInWindow += actualTokens - permit.tokens;
+      tokensByClass[permit.priority.ordinal()] += actualTokens - permit.tokens;
     }
     permit.tokens = actualTokens;
   }
@@ -218,6 +278,12 @@ public final class LanePacer {
   public int requestsInWindow() {
     prune(now());
     return window.size();
+  }
+
+  /** Requests of class {@code priority} granted in the current window. */
+  public long requestsInWindow(Priority priority) {
+    prune(now());
+    return requestsByClass[priority.ordinal()];
   }
 
   /** Tokens (estimated or settled) of the requests in the current window. */
@@ -252,9 +318,24 @@ public final class LanePacer {
     return lastNow;
   }
 
+  /**
+   * The requests class {@code priority} may have in the window: the others' unused reserves held.
+   */
+  private long requestLimitFor(Priority priority) {
+    return requestLimit - reserve.heldFromOthers(priority, requestsByClass, requestLimit);
+  }
+
+  /** As {@link #requestLimitFor}, for tokens. */
+  private long tokenLimitFor(Priority priority) {
+    return tokenLimit - reserve.heldFromOthers(priority, tokensByClass, tokenLimit);
+  }
+
   private void prune(long now) {
     while (!window.isEmpty() && window.peekFirst().grantedAtMs <= now - WINDOW_MS) {
-      tokensInWindow -= window.pollFirst().tokens;
+      Permit gone = window.pollFirst();
+      tokensInWindow -= gone.tokens;
+      requestsByClass[gone.priority.ordinal()]--;
+      tokensByClass[gone.priority.ordinal()] -= gone.tokens;
     }
     while (!shortWindow.isEmpty() && shortWindow.peekFirst() <= now - shortWindowMs) {
       shortWindow.pollFirst();

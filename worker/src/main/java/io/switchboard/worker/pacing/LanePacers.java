@@ -1,6 +1,7 @@
 package io.switchboard.worker.pacing;
 
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class LanePacers {
                                   + ")"))
                   .deploymentId();
           DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
-          return LanePacer.forLane(deployment, clock);
+          return LanePacer.forLane(deployment, PriorityReserve.of(config, deployment), clock);
         });
   }
 }

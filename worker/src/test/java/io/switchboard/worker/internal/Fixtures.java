@@ -2,6 +2,7 @@ package io.switchboard.worker.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.Dispatch;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.ConfigLoader;
@@ -48,9 +49,13 @@ final class Fixtures {
   }
 
   static Dispatch dispatch(String id, Instant deadline, int estimatedTokens) {
+    return dispatch(RouteRequest.of(id, "fast", body()).withDeadline(deadline), estimatedTokens);
+  }
+
+  static Dispatch dispatch(RouteRequest request, int estimatedTokens) {
     Instant at = Instant.parse("2025-01-01T00:00:00Z");
     return new Dispatch(
-        RouteRequest.of(id, "fast", body()).withDeadline(deadline),
+        request,
         "fast",
         "fast",
         0,
@@ -89,10 +94,19 @@ final class Fixtures {
 
   /** Takes the record at {@code offset} onto the lane as a job. */
   static Job take(Lane lane, SwitchboardConfig config, long offset, Instant deadline) {
-    if (lane.admit(offset) != Lane.Admission.TAKE) {
-      throw new IllegalStateException("offset " + offset + " not taken");
+    return take(lane, job(config, offset, deadline));
+  }
+
+  /** Takes the record at {@code offset}, a request of class {@code priority}, onto the lane. */
+  static Job takeOfClass(Lane lane, SwitchboardConfig config, long offset, Priority priority) {
+    RouteRequest request = RouteRequest.of("r" + offset, "fast", body()).withPriority(priority);
+    return take(lane, job(config, dispatch(request, 10), offset));
+  }
+
+  private static Job take(Lane lane, Job job) {
+    if (lane.admit(job.offset()) != Lane.Admission.TAKE) {
+      throw new IllegalStateException("offset " + job.offset() + " not taken");
     }
-    Job job = job(config, offset, deadline);
     lane.enqueue(job);
     return job;
   }

@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.testkit.time.MutableClock;
@@ -73,7 +75,7 @@ class LaneSchedulerTest {
         .as("the retry first, then one new in the room b left")
         .containsExactly(a, b, c, a, d);
     assertThat(lane.active()).isEqualTo(3);
-    assertThat(lane.nextNew(4)).as("e waits for room").isSameAs(e);
+    assertThat(lane.nextNew(Priority.DEFAULT, 4)).as("e waits for room").isSameAs(e);
   }
 
   @Test
@@ -209,5 +211,65 @@ class LaneSchedulerTest {
     LaneScheduler.Pauses moved = scheduler.pauses(List.of(lane), false);
     assertThat(moved.paused()).isZero();
     assertThat(moved.resume()).containsExactly(lane.partition());
+  }
+
+  @Test
+  void interactiveDispatchesStartBeforeBatchOnesFetchedEarlier() {
+    Lane lane = Fixtures.lane(new LanePacer(3, null, clock));
+    LaneScheduler scheduler = scheduler(10);
+    Job batch0 = Fixtures.takeOfClass(lane, CONFIG, 0, Priority.BATCH);
+    Fixtures.takeOfClass(lane, CONFIG, 1, Priority.BATCH);
+    Job default2 = Fixtures.takeOfClass(lane, CONFIG, 2, Priority.DEFAULT);
+    Job interactive3 = Fixtures.takeOfClass(lane, CONFIG, 3, Priority.INTERACTIVE);
+    scheduler.startWork(List.of(lane), false);
+    assertThat(launched)
+        .as("the pacer's three permits, highest class first")
+        .containsExactly(interactive3, default2, batch0);
+  }
+
+  @Test
+  void batchKeepsItsReserveWhenInteractiveTrafficSaturatesTheLane() {
+    PriorityReserve reserve = PriorityReserve.fromWire(Map.of("batch", 0.2));
+    Lane lane = Fixtures.lane(new LanePacer(10, null, null, 0, reserve, clock));
+    LaneScheduler scheduler = scheduler(100);
+    List<Job> batch = new ArrayList<>();
+    for (int offset = 0; offset < 5; offset++) {
+      batch.add(Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH));
+    }
+    for (int offset = 5; offset < 25; offset++) {
+      Fixtures.takeOfClass(lane, CONFIG, offset, Priority.INTERACTIVE);
+    }
+    scheduler.startWork(List.of(lane), false);
+    assertThat(launched).hasSize(10);
+    assertThat(launched)
+        .filteredOn(job -> job.priority() == Priority.INTERACTIVE)
+        .as("interactive gets all but batch's reserve")
+        .hasSize(8);
+    assertThat(launched)
+        .filteredOn(job -> job.priority() == Priority.BATCH)
+        .as("batch gets its reserve, 20% of 10")
+        .containsExactly(batch.get(0), batch.get(1));
+  }
+
+  @Test
+  void aClassWithAReserveStartsAtOnceWhenAnotherHasFilledTheWindow() {
+    PriorityReserve reserve = PriorityReserve.fromWire(Map.of("interactive", 0.1));
+    Lane lane = Fixtures.lane(new LanePacer(20, null, null, 0, reserve, clock));
+    LaneScheduler scheduler = scheduler(100);
+    for (int offset = 0; offset < 30; offset++) {
+      Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH);
+    }
+    scheduler.startWork(List.of(lane), false);
+    assertThat(launched).as("batch gets all but interactive's reserve").hasSize(18);
+    assertThat(lane.waiting(clock.millis())).isTrue();
+
+    clock.advance(Duration.ofSeconds(5));
+    Job first = Fixtures.takeOfClass(lane, CONFIG, 30, Priority.INTERACTIVE);
+    Job second = Fixtures.takeOfClass(lane, CONFIG, 31, Priority.INTERACTIVE);
+    Fixtures.takeOfClass(lane, CONFIG, 32, Priority.INTERACTIVE);
+    scheduler.startWork(List.of(lane), false);
+    assertThat(launched.subList(18, launched.size()))
+        .as("its reserve at once, not after the batch's minute")
+        .containsExactly(first, second);
   }
 }

@@ -1,9 +1,11 @@
 package io.switchboard.worker.internal;
 
+import static io.switchboard.schemas.Priority.DEFAULT;
 import static io.switchboard.worker.internal.Fixtures.config;
 import static io.switchboard.worker.internal.Fixtures.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.testkit.time.MutableClock;
 import io.switchboard.worker.offsets.OffsetCodec;
@@ -85,16 +87,16 @@ class LaneTest {
     Lane lane = Fixtures.lane(CLOCK);
     Job first = take(lane, CONFIG, 0, null);
     Job second = take(lane, CONFIG, 1, null);
-    assertThat(lane.nextNew(1)).isSameAs(first);
+    assertThat(lane.nextNew(DEFAULT, 1)).isSameAs(first);
     lane.started(first);
     assertThat(lane.active()).isEqualTo(1);
-    assertThat(lane.nextNew(1)).as("window of one is full").isNull();
-    assertThat(lane.nextNew(2)).isSameAs(second);
+    assertThat(lane.nextNew(DEFAULT, 1)).as("window of one is full").isNull();
+    assertThat(lane.nextNew(DEFAULT, 2)).isSameAs(second);
 
     lane.retryDue(first);
-    assertThat(lane.nextRetry()).isSameAs(first);
+    assertThat(lane.nextRetry(DEFAULT)).isSameAs(first);
     lane.started(first);
-    assertThat(lane.nextRetry()).isNull();
+    assertThat(lane.nextRetry(DEFAULT)).isNull();
     assertThat(lane.active()).as("a retry is the same job").isEqualTo(1);
 
     lane.finished(first, List.of(RESULT));
@@ -102,7 +104,7 @@ class LaneTest {
     assertThat(lane.busy()).as("the second waits in the queue").isTrue();
     lane.finished(second, List.of(RESULT));
     assertThat(lane.busy()).isFalse();
-    assertThat(lane.nextNew(1)).isNull();
+    assertThat(lane.nextNew(DEFAULT, 1)).isNull();
   }
 
   @Test
@@ -127,7 +129,7 @@ class LaneTest {
     Lane lane = Fixtures.lane(CLOCK);
     take(lane, CONFIG, 0, null);
     lane.leave();
-    assertThat(lane.nextNew(10)).isNull();
+    assertThat(lane.nextNew(DEFAULT, 10)).isNull();
   }
 
   @Test
@@ -175,5 +177,34 @@ class LaneTest {
     Lane.Commit commit = lane.toCommit();
     assertThat(commit.position().offset()).isEqualTo(60_000);
     assertThat(commit.results()).as("every result held back").hasSize(30_000);
+  }
+
+  @Test
+  void aLaneReadsPastWaitingBatchDispatchesButNotPastOthers() {
+    Lane lane = Fixtures.lane(CLOCK);
+    Job started = Fixtures.takeOfClass(lane, CONFIG, 0, Priority.BATCH);
+    lane.started(started);
+    assertThat(lane.canTakeMore(1)).as("window full, nothing waiting").isFalse();
+    Fixtures.takeOfClass(lane, CONFIG, 1, Priority.BATCH);
+    assertThat(lane.canTakeMore(1)).as("only batch waits: read past it").isTrue();
+    Job interactive = Fixtures.takeOfClass(lane, CONFIG, 2, Priority.INTERACTIVE);
+    assertThat(lane.canTakeMore(1)).as("an interactive dispatch waits").isFalse();
+    lane.started(interactive);
+    assertThat(lane.canTakeMore(1)).isTrue();
+    Fixtures.takeOfClass(lane, CONFIG, 3, Priority.DEFAULT);
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).as("a default dispatch waits").isFalse();
+  }
+
+  @Test
+  void aLaneReadsPastBatchDispatchesOnlyUpToItsReadAhead() {
+    Lane lane = Fixtures.lane(CLOCK);
+    long offset = 0;
+    for (; offset < Lane.BATCH_READ_AHEAD - 1; offset++) {
+      Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH);
+    }
+    assertThat(lane.canTakeMore(1)).isTrue();
+    Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH);
+    assertThat(lane.queued()).isEqualTo(Lane.BATCH_READ_AHEAD);
+    assertThat(lane.canTakeMore(1)).isFalse();
   }
 }

@@ -3,12 +3,15 @@ package io.switchboard.worker.pacing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
+import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -269,6 +272,47 @@ class LanePacerTest {
         lanes,
         rateWindowSeconds,
         null,
+        null,
         null);
+  }
+
+  @Test
+  void aClassMayNotTakeTheUnusedReserveOfAnother() {
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    PriorityReserve reserve = PriorityReserve.fromWire(Map.of("interactive", 0.05, "batch", 0.1));
+    LanePacer pacer = new LanePacer(600, null, null, 0, reserve, clock);
+    int batch = 0;
+    while (pacer.tryAcquire(1, Priority.BATCH).isPresent()) {
+      batch++;
+    }
+    assertThat(batch).as("all but interactive's 5%: 95% of the rpm").isEqualTo(570);
+    assertThat(pacer.delayUntilAvailable(1, Priority.BATCH)).isEqualTo(Duration.ofMillis(61_000));
+    assertThat(pacer.delayUntilAvailable(1, Priority.INTERACTIVE)).isZero();
+    int interactive = 0;
+    while (pacer.tryAcquire(1, Priority.INTERACTIVE).isPresent()) {
+      interactive++;
+    }
+    assertThat(interactive).isEqualTo(30);
+    assertThat(pacer.requestsInWindow()).as("never more than the rpm").isEqualTo(600);
+    assertThat(pacer.requestsInWindow(Priority.BATCH)).isEqualTo(570);
+    clock.advance(Duration.ofMillis(LanePacer.WINDOW_MS));
+    assertThat(pacer.requestsInWindow(Priority.BATCH)).isZero();
+  }
+
+  @Test
+  void interactiveTrafficLeavesBatchItsReserve() {
+    MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    PriorityReserve reserve = PriorityReserve.fromWire(Map.of("batch", 0.1));
+    LanePacer pacer = new LanePacer(600, 6_000, null, 0, reserve, clock);
+    int interactive = 0;
+    while (pacer.tryAcquire(10, Priority.INTERACTIVE).isPresent()) {
+      interactive++;
+    }
+    assertThat(interactive).isEqualTo(540);
+    int batch = 0;
+    while (pacer.tryAcquire(10, Priority.BATCH).isPresent()) {
+      batch++;
+    }
+    assertThat(batch).as("its 10%, of the requests and of the tokens").isEqualTo(60);
   }
 }

@@ -34,6 +34,7 @@ final class Deployments {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -61,7 +62,8 @@ final class Deployments {
         d.lanes(),
         d.rateWindowSeconds(),
         d.retryOnStatusCodes(),
-        d.retryPolicy());
+        d.retryPolicy(),
+        d.priorityReserve());
   }
 
   static ObjectNode body(String userText) {

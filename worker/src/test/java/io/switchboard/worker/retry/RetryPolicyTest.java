@@ -140,6 +140,7 @@ class RetryPolicyTest {
         null,
         null,
         null,
+        null,
         null);
   }
 }
