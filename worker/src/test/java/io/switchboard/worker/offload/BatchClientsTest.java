@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -172,9 +171,5 @@ class BatchClientsTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY))
         .satisfies(e -> assertThat(((BatchApiException) e).retriable()).isFalse());
     assertThat(mock.batchJobsCreated(d.deploymentId())).isZero();
-  }
-
-  static List<String> unused() {
-    return List.of();
   }
 }
