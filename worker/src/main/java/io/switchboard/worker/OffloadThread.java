@@ -15,13 +15,12 @@ import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The worker's offload jobs on a thread of their own, started only when a deployment has a {@code
@@ -42,9 +41,16 @@ final class OffloadThread {
     thread.setDaemon(true);
   }
 
-  /** Starts the offload thread when {@code config} has an offload deployment; else null. */
+  /**
+   * Starts the offload thread when {@code config} has an offload deployment; else null.
+   *
+   * @param producers makes a transactional producer (again when one is fenced or broken)
+   */
   static OffloadThread startIfNeeded(
-      SwitchboardConfig config, Clock clock, Function<String, String> env) {
+      SwitchboardConfig config,
+      Clock clock,
+      Function<String, String> env,
+      Supplier<KafkaProducer<String, byte[]>> producers) {
     if (config.modelList().stream().map(DeploymentConfig::batchApi).allMatch(a -> a == null)) {
       return null;
     }
@@ -72,11 +78,7 @@ final class OffloadThread {
             clock,
             jobs,
             dispatches,
-            () ->
-                new KafkaProducer<>(
-                    Worker.producerProperties(config),
-                    new StringSerializer(),
-                    new ByteArraySerializer()),
+            producers,
             new BatchClients(env, clock),
             new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextLong()),
             workDir);

@@ -174,7 +174,14 @@ public final class Worker implements AutoCloseable {
       clientMetrics = List.of(consumerMetrics);
     }
     healthListener.start();
-    offload = OffloadThread.startIfNeeded(config, clock, env);
+    offload =
+        OffloadThread.startIfNeeded(
+            config,
+            clock,
+            env,
+            () ->
+                new KafkaProducer<>(
+                    producerProperties(config), new StringSerializer(), new ByteArraySerializer()));
     Thread t = new Thread(e, "switchboard-worker");
     loop = t;
     t.start();
