@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param costUsd total cost of all attempts, from the configured prices
  * @param metadata the request's metadata, echoed
  * @param createdAt when this reply was produced
+ * @param batchJobId the provider's id of the batch job that answered the request; null when it was
+ *     called in real time
  */
 public record RouteReply(
     String id,
@@ -39,7 +41,8 @@ public record RouteReply(
     Long providerLatencyMs,
     Double costUsd,
     Map<String, String> metadata,
-    Instant createdAt) {
+    Instant createdAt,
+    String batchJobId) {
 
   public RouteReply {
     Objects.requireNonNull(id, "id");
@@ -53,6 +56,40 @@ public record RouteReply(
     if (status != ReplyStatus.OK && error == null) {
       throw new IllegalArgumentException("a " + status.wire() + " reply needs an error");
     }
+  }
+
+  /** A reply of a request called in real time. */
+  public RouteReply(
+      String id,
+      ReplyStatus status,
+      ObjectNode response,
+      ReplyError error,
+      String deploymentId,
+      String modelName,
+      String model,
+      String provider,
+      List<AttemptEvent> attempts,
+      Long latencyMs,
+      Long providerLatencyMs,
+      Double costUsd,
+      Map<String, String> metadata,
+      Instant createdAt) {
+    this(
+        id,
+        status,
+        response,
+        error,
+        deploymentId,
+        modelName,
+        model,
+        provider,
+        attempts,
+        latencyMs,
+        providerLatencyMs,
+        costUsd,
+        metadata,
+        createdAt,
+        null);
   }
 
   /** An error reply for a request that never reached a provider. */

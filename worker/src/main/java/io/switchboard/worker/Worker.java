@@ -74,6 +74,7 @@ public final class Worker implements AutoCloseable {
   private volatile ProviderClients providers;
   private volatile Engine engine;
   private volatile Thread loop;
+  private volatile OffloadThread offload;
 
   /**
    * A worker for {@code config}; nothing connects until {@link #start()}.
@@ -173,6 +174,14 @@ public final class Worker implements AutoCloseable {
       clientMetrics = List.of(consumerMetrics);
     }
     healthListener.start();
+    offload =
+        OffloadThread.startIfNeeded(
+            config,
+            clock,
+            env,
+            () ->
+                new KafkaProducer<>(
+                    producerProperties(config), new StringSerializer(), new ByteArraySerializer()));
     Thread t = new Thread(e, "switchboard-worker");
     loop = t;
     t.start();
@@ -207,6 +216,12 @@ public final class Worker implements AutoCloseable {
   public int pausedLanes() {
     Engine e = engine;
     return e == null ? 0 : e.pausedLanes();
+  }
+
+  /** Provider batch jobs of this worker's share not done yet (0 without an offload deployment). */
+  public int offloadJobs() {
+    OffloadThread o = offload;
+    return o == null ? 0 : o.jobs();
   }
 
   /** Whether the poll loop is running. Thread-safe. */
@@ -250,6 +265,7 @@ public final class Worker implements AutoCloseable {
       e.stop();
       join(t, config.workerSettings().shutdownGraceMs() + 15_000);
     }
+    stopOffload(false);
     shutdownResources();
   }
 
@@ -267,7 +283,15 @@ public final class Worker implements AutoCloseable {
       e.abandon();
       join(loop, 15_000);
     }
+    stopOffload(true);
     shutdownResources();
+  }
+
+  private void stopOffload(boolean crash) {
+    OffloadThread o = offload;
+    if (o != null) {
+      o.stop(crash);
+    }
   }
 
   private void shutdownResources() {

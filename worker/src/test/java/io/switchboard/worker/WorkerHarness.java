@@ -39,7 +39,8 @@ final class WorkerHarness implements AutoCloseable {
         yaml
             + """
         topics: {requests: %1$s.requests, dispatch: %1$s.dispatch, replies: %1$s.replies, fallbacks: %1$s.fallbacks,
-                 metrics: %1$s.metrics, health: %1$s.health, dead_letter: %1$s.dlq}
+                 metrics: %1$s.metrics, health: %1$s.health, dead_letter: %1$s.dlq,
+                 offload_jobs: %1$s.offload-jobs}
         """
                 .formatted(prefix);
     if (!yaml.contains("worker_settings")) {

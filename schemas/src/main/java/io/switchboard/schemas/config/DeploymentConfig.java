@@ -33,6 +33,11 @@ import java.util.regex.Matcher;
  * @param retryOnStatusCodes {@link #RETRY_ON_STATUS_CODES}, null when unset
  * @param retryPolicy {@link #RETRY_POLICY}, null when unset
  * @param priorityReserve {@link #PRIORITY_RESERVE}, null when unset
+ * @param batchApi {@link #BATCH_API}, null when unset
+ * @param batchMaxRequests {@link #BATCH_MAX_REQUESTS}, null when unset
+ * @param batchMaxWaitSeconds {@link #BATCH_MAX_WAIT_SECONDS}
+ * @param batchPollIntervalMs {@link #BATCH_POLL_INTERVAL_MS}
+ * @param batchCostFactor {@link #BATCH_COST_FACTOR}
  */
 public record DeploymentConfig(
     String modelName,
@@ -57,7 +62,12 @@ public record DeploymentConfig(
     Integer rateWindowSeconds,
     List<Integer> retryOnStatusCodes,
     RetryPolicyConfig retryPolicy,
-    PriorityReserve priorityReserve) {
+    PriorityReserve priorityReserve,
+    BatchApi batchApi,
+    Integer batchMaxRequests,
+    Integer batchMaxWaitSeconds,
+    Integer batchPollIntervalMs,
+    Double batchCostFactor) {
 
   private static final String SECTION = "model_list[]";
 
@@ -204,6 +214,43 @@ public record DeploymentConfig(
           null,
           "The fraction of this deployment's rpm and tpm held for each class; unset: "
               + "router_settings.priority_reserve.");
+  public static final ConfigKey<BatchApi> BATCH_API =
+      ConfigKey.<BatchApi>string(
+              SECTION,
+              "batch_api",
+              null,
+              "The provider batch API that requests of class batch sent here are grouped into, at the batch "
+                  + "price; other classes are called in real time; unset: none.")
+          .oneOf(Arrays.stream(BatchApi.values()).map(BatchApi::wire).toList());
+  public static final ConfigKey<Integer> BATCH_MAX_REQUESTS =
+      ConfigKey.<Integer>integer(
+              SECTION,
+              "batch_max_requests",
+              null,
+              "A batch job is submitted once it holds this many requests; unset: the API's limit "
+                  + "(openai 50000, anthropic 100000, azure 100000).")
+          .atLeast(1);
+  public static final ConfigKey<Integer> BATCH_MAX_WAIT_SECONDS =
+      ConfigKey.integer(
+              SECTION,
+              "batch_max_wait_seconds",
+              60,
+              "A batch job is submitted at the latest this long after its first request arrived.")
+          .atLeast(0);
+  public static final ConfigKey<Integer> BATCH_POLL_INTERVAL_MS =
+      ConfigKey.integer(
+              SECTION,
+              "batch_poll_interval_ms",
+              30_000,
+              "How often the worker asks the provider whether a batch job has ended.")
+          .atLeast(10);
+  public static final ConfigKey<Double> BATCH_COST_FACTOR =
+      ConfigKey.number(
+              SECTION,
+              "batch_cost_factor",
+              0.5,
+              "The batch price as a share of input_cost_per_million and output_cost_per_million.")
+          .between(0, 1);
 
   public DeploymentConfig {
     modelName = MODEL_NAME.value(modelName);
@@ -236,6 +283,22 @@ public record DeploymentConfig(
         priorityReserve == null
             ? null
             : PriorityReserve.checked(priorityReserve, where + "." + PRIORITY_RESERVE.name());
+    batchApi = BATCH_API.value(batchApi, where);
+    batchMaxRequests = BATCH_MAX_REQUESTS.value(batchMaxRequests, where);
+    batchMaxWaitSeconds = BATCH_MAX_WAIT_SECONDS.value(batchMaxWaitSeconds, where);
+    batchPollIntervalMs = BATCH_POLL_INTERVAL_MS.value(batchPollIntervalMs, where);
+    batchCostFactor = BATCH_COST_FACTOR.value(batchCostFactor, where);
+    if (batchApi != null && batchMaxRequests != null && batchMaxRequests > batchApi.maxRequests()) {
+      throw new ConfigException(
+          where
+              + ".batch_max_requests: "
+              + batchMaxRequests
+              + " is above the "
+              + batchApi.wire()
+              + " batch API's limit of "
+              + batchApi.maxRequests()
+              + " requests a job");
+    }
     if (rateWindowSeconds != null && rpm == null) {
       throw new ConfigException(
           where
@@ -243,6 +306,62 @@ public record DeploymentConfig(
               + rateWindowSeconds
               + " needs an rpm: it spreads the rpm over shorter windows");
     }
+  }
+
+  /** A deployment without a batch API: every key of it at its default. */
+  public DeploymentConfig(
+      String modelName,
+      String deploymentId,
+      Provider provider,
+      String model,
+      String apiBase,
+      String apiKey,
+      String apiVersion,
+      Integer rpm,
+      Integer tpm,
+      Double weight,
+      Long timeoutMs,
+      Integer maxRetries,
+      BackoffConfig backoff,
+      List<ObjectNode> messages,
+      ObjectNode overrideParams,
+      Integer contextWindow,
+      Double inputCostPerMillion,
+      Double outputCostPerMillion,
+      Integer lanes,
+      Integer rateWindowSeconds,
+      List<Integer> retryOnStatusCodes,
+      RetryPolicyConfig retryPolicy,
+      PriorityReserve priorityReserve) {
+    this(
+        modelName,
+        deploymentId,
+        provider,
+        model,
+        apiBase,
+        apiKey,
+        apiVersion,
+        rpm,
+        tpm,
+        weight,
+        timeoutMs,
+        maxRetries,
+        backoff,
+        messages,
+        overrideParams,
+        contextWindow,
+        inputCostPerMillion,
+        outputCostPerMillion,
+        lanes,
+        rateWindowSeconds,
+        retryOnStatusCodes,
+        retryPolicy,
+        priorityReserve,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The environment variable holding the key, or null when the deployment needs none. */
@@ -274,6 +393,20 @@ public record DeploymentConfig(
     return (in + out) / 1_000_000.0;
   }
 
+  /** The requests one batch job holds at most: {@code batch_max_requests}, else the API's limit. */
+  public int batchJobRequests() {
+    if (batchApi == null) {
+      return 0;
+    }
+    return batchMaxRequests != null ? batchMaxRequests : batchApi.maxRequests();
+  }
+
+  /** The cost of a request answered by a batch job: {@link #cost} at {@code batch_cost_factor}. */
+  public Double batchCost(Integer tokensIn, Integer tokensOut) {
+    Double full = cost(tokensIn, tokensOut);
+    return full == null ? null : full * batchCostFactor;
+  }
+
   DeploymentConfig withDeploymentId(String id) {
     return new DeploymentConfig(
         modelName,
@@ -298,7 +431,12 @@ public record DeploymentConfig(
         rateWindowSeconds,
         retryOnStatusCodes,
         retryPolicy,
-        priorityReserve);
+        priorityReserve,
+        batchApi,
+        batchMaxRequests,
+        batchMaxWaitSeconds,
+        batchPollIntervalMs,
+        batchCostFactor);
   }
 
   @Override

@@ -14,6 +14,7 @@ package io.switchboard.schemas.config;
  * @param requestPartitions {@link #REQUEST_PARTITIONS}
  * @param replicationFactor {@link #REPLICATION_FACTOR}
  * @param summaries {@link #SUMMARIES}
+ * @param offloadJobs {@link #OFFLOAD_JOBS}
  */
 public record TopicsConfig(
     String requests,
@@ -25,7 +26,8 @@ public record TopicsConfig(
     String deadLetter,
     Integer requestPartitions,
     Short replicationFactor,
-    String summaries) {
+    String summaries,
+    String offloadJobs) {
 
   private static final String SECTION = "topics";
 
@@ -52,6 +54,11 @@ public record TopicsConfig(
           "summaries",
           "switchboard.metrics.summaries",
           "Per-model and per-deployment metrics summaries.");
+  public static final ConfigKey<String> OFFLOAD_JOBS =
+      topic(
+          "offload_jobs",
+          "switchboard.offload-jobs",
+          "Provider batch jobs of offload deployments and the requests in each (compacted).");
   public static final ConfigKey<Integer> REQUEST_PARTITIONS =
       ConfigKey.integer(
               SECTION,
@@ -66,7 +73,7 @@ public record TopicsConfig(
 
   /** Every key at its default. */
   public static final TopicsConfig DEFAULT =
-      new TopicsConfig(null, null, null, null, null, null, null, null, null, null);
+      new TopicsConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   public TopicsConfig {
     requests = REQUESTS.value(requests);
@@ -79,6 +86,33 @@ public record TopicsConfig(
     requestPartitions = REQUEST_PARTITIONS.value(requestPartitions);
     replicationFactor = REPLICATION_FACTOR.value(replicationFactor);
     summaries = SUMMARIES.value(summaries);
+    offloadJobs = OFFLOAD_JOBS.value(offloadJobs);
+  }
+
+  /** The topics without an offload jobs topic name (it gets its default). */
+  public TopicsConfig(
+      String requests,
+      String dispatch,
+      String fallbacks,
+      String replies,
+      String metrics,
+      String health,
+      String deadLetter,
+      Integer requestPartitions,
+      Short replicationFactor,
+      String summaries) {
+    this(
+        requests,
+        dispatch,
+        fallbacks,
+        replies,
+        metrics,
+        health,
+        deadLetter,
+        requestPartitions,
+        replicationFactor,
+        summaries,
+        null);
   }
 
   /** The topics without a summaries topic name (it gets its default). */
@@ -102,6 +136,7 @@ public record TopicsConfig(
         deadLetter,
         requestPartitions,
         replicationFactor,
+        null,
         null);
   }
 

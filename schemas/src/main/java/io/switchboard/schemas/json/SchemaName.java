@@ -9,6 +9,7 @@ public enum SchemaName {
   DEPLOYMENT_HEALTH("deployment-health"),
   DEAD_LETTER("dead-letter"),
   METRICS_SUMMARY("metrics-summary"),
+  OFFLOAD_JOB("offload-job"),
   CONFIG("config");
 
   private final String file;

@@ -92,7 +92,10 @@ public final class TopicProvisioner {
     }
   }
 
-  /** The topics a config needs, with partitions and settings. */
+  /**
+   * The topics a config needs, with partitions and settings; the offload jobs topic only when a
+   * deployment has a {@code batch_api}.
+   */
   public static List<NewTopic> plan(SwitchboardConfig config) {
     TopicsConfig t = config.topics();
     short rf = t.replicationFactor();
@@ -108,6 +111,14 @@ public final class TopicProvisioner {
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     topics.add(new NewTopic(t.deadLetter(), 1, rf));
+    // Offload jobs, only when a deployment has a batch API: the latest record of each job is its
+    // state, a tombstone its end.
+    if (config.modelList().stream().anyMatch(d -> d.batchApi() != null)) {
+      topics.add(
+          new NewTopic(t.offloadJobs(), t.requestPartitions(), rf)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
     // Summaries: the latest record of each key is its value; windows age out after a week.
     topics.add(
         new NewTopic(t.summaries(), 1, rf)

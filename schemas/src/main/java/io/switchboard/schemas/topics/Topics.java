@@ -5,6 +5,7 @@ import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.MetricsSummary;
+import io.switchboard.schemas.OffloadJob;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.TopicsConfig;
@@ -30,6 +31,7 @@ public final class Topics {
   private final Topic<String, DeploymentHealth> health;
   private final Topic<String, DeadLetter> deadLetter;
   private final Topic<String, MetricsSummary> summaries;
+  private final Topic<String, OffloadJob> offloadJobs;
 
   public Topics(TopicsConfig config) {
     this.config = config;
@@ -42,6 +44,7 @@ public final class Topics {
     this.health = new Topic<>(config.health(), KEY, new JsonSerde<>(DeploymentHealth.class));
     this.deadLetter = new Topic<>(config.deadLetter(), KEY, new JsonSerde<>(DeadLetter.class));
     this.summaries = new Topic<>(config.summaries(), KEY, new JsonSerde<>(MetricsSummary.class));
+    this.offloadJobs = new Topic<>(config.offloadJobs(), KEY, new JsonSerde<>(OffloadJob.class));
   }
 
   /** The topics under their default names ({@code switchboard.*}). */
@@ -100,5 +103,13 @@ public final class Topics {
    */
   public Topic<String, MetricsSummary> summaries() {
     return summaries;
+  }
+
+  /**
+   * Provider batch jobs of offload deployments (compacted; key: {@link OffloadJob#jobId()}, a
+   * tombstone when the job is done).
+   */
+  public Topic<String, OffloadJob> offloadJobs() {
+    return offloadJobs;
   }
 }

@@ -165,7 +165,8 @@ class ConfigLoaderTest {
                 t.metrics(),
                 t.health(),
                 t.deadLetter(),
-                t.summaries()))
+                t.summaries(),
+                t.offloadJobs()))
         .containsExactly(
             "switchboard.requests.run-1",
             "switchboard.dispatch.run-1",
@@ -174,7 +175,8 @@ class ConfigLoaderTest {
             "switchboard.metrics.run-1",
             "switchboard.health.run-1",
             "switchboard.dead-letter.run-1",
-            "switchboard.metrics.summaries.run-1");
+            "switchboard.metrics.summaries.run-1",
+            "switchboard.offload-jobs.run-1");
     assertThat(t.requestPartitions()).isEqualTo(2);
     assertThat(run.routerSettings().applicationId()).isEqualTo("switchboard-router.run-1");
     assertThat(run.routerSettings().cooldownSeconds()).isEqualTo(60);

@@ -26,6 +26,11 @@ record ChatBody(
     if (root == null || !root.isObject()) {
       throw new IOException("the body is not a JSON object");
     }
+    return of(root);
+  }
+
+  /** Reads a request body already parsed to a JSON object (a batch line's body or params). */
+  static ChatBody of(JsonNode root) {
     JsonNode modelNode = root.get("model");
     String model = modelNode != null && modelNode.isTextual() ? modelNode.textValue() : null;
     long chars = textLength(root.get("system"));

@@ -159,6 +159,10 @@ final class MockExchange implements AsyncServerExchangeHandler {
         rest = path.substring(slash);
       }
     }
+    if (MockBatches.handles(rest)) {
+      answerBatch(rest);
+      return;
+    }
     ProviderApi target = route(rest);
     if (target == null || !"POST".equals(request.getMethod())) {
       respond(404, ProviderApi.invalidUrl(request.getMethod(), path));
@@ -282,6 +286,34 @@ final class MockExchange implements AsyncServerExchangeHandler {
     } else {
       provider.scheduler().schedule(reply, latency, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** A call of the batch APIs: answered at once, not in the call log. */
+  private void answerBatch(String path) throws HttpException, IOException {
+    ProviderApi api =
+        path.startsWith("/v1/messages/")
+            ? ProviderApi.ANTHROPIC
+            : path.startsWith("/openai/") ? ProviderApi.AZURE : ProviderApi.OPENAI;
+    String key = provider.behaviorOf(deployment).requiredKey();
+    String credential = api.credential(request);
+    MockBatches.Answer answer;
+    if (key != null
+        && (credential == null
+            || !MessageDigest.isEqual(
+                credential.getBytes(StandardCharsets.UTF_8),
+                key.getBytes(StandardCharsets.UTF_8)))) {
+      answer =
+          new MockBatches.Answer(
+              401, credential == null ? api.missingKey() : api.wrongKey(), "application/json");
+    } else if (tooLarge) {
+      answer = new MockBatches.Answer(413, api.statusError(413, null), "application/json");
+    } else {
+      answer = provider.batches().answer(deployment, request, path, body, length, at);
+    }
+    AsyncEntityProducer e =
+        AsyncEntityProducers.create(answer.body(), ContentType.parse(answer.contentType()));
+    entity = e;
+    channel.sendResponse(new BasicHttpResponse(answer.status()), e, context);
   }
 
   private void rateLimited(ProviderApi target, int rpm, long waitMillis, String apiVersion)

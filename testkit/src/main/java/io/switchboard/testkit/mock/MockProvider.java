@@ -44,7 +44,9 @@ import org.apache.hc.core5.util.Timeout;
  *       baseUrl(deployment) + "/v1"});
  *   <li>{@code POST /openai/deployments/{name}/chat/completions?api-version=...} (Azure OpenAI);
  *   <li>{@code POST /v1/messages} (Anthropic Messages);
- *   <li>{@code GET /health} (not logged).
+ *   <li>{@code GET /health} (not logged);
+ *   <li>the batch APIs: OpenAI's and Azure's files and batches, Anthropic's message batches (not
+ *       logged; see {@link #behaveBatches} and {@link #batchJobsCreated}).
  * </ul>
  *
  * It runs on HttpCore 5's non-blocking server: latency is a task on one shared scheduler, never a
@@ -71,6 +73,7 @@ public final class MockProvider implements AutoCloseable {
   private final ConcurrentHashMap<String, Behavior> behaviors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DeploymentState> states = new ConcurrentHashMap<>();
   private final CallLog log = new CallLog();
+  private final MockBatches batches = new MockBatches();
   private volatile boolean keepRequestIds = true;
   private final AtomicLong ids = new AtomicLong();
   private volatile Behavior defaultBehavior;
@@ -169,6 +172,23 @@ public final class MockProvider implements AutoCloseable {
   /** Gives {@code deployment} its own behaviour, from the next call on. */
   public void behave(String deployment, Behavior behavior) {
     behaviors.put(checkDeployment(deployment), Objects.requireNonNull(behavior, "behavior"));
+  }
+
+  /** Gives the batch jobs created for {@code deployment} from now on {@code behavior}. */
+  public void behaveBatches(String deployment, BatchBehavior behavior) {
+    batches.behave(checkDeployment(deployment), Objects.requireNonNull(behavior, "behavior"));
+  }
+
+  /** How many batch jobs were created for {@code deployment}, on any of the batch APIs. */
+  public int batchJobsCreated(String deployment) {
+    return batches.jobs(Objects.requireNonNull(deployment, "deployment")).size();
+  }
+
+  /** The number of requests in each batch job created for {@code deployment}, oldest first. */
+  public List<Integer> batchJobSizes(String deployment) {
+    return batches.jobs(Objects.requireNonNull(deployment, "deployment")).stream()
+        .map(BatchJob::size)
+        .toList();
   }
 
   /** Gives every deployment {@code behavior}, dropping the deployments' own behaviours. */
@@ -306,6 +326,10 @@ public final class MockProvider implements AutoCloseable {
   DeploymentState stateOf(String deployment) {
     return states.computeIfAbsent(
         deployment, d -> new DeploymentState(options.seed() * 31 + d.hashCode()));
+  }
+
+  MockBatches batches() {
+    return batches;
   }
 
   Clock clock() {

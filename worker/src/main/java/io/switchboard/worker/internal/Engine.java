@@ -58,6 +58,7 @@ public final class Engine implements Runnable {
   private final LaneScheduler scheduler;
   private final CallRunner calls;
   private final TransactionalPublisher publisher;
+  private final OffloadGroups offload;
   private final Handover handover;
   private long nextHealthReportMs;
 
@@ -101,6 +102,7 @@ public final class Engine implements Runnable {
     this.grace = Duration.ofMillis(config.workerSettings().shutdownGraceMs());
     this.lanes = new OwnedLanes(consumer, new LanePacers(config, clock), clock, state::running);
     this.reader = new DispatchReader(config, outputs);
+    this.offload = new OffloadGroups(clock, outputs);
     this.calls =
         new CallRunner(
             providers,
@@ -139,6 +141,7 @@ public final class Engine implements Runnable {
               @Override
               public void settle() {
                 handleEvents();
+                offload.flush(lanes.all(), state.draining());
                 publish();
               }
 
@@ -216,6 +219,7 @@ public final class Engine implements Runnable {
   private void step() {
     handleEvents();
     scheduler.startWork(lanes.all(), state.draining());
+    offload.flush(lanes.all(), state.draining());
     reportHealth();
     if (publisher.due()) {
       publish();
@@ -238,7 +242,9 @@ public final class Engine implements Runnable {
       case TAKE -> {
         DispatchReader.Read read = reader.read(record, clock.instant());
         if (read instanceof DispatchReader.ToCall call) {
-          lane.enqueue(call.job());
+          if (!offload.offer(lane, call.job(), record.serializedValueSize())) {
+            lane.enqueue(call.job());
+          }
         } else if (read instanceof DispatchReader.Answered answered) {
           lane.finished(record.offset(), List.of(answered.answer()));
         }

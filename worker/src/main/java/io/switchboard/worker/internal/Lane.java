@@ -296,6 +296,16 @@ final class Lane {
     leaving = true;
   }
 
+  /** Whether the lane is being revoked. */
+  boolean leaving() {
+    return leaving;
+  }
+
+  /** Whether a record was left on the broker because the commit metadata could not hold it. */
+  boolean holdingBack() {
+    return heldBackFrom >= 0;
+  }
+
   /** Whether something finished since the last commit. */
   boolean uncommitted() {
     return uncommitted;

@@ -7,6 +7,7 @@ import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Handoff;
+import io.switchboard.schemas.OffloadJob;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.ReplyError;
 import io.switchboard.schemas.ReplyStatus;
@@ -43,6 +44,20 @@ final class Outputs {
   /** The attempt event of one provider call. */
   static AttemptEvent attempt(
       Job job, ProviderResponse response, Outcome outcome, String reason, Instant at) {
+    return attempt(job, response, outcome, reason, at, false);
+  }
+
+  /**
+   * The attempt event of one provider call; with {@code batch}, a request of a batch job, priced at
+   * the deployment's batch price.
+   */
+  static AttemptEvent attempt(
+      Job job,
+      ProviderResponse response,
+      Outcome outcome,
+      String reason,
+      Instant at,
+      boolean batch) {
     DeploymentConfig d = job.deployment();
     Usage usage = response.usage();
     Integer in = usage == null ? null : usage.promptTokens();
@@ -63,7 +78,7 @@ final class Outputs {
         response.latency().toMillis(),
         in,
         out,
-        usage == null ? null : d.cost(in, out),
+        usage == null ? null : batch ? d.batchCost(in, out) : d.cost(in, out),
         job.retry(),
         error,
         at);
@@ -81,7 +96,27 @@ final class Outputs {
 
   /** The ok reply with the provider's completion. */
   ProducerRecord<String, byte[]> ok(Job job, ProviderResponse response, Instant now) {
-    return answer(job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now);
+    return answer(
+        job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now, null);
+  }
+
+  /** The ok reply with the completion that the provider's batch {@code batchJobId} made. */
+  ProducerRecord<String, byte[]> batchOk(
+      Job job, ProviderResponse response, String batchJobId, Instant now) {
+    return answer(
+        job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now, batchJobId);
+  }
+
+  /** The dispatch sent back to its partition for a real-time call, with the attempts so far. */
+  ProducerRecord<String, byte[]> redispatch(Job job, int partition) {
+    Dispatch again = job.dispatch().handedOff(job.attempts(), null);
+    return new ProducerRecord<>(topics.dispatch().name(), partition, job.id(), Json.toBytes(again));
+  }
+
+  /** The state of an offload job, or its tombstone ({@code job} null) when it is done. */
+  ProducerRecord<String, byte[]> offloadJob(String jobId, OffloadJob job) {
+    return new ProducerRecord<>(
+        topics.offloadJobs().name(), jobId, job == null ? null : Json.toBytes(job));
   }
 
   /**
@@ -91,7 +126,7 @@ final class Outputs {
   ProducerRecord<String, byte[]> error(Job job, ErrorCode code, String message, Instant now) {
     ReplyStatus status =
         code == ErrorCode.DEADLINE_EXCEEDED ? ReplyStatus.EXPIRED : ReplyStatus.ERROR;
-    return answer(job, status, null, ReplyError.of(code, message), null, now);
+    return answer(job, status, null, ReplyError.of(code, message), null, now, null);
   }
 
   /** An error reply for a dispatch whose deployment this worker does not know. */
@@ -134,7 +169,8 @@ final class Outputs {
       ObjectNode body,
       ReplyError error,
       Long providerLatencyMs,
-      Instant now) {
+      Instant now,
+      String batchJobId) {
     Dispatch dispatch = job.dispatch();
     DeploymentConfig d = job.deployment();
     return reply(
@@ -153,7 +189,8 @@ final class Outputs {
             providerLatencyMs,
             totalCost(job.attempts()),
             dispatch.request().metadata(),
-            now));
+            now,
+            batchJobId));
   }
 
   private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {
