@@ -4,6 +4,7 @@ import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.sandbox.bench.BenchReport;
 import io.switchboard.sandbox.bench.ExternalCluster;
 import io.switchboard.sandbox.bench.LoadGenerator;
+import io.switchboard.sandbox.bench.LongCalls;
 import io.switchboard.sandbox.bench.RawKafkaBaseline;
 import io.switchboard.sandbox.bench.ReportPrinter;
 import io.switchboard.schemas.config.DeploymentConfig;
@@ -13,6 +14,7 @@ import io.switchboard.schemas.topics.Topics;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;
 import io.switchboard.testkit.kafka.KafkaBroker;
 import io.switchboard.testkit.mock.Behavior;
+import io.switchboard.testkit.mock.MockProviderOptions;
 import io.switchboard.testkit.process.KafkaServerProcess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
             : o.brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
     // The client settings of a run on a cluster of the user's: known once the cluster answered.
     AtomicReference<Map<String, String>> onCluster = new AtomicReference<>();
-    UnaryOperator<SwitchboardConfig> adjust =
+    UnaryOperator<SwitchboardConfig> onExternal =
         external == null
             ? UnaryOperator.identity()
             : c -> {
@@ -96,6 +98,10 @@ final class BenchCommand implements Callable<Integer> {
               onCluster.set(c.kafka());
               return c.namespaced(suffix);
             };
+    LongCalls longCalls =
+        o.config == null ? LongCalls.of(o.latencyMs, o.inFlight, o.drainSeconds) : null;
+    UnaryOperator<SwitchboardConfig> adjust =
+        longCalls == null ? onExternal : c -> onExternal.apply(longCalls.adjust().apply(c));
     try {
       Embedded started;
       try {
@@ -106,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
                 behavior,
                 o.workers,
                 o.config == null ? BENCH_CONFIG : null,
-                adjust);
+                adjust,
+                MockProviderOptions.defaults().withHttp2(longCalls != null));
       } catch (ExternalCluster.UnreachableException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("error: " + e.getMessage());
@@ -114,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         return 2;
       }
       try (Embedded embedded = started) {
-        return run(embedded, out);
+        return run(embedded, out, longCalls);
       }
     } finally {
       // Also when the start failed after the router had created the run's topics.
@@ -135,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
     return counts;
   }
 
-  private int run(Embedded embedded, PrintWriter out) throws Exception {
+  private int run(Embedded embedded, PrintWriter out, LongCalls longCalls) throws Exception {
     SwitchboardConfig cfg = embedded.config();
     Topics topics = new Topics(cfg.topics());
     // the bench reads call times per deployment only (rpm windows); ids would grow the heap
@@ -148,7 +155,12 @@ final class BenchCommand implements Callable<Integer> {
         o.rate > 0
             ? "open loop at " + o.rate + " req/s"
             : "closed loop, " + o.inFlight + " in flight");
+    if (longCalls != null) {
+      out.println(longCalls.describe());
+    }
     out.flush();
+    Duration drain =
+        Duration.ofSeconds(longCalls == null ? o.drainSeconds : longCalls.drainSeconds());
     AtomicLong peakWorkerInFlight = new AtomicLong();
     AtomicBoolean sampling = new AtomicBoolean(true);
     Thread sampler =
@@ -175,17 +187,9 @@ final class BenchCommand implements Callable<Integer> {
         LoadGenerator.Result w =
             o.warmupInFlight > 0
                 ? load.run(
-                    0,
-                    o.warmupInFlight,
-                    Duration.ofSeconds(o.warmupSeconds),
-                    o.maxRequests,
-                    Duration.ofSeconds(o.drainSeconds))
+                    0, o.warmupInFlight, Duration.ofSeconds(o.warmupSeconds), o.maxRequests, drain)
                 : load.run(
-                    o.rate,
-                    o.inFlight,
-                    Duration.ofSeconds(o.warmupSeconds),
-                    o.maxRequests,
-                    Duration.ofSeconds(o.drainSeconds));
+                    o.rate, o.inFlight, Duration.ofSeconds(o.warmupSeconds), o.maxRequests, drain);
         out.printf(
             "warm-up: %d requests, %d replies in %.1f s (not counted)%n",
             w.sent(), w.replies(), w.seconds());
@@ -195,12 +199,7 @@ final class BenchCommand implements Callable<Integer> {
       overBudgetBefore = overBudget(embedded); // the warm-up's routes over budget, not counted
       r =
           load.collectEachWindow(o.heapLive)
-              .run(
-                  o.rate,
-                  o.inFlight,
-                  Duration.ofSeconds(o.durationSeconds),
-                  o.maxRequests,
-                  Duration.ofSeconds(o.drainSeconds));
+              .run(o.rate, o.inFlight, Duration.ofSeconds(o.durationSeconds), o.maxRequests, drain);
     } finally {
       sampling.set(false);
       sampler.join();
