@@ -4,6 +4,7 @@ import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.sandbox.bench.BenchReport;
 import io.switchboard.sandbox.bench.ExternalCluster;
 import io.switchboard.sandbox.bench.LoadGenerator;
+import io.switchboard.sandbox.bench.LongCalls;
 import io.switchboard.sandbox.bench.MixedClasses;
 import io.switchboard.sandbox.bench.RawKafkaBaseline;
 import io.switchboard.sandbox.bench.ReportPrinter;
@@ -14,6 +15,7 @@ import io.switchboard.schemas.topics.Topics;
 import io.switchboard.testkit.kafka.InProcessKafkaBroker;
 import io.switchboard.testkit.kafka.KafkaBroker;
 import io.switchboard.testkit.mock.Behavior;
+import io.switchboard.testkit.mock.MockProviderOptions;
 import io.switchboard.testkit.process.KafkaServerProcess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -89,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             : o.brokerProcess ? BenchCommand::brokerProcess : InProcessKafkaBroker::start;
     // The client settings of a run on a cluster of the user's: known once the cluster answered.
     AtomicReference<Map<String, String>> onCluster = new AtomicReference<>();
-    UnaryOperator<SwitchboardConfig> adjust =
+    UnaryOperator<SwitchboardConfig> onExternal =
         external == null
             ? UnaryOperator.identity()
             : c -> {
@@ -106,6 +108,12 @@ final class BenchCommand implements Callable<Integer> {
                 o.deploymentRpm,
                 o.interactiveReserve,
                 Duration.ofSeconds(o.observeSeconds));
+    LongCalls longCalls =
+        o.config == null && o.backlogBatch <= 0
+            ? LongCalls.of(o.latencyMs, o.inFlight, o.drainSeconds)
+            : null;
+    UnaryOperator<SwitchboardConfig> adjust =
+        longCalls == null ? onExternal : c -> onExternal.apply(longCalls.adjust().apply(c));
     try {
       Embedded started;
       try {
@@ -116,7 +124,8 @@ final class BenchCommand implements Callable<Integer> {
                 behavior,
                 o.workers,
                 o.config == null && mixed == null ? BENCH_CONFIG : null,
-                adjust);
+                adjust,
+                MockProviderOptions.defaults().withHttp2(longCalls != null));
       } catch (ExternalCluster.UnreachableException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("error: " + e.getMessage());
@@ -126,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
       try (Embedded embedded = started) {
         return mixed != null
             ? mixed.run(embedded.config(), embedded.mock(), out)
-            : run(embedded, out);
+            : run(embedded, out, longCalls);
       }
     } finally {
       // Also when the start failed after the router had created the run's topics.
@@ -147,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
     return counts;
   }
 
-  private int run(Embedded embedded, PrintWriter out) throws Exception {
+  private int run(Embedded embedded, PrintWriter out, LongCalls longCalls) throws Exception {
     SwitchboardConfig cfg = embedded.config();
     Topics topics = new Topics(cfg.topics());
     // the bench reads call times per deployment only (rpm windows); ids would grow the heap
@@ -160,7 +169,12 @@ final class BenchCommand implements Callable<Integer> {
         o.rate > 0
             ? "open loop at " + o.rate + " req/s"
             : "closed loop, " + o.inFlight + " in flight");
+    if (longCalls != null) {
+      out.println(longCalls.describe());
+    }
     out.flush();
+    Duration drain =
+        Duration.ofSeconds(longCalls == null ? o.drainSeconds : longCalls.drainSeconds());
     AtomicLong peakWorkerInFlight = new AtomicLong();
     AtomicBoolean sampling = new AtomicBoolean(true);
     Thread sampler =
@@ -187,17 +201,9 @@ final class BenchCommand implements Callable<Integer> {
         LoadGenerator.Result w =
             o.warmupInFlight > 0
                 ? load.run(
-                    0,
-                    o.warmupInFlight,
-                    Duration.ofSeconds(o.warmupSeconds),
-                    o.maxRequests,
-                    Duration.ofSeconds(o.drainSeconds))
+                    0, o.warmupInFlight, Duration.ofSeconds(o.warmupSeconds), o.maxRequests, drain)
                 : load.run(
-                    o.rate,
-                    o.inFlight,
-                    Duration.ofSeconds(o.warmupSeconds),
-                    o.maxRequests,
-                    Duration.ofSeconds(o.drainSeconds));
+                    o.rate, o.inFlight, Duration.ofSeconds(o.warmupSeconds), o.maxRequests, drain);
         out.printf(
             "warm-up: %d requests, %d replies in %.1f s (not counted)%n",
             w.sent(), w.replies(), w.seconds());
@@ -207,12 +213,7 @@ final class BenchCommand implements Callable<Integer> {
       overBudgetBefore = overBudget(embedded); // the warm-up's routes over budget, not counted
       r =
           load.collectEachWindow(o.heapLive)
-              .run(
-                  o.rate,
-                  o.inFlight,
-                  Duration.ofSeconds(o.durationSeconds),
-                  o.maxRequests,
-                  Duration.ofSeconds(o.drainSeconds));
+              .run(o.rate, o.inFlight, Duration.ofSeconds(o.durationSeconds), o.maxRequests, drain);
     } finally {
       sampling.set(false);
       sampler.join();

@@ -27,7 +27,11 @@ final class BenchOptions {
   @Option(
       names = "--latency-ms",
       defaultValue = "0",
-      description = "Mock provider latency per call (default ${DEFAULT-VALUE}).")
+      description = {
+        "Mock provider latency per call (default ${DEFAULT-VALUE}). From 3000 on, the built-in config's",
+        "call timeout, lane windows and reply wait are set from the latency and --in-flight, and the",
+        "worker speaks HTTP/2 to the mock (long calls; the output says so)."
+      })
   long latencyMs;
 
   @Option(

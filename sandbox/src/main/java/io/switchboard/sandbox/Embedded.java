@@ -116,11 +116,34 @@ public final class Embedded implements AutoCloseable {
       String builtIn,
       UnaryOperator<SwitchboardConfig> adjust)
       throws InterruptedException {
+    return start(
+        brokers,
+        configFile,
+        mockBehavior,
+        workerCount,
+        builtIn,
+        adjust,
+        MockProviderOptions.defaults());
+  }
+
+  /**
+   * As {@link #start(Supplier, Path, Behavior, int, String, UnaryOperator)}, with the mock provider
+   * started with {@code mockOptions} (the bench's long calls speak HTTP/2 to it).
+   */
+  public static Embedded start(
+      Supplier<? extends KafkaBroker> brokers,
+      Path configFile,
+      Behavior mockBehavior,
+      int workerCount,
+      String builtIn,
+      UnaryOperator<SwitchboardConfig> adjust,
+      MockProviderOptions mockOptions)
+      throws InterruptedException {
     KafkaBroker broker = brokers.get();
     MockProvider mock = null;
     Embedded embedded = null;
     try {
-      mock = MockProvider.start(MockProviderOptions.defaults());
+      mock = MockProvider.start(mockOptions);
       mock.behaveAll(mockBehavior);
       String mockUrl = mock.baseUrl();
       ConfigLoader loader =

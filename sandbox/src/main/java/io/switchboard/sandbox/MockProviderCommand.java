@@ -113,6 +113,13 @@ public final class MockProviderCommand implements Callable<Integer> {
   @Option(names = "--io-threads", description = "I/O threads (default: the available processors).")
   Integer ioThreads;
 
+  @Option(
+      names = "--http2",
+      description =
+          "Speak HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1; workers need"
+              + " worker_settings.http_version: http2.")
+  boolean http2;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +136,8 @@ public final class MockProviderCommand implements Callable<Integer> {
             .withHost(host)
             .withPort(port)
             .withSeed(seed)
-            .withDefaultBehavior(behavior);
+            .withDefaultBehavior(behavior)
+            .withHttp2(http2);
     if (ioThreads != null) {
       options = options.withIoThreads(ioThreads);
     }
@@ -150,6 +158,7 @@ public final class MockProviderCommand implements Callable<Integer> {
             + mock.port()
             + " ("
             + mock.baseUrl()
+            + (http2 ? ", HTTP/2 (h2c)" : ", HTTP/1.1")
             + ") with "
             + behavior);
     out.println("  OpenAI api_base:    " + mock.baseUrl("DEPLOYMENT") + "/v1");

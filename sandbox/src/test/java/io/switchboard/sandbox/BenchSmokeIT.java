@@ -277,4 +277,30 @@ class BenchSmokeIT {
         .contains(
             "error: --bootstrap-servers " + nobody + ": no answer from the cluster within 15 s");
   }
+
+  @Test
+  @Timeout(240)
+  void longCallsSetTheirTimeoutsAboveTheLatencyAndHoldTheWholeLoopInFlight(@TempDir Path dir)
+      throws Exception {
+    Run run =
+        bench(
+            dir,
+            "--latency-ms",
+            "3000",
+            "--in-flight",
+            "2000",
+            "--duration-seconds",
+            "7",
+            "--no-baseline");
+    JsonNode report = run.report();
+    assertThat(run.out())
+        .contains("long calls (mock latency 3000 ms >= 3000 ms): call timeout 16000 ms")
+        .contains("HTTP/2 (h2c)")
+        .contains("live heap at most ");
+    assertThat(report.path("sent").asLong())
+        .isGreaterThanOrEqualTo(2000)
+        .isEqualTo(report.path("replies").asLong());
+    assertThat(report.path("errors").asLong()).isZero();
+    assertThat(report.path("peak_worker_in_flight").asLong()).isBetween(1001L, 2000L);
+  }
 }

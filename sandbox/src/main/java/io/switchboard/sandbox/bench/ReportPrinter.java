@@ -28,6 +28,12 @@ public final class ReportPrinter {
           b.heap().size(),
           LoadGenerator.HEAP_WINDOW.toSeconds());
     }
+    if (!b.heap().isEmpty()) {
+      out.printf(
+          "live heap at most %d MB (the highest of the %d s windows' lowest samples: the live heap with --heap-live)%n",
+          b.heap().stream().mapToLong(LoadGenerator.HeapWindow::minMb).max().orElse(0),
+          LoadGenerator.HEAP_WINDOW.toSeconds());
+    }
     if (b.heapSecondHalfSlopeMbPerMinute() != null) {
       out.printf(
           "heap after collections, second half of the run: slope %+.1f MB/min%n",

@@ -325,7 +325,10 @@ public record SwitchboardConfig(
             w.shutdownGraceMs(),
             w.transactionalIdPrefix() + suffix,
             w.healthPublishIntervalMs(),
-            w.transactionIntervalMs());
+            w.transactionIntervalMs(),
+            w.httpVersion(),
+            w.maxConnectionsPerHost(),
+            w.maxStreamsPerConnection());
     return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 

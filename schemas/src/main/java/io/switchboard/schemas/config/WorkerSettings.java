@@ -11,6 +11,10 @@ package io.switchboard.schemas.config;
  * @param transactionalIdPrefix {@link #TRANSACTIONAL_ID_PREFIX}
  * @param healthPublishIntervalMs {@link #HEALTH_PUBLISH_INTERVAL_MS}
  * @param transactionIntervalMs {@link #TRANSACTION_INTERVAL_MS}
+ * @param httpVersion {@link #HTTP_VERSION}
+ * @param maxConnectionsPerHost {@link #MAX_CONNECTIONS_PER_HOST}; {@code max_connections} when
+ *     unset
+ * @param maxStreamsPerConnection {@link #MAX_STREAMS_PER_CONNECTION}
  */
 public record WorkerSettings(
     String groupId,
@@ -19,7 +23,10 @@ public record WorkerSettings(
     Long shutdownGraceMs,
     String transactionalIdPrefix,
     Long healthPublishIntervalMs,
-    Long transactionIntervalMs) {
+    Long transactionIntervalMs,
+    HttpVersionChoice httpVersion,
+    Integer maxConnectionsPerHost,
+    Integer maxStreamsPerConnection) {
 
   private static final String SECTION = "worker_settings";
 
@@ -35,6 +42,31 @@ public record WorkerSettings(
           .atLeast(1);
   public static final ConfigKey<Integer> MAX_CONNECTIONS =
       ConfigKey.integer(SECTION, "max_connections", 2000, "HTTP connections per worker.")
+          .atLeast(1);
+  public static final ConfigKey<HttpVersionChoice> HTTP_VERSION =
+      ConfigKey.string(
+              SECTION,
+              "http_version",
+              HttpVersionChoice.AUTO,
+              "HTTP version to providers: auto (https: HTTP/2 when the server offers it, else HTTP/1.1; plain http: "
+                  + "HTTP/1.1), http1, or http2 (https: required; plain http: h2c with prior knowledge).")
+          .oneOf(HttpVersionChoice.names());
+  public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_HOST =
+      ConfigKey.<Integer>integer(
+              SECTION,
+              "max_connections_per_host",
+              null,
+              "HTTP connections to one host (scheme, name and port), within max_connections; unset: "
+                  + "max_connections. Over HTTP/1.1 this is the most calls in flight to that host.")
+          .atLeast(1);
+  public static final ConfigKey<Integer> MAX_STREAMS_PER_CONNECTION =
+      ConfigKey.integer(
+              SECTION,
+              "max_streams_per_connection",
+              100,
+              "HTTP/2 calls in flight on one connection before another connection to the host is opened; the "
+                  + "server's own limit (SETTINGS_MAX_CONCURRENT_STREAMS) holds further calls on the connection until "
+                  + "streams end.")
           .atLeast(1);
   public static final ConfigKey<Long> SHUTDOWN_GRACE_MS =
       ConfigKey.integer(
@@ -72,7 +104,7 @@ public record WorkerSettings(
 
   /** Every key at its default. */
   public static final WorkerSettings DEFAULT =
-      new WorkerSettings(null, null, null, null, null, null, null);
+      new WorkerSettings(null, null, null, null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);
@@ -82,5 +114,11 @@ public record WorkerSettings(
     transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.value(transactionalIdPrefix);
     healthPublishIntervalMs = HEALTH_PUBLISH_INTERVAL_MS.value(healthPublishIntervalMs);
     transactionIntervalMs = TRANSACTION_INTERVAL_MS.value(transactionIntervalMs);
+    httpVersion = HTTP_VERSION.value(httpVersion);
+    maxConnectionsPerHost =
+        maxConnectionsPerHost == null
+            ? maxConnections
+            : MAX_CONNECTIONS_PER_HOST.value(maxConnectionsPerHost);
+    maxStreamsPerConnection = MAX_STREAMS_PER_CONNECTION.value(maxStreamsPerConnection);
   }
 }

@@ -69,6 +69,7 @@ final class MockExchange implements AsyncServerExchangeHandler {
       HttpContext context)
       throws HttpException, IOException {
     this.startNanos = System.nanoTime();
+    provider.countProtocol(request.getVersion());
     this.request = request;
     this.channel = channel;
     this.context = context;

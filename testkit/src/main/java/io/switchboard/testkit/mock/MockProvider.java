@@ -18,12 +18,17 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.http2.impl.nio.bootstrap.H2ServerBootstrap;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.ListenerEndpoint;
@@ -49,8 +54,10 @@ import org.apache.hc.core5.util.Timeout;
  *       logged; see {@link #behaveBatches} and {@link #batchJobsCreated}).
  * </ul>
  *
- * It runs on HttpCore 5's non-blocking server: latency is a task on one shared scheduler, never a
- * thread per call. See {@link Behavior} for the order in which a call is checked.
+ * It runs on HttpCore 5's non-blocking server, HTTP/1.1 or, with {@link
+ * MockProviderOptions#http2()}, HTTP/2 (h2c); {@link #requestsOver} counts the requests of each
+ * version. Latency is a task on one shared scheduler, never a thread per call. See {@link Behavior}
+ * for the order in which a call is checked.
  *
  * <pre>{@code
  * try (MockProvider mock = MockProvider.start()) {
@@ -66,6 +73,8 @@ public final class MockProvider implements AutoCloseable {
   public static final String DEFAULT_DEPLOYMENT = "default";
 
   private static final Pattern DEPLOYMENT_NAME = Pattern.compile("[A-Za-z0-9._~:@-]+");
+  private static final int BUFFER_BYTES = 4096;
+  private static final int MAX_H2_STREAMS = 1_000_000;
 
   private final MockProviderOptions options;
   private final HttpAsyncServer server;
@@ -76,6 +85,7 @@ public final class MockProvider implements AutoCloseable {
   private final MockBatches batches = new MockBatches();
   private volatile boolean keepRequestIds = true;
   private final AtomicLong ids = new AtomicLong();
+  private final ConcurrentHashMap<ProtocolVersion, LongAdder> protocols = new ConcurrentHashMap<>();
   private volatile Behavior defaultBehavior;
   private final int port;
 
@@ -99,17 +109,7 @@ public final class MockProvider implements AutoCloseable {
             .setSoReuseAddress(true)
             .setBacklogSize(1024)
             .build();
-    this.server =
-        AsyncServerBootstrap.bootstrap()
-            .setIOReactorConfig(reactor)
-            // Chat bodies are small: 4 KiB buffers instead of 32 KiB keep thousands of open
-            // connections (a worker with 5,000 calls in flight) from costing hundreds of MiB.
-            .setHttp1Config(Http1Config.custom().setBufferSize(4096).build())
-            .setCanonicalHostName(options.host())
-            // one handler for every path and every Host header (localhost, a compose service
-            // name...)
-            .setRequestRouter((request, context) -> () -> new MockExchange(this))
-            .create();
+    this.server = options.http2() ? h2Server(reactor) : http1Server(reactor);
     try {
       server.start();
       ListenerEndpoint endpoint =
@@ -140,6 +140,32 @@ public final class MockProvider implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the mock provider", e);
     }
+  }
+
+  private HttpAsyncServer http1Server(IOReactorConfig reactor) {
+    return AsyncServerBootstrap.bootstrap()
+        .setIOReactorConfig(reactor)
+        // Chat bodies are small: 4 KiB buffers instead of 32 KiB keep thousands of open
+        // connections (a worker with 5,000 calls in flight) from costing hundreds of MiB.
+        .setHttp1Config(Http1Config.custom().setBufferSize(BUFFER_BYTES).build())
+        .setCanonicalHostName(options.host())
+        // one handler for every path and every Host header (localhost, a compose service name...)
+        .setRequestRouter((request, context) -> () -> new MockExchange(this))
+        .create();
+  }
+
+  /**
+   * HTTP/2 with prior knowledge on plain TCP (h2c). The stream limit is far above what a client
+   * holds, so that the client's own per-connection limit is what a test or benchmark measures.
+   */
+  private HttpAsyncServer h2Server(IOReactorConfig reactor) {
+    return H2ServerBootstrap.bootstrap()
+        .setIOReactorConfig(reactor)
+        .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2)
+        .setH2Config(H2Config.custom().setMaxConcurrentStreams(MAX_H2_STREAMS).build())
+        .setCanonicalHostName(options.host())
+        .setRequestRouter((request, context) -> () -> new MockExchange(this))
+        .create();
   }
 
   /** Starts a mock provider on an ephemeral port where every call succeeds at once. */
@@ -229,6 +255,15 @@ public final class MockProvider implements AutoCloseable {
   /** How many calls were logged. */
   public long callCount() {
     return log.size();
+  }
+
+  /**
+   * How many requests arrived over {@code version} ({@code HttpVersion.HTTP_1_1}, {@code
+   * HttpVersion.HTTP_2}), health checks and unlogged calls included; never reset.
+   */
+  public long requestsOver(ProtocolVersion version) {
+    LongAdder n = protocols.get(version);
+    return n == null ? 0 : n.sum();
   }
 
   /** Empties the call log. */
@@ -342,6 +377,12 @@ public final class MockProvider implements AutoCloseable {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  void countProtocol(ProtocolVersion version) {
+    if (version != null) {
+      protocols.computeIfAbsent(version, v -> new LongAdder()).increment();
+    }
   }
 
   long nextId() {

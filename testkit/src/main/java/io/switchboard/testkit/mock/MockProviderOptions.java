@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * @param clock the clock of the call log and of the rpm windows (default UTC system clock)
  * @param maxBodyBytes larger request bodies get a 413 (default 32 MiB)
  * @param idleTimeout an idle or hanging connection is closed after this (default 10 minutes)
+ * @param http2 speak HTTP/2 over plain TCP with prior knowledge (h2c) instead of HTTP/1.1 (default
+ *     no); the server then answers HTTP/2 only
  */
 public record MockProviderOptions(
     String host,
@@ -27,7 +29,8 @@ public record MockProviderOptions(
     int ioThreads,
     Clock clock,
     int maxBodyBytes,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    boolean http2) {
 
   public MockProviderOptions {
     Objects.requireNonNull(host, "host");
@@ -58,7 +61,8 @@ public record MockProviderOptions(
         Runtime.getRuntime().availableProcessors(),
         Clock.systemUTC(),
         32 * 1024 * 1024,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        false);
   }
 
   public MockProviderOptions withHost(String host) {
@@ -93,6 +97,10 @@ public record MockProviderOptions(
     return edit(d -> d.idleTimeout = idleTimeout);
   }
 
+  public MockProviderOptions withHttp2(boolean http2) {
+    return edit(d -> d.http2 = http2);
+  }
+
   /**
    * These options with {@code change} applied: the one place a {@code with...} method builds new
    * ones.
@@ -113,6 +121,7 @@ public record MockProviderOptions(
     Clock clock;
     int maxBodyBytes;
     Duration idleTimeout;
+    boolean http2;
 
     Draft(MockProviderOptions from) {
       host = from.host;
@@ -123,11 +132,12 @@ public record MockProviderOptions(
       clock = from.clock;
       maxBodyBytes = from.maxBodyBytes;
       idleTimeout = from.idleTimeout;
+      http2 = from.http2;
     }
 
     MockProviderOptions toOptions() {
       return new MockProviderOptions(
-          host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout);
+          host, port, defaultBehavior, seed, ioThreads, clock, maxBodyBytes, idleTimeout, http2);
     }
   }
 }

@@ -203,7 +203,15 @@ class BehaviorTest {
     Behavior slow = Behavior.ok().withLatencyMs(10);
     MockProviderOptions base =
         new MockProviderOptions(
-            "127.0.0.1", 9000, Behavior.ok(), 1, 2, Clock.systemUTC(), 100, Duration.ofSeconds(5));
+            "127.0.0.1",
+            9000,
+            Behavior.ok(),
+            1,
+            2,
+            Clock.systemUTC(),
+            100,
+            Duration.ofSeconds(5),
+            false);
     assertThat(base.withHost("0.0.0.0"))
         .isEqualTo(
             new MockProviderOptions(
@@ -214,7 +222,8 @@ class BehaviorTest {
                 2,
                 Clock.systemUTC(),
                 100,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withPort(9001))
         .isEqualTo(
             new MockProviderOptions(
@@ -225,11 +234,20 @@ class BehaviorTest {
                 2,
                 Clock.systemUTC(),
                 100,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withDefaultBehavior(slow))
         .isEqualTo(
             new MockProviderOptions(
-                "127.0.0.1", 9000, slow, 1, 2, Clock.systemUTC(), 100, Duration.ofSeconds(5)));
+                "127.0.0.1",
+                9000,
+                slow,
+                1,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withSeed(7))
         .isEqualTo(
             new MockProviderOptions(
@@ -240,7 +258,8 @@ class BehaviorTest {
                 2,
                 Clock.systemUTC(),
                 100,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withIoThreads(3))
         .isEqualTo(
             new MockProviderOptions(
@@ -251,11 +270,12 @@ class BehaviorTest {
                 3,
                 Clock.systemUTC(),
                 100,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withClock(clock))
         .isEqualTo(
             new MockProviderOptions(
-                "127.0.0.1", 9000, Behavior.ok(), 1, 2, clock, 100, Duration.ofSeconds(5)));
+                "127.0.0.1", 9000, Behavior.ok(), 1, 2, clock, 100, Duration.ofSeconds(5), false));
     assertThat(base.withMaxBodyBytes(200))
         .isEqualTo(
             new MockProviderOptions(
@@ -266,7 +286,8 @@ class BehaviorTest {
                 2,
                 Clock.systemUTC(),
                 200,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                false));
     assertThat(base.withIdleTimeout(Duration.ofSeconds(6)))
         .isEqualTo(
             new MockProviderOptions(
@@ -277,7 +298,20 @@ class BehaviorTest {
                 2,
                 Clock.systemUTC(),
                 100,
-                Duration.ofSeconds(6)));
+                Duration.ofSeconds(6),
+                false));
+    assertThat(base.withHttp2(true))
+        .isEqualTo(
+            new MockProviderOptions(
+                "127.0.0.1",
+                9000,
+                Behavior.ok(),
+                1,
+                2,
+                Clock.systemUTC(),
+                100,
+                Duration.ofSeconds(5),
+                true));
   }
 
   @Test

@@ -8,11 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -20,8 +17,8 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Every provider adapter over one shared asynchronous HTTP client, whose connection pool holds
- * {@code worker_settings.max_connections} connections (in total and per host). Calls go to the
+ * Every provider adapter over one shared asynchronous HTTP client, whose connections ({@link
+ * ProviderConnections}) speak HTTP/1.1 or HTTP/2 as {@code worker_settings} says. Calls go to the
  * adapter of the deployment's provider. Close it to stop the client and its timer.
  */
 public final class ProviderClients implements ProviderClient, AutoCloseable {
@@ -38,12 +35,17 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
   static final int CONNECTION_BUFFER_BYTES = 4096;
 
   private final CloseableHttpAsyncClient http;
+  private final ProviderConnections connections;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Provider, ProviderClient> adapters = new EnumMap<>(Provider.class);
 
   private ProviderClients(
-      CloseableHttpAsyncClient http, Function<String, String> env, Clock clock) {
+      CloseableHttpAsyncClient http,
+      ProviderConnections connections,
+      Function<String, String> env,
+      Clock clock) {
     this.http = http;
+    this.connections = connections;
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -66,13 +68,7 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
    */
   public static ProviderClients start(
       WorkerSettings settings, Function<String, String> env, Clock clock) {
-    PoolingAsyncClientConnectionManager pool =
-        PoolingAsyncClientConnectionManagerBuilder.create()
-            .setMaxConnTotal(settings.maxConnections())
-            .setMaxConnPerRoute(settings.maxConnections())
-            .setDefaultConnectionConfig(
-                ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT).build())
-            .build();
+    ProviderConnections pool = ProviderConnections.create(settings, CONNECT_TIMEOUT);
     CloseableHttpAsyncClient http =
         HttpAsyncClients.custom()
             .setConnectionManager(pool)
@@ -89,7 +85,12 @@ public final class ProviderClients implements ProviderClient, AutoCloseable {
             .disableAuthCaching()
             .build();
     http.start();
-    return new ProviderClients(http, env, clock);
+    return new ProviderClients(http, pool, env, clock);
+  }
+
+  /** The connection pool (tests look at how calls spread over connections). */
+  ProviderConnections connections() {
+    return connections;
   }
 
   /** The adapter of one provider. */
