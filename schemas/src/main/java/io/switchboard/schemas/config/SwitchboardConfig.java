@@ -323,7 +323,8 @@ public record SwitchboardConfig(
             w.shutdownGraceMs(),
             w.transactionalIdPrefix() + suffix,
             w.healthPublishIntervalMs(),
-            w.transactionIntervalMs());
+            w.transactionIntervalMs(),
+            w.learnLimits());
     return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 

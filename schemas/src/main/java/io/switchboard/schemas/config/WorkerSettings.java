@@ -11,6 +11,7 @@ package io.switchboard.schemas.config;
  * @param transactionalIdPrefix {@link #TRANSACTIONAL_ID_PREFIX}
  * @param healthPublishIntervalMs {@link #HEALTH_PUBLISH_INTERVAL_MS}
  * @param transactionIntervalMs {@link #TRANSACTION_INTERVAL_MS}
+ * @param learnLimits {@link #LEARN_LIMITS}
  */
 public record WorkerSettings(
     String groupId,
@@ -19,7 +20,8 @@ public record WorkerSettings(
     Long shutdownGraceMs,
     String transactionalIdPrefix,
     Long healthPublishIntervalMs,
-    Long transactionIntervalMs) {
+    Long transactionIntervalMs,
+    Boolean learnLimits) {
 
   private static final String SECTION = "worker_settings";
 
@@ -70,9 +72,18 @@ public record WorkerSettings(
                   + "markers per reply, and add up to this much to each reply's latency.")
           .atLeast(0);
 
+  public static final ConfigKey<Boolean> LEARN_LIMITS =
+      ConfigKey.bool(
+          SECTION,
+          "learn_limits",
+          true,
+          "Learn each deployment's real rate limit from the provider's rate-limit headers and 429s, pace "
+              + "below it and share it with the router and the other workers through the health topic; the "
+              + "configured rpm/tpm stay the ceiling. false: pace at the configured rpm/tpm only.");
+
   /** Every key at its default. */
   public static final WorkerSettings DEFAULT =
-      new WorkerSettings(null, null, null, null, null, null, null);
+      new WorkerSettings(null, null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);
@@ -82,5 +93,6 @@ public record WorkerSettings(
     transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.value(transactionalIdPrefix);
     healthPublishIntervalMs = HEALTH_PUBLISH_INTERVAL_MS.value(healthPublishIntervalMs);
     transactionIntervalMs = TRANSACTION_INTERVAL_MS.value(transactionIntervalMs);
+    learnLimits = LEARN_LIMITS.value(learnLimits);
   }
 }
