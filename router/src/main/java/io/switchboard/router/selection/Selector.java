@@ -325,7 +325,10 @@ public final class Selector {
 
   /** The learned limit when lower than the configured one; null when nothing is configured. */
   private static Integer lower(Integer configured, Integer learned) {
-    return configured == null || learned == null ? configured : Math.min(configured, learned);
+    if (configured == null || learned == null) {
+      return configured;
+    }
+    return Math.min(configured, learned);
   }
 
   /**
