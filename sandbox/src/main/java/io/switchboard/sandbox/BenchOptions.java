@@ -1,7 +1,7 @@
 package io.switchboard.sandbox;
 
 import java.nio.file.Path;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What {@code switchboard bench} runs: the stack, the load and the report. */
@@ -120,8 +120,7 @@ final class BenchOptions {
       description = "Also write the report as JSON here.")
   Path json;
 
-  @ArgGroup(exclusive = false, heading = "Hidden provider limit (a mode of its own):%n")
-  HiddenLimit hiddenLimit = new HiddenLimit();
+  @Mixin HiddenLimit hiddenLimit;
 
   /**
    * The hidden-limit mode: a provider allowing less than the config says, raised during the run.
