@@ -71,7 +71,7 @@ final class HiddenLimitCommand {
         r.calls());
     out.printf(
         Locale.ROOT,
-        "after %d s, to the rise: %d calls, 429 share %.2f%%, admitted %.1f/min = %.1f%% of the real limit %d%n",
+        "whole minutes from %d s to the rise: %d calls, 429 share %.2f%%, admitted %.1f/min = %.1f%% of the real limit %d%n",
         HiddenLimitBench.SETTLE.toSeconds(),
         r.settledCalls(),
         100 * r.settledLimitedShare(),
@@ -80,7 +80,7 @@ final class HiddenLimitCommand {
         o.realRpm());
     out.printf(
         Locale.ROOT,
-        "raised to %d: 90%% of it within %s; from a minute after the rise: %d calls, 429 share %.2f%%, "
+        "raised to %d: 90%% of it within %s; whole minutes from a minute after the rise: %d calls, 429 share %.2f%%, "
             + "admitted %.1f/min = %.1f%% of it%n",
         o.raisedRpm(),
         r.followSeconds() < 0 ? "never" : r.followSeconds() + " s",
@@ -88,6 +88,12 @@ final class HiddenLimitCommand {
         100 * r.raisedLimitedShare(),
         r.raisedAdmittedPerMinute(),
         100 * r.raisedThroughputShare());
+    StringBuilder line =
+        new StringBuilder("per " + HiddenLimitBench.TIMELINE_SECONDS + " s (calls/429s/admitted):");
+    for (int[] row : r.timeline()) {
+      line.append(' ').append(row[0]).append('/').append(row[1]).append('/').append(row[2]);
+    }
+    out.println(line);
     out.printf(
         Locale.ROOT,
         "load average at the end: %.2f%n",

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class HiddenLimitIT {
   @Test
-  @Timeout(300)
+  @Timeout(330)
   void aHiddenLimitIsLearnedWithinAMinuteAndARaisedOneIsFollowedWithinAMinute() throws Exception {
     HiddenLimitBench.Result r;
     try (Embedded embedded =
@@ -30,8 +30,8 @@ class HiddenLimitIT {
                   "limited-a",
                   300,
                   600,
-                  Duration.ofSeconds(95),
-                  Duration.ofSeconds(65),
+                  Duration.ofSeconds(120),
+                  Duration.ofSeconds(60),
                   true,
                   Duration.ofMillis(20)));
     }

@@ -33,6 +33,9 @@ public final class HiddenLimitBench {
   /** How finely the admitted rate is followed after the rise: seconds of a rolling window. */
   static final int FOLLOW_WINDOW_SECONDS = 10;
 
+  /** The step of the timeline. */
+  public static final int TIMELINE_SECONDS = 10;
+
   /**
    * @param deploymentId the deployment the requests go to (its model is what they name)
    * @param realRpm calls the mock admits in any 60 s at first
@@ -81,6 +84,7 @@ public final class HiddenLimitBench {
    *     end
    * @param followSeconds seconds from the rise until the admitted rate over {@value
    *     #FOLLOW_WINDOW_SECONDS} s first reached 90% of the raised limit; -1 when it never did
+   * @param timeline per {@value #TIMELINE_SECONDS} s from the start: calls, 429s, admitted calls
    */
   public record Result(
       Options options,
@@ -93,7 +97,8 @@ public final class HiddenLimitBench {
       int raisedCalls,
       double raisedLimitedShare,
       double raisedAdmittedPerMinute,
-      int followSeconds) {
+      int followSeconds,
+      List<int[]> timeline) {
 
     /** Admitted calls per minute from {@link #SETTLE} to the rise, as a share of the real limit. */
     public double settledThroughputShare() {
@@ -178,8 +183,9 @@ public final class HiddenLimitBench {
     Instant rise = start.plus(options.riseAfter());
     Instant raisedFrom = rise.plus(Duration.ofMinutes(1));
     Instant end = rise.plus(options.afterRise());
-    Window before = Window.of(calls, settled, rise);
-    Window after = Window.of(calls, raisedFrom, end);
+    // Whole minutes: a sliding 60 s limit bounds any minute, not a shorter or longer span.
+    Window before = Window.of(calls, settled, wholeMinutes(settled, rise));
+    Window after = Window.of(calls, raisedFrom, wholeMinutes(raisedFrom, end));
     return new Result(
         options,
         configuredRpm,
@@ -191,7 +197,24 @@ public final class HiddenLimitBench {
         after.calls,
         after.limitedShare(),
         after.admittedPerMinute(),
-        followSeconds(calls, rise, end, options.raisedRpm()));
+        followSeconds(calls, rise, end, options.raisedRpm()),
+        timeline(calls, start, end));
+  }
+
+  /** The end of the whole minutes from {@code from} to {@code to}; {@code to} when none fits. */
+  private static Instant wholeMinutes(Instant from, Instant to) {
+    long minutes = Duration.between(from, to).toMinutes();
+    return minutes < 1 ? to : from.plus(Duration.ofMinutes(minutes));
+  }
+
+  /** Calls, 429s and admitted calls per {@value #TIMELINE_SECONDS} s, from the start. */
+  private static List<int[]> timeline(List<Call> calls, Instant start, Instant end) {
+    List<int[]> rows = new java.util.ArrayList<>();
+    for (Instant from = start; from.isBefore(end); from = from.plusSeconds(TIMELINE_SECONDS)) {
+      Window w = Window.of(calls, from, from.plusSeconds(TIMELINE_SECONDS));
+      rows.add(new int[] {w.calls, w.limited, w.admitted});
+    }
+    return rows;
   }
 
   private static int followSeconds(List<Call> calls, Instant rise, Instant end, int raisedRpm) {

@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       round: a 429 of a call started before the last cut was sent at the old rate and says
  *       nothing new. A 429 whose headers show only requests or only tokens exhausted (remaining 0)
  *       cuts that one; otherwise both.
- *   <li>Recovery: after a cut the rate climbs in a straight line back to the ceiling within {@link
- *       #RECOVERY} (additive increase, probing upward), so a limit the provider raised is found
- *       within a minute even without headers.
+ *   <li>Recovery: after a cut the rate climbs back by the answers (and tokens) the provider admits:
+ *       to where it was cut from within half a minute of them, then probing above, up to the
+ *       ceiling after a minute of them (a cubic, as TCP CUBIC: long near the rate that met the
+ *       limit, fast far from it), so a limit the provider raised is found within about a minute
+ *       even without headers. Without admitted answers it recovers over {@link #IDLE_RECOVERY}.
  *   <li>Sharing: a report on the health topic carries the rate and when it was learned; one learned
  *       later than what this worker knows replaces its cut ({@link #adopt}).
  * </ol>
@@ -42,10 +44,14 @@ public final class LimitLearner implements PaceLimits {
   /** The share of the current rate kept after a 429. */
   public static final double DECREASE = 0.8;
 
-  /** How long the rate takes to climb back from a cut to its ceiling. */
-  public static final Duration RECOVERY = Duration.ofMinutes(1);
+  /**
+   * How long the rate takes to climb back from a cut to its ceiling at most, when the answers that
+   * drive the recovery do not come.
+   */
+  public static final Duration IDLE_RECOVERY = Duration.ofMinutes(3);
 
-  private static final long RECOVERY_MS = RECOVERY.toMillis();
+  /** The part of the recovery spent climbing back to where the rate was cut from. */
+  static final double PLATEAU = 0.5;
 
   private final Clock clock;
   private final boolean enabled;
@@ -83,6 +89,10 @@ public final class LimitLearner implements PaceLimits {
         cut |= state.requests.announce(headers.requestLimit(), now);
         cut |= state.tokens.announce(headers.tokenLimit(), now);
         state.learnedAtMs = now;
+      }
+      if (response.status() / 100 == 2) {
+        state.requests.admitted(1);
+        state.tokens.admitted(response.usage() == null ? 0 : response.usage().totalTokens());
       }
       if (response.status() == 429) {
         long startedMs = now - response.latency().toMillis();
@@ -188,7 +198,14 @@ public final class LimitLearner implements PaceLimits {
     }
   }
 
-  /** One learned rate: requests or tokens per minute. */
+  /**
+   * One learned rate: requests or tokens per minute. After a cut from {@code w} it recovers along a
+   * cubic by the answers the provider admits: back to {@code w} over half a minute of them at that
+   * rate (steep at first, flat near {@code w}, where the limit was met), then probing above it,
+   * slowly and then faster, up to the ceiling after a whole minute of them; and, should the answers
+   * not come (a cooldown, an idle deployment, a share of the calls on other workers), over {@link
+   * #IDLE_RECOVERY} at the latest.
+   */
   private static final class Rate {
     /** The configured limit, the ceiling; null: nothing to learn. */
     Integer configured;
@@ -196,11 +213,14 @@ public final class LimitLearner implements PaceLimits {
     /** The limit the provider last announced, or null. */
     Integer announced;
 
-    /** The rate right after the last cut, NaN when none is recovering. */
-    double cutTo = Double.NaN;
+    /** The rate the last cut was made from; NaN when none is recovering. */
+    double cutFrom = Double.NaN;
 
-    /** When the rate was cut to {@link #cutTo}, the start of its recovery. */
+    /** When the rate was cut. */
     long cutAtMs;
+
+    /** Admitted since the cut: answers, or their tokens. */
+    long admitted;
 
     /** When the rate was last lowered: 429s of calls started before then are old news. */
     long lastCutMs = Long.MIN_VALUE;
@@ -213,7 +233,7 @@ public final class LimitLearner implements PaceLimits {
       return Math.min(configured, announced);
     }
 
-    /** The rate at {@code now}: the cut, recovered in a straight line towards the ceiling. */
+    /** The rate at {@code now}; null when unlimited. */
     Integer current(long now) {
       Integer ceiling = ceiling();
       if (ceiling == null) {
@@ -223,15 +243,33 @@ public final class LimitLearner implements PaceLimits {
     }
 
     private double at(long now, int ceiling) {
-      if (Double.isNaN(cutTo)) {
+      if (Double.isNaN(cutFrom)) {
         return ceiling;
       }
-      long elapsed = Math.max(0, now - cutAtMs);
-      if (elapsed >= RECOVERY_MS) {
-        cutTo = Double.NaN;
+      double progress =
+          Math.max(
+              admitted / Math.max(1, cutFrom),
+              (double) Math.max(0, now - cutAtMs) / IDLE_RECOVERY.toMillis());
+      if (progress >= 1) {
+        cutFrom = Double.NaN;
         return ceiling;
       }
-      return Math.min(ceiling, cutTo + (ceiling - cutTo) * elapsed / RECOVERY_MS);
+      double rate;
+      if (progress <= PLATEAU) {
+        double left = 1 - progress / PLATEAU;
+        rate = cutFrom - (1 - DECREASE) * cutFrom * left * left * left;
+      } else {
+        double above = (progress - PLATEAU) / (1 - PLATEAU);
+        rate = cutFrom + Math.max(0, ceiling - cutFrom) * above * above * above;
+      }
+      return Math.min(ceiling, rate);
+    }
+
+    /** The provider admitted {@code amount} more (an answer, or its tokens): recovery goes on. */
+    void admitted(long amount) {
+      if (!Double.isNaN(cutFrom)) {
+        admitted += amount;
+      }
     }
 
     /** Takes an announced limit; true when that lowered the rate. */
@@ -253,19 +291,24 @@ public final class LimitLearner implements PaceLimits {
       if (configured == null || startedMs <= lastCutMs) {
         return false;
       }
-      cutTo = Math.max(1, current(now) * DECREASE);
-      cutAtMs = now;
+      startFrom(current(now), now, 0);
       lastCutMs = now;
       return true;
     }
 
+    /** Takes another worker's rate as if recovered to it from a cut: on its plateau. */
     void adopt(Integer rate, long atMs) {
       if (rate == null) {
         return;
       }
-      cutTo = rate;
-      cutAtMs = atMs;
+      startFrom(rate, atMs, (long) Math.ceil(PLATEAU * rate));
       lastCutMs = Math.max(lastCutMs, atMs);
+    }
+
+    private void startFrom(double rate, long atMs, long admittedSince) {
+      cutFrom = Math.max(1, rate);
+      cutAtMs = atMs;
+      admitted = admittedSince;
     }
   }
 }

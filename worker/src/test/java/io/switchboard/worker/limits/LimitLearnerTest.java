@@ -8,6 +8,7 @@ import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.testkit.time.MutableClock;
 import io.switchboard.worker.provider.ProviderResponse;
+import io.switchboard.worker.provider.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -65,7 +66,7 @@ class LimitLearnerTest {
   }
 
   @Test
-  void a429CutsTheRateOncePerRoundAndItRecoversToTheCeilingWithinAMinute() {
+  void a429CutsTheRateOncePerRoundAndTheAdmittedAnswersBringItBackWithinAMinuteOfThem() {
     clock.advance(Duration.ofSeconds(1));
     assertThat(learner.observe(A1, limited(50))).isTrue();
     assertThat(learner.rpm(A1)).isEqualTo(480);
@@ -81,11 +82,30 @@ class LimitLearnerTest {
     assertThat(learner.observe(A1, limited(100))).isTrue();
     assertThat(learner.rpm(A1)).isEqualTo(384);
 
-    clock.advance(Duration.ofSeconds(30));
-    assertThat(learner.rpm(A1)).as("half way back").isEqualTo(492);
-    clock.advance(Duration.ofSeconds(30));
+    admit(120); // a quarter of a minute's answers at 480: steep at first
+    assertThat(learner.rpm(A1)).isEqualTo(468);
+    admit(120); // half: back where the limit was met, and flat there
+    assertThat(learner.rpm(A1)).isEqualTo(480);
+    admit(120); // probing above it, slowly at first
+    assertThat(learner.rpm(A1)).isEqualTo(495);
+    admit(120);
     assertThat(learner.rpm(A1)).isEqualTo(600);
+    assertThat(learner.tpm(A1)).as("answers without usage admit no tokens").isLessThan(80_000);
+    learner.observe(
+        A1,
+        ProviderResponse.http(
+            200, Map.of(), null, new Usage(60_000, 21_000), Duration.ofMillis(5)));
     assertThat(learner.tpm(A1)).isEqualTo(100_000);
+  }
+
+  @Test
+  void withoutAdmittedAnswersTheRateRecoversOverThreeMinutes() {
+    clock.advance(Duration.ofSeconds(1));
+    learner.observe(A1, limited(5)); // cut from 600 to 480; then a cooldown, say
+    clock.advance(Duration.ofSeconds(45));
+    assertThat(learner.rpm(A1)).isEqualTo(585);
+    clock.advance(LimitLearner.IDLE_RECOVERY.minusSeconds(45));
+    assertThat(learner.rpm(A1)).isEqualTo(600);
   }
 
   @Test
@@ -113,7 +133,7 @@ class LimitLearnerTest {
             5,
             Map.of("x-ratelimit-limit-requests", "300", "x-ratelimit-remaining-requests", "0")));
     assertThat(learner.rpm(A1)).isEqualTo(240);
-    clock.advance(Duration.ofMinutes(1));
+    clock.advance(LimitLearner.IDLE_RECOVERY);
     assertThat(learner.rpm(A1)).isEqualTo(300);
   }
 
@@ -133,12 +153,12 @@ class LimitLearnerTest {
     Instant tenSeconds = clock.instant();
     clock.advance(Duration.ofSeconds(1));
     learner.adopt(report(200, tenSeconds.minusSeconds(5)));
-    assertThat(learner.rpm(A1)).as("older news").isEqualTo(482);
+    assertThat(learner.rpm(A1)).as("older news").isEqualTo(483);
 
     learner.adopt(report(200, clock.instant()));
     assertThat(learner.rpm(A1)).isEqualTo(200);
     assertThat(learner.learned("a1").orElseThrow().at()).isEqualTo(clock.instant());
-    clock.advance(Duration.ofMinutes(1));
+    admit(100); // taken up on its plateau: probing above it with this worker's answers
     assertThat(learner.rpm(A1)).isEqualTo(600);
   }
 
@@ -161,6 +181,12 @@ class LimitLearnerTest {
     off.adopt(report(100, clock.instant()));
     assertThat(off.rpm(A1)).isEqualTo(600);
     assertThat(off.learned("a1")).isEmpty();
+  }
+
+  private void admit(int answers) {
+    for (int i = 0; i < answers; i++) {
+      learner.observe(A1, answer(200, 5, Map.of()));
+    }
   }
 
   private DeploymentHealth report(int rpm, Instant learnedAt) {
