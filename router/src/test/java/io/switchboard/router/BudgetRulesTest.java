@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.router.metrics.RouterMeter;
 import io.switchboard.router.selection.TokenEstimator;
+import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.json.Json;
 import java.time.Duration;
@@ -62,6 +63,23 @@ class BudgetRulesTest {
     assertThat(send(4, "chat")).doesNotContainKey("small").containsEntry("big", 4L);
     h.advance(Duration.ofSeconds(2));
     assertThat(send(4, "chat")).containsEntry("small", 2L).containsEntry("big", 2L);
+  }
+
+  @Test
+  void aLimitLearnedByTheWorkersLowersTheBudgetAndTheConfiguredOneStaysTheCeiling() {
+    // small: rpm 4 over 2 tasks = 2 per task; the workers learned the provider allows 2 (1 per
+    // task), and a worker's later report of 100 leaves the configured 4.
+    h.health.pipeInput(
+        "small",
+        new DeploymentHealth("small", null, null, 0, 0, 0, h.clock.instant(), "w1", 0, 10)
+            .withLearned(2, null, h.clock.instant()));
+    assertThat(send(10, "chat")).containsEntry("small", 1L).containsEntry("big", 9L);
+    h.advance(Duration.ofSeconds(63));
+    h.health.pipeInput(
+        "small",
+        new DeploymentHealth("small", null, null, 0, 0, 0, h.clock.instant(), "w2", 0, 10)
+            .withLearned(100, null, h.clock.instant()));
+    assertThat(send(10, "chat")).containsEntry("small", 2L).containsEntry("big", 8L);
   }
 
   @Test

@@ -62,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
 
   static final String BENCH_CONFIG = "/bench-config.yaml";
 
+  /** The built-in config of the hidden-limit mode ({@code --real-rpm}). */
+  static final String HIDDEN_LIMIT_CONFIG = "/hidden-limit-config.yaml";
+
   @Override
   public Integer call() throws Exception {
     if (o.warmupInFlight < 0) {
@@ -81,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
           spec.commandLine(), "--bootstrap-servers and --broker-process exclude each other");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (o.hiddenLimit.realRpm > 0) {
+      return HiddenLimitCommand.run(o, spec);
+    }
     Behavior behavior = Behavior.ok().withLatencyMs(o.latencyMs);
     ExternalCluster external =
         o.bootstrapServers == null ? null : new ExternalCluster(o.bootstrapServers);

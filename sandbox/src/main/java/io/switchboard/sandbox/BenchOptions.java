@@ -1,6 +1,7 @@
 package io.switchboard.sandbox;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What {@code switchboard bench} runs: the stack, the load and the report. */
@@ -163,4 +164,54 @@ final class BenchOptions {
       description =
           "Mixed classes: how long after the first call the provider's log is read (default ${DEFAULT-VALUE}).")
   int observeSeconds;
+
+  @Mixin HiddenLimit hiddenLimit;
+
+  /**
+   * The hidden-limit mode: a provider allowing less than the config says, raised during the run.
+   */
+  static final class HiddenLimit {
+    @Option(
+        names = "--real-rpm",
+        defaultValue = "0",
+        description = {
+          "Hidden-limit mode: the mock admits this many calls per minute to a deployment configured",
+          "higher (built-in: limited-a, rpm 600); requests come at 1.1 times the configured rpm."
+        })
+    int realRpm;
+
+    @Option(
+        names = "--raised-rpm",
+        description = "The limit after --rise-after-seconds (default: the configured rpm).")
+    Integer raisedRpm;
+
+    @Option(
+        names = "--rise-after-seconds",
+        defaultValue = "180",
+        description = "When the limit rises (default ${DEFAULT-VALUE}).")
+    int riseAfterSeconds;
+
+    @Option(
+        names = "--after-rise-seconds",
+        defaultValue = "150",
+        description = "How long the run goes on after the rise (default ${DEFAULT-VALUE}).")
+    int afterRiseSeconds;
+
+    @Option(
+        names = "--deployment",
+        defaultValue = "limited-a",
+        description = "The deployment with the hidden limit (default ${DEFAULT-VALUE}).")
+    String deployment;
+
+    @Option(
+        names = "--rate-limit-headers",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description = {
+          "Whether the mock announces its limit in rate-limit headers; --no-rate-limit-headers:",
+          "only 429s teach the limit (default: yes)."
+        })
+    boolean headers;
+  }
 }

@@ -5,11 +5,15 @@ import io.switchboard.testkit.mock.Fault;
 import io.switchboard.testkit.mock.Latency;
 import io.switchboard.testkit.mock.MockProvider;
 import io.switchboard.testkit.mock.MockProviderOptions;
+import io.switchboard.testkit.mock.RpmSchedule;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,11 +84,25 @@ public final class MockProviderCommand implements Callable<Integer> {
   long retryAfterMs;
 
   @Option(
-      names = "--rpm",
+      names = {"--rpm", "--real-rpm"},
       defaultValue = "0",
       description =
           "Calls admitted per deployment in any 60 s window, 0 for unlimited (default: ${DEFAULT-VALUE}).")
   int rpm;
+
+  @Option(
+      names = "--rpm-schedule",
+      paramLabel = "SECONDS=RPM[,...]",
+      description = "Change --rpm at these times from the start, e.g. 120=600,300=150.")
+  String rpmSchedule;
+
+  @Option(
+      names = "--rate-limit-headers",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Announce the rpm window in rate-limit headers as providers do (default: yes).")
+  boolean rateLimitHeaders;
 
   @Option(
       names = "--context-window",
@@ -125,8 +143,10 @@ public final class MockProviderCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Behavior behavior;
+    RpmSchedule schedule;
     try {
       behavior = behavior();
+      schedule = rpmSchedule == null ? new RpmSchedule(List.of()) : RpmSchedule.parse(rpmSchedule);
     } catch (IllegalArgumentException e) {
       err.println("mock-provider: " + e.getMessage());
       return 2;
@@ -142,11 +162,14 @@ public final class MockProviderCommand implements Callable<Integer> {
       options = options.withIoThreads(ioThreads);
     }
     MockProvider mock = MockProvider.start(options);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    schedule.start(mock, timer);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  timer.shutdownNow();
                   mock.close();
                   stopped.countDown();
                 },
@@ -180,6 +203,7 @@ public final class MockProviderCommand implements Callable<Integer> {
             .withRateLimitEvery(rateLimitEvery)
             .withRetryAfter(Duration.ofMillis(retryAfterMs))
             .withRpm(rpm)
+            .withRateLimitHeaders(rateLimitHeaders)
             .withContextWindow(contextWindow);
     if (fault != null && status != null) {
       throw new IllegalArgumentException("--fault and --status exclude each other");

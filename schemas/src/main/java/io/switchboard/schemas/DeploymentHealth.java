@@ -24,6 +24,12 @@ import java.util.Objects;
  *     the provider, or waiting to retry); null when not reported
  * @param recentCalls provider calls the worker made to the deployment within the last minute, what
  *     its error rate and latency are measured over; null when not reported
+ * @param learnedRpm the requests per minute the worker learned the provider allows the deployment
+ *     (from its rate-limit headers and 429s), as of {@code updatedAt}; null when it learned none
+ * @param learnedTpm the same for tokens per minute
+ * @param learnedAt when the provider last taught it (a rate-limit header or a 429): of several
+ *     reports, the one with the latest {@code learnedAt} holds the newest knowledge; null when
+ *     nothing was learned
  */
 public record DeploymentHealth(
     String deploymentId,
@@ -35,7 +41,10 @@ public record DeploymentHealth(
     Instant updatedAt,
     String workerId,
     Integer inFlight,
-    Integer recentCalls) {
+    Integer recentCalls,
+    Integer learnedRpm,
+    Integer learnedTpm,
+    Instant learnedAt) {
 
   public DeploymentHealth {
     Objects.requireNonNull(deploymentId, "deployment_id");
@@ -48,6 +57,43 @@ public record DeploymentHealth(
       throw new IllegalArgumentException(
           "recent_calls of '" + deploymentId + "' must be >= 0, was " + recentCalls);
     }
+    if (learnedRpm != null && learnedRpm < 1 || learnedTpm != null && learnedTpm < 1) {
+      throw new IllegalArgumentException(
+          "learned_rpm and learned_tpm of '"
+              + deploymentId
+              + "' must be >= 1 when set, were "
+              + learnedRpm
+              + " and "
+              + learnedTpm);
+    }
+  }
+
+  /** A report without learned limits. */
+  public DeploymentHealth(
+      String deploymentId,
+      Instant cooldownUntil,
+      String reason,
+      int recentFailures,
+      double errorRate,
+      double latencyEwmaMs,
+      Instant updatedAt,
+      String workerId,
+      Integer inFlight,
+      Integer recentCalls) {
+    this(
+        deploymentId,
+        cooldownUntil,
+        reason,
+        recentFailures,
+        errorRate,
+        latencyEwmaMs,
+        updatedAt,
+        workerId,
+        inFlight,
+        recentCalls,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -72,6 +118,24 @@ public record DeploymentHealth(
         null,
         null,
         null);
+  }
+
+  /** This report with the given learned limits in place of its own. */
+  public DeploymentHealth withLearned(Integer rpm, Integer tpm, Instant at) {
+    return new DeploymentHealth(
+        deploymentId,
+        cooldownUntil,
+        reason,
+        recentFailures,
+        errorRate,
+        latencyEwmaMs,
+        updatedAt,
+        workerId,
+        inFlight,
+        recentCalls,
+        rpm,
+        tpm,
+        at);
   }
 
   public boolean coolingDownAt(Instant now) {

@@ -7,6 +7,7 @@ import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.worker.health.HealthListener;
 import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.internal.Engine;
+import io.switchboard.worker.limits.LimitLearner;
 import io.switchboard.worker.metrics.WorkerMetrics;
 import io.switchboard.worker.provider.ProviderClients;
 import io.switchboard.worker.retry.RetryPolicy;
@@ -101,7 +102,12 @@ public final class Worker implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.env = Objects.requireNonNull(env, "env");
-    this.health = new HealthTracker(config.routerSettings(), clock);
+    this.health =
+        new HealthTracker(
+            config.routerSettings(),
+            clock,
+            UUID.randomUUID().toString(),
+            new LimitLearner(clock, config.workerSettings().learnLimits()));
     this.healthListener = new HealthListener(config, health);
     this.timer =
         new ScheduledThreadPoolExecutor(

@@ -24,7 +24,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Reports merge as follows: the latest cooldown wins (any worker's failures keep everyone off),
  * failures, in-flight dispatches and calls add up, error rate and latency are means weighted by
  * each worker's calls in the last minute (a report without a call count weighs as one call; a
- * report without latency, 0, is left out of the latency's).
+ * report without latency, 0, is left out of the latency's), and the learned limits are those of the
+ * report learned last (the newest knowledge of the provider's limit; ties: the latest report).
  *
  * @param reports at most one per worker id (a report without worker id counts as one worker), in
  *     the order they arrived
@@ -97,6 +98,7 @@ public record HealthReports(List<DeploymentHealth> reports) {
     }
     DeploymentHealth first = reports.get(0);
     DeploymentHealth cooling = null;
+    DeploymentHealth learned = null;
     Instant updated = first.updatedAt();
     int failures = 0;
     Integer inFlight = null;
@@ -105,6 +107,13 @@ public record HealthReports(List<DeploymentHealth> reports) {
       if (r.cooldownUntil() != null
           && (cooling == null || r.cooldownUntil().isAfter(cooling.cooldownUntil()))) {
         cooling = r;
+      }
+      if (r.learnedAt() != null
+          && (learned == null
+              || r.learnedAt().isAfter(learned.learnedAt())
+              || r.learnedAt().equals(learned.learnedAt())
+                  && r.updatedAt().isAfter(learned.updatedAt()))) {
+        learned = r;
       }
       updated = r.updatedAt().isAfter(updated) ? r.updatedAt() : updated;
       failures += r.recentFailures();
@@ -126,7 +135,10 @@ public record HealthReports(List<DeploymentHealth> reports) {
         updated,
         reports.size() == 1 ? first.workerId() : null,
         inFlight,
-        calls);
+        calls,
+        learned == null ? null : learned.learnedRpm(),
+        learned == null ? null : learned.learnedTpm(),
+        learned == null ? null : learned.learnedAt());
   }
 
   /** The sum of the counts reported; null when none is. */

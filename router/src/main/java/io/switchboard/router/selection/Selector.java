@@ -29,9 +29,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code context_window} is smaller than the estimate; if none is left, switch to the
  * context-window chain. Drop deployments cooling down; if none is left, take the next entry of the
  * current chain. Among the rest prefer those with rpm and tpm budget left in this task's share,
- * counted over a sliding window ({@link SlidingBudget}); when none has any, queue on those whose
- * share is least overdrawn (used / share). Pick by the set's routing strategy ({@link Strategies}),
- * ties by {@link WeightedRoundRobin} on the state of this candidate set.
+ * counted over a sliding window ({@link SlidingBudget}), of the lower of the configured and the
+ * learned limit ({@link #limits}); when none has any, queue on those whose share is least overdrawn
+ * (used / share). Pick by the set's routing strategy ({@link Strategies}), ties by {@link
+ * WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
  * context-window chain for good (a context-window hand-off starts there; a content-policy hand-off
@@ -303,7 +304,31 @@ public final class Selector {
    * LanePlan#deliverable}).
    */
   private Long rpmShare(DeploymentConfig d) {
-    return BudgetShare.of(LanePlan.deliverable(d.rpm(), d.lanes()), tasks, task);
+    return BudgetShare.of(LanePlan.deliverable(limits(d).rpm(), d.lanes()), tasks, task);
+  }
+
+  /** A deployment's rpm and tpm to budget by; null: unlimited. */
+  record Limits(Integer rpm, Integer tpm) {}
+
+  /**
+   * The deployment's limits to budget by: the configured {@code rpm} and {@code tpm}, or the lower
+   * ones its workers learned from the provider (the newest learned, merged over every worker's
+   * report); the configured ones stay the ceiling.
+   */
+  Limits limits(DeploymentConfig d) {
+    DeploymentHealth h = d.rpm() == null && d.tpm() == null ? null : health(d.deploymentId());
+    if (h == null || h.learnedAt() == null) {
+      return new Limits(d.rpm(), d.tpm());
+    }
+    return new Limits(lower(d.rpm(), h.learnedRpm()), lower(d.tpm(), h.learnedTpm()));
+  }
+
+  /** The learned limit when lower than the configured one; null when nothing is configured. */
+  private static Integer lower(Integer configured, Integer learned) {
+    if (configured == null || learned == null) {
+      return configured;
+    }
+    return Math.min(configured, learned);
   }
 
   /**
@@ -312,11 +337,11 @@ public final class Selector {
    */
   private Long rateWindowShare(DeploymentConfig d) {
     return BudgetShare.of(
-        LanePlan.windowDeliverable(d.rpm(), d.lanes(), d.rateWindowSeconds()), tasks, task);
+        LanePlan.windowDeliverable(limits(d).rpm(), d.lanes(), d.rateWindowSeconds()), tasks, task);
   }
 
   private Long tpmShare(DeploymentConfig d) {
-    return BudgetShare.of(LanePlan.deliverable(d.tpm(), d.lanes()), tasks, task);
+    return BudgetShare.of(LanePlan.deliverable(limits(d).tpm(), d.lanes()), tasks, task);
   }
 
   private static double ratio(long used, long share) {

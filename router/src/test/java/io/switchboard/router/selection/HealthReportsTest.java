@@ -41,6 +41,22 @@ class HealthReportsTest {
   }
 
   @Test
+  void theLimitsLearnedLastWinAndTiesGoToTheLatestReport() {
+    DeploymentHealth early = report("w1", T.plusSeconds(5), 0, 0, 1).withLearned(300, 9_000, T);
+    DeploymentHealth later = report("w2", T, 0, 0, 1).withLearned(250, null, T.plusSeconds(1));
+    DeploymentHealth none = report("w3", T.plusSeconds(9), 0, 0, 1);
+    DeploymentHealth merged = HealthReports.merge(List.of(early, later, none));
+    assertThat(merged.learnedRpm()).isEqualTo(250);
+    assertThat(merged.learnedTpm()).isNull();
+    assertThat(merged.learnedAt()).isEqualTo(T.plusSeconds(1));
+
+    DeploymentHealth echo =
+        report("w1", T.plusSeconds(7), 0, 0, 1).withLearned(280, null, T.plusSeconds(1));
+    assertThat(HealthReports.merge(List.of(later, echo)).learnedRpm()).isEqualTo(280);
+    assertThat(HealthReports.merge(List.of(none)).learnedAt()).isNull();
+  }
+
+  @Test
   void errorRateIsWeightedByCallsAndALatencyOf0IsNotAMeasurement() {
     DeploymentHealth a = new DeploymentHealth("chat-a", null, null, 1, 0.5, 0, T, "w1", 0, 10);
     DeploymentHealth b = new DeploymentHealth("chat-a", null, null, 2, 0.0, 200, T, "w2", 2, 30);
@@ -132,11 +148,12 @@ class HealthReportsTest {
     assertThat(HealthReports.ttl(WorkerSettings.DEFAULT)).isEqualTo(Duration.ofSeconds(31));
     assertThat(
             HealthReports.ttl(
-                new WorkerSettings(null, null, null, null, null, 200L, null, null, null, null)))
+                new WorkerSettings(
+                    null, null, null, null, null, 200L, null, null, null, null, null)))
         .isEqualTo(Duration.ofMillis(1600));
     assertThat(
             HealthReports.ttl(
-                new WorkerSettings(null, null, null, null, null, 0L, null, null, null, null)))
+                new WorkerSettings(null, null, null, null, null, 0L, null, null, null, null, null)))
         .isEqualTo(Duration.ofMinutes(1));
   }
 

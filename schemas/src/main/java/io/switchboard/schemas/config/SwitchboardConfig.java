@@ -328,7 +328,8 @@ public record SwitchboardConfig(
             w.transactionIntervalMs(),
             w.httpVersion(),
             w.maxConnectionsPerHost(),
-            w.maxStreamsPerConnection());
+            w.maxStreamsPerConnection(),
+            w.learnLimits());
     return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 

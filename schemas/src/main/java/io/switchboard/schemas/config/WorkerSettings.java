@@ -15,6 +15,7 @@ package io.switchboard.schemas.config;
  * @param maxConnectionsPerHost {@link #MAX_CONNECTIONS_PER_HOST}; {@code max_connections} when
  *     unset
  * @param maxStreamsPerConnection {@link #MAX_STREAMS_PER_CONNECTION}
+ * @param learnLimits {@link #LEARN_LIMITS}
  */
 public record WorkerSettings(
     String groupId,
@@ -26,7 +27,8 @@ public record WorkerSettings(
     Long transactionIntervalMs,
     HttpVersionChoice httpVersion,
     Integer maxConnectionsPerHost,
-    Integer maxStreamsPerConnection) {
+    Integer maxStreamsPerConnection,
+    Boolean learnLimits) {
 
   private static final String SECTION = "worker_settings";
 
@@ -102,9 +104,18 @@ public record WorkerSettings(
                   + "markers per reply, and add up to this much to each reply's latency.")
           .atLeast(0);
 
+  public static final ConfigKey<Boolean> LEARN_LIMITS =
+      ConfigKey.bool(
+          SECTION,
+          "learn_limits",
+          true,
+          "Learn each deployment's real rate limit from the provider's rate-limit headers and 429s, pace "
+              + "below it and share it with the router and the other workers through the health topic; the "
+              + "configured rpm/tpm stay the ceiling. false: pace at the configured rpm/tpm only.");
+
   /** Every key at its default. */
   public static final WorkerSettings DEFAULT =
-      new WorkerSettings(null, null, null, null, null, null, null, null, null, null);
+      new WorkerSettings(null, null, null, null, null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);
@@ -120,5 +131,6 @@ public record WorkerSettings(
             ? maxConnections
             : MAX_CONNECTIONS_PER_HOST.value(maxConnectionsPerHost);
     maxStreamsPerConnection = MAX_STREAMS_PER_CONNECTION.value(maxStreamsPerConnection);
+    learnLimits = LEARN_LIMITS.value(learnLimits);
   }
 }

@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  * @param faultStatus the status answered under {@link Fault#STATUS}
  * @param requiredKey when non-null, the credential a call must carry ({@code Authorization:
  *     Bearer}, {@code api-key} or {@code x-api-key} per API); never printed by {@link #toString()}
+ * @param rateLimitHeaders with an {@link #rpm()}: whether answers announce the window as providers
+ *     do ({@link LimitHeaders} on every success, the limit on its 429s); false: a 429 carries only
+ *     the wait, and nothing tells the limit
  */
 public record Behavior(
     Latency latency,
@@ -53,7 +56,8 @@ public record Behavior(
     int contextWindow,
     Fault fault,
     int faultStatus,
-    String requiredKey) {
+    String requiredKey,
+    boolean rateLimitHeaders) {
 
   private static final Behavior OK =
       new Behavior(Latency.NONE, 0, 500, 0, 0, Duration.ofSeconds(1), 0, 0, Fault.NONE, 500, null);
@@ -75,6 +79,34 @@ public record Behavior(
     if (requiredKey != null && requiredKey.isBlank()) {
       throw new IllegalArgumentException("requiredKey must be null (no key required) or non-blank");
     }
+  }
+
+  /** A behaviour whose rpm window, if any, is announced in headers. */
+  public Behavior(
+      Latency latency,
+      double errorRate,
+      int errorStatus,
+      double rateLimitProbability,
+      int rateLimitEvery,
+      Duration retryAfter,
+      int rpm,
+      int contextWindow,
+      Fault fault,
+      int faultStatus,
+      String requiredKey) {
+    this(
+        latency,
+        errorRate,
+        errorStatus,
+        rateLimitProbability,
+        rateLimitEvery,
+        retryAfter,
+        rpm,
+        contextWindow,
+        fault,
+        faultStatus,
+        requiredKey,
+        true);
   }
 
   /** Every call succeeds at once. */
@@ -117,9 +149,18 @@ public record Behavior(
     return edit(d -> d.retryAfter = wait);
   }
 
-  /** Admits at most {@code rpm} calls in any sliding 60 s window (0: unlimited). */
+  /**
+   * Admits at most {@code rpm} calls in any sliding 60 s window (0: unlimited): the provider's real
+   * limit, whatever the client's config says. Installed on a running mock, the window so far
+   * counts.
+   */
   public Behavior withRpm(int rpm) {
     return edit(d -> d.rpm = rpm);
+  }
+
+  /** Whether answers announce the rpm window in rate-limit headers (default yes). */
+  public Behavior withRateLimitHeaders(boolean announce) {
+    return edit(d -> d.rateLimitHeaders = announce);
   }
 
   /** Rejects prompts estimated above {@code tokens} (0: no limit). */
@@ -170,6 +211,8 @@ public record Behavior(
         + faultStatus
         + ", requiredKey="
         + (requiredKey == null ? "none" : "<set>")
+        + ", rateLimitHeaders="
+        + rateLimitHeaders
         + "]";
   }
 
@@ -214,6 +257,7 @@ public record Behavior(
     Fault fault;
     int faultStatus;
     String requiredKey;
+    boolean rateLimitHeaders;
 
     Draft(Behavior from) {
       latency = from.latency;
@@ -227,6 +271,7 @@ public record Behavior(
       fault = from.fault;
       faultStatus = from.faultStatus;
       requiredKey = from.requiredKey;
+      rateLimitHeaders = from.rateLimitHeaders;
     }
 
     Behavior toBehavior() {
@@ -241,7 +286,8 @@ public record Behavior(
           contextWindow,
           fault,
           faultStatus,
-          requiredKey);
+          requiredKey,
+          rateLimitHeaders);
     }
   }
 }

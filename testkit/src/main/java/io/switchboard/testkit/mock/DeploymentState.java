@@ -44,6 +44,15 @@ final class DeploymentState {
     return 0;
   }
 
+  /**
+   * The window as the provider would announce it after an admission: {@code [admitted, millis until
+   * the oldest admission leaves the window]}.
+   */
+  synchronized long[] window(long nowMillis) {
+    long reset = count == 0 ? 0 : Math.max(0, admitted[head] + WINDOW_MILLIS - nowMillis);
+    return new long[] {count, reset};
+  }
+
   /** Counts the call and says whether it gets a 429 from {@code every} or {@code probability}. */
   synchronized boolean rateLimited(int every, double probability) {
     calls++;

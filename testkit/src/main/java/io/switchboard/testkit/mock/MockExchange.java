@@ -54,6 +54,9 @@ final class MockExchange implements AsyncServerExchangeHandler {
   private boolean credentialPresent;
   private String requestId;
 
+  /** The rate-limit headers a successful answer carries (the rpm window's state), if any. */
+  private List<Header> limitHeaders = List.of();
+
   /** The usage of the completion answered (prompt plus completion tokens), 0 for anything else. */
   private int tokens;
 
@@ -253,8 +256,11 @@ final class MockExchange implements AsyncServerExchangeHandler {
     if (behavior.rpm() > 0) {
       long wait = state.admit(behavior.rpm(), at.toEpochMilli());
       if (wait > 0) {
-        rateLimited(target, behavior.rpm(), wait, apiVersion);
+        rateLimited(target, behavior.rateLimitHeaders() ? behavior.rpm() : 0, wait, apiVersion);
         return;
+      }
+      if (behavior.rateLimitHeaders()) {
+        limitHeaders = LimitHeaders.of(target, behavior.rpm(), state.window(at.toEpochMilli()), at);
       }
     }
     if ((behavior.rateLimitEvery() > 0 || behavior.rateLimitProbability() > 0)
@@ -381,6 +387,9 @@ final class MockExchange implements AsyncServerExchangeHandler {
 
   private void write(BasicHttpResponse response, byte[] body, ContentType type)
       throws HttpException, IOException {
+    if (response.getCode() == 200) {
+      limitHeaders.forEach(response::addHeader);
+    }
     provider.record(
         at,
         deployment,

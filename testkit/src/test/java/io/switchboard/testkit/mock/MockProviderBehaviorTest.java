@@ -181,6 +181,45 @@ class MockProviderBehaviorTest {
   }
 
   @Test
+  void successesAnnounceTheRpmWindowInEachApisRateLimitHeaders() throws Exception {
+    mock.behave("limited", Behavior.ok().withRpm(4));
+    HttpResponse<String> first = post(openAi("limited"), chat("m", "x"));
+    assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("4");
+    assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("3");
+    assertThat(first.headers().firstValue("x-ratelimit-reset-requests")).hasValue("1m0s");
+    clock.advance(Duration.ofSeconds(15));
+
+    HttpResponse<String> anthropic =
+        post(
+            mock.baseUrl("limited") + "/v1/messages",
+            messages("m", "x", 10),
+            "anthropic-version",
+            "2023-06-01");
+    assertThat(anthropic.statusCode()).isEqualTo(200);
+    assertThat(anthropic.headers().firstValue("anthropic-ratelimit-requests-limit")).hasValue("4");
+    assertThat(anthropic.headers().firstValue("anthropic-ratelimit-requests-remaining"))
+        .hasValue("2");
+    // the first call leaves the window 60 s after it was admitted: 45 s from now
+    assertThat(anthropic.headers().firstValue("anthropic-ratelimit-requests-reset"))
+        .hasValue("2026-01-01T00:01:00Z");
+
+    // raised at run time: the calls admitted so far still count
+    mock.behave("limited", Behavior.ok().withRpm(8).withRateLimitHeaders(false));
+    HttpResponse<String> quiet = post(openAi("limited"), chat("m", "x"));
+    assertThat(quiet.statusCode()).isEqualTo(200);
+    assertThat(quiet.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+    for (int i = 0; i < 5; i++) {
+      post(openAi("limited"), chat("m", "x"));
+    }
+    HttpResponse<String> limited = post(openAi("limited"), chat("m", "x"));
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("retry-after")).hasValue("45");
+    assertThat(limited.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+    assertThat(mock.maxCallsInAnyWindow("limited", Duration.ofMinutes(1), Call::succeeded))
+        .isEqualTo(8);
+  }
+
+  @Test
   void contextWindowErrorsHaveTheProvidersExactShapes() throws Exception {
     mock.behaveAll(Behavior.ok().withContextWindow(100));
     String longText = "x".repeat(400); // + "be brief" = 408 characters = 102 tokens

@@ -2,6 +2,7 @@ package io.switchboard.worker.health;
 
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.config.RouterSettings;
+import io.switchboard.worker.limits.LimitLearner;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.retry.Fault;
 import io.switchboard.worker.retry.OutcomeClassifier;
@@ -36,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>The periodic reports ({@link #periodicReports}) carry the dispatches of each deployment the
  *       worker holds unfinished, what {@code least-busy} routing goes by.
  *   <li>Every record carries this worker's id, so that the router can keep one report per worker
- *       and merge them (the topic itself keeps only the latest per deployment).
+ *       and merge them (the topic itself keeps only the latest per deployment), and the limits the
+ *       worker learned from the provider ({@link LimitLearner}); {@link #apply} hands the limits
+ *       other workers learned to it.
  * </ul>
  *
  * Thread-safe: calls complete on HTTP threads while the poll loop reads cooldowns.
@@ -52,6 +55,7 @@ public final class HealthTracker {
   private final Duration cooldown;
   private final Clock clock;
   private final String workerId;
+  private final LimitLearner limits;
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
   /** A tracker whose records carry a new random worker id. */
@@ -64,15 +68,30 @@ public final class HealthTracker {
    *     workers
    */
   public HealthTracker(RouterSettings settings, Clock clock, String workerId) {
+    this(settings, clock, workerId, new LimitLearner(clock, true));
+  }
+
+  /**
+   * @param workerId what this worker's records carry as {@code worker_id}; unique among the live
+   *     workers
+   * @param limits the limits this worker learns, which its records carry
+   */
+  public HealthTracker(RouterSettings settings, Clock clock, String workerId, LimitLearner limits) {
     this.allowedFails = Math.max(1, settings.allowedFails());
     this.cooldown = Duration.ofSeconds(settings.cooldownSeconds());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.workerId = Objects.requireNonNull(workerId, "workerId");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   /** The id this worker's records carry. */
   public String workerId() {
     return workerId;
+  }
+
+  /** The limits this worker learned of each deployment, which its records carry. */
+  public LimitLearner limits() {
+    return limits;
   }
 
   /**
@@ -114,7 +133,8 @@ public final class HealthTracker {
         return Optional.empty();
       }
       if (fault == Fault.UNUSABLE) {
-        return Optional.of(state.startCooldown(deploymentId, workerId, now, cooldown, why));
+        return Optional.of(
+            limits.stamp(state.startCooldown(deploymentId, workerId, now, cooldown, why)));
       }
       state.failures.addLast(now);
       while (state.failures.peekFirst() <= now - WINDOW_MS) {
@@ -122,19 +142,24 @@ public final class HealthTracker {
       }
       if (state.failures.size() >= allowedFails) {
         return Optional.of(
-            state.startCooldown(
-                deploymentId,
-                workerId,
-                now,
-                cooldown,
-                state.failures.size() + " failures within 60s, last: " + why));
+            limits.stamp(
+                state.startCooldown(
+                    deploymentId,
+                    workerId,
+                    now,
+                    cooldown,
+                    state.failures.size() + " failures within 60s, last: " + why)));
       }
       return Optional.empty();
     }
   }
 
-  /** Takes a record from the health topic: a later cooldown than the one known here wins. */
+  /**
+   * Takes a record from the health topic: a later cooldown than the one known here wins, and limits
+   * learned later than those known here replace them.
+   */
   public void apply(DeploymentHealth published) {
+    limits.adopt(published);
     State state = states.computeIfAbsent(published.deploymentId(), id -> new State());
     synchronized (state) {
       Instant until = published.cooldownUntil();
@@ -168,7 +193,7 @@ public final class HealthTracker {
   public DeploymentHealth snapshot(String deploymentId) {
     State state = states.computeIfAbsent(deploymentId, id -> new State());
     synchronized (state) {
-      return state.health(deploymentId, workerId, clock.millis(), null);
+      return limits.stamp(state.health(deploymentId, workerId, clock.millis(), null));
     }
   }
 
@@ -201,7 +226,7 @@ public final class HealthTracker {
           int inFlight = held.getOrDefault(id, 0);
           synchronized (state) {
             if (state.callsWithin(now) > 0 || inFlight > 0) {
-              reports.add(state.health(id, workerId, now, inFlight));
+              reports.add(limits.stamp(state.health(id, workerId, now, inFlight)));
             }
           }
         });

@@ -78,6 +78,7 @@ final class CallOutcomes {
       }
       String deploymentId = job.deployment().deploymentId();
       List<ProducerRecord<String, byte[]>> always = new ArrayList<>(2);
+      boolean rateCut = health.limits().observe(job.deployment(), response);
       Optional<DeploymentHealth> cooldown =
           cancelled(response)
               ? Optional.empty()
@@ -92,6 +93,11 @@ final class CallOutcomes {
                 h.reason());
             always.add(outputs.healthRecord(h));
           });
+      if (rateCut && cooldown.isEmpty()) {
+        // A cut rate is news for the router's budgets and the other workers' pacers: publish it
+        // now rather than with the next periodic report.
+        always.add(outputs.healthRecord(health.snapshot(deploymentId)));
+      }
       RetryDecision decision =
           retryPolicy.decide(
               response,

@@ -100,7 +100,9 @@ public final class Engine implements Runnable {
     this.health = Objects.requireNonNull(health, "health");
     this.outputs = new Outputs(config, topics);
     this.grace = Duration.ofMillis(config.workerSettings().shutdownGraceMs());
-    this.lanes = new OwnedLanes(consumer, new LanePacers(config, clock), clock, state::running);
+    this.lanes =
+        new OwnedLanes(
+            consumer, new LanePacers(config, health.limits(), clock), clock, state::running);
     this.reader = new DispatchReader(config, outputs);
     this.offload = new OffloadGroups(clock, outputs);
     this.calls =

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Paces one lane at its share of the deployment's {@code rpm} and {@code tpm}, over a sliding
@@ -36,7 +37,10 @@ import java.util.Optional;
  *
  * <p>A lane's share is {@link LanePlan#laneShare}: {@code 1/lanes} of the deployment's limits,
  * rounded down but at least 1 (so with {@code rpm} below {@code lanes} the lanes together may
- * exceed {@code rpm}; give such a deployment fewer lanes). Not thread-safe: the poll loop owns it.
+ * exceed {@code rpm}; give such a deployment fewer lanes). The deployment's limits are read on
+ * every permit from its {@link PaceLimits}: the configured ones, or lower ones learned from the
+ * provider. When they drop below what the window holds, no permit is granted until enough of it
+ * expires. Not thread-safe: the poll loop owns it.
  */
 public final class LanePacer {
   /** How long a permit counts: a minute and a second. */
@@ -45,9 +49,7 @@ public final class LanePacer {
   /** What a short rate window counts on top of its seconds, for the way from permit to provider. */
   public static final long SHORT_WINDOW_MARGIN_MS = 200;
 
-  private final Integer requestLimit;
-  private final Integer tokenLimit;
-  private final Integer shortLimit;
+  private final Supplier<Limits> limits;
   private final long shortWindowMs;
   private final Clock clock;
   private final PriorityReserve reserve;
@@ -57,6 +59,9 @@ public final class LanePacer {
   private final ArrayDeque<Long> shortWindow = new ArrayDeque<>();
   private long tokensInWindow;
   private long lastNow = Long.MIN_VALUE;
+
+  /** A lane's limits at one moment: requests and tokens per window, requests per short window. */
+  private record Limits(Integer requests, Integer tokens, Integer shortWindow) {}
 
   /** A granted slot in the window; pass it to {@link #settle} with the actual usage. */
   public static final class Permit {
@@ -130,9 +135,16 @@ public final class LanePacer {
       throw new IllegalArgumentException(
           "a short window must be shorter than " + WINDOW_MS + " ms, was " + shortWindowMs);
     }
-    this.requestLimit = requestLimit;
-    this.tokenLimit = tokenLimit;
-    this.shortLimit = shortLimit;
+    Limits fixed = new Limits(requestLimit, tokenLimit, shortLimit);
+    this.limits = () -> fixed;
+    this.shortWindowMs = shortWindowMs;
+    this.reserve = Objects.requireNonNull(reserve, "reserve");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private LanePacer(
+      Supplier<Limits> limits, long shortWindowMs, PriorityReserve reserve, Clock clock) {
+    this.limits = limits;
     this.shortWindowMs = shortWindowMs;
     this.reserve = Objects.requireNonNull(reserve, "reserve");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -143,17 +155,25 @@ public final class LanePacer {
    * rpm's part of a {@code rate_window_seconds} window when it has one.
    */
   public static LanePacer forLane(DeploymentConfig deployment, Clock clock) {
-    return forLane(deployment, PriorityReserve.NONE, clock);
+    return forLane(deployment, PaceLimits.CONFIGURED, PriorityReserve.NONE, clock);
   }
 
-  /** {@link #forLane(DeploymentConfig, Clock)}, with {@code reserve} held for each class. */
+  /**
+   * The pacer of one lane of {@code deployment} at its share of the limits {@code paceLimits} gives
+   * the deployment at each permit, with {@code reserve} held for each class.
+   */
   public static LanePacer forLane(
-      DeploymentConfig deployment, PriorityReserve reserve, Clock clock) {
+      DeploymentConfig deployment, PaceLimits paceLimits, PriorityReserve reserve, Clock clock) {
     Integer seconds = deployment.rateWindowSeconds();
+    int lanes = deployment.lanes();
     return new LanePacer(
-        LanePlan.laneShare(deployment.rpm(), deployment.lanes()),
-        LanePlan.laneShare(deployment.tpm(), deployment.lanes()),
-        LanePlan.laneWindowShare(deployment.rpm(), deployment.lanes(), seconds),
+        () -> {
+          Integer rpm = paceLimits.rpm(deployment);
+          return new Limits(
+              LanePlan.laneShare(rpm, lanes),
+              LanePlan.laneShare(paceLimits.tpm(deployment), lanes),
+              LanePlan.laneWindowShare(rpm, lanes, seconds));
+        },
         seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS,
         reserve,
         clock);
@@ -176,13 +196,17 @@ public final class LanePacer {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
     long now = now();
+    Limits current = limits.get();
+    Integer requestLimit = current.requests();
+    Integer tokenLimit = current.tokens();
+    Integer shortLimit = current.shortWindow();
     if (requestLimit == null && tokenLimit == null) {
       // Nothing to pace: keeping a minute of permits (hundreds of thousands at full speed) would
       // buy nothing.
       return Optional.of(new Permit(now, estimatedTokens, false, priority));
     }
     prune(now);
-    if (requestLimit != null && window.size() >= requestLimitFor(priority)) {
+    if (requestLimit != null && window.size() >= requestLimitFor(priority, requestLimit)) {
       return Optional.empty();
     }
     if (shortLimit != null && shortWindow.size() >= shortLimit) {
@@ -190,7 +214,7 @@ public final class LanePacer {
     }
     if (tokenLimit != null
         && tokensInWindow > 0
-        && tokensInWindow + estimatedTokens > tokenLimitFor(priority)) {
+        && tokensInWindow + estimatedTokens > tokenLimitFor(priority, tokenLimit)) {
       return Optional.empty();
     }
     Permit permit = new Permit(now, estimatedTokens, true, priority);
@@ -221,8 +245,12 @@ public final class LanePacer {
   public Duration delayUntilAvailable(int estimatedTokens, Priority priority) {
     long now = now();
     prune(now);
+    Limits current = limits.get();
+    Integer requestLimit = current.requests();
+    Integer tokenLimit = current.tokens();
+    Integer shortLimit = current.shortWindow();
     long wait = 0;
-    long requests = requestLimit == null ? 0 : requestLimitFor(priority);
+    long requests = requestLimit == null ? 0 : requestLimitFor(priority, requestLimit);
     if (requestLimit != null && window.size() >= requests) {
       int expire = (int) (window.size() - requests);
       Iterator<Permit> it = window.iterator();
@@ -239,7 +267,7 @@ public final class LanePacer {
       }
       wait = Math.max(wait, it.next() + shortWindowMs - now);
     }
-    long tokens = tokenLimit == null ? 0 : tokenLimitFor(priority);
+    long tokens = tokenLimit == null ? 0 : tokenLimitFor(priority, tokenLimit);
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokens) {
       long remaining = tokensInWindow;
       for (Permit p : window) {
@@ -292,24 +320,26 @@ public final class LanePacer {
     return tokensInWindow;
   }
 
-  /** Requests per sliding minute for this lane, or null when unlimited. */
+  /** Requests per sliding minute for this lane now, or null when unlimited. */
   public Integer requestLimit() {
-    return requestLimit;
+    return limits.get().requests();
   }
 
-  /** Requests within any short rate window (margin included) for this lane, or null without one. */
+  /**
+   * Requests within any short rate window (margin included) for this lane now, or null without one.
+   */
   public Integer shortLimit() {
-    return shortLimit;
+    return limits.get().shortWindow();
   }
 
   /** The short rate window in ms, margin included; 0 without one. */
   public long shortWindowMs() {
-    return shortLimit == null ? 0 : shortWindowMs;
+    return shortLimit() == null ? 0 : shortWindowMs;
   }
 
-  /** Tokens per sliding minute for this lane, or null when unlimited. */
+  /** Tokens per sliding minute for this lane now, or null when unlimited. */
   public Integer tokenLimit() {
-    return tokenLimit;
+    return limits.get().tokens();
   }
 
   private long now() {
@@ -321,12 +351,12 @@ public final class LanePacer {
   /**
    * The requests class {@code priority} may have in the window: the others' unused reserves held.
    */
-  private long requestLimitFor(Priority priority) {
+  private long requestLimitFor(Priority priority, int requestLimit) {
     return requestLimit - reserve.heldFromOthers(priority, requestsByClass, requestLimit);
   }
 
   /** As {@link #requestLimitFor}, for tokens. */
-  private long tokenLimitFor(Priority priority) {
+  private long tokenLimitFor(Priority priority, int tokenLimit) {
     return tokenLimit - reserve.heldFromOthers(priority, tokensByClass, tokenLimit);
   }
 

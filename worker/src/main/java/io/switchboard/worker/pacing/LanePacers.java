@@ -21,11 +21,19 @@ public final class LanePacers {
   private final SwitchboardConfig config;
   private final LanePlan plan;
   private final Clock clock;
+  private final PaceLimits paceLimits;
   private final Map<Integer, LanePacer> byPartition = new HashMap<>();
 
+  /** Pacers at the configured limits. */
   public LanePacers(SwitchboardConfig config, Clock clock) {
+    this(config, PaceLimits.CONFIGURED, clock);
+  }
+
+  /** Pacers at the limits {@code paceLimits} gives each deployment. */
+  public LanePacers(SwitchboardConfig config, PaceLimits paceLimits, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
     this.plan = LanePlan.of(config);
+    this.paceLimits = Objects.requireNonNull(paceLimits, "paceLimits");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -53,7 +61,8 @@ public final class LanePacers {
                                   + ")"))
                   .deploymentId();
           DeploymentConfig deployment = config.deployment(deploymentId).orElseThrow();
-          return LanePacer.forLane(deployment, PriorityReserve.of(config, deployment), clock);
+          return LanePacer.forLane(
+              deployment, paceLimits, PriorityReserve.of(config, deployment), clock);
         });
   }
 }

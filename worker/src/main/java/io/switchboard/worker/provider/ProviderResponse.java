@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * is redacted and safe to log or publish.
  *
  * @param status the HTTP status, or null when no response arrived ({@link #failure()} says why)
- * @param headers the response headers that matter for retries ({@link #RETRY_HEADERS}), names in
- *     lower case
+ * @param headers the response headers that matter for retries and rate limits ({@link
+ *     #RETRY_HEADERS}), names in lower case
  * @param body for a completion: OpenAI's {@code chat.completion} object; for an error: OpenAI's
  *     error shape {@code {"error": {"message", "type", "code"}}}; null for a transport failure
  * @param usage token usage when the provider reported it
@@ -29,13 +29,27 @@ public record ProviderResponse(
     Duration latency,
     TransportFailure failure) {
 
-  /** Response headers kept for the retry policy: server hints of when to come back. */
+  /**
+   * Response headers kept: the server's hints of when to come back (for the retry policy) and its
+   * rate-limit state (for learning a deployment's real limit): OpenAI's and Azure's {@code
+   * x-ratelimit-*}, Anthropic's {@code anthropic-ratelimit-*}.
+   */
   public static final java.util.List<String> RETRY_HEADERS =
       java.util.List.of(
           "retry-after",
           "retry-after-ms",
           "x-ratelimit-reset-requests",
-          "x-ratelimit-reset-tokens");
+          "x-ratelimit-reset-tokens",
+          "x-ratelimit-limit-requests",
+          "x-ratelimit-limit-tokens",
+          "x-ratelimit-remaining-requests",
+          "x-ratelimit-remaining-tokens",
+          "anthropic-ratelimit-requests-limit",
+          "anthropic-ratelimit-requests-remaining",
+          "anthropic-ratelimit-requests-reset",
+          "anthropic-ratelimit-tokens-limit",
+          "anthropic-ratelimit-tokens-remaining",
+          "anthropic-ratelimit-tokens-reset");
 
   public ProviderResponse {
     Objects.requireNonNull(latency, "latency");

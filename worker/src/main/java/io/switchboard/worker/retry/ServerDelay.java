@@ -91,7 +91,7 @@ public final class ServerDelay {
    * OpenAI's reset format: a Go duration such as {@code 1s}, {@code 6m0s}, {@code 20ms}, {@code
    * 1h2m3.5s}.
    */
-  static Optional<Duration> parseResetDuration(String value) {
+  public static Optional<Duration> parseResetDuration(String value) {
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }

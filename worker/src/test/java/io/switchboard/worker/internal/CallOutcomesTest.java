@@ -125,6 +125,53 @@ class CallOutcomesTest {
   }
 
   @Test
+  void aLearnedLimitBelowTheConfiguredOneIsPublishedAtOnceAndOnlyWhenItDrops() {
+    SwitchboardConfig limited =
+        new io.switchboard.schemas.config.ConfigLoader(k -> null)
+            .parse(
+                """
+        model_list:
+          - {model_name: fast, api_base: "http://localhost:1/v1", rpm: 100, max_retries: 1}
+        router_settings: {allowed_fails: 100}
+        """,
+                "test");
+    HealthTracker tracker = new HealthTracker(limited.routerSettings(), clock);
+    CallOutcomes learning =
+        new CallOutcomes(
+            clock,
+            tracker,
+            new RetryPolicy(clock, new SplittableRandom(3)),
+            Fixtures.outputs(limited),
+            attempts::add);
+    ProviderResponse announced =
+        ProviderResponse.http(
+            429,
+            Map.of("x-ratelimit-limit-requests", "40", "retry-after", "1"),
+            null,
+            null,
+            Duration.ofMillis(5));
+    CallEvent.Completed first =
+        learning.classify(lane, Fixtures.job(limited, 0, null), permit, announced, null);
+    assertThat(first.retries()).as("a 429 is retried as before").isTrue();
+    assertThat(first.always())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.health", "switchboard.metrics");
+    DeploymentHealth learned = Json.read(first.always().get(0).value(), DeploymentHealth.class);
+    assertThat(learned.learnedRpm()).isEqualTo(40);
+    assertThat(learned.learnedAt()).isEqualTo(START);
+    assertThat(learned.cooldownUntil()).isNull();
+    assertThat(tracker.limits().rpm(limited.deployment("fast").orElseThrow())).isEqualTo(40);
+
+    clock.advance(Duration.ofMillis(1));
+    CallEvent.Completed second =
+        learning.classify(lane, Fixtures.job(limited, 1, null), permit, announced, null);
+    assertThat(second.always())
+        .as("a 429 of a call sent before the rate was cut is old news")
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.metrics");
+  }
+
+  @Test
   void aCallCancelledByTheClosingWorkerSaysNothingAboutTheDeployment() {
     ProviderResponse cancelled =
         ProviderResponse.failed(

@@ -30,6 +30,46 @@ class LanePacerTest {
   }
 
   @Test
+  void aLaneFollowsTheDeploymentsLimitsAsTheyChangeAndALoweredOneWaitsForTheWindowToDrain() {
+    MutableClock clock = new MutableClock(START);
+    int[] rpm = {100};
+    PaceLimits limits =
+        new PaceLimits() {
+          @Override
+          public Integer rpm(DeploymentConfig deployment) {
+            return rpm[0];
+          }
+
+          @Override
+          public Integer tpm(DeploymentConfig deployment) {
+            return deployment.tpm();
+          }
+        };
+    LanePacer pacer =
+        LanePacer.forLane(deployment(100, null, 2, 10), limits, PriorityReserve.NONE, clock);
+    assertThat(pacer.requestLimit()).isEqualTo(50);
+    assertThat(pacer.shortLimit()).isEqualTo(8);
+    for (int i = 0; i < 8; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(pacer.tryAcquire(1)).isPresent();
+    }
+    rpm[0] = 10; // learned: the provider allows a tenth
+    assertThat(pacer.requestLimit()).isEqualTo(5);
+    assertThat(pacer.shortLimit()).isEqualTo(1);
+    assertThat(pacer.tryAcquire(1)).isEmpty();
+    // 8 permits in the window, 5 allowed: one slot frees when the fourth expires
+    assertThat(pacer.delayUntilAvailable(1))
+        .isEqualTo(Duration.ofMillis(LanePacer.WINDOW_MS - 8_000));
+    clock.advance(Duration.ofMillis(LanePacer.WINDOW_MS - 8_000));
+    assertThat(pacer.tryAcquire(1)).isPresent();
+    assertThat(pacer.tryAcquire(1)).isEmpty();
+
+    rpm[0] = 100; // the provider raised it again
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(pacer.tryAcquire(1)).isPresent();
+  }
+
+  @Test
   void noSixtySecondWindowHoldsMoreThanTheRequestLimit() {
     Random random = new Random(31);
     for (int trial = 0; trial < 200; trial++) {

@@ -33,7 +33,8 @@ class ProviderHttpVersionTest {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   static WorkerSettings settings(HttpVersionChoice version, int perHost, int streams) {
-    return new WorkerSettings(null, null, null, null, null, null, null, version, perHost, streams);
+    return new WorkerSettings(
+        null, null, null, null, null, null, null, version, perHost, streams, null);
   }
 
   static ProviderCall call(MockProvider mock, String deployment, Duration timeout) {
