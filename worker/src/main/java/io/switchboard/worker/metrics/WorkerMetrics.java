@@ -22,13 +22,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to a
- * registry registers the gauges and, for every configured deployment under its alias, the call
- * counters of every outcome and the token and cost counters at zero, so dashboards show them before
- * the first call. Events recorded before any binding are counted nowhere. Thread-safe; the
- * suppliers are read on the scraping thread, so they must be too.
+ * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes and from its
+ * offload jobs ({@link OffloadEvents}). Binding to a registry registers the gauges and, for every
+ * configured deployment under its alias, the call counters of every outcome and the token, cost and
+ * offload counters at zero, so dashboards show them before the first call. Events recorded before
+ * any binding are counted nowhere. Thread-safe; the suppliers are read on the scraping thread, so
+ * they must be too.
  */
 public final class WorkerMetrics implements MeterBinder, OffloadEvents {
+  private static final List<WorkerMeter> OFFLOAD_METERS =
+      List.of(
+          WorkerMeter.OFFLOAD_JOBS_SUBMITTED,
+          WorkerMeter.OFFLOAD_JOBS_COMPLETED,
+          WorkerMeter.OFFLOAD_JOBS_FAILED,
+          WorkerMeter.OFFLOADED_REQUESTS);
   private final SwitchboardConfig config;
   private final Supplier<Number> inFlight;
   private final Supplier<Number> pausedLanes;
@@ -66,20 +73,11 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
       counter(WorkerMeter.INPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.OUTPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.COST, d.deploymentId(), d.modelName(), provider);
-      if (d.batchApi() != null) {
-        for (WorkerMeter m : OFFLOAD_METERS) {
-          counter(m, d.deploymentId(), d.modelName(), provider);
-        }
+      for (WorkerMeter m : OFFLOAD_METERS) {
+        counter(m, d.deploymentId(), d.modelName(), provider);
       }
     }
   }
-
-  private static final List<WorkerMeter> OFFLOAD_METERS =
-      List.of(
-          WorkerMeter.OFFLOAD_JOBS_SUBMITTED,
-          WorkerMeter.OFFLOAD_JOBS_COMPLETED,
-          WorkerMeter.OFFLOAD_JOBS_FAILED,
-          WorkerMeter.OFFLOADED_REQUESTS);
 
   @Override
   public void submitted(DeploymentConfig d, int requests) {

@@ -118,9 +118,6 @@ class WorkerMetricsTest {
             WorkerMeter.OFFLOAD_JOBS_FAILED,
             WorkerMeter.OFFLOADED_REQUESTS)) {
       assertThat(registry.get(m.meterName()).tags(bulk).counter().count()).as(m.name()).isZero();
-      assertThat(registry.find(m.meterName()).tag("deployment", "chat-a").counters())
-          .as("%s only for a deployment with a batch_api", m.name())
-          .isEmpty();
     }
     DeploymentConfig d = CONFIG.deployment("bulk-a").orElseThrow();
     metrics.submitted(d, 2500);
