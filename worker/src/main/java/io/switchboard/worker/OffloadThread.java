@@ -5,6 +5,7 @@ import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.worker.internal.OffloadRunner;
 import io.switchboard.worker.offload.BatchClients;
+import io.switchboard.worker.offload.OffloadEvents;
 import io.switchboard.worker.retry.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,12 +46,14 @@ final class OffloadThread {
    * Starts the offload thread when {@code config} has an offload deployment; else null.
    *
    * @param producers makes a transactional producer (again when one is fenced or broken)
+   * @param events told of each job submitted and ended (the worker's meters)
    */
   static OffloadThread startIfNeeded(
       SwitchboardConfig config,
       Clock clock,
       Function<String, String> env,
-      Supplier<KafkaProducer<String, byte[]>> producers) {
+      Supplier<KafkaProducer<String, byte[]>> producers,
+      OffloadEvents events) {
     if (config.modelList().stream().map(DeploymentConfig::batchApi).allMatch(a -> a == null)) {
       return null;
     }
@@ -81,7 +84,8 @@ final class OffloadThread {
             producers,
             new BatchClients(env, clock),
             new RetryPolicy(clock, () -> ThreadLocalRandom.current().nextLong()),
-            workDir);
+            workDir,
+            events);
     try {
       runner.init();
     } catch (RuntimeException e) {

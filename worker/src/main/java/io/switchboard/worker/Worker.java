@@ -187,7 +187,8 @@ public final class Worker implements AutoCloseable {
             env,
             () ->
                 new KafkaProducer<>(
-                    producerProperties(config), new StringSerializer(), new ByteArraySerializer()));
+                    producerProperties(config), new StringSerializer(), new ByteArraySerializer()),
+            metrics);
     Thread t = new Thread(e, "switchboard-worker");
     loop = t;
     t.start();

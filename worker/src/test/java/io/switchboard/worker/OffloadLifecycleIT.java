@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.ReplyStatus;
@@ -12,6 +13,7 @@ import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.testkit.mock.BatchBehavior;
+import io.switchboard.worker.metrics.WorkerMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,9 +82,10 @@ class OffloadLifecycleIT extends BrokerAndMock {
       throws Exception {
     String d = "offload-openai";
     mock.behaveBatches(d, BatchBehavior.completesAfter(Duration.ofMillis(500)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (WorkerHarness h = harness("ol1", d, "openai", ", batch_max_requests: 50");
         TopicTap tap = new TopicTap(broker.bootstrapServers(), h.outputTopics());
-        Worker worker = new Worker(h.config, Clock.systemUTC(), ENV)) {
+        Worker worker = new Worker(h.config, Clock.systemUTC(), ENV, registry)) {
       worker.start();
       List<Dispatch> dispatches = new ArrayList<>();
       for (int i = 0; i < 120; i++) {
@@ -113,6 +116,12 @@ class OffloadLifecycleIT extends BrokerAndMock {
       assertThat(mock.batchJobSizes(d)).containsExactly(50, 50, 20);
       assertThat(mock.calls(d)).hasSize(1); // only the request of the default class, in real time
       await().atMost(Duration.ofSeconds(10)).until(() -> worker.offloadJobs() == 0);
+      Function<WorkerMeter, Double> count =
+          m -> registry.get(m.meterName()).tag("deployment", d).counter().count();
+      assertThat(count.apply(WorkerMeter.OFFLOAD_JOBS_SUBMITTED)).isEqualTo(3);
+      assertThat(count.apply(WorkerMeter.OFFLOADED_REQUESTS)).isEqualTo(120);
+      assertThat(count.apply(WorkerMeter.OFFLOAD_JOBS_COMPLETED)).isEqualTo(3);
+      assertThat(count.apply(WorkerMeter.OFFLOAD_JOBS_FAILED)).isZero();
     }
   }
 

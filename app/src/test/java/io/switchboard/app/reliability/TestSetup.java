@@ -6,6 +6,7 @@ import io.switchboard.testkit.process.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,14 @@ final class TestSetup {
   static ChildJvm worker(
       String name, Path config, Path logDir, Map<String, String> env, String... jvmArgs) {
     return child(name, List.of("worker"), config, logDir, env, jvmArgs);
+  }
+
+  /** {@code switchboard batch --config FILE ARGS...} in a child JVM. */
+  static ChildJvm batch(
+      String name, Path config, Path logDir, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of("batch"));
+    command.addAll(List.of(args));
+    return child(name, command, config, logDir, env);
   }
 
   private static ChildJvm child(

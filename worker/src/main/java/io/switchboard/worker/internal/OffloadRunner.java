@@ -8,6 +8,7 @@ import io.switchboard.schemas.topics.Topics;
 import io.switchboard.worker.offload.BatchApiException;
 import io.switchboard.worker.offload.BatchClient;
 import io.switchboard.worker.offload.BatchStatus;
+import io.switchboard.worker.offload.OffloadEvents;
 import io.switchboard.worker.offload.OffloadPolicy;
 import io.switchboard.worker.offload.OffsetRanges;
 import io.switchboard.worker.provider.RequestShaper;
@@ -64,6 +65,7 @@ public final class OffloadRunner implements Runnable {
   private final Outputs outputs;
   private final String dispatchTopic;
   private final Path workDir;
+  private final OffloadEvents events;
   private volatile boolean running = true;
   private volatile boolean abandoned;
 
@@ -73,6 +75,7 @@ public final class OffloadRunner implements Runnable {
    * @param dispatchReader a consumer without a group, read committed, for the dispatch topic
    * @param producers makes a transactional producer (again when one is fenced or broken)
    * @param workDir where input and result files are kept while a job is worked on
+   * @param events told of each job submitted and each job ended (the worker's meters)
    */
   public OffloadRunner(
       SwitchboardConfig config,
@@ -82,7 +85,8 @@ public final class OffloadRunner implements Runnable {
       Supplier<KafkaProducer<String, byte[]>> producers,
       BatchClient batches,
       RetryPolicy retryPolicy,
-      Path workDir) {
+      Path workDir,
+      OffloadEvents events) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     Topics topics = new Topics(config.topics());
@@ -93,6 +97,7 @@ public final class OffloadRunner implements Runnable {
     this.batches = Objects.requireNonNull(batches, "batches");
     this.replies = new OffloadReplies(outputs, retryPolicy, config.routerSettings());
     this.workDir = Objects.requireNonNull(workDir, "workDir");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   /** Makes the first producer and registers its transactional id with the broker. */
@@ -180,6 +185,7 @@ public final class OffloadRunner implements Runnable {
       } finally {
         Files.deleteIfExists(input);
       }
+      events.submitted(d, record.requests());
       log.info(
           "offload job {} ({} requests) submitted as batch {}",
           record.jobId(),
@@ -252,6 +258,7 @@ public final class OffloadRunner implements Runnable {
     List<List<Long>> chunks = chunks(offsets, from);
     if (chunks.isEmpty()) {
       table.commit(job, null, List.of());
+      events.ended(d, status.completed());
       return;
     }
     for (int i = 0; i < chunks.size() && running; i++) {
@@ -279,6 +286,9 @@ public final class OffloadRunner implements Runnable {
       boolean last = i == chunks.size() - 1;
       long through = chunk.get(chunk.size() - 1);
       table.commit(job, last ? null : record.repliedThrough(through), out);
+      if (last) {
+        events.ended(d, status.completed());
+      }
     }
   }
 

@@ -54,7 +54,38 @@ public enum WorkerMeter implements MeterDefinition {
       Type.GAUGE,
       "Dispatch lanes paused by back-pressure",
       "lanes",
-      List.of());
+      List.of()),
+  /** Provider batch jobs this worker submitted (deployments with a {@code batch_api}). */
+  OFFLOAD_JOBS_SUBMITTED(
+      "switchboard.worker.offload.jobs.submitted",
+      Type.COUNTER,
+      "Provider batch jobs submitted",
+      null,
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER)),
+  /** Provider batch jobs that ended completed and whose requests this worker answered. */
+  OFFLOAD_JOBS_COMPLETED(
+      "switchboard.worker.offload.jobs.completed",
+      Type.COUNTER,
+      "Provider batch jobs completed and answered",
+      null,
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER)),
+  /**
+   * Provider batch jobs that ended failed, expired or cancelled and whose requests this worker
+   * answered or sent back to the real-time path.
+   */
+  OFFLOAD_JOBS_FAILED(
+      "switchboard.worker.offload.jobs.failed",
+      Type.COUNTER,
+      "Provider batch jobs ended failed, expired or cancelled",
+      null,
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER)),
+  /** Requests in the provider batch jobs this worker submitted. */
+  OFFLOADED_REQUESTS(
+      "switchboard.worker.offload.requests",
+      Type.COUNTER,
+      "Requests submitted in provider batch jobs",
+      null,
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER));
 
   private final Spec spec;
 

@@ -12,6 +12,7 @@ import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.worker.offload.OffloadEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes. Binding to a
- * registry registers the gauges and, for every configured deployment under its alias, the call
- * counters of every outcome and the token and cost counters at zero, so dashboards show them before
- * the first call. Events recorded before any binding are counted nowhere. Thread-safe; the
- * suppliers are read on the scraping thread, so they must be too.
+ * The worker's meters ({@link WorkerMeter}), fed from the attempt events it publishes and from its
+ * offload jobs ({@link OffloadEvents}). Binding to a registry registers the gauges and, for every
+ * configured deployment under its alias, the call counters of every outcome and the token, cost and
+ * offload counters at zero, so dashboards show them before the first call. Events recorded before
+ * any binding are counted nowhere. Thread-safe; the suppliers are read on the scraping thread, so
+ * they must be too.
  */
-public final class WorkerMetrics implements MeterBinder {
+public final class WorkerMetrics implements MeterBinder, OffloadEvents {
+  private static final List<WorkerMeter> OFFLOAD_METERS =
+      List.of(
+          WorkerMeter.OFFLOAD_JOBS_SUBMITTED,
+          WorkerMeter.OFFLOAD_JOBS_COMPLETED,
+          WorkerMeter.OFFLOAD_JOBS_FAILED,
+          WorkerMeter.OFFLOADED_REQUESTS);
   private final SwitchboardConfig config;
   private final Supplier<Number> inFlight;
   private final Supplier<Number> pausedLanes;
@@ -65,7 +73,26 @@ public final class WorkerMetrics implements MeterBinder {
       counter(WorkerMeter.INPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.OUTPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.COST, d.deploymentId(), d.modelName(), provider);
+      for (WorkerMeter m : OFFLOAD_METERS) {
+        counter(m, d.deploymentId(), d.modelName(), provider);
+      }
     }
+  }
+
+  @Override
+  public void submitted(DeploymentConfig d, int requests) {
+    String provider = d.provider().wire();
+    counter(WorkerMeter.OFFLOAD_JOBS_SUBMITTED, d.deploymentId(), d.modelName(), provider)
+        .increment();
+    counter(WorkerMeter.OFFLOADED_REQUESTS, d.deploymentId(), d.modelName(), provider)
+        .increment(requests);
+  }
+
+  @Override
+  public void ended(DeploymentConfig d, boolean completed) {
+    WorkerMeter m =
+        completed ? WorkerMeter.OFFLOAD_JOBS_COMPLETED : WorkerMeter.OFFLOAD_JOBS_FAILED;
+    counter(m, d.deploymentId(), d.modelName(), d.provider().wire()).increment();
   }
 
   /** Records one provider call. */

@@ -26,4 +26,12 @@ public record BatchStatus(
     Objects.requireNonNull(batchId, "batchId");
     Objects.requireNonNull(state, "state");
   }
+
+  /**
+   * Whether the batch ended as the provider's normal end ({@code completed}; Anthropic's {@code
+   * ended}), rather than failed, expired or cancelled.
+   */
+  public boolean completed() {
+    return ended && (state.equals("completed") || state.equals("ended"));
+  }
 }

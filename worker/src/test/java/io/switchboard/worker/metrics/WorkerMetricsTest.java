@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.config.ConfigLoader;
+import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ class WorkerMetricsTest {
       model_list:
         - {model_name: chat, deployment_id: chat-a, provider: openai_compatible}
         - {model_name: chat, deployment_id: chat-b, provider: openai_compatible}
+        - {model_name: bulk, deployment_id: bulk-a, provider: openai_compatible, batch_api: openai}
       """,
               "test");
 
@@ -100,5 +103,35 @@ class WorkerMetricsTest {
     inFlight.set(3);
     assertThat(registry.get(WorkerMeter.IN_FLIGHT.meterName()).gauge().value()).isEqualTo(3);
     assertThat(registry.get(WorkerMeter.PAUSED_LANES.meterName()).gauge().value()).isEqualTo(2);
+  }
+
+  @Test
+  void offloadJobsAndRequestsAreCountedPerDeploymentFromZero() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WorkerMetrics metrics = new WorkerMetrics(CONFIG, () -> 0, () -> 0);
+    metrics.bindTo(registry);
+    String[] bulk = {"deployment", "bulk-a", "model", "bulk", "provider", "openai_compatible"};
+    for (WorkerMeter m :
+        List.of(
+            WorkerMeter.OFFLOAD_JOBS_SUBMITTED,
+            WorkerMeter.OFFLOAD_JOBS_COMPLETED,
+            WorkerMeter.OFFLOAD_JOBS_FAILED,
+            WorkerMeter.OFFLOADED_REQUESTS)) {
+      assertThat(registry.get(m.meterName()).tags(bulk).counter().count()).as(m.name()).isZero();
+    }
+    DeploymentConfig d = CONFIG.deployment("bulk-a").orElseThrow();
+    metrics.submitted(d, 2500);
+    metrics.submitted(d, 700);
+    metrics.ended(d, true);
+    metrics.ended(d, false);
+    metrics.ended(d, true);
+    assertThat(count(registry, WorkerMeter.OFFLOAD_JOBS_SUBMITTED, bulk)).isEqualTo(2);
+    assertThat(count(registry, WorkerMeter.OFFLOADED_REQUESTS, bulk)).isEqualTo(3200);
+    assertThat(count(registry, WorkerMeter.OFFLOAD_JOBS_COMPLETED, bulk)).isEqualTo(2);
+    assertThat(count(registry, WorkerMeter.OFFLOAD_JOBS_FAILED, bulk)).isEqualTo(1);
+  }
+
+  private static double count(SimpleMeterRegistry registry, WorkerMeter m, String... tags) {
+    return registry.get(m.meterName()).tags(tags).counter().count();
   }
 }

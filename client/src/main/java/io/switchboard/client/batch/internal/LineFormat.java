@@ -211,7 +211,8 @@ public abstract class LineFormat {
 
   /**
    * The {@code switchboard} field of every output line: {@code status, deployment_id, model,
-   * model_name, attempts, latency_ms, cost_usd, tokens_in, tokens_out}.
+   * model_name, attempts, latency_ms, cost_usd, tokens_in, tokens_out}, and {@code batch_job_id}
+   * when a provider batch job answered the line (so its cost is the batch price).
    */
   static ObjectNode switchboardField(RouteReply reply) {
     ObjectNode s = Json.mapper().createObjectNode();
@@ -236,6 +237,9 @@ public abstract class LineFormat {
     }
     s.put("tokens_in", in);
     s.put("tokens_out", out);
+    if (reply.batchJobId() != null) {
+      s.put("batch_job_id", reply.batchJobId());
+    }
     return s;
   }
 

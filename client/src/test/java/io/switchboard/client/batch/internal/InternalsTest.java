@@ -2,15 +2,21 @@ package io.switchboard.client.batch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.client.batch.BatchFormat;
 import io.switchboard.client.batch.ProgressMode;
 import io.switchboard.client.testing.BatchFiles;
+import io.switchboard.schemas.ReplyStatus;
+import io.switchboard.schemas.RouteReply;
+import io.switchboard.schemas.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -162,5 +168,42 @@ class InternalsTest {
         .contains("errors 3")
         .contains("ETA");
     assertThat(Progress.duration(3725)).isEqualTo("1:02:05");
+  }
+
+  @Test
+  void anOutputLineNamesTheProviderBatchJobThatAnsweredItAndOnlyThen() {
+    ObjectNode response = Json.mapper().createObjectNode();
+    response.putObject("usage").put("prompt_tokens", 3).put("completion_tokens", 2);
+    Function<String, RouteReply> reply =
+        job ->
+            new RouteReply(
+                "b:c-1",
+                ReplyStatus.OK,
+                response,
+                null,
+                "d",
+                "m",
+                "gpt",
+                "openai",
+                List.of(),
+                5L,
+                3L,
+                0.0005,
+                null,
+                java.time.Instant.EPOCH,
+                job);
+    for (BatchFormat f : BatchFormat.values()) {
+      LineFormat format = LineFormat.of(f, true);
+      assertThat(
+              format
+                  .output("c-1", reply.apply("batch_abc"))
+                  .at("/switchboard/batch_job_id")
+                  .asText())
+          .as(f.name())
+          .isEqualTo("batch_abc");
+      assertThat(format.output("c-1", reply.apply(null)).get("switchboard").has("batch_job_id"))
+          .as(f.name())
+          .isFalse();
+    }
   }
 }
