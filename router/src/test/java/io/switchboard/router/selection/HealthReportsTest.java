@@ -130,9 +130,10 @@ class HealthReportsTest {
   @Test
   void theTtlIsThreePublishIntervalsAndASecondOrAMinuteWithoutPeriodicReports() {
     assertThat(HealthReports.ttl(WorkerSettings.DEFAULT)).isEqualTo(Duration.ofSeconds(31));
-    assertThat(HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 200L, null)))
+    assertThat(
+            HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 200L, null, null)))
         .isEqualTo(Duration.ofMillis(1600));
-    assertThat(HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 0L, null)))
+    assertThat(HealthReports.ttl(new WorkerSettings(null, null, null, null, null, 0L, null, null)))
         .isEqualTo(Duration.ofMinutes(1));
   }
 

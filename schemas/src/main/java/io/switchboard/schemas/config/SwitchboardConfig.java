@@ -324,7 +324,8 @@ public record SwitchboardConfig(
             w.shutdownGraceMs(),
             w.transactionalIdPrefix() + suffix,
             w.healthPublishIntervalMs(),
-            w.transactionIntervalMs());
+            w.transactionIntervalMs(),
+            w.batchReadAhead());
     return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 

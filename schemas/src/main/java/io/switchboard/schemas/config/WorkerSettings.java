@@ -11,6 +11,7 @@ package io.switchboard.schemas.config;
  * @param transactionalIdPrefix {@link #TRANSACTIONAL_ID_PREFIX}
  * @param healthPublishIntervalMs {@link #HEALTH_PUBLISH_INTERVAL_MS}
  * @param transactionIntervalMs {@link #TRANSACTION_INTERVAL_MS}
+ * @param batchReadAhead {@link #BATCH_READ_AHEAD}
  */
 public record WorkerSettings(
     String groupId,
@@ -19,7 +20,8 @@ public record WorkerSettings(
     Long shutdownGraceMs,
     String transactionalIdPrefix,
     Long healthPublishIntervalMs,
-    Long transactionIntervalMs) {
+    Long transactionIntervalMs,
+    Integer batchReadAhead) {
 
   private static final String SECTION = "worker_settings";
 
@@ -70,9 +72,19 @@ public record WorkerSettings(
                   + "markers per reply, and add up to this much to each reply's latency.")
           .atLeast(0);
 
+  public static final ConfigKey<Integer> BATCH_READ_AHEAD =
+      ConfigKey.integer(
+              SECTION,
+              "batch_read_ahead",
+              5000,
+              "The most batch dispatches a dispatch partition holds fetched and not started: how far it reads past "
+                  + "waiting batch dispatches to reach interactive and default ones behind them (each held dispatch "
+                  + "holds its request in memory); 0: it pauses as soon as anything waits.")
+          .atLeast(0);
+
   /** Every key at its default. */
   public static final WorkerSettings DEFAULT =
-      new WorkerSettings(null, null, null, null, null, null, null);
+      new WorkerSettings(null, null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);
@@ -82,5 +94,6 @@ public record WorkerSettings(
     transactionalIdPrefix = TRANSACTIONAL_ID_PREFIX.value(transactionalIdPrefix);
     healthPublishIntervalMs = HEALTH_PUBLISH_INTERVAL_MS.value(healthPublishIntervalMs);
     transactionIntervalMs = TRANSACTION_INTERVAL_MS.value(transactionIntervalMs);
+    batchReadAhead = BATCH_READ_AHEAD.value(batchReadAhead);
   }
 }

@@ -97,7 +97,7 @@ class ConfigKeyTest {
     assertThatThrownBy(() -> new ObservabilityConfig(70_000, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("observability.port: 70000 is above the maximum of 65535");
-    assertThatThrownBy(() -> new WorkerSettings(null, null, null, null, null, -1L, null))
+    assertThatThrownBy(() -> new WorkerSettings(null, null, null, null, null, -1L, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.health_publish_interval_ms: -1 is below the minimum of 0");
     assertThatThrownBy(() -> new DynamicWeightsSettings(true, 1.5, null, null))
@@ -116,7 +116,7 @@ class ConfigKeyTest {
 
   @Test
   void stringsAreCheckedForLengthAndPattern() {
-    assertThatThrownBy(() -> new WorkerSettings("", null, null, null, null, null, null))
+    assertThatThrownBy(() -> new WorkerSettings("", null, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.group_id: '' has length 0, below the minimum of 1");
     assertThatThrownBy(
