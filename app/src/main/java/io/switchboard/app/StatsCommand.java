@@ -38,18 +38,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard stats}: per model and deployment, the expected and actual split, request rate,
- * latency, errors, tokens and cost, from the summaries the metrics aggregator publishes. Refreshes
- * in place until stopped; {@code --once} prints one snapshot, {@code --json} prints it as JSON for
- * scripts.
+ * latency, errors, tokens and cost, and per request class the requests, waits and latency, from the
+ * summaries the metrics aggregator publishes. Refreshes in place until stopped; {@code --once}
+ * prints one snapshot, {@code --json} prints it as JSON for scripts.
  */
 @Command(
     name = "stats",
     mixinStandardHelpOptions = true,
     header = "Shows traffic, latency, errors and cost per model.",
     description = {
-      "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost) from the",
-      "metrics summaries topic. Live, it redraws the screen on a terminal and prints one snapshot after another",
-      "into a pipe or file."
+      "Shows traffic per model and deployment (split, req/s, latency, errors, tokens, cost), and per",
+      "request class (requests, waits, latency), from the metrics summaries topic. Live, it redraws the",
+      "screen on a terminal and prints one snapshot after another into a pipe or file."
     })
 final class StatsCommand implements Callable<Integer> {
   /** Moves the cursor home and clears the screen (ANSI). */
@@ -325,6 +325,7 @@ final class StatsCommand implements Callable<Integer> {
       row.put("tokens_in", s.tokensIn());
       row.put("tokens_out", s.tokensOut());
       row.put("cost_usd", s.costUsd());
+      row.set("classes", StatsByClass.json(s));
       row.put("updated_at", s.updatedAt().toString());
       return row;
     }
@@ -384,7 +385,8 @@ final class StatsCommand implements Callable<Integer> {
                               a.replies(),
                               a.expired(),
                               a.replyErrors(),
-                              a.outcomes())));
+                              a.outcomes()))
+                      .append(StatsByClass.table(a)));
       return b.toString();
     }
 

@@ -81,7 +81,7 @@ class ObservabilityServerTest {
       }
       assertThat(scrape.body())
           .contains(
-              "switchboard_worker_calls_total{deployment=\"chat-east\",model=\"chat\",outcome=\"SUCCESS\",provider=\"openai_compatible\"} 1.0")
+              "switchboard_worker_calls_total{deployment=\"chat-east\",model=\"chat\",outcome=\"SUCCESS\",priority=\"default\",provider=\"openai_compatible\"} 1.0")
           .contains("switchboard_worker_call_latency_seconds_bucket")
           .contains("switchboard_worker_in_flight_calls 4.0")
           .contains("jvm_memory_used_bytes")

@@ -35,6 +35,10 @@ class BudgetRulesTest {
         - {model_name: laned, deployment_id: laned-b, weight: 1}
         - {model_name: burst, deployment_id: burst-a, weight: 1, rpm: 120, rate_window_seconds: 10}
         - {model_name: burst, deployment_id: burst-b, weight: 1}
+        - {model_name: classes, deployment_id: classes-a, weight: 1, rpm: 40, priority_reserve: {interactive: 0.25}}
+        - {model_name: classes, deployment_id: classes-b, weight: 1}
+        - {model_name: held, deployment_id: held-a, weight: 1, rpm: 40, priority_reserve: {batch: 0.5}}
+        - {model_name: held, deployment_id: held-b, weight: 1}
       topics: {request_partitions: 2}
       """;
 
@@ -47,8 +51,14 @@ class BudgetRulesTest {
   }
 
   Map<String, Long> send(int n, String model) {
+    return send(n, model, null);
+  }
+
+  Map<String, Long> send(int n, String model, String priority) {
     for (int i = 0; i < n; i++) {
-      h.send(request("r" + next++, model));
+      h.send(
+          request(
+              "r" + next++, model, priority == null ? null : "\"priority\":\"" + priority + "\""));
     }
     return h.dispatch.readValuesToList().stream()
         .collect(Collectors.groupingBy(Dispatch::deploymentId, Collectors.counting()));
@@ -121,6 +131,24 @@ class BudgetRulesTest {
     Map<String, Long> split = send(25, "skew");
     assertThat(split.get("skew-small")).isBetween(4L, 6L);
     assertThat(split.get("skew-big")).isBetween(19L, 21L);
+  }
+
+  @Test
+  void batchLeavesTheInteractiveReserveOfTheShareToInteractiveRequests() {
+    // classes-a: rpm 40 over 2 tasks = 20 per task, 5 of them held for interactive.
+    assertThat(send(40, "classes", "batch")).containsEntry("classes-a", 15L);
+    // Batch filled what it may use, so interactive requests still find budget on classes-a.
+    assertThat(send(14, "classes", "interactive")).containsEntry("classes-a", 5L);
+    // Now the whole share is used: the next interactive ones go to the peer.
+    assertThat(send(4, "classes", "interactive")).doesNotContainKey("classes-a");
+  }
+
+  @Test
+  void aClassWithoutAReserveMayNotTakeAnotherClasssReserve() {
+    // held-a: 20 per task, 10 held for batch; default and interactive requests get the other 10.
+    assertThat(send(40, "held")).containsEntry("held-a", 10L);
+    assertThat(send(40, "held", "interactive")).doesNotContainKey("held-a");
+    assertThat(send(30, "held", "batch")).containsEntry("held-a", 10L);
   }
 
   @Test

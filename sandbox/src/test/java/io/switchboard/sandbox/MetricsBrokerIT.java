@@ -85,6 +85,7 @@ class MetricsBrokerIT {
     Map<String, MetricsSummary> latest =
         readSummaries(
             props,
+            topics.summaries(),
             all ->
                 all.routed() == N
                     && all.replies() == N
@@ -185,13 +186,12 @@ class MetricsBrokerIT {
    * key.
    */
   static Map<String, MetricsSummary> readSummaries(
-      Properties props, Predicate<MetricsSummary> done) {
+      Properties props, Topic<String, MetricsSummary> topic, Predicate<MetricsSummary> done) {
     Properties p = new Properties();
     p.putAll(props);
     p.put("group.id", "metrics-test-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");
-    Topic<String, MetricsSummary> topic = topics.summaries();
     Map<String, MetricsSummary> latest = new HashMap<>();
     String allKey = MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null);
     try (KafkaConsumer<String, MetricsSummary> consumer =

@@ -1,5 +1,6 @@
 package io.switchboard.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,6 +24,10 @@ import java.util.Objects;
  * @param retry 0 for the first call to this deployment, 1 for the first retry, ...
  * @param error a short, redacted description of the failure; null on success
  * @param at when the call ended
+ * @param priority the request's class; {@link Priority#DEFAULT} when absent (events written before
+ *     classes existed), and then left off the wire
+ * @param waitMs how long the request waited before this call started, from its routing ({@code
+ *     routed_at} of the dispatch) to the call's start; null when unknown (older events)
  */
 public record AttemptEvent(
     String type,
@@ -39,7 +44,10 @@ public record AttemptEvent(
     Double costUsd,
     int retry,
     String error,
-    Instant at) {
+    Instant at,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Priority.IsDefault.class)
+        Priority priority,
+    Long waitMs) {
 
   public static final String TYPE = "attempt";
 
@@ -49,5 +57,46 @@ public record AttemptEvent(
     Objects.requireNonNull(deploymentId, "deployment_id");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(at, "at");
+    priority = priority == null ? Priority.DEFAULT : priority;
+    if (waitMs != null && waitMs < 0) {
+      throw new IllegalArgumentException("wait_ms must be 0 or more, not " + waitMs);
+    }
+  }
+
+  /** An event of class {@link Priority#DEFAULT} without a wait: the shape before classes. */
+  public AttemptEvent(
+      String type,
+      String requestId,
+      String deploymentId,
+      String modelName,
+      String model,
+      String provider,
+      Outcome outcome,
+      Integer httpStatus,
+      long latencyMs,
+      Integer tokensIn,
+      Integer tokensOut,
+      Double costUsd,
+      int retry,
+      String error,
+      Instant at) {
+    this(
+        type,
+        requestId,
+        deploymentId,
+        modelName,
+        model,
+        provider,
+        outcome,
+        httpStatus,
+        latencyMs,
+        tokensIn,
+        tokensOut,
+        costUsd,
+        retry,
+        error,
+        at,
+        Priority.DEFAULT,
+        null);
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,8 @@ import java.util.TreeMap;
  * @param shares for scope model: each candidate deployment's expected and actual share of first
  *     routes
  * @param updatedAt when this summary was computed
+ * @param classes the same traffic by request class ({@link Priority#wire()} names), for the classes
+ *     seen; left off the wire when empty (summaries written before classes existed)
  */
 public record MetricsSummary(
     String type,
@@ -69,7 +72,8 @@ public record MetricsSummary(
     long tokensOut,
     double costUsd,
     List<Share> shares,
-    Instant updatedAt) {
+    Instant updatedAt,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ClassSummary> classes) {
 
   public static final String TYPE = "summary";
 
@@ -90,6 +94,12 @@ public record MetricsSummary(
     latency = latency == null ? Latency.EMPTY : latency;
     shares = shares == null ? List.of() : List.copyOf(shares);
     Objects.requireNonNull(updatedAt, "updated_at");
+    classes = classes == null ? Map.of() : new TreeMap<>(classes);
+  }
+
+  /** The figures of one class, or empty ones when none of its traffic was seen. */
+  public ClassSummary of(Priority priority) {
+    return classes.getOrDefault(priority.wire(), ClassSummary.EMPTY);
   }
 
   /** Whether this summary is a running total rather than a window. */
@@ -157,6 +167,28 @@ public record MetricsSummary(
   public record Share(String deploymentId, double expected, double actual, long routed) {
     public Share {
       Objects.requireNonNull(deploymentId, "deployment_id");
+    }
+  }
+
+  /**
+   * One request class's share of a summary.
+   *
+   * @param routed its requests routed here on their first route
+   * @param attempts its provider calls
+   * @param successes its calls with outcome SUCCESS
+   * @param errors its calls with any other outcome
+   * @param waits how long its requests waited from their routing to their first call to a
+   *     deployment (first calls only: a retry's wait holds its backoff)
+   * @param latency its provider call latency
+   */
+  public record ClassSummary(
+      long routed, long attempts, long successes, long errors, Latency waits, Latency latency) {
+    public static final ClassSummary EMPTY =
+        new ClassSummary(0, 0, 0, 0, Latency.EMPTY, Latency.EMPTY);
+
+    public ClassSummary {
+      waits = waits == null ? Latency.EMPTY : waits;
+      latency = latency == null ? Latency.EMPTY : latency;
     }
   }
 }

@@ -150,7 +150,14 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     int estimate = tokens.estimate(request.body());
     Decision decision =
         selector.decide(
-            resolution.set(), Outcome.FALLBACK, resolution.chains(), Set.of(), 0, estimate, now);
+            resolution.set(),
+            Outcome.FALLBACK,
+            resolution.chains(),
+            Set.of(),
+            0,
+            estimate,
+            request.priority(),
+            now);
     apply(decision, request, estimate, List.of(), receivedAt, null, original, source, now);
   }
 
@@ -215,7 +222,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
             handoff.contextWindowFallbacksRemaining(),
             handoff.contentPolicyFallbacksRemaining());
     Decision decision =
-        selector.decide(sameSet, chain, chains, failed, handoff.hop(), estimate, now);
+        selector.decide(
+            sameSet, chain, chains, failed, handoff.hop(), estimate, request.priority(), now);
     apply(
         decision,
         request,

@@ -3,8 +3,10 @@ package io.switchboard.router.selection;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.DynamicWeightsSettings;
+import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Instant;
@@ -30,9 +32,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * context-window chain. Drop deployments cooling down; if none is left, take the next entry of the
  * current chain. Among the rest prefer those with rpm and tpm budget left in this task's share,
  * counted over a sliding window ({@link SlidingBudget}), of the lower of the configured and the
- * learned limit ({@link #limits}); when none has any, queue on those whose share is least overdrawn
- * (used / share). Pick by the set's routing strategy ({@link Strategies}), ties by {@link
- * WeightedRoundRobin} on the state of this candidate set.
+ * learned limit ({@link #limits}), and of the part of the share the request's class may use ({@link
+ * PriorityReserve#availableTo}: the share less the other classes' reserves); when none has any,
+ * queue on those whose share is least overdrawn (used / share). Pick by the set's routing strategy
+ * ({@link Strategies}), ties by {@link WeightedRoundRobin} on the state of this candidate set.
  *
  * <p>The chain followed is the fallback chain, until a context-window problem switches to the
  * context-window chain for good (a context-window hand-off starts there; a content-policy hand-off
@@ -98,6 +101,7 @@ public final class Selector {
    * @param failed deployments that already failed this request
    * @param hop the hop of the dispatch this pass starts from
    * @param estimate the request's estimated tokens
+   * @param priority the request's class: which part of every budget share it may use
    */
   public Decision decide(
       CandidateSet first,
@@ -106,6 +110,7 @@ public final class Selector {
       Set<String> failed,
       int hop,
       int estimate,
+      Priority priority,
       Instant now) {
     Deque<String> fb = new ArrayDeque<>(chains.fallbacks());
     Deque<String> cw = new ArrayDeque<>(chains.contextWindow());
@@ -156,6 +161,7 @@ public final class Selector {
                   set,
                   healthy,
                   estimate,
+                  priority,
                   now,
                   hop,
                   new Chains(List.copyOf(fb), List.copyOf(cw), List.copyOf(cp)),
@@ -204,6 +210,7 @@ public final class Selector {
       CandidateSet set,
       List<Candidate> healthy,
       int estimate,
+      Priority priority,
       Instant now,
       int hop,
       Chains remaining,
@@ -214,7 +221,7 @@ public final class Selector {
     boolean anyBudget = false;
     for (int i = 0; i < members.size(); i++) {
       Candidate c = members.get(i);
-      if (healthy.contains(c) && hasBudget(c.deployment(), nowMs, estimate)) {
+      if (healthy.contains(c) && hasBudget(c.deployment(), priority, nowMs, estimate)) {
         eligible[i] = true;
         anyBudget = true;
       }
@@ -259,14 +266,21 @@ public final class Selector {
     return d.contextWindow() == null || estimate <= d.contextWindow();
   }
 
-  private boolean hasBudget(DeploymentConfig d, long nowMs, int estimate) {
-    Long rpm = rpmShare(d);
-    Long tpm = tpmShare(d);
+  /**
+   * Whether the deployment has budget left for a request of {@code priority}: of every share, the
+   * part the class may use, the share less the other classes' reserves. The task counts no use by
+   * class, so a class's reserve stays held after the class used it (the others get less than they
+   * could, never more).
+   */
+  private boolean hasBudget(DeploymentConfig d, Priority priority, long nowMs, int estimate) {
+    PriorityReserve reserve = PriorityReserve.of(config, d);
+    Long rpm = availableTo(reserve, priority, rpmShare(d));
+    Long tpm = availableTo(reserve, priority, tpmShare(d));
     if (rpm == null && tpm == null) {
       return true;
     }
     SlidingBudget used = budget(d);
-    Long burst = rateWindowShare(d);
+    Long burst = availableTo(reserve, priority, rateWindowShare(d));
     return (rpm == null || used.requests(nowMs) < rpm)
         && (burst == null || used.recentRequests(nowMs) < burst)
         && (tpm == null || used.tokens(nowMs) + estimate <= tpm);
@@ -342,6 +356,10 @@ public final class Selector {
 
   private Long tpmShare(DeploymentConfig d) {
     return BudgetShare.of(LanePlan.deliverable(limits(d).tpm(), d.lanes()), tasks, task);
+  }
+
+  private static Long availableTo(PriorityReserve reserve, Priority priority, Long share) {
+    return share == null ? null : reserve.availableTo(priority, share);
   }
 
   private static double ratio(long used, long share) {

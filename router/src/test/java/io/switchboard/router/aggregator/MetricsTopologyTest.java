@@ -11,6 +11,7 @@ import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.ReplyError;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
@@ -138,8 +139,13 @@ class MetricsTopologyTest {
   }
 
   static Dispatch dispatch(String id, String modelName, String deployment, int hop, Instant at) {
+    return dispatch(id, modelName, deployment, hop, at, Priority.DEFAULT);
+  }
+
+  static Dispatch dispatch(
+      String id, String modelName, String deployment, int hop, Instant at, Priority priority) {
     return new Dispatch(
-        request(id, modelName, null),
+        request(id, modelName, null).withPriority(priority),
         deployment,
         modelName,
         hop,
@@ -396,5 +402,51 @@ class MetricsTopologyTest {
     assertThat((double) reported)
         .as("reported vs exact %d", exact)
         .isCloseTo(exact, within(exact * Math.pow(10, -LatencyHistograms.SIGNIFICANT_DIGITS) + 1));
+  }
+
+  @Test
+  void mixedClassesAreSummarizedClassByClass() {
+    Instant routed = T0.plusSeconds(5);
+    for (int i = 0; i < 10; i++) {
+      Priority p = i < 3 ? Priority.INTERACTIVE : Priority.BATCH;
+      dispatches.pipeInput("r" + i, dispatch("r" + i, "chat", "chat-a", 0, routed, p));
+      long waitMs = p == Priority.INTERACTIVE ? 100 : 20_000;
+      attempts.pipeInput(
+          "chat-a",
+          new AttemptEvent(
+              null,
+              "r" + i,
+              "chat-a",
+              "chat",
+              "m",
+              "openai",
+              Outcome.SUCCESS,
+              200,
+              50,
+              10,
+              5,
+              0.25,
+              0,
+              null,
+              routed.plusMillis(waitMs + 50),
+              p,
+              waitMs));
+    }
+    for (Instant window : Arrays.asList(null, T0)) {
+      for (MetricsSummary s :
+          List.of(
+              summary(Scope.ALL, MetricsSummary.ALL, window),
+              summary(Scope.MODEL, "chat", window),
+              summary(Scope.DEPLOYMENT, "chat-a", window))) {
+        assertThat(s.classes()).as(s.key()).containsOnlyKeys("interactive", "batch");
+        assertThat(s.of(Priority.INTERACTIVE).routed()).as(s.key()).isEqualTo(3);
+        assertThat(s.of(Priority.INTERACTIVE).attempts()).isEqualTo(3);
+        assertThat(s.of(Priority.INTERACTIVE).waits().maxMs()).isEqualTo(100);
+        assertThat(s.of(Priority.BATCH).routed()).isEqualTo(7);
+        assertThat(s.of(Priority.BATCH).successes()).isEqualTo(7);
+        assertWithinPrecision(s.of(Priority.BATCH).waits().p50Ms(), 20_000);
+        assertThat(s.of(Priority.BATCH).latency().count()).isEqualTo(7);
+      }
+    }
   }
 }

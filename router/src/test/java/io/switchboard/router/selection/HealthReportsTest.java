@@ -149,11 +149,12 @@ class HealthReportsTest {
     assertThat(
             HealthReports.ttl(
                 new WorkerSettings(
-                    null, null, null, null, null, 200L, null, null, null, null, null)))
+                    null, null, null, null, null, 200L, null, null, null, null, null, null)))
         .isEqualTo(Duration.ofMillis(1600));
     assertThat(
             HealthReports.ttl(
-                new WorkerSettings(null, null, null, null, null, 0L, null, null, null, null, null)))
+                new WorkerSettings(
+                    null, null, null, null, null, 0L, null, null, null, null, null, null)))
         .isEqualTo(Duration.ofMinutes(1));
   }
 

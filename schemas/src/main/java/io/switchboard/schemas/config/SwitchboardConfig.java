@@ -329,7 +329,8 @@ public record SwitchboardConfig(
             w.httpVersion(),
             w.maxConnectionsPerHost(),
             w.maxStreamsPerConnection(),
-            w.learnLimits());
+            w.learnLimits(),
+            w.batchReadAhead());
     return copy(router, worker, renamed, kafka, ReplyTopics.defaults(renamed), observability);
   }
 

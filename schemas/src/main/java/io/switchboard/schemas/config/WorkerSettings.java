@@ -16,6 +16,7 @@ package io.switchboard.schemas.config;
  *     unset
  * @param maxStreamsPerConnection {@link #MAX_STREAMS_PER_CONNECTION}
  * @param learnLimits {@link #LEARN_LIMITS}
+ * @param batchReadAhead {@link #BATCH_READ_AHEAD}
  */
 public record WorkerSettings(
     String groupId,
@@ -28,7 +29,8 @@ public record WorkerSettings(
     HttpVersionChoice httpVersion,
     Integer maxConnectionsPerHost,
     Integer maxStreamsPerConnection,
-    Boolean learnLimits) {
+    Boolean learnLimits,
+    Integer batchReadAhead) {
 
   private static final String SECTION = "worker_settings";
 
@@ -113,9 +115,19 @@ public record WorkerSettings(
               + "below it and share it with the router and the other workers through the health topic; the "
               + "configured rpm/tpm stay the ceiling. false: pace at the configured rpm/tpm only.");
 
+  public static final ConfigKey<Integer> BATCH_READ_AHEAD =
+      ConfigKey.integer(
+              SECTION,
+              "batch_read_ahead",
+              5000,
+              "The most batch dispatches a dispatch partition holds fetched and not started: how far it reads past "
+                  + "waiting batch dispatches to reach interactive and default ones behind them (each held dispatch "
+                  + "holds its request in memory); 0: it pauses as soon as anything waits.")
+          .atLeast(0);
+
   /** Every key at its default. */
   public static final WorkerSettings DEFAULT =
-      new WorkerSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new WorkerSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public WorkerSettings {
     groupId = GROUP_ID.value(groupId);
@@ -132,5 +144,6 @@ public record WorkerSettings(
             : MAX_CONNECTIONS_PER_HOST.value(maxConnectionsPerHost);
     maxStreamsPerConnection = MAX_STREAMS_PER_CONNECTION.value(maxStreamsPerConnection);
     learnLimits = LEARN_LIMITS.value(learnLimits);
+    batchReadAhead = BATCH_READ_AHEAD.value(batchReadAhead);
   }
 }

@@ -23,6 +23,9 @@ public interface MeterDefinition {
     public static final String PROVIDER = "provider";
     public static final String OUTCOME = "outcome";
 
+    /** A request's class ({@code interactive}, {@code default}, {@code batch}). */
+    public static final String PRIORITY = "priority";
+
     private Tag() {}
   }
 

@@ -99,7 +99,8 @@ class ConfigKeyTest {
         .hasMessage("observability.port: 70000 is above the maximum of 65535");
     assertThatThrownBy(
             () ->
-                new WorkerSettings(null, null, null, null, null, -1L, null, null, null, null, null))
+                new WorkerSettings(
+                    null, null, null, null, null, -1L, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.health_publish_interval_ms: -1 is below the minimum of 0");
     assertThatThrownBy(() -> new DynamicWeightsSettings(true, 1.5, null, null))
@@ -120,7 +121,8 @@ class ConfigKeyTest {
   void stringsAreCheckedForLengthAndPattern() {
     assertThatThrownBy(
             () ->
-                new WorkerSettings("", null, null, null, null, null, null, null, null, null, null))
+                new WorkerSettings(
+                    "", null, null, null, null, null, null, null, null, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.group_id: '' has length 0, below the minimum of 1");
     assertThatThrownBy(

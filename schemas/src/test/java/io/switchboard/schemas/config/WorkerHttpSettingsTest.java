@@ -46,11 +46,15 @@ class WorkerHttpSettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.http_version: 'h3' is not one of [auto, http1, http2]");
     assertThatThrownBy(
-            () -> new WorkerSettings(null, null, null, null, null, null, null, null, null, 0, null))
+            () ->
+                new WorkerSettings(
+                    null, null, null, null, null, null, null, null, null, 0, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.max_streams_per_connection: 0 is below the minimum of 1");
     assertThatThrownBy(
-            () -> new WorkerSettings(null, null, null, null, null, null, null, null, 0, null, null))
+            () ->
+                new WorkerSettings(
+                    null, null, null, null, null, null, null, null, 0, null, null, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("worker_settings.max_connections_per_host: 0 is below the minimum of 1");
   }

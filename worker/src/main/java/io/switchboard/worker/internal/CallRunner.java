@@ -58,7 +58,8 @@ final class CallRunner implements LaneScheduler.Launcher {
             job.deployment(),
             job.dispatch().request().body(),
             job.id(),
-            job.callTimeout(now, defaultTimeoutMs));
+            job.callTimeout(now, defaultTimeoutMs),
+            () -> lane.pacer().sent(permit));
     inFlight.incrementAndGet();
     providers
         .call(call)

@@ -115,6 +115,7 @@ public final class Engine implements Runnable {
     this.scheduler =
         new LaneScheduler(
             config.workerSettings().maxInFlightPerLane(),
+            config.workerSettings().batchReadAhead(),
             clock,
             health::cooldownUntil,
             outputs,

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fetched and retrying jobs wait in one queue per class ({@link Priority}), each in offset
  * order; the scheduler serves the classes highest first. A lane reads past the batch dispatches
- * waiting in its queue, up to {@link #BATCH_READ_AHEAD} of them and as far as the commit metadata
- * has room, so that a later interactive or default dispatch is not stuck behind a batch backlog; it
- * never reads past a waiting interactive or default dispatch (it pauses, as without classes).
+ * waiting in its queue, up to {@code worker_settings.batch_read_ahead} of them and as far as the
+ * commit metadata has room, so that a later interactive or default dispatch is not stuck behind a
+ * batch backlog; it never reads past a waiting interactive or default dispatch (it pauses, as
+ * without classes).
  */
 final class Lane {
   private static final Logger log = LoggerFactory.getLogger(Lane.class);
@@ -59,13 +60,6 @@ final class Lane {
       TopicPartition partition,
       OffsetAndMetadata position,
       List<ProducerRecord<String, byte[]>> results) {}
-
-  /**
-   * The most batch dispatches a lane holds fetched and not started: what it reads past. Bounds the
-   * memory a backlog takes (a dispatch holds its request) well below what the commit metadata could
-   * track (about 24,000 offsets above the commit point).
-   */
-  static final int BATCH_READ_AHEAD = 5_000;
 
   private final TopicPartition partition;
   private final LanePacer pacer;
@@ -262,9 +256,13 @@ final class Lane {
   /**
    * Whether the lane may take another fetched record: its next record (or the one it held back) has
    * room in the commit metadata, and either nothing waits in its queues and fewer than {@code
-   * window} are started, or only batch dispatches wait, fewer than {@link #BATCH_READ_AHEAD}.
+   * window} are started, or only batch dispatches wait, fewer than {@code batchReadAhead}.
+   *
+   * @param batchReadAhead the most batch dispatches held fetched and not started ({@code
+   *     worker_settings.batch_read_ahead}): bounds the memory a backlog takes (a dispatch holds its
+   *     request); the commit metadata bounds it too, at about 24,000 offsets above the commit point
    */
-  boolean canTakeMore(int window) {
+  boolean canTakeMore(int window, int batchReadAhead) {
     if (offsets != null && !offsets.hasRoomFor(Math.max(offsets.nextExpected(), heldBackFrom))) {
       return false;
     }
@@ -272,7 +270,7 @@ final class Lane {
     if (batch == 0) {
       return queued == 0 && active.size() < window;
     }
-    return batch == queued && batch < BATCH_READ_AHEAD;
+    return batch == queued && batch < batchReadAhead;
   }
 
   /** Records whether the consumer is to be paused on this lane; true when that changed. */

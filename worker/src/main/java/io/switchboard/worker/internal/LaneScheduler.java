@@ -45,6 +45,7 @@ final class LaneScheduler {
   record Pauses(List<TopicPartition> pause, List<TopicPartition> resume, int paused) {}
 
   private final int window;
+  private final int batchReadAhead;
   private final Clock clock;
   private final Function<String, Optional<Instant>> cooldowns;
   private final Outputs outputs;
@@ -52,15 +53,18 @@ final class LaneScheduler {
 
   /**
    * @param window the most dispatches started and not finished per lane (at least 1)
+   * @param batchReadAhead the most batch dispatches a lane holds fetched and not started
    * @param cooldowns when a deployment's cooldown ends, by deployment id, or empty when it has none
    */
   LaneScheduler(
       int window,
+      int batchReadAhead,
       Clock clock,
       Function<String, Optional<Instant>> cooldowns,
       Outputs outputs,
       Launcher launcher) {
     this.window = Math.max(1, window);
+    this.batchReadAhead = Math.max(0, batchReadAhead);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cooldowns = Objects.requireNonNull(cooldowns, "cooldowns");
     this.outputs = Objects.requireNonNull(outputs, "outputs");
@@ -104,7 +108,7 @@ final class LaneScheduler {
     List<TopicPartition> resume = new ArrayList<>();
     int paused = 0;
     for (Lane lane : lanes) {
-      boolean full = draining || !lane.canTakeMore(window);
+      boolean full = draining || !lane.canTakeMore(window, batchReadAhead);
       if (lane.markPaused(full)) {
         (full ? pause : resume).add(lane.partition());
       }

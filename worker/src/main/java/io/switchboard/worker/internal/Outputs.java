@@ -81,7 +81,15 @@ final class Outputs {
         usage == null ? null : batch ? d.batchCost(in, out) : d.cost(in, out),
         job.retry(),
         error,
-        at);
+        at,
+        job.dispatch().request().priority(),
+        waitMs(job.dispatch(), response, at));
+  }
+
+  /** From the dispatch's routing to the call's start (its end less its latency); 0 if skewed. */
+  private static long waitMs(Dispatch dispatch, ProviderResponse response, Instant at) {
+    Instant started = at.minus(response.latency());
+    return Math.max(0, Duration.between(dispatch.routedAt(), started).toMillis());
   }
 
   ProducerRecord<String, byte[]> attemptRecord(AttemptEvent attempt) {

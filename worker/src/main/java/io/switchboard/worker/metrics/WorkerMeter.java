@@ -10,20 +10,30 @@ import java.util.List;
  * switchboard_worker_cost_usd_total}).
  */
 public enum WorkerMeter implements MeterDefinition {
-  /** Provider calls by outcome. */
+  /** Provider calls by outcome and request class. */
   CALLS(
       "switchboard.worker.calls",
       Type.COUNTER,
-      "Provider calls, by outcome",
+      "Provider calls, by outcome and request class",
       null,
-      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.OUTCOME)),
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.OUTCOME, Tag.PRIORITY)),
   /** Provider call latency, with a percentiles histogram for p50/p99 in Prometheus. */
   CALL_LATENCY(
       "switchboard.worker.call.latency",
       Type.TIMER,
-      "Provider call latency, by outcome",
+      "Provider call latency, by outcome and request class",
       "seconds",
-      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.OUTCOME)),
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.OUTCOME, Tag.PRIORITY)),
+  /**
+   * How long requests waited from their routing to their first call to a deployment (a retry's
+   * wait, which holds its backoff, is not recorded), by request class.
+   */
+  CALL_WAIT(
+      "switchboard.worker.call.wait",
+      Type.TIMER,
+      "Wait from routing to the first call to a deployment, by request class",
+      "seconds",
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER, Tag.PRIORITY)),
   /** Prompt tokens reported by providers. */
   INPUT_TOKENS(
       "switchboard.worker.input",

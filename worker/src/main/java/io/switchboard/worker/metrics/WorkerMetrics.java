@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.worker.offload.OffloadEvents;
@@ -66,10 +67,19 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
     gauge(WorkerMeter.PAUSED_LANES, pausedLanes);
     for (DeploymentConfig d : config.modelList()) {
       String provider = d.provider().wire();
-      for (Outcome o : Outcome.values()) {
-        counter(WorkerMeter.CALLS, d.deploymentId(), d.modelName(), provider, o.name());
+      for (Priority p : Priority.values()) {
+        for (Outcome o : Outcome.values()) {
+          counter(WorkerMeter.CALLS, d.deploymentId(), d.modelName(), provider, o.name(), p.wire());
+        }
+        timer(
+            WorkerMeter.CALL_LATENCY,
+            d.deploymentId(),
+            d.modelName(),
+            provider,
+            Outcome.SUCCESS.name(),
+            p.wire());
+        timer(WorkerMeter.CALL_WAIT, d.deploymentId(), d.modelName(), provider, p.wire());
       }
-      timer(d.deploymentId(), d.modelName(), provider, Outcome.SUCCESS.name());
       counter(WorkerMeter.INPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.OUTPUT_TOKENS, d.deploymentId(), d.modelName(), provider);
       counter(WorkerMeter.COST, d.deploymentId(), d.modelName(), provider);
@@ -98,9 +108,21 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
   /** Records one provider call. */
   public void record(AttemptEvent a) {
     String outcome = a.outcome().name();
-    counter(WorkerMeter.CALLS, a.deploymentId(), a.modelName(), a.provider(), outcome).increment();
-    timer(a.deploymentId(), a.modelName(), a.provider(), outcome)
+    String priority = a.priority().wire();
+    counter(WorkerMeter.CALLS, a.deploymentId(), a.modelName(), a.provider(), outcome, priority)
+        .increment();
+    timer(
+            WorkerMeter.CALL_LATENCY,
+            a.deploymentId(),
+            a.modelName(),
+            a.provider(),
+            outcome,
+            priority)
         .record(Math.max(0, a.latencyMs()), TimeUnit.MILLISECONDS);
+    if (a.waitMs() != null && a.retry() == 0) {
+      timer(WorkerMeter.CALL_WAIT, a.deploymentId(), a.modelName(), a.provider(), priority)
+          .record(a.waitMs(), TimeUnit.MILLISECONDS);
+    }
     if (a.tokensIn() != null) {
       counter(WorkerMeter.INPUT_TOKENS, a.deploymentId(), a.modelName(), a.provider())
           .increment(a.tokensIn());
@@ -134,8 +156,7 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
                     .register(registry));
   }
 
-  private Timer timer(String... tagValues) {
-    WorkerMeter meter = WorkerMeter.CALL_LATENCY;
+  private Timer timer(WorkerMeter meter, String... tagValues) {
     return (Timer)
         meters.computeIfAbsent(
             key(meter, tagValues),

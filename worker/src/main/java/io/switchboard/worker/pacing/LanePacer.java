@@ -14,16 +14,19 @@ import java.util.function.Supplier;
 
 /**
  * Paces one lane at its share of the deployment's {@code rpm} and {@code tpm}, over a sliding
- * window of {@value #WINDOW_MS} ms: a minute, and a second more for the time between granting a
- * permit and the call reaching the provider, which counts the call when it arrives (the HTTP
- * client's queue and I/O threads, the network). Without it, a deployment whose lanes were kept at
- * their limit showed its provider 6,038 calls in one minute for an rpm of 6,000 (the mock
- * provider's log, under load).
+ * window of {@value #WINDOW_MS} ms: a minute, and a second more for the way from the HTTP client to
+ * the provider, which counts the call when it arrives. A permit counts from its grant until {@value
+ * #WINDOW_MS} ms after its call was sent ({@link #sent}: the HTTP client wrote it on a connection),
+ * or after the grant when no send is reported. Counting from the grant alone did not hold: a burst
+ * of 570 calls on new connections took more than a second to leave the HTTP client on a loaded
+ * machine, and the provider saw 601 calls in one minute at a limit of 600. However long a call
+ * waits in the client (up to the window itself), it counts a minute from when it left.
  *
  * <p>Guarantee: within any {@value #WINDOW_MS} ms, so within any minute, at most {@link
- * #requestLimit()} permits are granted. Tokens are admitted by estimate and corrected by {@link
- * #settle} once the provider reports usage; a request estimated larger than the whole token limit
- * is admitted only when the window holds no tokens, so it is paced but never starved.
+ * #requestLimit()} permits are granted, and at most that many calls are sent. Tokens are admitted
+ * by estimate and corrected by {@link #settle} once the provider reports usage; a request estimated
+ * larger than the whole token limit is admitted only when the window holds no tokens, so it is
+ * paced but never starved.
  *
  * <p>A deployment with {@code rate_window_seconds} is also paced over that shorter window: at most
  * {@link #shortLimit()} permits within any {@code rate_window_seconds} s plus {@value
@@ -65,11 +68,18 @@ public final class LanePacer {
 
   /** A granted slot in the window; pass it to {@link #settle} with the actual usage. */
   public static final class Permit {
+    private static final long UNSENT = Long.MIN_VALUE;
     private final long grantedAtMs;
     private final boolean inWindow;
     private final Priority priority;
     private long tokens;
     private boolean settled;
+
+    /** Left the window (pruned): a late settle no longer changes the window's tokens. */
+    private boolean gone;
+
+    /** When its call was sent; written by the HTTP client's thread, read by the poll thread. */
+    private volatile long sentAtMs = UNSENT;
 
     private Permit(long grantedAtMs, long tokens, boolean inWindow, Priority priority) {
       this.grantedAtMs = grantedAtMs;
@@ -80,6 +90,11 @@ public final class LanePacer {
 
     public long tokens() {
       return tokens;
+    }
+
+    /** When the permit leaves the window: a window after its grant, or after its call was sent. */
+    private long expiresAtMs() {
+      return Math.max(grantedAtMs, sentAtMs) + WINDOW_MS;
     }
   }
 
@@ -252,12 +267,14 @@ public final class LanePacer {
     long wait = 0;
     long requests = requestLimit == null ? 0 : requestLimitFor(priority, requestLimit);
     if (requestLimit != null && window.size() >= requests) {
+      // The window drops below the limit once its oldest permits have left, in order.
       int expire = (int) (window.size() - requests);
       Iterator<Permit> it = window.iterator();
-      for (int i = 0; i < expire; i++) {
-        it.next();
+      long leavesAt = 0;
+      for (int i = 0; i <= expire; i++) {
+        leavesAt = Math.max(leavesAt, it.next().expiresAtMs());
       }
-      wait = it.next().grantedAtMs + WINDOW_MS - now;
+      wait = leavesAt - now;
     }
     if (shortLimit != null && shortWindow.size() >= shortLimit) {
       int expire = shortWindow.size() - shortLimit;
@@ -270,15 +287,28 @@ public final class LanePacer {
     long tokens = tokenLimit == null ? 0 : tokenLimitFor(priority, tokenLimit);
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokens) {
       long remaining = tokensInWindow;
+      long leavesAt = 0;
       for (Permit p : window) {
         remaining -= p.tokens;
+        leavesAt = Math.max(leavesAt, p.expiresAtMs());
         if (remaining <= 0 || remaining + estimatedTokens <= tokens) {
-          wait = Math.max(wait, p.grantedAtMs + WINDOW_MS - now);
+          wait = Math.max(wait, leavesAt - now);
           break;
         }
       }
     }
     return Duration.ofMillis(Math.max(0, wait));
+  }
+
+  /**
+   * Records that the permit's call was sent now: it counts for {@value #WINDOW_MS} ms from here (a
+   * permit already out of the window stays out). Only the first report counts. Thread-safe: the
+   * HTTP client's threads call it.
+   */
+  public void sent(Permit permit) {
+    if (permit.sentAtMs == Permit.UNSENT) {
+      permit.sentAtMs = clock.millis();
+    }
   }
 
   /**
@@ -295,7 +325,7 @@ public final class LanePacer {
     permit.settled = true;
     long now = now();
     prune(now);
-    if (permit.inWindow && permit.grantedAtMs > now - WINDOW_MS) {
+    if (permit.inWindow && !permit.gone) {
       tokensInWindow += actualTokens - permit.tokens;
       tokensByClass[permit.priority.ordinal()] += actualTokens - permit.tokens;
     }
@@ -361,8 +391,11 @@ public final class LanePacer {
   }
 
   private void prune(long now) {
-    while (!window.isEmpty() && window.peekFirst().grantedAtMs <= now - WINDOW_MS) {
+    // In grant order: a permit that left later than the ones after it holds them (counts them
+    // longer, never shorter).
+    while (!window.isEmpty() && window.peekFirst().expiresAtMs() <= now) {
       Permit gone = window.pollFirst();
+      gone.gone = true;
       tokensInWindow -= gone.tokens;
       requestsByClass[gone.priority.ordinal()]--;
       tokensByClass[gone.priority.ordinal()] -= gone.tokens;

@@ -136,7 +136,7 @@ public abstract class HttpProviderClient implements ProviderClient {
     CompletableFuture<ProviderResponse> result = new CompletableFuture<>();
     Future<SimpleHttpResponse> exchange =
         http.execute(
-            SimpleRequestProducer.create(request),
+            new SendReporting(SimpleRequestProducer.create(request), call.onSent()),
             SimpleResponseConsumer.create(),
             new FutureCallback<>() {
               @Override

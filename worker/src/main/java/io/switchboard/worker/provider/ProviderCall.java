@@ -15,11 +15,24 @@ import java.util.Objects;
  * @param body the OpenAI chat completions body of the request, as the caller sent it (not modified)
  * @param requestId the request id, sent as {@code x-switchboard-request-id}
  * @param timeout the whole attempt's time limit: connection, request and response
+ * @param onSent run once the request is written on a connection (on the HTTP client's thread), for
+ *     the pacer that counts the call from then; a client without that moment never runs it
  */
 public record ProviderCall(
-    DeploymentConfig deployment, ObjectNode body, String requestId, Duration timeout) {
+    DeploymentConfig deployment,
+    ObjectNode body,
+    String requestId,
+    Duration timeout,
+    Runnable onSent) {
+
+  /** A call whose sending nobody waits for. */
+  public ProviderCall(
+      DeploymentConfig deployment, ObjectNode body, String requestId, Duration timeout) {
+    this(deployment, body, requestId, timeout, () -> {});
+  }
 
   public ProviderCall {
+    onSent = onSent == null ? () -> {} : onSent;
     Objects.requireNonNull(deployment, "deployment");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(requestId, "requestId");

@@ -14,6 +14,7 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.config.PriorityReserve;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.WorkerSettings;
 import io.switchboard.schemas.json.Json;
 import io.switchboard.testkit.time.MutableClock;
 import io.switchboard.worker.pacing.LanePacer;
@@ -39,6 +40,7 @@ class LaneSchedulerTest {
   LaneScheduler scheduler(int window) {
     return new LaneScheduler(
         window,
+        WorkerSettings.DEFAULT.batchReadAhead(),
         clock,
         id -> Optional.ofNullable(cooldowns.get(id)),
         Fixtures.outputs(CONFIG),

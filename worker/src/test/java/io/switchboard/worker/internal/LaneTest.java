@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.WorkerSettings;
 import io.switchboard.testkit.time.MutableClock;
 import io.switchboard.worker.offsets.OffsetCodec;
 import io.switchboard.worker.offsets.PartitionOffsets;
@@ -21,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class LaneTest {
+  static final int READ_AHEAD = WorkerSettings.DEFAULT.batchReadAhead();
+
   static final SwitchboardConfig CONFIG = config("");
   static final MutableClock CLOCK = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   static final ProducerRecord<String, byte[]> RESULT =
@@ -45,7 +48,7 @@ class LaneTest {
   void aLaneWithNothingCommittedStartsAtItsFirstRecord() {
     Lane lane =
         new Lane(new TopicPartition(Fixtures.DISPATCH, 0), new LanePacer(null, null, CLOCK), null);
-    assertThat(lane.canTakeMore(1)).isTrue();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).isTrue();
     assertThat(lane.admit(500)).isEqualTo(Lane.Admission.TAKE);
     lane.finished(500, List.of(RESULT));
     assertThat(lane.toCommit().position().offset()).isEqualTo(501);
@@ -68,12 +71,12 @@ class LaneTest {
     assertThat(heldBack).isGreaterThan(24_000);
     assertThat(lane.paused()).isTrue();
     assertThat(lane.admit(heldBack + 1)).as("the rest of the fetch").isEqualTo(Lane.Admission.SKIP);
-    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).isFalse();
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE, READ_AHEAD)).isFalse();
     assertThat(lane.toCommit().position().metadata().length())
         .isLessThanOrEqualTo(PartitionOffsets.METADATA_LIMIT);
 
     lane.finished(0, List.of());
-    assertThat(lane.canTakeMore(Integer.MAX_VALUE))
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE, READ_AHEAD))
         .as("the commit point moved past the held-back record")
         .isTrue();
     assertThat(lane.markPaused(false)).isTrue();
@@ -184,27 +187,40 @@ class LaneTest {
     Lane lane = Fixtures.lane(CLOCK);
     Job started = Fixtures.takeOfClass(lane, CONFIG, 0, Priority.BATCH);
     lane.started(started);
-    assertThat(lane.canTakeMore(1)).as("window full, nothing waiting").isFalse();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).as("window full, nothing waiting").isFalse();
     Fixtures.takeOfClass(lane, CONFIG, 1, Priority.BATCH);
-    assertThat(lane.canTakeMore(1)).as("only batch waits: read past it").isTrue();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).as("only batch waits: read past it").isTrue();
     Job interactive = Fixtures.takeOfClass(lane, CONFIG, 2, Priority.INTERACTIVE);
-    assertThat(lane.canTakeMore(1)).as("an interactive dispatch waits").isFalse();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).as("an interactive dispatch waits").isFalse();
     lane.started(interactive);
-    assertThat(lane.canTakeMore(1)).isTrue();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).isTrue();
     Fixtures.takeOfClass(lane, CONFIG, 3, Priority.DEFAULT);
-    assertThat(lane.canTakeMore(Integer.MAX_VALUE)).as("a default dispatch waits").isFalse();
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE, READ_AHEAD))
+        .as("a default dispatch waits")
+        .isFalse();
   }
 
   @Test
   void aLaneReadsPastBatchDispatchesOnlyUpToItsReadAhead() {
     Lane lane = Fixtures.lane(CLOCK);
     long offset = 0;
-    for (; offset < Lane.BATCH_READ_AHEAD - 1; offset++) {
+    for (; offset < READ_AHEAD - 1; offset++) {
       Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH);
     }
-    assertThat(lane.canTakeMore(1)).isTrue();
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).isTrue();
     Fixtures.takeOfClass(lane, CONFIG, offset, Priority.BATCH);
-    assertThat(lane.queued()).isEqualTo(Lane.BATCH_READ_AHEAD);
-    assertThat(lane.canTakeMore(1)).isFalse();
+    assertThat(lane.queued()).isEqualTo(READ_AHEAD);
+    assertThat(lane.canTakeMore(1, READ_AHEAD)).isFalse();
+  }
+
+  @Test
+  void theReadAheadIsTheConfiguredOneAndZeroPausesAsSoonAsABatchDispatchWaits() {
+    Lane lane = Fixtures.lane(CLOCK);
+    Fixtures.takeOfClass(lane, CONFIG, 0, Priority.BATCH);
+    Fixtures.takeOfClass(lane, CONFIG, 1, Priority.BATCH);
+    assertThat(lane.canTakeMore(1, 3)).isTrue();
+    Fixtures.takeOfClass(lane, CONFIG, 2, Priority.BATCH);
+    assertThat(lane.canTakeMore(1, 3)).isFalse();
+    assertThat(lane.canTakeMore(Integer.MAX_VALUE, 0)).isFalse();
   }
 }

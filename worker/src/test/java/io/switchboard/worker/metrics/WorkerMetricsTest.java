@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
@@ -74,6 +75,7 @@ class WorkerMetricsTest {
                 .get(WorkerMeter.CALLS.meterName())
                 .tags(tags)
                 .tag("outcome", "SUCCESS")
+                .tag("priority", "default")
                 .counter()
                 .count())
         .isEqualTo(2);
@@ -82,6 +84,7 @@ class WorkerMetricsTest {
                 .get(WorkerMeter.CALLS.meterName())
                 .tags(tags)
                 .tag("outcome", "RETRY")
+                .tag("priority", "default")
                 .counter()
                 .count())
         .isEqualTo(1);
@@ -90,6 +93,7 @@ class WorkerMetricsTest {
                 .get(WorkerMeter.CALL_LATENCY.meterName())
                 .tags(tags)
                 .tag("outcome", "SUCCESS")
+                .tag("priority", "default")
                 .timer()
                 .totalTime(TimeUnit.MILLISECONDS))
         .isEqualTo(200);
@@ -133,5 +137,72 @@ class WorkerMetricsTest {
 
   private static double count(SimpleMeterRegistry registry, WorkerMeter m, String... tags) {
     return registry.get(m.meterName()).tags(tags).counter().count();
+  }
+
+  static AttemptEvent attempt(Priority priority, int retry, long latencyMs, long waitMs) {
+    return new AttemptEvent(
+        null,
+        "r",
+        "chat-a",
+        "chat",
+        "m",
+        "openai_compatible",
+        Outcome.SUCCESS,
+        200,
+        latencyMs,
+        null,
+        null,
+        null,
+        retry,
+        null,
+        Instant.EPOCH,
+        priority,
+        waitMs);
+  }
+
+  @Test
+  void callsLatencyAndFirstCallWaitsAreCountedByClass() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WorkerMetrics metrics = new WorkerMetrics(CONFIG, () -> 0, () -> 0);
+    metrics.bindTo(registry);
+    metrics.record(attempt(Priority.INTERACTIVE, 0, 40, 15));
+    metrics.record(attempt(Priority.BATCH, 0, 60, 9_000));
+    metrics.record(attempt(Priority.BATCH, 0, 70, 11_000));
+    metrics.record(attempt(Priority.BATCH, 1, 80, 30_000));
+    var tags =
+        new String[] {"deployment", "chat-a", "model", "chat", "provider", "openai_compatible"};
+    java.util.function.Function<String, Double> calls =
+        p ->
+            registry
+                .get(WorkerMeter.CALLS.meterName())
+                .tags(tags)
+                .tag("outcome", "SUCCESS")
+                .tag("priority", p)
+                .counter()
+                .count();
+    assertThat(calls.apply("interactive")).isEqualTo(1);
+    assertThat(calls.apply("batch")).isEqualTo(3);
+    assertThat(calls.apply("default")).isZero();
+    assertThat(
+            registry
+                .get(WorkerMeter.CALL_LATENCY.meterName())
+                .tags(tags)
+                .tag("outcome", "SUCCESS")
+                .tag("priority", "batch")
+                .timer()
+                .totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(210);
+    var batchWait =
+        registry.get(WorkerMeter.CALL_WAIT.meterName()).tags(tags).tag("priority", "batch").timer();
+    assertThat(batchWait.count()).as("the retry's wait is not a queue wait").isEqualTo(2);
+    assertThat(batchWait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(20_000);
+    assertThat(
+            registry
+                .get(WorkerMeter.CALL_WAIT.meterName())
+                .tags(tags)
+                .tag("priority", "interactive")
+                .timer()
+                .totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(15);
   }
 }

@@ -355,4 +355,45 @@ class LanePacerTest {
     }
     assertThat(batch).as("its 10%, of the requests and of the tokens").isEqualTo(60);
   }
+
+  /**
+   * A burst of permits whose calls leave the HTTP client over 2.5 s (new connections on a loaded
+   * machine), then the lane kept at its limit for two minutes: the provider, counting arrivals,
+   * sees no more than the limit in any minute.
+   */
+  @Test
+  void callsThatLeaveLateCountAMinuteFromWhenTheyLeft() {
+    MutableClock clock = new MutableClock(START);
+    LanePacer pacer = new LanePacer(600, null, clock);
+    java.util.ArrayDeque<LanePacer.Permit> waiting = new java.util.ArrayDeque<>();
+    for (java.util.Optional<LanePacer.Permit> p; (p = pacer.tryAcquire(0)).isPresent(); ) {
+      waiting.add(p.get());
+    }
+    assertThat(waiting).hasSize(600);
+    java.util.List<Long> arrivals = new java.util.ArrayList<>();
+    while (!waiting.isEmpty()) {
+      clock.advance(Duration.ofMillis(10));
+      for (int i = 0; i < 3 && !waiting.isEmpty(); i++) {
+        pacer.sent(waiting.poll());
+        arrivals.add(clock.millis());
+      }
+    }
+    long end = clock.millis() + 120_000;
+    while (clock.millis() < end) {
+      clock.advance(Duration.ofMillis(100));
+      for (java.util.Optional<LanePacer.Permit> p; (p = pacer.tryAcquire(0)).isPresent(); ) {
+        pacer.sent(p.get());
+        arrivals.add(clock.millis());
+      }
+    }
+    int most = 0;
+    for (int i = 0, j = 0; i < arrivals.size(); i++) {
+      while (j < arrivals.size() && arrivals.get(j) < arrivals.get(i) + 60_000) {
+        j++;
+      }
+      most = Math.max(most, j - i);
+    }
+    assertThat(most).as("calls arriving within one minute").isEqualTo(600);
+    assertThat(arrivals.size()).as("the lane still uses its limit").isGreaterThanOrEqualTo(1200);
+  }
 }

@@ -99,6 +99,24 @@ abstract class ProviderClientCompatibilityKit {
   }
 
   @Test
+  void theClientReportsOnceThatTheRequestLeftBeforeTheAnswerComes() {
+    String id = newDeployment();
+    mock.behave(id, Behavior.ok().withRequiredKey(KEY));
+    java.util.concurrent.atomic.AtomicInteger sent =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<ProviderResponse> answer =
+        clients.call(
+            new ProviderCall(
+                deployment(id),
+                Deployments.body("Hello there"),
+                "req-sent-" + id,
+                Duration.ofSeconds(30),
+                () -> assertThat(sent.incrementAndGet()).isEqualTo(1)));
+    assertThat(answer.join().status()).isEqualTo(200);
+    assertThat(sent.get()).isEqualTo(1);
+  }
+
+  @Test
   void aCompletionComesBackInOpenAiShapeWithUsage() {
     String id = newDeployment();
     mock.behave(id, Behavior.ok().withRequiredKey(KEY));

@@ -34,7 +34,7 @@ class ProviderHttpVersionTest {
 
   static WorkerSettings settings(HttpVersionChoice version, int perHost, int streams) {
     return new WorkerSettings(
-        null, null, null, null, null, null, null, version, perHost, streams, null);
+        null, null, null, null, null, null, null, version, perHost, streams, null, null);
   }
 
   static ProviderCall call(MockProvider mock, String deployment, Duration timeout) {

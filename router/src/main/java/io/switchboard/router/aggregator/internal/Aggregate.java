@@ -1,5 +1,6 @@
 package io.switchboard.router.aggregator.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.Outcome;
@@ -14,28 +15,80 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The state behind one summary, in parts: routing decisions add to {@link Routes}, provider calls
- * to {@link Calls}, {@link Latencies} and {@link Usage}, final replies to {@link Replies}.
- * Immutable; {@link #plus} returns the next state. Stored as JSON in the aggregator's stores, the
- * parts' fields side by side in one object (unwrapped).
+ * to {@link Calls}, {@link Latencies} and {@link Usage}, final replies to {@link Replies}; routing
+ * decisions and calls of a known class also to that class's {@link ClassPart}. Immutable; {@link
+ * #plus} returns the next state. Stored as JSON in the aggregator's stores, the parts' fields side
+ * by side in one object (unwrapped), the classes under {@code classes} (left out while empty, so a
+ * state stored before classes reads and writes as it did).
  */
 public record Aggregate(
     @JsonUnwrapped Routes routes,
     @JsonUnwrapped Calls calls,
     @JsonUnwrapped Latencies latencies,
     @JsonUnwrapped Usage usage,
-    @JsonUnwrapped Replies finalReplies) {
+    @JsonUnwrapped Replies finalReplies,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ClassPart> classes) {
 
   public static final Aggregate EMPTY =
-      new Aggregate(Routes.NONE, Calls.NONE, Latencies.NONE, Usage.NONE, Replies.NONE);
+      new Aggregate(Routes.NONE, Calls.NONE, Latencies.NONE, Usage.NONE, Replies.NONE, null);
+
+  public Aggregate {
+    classes = classes == null ? Map.of() : classes;
+  }
 
   /** This state with one more contribution. */
   public Aggregate plus(Contribution c) {
+    Map<String, ClassPart> byClass = classes;
+    if (c.priority() != null && c.kind() != Contribution.Kind.REPLY) {
+      TreeMap<String, ClassPart> m = new TreeMap<>(classes);
+      m.put(c.priority().wire(), m.getOrDefault(c.priority().wire(), ClassPart.NONE).plus(c));
+      byClass = m;
+    }
     return switch (c.kind()) {
-      case DISPATCH -> new Aggregate(routes.plus(c), calls, latencies, usage, finalReplies);
+      case DISPATCH ->
+          new Aggregate(routes.plus(c), calls, latencies, usage, finalReplies, byClass);
       case ATTEMPT ->
-          new Aggregate(routes, calls.plus(c), latencies.plus(c), usage.plus(c), finalReplies);
-      case REPLY -> new Aggregate(routes, calls, latencies, usage, finalReplies.plus(c));
+          new Aggregate(
+              routes, calls.plus(c), latencies.plus(c), usage.plus(c), finalReplies, byClass);
+      case REPLY -> new Aggregate(routes, calls, latencies, usage, finalReplies.plus(c), byClass);
     };
+  }
+
+  /**
+   * One request class's first routes and calls, with its waits (first calls only) and latencies.
+   */
+  public record ClassPart(
+      long routed, long attempts, long successes, Latencies waits, Latencies latencies) {
+    static final ClassPart NONE = new ClassPart(0, 0, 0, Latencies.NONE, Latencies.NONE);
+
+    public ClassPart {
+      waits = waits == null ? Latencies.NONE : waits;
+      latencies = latencies == null ? Latencies.NONE : latencies;
+    }
+
+    ClassPart plus(Contribution c) {
+      if (c.kind() == Contribution.Kind.DISPATCH) {
+        return c.hop() > 0
+            ? this
+            : new ClassPart(routed + 1, attempts, successes, waits, latencies);
+      }
+      return new ClassPart(
+          routed,
+          attempts + 1,
+          successes + (c.outcome() == Outcome.SUCCESS ? 1 : 0),
+          c.waitMs() == null ? waits : waits.plus(c.waitMs()),
+          latencies.plus(c.latencyMs()));
+    }
+
+    MetricsSummary.ClassSummary toSummary() {
+      return new MetricsSummary.ClassSummary(
+          routed,
+          attempts,
+          successes,
+          attempts - successes,
+          waits.toSummary(),
+          latencies.toSummary());
+    }
   }
 
   /**
@@ -133,9 +186,13 @@ public record Aggregate(
     static final Latencies NONE = new Latencies(null, 0);
 
     Latencies plus(Contribution c) {
+      return plus(c.latencyMs());
+    }
+
+    Latencies plus(long ms) {
       Histogram h = LatencyHistograms.decode(histogram);
-      LatencyHistograms.record(h, c.latencyMs());
-      return new Latencies(LatencyHistograms.encode(h), latencySumMs + Math.max(0, c.latencyMs()));
+      LatencyHistograms.record(h, ms);
+      return new Latencies(LatencyHistograms.encode(h), latencySumMs + Math.max(0, ms));
     }
 
     MetricsSummary.Latency toSummary() {
@@ -227,7 +284,14 @@ public record Aggregate(
         usage.tokensOut(),
         usage.costUsd(),
         scope == MetricsSummary.Scope.MODEL ? routes.shares() : List.of(),
-        now);
+        now,
+        classSummaries());
+  }
+
+  private Map<String, MetricsSummary.ClassSummary> classSummaries() {
+    TreeMap<String, MetricsSummary.ClassSummary> out = new TreeMap<>();
+    classes.forEach((priority, part) -> out.put(priority, part.toSummary()));
+    return out;
   }
 
   /** Into 0..1, rounded to nine decimals (the mass is a sum of doubles). */

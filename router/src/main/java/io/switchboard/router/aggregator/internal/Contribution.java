@@ -4,6 +4,7 @@ import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import java.util.Map;
@@ -25,6 +26,9 @@ import java.util.Objects;
  * @param costUsd cost (attempts only)
  * @param status the reply's status (replies only)
  * @param errorCode the reply's error code (error and expired replies only)
+ * @param priority the request's class (dispatches and attempts; null for replies, which carry none)
+ * @param waitMs from routing to the call's start (first calls to a deployment only: a retry's wait
+ *     holds its backoff, not a queue)
  */
 public record Contribution(
     Kind kind,
@@ -38,7 +42,9 @@ public record Contribution(
     long tokensOut,
     double costUsd,
     ReplyStatus status,
-    ErrorCode errorCode) {
+    ErrorCode errorCode,
+    Priority priority,
+    Long waitMs) {
 
   /** The input a contribution came from. */
   public enum Kind {
@@ -54,7 +60,20 @@ public record Contribution(
 
   public static Contribution of(Dispatch d, Map<String, Double> expected) {
     return new Contribution(
-        Kind.DISPATCH, d.deploymentId(), d.hop(), expected, null, null, 0, 0, 0, 0, null, null);
+        Kind.DISPATCH,
+        d.deploymentId(),
+        d.hop(),
+        expected,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        d.request().priority(),
+        null);
   }
 
   public static Contribution of(AttemptEvent a) {
@@ -70,7 +89,9 @@ public record Contribution(
         a.tokensOut() == null ? 0 : a.tokensOut(),
         a.costUsd() == null ? 0 : a.costUsd(),
         null,
-        null);
+        null,
+        a.priority(),
+        a.retry() == 0 ? a.waitMs() : null);
   }
 
   public static Contribution of(RouteReply r) {
@@ -86,7 +107,9 @@ public record Contribution(
         0,
         0,
         r.status(),
-        r.error() == null ? null : r.error().code());
+        r.error() == null ? null : r.error().code(),
+        null,
+        null);
   }
 
   /** This contribution without the expected shares (they matter to scope model only). */
@@ -105,6 +128,8 @@ public record Contribution(
             tokensOut,
             costUsd,
             status,
-            errorCode);
+            errorCode,
+            priority,
+            waitMs);
   }
 }

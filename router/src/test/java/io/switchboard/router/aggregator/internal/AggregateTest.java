@@ -3,10 +3,12 @@ package io.switchboard.router.aggregator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.router.aggregator.internal.Contribution.Kind;
+import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.Outcome;
+import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.json.Json;
 import java.time.Instant;
@@ -60,6 +62,8 @@ class AggregateTest {
                 0,
                 0,
                 null,
+                null,
+                null,
                 null),
             new Contribution(
                 Kind.DISPATCH,
@@ -73,18 +77,73 @@ class AggregateTest {
                 0,
                 0,
                 null,
+                null,
+                null,
                 null),
-            new Contribution(Kind.DISPATCH, "c", 1, null, null, null, 0, 0, 0, 0, null, null),
             new Contribution(
-                Kind.ATTEMPT, "a", 0, null, Outcome.SUCCESS, 200, 120, 10, 5, 0.25, null, null),
+                Kind.DISPATCH, "c", 1, null, null, null, 0, 0, 0, 0, null, null, null, null),
             new Contribution(
-                Kind.ATTEMPT, "b", 0, null, Outcome.RETRY, 503, 40, 0, 0, 0, null, null),
+                Kind.ATTEMPT,
+                "a",
+                0,
+                null,
+                Outcome.SUCCESS,
+                200,
+                120,
+                10,
+                5,
+                0.25,
+                null,
+                null,
+                null,
+                null),
             new Contribution(
-                Kind.ATTEMPT, "b", 0, null, Outcome.FALLBACK, 429, 30, 0, 0, 0, null, null),
+                Kind.ATTEMPT,
+                "b",
+                0,
+                null,
+                Outcome.RETRY,
+                503,
+                40,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null),
             new Contribution(
-                Kind.ATTEMPT, "c", 0, null, Outcome.CONTEXT_WINDOW, null, 0, 0, 0, 0, null, null),
+                Kind.ATTEMPT,
+                "b",
+                0,
+                null,
+                Outcome.FALLBACK,
+                429,
+                30,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null),
             new Contribution(
-                Kind.REPLY, "a", 0, null, null, null, 0, 0, 0, 0, ReplyStatus.OK, null),
+                Kind.ATTEMPT,
+                "c",
+                0,
+                null,
+                Outcome.CONTEXT_WINDOW,
+                null,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null),
+            new Contribution(
+                Kind.REPLY, "a", 0, null, null, null, 0, 0, 0, 0, ReplyStatus.OK, null, null, null),
             new Contribution(
                 Kind.REPLY,
                 null,
@@ -97,7 +156,9 @@ class AggregateTest {
                 0,
                 0,
                 ReplyStatus.EXPIRED,
-                ErrorCode.DEADLINE_EXCEEDED),
+                ErrorCode.DEADLINE_EXCEEDED,
+                null,
+                null),
             new Contribution(
                 Kind.REPLY,
                 null,
@@ -110,7 +171,9 @@ class AggregateTest {
                 0,
                 0,
                 ReplyStatus.ERROR,
-                ErrorCode.UNKNOWN_MODEL));
+                ErrorCode.UNKNOWN_MODEL,
+                null,
+                null));
     Aggregate aggregate = Aggregate.EMPTY;
     for (Contribution c : contributions) {
       aggregate = aggregate.plus(c);
@@ -134,5 +197,97 @@ class AggregateTest {
   void summarizesEveryField() {
     MetricsSummary summary = sample().toSummary(Scope.MODEL, "chat", null, null, Instant.EPOCH);
     assertThat(Json.toString(summary)).isEqualTo(SAMPLE_SUMMARY_JSON);
+  }
+
+  static Contribution route(Priority p, int hop) {
+    return new Contribution(
+        Kind.DISPATCH, "a", hop, null, null, null, 0, 0, 0, 0, null, null, p, null);
+  }
+
+  static Contribution call(Priority p, Outcome outcome, int retry, long latencyMs, long waitMs) {
+    return Contribution.of(
+        new AttemptEvent(
+            null,
+            "r",
+            "a",
+            "chat",
+            "m",
+            "openai",
+            outcome,
+            200,
+            latencyMs,
+            null,
+            null,
+            null,
+            retry,
+            null,
+            Instant.EPOCH,
+            p,
+            waitMs));
+  }
+
+  static Aggregate mixed() {
+    List<Contribution> contributions =
+        List.of(
+            route(Priority.INTERACTIVE, 0),
+            route(Priority.BATCH, 0),
+            route(Priority.BATCH, 0),
+            route(Priority.BATCH, 1),
+            call(Priority.INTERACTIVE, Outcome.SUCCESS, 0, 40, 12),
+            call(Priority.BATCH, Outcome.RETRY, 0, 30, 9_000),
+            call(Priority.BATCH, Outcome.SUCCESS, 1, 50, 11_000),
+            call(Priority.BATCH, Outcome.SUCCESS, 0, 70, 20_000),
+            new Contribution(
+                Kind.REPLY,
+                "a",
+                0,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                0,
+                ReplyStatus.OK,
+                null,
+                null,
+                null));
+    Aggregate aggregate = Aggregate.EMPTY;
+    for (Contribution c : contributions) {
+      aggregate = aggregate.plus(c);
+    }
+    return aggregate;
+  }
+
+  @Test
+  void routesCallsWaitsAndLatencyAddUpByClass() {
+    MetricsSummary s = mixed().toSummary(Scope.DEPLOYMENT, "a", null, null, Instant.EPOCH);
+    assertThat(s.classes()).containsOnlyKeys("interactive", "batch");
+    MetricsSummary.ClassSummary interactive = s.of(Priority.INTERACTIVE);
+    assertThat(interactive.routed()).isEqualTo(1);
+    assertThat(interactive.attempts()).isEqualTo(1);
+    assertThat(interactive.successes()).isEqualTo(1);
+    assertThat(interactive.waits().count()).isEqualTo(1);
+    assertThat(interactive.waits().maxMs()).isEqualTo(12);
+    assertThat(interactive.latency().maxMs()).isEqualTo(40);
+    MetricsSummary.ClassSummary batch = s.of(Priority.BATCH);
+    assertThat(batch.routed()).as("first routes only").isEqualTo(2);
+    assertThat(batch.attempts()).isEqualTo(3);
+    assertThat(batch.successes()).isEqualTo(2);
+    assertThat(batch.errors()).isEqualTo(1);
+    assertThat(batch.waits().count()).as("a retry's wait is not a queue wait").isEqualTo(2);
+    assertThat(batch.waits().meanMs()).isEqualTo(14_500);
+    assertThat(batch.latency().count()).isEqualTo(3);
+    assertThat(batch.latency().meanMs()).isEqualTo(50);
+    assertThat(s.of(Priority.DEFAULT)).isEqualTo(MetricsSummary.ClassSummary.EMPTY);
+    assertThat(s.routed()).isEqualTo(3);
+    assertThat(s.attempts()).isEqualTo(4);
+  }
+
+  @Test
+  void theClassesSurviveTheStoredForm() {
+    Aggregate mixed = mixed();
+    assertThat(Json.parse(Json.toString(mixed)).has("classes")).isTrue();
+    assertThat(Json.read(Json.toString(mixed), Aggregate.class)).isEqualTo(mixed);
   }
 }
