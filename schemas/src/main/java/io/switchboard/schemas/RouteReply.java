@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param costUsd total cost of all attempts, from the configured prices
  * @param metadata the request's metadata, echoed
  * @param createdAt when this reply was produced
+ * @param configVersion the version of the live configuration of the last routing decision for the
+ *     request (0: the start-up file)
  */
 public record RouteReply(
     String id,
@@ -39,7 +41,8 @@ public record RouteReply(
     Long providerLatencyMs,
     Double costUsd,
     Map<String, String> metadata,
-    Instant createdAt) {
+    Instant createdAt,
+    Long configVersion) {
 
   public RouteReply {
     Objects.requireNonNull(id, "id");
@@ -53,6 +56,60 @@ public record RouteReply(
     if (status != ReplyStatus.OK && error == null) {
       throw new IllegalArgumentException("a " + status.wire() + " reply needs an error");
     }
+  }
+
+  /** A reply without a config version. */
+  public RouteReply(
+      String id,
+      ReplyStatus status,
+      ObjectNode response,
+      ReplyError error,
+      String deploymentId,
+      String modelName,
+      String model,
+      String provider,
+      List<AttemptEvent> attempts,
+      Long latencyMs,
+      Long providerLatencyMs,
+      Double costUsd,
+      Map<String, String> metadata,
+      Instant createdAt) {
+    this(
+        id,
+        status,
+        response,
+        error,
+        deploymentId,
+        modelName,
+        model,
+        provider,
+        attempts,
+        latencyMs,
+        providerLatencyMs,
+        costUsd,
+        metadata,
+        createdAt,
+        null);
+  }
+
+  /** This reply stamped with the config version of the routing decision behind it. */
+  public RouteReply withConfigVersion(Long version) {
+    return new RouteReply(
+        id,
+        status,
+        response,
+        error,
+        deploymentId,
+        modelName,
+        model,
+        provider,
+        attempts,
+        latencyMs,
+        providerLatencyMs,
+        costUsd,
+        metadata,
+        createdAt,
+        version);
   }
 
   /** An error reply for a request that never reached a provider. */

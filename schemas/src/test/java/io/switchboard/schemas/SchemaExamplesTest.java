@@ -29,7 +29,8 @@ class SchemaExamplesTest {
           SchemaName.ATTEMPT_EVENT, AttemptEvent.class,
           SchemaName.DEPLOYMENT_HEALTH, DeploymentHealth.class,
           SchemaName.DEAD_LETTER, DeadLetter.class,
-          SchemaName.METRICS_SUMMARY, MetricsSummary.class);
+          SchemaName.METRICS_SUMMARY, MetricsSummary.class,
+          SchemaName.CONFIG_VERSION, ConfigVersion.class);
 
   @TestFactory
   Stream<DynamicTest> everyJsonExampleValidatesAndRoundTrips()

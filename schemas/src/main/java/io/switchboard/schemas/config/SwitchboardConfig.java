@@ -299,7 +299,8 @@ public record SwitchboardConfig(
             t.deadLetter() + suffix,
             t.requestPartitions(),
             t.replicationFactor(),
-            t.summaries() + suffix);
+            t.summaries() + suffix,
+            t.config() + suffix);
     RouterSettings r = routerSettings;
     RouterSettings router =
         new RouterSettings(

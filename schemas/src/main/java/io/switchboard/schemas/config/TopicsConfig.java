@@ -14,6 +14,7 @@ package io.switchboard.schemas.config;
  * @param requestPartitions {@link #REQUEST_PARTITIONS}
  * @param replicationFactor {@link #REPLICATION_FACTOR}
  * @param summaries {@link #SUMMARIES}
+ * @param config {@link #CONFIG}
  */
 public record TopicsConfig(
     String requests,
@@ -25,7 +26,8 @@ public record TopicsConfig(
     String deadLetter,
     Integer requestPartitions,
     Short replicationFactor,
-    String summaries) {
+    String summaries,
+    String config) {
 
   private static final String SECTION = "topics";
 
@@ -52,6 +54,11 @@ public record TopicsConfig(
           "summaries",
           "switchboard.metrics.summaries",
           "Per-model and per-deployment metrics summaries.");
+  public static final ConfigKey<String> CONFIG =
+      topic(
+          "config",
+          "switchboard.config",
+          "Versioned live configs, one record per version (compacted, 1 partition).");
   public static final ConfigKey<Integer> REQUEST_PARTITIONS =
       ConfigKey.integer(
               SECTION,
@@ -66,7 +73,7 @@ public record TopicsConfig(
 
   /** Every key at its default. */
   public static final TopicsConfig DEFAULT =
-      new TopicsConfig(null, null, null, null, null, null, null, null, null, null);
+      new TopicsConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   public TopicsConfig {
     requests = REQUESTS.value(requests);
@@ -79,9 +86,36 @@ public record TopicsConfig(
     requestPartitions = REQUEST_PARTITIONS.value(requestPartitions);
     replicationFactor = REPLICATION_FACTOR.value(replicationFactor);
     summaries = SUMMARIES.value(summaries);
+    config = CONFIG.value(config);
   }
 
-  /** The topics without a summaries topic name (it gets its default). */
+  /** The topics without a config topic name (it gets its default). */
+  public TopicsConfig(
+      String requests,
+      String dispatch,
+      String fallbacks,
+      String replies,
+      String metrics,
+      String health,
+      String deadLetter,
+      Integer requestPartitions,
+      Short replicationFactor,
+      String summaries) {
+    this(
+        requests,
+        dispatch,
+        fallbacks,
+        replies,
+        metrics,
+        health,
+        deadLetter,
+        requestPartitions,
+        replicationFactor,
+        summaries,
+        null);
+  }
+
+  /** The topics without a summaries or config topic name (they get their defaults). */
   public TopicsConfig(
       String requests,
       String dispatch,
@@ -102,6 +136,7 @@ public record TopicsConfig(
         deadLetter,
         requestPartitions,
         replicationFactor,
+        null,
         null);
   }
 

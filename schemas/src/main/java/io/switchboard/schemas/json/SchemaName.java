@@ -9,6 +9,7 @@ public enum SchemaName {
   DEPLOYMENT_HEALTH("deployment-health"),
   DEAD_LETTER("dead-letter"),
   METRICS_SUMMARY("metrics-summary"),
+  CONFIG_VERSION("config-version"),
   CONFIG("config");
 
   private final String file;

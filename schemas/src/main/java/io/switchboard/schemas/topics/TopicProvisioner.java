@@ -108,6 +108,11 @@ public final class TopicProvisioner {
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     topics.add(new NewTopic(t.deadLetter(), 1, rf));
+    // One partition: the versions are one history, read from the start by every process.
+    topics.add(
+        new NewTopic(t.config(), 1, rf)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // Summaries: the latest record of each key is its value; windows age out after a week.
     topics.add(
         new NewTopic(t.summaries(), 1, rf)

@@ -1,6 +1,7 @@
 package io.switchboard.schemas.topics;
 
 import io.switchboard.schemas.AttemptEvent;
+import io.switchboard.schemas.ConfigVersion;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
@@ -30,6 +31,7 @@ public final class Topics {
   private final Topic<String, DeploymentHealth> health;
   private final Topic<String, DeadLetter> deadLetter;
   private final Topic<String, MetricsSummary> summaries;
+  private final Topic<String, ConfigVersion> configVersions;
 
   public Topics(TopicsConfig config) {
     this.config = config;
@@ -42,6 +44,7 @@ public final class Topics {
     this.health = new Topic<>(config.health(), KEY, new JsonSerde<>(DeploymentHealth.class));
     this.deadLetter = new Topic<>(config.deadLetter(), KEY, new JsonSerde<>(DeadLetter.class));
     this.summaries = new Topic<>(config.summaries(), KEY, new JsonSerde<>(MetricsSummary.class));
+    this.configVersions = new Topic<>(config.config(), KEY, new JsonSerde<>(ConfigVersion.class));
   }
 
   /** The topics under their default names ({@code switchboard.*}). */
@@ -100,5 +103,13 @@ public final class Topics {
    */
   public Topic<String, MetricsSummary> summaries() {
     return summaries;
+  }
+
+  /**
+   * The versions of the live configuration (key: {@link ConfigVersion#key}), one partition,
+   * compacted.
+   */
+  public Topic<String, ConfigVersion> configVersions() {
+    return configVersions;
   }
 }
