@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  *       window ({@code worker_settings.max_in_flight_per_lane}) are started. Nothing new starts on
  *       a lane being revoked or while the worker drains; retries still do.
  *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools down
- *       is handed back to the router, without a call.
+ *       or was removed from the config in force is handed back to the router, without a call.
  *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer says,
  *       or until the deadline of the job or of the queue's head if that comes first.
  *   <li>A lane is paused while it cannot take more: something waits in its queue, its window is
@@ -42,22 +43,27 @@ final class LaneScheduler {
   private final int window;
   private final Clock clock;
   private final Function<String, Optional<Instant>> cooldowns;
+  private final Predicate<String> configured;
   private final Outputs outputs;
   private final Launcher launcher;
 
   /**
    * @param window the most dispatches started and not finished per lane (at least 1)
    * @param cooldowns when a deployment's cooldown ends, by deployment id, or empty when it has none
+   * @param configured whether a deployment id is in the config in force: a job of one removed since
+   *     it was fetched goes back to the router
    */
   LaneScheduler(
       int window,
       Clock clock,
       Function<String, Optional<Instant>> cooldowns,
+      Predicate<String> configured,
       Outputs outputs,
       Launcher launcher) {
     this.window = Math.max(1, window);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cooldowns = Objects.requireNonNull(cooldowns, "cooldowns");
+    this.configured = Objects.requireNonNull(configured, "configured");
     this.outputs = Objects.requireNonNull(outputs, "outputs");
     this.launcher = Objects.requireNonNull(launcher, "launcher");
   }
@@ -123,6 +129,16 @@ final class LaneScheduler {
                   now)));
       return true;
     }
+    if (!configured.test(deploymentId)) {
+      lane.finished(
+          job,
+          List.of(
+              outputs.handoff(
+                  job,
+                  Outcome.FALLBACK,
+                  "deployment '" + deploymentId + "' was removed from the config")));
+      return true;
+    }
     Optional<Instant> coolingUntil = cooldowns.apply(deploymentId);
     if (coolingUntil.isPresent()) {
       lane.finished(
@@ -138,7 +154,7 @@ final class LaneScheduler {
       return true;
     }
     int estimate = job.estimatedTokens();
-    Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate);
+    Optional<LanePacer.Permit> permit = lane.acquire(estimate);
     if (permit.isEmpty()) {
       long at =
           now.toEpochMilli() + Math.max(1, lane.pacer().delayUntilAvailable(estimate).toMillis());

@@ -176,4 +176,20 @@ class LaneTest {
     assertThat(commit.position().offset()).isEqualTo(60_000);
     assertThat(commit.results()).as("every result held back").hasSize(30_000);
   }
+
+  @Test
+  void aLaneRepacedByANewConfigSettlesOnlyThePermitsOfItsNewPacer() {
+    LanePacer old = new LanePacer(null, 1_000, CLOCK);
+    Lane lane = Fixtures.lane(old);
+    LanePacer.Permit before = lane.acquire(100).orElseThrow();
+    LanePacer next = new LanePacer(null, 2_000, CLOCK);
+
+    lane.repace(next);
+    LanePacer.Permit after = lane.acquire(100).orElseThrow();
+    lane.settle(before, 900);
+    lane.settle(after, 300);
+
+    assertThat(lane.pacer()).isSameAs(next);
+    assertThat(next.tokensInWindow()).as("only its own permit, settled at 300").isEqualTo(300);
+  }
 }
