@@ -86,6 +86,8 @@ public final class ConfigVersions {
     p.put("enable.idempotence", "true");
     p.put("acks", "all");
     p.put("max.block.ms", String.valueOf(timeout.toMillis()));
+    // A publisher that dies mid-transaction holds readers back until the broker aborts it.
+    p.put("transaction.timeout.ms", "10000");
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             p,
@@ -111,7 +113,27 @@ public final class ConfigVersions {
         throw new ConfigPublishException(
             "version " + next.version() + " was not published: " + e.getMessage(), e);
       }
+      awaitVisible(kafka, topic, next.version(), timeout);
       return next;
+    }
+  }
+
+  /**
+   * Waits until readers see {@code version}: a commit returns before the transaction's markers are
+   * written, and until then a {@code read_committed} reader (the next {@code history}) stops short
+   * of the record.
+   */
+  private static void awaitVisible(
+      Map<String, String> kafka, Topic<String, ConfigVersion> topic, long version, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (read(kafka, topic, timeout).stream().noneMatch(v -> v.version() == version)
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
