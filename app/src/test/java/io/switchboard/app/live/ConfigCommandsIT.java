@@ -132,6 +132,12 @@ class ConfigCommandsIT {
     assertThat(versions.get(1).config()).isNotEqualTo(versions.get(0).config());
     assertThat(versions.get(0).config().has("kafka")).as("never the kafka section").isFalse();
 
+    Run stats = run(with(oneToThree, "stats", "--once"));
+    assertThat(stats.code()).as(stats.err()).isZero();
+    assertThat(stats.out()).contains("Config version 3, published ", "(rollback to version 1)");
+    Run statsJson = run(with(oneToThree, "stats", "--once", "--json"));
+    assertThat(Json.parse(statsJson.out()).get("config_version").asLong()).isEqualTo(3);
+
     Run history = run(with(oneToThree, "config", "history"));
     assertThat(history.code()).as(history.err()).isZero();
     assertThat(history.out())
