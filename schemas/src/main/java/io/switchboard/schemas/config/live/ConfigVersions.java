@@ -124,7 +124,10 @@ public final class ConfigVersions {
    * of the record.
    */
   private static void awaitVisible(
-      Map<String, String> kafka, Topic<String, ConfigVersion> topic, long version, Duration timeout) {
+      Map<String, String> kafka,
+      Topic<String, ConfigVersion> topic,
+      long version,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (read(kafka, topic, timeout).stream().noneMatch(v -> v.version() == version)
         && System.nanoTime() < deadline) {
