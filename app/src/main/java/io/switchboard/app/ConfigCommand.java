@@ -37,15 +37,23 @@ import picocli.CommandLine.Spec;
  * {@code switchboard config}: {@code check} loads a config as router and workers would (native or
  * LiteLLM form) and prints what it resolves to; {@code convert} writes a LiteLLM config in the
  * native form. Both read files only: no cluster is needed. A config that cannot be used ends
- * through the {@link ErrorReporter}: one line, exit 2.
+ * through the {@link ErrorReporter}: one line, exit 2. {@code apply}, {@code history} and {@code
+ * rollback} work on the live configuration ({@link ConfigVersionCommands}).
  */
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    header = "Checks or converts a config file, offline.",
+    header = "Checks, converts or publishes configs.",
     description =
-        "Checks a config file (native or LiteLLM form), or converts a LiteLLM config to the native form.",
-    subcommands = {ConfigCommand.Check.class, ConfigCommand.Convert.class})
+        "Checks a config file (native or LiteLLM form) or converts a LiteLLM config to the native form, offline;"
+            + " applies a config as the next live version, lists the versions, or rolls back to one.",
+    subcommands = {
+      ConfigCommand.Check.class,
+      ConfigCommand.Convert.class,
+      ConfigVersionCommands.Apply.class,
+      ConfigVersionCommands.History.class,
+      ConfigVersionCommands.Rollback.class
+    })
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -3,6 +3,7 @@ package io.switchboard.app;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.client.ConnectionSettings;
+import io.switchboard.schemas.ConfigVersion;
 import io.switchboard.schemas.MetricsSummary;
 import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.json.Json;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
  * {@code switchboard stats}: per model and deployment, the expected and actual split, request rate,
  * latency, errors, tokens and cost, and per request class the requests, waits and latency, from the
  * summaries the metrics aggregator publishes. Refreshes in place until stopped; {@code --once}
- * prints one snapshot, {@code --json} prints it as JSON for scripts.
+ * prints one snapshot, {@code --json} prints it as JSON for scripts. The newest version of the live
+ * configuration is read from the config topic alongside.
  */
 @Command(
     name = "stats",
@@ -85,17 +87,24 @@ final class StatsCommand implements Callable<Integer> {
 
   Clock clock = Clock.systemUTC();
 
+  /** The newest config version read from the config topic, or null when it holds none. */
+  private ConfigVersion configVersion;
+
   @Override
   public Integer call() throws Exception {
     ConnectionSettings config = options.connection();
     Topic<String, MetricsSummary> topic = new Topics(config.topics()).summaries();
+    String configTopic = new Topics(config.topics()).configVersions().name();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, MetricsSummary> latest = new HashMap<>();
     options.awaitCluster(config.kafka());
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = partitions(consumer, topic.name());
+      List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, topic.name()));
+      if (!consumer.partitionsFor(configTopic).isEmpty()) {
+        partitions.add(new TopicPartition(configTopic, 0));
+      }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -179,6 +188,15 @@ final class StatsCommand implements Callable<Integer> {
       Map<String, MetricsSummary> latest,
       Duration wait) {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
+      if (!r.topic().equals(topic.name())) {
+        // Versions only grow, one partition: the last record read is the newest.
+        try {
+          configVersion = Json.read(r.value(), ConfigVersion.class);
+        } catch (RuntimeException unreadable) {
+          // not a version: left out, as the processes leave it out
+        }
+        continue;
+      }
       if (r.value() == null) {
         latest.remove(r.key());
         continue;
@@ -219,10 +237,18 @@ final class StatsCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, Map<String, MetricsSummary> latest) {
     Snapshot snapshot = Snapshot.of(latest, clock.instant());
+    ConfigVersion v = configVersion;
     if (json) {
-      out.println(Json.toString(snapshot.toJson()));
+      ObjectNode root = snapshot.toJson();
+      root.put("config_version", v == null ? 0 : v.version());
+      out.println(Json.toString(root));
     } else {
       out.print(snapshot.table());
+      out.printf(
+          "%nConfig version %s%n",
+          v == null
+              ? "0: no version published, processes run on their config files"
+              : v.version() + ", published " + v.appliedAt() + " (" + v.description() + ")");
     }
     out.flush();
   }

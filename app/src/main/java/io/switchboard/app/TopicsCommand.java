@@ -28,16 +28,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Creates missing topics, checks the dispatch topic against the lane plan, and prints each topic's
+ * Creates missing topics, grows the dispatch topic to the lane plan, and prints each topic's
  * replication with a warning wherever it falls short of what production needs ({@link
  * Replication#warnings()}).
  */
 @Command(
     name = "topics",
     mixinStandardHelpOptions = true,
-    header = "Creates missing topics; checks lanes and replication.",
+    header = "Creates missing topics and lanes; checks replication.",
     description = {
-      "Creates the topics the config needs and checks the dispatch topic's partitions against the lanes.",
+      "Creates the topics the config needs and gives the dispatch topic the partitions its lanes need.",
       "Prints each topic's replication (the internal offsets and transaction topics too) and warns where it falls",
       "short of production: 3 replicas and min.insync.replicas=2."
     })
@@ -64,7 +64,7 @@ final class TopicsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     options.awaitCluster(config.kafka());
     try (Admin admin = Admin.create(new HashMap<String, Object>(config.kafka()))) {
-      List<String> created = TopicProvisioner.ensure(admin, config);
+      List<String> created = TopicProvisioner.ensure(admin, config, true);
       out.println(
           created.isEmpty() ? "All topics exist." : "Created: " + String.join(", ", created));
       LanePlan plan = LanePlan.of(config);

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.ConfigWatcher;
+import io.switchboard.schemas.config.live.LiveConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -22,12 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router process: runs {@link RouterTopology} with exactly-once processing. Records that make
- * the topology fail unexpectedly go to the dead-letter topic and processing goes on.
+ * the topology fail unexpectedly go to the dead-letter topic and processing goes on. It routes by
+ * the live configuration: the newest version on the config topic that applies, read before it
+ * starts and watched while it runs ({@link ConfigWatcher}), else its start-up config.
  */
 public final class Router implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
 
   private final SwitchboardConfig config;
+  private final LiveConfig live;
+  private final ConfigWatcher watcher;
   private final KafkaStreams streams;
   private final String stateDir;
   private KafkaStreamsMetrics streamsMetrics;
@@ -50,8 +56,10 @@ public final class Router implements AutoCloseable {
     this.config = config;
     Properties properties = streamsProperties(config);
     this.stateDir = properties.getProperty(StreamsConfig.STATE_DIR_CONFIG);
-    RouterMetrics metrics = new RouterMetrics(config);
-    this.streams = new KafkaStreams(RouterTopology.build(config, clock, metrics), properties);
+    this.live = new LiveConfig(config);
+    this.watcher = new ConfigWatcher(config, live, "router");
+    RouterMetrics metrics = new RouterMetrics(live);
+    this.streams = new KafkaStreams(RouterTopology.build(live, clock, metrics), properties);
     if (registry != null) {
       metrics.bindTo(registry);
       this.streamsMetrics = RouterMetrics.bindStreams(streams, registry);
@@ -93,7 +101,16 @@ public final class Router implements AutoCloseable {
    * @throws IllegalStateException when the dispatch topic is smaller than the lane plan
    */
   public void start() throws InterruptedException {
+    watcher.start(CONFIG_READ_TIMEOUT);
     StreamsApps.start(streams, config, "router");
+  }
+
+  /** How long start-up may take to read the config topic before it runs on what it has. */
+  private static final Duration CONFIG_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The version of the live configuration in force: 0 for the start-up config. */
+  public long configVersion() {
+    return live.version();
   }
 
   /** The Kafka Streams state of this instance. */
@@ -136,6 +153,7 @@ public final class Router implements AutoCloseable {
                 staticMember(config)
                     ? GroupMembershipOperation.REMAIN_IN_GROUP
                     : GroupMembershipOperation.LEAVE_GROUP);
+    watcher.close();
     if (streams.close(options)) {
       streams.cleanUp();
     } else {

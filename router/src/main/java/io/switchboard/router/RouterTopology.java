@@ -18,6 +18,7 @@ import io.switchboard.router.internal.CountsSerde;
 import io.switchboard.router.internal.HealthUpdater;
 import io.switchboard.router.internal.Held;
 import io.switchboard.router.internal.LanePartitioner;
+import io.switchboard.router.internal.LanePlans;
 import io.switchboard.router.internal.RoutingProcessor;
 import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.selection.HealthReports;
@@ -25,6 +26,7 @@ import io.switchboard.router.selection.TokenEstimator;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.LanePlan;
 import io.switchboard.schemas.topics.Topic;
@@ -63,6 +65,19 @@ public final class RouterTopology {
    * @param clock the time used for deadlines, budget minutes, cooldowns and timestamps
    */
   public static Topology build(SwitchboardConfig config, Clock clock, RouterMetrics metrics) {
+    return build(new LiveConfig(config), clock, metrics);
+  }
+
+  /**
+   * The topology routing by the live configuration: each task routes by the version of {@code live}
+   * in force when it reads a record (see {@link RoutingProcessor}); topics, stores and the
+   * process's own settings come from the start-up config, version 0 of {@code live}.
+   *
+   * @param clock the time used for deadlines, budget minutes, cooldowns and timestamps
+   */
+  public static Topology build(LiveConfig live, Clock clock, RouterMetrics metrics) {
+    SwitchboardConfig config = live.current().config();
+    LanePlans plans = new LanePlans(LanePlan.of(config));
     Topics topics = new Topics(config.topics());
     Topic<String, byte[]> requests = topics.rawRequests();
     Topic<String, Dispatch> dispatch = topics.dispatch();
@@ -83,7 +98,7 @@ public final class RouterTopology {
         topics.fallbacks().name());
     topology.addProcessor(
         ROUTING,
-        () -> new RoutingProcessor(config, clock, tokens, metrics),
+        () -> new RoutingProcessor(live, plans, clock, tokens, metrics),
         REQUESTS_SOURCE,
         FALLBACKS_SOURCE);
     // Rotation counts and budgets change on every request: the record cache keeps them in memory
@@ -121,7 +136,7 @@ public final class RouterTopology {
         dispatch.name(),
         keys,
         dispatch.valueSerde().serializer(),
-        new LanePartitioner(LanePlan.of(config)),
+        new LanePartitioner(plans),
         ROUTING);
     topology.addSink(REPLY_SINK, AddressedReply.TOPIC, keys, AddressedReply.serializer(), ROUTING);
     topology.addSink(

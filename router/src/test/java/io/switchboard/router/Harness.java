@@ -11,6 +11,7 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.testkit.time.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,10 @@ final class Harness implements AutoCloseable {
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
   final SwitchboardConfig config;
+
+  /** The live configuration the router routes by: version 0 is {@link #config}. */
+  final LiveConfig live;
+
   final MutableClock clock;
   final Topics topics;
   final TopologyTestDriver driver;
@@ -53,6 +58,7 @@ final class Harness implements AutoCloseable {
 
   Harness(SwitchboardConfig config, MutableClock clock, Path stateDir) {
     this.config = config;
+    this.live = new LiveConfig(config);
     this.clock = clock;
     this.topics = new Topics(config.topics());
     Properties props =
@@ -60,11 +66,10 @@ final class Harness implements AutoCloseable {
     if (stateDir != null) {
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
-    RouterMetrics metrics = new RouterMetrics(config);
+    RouterMetrics metrics = new RouterMetrics(live);
     metrics.bindTo(meters);
     driver =
-        new TopologyTestDriver(
-            RouterTopology.build(config, clock, metrics), props, clock.instant());
+        new TopologyTestDriver(RouterTopology.build(live, clock, metrics), props, clock.instant());
     requests =
         driver.createInputTopic(
             topics.rawRequests().name(), new StringSerializer(), new ByteArraySerializer());

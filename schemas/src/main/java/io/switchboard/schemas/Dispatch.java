@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param handoff set by the worker when it hands the dispatch back to the router
  * @param receivedAt when the router first read the request
  * @param routedAt when the router chose this deployment
+ * @param configVersion the version of the live configuration the router chose it by (0: the
+ *     start-up file); null from routers before live configuration
  */
 public record Dispatch(
     RouteRequest request,
@@ -33,7 +35,8 @@ public record Dispatch(
     List<AttemptEvent> attempts,
     Handoff handoff,
     Instant receivedAt,
-    Instant routedAt) {
+    Instant routedAt,
+    Long configVersion) {
 
   public Dispatch {
     Objects.requireNonNull(request, "request");
@@ -50,6 +53,36 @@ public record Dispatch(
             ? List.of()
             : List.copyOf(contentPolicyFallbacksRemaining);
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+  }
+
+  /** A dispatch without a config version. */
+  public Dispatch(
+      RouteRequest request,
+      String deploymentId,
+      String modelName,
+      int hop,
+      int estimatedTokens,
+      List<String> fallbacksRemaining,
+      List<String> contextWindowFallbacksRemaining,
+      List<String> contentPolicyFallbacksRemaining,
+      List<AttemptEvent> attempts,
+      Handoff handoff,
+      Instant receivedAt,
+      Instant routedAt) {
+    this(
+        request,
+        deploymentId,
+        modelName,
+        hop,
+        estimatedTokens,
+        fallbacksRemaining,
+        contextWindowFallbacksRemaining,
+        contentPolicyFallbacksRemaining,
+        attempts,
+        handoff,
+        receivedAt,
+        routedAt,
+        null);
   }
 
   public String id() {
@@ -70,6 +103,7 @@ public record Dispatch(
         allAttempts,
         why,
         receivedAt,
-        routedAt);
+        routedAt,
+        configVersion);
   }
 }

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param createdAt when this reply was produced
  * @param batchJobId the provider's id of the batch job that answered the request; null when it was
  *     called in real time
+ * @param configVersion the version of the live configuration of the last routing decision for the
+ *     request (0: the start-up file)
  */
 public record RouteReply(
     String id,
@@ -42,7 +44,8 @@ public record RouteReply(
     Double costUsd,
     Map<String, String> metadata,
     Instant createdAt,
-    String batchJobId) {
+    String batchJobId,
+    Long configVersion) {
 
   public RouteReply {
     Objects.requireNonNull(id, "id");
@@ -58,7 +61,7 @@ public record RouteReply(
     }
   }
 
-  /** A reply of a request called in real time. */
+  /** A reply of a request called in real time, without a config version. */
   public RouteReply(
       String id,
       ReplyStatus status,
@@ -89,7 +92,29 @@ public record RouteReply(
         costUsd,
         metadata,
         createdAt,
+        null,
         null);
+  }
+
+  /** This reply stamped with the config version of the routing decision behind it. */
+  public RouteReply withConfigVersion(Long version) {
+    return new RouteReply(
+        id,
+        status,
+        response,
+        error,
+        deploymentId,
+        modelName,
+        model,
+        provider,
+        attempts,
+        latencyMs,
+        providerLatencyMs,
+        costUsd,
+        metadata,
+        createdAt,
+        batchJobId,
+        version);
   }
 
   /** An error reply for a request that never reached a provider. */

@@ -30,7 +30,8 @@ class SchemaExamplesTest {
           SchemaName.DEPLOYMENT_HEALTH, DeploymentHealth.class,
           SchemaName.DEAD_LETTER, DeadLetter.class,
           SchemaName.METRICS_SUMMARY, MetricsSummary.class,
-          SchemaName.OFFLOAD_JOB, OffloadJob.class);
+          SchemaName.OFFLOAD_JOB, OffloadJob.class,
+          SchemaName.CONFIG_VERSION, ConfigVersion.class);
 
   @TestFactory
   Stream<DynamicTest> everyJsonExampleValidatesAndRoundTrips()

@@ -3,6 +3,8 @@ package io.switchboard.worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.ConfigWatcher;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.worker.health.HealthListener;
 import io.switchboard.worker.health.HealthTracker;
@@ -12,6 +14,7 @@ import io.switchboard.worker.metrics.WorkerMetrics;
 import io.switchboard.worker.provider.ProviderClients;
 import io.switchboard.worker.retry.RetryPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +54,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>Partitions given up in a rebalance, or when the worker closes, first finish their calls in
  *       flight (up to {@code worker_settings.shutdown_grace_ms}), so the next owner does not call
  *       the provider again; only a crash makes it.
+ *   <li>Deployments, prices, timeouts, retry policies and rate limits follow the live
+ *       configuration: the newest version on the config topic that applies, read before the worker
+ *       takes dispatches and watched while it runs ({@link ConfigWatcher}), else its start-up
+ *       config.
  * </ul>
  */
 public final class Worker implements AutoCloseable {
@@ -61,6 +68,8 @@ public final class Worker implements AutoCloseable {
   static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "10000";
 
   private final SwitchboardConfig config;
+  private final LiveConfig live;
+  private final ConfigWatcher watcher;
   private final MeterRegistry registry;
   private final WorkerMetrics metrics;
   private volatile List<KafkaClientMetrics> clientMetrics = List.of();
@@ -95,7 +104,9 @@ public final class Worker implements AutoCloseable {
   public Worker(
       SwitchboardConfig config, Clock clock, Function<String, String> env, MeterRegistry registry) {
     this.registry = registry;
-    this.metrics = new WorkerMetrics(config, this::inFlight, this::pausedLanes);
+    this.live = new LiveConfig(Objects.requireNonNull(config, "config"));
+    this.watcher = new ConfigWatcher(config, live, "worker");
+    this.metrics = new WorkerMetrics(live, this::inFlight, this::pausedLanes);
     if (registry != null) {
       metrics.bindTo(registry);
     }
@@ -145,6 +156,7 @@ public final class Worker implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("worker already started");
     }
+    watcher.start(CONFIG_READ_TIMEOUT);
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
@@ -152,7 +164,7 @@ public final class Worker implements AutoCloseable {
     RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
     Engine e =
         new Engine(
-            config,
+            live,
             clock,
             consumer,
             () ->
@@ -208,6 +220,14 @@ public final class Worker implements AutoCloseable {
       producerMetrics.bindTo(registry);
     }
     return producer;
+  }
+
+  /** How long start-up may take to read the config topic before it runs on what it has. */
+  private static final Duration CONFIG_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The version of the live configuration in force: 0 for the start-up config. Thread-safe. */
+  public long configVersion() {
+    return live.version();
   }
 
   /** Provider calls in progress now (0 before start). Thread-safe. */
@@ -302,6 +322,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void shutdownResources() {
+    watcher.close();
     clientMetrics.forEach(KafkaClientMetrics::close);
     synchronized (this) {
       if (producerMetrics != null) {

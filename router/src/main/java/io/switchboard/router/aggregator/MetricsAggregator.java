@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.KafkaStreamsMeters;
 import io.switchboard.router.streams.StreamsApps;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.ConfigWatcher;
+import io.switchboard.schemas.config.live.LiveConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -32,13 +34,15 @@ public final class MetricsAggregator implements AutoCloseable {
   public static final Duration REPLY_TOPIC_DISCOVERY = Duration.ofSeconds(2);
 
   private final SwitchboardConfig config;
+  private final ConfigWatcher watcher;
   private final KafkaStreams streams;
   private KafkaStreamsMetrics streamsMetrics;
 
   public MetricsAggregator(SwitchboardConfig config, Clock clock) {
     this.config = config;
-    this.streams =
-        new KafkaStreams(MetricsTopology.build(config, clock), streamsProperties(config));
+    LiveConfig live = new LiveConfig(config);
+    this.watcher = new ConfigWatcher(config, live, "metrics");
+    this.streams = new KafkaStreams(MetricsTopology.build(live, clock), streamsProperties(config));
   }
 
   /** The application id of the aggregator for {@code config}. */
@@ -70,6 +74,7 @@ public final class MetricsAggregator implements AutoCloseable {
 
   /** Creates missing topics (the summaries topic among them) and starts. */
   public void start() throws InterruptedException {
+    watcher.start(Duration.ofSeconds(30));
     StreamsApps.start(streams, config, "metrics");
   }
 
@@ -95,6 +100,7 @@ public final class MetricsAggregator implements AutoCloseable {
     if (streamsMetrics != null) {
       streamsMetrics.close();
     }
+    watcher.close();
     streams.close(Duration.ofSeconds(30));
     streams.cleanUp();
   }

@@ -10,6 +10,7 @@ import io.switchboard.schemas.MetricsSummary.Scope;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.config.ReplyTopics;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
@@ -65,6 +66,17 @@ public final class MetricsTopology {
    * @param clock stamps {@code updated_at} of summaries
    */
   public static Topology build(SwitchboardConfig config, Clock clock) {
+    return build(new LiveConfig(config), clock);
+  }
+
+  /**
+   * The topology for the live configuration: expected shares are those of the version in force when
+   * a routing decision is counted; everything else comes from version 0, the start-up config.
+   *
+   * @param clock stamps {@code updated_at} of summaries
+   */
+  public static Topology build(LiveConfig live, Clock clock) {
+    SwitchboardConfig config = live.current().config();
     Topics topics = new Topics(config.topics());
     Topic<String, AttemptEvent> metrics = topics.metrics();
     Topic<String, Dispatch> dispatch = topics.dispatch();
@@ -90,7 +102,8 @@ public final class MetricsTopology {
             .flatMap(
                 (key, d) ->
                     spread(
-                        Contribution.of(d, d.hop() == 0 ? ExpectedShares.of(config, d) : null),
+                        Contribution.of(
+                            d, d.hop() == 0 ? ExpectedShares.of(live.current().config(), d) : null),
                         d.modelName(),
                         d.deploymentId()));
     KStream<String, Contribution> replies =

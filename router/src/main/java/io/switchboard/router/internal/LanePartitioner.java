@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class LanePartitioner implements StreamPartitioner<String, Dispatch> {
   private static final Logger log = LoggerFactory.getLogger(LanePartitioner.class);
 
-  private final LanePlan plan;
+  private final LanePlans plans;
 
   /** Dispatches written per deployment by this router instance (all its tasks and threads). */
   private final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
@@ -33,12 +33,18 @@ public final class LanePartitioner implements StreamPartitioner<String, Dispatch
   private volatile boolean warned;
 
   public LanePartitioner(LanePlan plan) {
-    this.plan = plan;
+    this(new LanePlans(plan));
+  }
+
+  /** A partitioner writing each dispatch to the lanes of the config version it was routed by. */
+  public LanePartitioner(LanePlans plans) {
+    this.plans = plans;
   }
 
   @Override
   public Optional<Set<Integer>> partitions(
       String topic, String key, Dispatch value, int numPartitions) {
+    LanePlan plan = plans.of(value.configVersion());
     LanePlan.Lanes lanes = plan.lanesOf(value.deploymentId());
     int partition =
         lanes.count() == 1

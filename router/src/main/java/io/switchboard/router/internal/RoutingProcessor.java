@@ -17,8 +17,10 @@ import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.json.Causes;
 import io.switchboard.schemas.json.Json;
+import io.switchboard.schemas.topics.LanePlan;
 import io.switchboard.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +44,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * deployment's lane, a reply (error or expired; for exhausted chains also a dead-letter copy), a
  * dead letter alone (no id to reply to), or a hold in the hold store, which a wall-clock punctuator
  * releases into one of the others.
+ *
+ * <p>The routing rules come from the live configuration ({@link LiveConfig}): between two records
+ * (or ticks) the task moves to the version in force, if it changed, with a new {@link Selector}
+ * over the same stores and the rotation counts cleared. Budget windows live in the budget store by
+ * deployment id, so those of the deployments that stay carry on; clearing the rotations makes the
+ * split of the requests routed after the switch exact from the first one. Every dispatch and reply
+ * carries the version it was decided by.
  */
 public final class RoutingProcessor implements Processor<String, byte[], String, Object> {
   private final RouterMetrics metrics;
@@ -49,13 +58,22 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   /** How often held requests and idle budgets are looked at (wall-clock time). */
   public static final Duration TICK = Duration.ofSeconds(1);
 
-  private final SwitchboardConfig config;
+  private final LiveConfig live;
+  private final LanePlans plans;
   private final Clock clock;
-  private final RequestReader reader;
   private final TokenEstimator tokens;
   private final String fallbacksTopic;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Held> held;
+  private KeyValueStore<String, long[]> rotations;
+  private KeyValueStore<String, long[]> budgets;
+  private ReadOnlyKeyValueStore<String, byte[]> health;
+
+  /** The config version this task routes by, and what it is built into; -1 before init. */
+  private long version = -1;
+
+  private SwitchboardConfig config;
+  private RequestReader reader;
   private Selector selector;
 
   /**
@@ -64,26 +82,61 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
    */
   private long outputTimestamp;
 
+  /** A processor routing by {@code config} alone. */
   public RoutingProcessor(
       SwitchboardConfig config, Clock clock, TokenEstimator tokens, RouterMetrics metrics) {
+    this(new LiveConfig(config), new LanePlans(LanePlan.of(config)), clock, tokens, metrics);
+  }
+
+  /**
+   * A processor routing by the version of {@code live} in force.
+   *
+   * @param plans where the lane plan of each version it routes by is registered, for the dispatch
+   *     sink's partitioner
+   */
+  public RoutingProcessor(
+      LiveConfig live, LanePlans plans, Clock clock, TokenEstimator tokens, RouterMetrics metrics) {
     this.metrics = metrics;
-    this.config = config;
+    this.live = live;
+    this.plans = plans;
     this.clock = clock;
-    this.reader = new RequestReader(config);
     this.tokens = tokens;
-    this.fallbacksTopic = new Topics(config.topics()).fallbacks().name();
+    this.fallbacksTopic = new Topics(live.current().config().topics()).fallbacks().name();
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.held = context.getStateStore(TopologyNames.HOLD_STORE);
-    KeyValueStore<String, long[]> rotations = context.getStateStore(TopologyNames.ROTATION_STORE);
-    KeyValueStore<String, long[]> budgets = context.getStateStore(TopologyNames.BUDGET_STORE);
-    ReadOnlyKeyValueStore<String, byte[]> health =
-        context.getStateStore(TopologyNames.HEALTH_STORE);
-    this.selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
+    this.rotations = context.getStateStore(TopologyNames.ROTATION_STORE);
+    this.budgets = context.getStateStore(TopologyNames.BUDGET_STORE);
+    this.health = context.getStateStore(TopologyNames.HEALTH_STORE);
+    refresh();
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ignored -> tick());
+  }
+
+  /**
+   * Moves the task to the config version in force when it changed. At init the restored rotation
+   * counts are kept: they are this version's, or keyed by other weights.
+   */
+  private void refresh() {
+    LiveConfig.Version current = live.current();
+    if (current.number() == version) {
+      return;
+    }
+    boolean switching = version >= 0;
+    config = current.config();
+    reader = new RequestReader(config);
+    plans.register(current.number(), LanePlan.of(config));
+    selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
+    if (switching) {
+      List<String> keys = new ArrayList<>();
+      try (var it = rotations.all()) {
+        it.forEachRemaining(kv -> keys.add(kv.key));
+      }
+      keys.forEach(rotations::delete);
+    }
+    version = current.number();
   }
 
   /** Where an input came from, for dead-letter copies. */
@@ -93,6 +146,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
 
   @Override
   public void process(Record<String, byte[]> record) {
+    refresh();
     Instant now = clock.instant();
     outputTimestamp = record.timestamp();
     RecordMetadata meta = context.recordMetadata().orElse(null);
@@ -260,7 +314,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
               attempts,
               null,
               receivedAt,
-              now);
+              now,
+              version);
       context.forward(
           new Record<String, Object>(request.id(), dispatch, outputTimestamp),
           TopologyNames.DISPATCH_SINK);
@@ -303,6 +358,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
    * more.
    */
   private void tick() {
+    refresh();
     Instant now = clock.instant();
     outputTimestamp = context.currentSystemTimeMs();
     List<Held> due = new ArrayList<>();
@@ -370,7 +426,8 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       metrics.rejected(reply.error().code());
     }
     context.forward(
-        new Record<String, Object>(id, new AddressedReply(topic, reply), outputTimestamp),
+        new Record<String, Object>(
+            id, new AddressedReply(topic, reply.withConfigVersion(version)), outputTimestamp),
         TopologyNames.REPLY_SINK);
   }
 

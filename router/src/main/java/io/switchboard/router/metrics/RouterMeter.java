@@ -71,7 +71,21 @@ public enum RouterMeter implements MeterDefinition {
       "Time from the router first reading a request to this route: 0 unless it was held in cooldown;"
           + " a fallback route's includes the attempts before it",
       "seconds",
-      List.of(Tag.MODEL));
+      List.of(Tag.MODEL)),
+  /** The version of the live configuration in force: 0 for the start-up file. */
+  CONFIG_VERSION(
+      "switchboard.router.config.version",
+      Type.GAUGE,
+      "The version of the live configuration the router routes by (0: its start-up file)",
+      null,
+      List.of()),
+  /** Versions of the config topic this router refused, keeping the one in force. */
+  CONFIG_REJECTED(
+      "switchboard.router.config.rejected",
+      Type.COUNTER,
+      "Live configuration versions this router could not apply (it kept the version in force)",
+      "versions",
+      List.of());
 
   private final Spec spec;
 

@@ -1,6 +1,7 @@
 package io.switchboard.router.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -13,6 +14,7 @@ import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -25,10 +27,21 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class RouterMetrics implements MeterBinder {
   private final SwitchboardConfig config;
+  private final LiveConfig live;
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
 
+  /** Meters of a router that routes by {@code config} alone. */
   public RouterMetrics(SwitchboardConfig config) {
-    this.config = config;
+    this(new LiveConfig(config));
+  }
+
+  /**
+   * Meters of a router that routes by {@code live}; the deployments and shares registered at zero
+   * are those of the version in force at binding.
+   */
+  public RouterMetrics(LiveConfig live) {
+    this.live = live;
+    this.config = live.current().config();
   }
 
   @Override
@@ -57,6 +70,13 @@ public final class RouterMetrics implements MeterBinder {
     for (ErrorCode code : ErrorCode.values()) {
       counter(RouterMeter.REJECTED, code.wire());
     }
+    Gauge.builder(RouterMeter.CONFIG_VERSION.meterName(), live, LiveConfig::version)
+        .description(RouterMeter.CONFIG_VERSION.description())
+        .register(registry);
+    FunctionCounter.builder(RouterMeter.CONFIG_REJECTED.meterName(), live, LiveConfig::rejected)
+        .description(RouterMeter.CONFIG_REJECTED.description())
+        .baseUnit(RouterMeter.CONFIG_REJECTED.baseUnit())
+        .register(registry);
   }
 
   /**

@@ -132,7 +132,16 @@ public final class ConfigLoader {
       throw new ConfigException(
           source + ": the config must be a YAML mapping with at least model_list");
     }
-    JsonNode resolved = substitute(tree, "", source);
+    return fromNativeJson(substitute(tree, "", source), source);
+  }
+
+  /**
+   * Builds a config from its native JSON form with {@code ${ENV}} references already resolved (the
+   * form a live config version holds), with the checks and errors of a file's.
+   *
+   * @throws ConfigException naming {@code source}, the path and the problem
+   */
+  public static SwitchboardConfig fromNativeJson(JsonNode resolved, String source) {
     List<Violation> violations = Schemas.validate(SchemaName.CONFIG, resolved);
     if (!violations.isEmpty()) {
       throw new ConfigException(

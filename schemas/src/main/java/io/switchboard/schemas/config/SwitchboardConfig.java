@@ -300,7 +300,8 @@ public record SwitchboardConfig(
             t.requestPartitions(),
             t.replicationFactor(),
             t.summaries() + suffix,
-            t.offloadJobs() + suffix);
+            t.offloadJobs() + suffix,
+            t.config() + suffix);
     RouterSettings r = routerSettings;
     RouterSettings router =
         new RouterSettings(

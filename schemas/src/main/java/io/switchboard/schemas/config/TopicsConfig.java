@@ -15,6 +15,7 @@ package io.switchboard.schemas.config;
  * @param replicationFactor {@link #REPLICATION_FACTOR}
  * @param summaries {@link #SUMMARIES}
  * @param offloadJobs {@link #OFFLOAD_JOBS}
+ * @param config {@link #CONFIG}
  */
 public record TopicsConfig(
     String requests,
@@ -27,7 +28,8 @@ public record TopicsConfig(
     Integer requestPartitions,
     Short replicationFactor,
     String summaries,
-    String offloadJobs) {
+    String offloadJobs,
+    String config) {
 
   private static final String SECTION = "topics";
 
@@ -59,6 +61,11 @@ public record TopicsConfig(
           "offload_jobs",
           "switchboard.offload-jobs",
           "Provider batch jobs of offload deployments and the requests in each (compacted).");
+  public static final ConfigKey<String> CONFIG =
+      topic(
+          "config",
+          "switchboard.config",
+          "Versioned live configs, one record per version (compacted, 1 partition).");
   public static final ConfigKey<Integer> REQUEST_PARTITIONS =
       ConfigKey.integer(
               SECTION,
@@ -73,7 +80,7 @@ public record TopicsConfig(
 
   /** Every key at its default. */
   public static final TopicsConfig DEFAULT =
-      new TopicsConfig(null, null, null, null, null, null, null, null, null, null, null);
+      new TopicsConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public TopicsConfig {
     requests = REQUESTS.value(requests);
@@ -87,9 +94,10 @@ public record TopicsConfig(
     replicationFactor = REPLICATION_FACTOR.value(replicationFactor);
     summaries = SUMMARIES.value(summaries);
     offloadJobs = OFFLOAD_JOBS.value(offloadJobs);
+    config = CONFIG.value(config);
   }
 
-  /** The topics without an offload jobs topic name (it gets its default). */
+  /** The topics without an offload jobs or config topic name (they get their defaults). */
   public TopicsConfig(
       String requests,
       String dispatch,
@@ -112,10 +120,11 @@ public record TopicsConfig(
         requestPartitions,
         replicationFactor,
         summaries,
+        null,
         null);
   }
 
-  /** The topics without a summaries topic name (it gets its default). */
+  /** The topics without a summaries or config topic name (they get their defaults). */
   public TopicsConfig(
       String requests,
       String dispatch,
@@ -136,6 +145,7 @@ public record TopicsConfig(
         deadLetter,
         requestPartitions,
         replicationFactor,
+        null,
         null,
         null);
   }

@@ -10,6 +10,7 @@ public enum SchemaName {
   DEAD_LETTER("dead-letter"),
   METRICS_SUMMARY("metrics-summary"),
   OFFLOAD_JOB("offload-job"),
+  CONFIG_VERSION("config-version"),
   CONFIG("config");
 
   private final String file;

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -119,6 +120,11 @@ public final class TopicProvisioner {
               .configs(
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
+    // One partition: the versions are one history, read from the start by every process.
+    topics.add(
+        new NewTopic(t.config(), 1, rf)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     // Summaries: the latest record of each key is its value; windows age out after a week.
     topics.add(
         new NewTopic(t.summaries(), 1, rf)
@@ -142,6 +148,16 @@ public final class TopicProvisioner {
    * @throws IllegalStateException when an existing topic does not match the config
    */
   public static List<String> ensure(Admin admin, SwitchboardConfig config)
+      throws InterruptedException {
+    return ensure(admin, config, false);
+  }
+
+  /**
+   * {@link #ensure(Admin, SwitchboardConfig)}; with {@code growDispatch}, a dispatch topic smaller
+   * than the lane plan is given the partitions it lacks instead of refused (dispatches name their
+   * partition by the plan, never by a key hash, so added partitions move no existing traffic).
+   */
+  public static List<String> ensure(Admin admin, SwitchboardConfig config, boolean growDispatch)
       throws InterruptedException {
     List<NewTopic> wanted = plan(config);
     try {
@@ -169,7 +185,10 @@ public final class TopicProvisioner {
               .get();
       int lanes = LanePlan.of(config).partitions();
       int dispatchPartitions = described.get(t.dispatch()).partitions().size();
-      if (dispatchPartitions < lanes) {
+      if (dispatchPartitions < lanes && growDispatch) {
+        admin.createPartitions(Map.of(t.dispatch(), NewPartitions.increaseTo(lanes))).all().get();
+        awaitLeaders(admin, List.of(t.dispatch()));
+      } else if (dispatchPartitions < lanes) {
         throw new IllegalStateException(
             "topic '"
                 + t.dispatch()
@@ -177,8 +196,7 @@ public final class TopicProvisioner {
                 + dispatchPartitions
                 + " partitions but the lane plan needs "
                 + lanes
-                + "; add partitions with kafka-topics --alter --partitions "
-                + lanes);
+                + "; run `switchboard topics` with this config to add them");
       }
       for (String topic : List.of(t.requests(), t.fallbacks())) {
         int partitions = described.get(topic).partitions().size();

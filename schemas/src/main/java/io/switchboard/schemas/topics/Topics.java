@@ -1,6 +1,7 @@
 package io.switchboard.schemas.topics;
 
 import io.switchboard.schemas.AttemptEvent;
+import io.switchboard.schemas.ConfigVersion;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.Dispatch;
@@ -32,6 +33,7 @@ public final class Topics {
   private final Topic<String, DeadLetter> deadLetter;
   private final Topic<String, MetricsSummary> summaries;
   private final Topic<String, OffloadJob> offloadJobs;
+  private final Topic<String, ConfigVersion> configVersions;
 
   public Topics(TopicsConfig config) {
     this.config = config;
@@ -45,6 +47,7 @@ public final class Topics {
     this.deadLetter = new Topic<>(config.deadLetter(), KEY, new JsonSerde<>(DeadLetter.class));
     this.summaries = new Topic<>(config.summaries(), KEY, new JsonSerde<>(MetricsSummary.class));
     this.offloadJobs = new Topic<>(config.offloadJobs(), KEY, new JsonSerde<>(OffloadJob.class));
+    this.configVersions = new Topic<>(config.config(), KEY, new JsonSerde<>(ConfigVersion.class));
   }
 
   /** The topics under their default names ({@code switchboard.*}). */
@@ -111,5 +114,13 @@ public final class Topics {
    */
   public Topic<String, OffloadJob> offloadJobs() {
     return offloadJobs;
+  }
+
+  /**
+   * The versions of the live configuration (key: {@link ConfigVersion#key}), one partition,
+   * compacted.
+   */
+  public Topic<String, ConfigVersion> configVersions() {
+    return configVersions;
   }
 }

@@ -48,6 +48,7 @@ class TopicProvisionerBrokerTest {
           health: %1$s.health
           dead_letter: %1$s.dead-letter
           summaries: %1$s.summaries
+          config: %1$s.config
           request_partitions: 4
         """
                 .formatted(prefix),

@@ -25,7 +25,7 @@ final class CallRunner implements LaneScheduler.Launcher {
   private final ProviderClient providers;
   private final CallOutcomes outcomes;
   private final ScheduledExecutorService timer;
-  private final long defaultTimeoutMs;
+  private volatile long defaultTimeoutMs;
   private final Consumer<CallEvent> post;
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -44,6 +44,11 @@ final class CallRunner implements LaneScheduler.Launcher {
     this.timer = Objects.requireNonNull(timer, "timer");
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.post = Objects.requireNonNull(post, "post");
+  }
+
+  /** The timeout of calls started from now on that neither the request nor the deployment sets. */
+  void defaultTimeout(long ms) {
+    defaultTimeoutMs = ms;
   }
 
   /** Provider calls in progress now. Thread-safe. */

@@ -2,6 +2,7 @@ package io.switchboard.worker.internal;
 
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.ReplyError;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
@@ -16,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a dispatch record into a job to call, or into the record that answers it at once: a dead
- * letter when it is not a readable dispatch, an {@code unknown_model} reply when its deployment is
- * not in this worker's {@code model_list}. Thread-safe.
+ * letter when it is not a readable dispatch; when its deployment is not in the config in force
+ * here, a hand-off back to the router if the deployment was removed since the dispatch was routed
+ * (the dispatch's config version is older), else an {@code unknown_model} reply. A dispatch routed
+ * by a config version newer than this worker's, for a deployment it does not know yet, is {@link
+ * Ahead}: the worker catches up first. Thread-safe.
  */
 final class DispatchReader {
   private static final Logger log = LoggerFactory.getLogger(DispatchReader.class);
@@ -31,19 +35,45 @@ final class DispatchReader {
   /** A record that answers the dispatch without a call. */
   record Answered(ProducerRecord<String, byte[]> answer) implements Read {}
 
-  private final SwitchboardConfig config;
+  /** A dispatch for a deployment of a config version this worker does not have yet. */
+  record Ahead(long version) implements Read {}
+
+  /** The config in force and its version: swapped together. */
+  private record InForce(SwitchboardConfig config, long version) {}
+
+  private volatile InForce inForce;
   private final Outputs outputs;
   private final JsonSerde<Dispatch> serde = new JsonSerde<>(Dispatch.class);
 
   DispatchReader(SwitchboardConfig config, Outputs outputs) {
-    this.config = Objects.requireNonNull(config, "config");
+    this(config, 0, outputs);
+  }
+
+  DispatchReader(SwitchboardConfig config, long version, Outputs outputs) {
+    this.inForce = new InForce(Objects.requireNonNull(config, "config"), version);
     this.outputs = Objects.requireNonNull(outputs, "outputs");
   }
 
+  /** Reads by {@code config}, version {@code version}, from now on. */
+  void use(SwitchboardConfig config, long version) {
+    inForce = new InForce(Objects.requireNonNull(config, "config"), version);
+  }
+
   Read read(ConsumerRecord<String, byte[]> record, Instant now) {
+    return read(record, now, true);
+  }
+
+  /** {@link #read} after waiting for the version an {@link Ahead} named: never {@link Ahead}. */
+  Read readCaughtUp(ConsumerRecord<String, byte[]> record, Instant now) {
+    return read(record, now, false);
+  }
+
+  private Read read(ConsumerRecord<String, byte[]> record, Instant now, boolean mayWait) {
     Dispatch dispatch;
     DeploymentConfig deployment;
     RetryBudget retryBudget;
+    InForce current = inForce;
+    SwitchboardConfig config = current.config();
     try {
       dispatch = serde.deserialize(record.topic(), record.value());
       if (dispatch == null) {
@@ -71,6 +101,20 @@ final class DispatchReader {
               record.key(),
               record.value(),
               now));
+    }
+    long routedBy = dispatch.configVersion() == null ? 0 : dispatch.configVersion();
+    if (deployment == null && mayWait && routedBy > current.version()) {
+      return new Ahead(routedBy);
+    }
+    if (deployment == null && routedBy < current.version()) {
+      return new Answered(
+          outputs.handoff(
+              dispatch,
+              Outcome.FALLBACK,
+              "deployment '"
+                  + dispatch.deploymentId()
+                  + "' is not in config version "
+                  + current.version()));
     }
     if (deployment == null) {
       return new Answered(

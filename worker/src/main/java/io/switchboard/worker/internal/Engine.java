@@ -1,7 +1,9 @@
 package io.switchboard.worker.internal;
 
 import io.switchboard.schemas.AttemptEvent;
+import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.worker.health.HealthTracker;
 import io.switchboard.worker.pacing.LanePacers;
@@ -12,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,11 +44,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the engine stops, the calls in flight are finished and published first, up to {@code
  * shutdown_grace_ms}, so the next owner does not call the provider again for them.
+ *
+ * <p>A new version of the live configuration is put in force at the start of a turn, never during
+ * one: jobs read from then on get the new deployments, timeouts, retry policy and prices, lanes
+ * whose deployment's limits changed get new pacers, and queued jobs of a deployment removed go back
+ * to the router ({@link LaneScheduler}). Calls already made finish as they started.
  */
 public final class Engine implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   private final SwitchboardConfig config;
+  private final LiveConfig live;
   private final Topics topics;
   private final Clock clock;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -60,7 +70,13 @@ public final class Engine implements Runnable {
   private final TransactionalPublisher publisher;
   private final OffloadGroups offload;
   private final Handover handover;
+  private final LanePacers pacers;
   private long nextHealthReportMs;
+
+  /** The config version in force here, and its deployment ids. */
+  private long configVersion;
+
+  private volatile Set<String> deploymentIds;
 
   /**
    * @param producers makes a transactional producer (called again when one is fenced or broken);
@@ -93,17 +109,51 @@ public final class Engine implements Runnable {
       RetryPolicy retryPolicy,
       ScheduledExecutorService timer,
       Consumer<AttemptEvent> onAttempt) {
-    this.config = Objects.requireNonNull(config, "config");
+    this(
+        new LiveConfig(Objects.requireNonNull(config, "config")),
+        clock,
+        consumer,
+        producers,
+        providers,
+        health,
+        retryPolicy,
+        timer,
+        onAttempt);
+  }
+
+  /**
+   * An engine working by the live configuration: the version of {@code live} in force now, and each
+   * later one from the turn of the loop that sees it.
+   *
+   * @param producers makes a transactional producer (called again when one is fenced or broken);
+   *     {@code initTransactions} is called here
+   * @param onAttempt told of every provider call as it ends (for meters); must not block
+   */
+  public Engine(
+      LiveConfig live,
+      Clock clock,
+      KafkaConsumer<String, byte[]> consumer,
+      Supplier<KafkaProducer<String, byte[]>> producers,
+      ProviderClient providers,
+      HealthTracker health,
+      RetryPolicy retryPolicy,
+      ScheduledExecutorService timer,
+      Consumer<AttemptEvent> onAttempt) {
+    this.live = Objects.requireNonNull(live, "live");
+    LiveConfig.Version start = live.current();
+    SwitchboardConfig config = start.config();
+    this.config = config;
+    this.configVersion = start.number();
+    this.deploymentIds = ids(config);
     this.topics = new Topics(config.topics());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.health = Objects.requireNonNull(health, "health");
     this.outputs = new Outputs(config, topics);
     this.grace = Duration.ofMillis(config.workerSettings().shutdownGraceMs());
-    this.lanes =
-        new OwnedLanes(
-            consumer, new LanePacers(config, health.limits(), clock), clock, state::running);
-    this.reader = new DispatchReader(config, outputs);
+    this.pacers = new LanePacers(config, health.limits(), clock);
+    this.lanes = new OwnedLanes(consumer, pacers, clock, state::running);
+    this.reader = new DispatchReader(config, configVersion, outputs);
     this.offload = new OffloadGroups(clock, outputs);
     this.calls =
         new CallRunner(
@@ -118,6 +168,7 @@ public final class Engine implements Runnable {
             config.workerSettings().batchReadAhead(),
             clock,
             health::cooldownUntil,
+            id -> deploymentIds.contains(id),
             outputs,
             calls);
     this.publisher =
@@ -220,6 +271,7 @@ public final class Engine implements Runnable {
   }
 
   private void step() {
+    reconfigure();
     handleEvents();
     scheduler.startWork(lanes.all(), state.draining());
     offload.flush(lanes.all(), state.draining());
@@ -244,6 +296,10 @@ public final class Engine implements Runnable {
       case HOLD_BACK -> lanes.holdBack(lane, record.offset());
       case TAKE -> {
         DispatchReader.Read read = reader.read(record, clock.instant());
+        if (read instanceof DispatchReader.Ahead ahead) {
+          catchUp(ahead.version());
+          read = reader.readCaughtUp(record, clock.instant());
+        }
         if (read instanceof DispatchReader.ToCall call) {
           if (!offload.offer(lane, call.job(), record.serializedValueSize())) {
             lane.enqueue(call.job());
@@ -253,6 +309,52 @@ public final class Engine implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Puts the version of the live configuration in force here if it changed. Only the routing
+   * sections change between versions; the worker's own settings stay those it started with.
+   */
+  private void reconfigure() {
+    LiveConfig.Version current = live.current();
+    if (current.number() == configVersion) {
+      return;
+    }
+    SwitchboardConfig next = current.config();
+    reader.use(next, current.number());
+    calls.defaultTimeout(next.routerSettings().timeoutMs());
+    lanes.repace(pacers.reconfigure(next));
+    deploymentIds = ids(next);
+    configVersion = current.number();
+    log.info("config version {} in force in the worker", configVersion);
+  }
+
+  /**
+   * Waits (briefly: the config watcher polls every half second) until the config version a dispatch
+   * was routed by is in force, and puts it in force. A dispatch read before would find its new
+   * deployment unknown; should the version not come, it is answered as the reader says then.
+   */
+  private void catchUp(long version) {
+    try {
+      if (!live.awaitVersion(version, CATCH_UP)) {
+        log.warn(
+            "a dispatch was routed by config version {}, which is not in force here after {} s",
+            version,
+            CATCH_UP.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    reconfigure();
+  }
+
+  /** How long a dispatch routed by a newer config version waits for it. */
+  private static final Duration CATCH_UP = Duration.ofSeconds(5);
+
+  private static Set<String> ids(SwitchboardConfig config) {
+    return config.modelList().stream()
+        .map(DeploymentConfig::deploymentId)
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Applies what the call threads and the retry timer reported. */

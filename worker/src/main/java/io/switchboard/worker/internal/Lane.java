@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,7 +63,14 @@ final class Lane {
       List<ProducerRecord<String, byte[]>> results) {}
 
   private final TopicPartition partition;
-  private final LanePacer pacer;
+  private LanePacer pacer;
+
+  /**
+   * Permits of {@link #pacer} not settled yet. A permit of a pacer replaced since ({@link #repace})
+   * is not settled: that pacer counts nothing any more.
+   */
+  private final Set<LanePacer.Permit> unsettled =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** Null until the first record arrives when nothing was committed for the partition. */
   private PartitionOffsets offsets;
@@ -117,6 +125,28 @@ final class Lane {
 
   LanePacer pacer() {
     return pacer;
+  }
+
+  /** A permit of the lane's pacer for one call of {@code estimatedTokens}, or empty. */
+  Optional<LanePacer.Permit> acquire(int estimatedTokens) {
+    return acquire(estimatedTokens, Priority.DEFAULT);
+  }
+
+  /** A permit of the lane's pacer for one call of class {@code priority}, or empty. */
+  Optional<LanePacer.Permit> acquire(int estimatedTokens, Priority priority) {
+    Optional<LanePacer.Permit> permit = pacer.tryAcquire(estimatedTokens, priority);
+    permit.ifPresent(unsettled::add);
+    return permit;
+  }
+
+  /**
+   * Paces the lane by {@code next} from now on (its deployment's limits changed in a new config
+   * version). The calls of the old pacer's window are not carried over: the router's budget, which
+   * carries over, keeps what it hands out within the new limits.
+   */
+  void repace(LanePacer next) {
+    pacer = Objects.requireNonNull(next, "next");
+    unsettled.clear();
   }
 
   /** Decides about a fetched record; {@link Admission#TAKE} counts it in flight. */
@@ -205,7 +235,9 @@ final class Lane {
    * now.
    */
   void settle(LanePacer.Permit permit, int tokens) {
-    pacer.settle(permit, Math.max(0, tokens));
+    if (unsettled.remove(permit)) {
+      pacer.settle(permit, Math.max(0, tokens));
+    }
   }
 
   /** Finishes a job, started or not: its records go out with its offset. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -26,7 +27,7 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>A class the pacer refuses does not stop the classes below it: they may still have their
  *       reserve ({@code priority_reserve}); the pacer holds the reserves of the classes above.
  *   <li>A job whose deadline has passed is answered as expired, and one whose deployment cools down
- *       is handed back to the router, without a call.
+ *       or was removed from the config in force is handed back to the router, without a call.
  *   <li>A call needs a permit of the lane's pacer; without one the lane waits until the pacer says,
  *       or until the deadline of the job or of the queue's head if that comes first.
  *   <li>A lane is paused while it cannot take more: an interactive or default dispatch waits in its
@@ -48,6 +49,7 @@ final class LaneScheduler {
   private final int batchReadAhead;
   private final Clock clock;
   private final Function<String, Optional<Instant>> cooldowns;
+  private final Predicate<String> configured;
   private final Outputs outputs;
   private final Launcher launcher;
 
@@ -55,18 +57,22 @@ final class LaneScheduler {
    * @param window the most dispatches started and not finished per lane (at least 1)
    * @param batchReadAhead the most batch dispatches a lane holds fetched and not started
    * @param cooldowns when a deployment's cooldown ends, by deployment id, or empty when it has none
+   * @param configured whether a deployment id is in the config in force: a job of one removed since
+   *     it was fetched goes back to the router
    */
   LaneScheduler(
       int window,
       int batchReadAhead,
       Clock clock,
       Function<String, Optional<Instant>> cooldowns,
+      Predicate<String> configured,
       Outputs outputs,
       Launcher launcher) {
     this.window = Math.max(1, window);
     this.batchReadAhead = Math.max(0, batchReadAhead);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cooldowns = Objects.requireNonNull(cooldowns, "cooldowns");
+    this.configured = Objects.requireNonNull(configured, "configured");
     this.outputs = Objects.requireNonNull(outputs, "outputs");
     this.launcher = Objects.requireNonNull(launcher, "launcher");
   }
@@ -145,6 +151,16 @@ final class LaneScheduler {
                   now)));
       return 0;
     }
+    if (!configured.test(deploymentId)) {
+      lane.finished(
+          job,
+          List.of(
+              outputs.handoff(
+                  job,
+                  Outcome.FALLBACK,
+                  "deployment '" + deploymentId + "' was removed from the config")));
+      return 0;
+    }
     Optional<Instant> coolingUntil = cooldowns.apply(deploymentId);
     if (coolingUntil.isPresent()) {
       lane.finished(
@@ -160,7 +176,7 @@ final class LaneScheduler {
       return 0;
     }
     int estimate = job.estimatedTokens();
-    Optional<LanePacer.Permit> permit = lane.pacer().tryAcquire(estimate, job.priority());
+    Optional<LanePacer.Permit> permit = lane.acquire(estimate, job.priority());
     if (permit.isEmpty()) {
       long at =
           now.toEpochMilli()

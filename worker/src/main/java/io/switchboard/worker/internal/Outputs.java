@@ -145,8 +145,18 @@ final class Outputs {
 
   /** The dispatch handed back to the router, with every attempt so far. */
   ProducerRecord<String, byte[]> handoff(Job job, Outcome reason, String detail) {
-    Dispatch handedOff = job.dispatch().handedOff(job.attempts(), new Handoff(reason, detail));
-    return new ProducerRecord<>(topics.fallbacks().name(), job.id(), Json.toBytes(handedOff));
+    return handoff(job.dispatch(), job.attempts(), reason, detail);
+  }
+
+  /** A dispatch handed back to the router before any call of this worker. */
+  ProducerRecord<String, byte[]> handoff(Dispatch dispatch, Outcome reason, String detail) {
+    return handoff(dispatch, dispatch.attempts(), reason, detail);
+  }
+
+  private ProducerRecord<String, byte[]> handoff(
+      Dispatch dispatch, List<AttemptEvent> attempts, Outcome reason, String detail) {
+    Dispatch handedOff = dispatch.handedOff(attempts, new Handoff(reason, detail));
+    return new ProducerRecord<>(topics.fallbacks().name(), dispatch.id(), Json.toBytes(handedOff));
   }
 
   ProducerRecord<String, byte[]> deadLetter(
@@ -198,7 +208,8 @@ final class Outputs {
             totalCost(job.attempts()),
             dispatch.request().metadata(),
             now,
-            batchJobId));
+            batchJobId,
+            null));
   }
 
   private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {
@@ -213,7 +224,8 @@ final class Outputs {
           topics.replies().name());
       to = topics.replies().name();
     }
-    return new ProducerRecord<>(to, dispatch.id(), Json.toBytes(reply));
+    return new ProducerRecord<>(
+        to, dispatch.id(), Json.toBytes(reply.withConfigVersion(dispatch.configVersion())));
   }
 
   private static long latency(Dispatch dispatch, Instant now) {

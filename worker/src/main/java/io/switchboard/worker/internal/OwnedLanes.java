@@ -123,6 +123,19 @@ final class OwnedLanes {
     consumer.pause(List.of(lane.partition()));
   }
 
+  /** Paces the owned lanes of these partitions by their new pacers (a new config version). */
+  void repace(Map<Integer, LanePacer> pacers) {
+    lanes
+        .values()
+        .forEach(
+            lane -> {
+              LanePacer next = pacers.get(lane.partition().partition());
+              if (next != null) {
+                lane.repace(next);
+              }
+            });
+  }
+
   /** Pauses and resumes the consumer on the lanes the scheduler said. */
   void apply(LaneScheduler.Pauses pauses) {
     if (!pauses.pause().isEmpty()) {

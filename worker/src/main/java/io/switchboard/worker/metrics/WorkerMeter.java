@@ -95,7 +95,21 @@ public enum WorkerMeter implements MeterDefinition {
       Type.COUNTER,
       "Requests submitted in provider batch jobs",
       null,
-      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER));
+      List.of(Tag.DEPLOYMENT, Tag.MODEL, Tag.PROVIDER)),
+  /** The version of the live configuration in force: 0 for the start-up file. */
+  CONFIG_VERSION(
+      "switchboard.worker.config.version",
+      Type.GAUGE,
+      "The version of the live configuration the worker calls by (0: its start-up file)",
+      null,
+      List.of()),
+  /** Versions of the config topic this worker refused, keeping the one in force. */
+  CONFIG_REJECTED(
+      "switchboard.worker.config.rejected",
+      Type.COUNTER,
+      "Live configuration versions this worker could not apply (it kept the version in force)",
+      "versions",
+      List.of());
 
   private final Spec spec;
 

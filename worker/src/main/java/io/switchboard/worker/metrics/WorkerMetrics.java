@@ -1,6 +1,7 @@
 package io.switchboard.worker.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.Priority;
 import io.switchboard.schemas.config.DeploymentConfig;
 import io.switchboard.schemas.config.SwitchboardConfig;
+import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.worker.offload.OffloadEvents;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,7 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
           WorkerMeter.OFFLOAD_JOBS_FAILED,
           WorkerMeter.OFFLOADED_REQUESTS);
   private final SwitchboardConfig config;
+  private final LiveConfig live;
   private final Supplier<Number> inFlight;
   private final Supplier<Number> pausedLanes;
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
@@ -55,7 +58,18 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
    */
   public WorkerMetrics(
       SwitchboardConfig config, Supplier<Number> inFlight, Supplier<Number> pausedLanes) {
-    this.config = Objects.requireNonNull(config, "config");
+    this(new LiveConfig(config), inFlight, pausedLanes);
+  }
+
+  /**
+   * @param live the config in force: the deployments of the version in force at binding are
+   *     registered at zero, and its version and refusals are meters
+   * @param inFlight provider calls in flight now
+   * @param pausedLanes dispatch partitions paused now
+   */
+  public WorkerMetrics(LiveConfig live, Supplier<Number> inFlight, Supplier<Number> pausedLanes) {
+    this.live = Objects.requireNonNull(live, "live");
+    this.config = live.current().config();
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
     this.pausedLanes = Objects.requireNonNull(pausedLanes, "pausedLanes");
   }
@@ -65,6 +79,11 @@ public final class WorkerMetrics implements MeterBinder, OffloadEvents {
     registry.add(target);
     gauge(WorkerMeter.IN_FLIGHT, inFlight);
     gauge(WorkerMeter.PAUSED_LANES, pausedLanes);
+    gauge(WorkerMeter.CONFIG_VERSION, live::version);
+    FunctionCounter.builder(WorkerMeter.CONFIG_REJECTED.meterName(), live, LiveConfig::rejected)
+        .description(WorkerMeter.CONFIG_REJECTED.description())
+        .baseUnit(WorkerMeter.CONFIG_REJECTED.baseUnit())
+        .register(registry);
     for (DeploymentConfig d : config.modelList()) {
       String provider = d.provider().wire();
       for (Priority p : Priority.values()) {

@@ -6,6 +6,7 @@ import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.topics.LanePlan;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,8 +19,8 @@ import java.util.Objects;
  * are not known here. Not thread-safe: the poll loop owns it.
  */
 public final class LanePacers {
-  private final SwitchboardConfig config;
-  private final LanePlan plan;
+  private SwitchboardConfig config;
+  private LanePlan plan;
   private final Clock clock;
   private final PaceLimits paceLimits;
   private final Map<Integer, LanePacer> byPartition = new HashMap<>();
@@ -35,6 +36,43 @@ public final class LanePacers {
     this.plan = LanePlan.of(config);
     this.paceLimits = Objects.requireNonNull(paceLimits, "paceLimits");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Paces by {@code next} from now on (a new config version). A partition keeps its pacer, and the
+   * calls of its window, when its deployment's limits (rpm, tpm, lanes, rate window) are the same
+   * in {@code next}; otherwise it gets a new pacer for the new limits. A partition that belongs to
+   * no deployment in {@code next} keeps its pacer.
+   *
+   * @return the partitions given a new pacer, and their new pacers
+   */
+  public Map<Integer, LanePacer> reconfigure(SwitchboardConfig next) {
+    this.config = Objects.requireNonNull(next, "next");
+    this.plan = LanePlan.of(next);
+    Map<Integer, LanePacer> replaced = new HashMap<>();
+    for (Map.Entry<Integer, LanePacer> e : byPartition.entrySet()) {
+      plan.ownerOf(e.getKey())
+          .flatMap(lanes -> next.deployment(lanes.deploymentId()))
+          .map(d -> LanePacer.forLane(d, paceLimits, PriorityReserve.of(next, d), clock))
+          .filter(fresh -> !sameLimits(fresh, e.getValue()))
+          .ifPresent(fresh -> replaced.put(e.getKey(), fresh));
+    }
+    byPartition.putAll(replaced);
+    return replaced;
+  }
+
+  private static boolean sameLimits(LanePacer a, LanePacer b) {
+    return List.of(
+            a.requestLimit() == null ? -1 : a.requestLimit(),
+            a.tokenLimit() == null ? -1 : a.tokenLimit(),
+            a.shortLimit() == null ? -1 : a.shortLimit(),
+            a.shortWindowMs())
+        .equals(
+            List.of(
+                b.requestLimit() == null ? -1 : b.requestLimit(),
+                b.tokenLimit() == null ? -1 : b.tokenLimit(),
+                b.shortLimit() == null ? -1 : b.shortLimit(),
+                b.shortWindowMs()));
   }
 
   /**

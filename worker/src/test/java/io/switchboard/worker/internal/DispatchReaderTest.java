@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.schemas.DeadLetter;
 import io.switchboard.schemas.Dispatch;
 import io.switchboard.schemas.ErrorCode;
+import io.switchboard.schemas.Outcome;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
 import io.switchboard.schemas.RouteRequest;
@@ -95,5 +96,60 @@ class DispatchReaderTest {
               assertThat(reply.error().code()).isEqualTo(ErrorCode.UNKNOWN_MODEL);
               assertThat(reply.error().message()).contains("'other'", "model_list");
             });
+  }
+
+  /** A dispatch routed by config version {@code version} to deployment 'other'. */
+  static Dispatch toOther(Long version) {
+    Instant at = NOW.minusSeconds(1);
+    return new Dispatch(
+        RouteRequest.of("r3", "other", Fixtures.body()),
+        "other",
+        "other",
+        0,
+        10,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        at,
+        at,
+        version);
+  }
+
+  @Test
+  void aDispatchForADeploymentRemovedSinceItWasRoutedGoesBackToTheRouter() {
+    DispatchReader atTwo = new DispatchReader(CONFIG, 2, Fixtures.outputs(CONFIG));
+    assertThat(atTwo.read(record(10, Json.toBytes(toOther(1L))), NOW))
+        .isInstanceOfSatisfying(
+            DispatchReader.Answered.class,
+            answered -> {
+              assertThat(answered.answer().topic()).isEqualTo("switchboard.fallbacks");
+              Dispatch back = Json.read(answered.answer().value(), Dispatch.class);
+              assertThat(back.handoff().reason()).isEqualTo(Outcome.FALLBACK);
+              assertThat(back.handoff().detail()).contains("'other'", "config version 2");
+              assertThat(back.configVersion()).isEqualTo(1L);
+            });
+  }
+
+  @Test
+  void aDispatchRoutedByANewerVersionWaitsForItOnceThenIsRejected() {
+    DispatchReader atOne = new DispatchReader(CONFIG, 1, Fixtures.outputs(CONFIG));
+    ConsumerRecord<String, byte[]> ahead = record(11, Json.toBytes(toOther(2L)));
+    assertThat(atOne.read(ahead, NOW)).isEqualTo(new DispatchReader.Ahead(2));
+    assertThat(atOne.readCaughtUp(ahead, NOW))
+        .isInstanceOfSatisfying(
+            DispatchReader.Answered.class,
+            answered ->
+                assertThat(Fixtures.reply(answered.answer()).error().code())
+                    .isEqualTo(ErrorCode.UNKNOWN_MODEL));
+  }
+
+  @Test
+  void aReplyCarriesTheConfigVersionOfItsDispatch() {
+    DispatchReader atOne = new DispatchReader(CONFIG, 1, Fixtures.outputs(CONFIG));
+    DispatchReader.Read read = atOne.read(record(12, Json.toBytes(toOther(1L))), NOW);
+    assertThat(Fixtures.reply(((DispatchReader.Answered) read).answer()).configVersion())
+        .isEqualTo(1L);
   }
 }

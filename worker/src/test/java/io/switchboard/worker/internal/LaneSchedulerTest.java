@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,7 @@ class LaneSchedulerTest {
   final MutableClock clock = new MutableClock(START);
   final Map<String, Instant> cooldowns = new HashMap<>();
   final List<Job> launched = new ArrayList<>();
+  final Set<String> removed = new HashSet<>();
 
   LaneScheduler scheduler(int window) {
     return new LaneScheduler(
@@ -43,6 +46,7 @@ class LaneSchedulerTest {
         WorkerSettings.DEFAULT.batchReadAhead(),
         clock,
         id -> Optional.ofNullable(cooldowns.get(id)),
+        id -> !removed.contains(id),
         Fixtures.outputs(CONFIG),
         (lane, job, permit, now) -> launched.add(job));
   }
@@ -157,6 +161,20 @@ class LaneSchedulerTest {
     Dispatch back = Json.read(handoff.value(), Dispatch.class);
     assertThat(back.handoff().reason()).isEqualTo(Outcome.FALLBACK);
     assertThat(back.handoff().detail()).contains("cooling down until " + START.plusSeconds(30));
+  }
+
+  @Test
+  void aQueuedJobOfADeploymentRemovedFromTheConfigGoesBackToTheRouterWithoutACall() {
+    Lane lane = Fixtures.lane(clock);
+    take(lane, CONFIG, 0, null);
+    removed.add("fast");
+    scheduler(1).startWork(List.of(lane), false);
+    assertThat(launched).isEmpty();
+    ProducerRecord<String, byte[]> handoff = results(lane).get(0);
+    assertThat(handoff.topic()).isEqualTo("switchboard.fallbacks");
+    Dispatch back = Json.read(handoff.value(), Dispatch.class);
+    assertThat(back.handoff().reason()).isEqualTo(Outcome.FALLBACK);
+    assertThat(back.handoff().detail()).contains("'fast' was removed from the config");
   }
 
   @Test

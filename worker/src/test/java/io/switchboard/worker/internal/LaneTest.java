@@ -223,4 +223,20 @@ class LaneTest {
     assertThat(lane.canTakeMore(1, 3)).isFalse();
     assertThat(lane.canTakeMore(Integer.MAX_VALUE, 0)).isFalse();
   }
+
+  @Test
+  void aLaneRepacedByANewConfigSettlesOnlyThePermitsOfItsNewPacer() {
+    LanePacer old = new LanePacer(null, 1_000, CLOCK);
+    Lane lane = Fixtures.lane(old);
+    LanePacer.Permit before = lane.acquire(100).orElseThrow();
+    LanePacer next = new LanePacer(null, 2_000, CLOCK);
+
+    lane.repace(next);
+    LanePacer.Permit after = lane.acquire(100).orElseThrow();
+    lane.settle(before, 900);
+    lane.settle(after, 300);
+
+    assertThat(lane.pacer()).isSameAs(next);
+    assertThat(next.tokensInWindow()).as("only its own permit, settled at 300").isEqualTo(300);
+  }
 }

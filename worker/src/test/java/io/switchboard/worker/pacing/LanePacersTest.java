@@ -47,4 +47,28 @@ class LanePacersTest {
         .hasMessageContaining("partition 7")
         .hasMessageContaining("(3)");
   }
+
+  @Test
+  void aNewConfigRepacesOnlyThePartitionsWhoseLimitsChanged() {
+    MutableClock clock = new MutableClock(Instant.EPOCH);
+    LanePacers pacers = new LanePacers(CONFIG, clock);
+    LanePacer a0 = pacers.forPartition(0);
+    LanePacer b0 = pacers.forPartition(2);
+    SwitchboardConfig next =
+        new ConfigLoader(Map.<String, String>of()::get)
+            .parse(
+                """
+      model_list:
+        - {model_name: a, deployment_id: a1, api_base: "http://127.0.0.1:1", rpm: 120, tpm: 10000, lanes: 2, weight: 5}
+        - {model_name: b, deployment_id: b1, api_base: "http://127.0.0.1:1", rpm: 90}
+      """,
+                "next.yaml");
+
+    Map<Integer, LanePacer> replaced = pacers.reconfigure(next);
+
+    assertThat(replaced).containsOnlyKeys(2);
+    assertThat(pacers.forPartition(0)).isSameAs(a0);
+    assertThat(pacers.forPartition(2)).isNotSameAs(b0).isSameAs(replaced.get(2));
+    assertThat(pacers.forPartition(2).requestLimit()).isEqualTo(90);
+  }
 }

@@ -191,7 +191,8 @@ class InternalsTest {
                 0.0005,
                 null,
                 java.time.Instant.EPOCH,
-                job);
+                job,
+                null);
     for (BatchFormat f : BatchFormat.values()) {
       LineFormat format = LineFormat.of(f, true);
       assertThat(
