@@ -2,6 +2,7 @@ package io.switchboard.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -98,5 +99,16 @@ public record AttemptEvent(
         at,
         Priority.DEFAULT,
         null);
+  }
+
+  /** The cost of {@code attempts} together, or null when none has a cost. */
+  public static Double totalCost(List<AttemptEvent> attempts) {
+    Double total = null;
+    for (AttemptEvent a : attempts) {
+      if (a.costUsd() != null) {
+        total = (total == null ? 0 : total) + a.costUsd();
+      }
+    }
+    return total;
   }
 }

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -395,12 +394,6 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       List<AttemptEvent> attempts,
       Instant receivedAt,
       Instant now) {
-    Double cost =
-        attempts.stream()
-            .map(AttemptEvent::costUsd)
-            .filter(Objects::nonNull)
-            .reduce(Double::sum)
-            .orElse(null);
     AttemptEvent lastAttempt = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     RouteReply reply =
         new RouteReply(
@@ -415,7 +408,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
             attempts,
             Duration.between(receivedAt, now).toMillis(),
             null,
-            cost,
+            AttemptEvent.totalCost(attempts),
             request.metadata(),
             now);
     reply(request.id(), replyTopic(request), reply);

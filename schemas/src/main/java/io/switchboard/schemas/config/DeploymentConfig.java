@@ -308,62 +308,6 @@ public record DeploymentConfig(
     }
   }
 
-  /** A deployment without a batch API: every key of it at its default. */
-  public DeploymentConfig(
-      String modelName,
-      String deploymentId,
-      Provider provider,
-      String model,
-      String apiBase,
-      String apiKey,
-      String apiVersion,
-      Integer rpm,
-      Integer tpm,
-      Double weight,
-      Long timeoutMs,
-      Integer maxRetries,
-      BackoffConfig backoff,
-      List<ObjectNode> messages,
-      ObjectNode overrideParams,
-      Integer contextWindow,
-      Double inputCostPerMillion,
-      Double outputCostPerMillion,
-      Integer lanes,
-      Integer rateWindowSeconds,
-      List<Integer> retryOnStatusCodes,
-      RetryPolicyConfig retryPolicy,
-      PriorityReserve priorityReserve) {
-    this(
-        modelName,
-        deploymentId,
-        provider,
-        model,
-        apiBase,
-        apiKey,
-        apiVersion,
-        rpm,
-        tpm,
-        weight,
-        timeoutMs,
-        maxRetries,
-        backoff,
-        messages,
-        overrideParams,
-        contextWindow,
-        inputCostPerMillion,
-        outputCostPerMillion,
-        lanes,
-        rateWindowSeconds,
-        retryOnStatusCodes,
-        retryPolicy,
-        priorityReserve,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
   /** The environment variable holding the key, or null when the deployment needs none. */
   public String apiKeyEnv() {
     if (apiKey == null) {

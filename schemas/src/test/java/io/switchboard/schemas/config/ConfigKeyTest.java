@@ -33,6 +33,11 @@ class ConfigKeyTest {
         rateWindowSeconds,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 

@@ -205,7 +205,7 @@ final class Outputs {
             job.attempts(),
             latency(dispatch, now),
             providerLatencyMs,
-            totalCost(job.attempts()),
+            AttemptEvent.totalCost(job.attempts()),
             dispatch.request().metadata(),
             now,
             batchJobId,
@@ -230,15 +230,5 @@ final class Outputs {
 
   private static long latency(Dispatch dispatch, Instant now) {
     return Math.max(0, Duration.between(dispatch.receivedAt(), now).toMillis());
-  }
-
-  private static Double totalCost(List<AttemptEvent> attempts) {
-    Double total = null;
-    for (AttemptEvent a : attempts) {
-      if (a.costUsd() != null) {
-        total = (total == null ? 0 : total) + a.costUsd();
-      }
-    }
-    return total;
   }
 }

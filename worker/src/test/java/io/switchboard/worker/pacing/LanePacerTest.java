@@ -313,6 +313,11 @@ class LanePacerTest {
         rateWindowSeconds,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 

@@ -35,6 +35,11 @@ final class Deployments {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -63,7 +68,12 @@ final class Deployments {
         d.rateWindowSeconds(),
         d.retryOnStatusCodes(),
         d.retryPolicy(),
-        d.priorityReserve());
+        d.priorityReserve(),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   static ObjectNode body(String userText) {

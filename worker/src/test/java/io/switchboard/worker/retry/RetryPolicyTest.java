@@ -141,6 +141,11 @@ class RetryPolicyTest {
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 }
