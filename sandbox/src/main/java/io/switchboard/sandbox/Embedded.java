@@ -194,7 +194,13 @@ public final class Embedded implements AutoCloseable {
   /** Starts one more worker in the same consumer group. */
   public Worker addWorker() {
     Worker worker = new Worker(config, Clock.systemUTC(), System::getenv, meters);
-    worker.start();
+    try {
+      worker.start();
+    } catch (RuntimeException e) {
+      // A worker that failed to start still holds what it started (its config watcher at least).
+      worker.close();
+      throw e;
+    }
     workers.add(worker);
     return worker;
   }
