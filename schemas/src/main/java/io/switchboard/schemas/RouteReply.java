@@ -47,6 +47,19 @@ public record RouteReply(
     String batchJobId,
     Long configVersion) {
 
+  /**
+   * A header of a reply record whose last attempt was not published on the metrics topic: the
+   * worker folds the attempt event of the call that answered a request into the reply, which
+   * carries it anyway, so a request costs one record less. Readers of attempt events (the metrics
+   * aggregator) count that attempt from the reply. Replies without it (router rejections, replies
+   * of workers before this header) had every attempt published on the metrics topic. Its value is
+   * {@link #ATTEMPT_IN_REPLY}.
+   */
+  public static final String LAST_ATTEMPT_HEADER = "switchboard.last-attempt";
+
+  /** The value of {@link #LAST_ATTEMPT_HEADER}. */
+  public static final String ATTEMPT_IN_REPLY = "in-reply";
+
   public RouteReply {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");

@@ -14,12 +14,14 @@ import io.switchboard.schemas.config.live.LiveConfig;
 import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.topics.Topic;
 import io.switchboard.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -30,20 +32,25 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Builds the metrics aggregation topology from config. Pure: no I/O, no threads.
  *
- * <p>Inputs: attempt events (metrics topic), routing decisions (dispatch topic) and final replies
- * (every allowed reply topic, by pattern). Each record is timed by its own event time ({@code at},
- * {@code routed_at}, {@code created_at}) and adds to three summaries: all traffic, its model name
- * and its deployment. Each summary is kept per one-minute tumbling window and as a running total,
- * and every change is published to the summaries topic under {@link MetricsSummary#key()}.
+ * <p>Inputs: attempt events (metrics topic, and in replies the attempt of the call that answered),
+ * routing decisions (dispatch topic) and final replies (every allowed reply topic, by pattern).
+ * Each record is timed by its own event time ({@code at}, {@code routed_at}, {@code created_at})
+ * and adds to three summaries: all traffic, its model name and its deployment. Each summary is kept
+ * per one-minute tumbling window and as a running total, and every change is published to the
+ * summaries topic under {@link MetricsSummary#key()}.
  */
 public final class MetricsTopology {
   /** The window length of windowed summaries. */
@@ -112,7 +119,8 @@ public final class MetricsTopology {
                 Consumed.with(Serdes.String(), replySerde)
                     .withTimestampExtractor(eventTime(RouteReply.class, RouteReply::createdAt))
                     .withName("final-replies"))
-            .flatMap((key, r) -> spread(Contribution.of(r), r.modelName(), r.deploymentId()));
+            .processValues(ReplyParts::new, Named.as("reply-parts"))
+            .flatMap((key, parts) -> parts);
 
     KGroupedStream<String, Contribution> grouped =
         attempts
@@ -159,6 +167,36 @@ public final class MetricsTopology {
             Produced.with(summaries.keySerde(), summaries.valueSerde())
                 .withName("total-summaries"));
     return builder.build();
+  }
+
+  /**
+   * A reply's contributions: the reply's own, and the attempt event of its last call when the
+   * worker put that in the reply instead of on the metrics topic ({@link
+   * RouteReply#LAST_ATTEMPT_HEADER}), timed like the reply, which was written when the call ended.
+   */
+  private static final class ReplyParts
+      implements FixedKeyProcessor<String, RouteReply, List<KeyValue<String, Contribution>>> {
+    private FixedKeyProcessorContext<String, List<KeyValue<String, Contribution>>> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, List<KeyValue<String, Contribution>>> c) {
+      this.context = c;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, RouteReply> record) {
+      RouteReply r = record.value();
+      List<KeyValue<String, Contribution>> parts =
+          new ArrayList<>(spread(Contribution.of(r), r.modelName(), r.deploymentId()));
+      Header header = record.headers().lastHeader(RouteReply.LAST_ATTEMPT_HEADER);
+      if (header != null
+          && RouteReply.ATTEMPT_IN_REPLY.equals(new String(header.value(), StandardCharsets.UTF_8))
+          && !r.attempts().isEmpty()) {
+        AttemptEvent last = r.attempts().get(r.attempts().size() - 1);
+        parts.addAll(spread(Contribution.of(last), last.modelName(), last.deploymentId()));
+      }
+      context.forward(record.withValue(parts));
+    }
   }
 
   /** One contribution under the keys of scope all, its model name and its deployment. */

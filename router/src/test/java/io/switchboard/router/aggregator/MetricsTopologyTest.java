@@ -32,12 +32,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +188,25 @@ class MetricsTopologyTest {
         at);
   }
 
+  static RouteReply okReply(
+      String id, String deployment, List<AttemptEvent> attempts, Double cost, Instant at) {
+    return new RouteReply(
+        id,
+        ReplyStatus.OK,
+        Json.mapper().createObjectNode(),
+        null,
+        deployment,
+        "chat",
+        "m",
+        "openai",
+        attempts,
+        10L,
+        10L,
+        cost,
+        null,
+        at);
+  }
+
   @Test
   void totalsEqualTheEventsFedPerScope() {
     Instant at = T0.plusSeconds(5);
@@ -206,23 +227,7 @@ class MetricsTopologyTest {
         attempts.pipeInput(
             deployment, attempt("r" + i, "chat", deployment, Outcome.SUCCESS, 200, 20 + i, at));
       }
-      replies.pipeInput(
-          "r" + i,
-          new RouteReply(
-              "r" + i,
-              ReplyStatus.OK,
-              Json.mapper().createObjectNode(),
-              null,
-              deployment,
-              "chat",
-              "m",
-              "openai",
-              null,
-              10L,
-              10L,
-              null,
-              null,
-              at));
+      replies.pipeInput("r" + i, okReply("r" + i, deployment, List.of(), null, at));
     }
     teamReplies.pipeInput(
         "late",
@@ -286,6 +291,48 @@ class MetricsTopologyTest {
     assertThat(chat.shares().get(0).actual()).isCloseTo(0.7, within(1e-9));
     assertThat(chat.shares().get(1).expected()).isCloseTo(0.3, within(1e-9));
     assertThat(chat.shares().get(1).routed()).isEqualTo(30);
+  }
+
+  @Test
+  void anAttemptCarriedInItsReplyCountsAsTheAttemptEventWould() {
+    Instant at = T0.plusSeconds(5);
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      String deployment = i % 2 == 0 ? "chat-a" : "chat-b";
+      AttemptEvent call = attempt("f" + i, "chat", deployment, Outcome.SUCCESS, 200, 20 + i, at);
+      RouteReply reply = okReply("f" + i, deployment, List.of(call), 0.25, at);
+      if (i % 4 < 2) {
+        // A worker before the header: the event on the metrics topic, the reply unmarked.
+        attempts.pipeInput(deployment, call);
+        replies.pipeInput("f" + i, reply);
+      } else {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+            RouteReply.LAST_ATTEMPT_HEADER,
+            RouteReply.ATTEMPT_IN_REPLY.getBytes(StandardCharsets.UTF_8));
+        replies.pipeInput(new TestRecord<>("f" + i, reply, headers, at));
+      }
+    }
+    RecordHeaders other = new RecordHeaders();
+    other.add(RouteReply.LAST_ATTEMPT_HEADER, "something else".getBytes(StandardCharsets.UTF_8));
+    replies.pipeInput(
+        new TestRecord<>(
+            "x",
+            RouteReply.rejected("x", ReplyError.of(ErrorCode.UNKNOWN_MODEL, "nope"), null, at),
+            other,
+            at));
+
+    MetricsSummary all = summary(Scope.ALL, MetricsSummary.ALL, null);
+    assertThat(all.attempts()).as("each call once, wherever its event travelled").isEqualTo(n);
+    assertThat(all.successes()).isEqualTo(n);
+    assertThat(all.replies()).isEqualTo(n + 1);
+    assertThat(all.tokensIn()).isEqualTo(10L * n);
+    assertThat(all.costUsd()).isCloseTo(0.25 * n, within(1e-9));
+    assertThat(all.latency().count()).isEqualTo(n);
+    MetricsSummary window = summary(Scope.ALL, MetricsSummary.ALL, T0);
+    assertThat(window.attempts()).as("in the window of the call's end").isEqualTo(n);
+    assertThat(summary(Scope.DEPLOYMENT, "chat-a", null).attempts()).isEqualTo(n / 2);
+    assertThat(summary(Scope.MODEL, "chat", null).attempts()).isEqualTo(n);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.switchboard.worker.internal;
 
+import io.switchboard.schemas.AttemptEvent;
 import io.switchboard.worker.pacing.LanePacer;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,9 @@ sealed interface CallEvent {
    * after {@code retryIn}.
    *
    * @param tokens the tokens the call used as the provider reported them, else the estimate
+   * @param attemptInResult the call's attempt event when {@code result} carries it instead of
+   *     {@code always} (an ok reply); published on its own should the result be dropped, since the
+   *     call was made all the same
    */
   record Completed(
       Lane lane,
@@ -31,7 +35,8 @@ sealed interface CallEvent {
       int tokens,
       List<ProducerRecord<String, byte[]>> always,
       List<ProducerRecord<String, byte[]>> result,
-      Duration retryIn)
+      Duration retryIn,
+      AttemptEvent attemptInResult)
       implements CallEvent {
 
     /** Whether the dispatch is called again. */

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * over to that thread) and thread-safe collaborators.
  *
  * <table>
- *   <caption>What each outcome publishes besides the attempt event</caption>
+ *   <caption>What each outcome publishes besides the attempt event (on the metrics topic)</caption>
  *   <tr><th>outcome</th><th>result</th></tr>
- *   <tr><td>SUCCESS</td><td>the ok reply</td></tr>
+ *   <tr><td>SUCCESS</td><td>the ok reply, which carries the attempt event instead of the metrics topic</td></tr>
  *   <tr><td>RETRY</td><td>none yet: the job is called again after the decision's delay</td></tr>
  *   <tr><td>FALLBACK, CONTEXT_WINDOW, CONTENT_POLICY</td><td>the dispatch handed back to the router</td></tr>
  *   <tr><td>FAIL</td><td>an error reply ({@code provider_error})</td></tr>
@@ -110,7 +110,10 @@ final class CallOutcomes {
           Outputs.attempt(job, response, decision.outcome(), decision.reason(), now);
       onAttempt.accept(attempt);
       job.attempted(attempt, decision.outcome() == Outcome.RETRY);
-      always.add(outputs.attemptRecord(attempt));
+      boolean inReply = decision.outcome() == Outcome.SUCCESS;
+      if (!inReply) {
+        always.add(outputs.attemptRecord(attempt));
+      }
       int tokens =
           response.usage() != null ? response.usage().totalTokens() : job.estimatedTokens();
       List<ProducerRecord<String, byte[]>> result =
@@ -128,7 +131,8 @@ final class CallOutcomes {
                         "deployment '" + deploymentId + "' answered " + attempt.error(),
                         now));
           };
-      return new CallEvent.Completed(lane, job, permit, tokens, always, result, decision.delay());
+      return new CallEvent.Completed(
+          lane, job, permit, tokens, always, result, decision.delay(), inReply ? attempt : null);
     } catch (Throwable t) {
       log.error(
           "handling the provider response for request {} failed; answering with an internal error",
@@ -147,6 +151,7 @@ final class CallOutcomes {
                   "the worker failed handling the provider's response: "
                       + t.getClass().getSimpleName(),
                   now)),
+          null,
           null);
     }
   }

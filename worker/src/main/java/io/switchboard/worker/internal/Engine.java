@@ -367,6 +367,8 @@ public final class Engine implements Runnable {
         lane.settle(c.permit(), c.tokens());
         if (lanes.owns(lane) && !c.retries()) {
           lane.finished(c.job(), c.result());
+        } else if (c.attemptInResult() != null) {
+          publisher.add(List.of(outputs.attemptRecord(c.attemptInResult())));
         }
       } else if (lanes.owns(lane)) {
         lane.retryDue(event.job());

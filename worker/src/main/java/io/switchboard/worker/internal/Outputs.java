@@ -18,6 +18,7 @@ import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.topics.Topics;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.Usage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -102,10 +103,20 @@ final class Outputs {
         topics.health().name(), health.deploymentId(), Json.toBytes(health));
   }
 
-  /** The ok reply with the provider's completion. */
+  /**
+   * The ok reply with the provider's completion. Its last attempt, the call that answered, is not
+   * published on the metrics topic: the reply says so ({@link RouteReply#LAST_ATTEMPT_HEADER}).
+   */
   ProducerRecord<String, byte[]> ok(Job job, ProviderResponse response, Instant now) {
-    return answer(
-        job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now, null);
+    ProducerRecord<String, byte[]> reply =
+        answer(
+            job, ReplyStatus.OK, response.body(), null, response.latency().toMillis(), now, null);
+    reply
+        .headers()
+        .add(
+            RouteReply.LAST_ATTEMPT_HEADER,
+            RouteReply.ATTEMPT_IN_REPLY.getBytes(StandardCharsets.UTF_8));
+    return reply;
   }
 
   /** The ok reply with the completion that the provider's batch {@code batchJobId} made. */

@@ -21,6 +21,7 @@ import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.TransportFailure;
 import io.switchboard.worker.provider.Usage;
 import io.switchboard.worker.retry.RetryPolicy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,13 +74,28 @@ class CallOutcomesTest {
     RouteReply ok = reply(completed.result().get(0));
     assertThat(ok.status()).isEqualTo(ReplyStatus.OK);
     assertThat(ok.attempts()).hasSize(1);
-    assertThat(completed.always())
-        .extracting(ProducerRecord::topic)
-        .containsExactly("switchboard.metrics");
     assertThat(attempts)
         .singleElement()
         .satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.SUCCESS));
     assertThat(job.attempts()).hasSize(1);
+  }
+
+  @Test
+  void theAttemptOfTheCallThatAnsweredTravelsInTheReplyNotOnTheMetricsTopic() {
+    Job job = Fixtures.job(CONFIG, 0, null);
+    CallEvent.Completed completed = outcomes.classify(lane, job, permit, completion(), null);
+    assertThat(completed.always()).as("no attempt event of its own").isEmpty();
+    ProducerRecord<String, byte[]> record = completed.result().get(0);
+    assertThat(record.headers().lastHeader(RouteReply.LAST_ATTEMPT_HEADER))
+        .isNotNull()
+        .satisfies(
+            h ->
+                assertThat(new String(h.value(), StandardCharsets.UTF_8))
+                    .isEqualTo(RouteReply.ATTEMPT_IN_REPLY));
+    assertThat(reply(record).attempts()).containsExactly(attempts.get(0));
+    assertThat(completed.attemptInResult())
+        .as("published on its own should the reply be dropped")
+        .isEqualTo(attempts.get(0));
   }
 
   @Test
@@ -110,6 +126,12 @@ class CallOutcomesTest {
     assertThat(again.result().get(0).topic()).isEqualTo("switchboard.fallbacks");
     assertThat(back.handoff().reason()).isEqualTo(Outcome.FALLBACK);
     assertThat(back.attempts()).hasSize(2);
+    assertThat(again.always())
+        .as("a call that did not answer publishes its attempt event")
+        .extracting(ProducerRecord::topic)
+        .containsExactly("switchboard.metrics");
+    assertThat(again.attemptInResult()).isNull();
+    assertThat(again.result().get(0).headers().lastHeader(RouteReply.LAST_ATTEMPT_HEADER)).isNull();
   }
 
   @Test
