@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       from): back to it within a quarter of a minute of them, then probing above, up to the
  *       ceiling after half a minute of them (a cubic, as TCP CUBIC: long near the rate that met the
  *       limit, fast far from it), so a limit the provider raised is found within a minute even
- *       without headers. A 429 while probing cuts from the limit the last one showed, not from the
- *       probe. Without admitted answers it recovers over {@link #IDLE_RECOVERY}.
+ *       without headers. A 429 while probing (or after) cuts from the limit the last one showed,
+ *       not from the probe. Without admitted answers it recovers over {@link #IDLE_RECOVERY}.
  *   <li>Sharing: a report on the health topic carries the rate and when it was learned; one learned
  *       later than what this worker knows replaces its cut ({@link #adopt}).
  * </ol>
@@ -303,6 +303,9 @@ public final class LimitLearner implements PaceLimits {
     /** What the recovery climbs back to before probing above; NaN when none is recovering. */
     double target = Double.NaN;
 
+    /** The limit the last cut showed, kept after the recovery; NaN before any cut. */
+    double lastLimit = Double.NaN;
+
     /** The rate right after the cut. */
     double floor;
 
@@ -405,8 +408,9 @@ public final class LimitLearner implements PaceLimits {
         return false;
       }
       double rate = current(now);
-      // Probing above the limit the last 429 showed, the rate met it there, not where it is now.
-      double met = Double.isNaN(target) ? rate : Math.min(rate, target);
+      // Probing above the limit the last 429 showed, the rate met it there, not where it is now
+      // (and if the limit rose meanwhile, what the minute admitted shows it).
+      double met = Double.isNaN(lastLimit) ? rate : Math.min(rate, lastLimit);
       double limit = admittedWithin(now) * scale;
       double to = Math.max(DECREASE * met, KEEP * limit);
       if (to >= rate) {
@@ -430,6 +434,7 @@ public final class LimitLearner implements PaceLimits {
     private void startFrom(double from, double towards, long atMs, long admittedSince) {
       floor = Math.max(1, from);
       target = Math.max(floor, towards);
+      lastLimit = target;
       cutAtMs = atMs;
       admitted = admittedSince;
     }
