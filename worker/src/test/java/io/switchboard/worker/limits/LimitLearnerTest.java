@@ -135,6 +135,21 @@ class LimitLearnerTest {
   }
 
   @Test
+  void a429AfterTheRecoveryCutsUnderTheLimitTheLastOneShowedAtOnce() {
+    admitOverAMinute(A1, 0, 300);
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMillis(200));
+      learner.observe(A1, 0, limited(5));
+    }
+    assertThat(learner.rpm(A1)).isEqualTo(270);
+    admitOverAMinute(A1, 0, 300); // recovered to the ceiling and probing there
+    assertThat(learner.rpm(A1)).isEqualTo(600);
+    clock.advance(Duration.ofMillis(200));
+    learner.observe(A1, 0, limited(5));
+    assertThat(learner.rpm(A1)).as("not 480: the limit was met at 300").isEqualTo(270);
+  }
+
+  @Test
   void aWorkerPacingSomeOfTheLanesCountsWhatItsLanesWereAdmittedForAll() {
     admitOverAMinute(TWO, 1, 150); // the other lane is another worker's
     clock.advance(Duration.ofMillis(200));
