@@ -72,7 +72,7 @@ final class HiddenLimitCommand {
     out.printf(
         Locale.ROOT,
         "whole minutes from %d s to the rise: %d calls, 429 share %.2f%%, admitted %.1f/min = %.1f%% of the real limit %d%n",
-        HiddenLimitBench.SETTLE.toSeconds(),
+        o.settle().toSeconds(),
         r.settledCalls(),
         100 * r.settledLimitedShare(),
         r.settledAdmittedPerMinute(),

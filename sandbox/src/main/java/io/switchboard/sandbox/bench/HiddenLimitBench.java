@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * calls it admitted.
  */
 public final class HiddenLimitBench {
-  /** How long learning may take before the limit is held to the targets. */
+  /** How long learning may take before the limit is held to the targets: a minute. */
   public static final Duration SETTLE = Duration.ofSeconds(60);
 
   /** How finely the admitted rate is followed after the rise: seconds of a rolling window. */
@@ -44,6 +44,8 @@ public final class HiddenLimitBench {
    * @param afterRise how long the run goes on after the rise
    * @param headers whether the mock announces its window in rate-limit headers
    * @param latency the mock's latency per admitted call
+   * @param settle how long learning may take before the limit is held to the targets ({@link
+   *     #SETTLE}; shorter for a quick check of header-driven learning)
    */
   public record Options(
       String deploymentId,
@@ -52,20 +54,33 @@ public final class HiddenLimitBench {
       Duration riseAfter,
       Duration afterRise,
       boolean headers,
-      Duration latency) {
+      Duration latency,
+      Duration settle) {
     public Options {
       Objects.requireNonNull(deploymentId, "deploymentId");
       if (realRpm < 1 || raisedRpm < 1) {
         throw new IllegalArgumentException(
             "the real and raised rpm must be >= 1, were " + realRpm + " and " + raisedRpm);
       }
-      if (riseAfter.compareTo(SETTLE) <= 0) {
+      if (riseAfter.compareTo(settle) <= 0) {
         throw new IllegalArgumentException(
             "the rise must come after the "
-                + SETTLE.toSeconds()
+                + settle.toSeconds()
                 + " s of learning, was "
                 + riseAfter);
       }
+    }
+
+    /** Options with the full minute of learning ({@link #SETTLE}). */
+    public Options(
+        String deploymentId,
+        int realRpm,
+        int raisedRpm,
+        Duration riseAfter,
+        Duration afterRise,
+        boolean headers,
+        Duration latency) {
+      this(deploymentId, realRpm, raisedRpm, riseAfter, afterRise, headers, latency, SETTLE);
     }
   }
 
@@ -75,9 +90,9 @@ public final class HiddenLimitBench {
    * @param configuredRpm the deployment's configured rpm
    * @param offeredPerMinute requests sent per minute
    * @param calls calls the mock saw in all
-   * @param settledCalls calls from {@link #SETTLE} to the rise
+   * @param settledCalls calls from the end of learning ({@link Options#settle}) to the rise
    * @param settledLimitedShare the share of those answered 429
-   * @param settledAdmittedPerMinute calls admitted per minute from {@link #SETTLE} to the rise
+   * @param settledAdmittedPerMinute calls admitted per minute from the end of learning to the rise
    * @param raisedCalls calls from a minute after the rise to the end
    * @param raisedLimitedShare the share of those answered 429
    * @param raisedAdmittedPerMinute calls admitted per minute from a minute after the rise to the
@@ -100,7 +115,7 @@ public final class HiddenLimitBench {
       int followSeconds,
       List<int[]> timeline) {
 
-    /** Admitted calls per minute from {@link #SETTLE} to the rise, as a share of the real limit. */
+    /** Admitted calls per minute from the end of learning to the rise, as a share of the limit. */
     public double settledThroughputShare() {
       return settledAdmittedPerMinute / options.realRpm();
     }
@@ -179,7 +194,7 @@ public final class HiddenLimitBench {
   /** The figures of the calls the mock logged, the run having started at {@code start}. */
   static Result measure(
       List<Call> calls, Instant start, Options options, int configuredRpm, double offered) {
-    Instant settled = start.plus(SETTLE);
+    Instant settled = start.plus(options.settle());
     Instant rise = start.plus(options.riseAfter());
     Instant raisedFrom = rise.plus(Duration.ofMinutes(1));
     Instant end = rise.plus(options.afterRise());

@@ -27,7 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code router_settings.allowed_fails} (at least 1) cools down for {@code cooldown_seconds};
  *       an {@link Fault#UNUSABLE unusable} answer (401, 403, 404, missing key) cools it down at
  *       once. The failure count restarts after a cooldown starts; failures while a deployment is
- *       cooling down do not extend the cooldown.
+ *       cooling down do not extend the cooldown. A 429 the pacing takes up ({@link
+ *       LimitLearner.Lesson#paced()}: the provider's minute is full, the learned rate slows the
+ *       lanes) counts in the error rate but not towards {@code allowed_fails}: cooling down would
+ *       stop the deployment for {@code cooldown_seconds} where the pacing only has to slow it.
  *   <li>{@link #record} returns the {@link DeploymentHealth} to publish when a cooldown starts;
  *       {@link #apply} takes records published by other workers (and this one's own echo), so every
  *       worker honours every cooldown.
@@ -111,8 +114,19 @@ public final class HealthTracker {
    */
   public Optional<DeploymentHealth> record(
       String deploymentId, ProviderResponse response, Fault fault) {
+    return record(deploymentId, response, fault, LimitLearner.Lesson.NONE);
+  }
+
+  /**
+   * Records one call to a deployment, whose failure is {@code fault}'s, and which taught the limit
+   * learner {@code lesson}: a 429 the pacing takes up does not count towards a cooldown.
+   *
+   * @return the record to publish on the health topic when this call started a cooldown
+   */
+  public Optional<DeploymentHealth> record(
+      String deploymentId, ProviderResponse response, Fault fault, LimitLearner.Lesson lesson) {
     String why = response.failure() != null ? response.describe() : "HTTP " + response.status();
-    return record(deploymentId, fault, why, response.latency());
+    return record(deploymentId, fault, why, response.latency(), !lesson.paced());
   }
 
   /**
@@ -123,13 +137,18 @@ public final class HealthTracker {
    */
   public Optional<DeploymentHealth> record(
       String deploymentId, Fault fault, String why, Duration latency) {
+    return record(deploymentId, fault, why, latency, true);
+  }
+
+  private Optional<DeploymentHealth> record(
+      String deploymentId, Fault fault, String why, Duration latency, boolean cools) {
     Objects.requireNonNull(deploymentId, "deploymentId");
     Objects.requireNonNull(fault, "fault");
     long now = clock.millis();
     State state = states.computeIfAbsent(deploymentId, id -> new State());
     synchronized (state) {
       state.count(now, fault != Fault.NONE, latency);
-      if (fault == Fault.NONE || state.coolingDownAt(now)) {
+      if (fault == Fault.NONE || !cools || state.coolingDownAt(now)) {
         return Optional.empty();
       }
       if (fault == Fault.UNUSABLE) {

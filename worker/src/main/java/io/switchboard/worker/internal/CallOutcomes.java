@@ -5,6 +5,7 @@ import io.switchboard.schemas.DeploymentHealth;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.Outcome;
 import io.switchboard.worker.health.HealthTracker;
+import io.switchboard.worker.limits.LimitLearner;
 import io.switchboard.worker.pacing.LanePacer;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.TransportFailure;
@@ -78,12 +79,16 @@ final class CallOutcomes {
       }
       String deploymentId = job.deployment().deploymentId();
       List<ProducerRecord<String, byte[]>> always = new ArrayList<>(2);
-      boolean rateCut = health.limits().observe(job.deployment(), response);
+      LimitLearner.Lesson lesson =
+          health.limits().observe(job.deployment(), lane.partition().partition(), response);
       Optional<DeploymentHealth> cooldown =
           cancelled(response)
               ? Optional.empty()
               : health.record(
-                  deploymentId, response, OutcomeClassifier.fault(response, job.retryBudget()));
+                  deploymentId,
+                  response,
+                  OutcomeClassifier.fault(response, job.retryBudget()),
+                  lesson);
       cooldown.ifPresent(
           h -> {
             log.warn(
@@ -93,7 +98,7 @@ final class CallOutcomes {
                 h.reason());
             always.add(outputs.healthRecord(h));
           });
-      if (rateCut && cooldown.isEmpty()) {
+      if (lesson.cut() && cooldown.isEmpty()) {
         // A cut rate is news for the router's budgets and the other workers' pacers: publish it
         // now rather than with the next periodic report.
         always.add(outputs.healthRecord(health.snapshot(deploymentId)));

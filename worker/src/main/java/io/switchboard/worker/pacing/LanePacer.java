@@ -43,7 +43,16 @@ import java.util.function.Supplier;
  * exceed {@code rpm}; give such a deployment fewer lanes). The deployment's limits are read on
  * every permit from its {@link PaceLimits}: the configured ones, or lower ones learned from the
  * provider. When they drop below what the window holds, no permit is granted until enough of it
- * expires. Not thread-safe: the poll loop owns it.
+ * expires.
+ *
+ * <p>While {@link PaceLimits#evenly} says so (a request limit learned below the configured {@code
+ * rpm}), requests are also spaced evenly: a permit every {@code WINDOW_MS / limit} ms, two at most
+ * back to back (so that a late poll loop does not lose its turn), and the delays it gives are at
+ * most a second, as the learned limit moves. The sliding window alone lets a lane spend its whole
+ * minute at once whenever requests have queued, and the pattern repeats a minute later; against a
+ * provider whose limit is known only roughly (learned from 429s) such a burst is answered 429
+ * before the first 429 comes back, while evenly spaced calls meet the limit one at a time. Not
+ * thread-safe: the poll loop owns it.
  */
 public final class LanePacer {
   /** How long a permit counts: a minute and a second. */
@@ -63,8 +72,22 @@ public final class LanePacer {
   private long tokensInWindow;
   private long lastNow = Long.MIN_VALUE;
 
-  /** A lane's limits at one moment: requests and tokens per window, requests per short window. */
-  private record Limits(Integer requests, Integer tokens, Integer shortWindow) {}
+  /**
+   * When paced evenly, the next request is due at this time (ms, fractional so that the spacing
+   * does not drift by rounding); it may be granted up to one spacing earlier.
+   */
+  private double evenDueMs = Double.NEGATIVE_INFINITY;
+
+  /**
+   * A lane's limits at one moment: requests and tokens per window, requests per short window, and
+   * whether requests are spaced evenly.
+   */
+  private record Limits(Integer requests, Integer tokens, Integer shortWindow, boolean evenly) {
+    /** The spacing of evenly paced requests in ms; 0 when they are not. */
+    double spacingMs() {
+      return evenly && requests != null ? (double) WINDOW_MS / requests : 0;
+    }
+  }
 
   /** A granted slot in the window; pass it to {@link #settle} with the actual usage. */
   public static final class Permit {
@@ -150,7 +173,7 @@ public final class LanePacer {
       throw new IllegalArgumentException(
           "a short window must be shorter than " + WINDOW_MS + " ms, was " + shortWindowMs);
     }
-    Limits fixed = new Limits(requestLimit, tokenLimit, shortLimit);
+    Limits fixed = new Limits(requestLimit, tokenLimit, shortLimit, false);
     this.limits = () -> fixed;
     this.shortWindowMs = shortWindowMs;
     this.reserve = Objects.requireNonNull(reserve, "reserve");
@@ -175,7 +198,8 @@ public final class LanePacer {
 
   /**
    * The pacer of one lane of {@code deployment} at its share of the limits {@code paceLimits} gives
-   * the deployment at each permit, with {@code reserve} held for each class.
+   * the deployment at each permit, with {@code reserve} held for each class; its requests evenly
+   * spaced while {@code paceLimits} says so.
    */
   public static LanePacer forLane(
       DeploymentConfig deployment, PaceLimits paceLimits, PriorityReserve reserve, Clock clock) {
@@ -187,7 +211,8 @@ public final class LanePacer {
           return new Limits(
               LanePlan.laneShare(rpm, lanes),
               LanePlan.laneShare(paceLimits.tpm(deployment), lanes),
-              LanePlan.laneWindowShare(rpm, lanes, seconds));
+              LanePlan.laneWindowShare(rpm, lanes, seconds),
+              paceLimits.evenly(deployment));
         },
         seconds == null ? 0 : seconds * 1000L + SHORT_WINDOW_MARGIN_MS,
         reserve,
@@ -227,12 +252,17 @@ public final class LanePacer {
     if (shortLimit != null && shortWindow.size() >= shortLimit) {
       return Optional.empty();
     }
+    double spacing = current.spacingMs();
+    if (spacing > 0 && now < evenDueMs - spacing) {
+      return Optional.empty();
+    }
     if (tokenLimit != null
         && tokensInWindow > 0
         && tokensInWindow + estimatedTokens > tokenLimitFor(priority, tokenLimit)) {
       return Optional.empty();
     }
     Permit permit = new Permit(now, estimatedTokens, true, priority);
+    evenDueMs = spacing > 0 ? Math.max(evenDueMs, now) + spacing : now;
     window.addLast(permit);
     if (shortLimit != null) {
       shortWindow.addLast(now);
@@ -283,6 +313,10 @@ public final class LanePacer {
         it.next();
       }
       wait = Math.max(wait, it.next() + shortWindowMs - now);
+    }
+    if (current.evenly()) {
+      wait =
+          Math.min(Math.max(wait, (long) Math.ceil(evenDueMs - current.spacingMs() - now)), 1000);
     }
     long tokens = tokenLimit == null ? 0 : tokenLimitFor(priority, tokenLimit);
     if (tokenLimit != null && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tokens) {

@@ -9,6 +9,7 @@ import io.switchboard.schemas.json.Json;
 import io.switchboard.schemas.json.SchemaName;
 import io.switchboard.schemas.json.Schemas;
 import io.switchboard.testkit.time.MutableClock;
+import io.switchboard.worker.limits.LimitLearner;
 import io.switchboard.worker.provider.ProviderResponse;
 import io.switchboard.worker.provider.TransportFailure;
 import io.switchboard.worker.retry.Fault;
@@ -41,6 +42,26 @@ class HealthTrackerTest {
     assertThat(tracker.coolingDown("d2")).isFalse();
     clock.advance(Duration.ofSeconds(30));
     assertThat(tracker.coolingDown("d1")).isFalse();
+  }
+
+  @Test
+  void a429ThePacingTakesUpCountsAsAnErrorButNotTowardsACooldown() {
+    ProviderResponse limited =
+        ProviderResponse.http(429, Map.of("retry-after", "1"), null, null, Duration.ofMillis(5));
+    for (int i = 0; i < 5; i++) {
+      assertThat(
+              tracker.record("d1", limited, Fault.TRANSIENT, new LimitLearner.Lesson(i == 0, true)))
+          .isEmpty();
+    }
+    assertThat(tracker.coolingDown("d1")).isFalse();
+    assertThat(tracker.snapshot("d1").errorRate()).isEqualTo(1.0);
+    for (int i = 0; i < 2; i++) {
+      assertThat(tracker.record("d1", limited, Fault.TRANSIENT, LimitLearner.Lesson.NONE))
+          .isEmpty();
+    }
+    assertThat(tracker.record("d1", limited, Fault.TRANSIENT, new LimitLearner.Lesson(true, false)))
+        .as("nothing admitted lately: a failure like any other")
+        .isPresent();
   }
 
   @Test

@@ -70,6 +70,50 @@ class LanePacerTest {
   }
 
   @Test
+  void aLearnedLimitSpacesRequestsEvenlyTwoAtMostBackToBack() {
+    MutableClock clock = new MutableClock(START);
+    boolean[] evenly = {true};
+    PaceLimits learned =
+        new PaceLimits() {
+          @Override
+          public Integer rpm(DeploymentConfig deployment) {
+            return 61;
+          }
+
+          @Override
+          public Integer tpm(DeploymentConfig deployment) {
+            return null;
+          }
+
+          @Override
+          public boolean evenly(DeploymentConfig deployment) {
+            return evenly[0];
+          }
+        };
+    LanePacer pacer =
+        LanePacer.forLane(deployment(600, null, 1), learned, PriorityReserve.NONE, clock);
+    assertThat(pacer.tryAcquire(1)).isPresent();
+    assertThat(pacer.tryAcquire(1)).as("a late poll loop's turn").isPresent();
+    assertThat(pacer.tryAcquire(1)).isEmpty();
+    assertThat(pacer.delayUntilAvailable(1)).isEqualTo(Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(999));
+    assertThat(pacer.tryAcquire(1)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(pacer.tryAcquire(1)).isPresent();
+    for (int i = 0; i < 10; i++) {
+      clock.advance(Duration.ofMillis(999));
+      assertThat(pacer.tryAcquire(1)).isEmpty();
+      clock.advance(Duration.ofMillis(1));
+      assertThat(pacer.tryAcquire(1)).isPresent();
+    }
+
+    evenly[0] = false; // as before: the sliding window alone
+    assertThat(pacer.tryAcquire(1)).isPresent();
+    assertThat(pacer.tryAcquire(1)).isPresent();
+    assertThat(pacer.requestsInWindow()).isEqualTo(15);
+  }
+
+  @Test
   void noSixtySecondWindowHoldsMoreThanTheRequestLimit() {
     Random random = new Random(31);
     for (int trial = 0; trial < 200; trial++) {
