@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,17 +220,14 @@ class BenchSmokeIT {
 
   @Test
   @Timeout(240)
-  @Disabled(
-      "Known defect (README, Known limits): since the router reads the live config topic, a run"
-          + " whose router cannot initialise its transactions leaves one topic named after the"
-          + " router's application id behind on the cluster")
   void aRunThatFailsToStartOnAClusterRemovesTheTopicsItHadCreated(@TempDir Path dir)
       throws Exception {
     try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
         Admin admin =
             Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
-      // The router creates the run's topics, then the worker cannot start: a transaction timeout
-      // above the broker's transaction.max.timeout.ms (15 minutes) fails its initTransactions.
+      // The router creates the run's topics, then neither its stream thread nor the worker can
+      // start: a transaction timeout above the broker's transaction.max.timeout.ms (15 minutes)
+      // fails their initTransactions.
       Path config = dir.resolve("bench.yaml");
       try (var builtIn = BenchCommand.class.getResourceAsStream(BenchCommand.BENCH_CONFIG)) {
         Files.writeString(
@@ -262,6 +258,26 @@ class BenchSmokeIT {
       }
       assertThat(topics).isEmpty();
       assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
+      // Nor are the router's threads (named after its application id with the run's suffix) left
+      // behind, which would create its changelogs again after the cleanup.
+      assertThat(routerThreadsOfARun()).isEmpty();
+    }
+  }
+
+  /** The live threads of routers that bench runs on a cluster started, after up to 10 s. */
+  static List<String> routerThreadsOfARun() throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<String> names =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(Thread::isAlive)
+              .map(Thread::getName)
+              .filter(name -> name.contains("switchboard-router.bench-"))
+              .toList();
+      if (names.isEmpty() || System.nanoTime() > until) {
+        return names;
+      }
+      Thread.sleep(200);
     }
   }
 
