@@ -347,7 +347,7 @@ class BenchSmokeIT {
             "--in-flight",
             "2000",
             "--duration-seconds",
-            "7",
+            "4",
             "--no-baseline");
     JsonNode report = run.report();
     assertThat(run.out())
