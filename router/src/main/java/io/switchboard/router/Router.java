@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.RouterMetrics;
 import io.switchboard.router.streams.StreamsApps;
+import io.switchboard.router.streams.StreamsRun;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.config.live.ConfigWatcher;
 import io.switchboard.schemas.config.live.LiveConfig;
@@ -35,6 +36,7 @@ public final class Router implements AutoCloseable {
   private final LiveConfig live;
   private final ConfigWatcher watcher;
   private final KafkaStreams streams;
+  private final StreamsRun run;
   private final String stateDir;
   private KafkaStreamsMetrics streamsMetrics;
 
@@ -60,6 +62,7 @@ public final class Router implements AutoCloseable {
     this.watcher = new ConfigWatcher(config, live, "router");
     RouterMetrics metrics = new RouterMetrics(live);
     this.streams = new KafkaStreams(RouterTopology.build(live, clock, metrics), properties);
+    this.run = new StreamsRun(streams, "router", membershipOnClose(config));
     if (registry != null) {
       metrics.bindTo(registry);
       this.streamsMetrics = RouterMetrics.bindStreams(streams, registry);
@@ -96,13 +99,24 @@ public final class Router implements AutoCloseable {
   }
 
   /**
-   * Creates missing topics, checks the dispatch topic against the lane plan, and starts.
+   * What a close does with the router's consumer group: leave it, unless the config gives the
+   * consumers a static member id.
+   */
+  private static GroupMembershipOperation membershipOnClose(SwitchboardConfig config) {
+    return staticMember(config)
+        ? GroupMembershipOperation.REMAIN_IN_GROUP
+        : GroupMembershipOperation.LEAVE_GROUP;
+  }
+
+  /**
+   * Creates missing topics, checks the dispatch topic against the lane plan, and starts. A stream
+   * thread that fails before the router first ran stops the router ({@link StreamsRun}).
    *
    * @throws IllegalStateException when the dispatch topic is smaller than the lane plan
    */
   public void start() throws InterruptedException {
     watcher.start(CONFIG_READ_TIMEOUT);
-    StreamsApps.start(streams, config, "router");
+    run.start(config);
   }
 
   /** How long start-up may take to read the config topic before it runs on what it has. */
@@ -130,9 +144,12 @@ public final class Router implements AutoCloseable {
     return tasks;
   }
 
-  /** Waits until the router is RUNNING, or throws after {@code timeout}. */
+  /**
+   * Waits until the router is RUNNING; throws after {@code timeout}, or at once when it stopped
+   * before it ran.
+   */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    StreamsApps.awaitRunning(streams, "router", timeout);
+    run.awaitRunning(timeout);
   }
 
   /**
@@ -149,10 +166,7 @@ public final class Router implements AutoCloseable {
     }
     CloseOptions options =
         CloseOptions.timeout(Duration.ofSeconds(30))
-            .withGroupMembershipOperation(
-                staticMember(config)
-                    ? GroupMembershipOperation.REMAIN_IN_GROUP
-                    : GroupMembershipOperation.LEAVE_GROUP);
+            .withGroupMembershipOperation(membershipOnClose(config));
     watcher.close();
     if (streams.close(options)) {
       streams.cleanUp();

@@ -1,6 +1,7 @@
 package io.switchboard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.schemas.AttemptEvent;
@@ -28,6 +29,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -433,6 +435,44 @@ class RouterOnBrokerIT {
       assertThat(dispatches.awaitExactly(partitions))
           .extracting(Dispatch::id)
           .containsExactlyInAnyOrder("after-0", "after-1", "after-2", "after-3");
+    }
+  }
+
+  @Test
+  void aRouterWhoseTransactionsTheBrokerRefusesStopsAtOnceLeavingNeitherThreadsNorMembers()
+      throws Exception {
+    // A transaction timeout above the broker's transaction.max.timeout.ms (15 minutes) fails the
+    // stream thread's initTransactions: every thread would fail alike, so none is replaced.
+    SwitchboardConfig config =
+        config("refused", 2, "model_list: [{model_name: chat, deployment_id: chat-a}]\n")
+            .withKafka(Map.of("transaction.timeout.ms", "3600000"));
+    String applicationId = config.routerSettings().applicationId();
+    long started = System.nanoTime();
+    try (Router router = new Router(config, FIXED)) {
+      router.start();
+      assertThatThrownBy(() -> router.awaitRunning(Duration.ofSeconds(60)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("router stopped before it ran (state ")
+          .hasMessageContaining("transaction.max.timeout.ms");
+    }
+    // Well within the 45 s a replaced thread's join waits for the failed one's session to expire.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().contains(applicationId)));
+    try (Admin admin = Admin.create(new HashMap<String, Object>(broker.clientProperties()))) {
+      assertThat(
+              admin
+                  .describeConsumerGroups(List.of(applicationId))
+                  .all()
+                  .get()
+                  .get(applicationId)
+                  .members())
+          .as("the failed start left its consumer group")
+          .isEmpty();
     }
   }
 

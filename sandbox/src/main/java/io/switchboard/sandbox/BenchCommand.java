@@ -79,6 +79,11 @@ final class BenchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--bootstrap-servers needs host:port[,host:port...]");
     }
+    if (o.clusterTimeoutSeconds <= 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--cluster-timeout-seconds must be 1 or more, not " + o.clusterTimeoutSeconds);
+    }
     if (o.bootstrapServers != null && o.brokerProcess) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--bootstrap-servers and --broker-process exclude each other");
@@ -101,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         external == null
             ? UnaryOperator.identity()
             : c -> {
-              external.checkReachable(c.kafka(), Duration.ofSeconds(15));
+              external.checkReachable(c.kafka(), Duration.ofSeconds(o.clusterTimeoutSeconds));
               onCluster.set(c.kafka());
               return c.namespaced(suffix);
             };

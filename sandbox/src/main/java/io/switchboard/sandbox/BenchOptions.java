@@ -96,6 +96,13 @@ final class BenchOptions {
   String bootstrapServers;
 
   @Option(
+      names = "--cluster-timeout-seconds",
+      defaultValue = "15",
+      description =
+          "How long the --bootstrap-servers cluster has to answer before the run is an error (default: 15).")
+  int clusterTimeoutSeconds;
+
+  @Option(
       names = "--heap-live",
       description = {
         "Run a full collection at the end of every 5 s heap window, so that its",

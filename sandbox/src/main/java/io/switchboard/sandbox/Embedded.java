@@ -26,6 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
@@ -264,14 +269,41 @@ public final class Embedded implements AutoCloseable {
     Files.writeString(to, resource(DEMO_CONFIG));
   }
 
+  /**
+   * Stops the workers, the aggregator and the router side by side (each waits for its own clients
+   * only, so together they take as long as the slowest of them), then the mock provider and the
+   * broker.
+   */
   @Override
   public void close() {
-    workers.forEach(Worker::close);
+    List<Callable<Void>> closes = new ArrayList<>();
+    workers.forEach(w -> closes.add(closing(w)));
     if (aggregator != null) {
-      aggregator.close();
+      closes.add(closing(aggregator));
     }
-    router.close();
-    mock.close();
-    broker.close();
+    closes.add(closing(router));
+    ExecutorService closing = Executors.newFixedThreadPool(closes.size());
+    try {
+      for (Future<Void> closed : closing.invokeAll(closes)) {
+        closed.get();
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("closing the embedded stack failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closing.shutdown();
+      mock.close();
+      broker.close();
+    }
+  }
+
+  private static Callable<Void> closing(AutoCloseable part) {
+    return () -> {
+      part.close();
+      return null;
+    };
   }
 }

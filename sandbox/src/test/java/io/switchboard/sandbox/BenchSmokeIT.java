@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,32 @@ import picocli.CommandLine;
 
 /** Keeps `switchboard bench` working: a few seconds of load, no figures asserted. */
 class BenchSmokeIT {
+  /** The topic that the cluster of the runs on a cluster they did not start holds of its own. */
+  static final String OTHERS_TOPIC = "someone.elses";
+
+  /** That cluster: started by the first of those runs, shared by the others. */
+  private static InProcessKafkaBroker sharedCluster;
+
+  static synchronized InProcessKafkaBroker cluster() throws Exception {
+    if (sharedCluster == null) {
+      sharedCluster = InProcessKafkaBroker.start();
+      try (Admin admin =
+          Admin.create(
+              Map.<String, Object>of("bootstrap.servers", sharedCluster.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(OTHERS_TOPIC, 1, (short) 1))).all().get();
+      }
+    }
+    return sharedCluster;
+  }
+
+  @AfterAll
+  static synchronized void stopCluster() {
+    if (sharedCluster != null) {
+      sharedCluster.close();
+      sharedCluster = null;
+    }
+  }
+
   /** What a bench run printed and its JSON report. */
   record Run(String out, JsonNode report) {}
 
@@ -183,10 +210,9 @@ class BenchSmokeIT {
   @Timeout(240)
   void runsOnAClusterItDidNotStartAndRemovesWhatTheRunCreatedThere(@TempDir Path dir)
       throws Exception {
-    try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
-        Admin admin =
-            Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("someone.elses", 1, (short) 1))).all().get();
+    InProcessKafkaBroker cluster = cluster();
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
       Run run =
           bench(
               dir,
@@ -210,28 +236,25 @@ class BenchSmokeIT {
       // groups are gone; the cluster's own topic is left as it was.
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       Set<String> topics = admin.listTopics().names().get();
-      while (!topics.equals(Set.of("someone.elses")) && System.nanoTime() < until) {
+      while (!topics.equals(Set.of(OTHERS_TOPIC)) && System.nanoTime() < until) {
         Thread.sleep(200);
         topics = admin.listTopics().names().get();
       }
-      assertThat(topics).containsExactly("someone.elses");
+      assertThat(topics).containsExactly(OTHERS_TOPIC);
       assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
     }
   }
 
   @Test
   @Timeout(240)
-  @Disabled(
-      "Known defect (README, Known limits): since the router reads the live config topic, a run"
-          + " whose router cannot initialise its transactions leaves one topic named after the"
-          + " router's application id behind on the cluster")
   void aRunThatFailsToStartOnAClusterRemovesTheTopicsItHadCreated(@TempDir Path dir)
       throws Exception {
-    try (InProcessKafkaBroker cluster = InProcessKafkaBroker.start();
-        Admin admin =
-            Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
-      // The router creates the run's topics, then the worker cannot start: a transaction timeout
-      // above the broker's transaction.max.timeout.ms (15 minutes) fails its initTransactions.
+    InProcessKafkaBroker cluster = cluster();
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+      // The router creates the run's topics, then neither its stream thread nor the worker can
+      // start: a transaction timeout above the broker's transaction.max.timeout.ms (15 minutes)
+      // fails their initTransactions.
       Path config = dir.resolve("bench.yaml");
       try (var builtIn = BenchCommand.class.getResourceAsStream(BenchCommand.BENCH_CONFIG)) {
         Files.writeString(
@@ -256,12 +279,32 @@ class BenchSmokeIT {
       assertThat(code).as(out.toString()).isNotZero();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       Set<String> topics = admin.listTopics().names().get();
-      while (!topics.isEmpty() && System.nanoTime() < until) {
+      while (!topics.equals(Set.of(OTHERS_TOPIC)) && System.nanoTime() < until) {
         Thread.sleep(200);
         topics = admin.listTopics().names().get();
       }
-      assertThat(topics).isEmpty();
+      assertThat(topics).containsExactly(OTHERS_TOPIC);
       assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
+      // Nor are the router's threads (named after its application id with the run's suffix) left
+      // behind, which would create its changelogs again after the cleanup.
+      assertThat(routerThreadsOfARun()).isEmpty();
+    }
+  }
+
+  /** The live threads of routers that bench runs on a cluster started, after up to 10 s. */
+  static List<String> routerThreadsOfARun() throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<String> names =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(Thread::isAlive)
+              .map(Thread::getName)
+              .filter(name -> name.contains("switchboard-router.bench-"))
+              .toList();
+      if (names.isEmpty() || System.nanoTime() > until) {
+        return names;
+      }
+      Thread.sleep(200);
     }
   }
 
@@ -274,13 +317,22 @@ class BenchSmokeIT {
     CommandLine cli = SandboxMain.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
+    long started = System.nanoTime();
     int code =
         cli.execute(
-            "bench", "--bootstrap-servers", nobody, "--duration-seconds", "1", "--no-baseline");
+            "bench",
+            "--bootstrap-servers",
+            nobody,
+            "--cluster-timeout-seconds",
+            "2",
+            "--duration-seconds",
+            "1",
+            "--no-baseline");
     assertThat(code).as(out + "\n" + err).isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            "error: --bootstrap-servers " + nobody + ": no answer from the cluster within 15 s");
+            "error: --bootstrap-servers " + nobody + ": no answer from the cluster within 2 s");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
   }
 
   @Test
@@ -295,7 +347,7 @@ class BenchSmokeIT {
             "--in-flight",
             "2000",
             "--duration-seconds",
-            "7",
+            "4",
             "--no-baseline");
     JsonNode report = run.report();
     assertThat(run.out())

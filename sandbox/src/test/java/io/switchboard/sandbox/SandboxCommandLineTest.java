@@ -58,4 +58,17 @@ class SandboxCommandLineTest {
         .contains("--metrics-port");
     assertThat(out("bench", "--help")).contains("${MOCK_URL} in it is the mock provider");
   }
+
+  @Test
+  void benchRefusesAClusterTimeoutBelowOneSecond() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = SandboxMain.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(
+            cli.execute(
+                "bench", "--bootstrap-servers", "127.0.0.1:9", "--cluster-timeout-seconds", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--cluster-timeout-seconds must be 1 or more, not 0");
+  }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.router.metrics.KafkaStreamsMeters;
 import io.switchboard.router.streams.StreamsApps;
+import io.switchboard.router.streams.StreamsRun;
 import io.switchboard.schemas.config.SwitchboardConfig;
 import io.switchboard.schemas.config.live.ConfigWatcher;
 import io.switchboard.schemas.config.live.LiveConfig;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -36,6 +38,7 @@ public final class MetricsAggregator implements AutoCloseable {
   private final SwitchboardConfig config;
   private final ConfigWatcher watcher;
   private final KafkaStreams streams;
+  private final StreamsRun run;
   private KafkaStreamsMetrics streamsMetrics;
 
   public MetricsAggregator(SwitchboardConfig config, Clock clock) {
@@ -43,6 +46,9 @@ public final class MetricsAggregator implements AutoCloseable {
     LiveConfig live = new LiveConfig(config);
     this.watcher = new ConfigWatcher(config, live, "metrics");
     this.streams = new KafkaStreams(MetricsTopology.build(live, clock), streamsProperties(config));
+    // As its close (Kafka Streams' default) does: it stays in its group until its session expires.
+    this.run =
+        new StreamsRun(streams, "metrics aggregator", GroupMembershipOperation.REMAIN_IN_GROUP);
   }
 
   /** The application id of the aggregator for {@code config}. */
@@ -75,7 +81,7 @@ public final class MetricsAggregator implements AutoCloseable {
   /** Creates missing topics (the summaries topic among them) and starts. */
   public void start() throws InterruptedException {
     watcher.start(Duration.ofSeconds(30));
-    StreamsApps.start(streams, config, "metrics");
+    run.start(config);
   }
 
   /**
@@ -92,7 +98,7 @@ public final class MetricsAggregator implements AutoCloseable {
 
   /** Waits until the aggregator is RUNNING, or throws after {@code timeout}. */
   public void awaitRunning(Duration timeout) throws InterruptedException {
-    StreamsApps.awaitRunning(streams, "metrics aggregator", timeout);
+    run.awaitRunning(timeout);
   }
 
   @Override
