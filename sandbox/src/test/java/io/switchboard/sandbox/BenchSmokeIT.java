@@ -285,21 +285,21 @@ class BenchSmokeIT {
       }
       assertThat(topics).containsExactly(OTHERS_TOPIC);
       assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).isEmpty();
-      // Nor are the router's threads (named after its application id with the run's suffix) left
-      // behind, which would create its changelogs again after the cleanup.
-      assertThat(routerThreadsOfARun()).isEmpty();
+      // Nor are the run's threads (named after the router's and the worker's ids with the run's
+      // suffix) left behind: a router's would create its changelogs again after the cleanup.
+      assertThat(threadsOfARun()).isEmpty();
     }
   }
 
-  /** The live threads of routers that bench runs on a cluster started, after up to 10 s. */
-  static List<String> routerThreadsOfARun() throws InterruptedException {
+  /** The live threads of routers and workers that bench runs started, after up to 10 s. */
+  static List<String> threadsOfARun() throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       List<String> names =
           Thread.getAllStackTraces().keySet().stream()
               .filter(Thread::isAlive)
               .map(Thread::getName)
-              .filter(name -> name.contains("switchboard-router.bench-"))
+              .filter(name -> name.matches(".*switchboard-(router|worker)\\.bench-.*"))
               .toList();
       if (names.isEmpty() || System.nanoTime() > until) {
         return names;

@@ -61,8 +61,15 @@ final class TransactionalPublisher {
 
   /** Makes the first producer and registers its transactional id with the broker. */
   void init() {
-    producer = producers.get();
-    producer.initTransactions();
+    KafkaProducer<String, byte[]> first = producers.get();
+    try {
+      first.initTransactions();
+    } catch (RuntimeException refused) {
+      // Nothing was sent: the producer's thread must not outlive a worker that did not start.
+      first.close(Duration.ZERO);
+      throw refused;
+    }
+    producer = first;
   }
 
   /** Adds records published with the next transaction whoever owns the lanes they came from. */
