@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -272,10 +273,15 @@ public abstract class HttpProviderClient implements ProviderClient {
         headers.put(name, Redactor.redact(h.getValue(), key));
       }
     }
-    String raw = response.getBodyText();
     boolean success = status / 100 == 2;
-    String text = success ? Redactor.redactKeyOnly(raw, key) : Redactor.redact(raw, key);
-    JsonNode parsed = parse(text);
+    JsonNode parsed = success ? parseUtf8(response, key) : null;
+    String raw = null;
+    String text = null;
+    if (parsed == null) {
+      raw = response.getBodyText();
+      text = success ? Redactor.redactKeyOnly(raw, key) : Redactor.redact(raw, key);
+      parsed = parse(text);
+    }
     if (success) {
       ObjectNode completion = parsed instanceof ObjectNode object ? toCompletion(object) : null;
       if (completion == null) {
@@ -285,7 +291,7 @@ public abstract class HttpProviderClient implements ProviderClient {
                     + status
                     + " with a body that is not a chat"
                     + " completion: "
-                    + snippet(Redactor.redact(raw, key)),
+                    + snippet(Redactor.redact(raw != null ? raw : response.getBodyText(), key)),
                 "invalid_response",
                 null);
         return ProviderResponse.http(status, headers, error, null, latency);
@@ -355,6 +361,44 @@ public abstract class HttpProviderClient implements ProviderClient {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * A 2xx body parsed straight from its UTF-8 bytes, without decoding it to text first: null when
+   * it is declared in another charset, is not JSON, or holds {@code key} (which the text path
+   * redacts), so that the text path reads it as before.
+   */
+  private static JsonNode parseUtf8(SimpleHttpResponse response, String key) {
+    byte[] bytes = response.getBodyBytes();
+    ContentType type = response.getContentType();
+    if (bytes == null
+        || bytes.length == 0
+        || (type != null
+            && type.getCharset() != null
+            && !StandardCharsets.UTF_8.equals(type.getCharset()))
+        || (key != null
+            && !key.isEmpty()
+            && contains(bytes, key.getBytes(StandardCharsets.UTF_8)))) {
+      return null;
+    }
+    try {
+      return Json.mapper().readTree(bytes);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean contains(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private static String snippet(String text) {
