@@ -135,9 +135,7 @@ final class RequestReader {
           replyTopic);
     }
     try {
-      // From the tree already parsed and validated, without writing it out again (as convertValue
-      // would).
-      return new Read(Json.mapper().treeToValue(tree, RouteRequest.class), null, replyTopic);
+      return new Read(bind((ObjectNode) tree), null, replyTopic);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       Throwable root = Causes.root(e);
       return rejected(
@@ -148,6 +146,23 @@ final class RequestReader {
               id,
               false),
           replyTopic);
+    }
+  }
+
+  /**
+   * The request bound from the tree already parsed and validated, without writing it out again (as
+   * convertValue would). The body, the largest part, is not bound: binding would build a copy of it
+   * node by node; the request holds the parsed body itself.
+   */
+  private static RouteRequest bind(ObjectNode tree) throws JsonProcessingException {
+    if (!(tree.get("body") instanceof ObjectNode body)) {
+      return Json.mapper().treeToValue(tree, RouteRequest.class);
+    }
+    tree.set("body", tree.objectNode());
+    try {
+      return Json.mapper().treeToValue(tree, RouteRequest.class).withBody(body);
+    } finally {
+      tree.set("body", body);
     }
   }
 

@@ -41,6 +41,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -70,7 +71,21 @@ public abstract class HttpProviderClient implements ProviderClient {
    */
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-  private record Endpoint(DeploymentConfig deployment, URI uri) {}
+  /**
+   * Where a deployment's calls go, split as HttpClient splits a URI (which it would otherwise do on
+   * every call, building strings each time).
+   */
+  private record Endpoint(
+      DeploymentConfig deployment, String scheme, URIAuthority authority, String path) {
+    static Endpoint of(DeploymentConfig deployment, URI uri) {
+      SimpleRequestBuilder split = SimpleRequestBuilder.post(uri);
+      return new Endpoint(deployment, split.getScheme(), split.getAuthority(), split.getPath());
+    }
+
+    SimpleRequestBuilder post() {
+      return SimpleRequestBuilder.post().setScheme(scheme).setAuthority(authority).setPath(path);
+    }
+  }
 
   protected HttpProviderClient(
       CloseableHttpAsyncClient http,
@@ -113,11 +128,11 @@ public abstract class HttpProviderClient implements ProviderClient {
     long start = clock.millis();
     DeploymentConfig deployment = call.deployment();
     String key;
-    URI uri;
+    Endpoint endpoint;
     byte[] body;
     try {
       key = key(deployment);
-      uri = cachedEndpoint(deployment);
+      endpoint = cachedEndpoint(deployment);
       body = Json.toBytes(toProviderBody(RequestShaper.shape(deployment, call.body())));
     } catch (NotConfigured e) {
       return CompletableFuture.completedFuture(
@@ -126,7 +141,8 @@ public abstract class HttpProviderClient implements ProviderClient {
               Duration.ZERO));
     }
     SimpleRequestBuilder builder =
-        SimpleRequestBuilder.post(uri)
+        endpoint
+            .post()
             .setBody(body, ContentType.APPLICATION_JSON)
             .addHeader(REQUEST_ID_HEADER, call.requestId())
             .setRequestConfig(
@@ -190,14 +206,14 @@ public abstract class HttpProviderClient implements ProviderClient {
     return result;
   }
 
-  private URI cachedEndpoint(DeploymentConfig deployment) {
+  private Endpoint cachedEndpoint(DeploymentConfig deployment) {
     Endpoint known = endpoints.get(deployment.deploymentId());
     if (known != null && known.deployment() == deployment) {
-      return known.uri();
+      return known;
     }
-    URI uri = endpoint(deployment);
-    endpoints.put(deployment.deploymentId(), new Endpoint(deployment, uri));
-    return uri;
+    Endpoint endpoint = Endpoint.of(deployment, endpoint(deployment));
+    endpoints.put(deployment.deploymentId(), endpoint);
+    return endpoint;
   }
 
   private String key(DeploymentConfig deployment) {
