@@ -3,6 +3,7 @@ package io.switchboard.sandbox.bench;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.json.Json;
 import java.io.IOException;
@@ -34,6 +35,9 @@ record ReplyView(
   /** The times of one provider call, from a reply's attempts. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record AttemptView(long latencyMs, Instant at) {}
+
+  private static final ObjectReader STATUS = Json.mapper().readerFor(ReplyStatus.class);
+  private static final ObjectReader INSTANT = Json.mapper().readerFor(Instant.class);
 
   /** Reads a reply record's value. */
   static final Deserializer<ReplyView> DESERIALIZER =
@@ -69,11 +73,11 @@ record ReplyView(
       }
       switch (field) {
         case "id" -> id = p.getText();
-        case "status" -> status = Json.mapper().readValue(p, ReplyStatus.class);
+        case "status" -> status = STATUS.readValue(p);
         case "deployment_id" -> deploymentId = p.getText();
         case "provider_latency_ms" -> providerLatencyMs = p.getLongValue();
         case "latency_ms" -> latencyMs = p.getLongValue();
-        case "created_at" -> createdAt = Json.mapper().readValue(p, Instant.class);
+        case "created_at" -> createdAt = INSTANT.readValue(p);
         case "attempts" -> attempts = attempts(p);
         case "metadata" -> metadata = metadata(p);
         default -> p.skipChildren();
@@ -94,7 +98,7 @@ record ReplyView(
         if (field.equals("latency_ms") && value != JsonToken.VALUE_NULL) {
           latencyMs = p.getLongValue();
         } else if (field.equals("at") && value != JsonToken.VALUE_NULL) {
-          at = Json.mapper().readValue(p, Instant.class);
+          at = INSTANT.readValue(p);
         } else {
           p.skipChildren();
         }
