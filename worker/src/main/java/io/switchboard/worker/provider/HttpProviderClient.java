@@ -12,7 +12,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,7 +40,6 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -70,22 +68,6 @@ public abstract class HttpProviderClient implements ProviderClient {
    * profiles).
    */
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-
-  /**
-   * Where a deployment's calls go, split as HttpClient splits a URI (which it would otherwise do on
-   * every call, building strings each time).
-   */
-  private record Endpoint(
-      DeploymentConfig deployment, String scheme, URIAuthority authority, String path) {
-    static Endpoint of(DeploymentConfig deployment, URI uri) {
-      SimpleRequestBuilder split = SimpleRequestBuilder.post(uri);
-      return new Endpoint(deployment, split.getScheme(), split.getAuthority(), split.getPath());
-    }
-
-    SimpleRequestBuilder post() {
-      return SimpleRequestBuilder.post().setScheme(scheme).setAuthority(authority).setPath(path);
-    }
-  }
 
   protected HttpProviderClient(
       CloseableHttpAsyncClient http,
@@ -290,7 +272,7 @@ public abstract class HttpProviderClient implements ProviderClient {
       }
     }
     boolean success = status / 100 == 2;
-    JsonNode parsed = success ? parseUtf8(response, key) : null;
+    JsonNode parsed = success ? Utf8Bodies.parse(response, key) : null;
     String raw = null;
     String text = null;
     if (parsed == null) {
@@ -377,44 +359,6 @@ public abstract class HttpProviderClient implements ProviderClient {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /**
-   * A 2xx body parsed straight from its UTF-8 bytes, without decoding it to text first: null when
-   * it is declared in another charset, is not JSON, or holds {@code key} (which the text path
-   * redacts), so that the text path reads it as before.
-   */
-  private static JsonNode parseUtf8(SimpleHttpResponse response, String key) {
-    byte[] bytes = response.getBodyBytes();
-    ContentType type = response.getContentType();
-    if (bytes == null
-        || bytes.length == 0
-        || (type != null
-            && type.getCharset() != null
-            && !StandardCharsets.UTF_8.equals(type.getCharset()))
-        || (key != null
-            && !key.isEmpty()
-            && contains(bytes, key.getBytes(StandardCharsets.UTF_8)))) {
-      return null;
-    }
-    try {
-      return Json.mapper().readTree(bytes);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static boolean contains(byte[] bytes, byte[] part) {
-    outer:
-    for (int i = 0; i + part.length <= bytes.length; i++) {
-      for (int j = 0; j < part.length; j++) {
-        if (bytes[i + j] != part[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   private static String snippet(String text) {
