@@ -115,4 +115,22 @@ public record RouteRequest(
         p,
         body);
   }
+
+  /** The same request with {@code b} as its body (the node itself, not a copy). */
+  public RouteRequest withBody(ObjectNode b) {
+    return new RouteRequest(
+        id,
+        model,
+        loadBalanceGroup,
+        loadBalancer,
+        fallbacks,
+        contextWindowFallbacks,
+        numRetries,
+        timeoutMs,
+        deadline,
+        replyTo,
+        metadata,
+        priority,
+        b);
+  }
 }

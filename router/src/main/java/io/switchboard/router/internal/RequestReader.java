@@ -1,7 +1,7 @@
 package io.switchboard.router.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ErrorCode;
 import io.switchboard.schemas.RouteRequest;
@@ -15,6 +15,7 @@ import io.switchboard.schemas.json.Schemas;
 import io.switchboard.schemas.json.Violation;
 import io.switchboard.schemas.request.RequestShapeException;
 import io.switchboard.schemas.request.RequestShapes;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -27,6 +28,9 @@ import java.util.stream.Collectors;
 final class RequestReader {
   /** How much of a rejected value a message quotes. */
   private static final int QUOTED = 100;
+
+  /** Binds requests, resolved once rather than for every record. */
+  private static final ObjectReader BINDER = Json.mapper().readerFor(RouteRequest.class);
 
   private final SwitchboardConfig config;
   private final JsonInput input;
@@ -135,10 +139,8 @@ final class RequestReader {
           replyTopic);
     }
     try {
-      // From the tree already parsed and validated, without writing it out again (as convertValue
-      // would).
-      return new Read(Json.mapper().treeToValue(tree, RouteRequest.class), null, replyTopic);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return new Read(bind((ObjectNode) tree), null, replyTopic);
+    } catch (IOException | IllegalArgumentException e) {
       Throwable root = Causes.root(e);
       return rejected(
           Rejection.of(
@@ -148,6 +150,23 @@ final class RequestReader {
               id,
               false),
           replyTopic);
+    }
+  }
+
+  /**
+   * The request bound from the tree already parsed and validated, without writing it out again (as
+   * convertValue would). The body, the largest part, is not bound: binding would build a copy of it
+   * node by node; the request holds the parsed body itself.
+   */
+  private static RouteRequest bind(ObjectNode tree) throws IOException {
+    if (!(tree.get("body") instanceof ObjectNode body)) {
+      return BINDER.readValue(tree);
+    }
+    tree.set("body", tree.objectNode());
+    try {
+      return BINDER.<RouteRequest>readValue(tree).withBody(body);
+    } finally {
+      tree.set("body", body);
     }
   }
 

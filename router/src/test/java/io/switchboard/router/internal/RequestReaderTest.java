@@ -35,6 +35,22 @@ class RequestReaderTest {
   }
 
   @Test
+  void aRequestIsBoundWithItsWholeBodyAndEveryEnvelopeField() {
+    String record =
+        "{\"id\":\"r1\",\"model\":\"chat\",\"metadata\":{\"k\":\"v\"},\"priority\":\"batch\","
+            + "\"timeout_ms\":5000,\"body\":{\"messages\":[{\"role\":\"user\",\"content\":"
+            + "[{\"type\":\"text\",\"text\":\"hi\"}]}],\"temperature\":0.25,\"max_tokens\":7,"
+            + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]}}";
+
+    io.switchboard.schemas.RouteRequest request = reader.read(utf8(record)).request();
+
+    io.switchboard.schemas.RouteRequest expected =
+        Json.read(record, io.switchboard.schemas.RouteRequest.class);
+    assertThat(request).isEqualTo(expected);
+    assertThat(request.body()).isEqualTo(Json.parse(record).get("body"));
+  }
+
+  @Test
   void validJsonDeeperThanJacksonsOwnLimitIsAnsweredNamingTheDepth() {
     // The record that once threw a NullPointerException in the reader and got no reply.
     String deep = "[".repeat(1001) + "]".repeat(1001);

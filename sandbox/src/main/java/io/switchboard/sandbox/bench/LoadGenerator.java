@@ -1,11 +1,8 @@
 package io.switchboard.sandbox.bench;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.schemas.ReplyStatus;
-import io.switchboard.schemas.RouteRequest;
 import io.switchboard.schemas.json.Json;
-import io.switchboard.schemas.json.JsonSerde;
 import io.switchboard.schemas.kafka.ConsumerProperties;
 import io.switchboard.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
@@ -28,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -80,26 +78,6 @@ public final class LoadGenerator {
    * @param maxMb the highest
    */
   public record HeapWindow(double atSeconds, long replies, long minMb, long maxMb) {}
-
-  /**
-   * The fields of a reply that the bench measures. Binding only these lets the reader skip the
-   * response and the attempts instead of building them: the reader shares the cores with what it
-   * measures.
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record ReplyView(
-      String id,
-      ReplyStatus status,
-      String deploymentId,
-      Long providerLatencyMs,
-      Long latencyMs,
-      Instant createdAt,
-      List<AttemptView> attempts,
-      Map<String, String> metadata) {}
-
-  /** The times of one provider call, from a reply's attempts. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record AttemptView(long latencyMs, Instant at) {}
 
   /**
    * Where a request's time went, from the times the reply carries (wall clock, milliseconds):
@@ -179,8 +157,7 @@ public final class LoadGenerator {
             .set("max.poll.records", "2000")
             .toProperties();
     KafkaConsumer<String, ReplyView> consumer =
-        new KafkaConsumer<>(
-            cp, new StringDeserializer(), new JsonSerde<>(ReplyView.class).deserializer());
+        new KafkaConsumer<>(cp, new StringDeserializer(), ReplyView.DESERIALIZER);
     consumer.subscribe(List.of(topics.replies().name()));
     while (consumer.assignment().isEmpty()) {
       consumer.poll(Duration.ofMillis(50));
@@ -261,9 +238,9 @@ public final class LoadGenerator {
         new Thread(() -> sampleHeap(memory, start, replies, sampling, heap, collect), "bench-heap");
     heapSampler.setDaemon(true);
     heapSampler.start();
-    try (KafkaProducer<String, RouteRequest> producer =
-        new KafkaProducer<>(
-            pp, new StringSerializer(), topics.requests().valueSerde().serializer())) {
+    RequestTemplate requests = new RequestTemplate(model, body, SENT_AT);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
       long i = 0;
       while (System.nanoTime() < end && i < maxRequests) {
         if (!closedLoop) {
@@ -277,22 +254,9 @@ public final class LoadGenerator {
         }
         String id = idPrefix + i;
         long sentUs = TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
-        RouteRequest request =
-            new RouteRequest(
-                id,
-                model,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(SENT_AT, Long.toString(sentUs)),
-                null,
-                body);
-        producer.send(new ProducerRecord<>(topics.requests().name(), id, request));
+        producer.send(
+            new ProducerRecord<>(
+                topics.requests().name(), id, requests.encode(id, Long.toString(sentUs))));
         peak.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
         i++;
       }
@@ -349,8 +313,8 @@ public final class LoadGenerator {
       return;
     }
     long receivedUs = micros(reply.createdAt()) - TimeUnit.MILLISECONDS.toMicros(reply.latencyMs());
-    AttemptView first = reply.attempts().get(0);
-    AttemptView last = reply.attempts().get(reply.attempts().size() - 1);
+    ReplyView.AttemptView first = reply.attempts().get(0);
+    ReplyView.AttemptView last = reply.attempts().get(reply.attempts().size() - 1);
     long firstCallUs = micros(first.at()) - TimeUnit.MILLISECONDS.toMicros(first.latencyMs());
     long[] spans = {
       receivedUs - sentWallUs,

@@ -220,7 +220,7 @@ final class Outputs {
             dispatch.request().metadata(),
             now,
             batchJobId,
-            null));
+            dispatch.configVersion()));
   }
 
   private ProducerRecord<String, byte[]> reply(Dispatch dispatch, RouteReply reply) {
@@ -235,8 +235,11 @@ final class Outputs {
           topics.replies().name());
       to = topics.replies().name();
     }
-    return new ProducerRecord<>(
-        to, dispatch.id(), Json.toBytes(reply.withConfigVersion(dispatch.configVersion())));
+    RouteReply versioned =
+        Objects.equals(reply.configVersion(), dispatch.configVersion())
+            ? reply
+            : reply.withConfigVersion(dispatch.configVersion());
+    return new ProducerRecord<>(to, dispatch.id(), Json.toBytes(versioned));
   }
 
   private static long latency(Dispatch dispatch, Instant now) {

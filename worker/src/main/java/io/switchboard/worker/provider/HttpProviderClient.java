@@ -69,8 +69,6 @@ public abstract class HttpProviderClient implements ProviderClient {
    */
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
-  private record Endpoint(DeploymentConfig deployment, URI uri) {}
-
   protected HttpProviderClient(
       CloseableHttpAsyncClient http,
       Function<String, String> env,
@@ -112,11 +110,11 @@ public abstract class HttpProviderClient implements ProviderClient {
     long start = clock.millis();
     DeploymentConfig deployment = call.deployment();
     String key;
-    URI uri;
+    Endpoint endpoint;
     byte[] body;
     try {
       key = key(deployment);
-      uri = cachedEndpoint(deployment);
+      endpoint = cachedEndpoint(deployment);
       body = Json.toBytes(toProviderBody(RequestShaper.shape(deployment, call.body())));
     } catch (NotConfigured e) {
       return CompletableFuture.completedFuture(
@@ -125,7 +123,8 @@ public abstract class HttpProviderClient implements ProviderClient {
               Duration.ZERO));
     }
     SimpleRequestBuilder builder =
-        SimpleRequestBuilder.post(uri)
+        endpoint
+            .post()
             .setBody(body, ContentType.APPLICATION_JSON)
             .addHeader(REQUEST_ID_HEADER, call.requestId())
             .setRequestConfig(
@@ -189,14 +188,14 @@ public abstract class HttpProviderClient implements ProviderClient {
     return result;
   }
 
-  private URI cachedEndpoint(DeploymentConfig deployment) {
+  private Endpoint cachedEndpoint(DeploymentConfig deployment) {
     Endpoint known = endpoints.get(deployment.deploymentId());
     if (known != null && known.deployment() == deployment) {
-      return known.uri();
+      return known;
     }
-    URI uri = endpoint(deployment);
-    endpoints.put(deployment.deploymentId(), new Endpoint(deployment, uri));
-    return uri;
+    Endpoint endpoint = Endpoint.of(deployment, endpoint(deployment));
+    endpoints.put(deployment.deploymentId(), endpoint);
+    return endpoint;
   }
 
   private String key(DeploymentConfig deployment) {
@@ -272,10 +271,15 @@ public abstract class HttpProviderClient implements ProviderClient {
         headers.put(name, Redactor.redact(h.getValue(), key));
       }
     }
-    String raw = response.getBodyText();
     boolean success = status / 100 == 2;
-    String text = success ? Redactor.redactKeyOnly(raw, key) : Redactor.redact(raw, key);
-    JsonNode parsed = parse(text);
+    JsonNode parsed = success ? Utf8Bodies.parse(response, key) : null;
+    String raw = null;
+    String text = null;
+    if (parsed == null) {
+      raw = response.getBodyText();
+      text = success ? Redactor.redactKeyOnly(raw, key) : Redactor.redact(raw, key);
+      parsed = parse(text);
+    }
     if (success) {
       ObjectNode completion = parsed instanceof ObjectNode object ? toCompletion(object) : null;
       if (completion == null) {
@@ -285,7 +289,7 @@ public abstract class HttpProviderClient implements ProviderClient {
                     + status
                     + " with a body that is not a chat"
                     + " completion: "
-                    + snippet(Redactor.redact(raw, key)),
+                    + snippet(Redactor.redact(raw != null ? raw : response.getBodyText(), key)),
                 "invalid_response",
                 null);
         return ProviderResponse.http(status, headers, error, null, latency);

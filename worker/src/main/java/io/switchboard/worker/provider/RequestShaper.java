@@ -17,7 +17,9 @@ import io.switchboard.schemas.config.DeploymentConfig;
  *       removed: a request can never carry them to a provider.
  * </ol>
  *
- * The caller's body is never modified.
+ * The caller's body is never modified. The new body shares the caller's values below its top level
+ * (only top-level fields and the {@code messages} array are ever changed), so a body is not copied
+ * whole for every call: read it, or change only its top level.
  */
 public final class RequestShaper {
   /** Fields of client libraries, never part of a provider's body. */
@@ -38,11 +40,14 @@ public final class RequestShaper {
 
   /** A new body for {@code deployment}. */
   public static ObjectNode shape(DeploymentConfig deployment, ObjectNode body) {
-    ObjectNode shaped = body.deepCopy();
+    ObjectNode shaped = body.objectNode();
+    shaped.setAll(body);
     if (!deployment.messages().isEmpty()) {
-      JsonNode existing = shaped.get("messages");
-      ArrayNode messages =
-          existing instanceof ArrayNode array ? array : shaped.putArray("messages");
+      JsonNode existing = body.get("messages");
+      ArrayNode messages = shaped.putArray("messages");
+      if (existing instanceof ArrayNode array) {
+        messages.addAll(array);
+      }
       deployment.messages().forEach(m -> messages.add(m.deepCopy()));
     }
     if (deployment.overrideParams() != null) {

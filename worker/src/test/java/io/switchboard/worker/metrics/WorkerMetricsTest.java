@@ -205,4 +205,49 @@ class WorkerMetricsTest {
                 .totalTime(TimeUnit.MILLISECONDS))
         .isEqualTo(15);
   }
+
+  @Test
+  void eachDeploymentsCallsLandInItsOwnMetersAlsoWhenTheyInterleave() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WorkerMetrics metrics = new WorkerMetrics(CONFIG, () -> 0, () -> 0);
+    metrics.record(attempt("chat-a", Outcome.SUCCESS, 1, 1, 1, 1.0));
+    metrics.bindTo(registry);
+    for (int i = 0; i < 3; i++) {
+      metrics.record(attempt("chat-a", Outcome.SUCCESS, 10, 2, 3, 0.5));
+      metrics.record(attempt("chat-b", Outcome.SUCCESS, 20, 4, 5, 0.25));
+    }
+    metrics.record(attempt("chat-b", Outcome.FAIL, 30, null, null, null));
+    java.util.function.BiFunction<String, String, Double> calls =
+        (deployment, outcome) ->
+            registry
+                .get(WorkerMeter.CALLS.meterName())
+                .tag("deployment", deployment)
+                .tag("outcome", outcome)
+                .tag("priority", "default")
+                .counter()
+                .count();
+    java.util.function.Function<String, Double> inputTokens =
+        deployment ->
+            registry
+                .get(WorkerMeter.INPUT_TOKENS.meterName())
+                .tag("deployment", deployment)
+                .counter()
+                .count();
+    assertThat(calls.apply("chat-a", "SUCCESS"))
+        .as("the call before binding counts nowhere")
+        .isEqualTo(3);
+    assertThat(calls.apply("chat-b", "SUCCESS")).isEqualTo(3);
+    assertThat(calls.apply("chat-a", "FAIL")).isZero();
+    assertThat(calls.apply("chat-b", "FAIL")).isEqualTo(1);
+    assertThat(inputTokens.apply("chat-a")).isEqualTo(6);
+    assertThat(inputTokens.apply("chat-b")).isEqualTo(12);
+    assertThat(
+            registry
+                .get(WorkerMeter.CALL_LATENCY.meterName())
+                .tag("deployment", "chat-b")
+                .tag("outcome", "FAIL")
+                .timer()
+                .totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(30);
+  }
 }

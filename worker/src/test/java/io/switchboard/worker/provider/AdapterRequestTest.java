@@ -183,6 +183,25 @@ class AdapterRequestTest {
   }
 
   @Test
+  void aCompletionEchoingTheKeyIsReadWithTheKeyRedacted() {
+    server.answer(
+        200,
+        "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+            + "\"message\":{\"role\":\"assistant\",\"content\":\"your key is "
+            + KEY
+            + ", mine sk-\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+            + "\"completion_tokens\":2,\"total_tokens\":3}}");
+    ProviderResponse response =
+        call(
+            Deployments.of(Provider.OPENAI, "oa", "m", server.baseUrl(), "KEY"),
+            Deployments.body("Hi"));
+    String content =
+        response.body().path("choices").path(0).path("message").path("content").asText();
+    assertThat(content).isEqualTo("your key is " + Redactor.REDACTED + ", mine sk-");
+    assertThat(response.usage()).isEqualTo(new Usage(1, 2));
+  }
+
+  @Test
   void errorBodiesOfOtherShapesStillGiveAMessage() {
     DeploymentConfig d =
         Deployments.of(Provider.OPENAI_COMPATIBLE, "vllm", "m", server.baseUrl(), null);

@@ -58,4 +58,26 @@ class RequestShaperTest {
     assertThat(shaped.has("headers")).isFalse();
     assertThat(shaped.get("temperature").asDouble()).isEqualTo(0.5);
   }
+
+  @Test
+  void theCallersBodyIsLeftAsItWasAndSharesNothingTheShapeChanged() {
+    DeploymentConfig d =
+        Deployments.withExtras(
+            Deployments.of(Provider.OPENAI, "d", "gpt-x", "http://h", "K"),
+            null,
+            List.of(Deployments.json("{\"role\":\"system\",\"content\":\"S\"}")),
+            Deployments.json("{\"temperature\":0}"));
+    ObjectNode body =
+        Deployments.json(
+            "{\"model\":\"alias\",\"messages\":[{\"role\":\"user\",\"content\":\"U\"}],"
+                + "\"temperature\":1,\"stream\":true,\"api_key\":\"sk-x\",\"tools\":[{\"a\":1}]}");
+    ObjectNode before = body.deepCopy();
+
+    ObjectNode shaped = RequestShaper.shape(d, body);
+    shaped.put("extra", 1);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) shaped.get("messages")).addObject();
+
+    assertThat(body).isEqualTo(before);
+    assertThat(shaped.path("tools")).isEqualTo(before.path("tools"));
+  }
 }
