@@ -182,8 +182,10 @@ class MetricsBrokerIT {
   }
 
   /**
-   * Reads summaries until the running total of all traffic satisfies {@code done}; the latest per
-   * key.
+   * Reads summaries until the running total of all traffic satisfies {@code done} and every other
+   * view has caught up with it: the totals per model and per deployment, and the one-minute windows
+   * of all traffic, add up to the same routed and attempted counts. Those summaries are kept by
+   * different tasks, so one can be published before another. The latest per key.
    */
   static Map<String, MetricsSummary> readSummaries(
       Properties props, Topic<String, MetricsSummary> topic, Predicate<MetricsSummary> done) {
@@ -193,21 +195,37 @@ class MetricsBrokerIT {
     p.put("auto.offset.reset", "earliest");
     p.put("isolation.level", "read_committed");
     Map<String, MetricsSummary> latest = new HashMap<>();
-    String allKey = MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null);
     try (KafkaConsumer<String, MetricsSummary> consumer =
         new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topic.name()));
       long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (System.nanoTime() < end
-          && (latest.get(allKey) == null || !done.test(latest.get(allKey)))) {
+      while (System.nanoTime() < end && !settled(latest, done)) {
         for (ConsumerRecord<String, MetricsSummary> r : consumer.poll(Duration.ofMillis(200))) {
           latest.put(r.key(), r.value());
         }
       }
-      for (int i = 0; i < 3; i++) {
-        consumer.poll(Duration.ofMillis(300)).forEach(r -> latest.put(r.key(), r.value()));
-      }
     }
     return latest;
+  }
+
+  private static boolean settled(
+      Map<String, MetricsSummary> latest, Predicate<MetricsSummary> done) {
+    MetricsSummary all = latest.get(MetricsSummary.key(Scope.ALL, MetricsSummary.ALL, null));
+    if (all == null || !done.test(all)) {
+      return false;
+    }
+    for (Scope scope : List.of(Scope.MODEL, Scope.DEPLOYMENT)) {
+      List<MetricsSummary> totals =
+          latest.values().stream().filter(s -> s.total() && s.scope() == scope).toList();
+      if (totals.stream().mapToLong(MetricsSummary::routed).sum() != all.routed()
+          || totals.stream().mapToLong(MetricsSummary::attempts).sum() != all.attempts()) {
+        return false;
+      }
+    }
+    return latest.values().stream()
+            .filter(s -> !s.total() && s.scope() == Scope.ALL)
+            .mapToLong(MetricsSummary::routed)
+            .sum()
+        == all.routed();
   }
 }
