@@ -123,8 +123,14 @@ final class BenchCommand implements Callable<Integer> {
         o.config == null && o.backlogBatch <= 0
             ? LongCalls.of(o.latencyMs, o.inFlight, o.drainSeconds)
             : null;
+    UnaryOperator<SwitchboardConfig> speech =
+        o.http2 && o.config == null && longCalls == null
+            ? LongCalls::http2
+            : UnaryOperator.identity();
     UnaryOperator<SwitchboardConfig> adjust =
-        longCalls == null ? onExternal : c -> onExternal.apply(longCalls.adjust().apply(c));
+        longCalls == null
+            ? c -> onExternal.apply(speech.apply(c))
+            : c -> onExternal.apply(longCalls.adjust().apply(c));
     try {
       Embedded started;
       try {
@@ -136,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                 o.workers,
                 o.config == null && mixed == null ? BENCH_CONFIG : null,
                 adjust,
-                MockProviderOptions.defaults().withHttp2(longCalls != null));
+                MockProviderOptions.defaults().withHttp2(longCalls != null || o.http2));
       } catch (ExternalCluster.UnreachableException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("error: " + e.getMessage());

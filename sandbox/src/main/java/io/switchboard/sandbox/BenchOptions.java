@@ -36,6 +36,14 @@ final class BenchOptions {
   long latencyMs;
 
   @Option(
+      names = "--http2",
+      description = {
+        "The mock provider and the worker speak HTTP/2 (h2c, many calls to one connection) at any",
+        "latency, as to the hosted providers (with --config: set worker_settings.http_version too)."
+      })
+  boolean http2;
+
+  @Option(
       names = "--rate",
       defaultValue = "0",
       description = "Open loop: requests per second (0 = closed loop).")

@@ -57,12 +57,23 @@ public record LongCalls(long latencyMs, long callTimeoutMs, int laneWindow, int 
       ObjectNode worker = tree.with("worker_settings");
       worker.put("max_in_flight_per_lane", laneWindow);
       worker.put("http_version", HttpVersionChoice.HTTP2.wire());
-      try {
-        return Json.mapper().treeToValue((JsonNode) tree, SwitchboardConfig.class);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new ConfigException("the long-call settings do not fit the config: " + e);
-      }
+      return fromTree(tree);
     };
+  }
+
+  /** {@code config} with the worker speaking HTTP/2 (h2c) to the mock provider. */
+  public static SwitchboardConfig http2(SwitchboardConfig config) {
+    ObjectNode tree = (ObjectNode) Json.tree(config);
+    tree.with("worker_settings").put("http_version", HttpVersionChoice.HTTP2.wire());
+    return fromTree(tree);
+  }
+
+  private static SwitchboardConfig fromTree(ObjectNode tree) {
+    try {
+      return Json.mapper().treeToValue((JsonNode) tree, SwitchboardConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException("the bench's settings do not fit the config: " + e);
+    }
   }
 
   /** The line the bench prints, so that a reader knows the run is not on the built-in settings. */
