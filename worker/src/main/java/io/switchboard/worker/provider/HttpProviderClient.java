@@ -40,6 +40,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -57,6 +58,15 @@ public abstract class HttpProviderClient implements ProviderClient {
   public static final String REQUEST_ID_HEADER = "x-switchboard-request-id";
 
   private static final int SNIPPET_CHARS = 500;
+
+  /**
+   * The request id header. Its value is new on every call, so over HTTP/2 it is sent as a literal
+   * never indexed: it neither fills the connection's header table, evicting the headers that do
+   * repeat, nor is looked for there on every call.
+   */
+  static Header requestIdHeader(String requestId) {
+    return new BasicHeader(REQUEST_ID_HEADER, requestId, true);
+  }
 
   private final CloseableHttpAsyncClient http;
   private final Function<String, String> env;
@@ -126,7 +136,7 @@ public abstract class HttpProviderClient implements ProviderClient {
         endpoint
             .post()
             .setBody(body, ContentType.APPLICATION_JSON)
-            .addHeader(REQUEST_ID_HEADER, call.requestId())
+            .addHeader(requestIdHeader(call.requestId()))
             .setRequestConfig(
                 RequestConfig.custom().setResponseTimeout(Timeout.of(call.timeout())).build());
     authenticate(builder, key);
