@@ -188,6 +188,8 @@ final class BenchCommand implements Callable<Integer> {
             : "closed loop, " + o.inFlight + " in flight");
     if (longCalls != null) {
       out.println(longCalls.describe());
+    } else if (o.http2) {
+      out.println("HTTP/2 (h2c) between the worker and the mock provider");
     }
     out.flush();
     Duration drain =

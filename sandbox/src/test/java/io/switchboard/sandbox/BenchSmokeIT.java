@@ -336,6 +336,19 @@ class BenchSmokeIT {
   }
 
   @Test
+  @Timeout(180)
+  void http2ShortCallsAreAnsweredOverH2cOnly(@TempDir Path dir) throws Exception {
+    // the mock then speaks HTTP/2 only: a worker that spoke HTTP/1.1 to it would get no answer
+    Run run = bench(dir, "--http2", "--rate", "100", "--duration-seconds", "3", "--no-baseline");
+    JsonNode report = run.report();
+    assertThat(run.out()).contains("HTTP/2 (h2c) between the worker and the mock provider");
+    assertThat(report.path("sent").asLong())
+        .isBetween(250L, 350L)
+        .isEqualTo(report.path("replies").asLong());
+    assertThat(report.path("errors").asLong()).isZero();
+  }
+
+  @Test
   @Timeout(240)
   void longCallsSetTheirTimeoutsAboveTheLatencyAndHoldTheWholeLoopInFlight(@TempDir Path dir)
       throws Exception {
