@@ -377,27 +377,27 @@ final class StreamSharingPool extends ForwardingConnPool {
         if (s.ready && !s.broken && !s.connection.isOpen()) {
           retire(host, s);
         }
+        if (host != null) {
+          serve(host, then);
+        }
         direct = s.calls == 0;
         if (direct) {
           shared.remove(entry);
           sharedConnections.remove(s.connection);
-          if (host != null) {
-            host.open.remove(s);
-          }
           keep = !s.broken && entry.getConnection() == s.connection && s.connection.isOpen();
-        }
-        if (host != null) {
-          serve(host, then);
+          if (host != null && host.open.remove(s)) {
+            serve(host, then);
+          }
         }
       } else if (host != null && host.connecting.remove(entry)) {
         host.opening--;
         serve(host, then);
       }
     }
-    then.forEach(Runnable::run);
     if (direct) {
       connections.release(entry, keep);
     }
+    then.forEach(Runnable::run);
   }
 
   @Override

@@ -77,6 +77,17 @@ class StreamSharingPoolTest {
   }
 
   @Test
+  void callsWaitingForAHandshakeAreServedWhenTheFirstCallEndsBeforeIt() throws Exception {
+    PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry = now(lease());
+    connect(entry, FakeConnection.starting());
+    Future<PoolEntry<HttpRoute, ManagedAsyncClientConnection>> second = lease();
+    assertThat(second).isNotDone();
+
+    pool.release(entry, true);
+    assertThat(now(second)).isSameAs(entry);
+  }
+
+  @Test
   void aSharedConnectionThatClosesIsLentNoMoreAndLeavesWithItsLastCall() throws Exception {
     PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry = now(lease());
     FakeConnection connection = FakeConnection.up();
