@@ -360,9 +360,9 @@ final class StreamSharingPool extends ForwardingConnPool {
 
   /**
    * One call is done with {@code entry}. For a shared connection {@code reusable} is not the call's
-   * to decide (HttpClient computes it from the connection's state, which during the HTTP/2
-   * handshake reads as closed): the connection goes back to the underlying pool when its last call
-   * ends, kept if it is still open.
+   * to decide (HttpClient computes it from the connection's state, which for a moment during the
+   * HTTP/2 handshake reads as closed): the connection goes back to the underlying pool when its
+   * last call ends, kept if it is still open.
    */
   @Override
   public void release(PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry, boolean reusable) {
