@@ -14,9 +14,12 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.nio.AsyncClientConnectionOperator;
 import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.ComplexFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpConnection;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.RequestNotExecutedException;
 import org.apache.hc.core5.http.URIScheme;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -111,7 +114,7 @@ final class ProviderConnections extends PoolingAsyncClientConnectionManager {
             new FutureCallback<>() {
               @Override
               public void completed(AsyncConnectionEndpoint endpoint) {
-                if (!result.completed(new StreamEndpoint(endpoint))) {
+                if (!result.completed(new StreamEndpoint(endpoint, pool::shares))) {
                   ProviderConnections.super.release(endpoint, null, TimeValue.ZERO_MILLISECONDS);
                 }
               }
@@ -152,7 +155,12 @@ final class ProviderConnections extends PoolingAsyncClientConnectionManager {
         callback == null ? null : relay(endpoint, callback, false));
   }
 
-  /** Also tells the pool when a connection is open, so that its waiting calls can share it. */
+  /**
+   * Also tells the pool when a connection is open, so that its waiting calls can share it. A shared
+   * connection that closed is not opened again: HttpClient would put a new connection into the pool
+   * entry under the other calls on it (or fail, when two of them try), so the call fails before its
+   * request is sent, as the calls on a connection that closes do, and may be retried.
+   */
   @Override
   public Future<AsyncConnectionEndpoint> connect(
       AsyncConnectionEndpoint endpoint,
@@ -161,6 +169,12 @@ final class ProviderConnections extends PoolingAsyncClientConnectionManager {
       Object attachment,
       HttpContext context,
       FutureCallback<AsyncConnectionEndpoint> callback) {
+    HttpConnection current = StreamEndpoint.connectionOf(endpoint);
+    if (current != null && pool.shares(current)) {
+      BasicFuture<AsyncConnectionEndpoint> refused = new BasicFuture<>(callback);
+      refused.failed(new RequestNotExecutedException("shared HTTP/2 connection closed"));
+      return refused;
+    }
     return super.connect(
         StreamEndpoint.unwrap(endpoint),
         initiator,

@@ -1,21 +1,21 @@
 package io.switchboard.worker.provider;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.nio.ManagedAsyncClientConnection;
 import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpConnection;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolVersion;
@@ -23,10 +23,8 @@ import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.ssl.ApplicationProtocol;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.DefaultDisposalCallback;
-import org.apache.hc.core5.pool.ManagedConnPool;
 import org.apache.hc.core5.pool.PoolEntry;
 import org.apache.hc.core5.pool.PoolReusePolicy;
-import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.pool.StrictConnPool;
 import org.apache.hc.core5.reactor.ssl.TlsDetails;
 import org.apache.hc.core5.util.TimeValue;
@@ -46,35 +44,35 @@ import org.apache.hc.core5.util.Timeout;
  * <p>Whether a host speaks HTTP/2 is the version policy's answer ({@code FORCE_HTTP_2}: yes, {@code
  * FORCE_HTTP_1}: no); under {@code NEGOTIATE} it is what the first connection agreed in its TLS
  * handshake (ALPN), known once that connection is open ({@link #connected()}).
+ *
+ * <p>A shared connection is the pool's alone to close. It is lent to other calls only once its
+ * HTTP/2 handshake is done (before, HttpCore reports a connection just set up as not open, and
+ * HttpClient would discard it under the calls on it), is never lent again once it closes or begins
+ * to, and goes back to the underlying pool, discarded if closed, when its last call ends. An idle
+ * connection found closed when leased is reopened by the one call it is lent to.
  */
-final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsyncClientConnection> {
-  private final StrictConnPool<HttpRoute, ManagedAsyncClientConnection> connections;
+final class StreamSharingPool extends ForwardingConnPool {
   private final Function<HttpHost, HttpVersionPolicy> policies;
   private final int maxPerHost;
   private final int maxStreams;
   private final Map<HttpRoute, Host> hosts = new HashMap<>();
 
   /** The shared connections, with the calls on each. */
-  private final Map<PoolEntry<HttpRoute, ManagedAsyncClientConnection>, Shared> shared =
+  private final Map<PoolEntry<HttpRoute, ManagedAsyncClientConnection>, SharedConnection> shared =
       new IdentityHashMap<>();
 
+  /** The same connections, read without the lock by the calls' endpoints. */
+  private final Set<HttpConnection> sharedConnections = ConcurrentHashMap.newKeySet();
+
   private boolean closed;
-
-  /** A connection lent to {@code calls} calls at once. */
-  private static final class Shared {
-    final PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry;
-    int calls = 1;
-    boolean broken;
-
-    Shared(PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry) {
-      this.entry = entry;
-    }
-  }
 
   /** A host that speaks, or may speak, HTTP/2. */
   private static final class Host {
     final HttpRoute route;
-    final List<Shared> open = new ArrayList<>();
+
+    /** The shared connections that are not broken, ready or not. */
+    final List<SharedConnection> open = new ArrayList<>();
+
     final Deque<BasicFuture<PoolEntry<HttpRoute, ManagedAsyncClientConnection>>> waiting =
         new ArrayDeque<>();
 
@@ -101,14 +99,14 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
       int maxPerHost,
       int maxStreams,
       Function<HttpHost, HttpVersionPolicy> policies) {
-    this.connections =
+    super(
         new StrictConnPool<>(
             maxPerHost,
             maxTotal,
             TimeValue.NEG_ONE_MILLISECOND,
             PoolReusePolicy.LIFO,
             new DefaultDisposalCallback<>(),
-            null);
+            null));
     this.policies = policies;
     this.maxPerHost = maxPerHost;
     this.maxStreams = maxStreams;
@@ -161,20 +159,26 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
         then.add(() -> connections.lease(host.route, null, timeout, relay(next)));
         continue;
       }
-      Shared least = null;
-      for (Shared s : host.open) {
-        if (s.calls < maxStreams && (least == null || s.calls < least.calls)) {
+      SharedConnection least = null;
+      long comingRoom = (long) host.opening * (maxStreams - 1);
+      for (SharedConnection s : host.open) {
+        if (!s.ready) {
+          comingRoom += maxStreams - s.calls;
+        } else if (s.calls < maxStreams && (least == null || s.calls < least.calls)) {
           least = s;
         }
+      }
+      if (least != null && !least.connection.isOpen()) {
+        retire(host, least);
+        continue;
       }
       if (least != null) {
         least.calls++;
         host.waiting.poll();
         PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry = least.entry;
-        then.add(() -> next.completed(entry));
+        then.add(() -> lend(next, entry));
         continue;
       }
-      long comingRoom = (long) host.opening * (maxStreams - 1);
       if (host.waiting.size() > comingRoom && host.opening + host.open.size() < maxPerHost) {
         host.waiting.poll();
         host.opening++;
@@ -185,12 +189,32 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     }
   }
 
-  /** Passes the underlying pool's answer to {@code lease}. */
-  private static <E> FutureCallback<E> relay(BasicFuture<E> lease) {
+  /** Completes {@code lease} with a share of {@code entry}, or gives the share back. */
+  private void lend(
+      BasicFuture<PoolEntry<HttpRoute, ManagedAsyncClientConnection>> lease,
+      PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry) {
+    if (!lease.completed(entry)) {
+      release(entry, true);
+    }
+  }
+
+  /** A share of a connection that closed or began to: off the open list, never lent again. */
+  private static void retire(Host host, SharedConnection s) {
+    s.broken = true;
+    if (host != null) {
+      host.open.remove(s);
+    }
+  }
+
+  /** Passes the underlying pool's answer to {@code lease}, or gives the connection back. */
+  private FutureCallback<PoolEntry<HttpRoute, ManagedAsyncClientConnection>> relay(
+      BasicFuture<PoolEntry<HttpRoute, ManagedAsyncClientConnection>> lease) {
     return new FutureCallback<>() {
       @Override
-      public void completed(E result) {
-        lease.completed(result);
+      public void completed(PoolEntry<HttpRoute, ManagedAsyncClientConnection> result) {
+        if (!lease.completed(result)) {
+          connections.release(result, true);
+        }
       }
 
       @Override
@@ -211,11 +235,15 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     return new FutureCallback<>() {
       @Override
       public void completed(PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry) {
+        if (entry.hasConnection() && !entry.getConnection().isOpen()) {
+          // An idle connection that the server closed: opened anew by this one call, as if new.
+          entry.discardConnection(CloseMode.IMMEDIATE);
+        }
         List<Runnable> then = new ArrayList<>();
         synchronized (StreamSharingPool.this) {
           if (entry.hasConnection()) {
             host.opening--;
-            classify(host, entry);
+            classify(host, entry, then);
           } else {
             host.connecting.add(entry);
           }
@@ -253,15 +281,41 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     };
   }
 
-  /** A connected entry, lent to one call: shared when it speaks HTTP/2. Runs under the lock. */
-  private void classify(Host host, PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry) {
-    if (speaksHttp2(entry)) {
-      Shared s = new Shared(entry);
-      shared.put(entry, s);
-      host.open.add(s);
-    } else {
+  /**
+   * A connected entry, lent to one call: shared when it speaks HTTP/2, with other calls once its
+   * handshake is done, which a ping waits for. Runs under the lock; the ping is sent by {@code
+   * then}.
+   */
+  private void classify(
+      Host host, PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry, List<Runnable> then) {
+    if (!speaksHttp2(entry)) {
       host.http1 = true;
+      return;
     }
+    SharedConnection s = new SharedConnection(entry);
+    shared.put(entry, s);
+    sharedConnections.add(s.connection);
+    host.open.add(s);
+    if (!s.ready) {
+      then.add(() -> s.ping(answered -> handshaken(host, s, answered)));
+    }
+  }
+
+  /** The answer to the ping of a new connection: lent to the calls waiting, or retired. */
+  private void handshaken(Host host, SharedConnection s, boolean answered) {
+    List<Runnable> then = new ArrayList<>();
+    synchronized (this) {
+      if (closed || shared.get(s.entry) != s || s.broken) {
+        return;
+      }
+      if (answered && s.connection.isOpen()) {
+        s.ready = true;
+      } else {
+        retire(host, s);
+      }
+      serve(host, then);
+    }
+    then.forEach(Runnable::run);
   }
 
   private boolean speaksHttp2(PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry) {
@@ -292,7 +346,7 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
           if (entry.hasConnection()) {
             it.remove();
             host.opening--;
-            classify(host, entry);
+            classify(host, entry, then);
             changed = true;
           }
         }
@@ -304,6 +358,12 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     then.forEach(Runnable::run);
   }
 
+  /**
+   * One call is done with {@code entry}. For a shared connection {@code reusable} is not the call's
+   * to decide (HttpClient computes it from the connection's state, which for a moment during the
+   * HTTP/2 handshake reads as closed): the connection goes back to the underlying pool when its
+   * last call ends, kept if it is still open.
+   */
   @Override
   public void release(PoolEntry<HttpRoute, ManagedAsyncClientConnection> entry, boolean reusable) {
     List<Runnable> then = new ArrayList<>();
@@ -311,29 +371,33 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     boolean keep = reusable;
     synchronized (this) {
       Host host = hosts.get(entry.getRoute());
-      Shared s = shared.get(entry);
+      SharedConnection s = shared.get(entry);
       if (s != null) {
         s.calls--;
-        if (!reusable || entry.getConnection() == null || !entry.getConnection().isOpen()) {
-          s.broken = true;
-          host.open.remove(s);
+        if (s.ready && !s.broken && !s.connection.isOpen()) {
+          retire(host, s);
         }
-        serve(host, then);
+        if (host != null) {
+          serve(host, then);
+        }
         direct = s.calls == 0;
         if (direct) {
           shared.remove(entry);
-          host.open.remove(s);
-          keep = !s.broken;
+          sharedConnections.remove(s.connection);
+          keep = !s.broken && entry.getConnection() == s.connection && s.connection.isOpen();
+          if (host != null && host.open.remove(s)) {
+            serve(host, then);
+          }
         }
       } else if (host != null && host.connecting.remove(entry)) {
         host.opening--;
         serve(host, then);
       }
     }
-    then.forEach(Runnable::run);
     if (direct) {
       connections.release(entry, keep);
     }
+    then.forEach(Runnable::run);
   }
 
   @Override
@@ -348,9 +412,9 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     connections.close(closeMode);
   }
 
-  @Override
-  public void close() throws IOException {
-    close(CloseMode.GRACEFUL);
+  /** Whether {@code connection} is shared by calls: then only the pool may close it. */
+  boolean shares(HttpConnection connection) {
+    return sharedConnections.contains(connection);
   }
 
   /** Calls at once on each HTTP/2 connection now shared (tests look at the spread). */
@@ -358,60 +422,5 @@ final class StreamSharingPool implements ManagedConnPool<HttpRoute, ManagedAsync
     List<Integer> out = new ArrayList<>();
     shared.values().forEach(s -> out.add(s.calls));
     return out;
-  }
-
-  @Override
-  public void setMaxTotal(int max) {
-    connections.setMaxTotal(max);
-  }
-
-  @Override
-  public int getMaxTotal() {
-    return connections.getMaxTotal();
-  }
-
-  @Override
-  public void setDefaultMaxPerRoute(int max) {
-    connections.setDefaultMaxPerRoute(max);
-  }
-
-  @Override
-  public int getDefaultMaxPerRoute() {
-    return connections.getDefaultMaxPerRoute();
-  }
-
-  @Override
-  public void setMaxPerRoute(HttpRoute route, int max) {
-    connections.setMaxPerRoute(route, max);
-  }
-
-  @Override
-  public int getMaxPerRoute(HttpRoute route) {
-    return connections.getMaxPerRoute(route);
-  }
-
-  @Override
-  public void closeIdle(TimeValue idleTime) {
-    connections.closeIdle(idleTime);
-  }
-
-  @Override
-  public void closeExpired() {
-    connections.closeExpired();
-  }
-
-  @Override
-  public Set<HttpRoute> getRoutes() {
-    return new HashSet<>(connections.getRoutes());
-  }
-
-  @Override
-  public PoolStats getTotalStats() {
-    return connections.getTotalStats();
-  }
-
-  @Override
-  public PoolStats getStats(HttpRoute route) {
-    return connections.getStats(route);
   }
 }
