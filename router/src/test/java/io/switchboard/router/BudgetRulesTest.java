@@ -184,4 +184,35 @@ class BudgetRulesTest {
     assertThat(h.dispatch.readValue().estimatedTokens())
         .isBetween(TokenEstimator.DEFAULT_MAX_OUTPUT, TokenEstimator.DEFAULT_MAX_OUTPUT + 20);
   }
+
+  @Test
+  void withoutTpmOrContextWindowNoEstimateIsMade() {
+    Harness plain =
+        new Harness(
+            """
+            model_list:
+              - {model_name: chat, deployment_id: a, weight: 1, rpm: 100}
+              - {model_name: chat, deployment_id: b, weight: 1}
+            """);
+    try {
+      plain.send(request("p1", "chat"));
+      assertThat(plain.dispatch.readValue().estimatedTokens()).isZero();
+    } finally {
+      plain.close();
+    }
+    Harness windowed =
+        new Harness(
+            """
+            model_list:
+              - {model_name: chat, deployment_id: a, weight: 1}
+              - {model_name: other, deployment_id: b, context_window: 8000}
+            """);
+    try {
+      windowed.send(request("w1", "chat"));
+      assertThat(windowed.dispatch.readValue().estimatedTokens())
+          .isGreaterThanOrEqualTo(TokenEstimator.DEFAULT_MAX_OUTPUT);
+    } finally {
+      windowed.close();
+    }
+  }
 }
