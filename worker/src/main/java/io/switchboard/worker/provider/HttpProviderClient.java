@@ -40,7 +40,6 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -54,19 +53,15 @@ import org.apache.hc.core5.util.Timeout;
  * {@link TransportFailure.Kind#NOT_CONFIGURED} failure naming the variable.
  */
 public abstract class HttpProviderClient implements ProviderClient {
-  /** The header carrying the request id to the provider (the mock provider logs it). */
+  /**
+   * The header carrying the request id to the provider (the mock provider logs it). Over HTTP/2 its
+   * value, new on every call, enters the connection's HPACK table like any header: HttpCore's
+   * HTTP/2 request converter copies headers without their sensitive flag, so a literal never
+   * indexed cannot be asked for.
+   */
   public static final String REQUEST_ID_HEADER = "x-switchboard-request-id";
 
   private static final int SNIPPET_CHARS = 500;
-
-  /**
-   * The request id header. Its value is new on every call, so over HTTP/2 it is sent as a literal
-   * never indexed: it neither fills the connection's header table, evicting the headers that do
-   * repeat, nor is looked for there on every call.
-   */
-  static Header requestIdHeader(String requestId) {
-    return new BasicHeader(REQUEST_ID_HEADER, requestId, true);
-  }
 
   private final CloseableHttpAsyncClient http;
   private final Function<String, String> env;
@@ -136,7 +131,7 @@ public abstract class HttpProviderClient implements ProviderClient {
         endpoint
             .post()
             .setBody(body, ContentType.APPLICATION_JSON)
-            .addHeader(requestIdHeader(call.requestId()))
+            .addHeader(REQUEST_ID_HEADER, call.requestId())
             .setRequestConfig(
                 RequestConfig.custom().setResponseTimeout(Timeout.of(call.timeout())).build());
     authenticate(builder, key);
