@@ -124,9 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             ? LongCalls.of(o.latencyMs, o.inFlight, o.drainSeconds)
             : null;
     UnaryOperator<SwitchboardConfig> speech =
-        o.http2 && o.config == null && longCalls == null
-            ? LongCalls::http2
-            : UnaryOperator.identity();
+        o.http2 && longCalls == null ? LongCalls::http2 : UnaryOperator.identity();
     UnaryOperator<SwitchboardConfig> adjust =
         longCalls == null
             ? c -> onExternal.apply(speech.apply(c))

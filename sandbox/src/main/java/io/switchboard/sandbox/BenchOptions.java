@@ -39,7 +39,8 @@ final class BenchOptions {
       names = "--http2",
       description = {
         "The mock provider and the worker speak HTTP/2 (h2c, many calls to one connection) at any",
-        "latency, as to the hosted providers (with --config: set worker_settings.http_version too)."
+        "latency, as to the hosted providers; with --config too (worker_settings.http_version is",
+        "set to http2, and a config that sets http1 is refused)."
       })
   boolean http2;
 

@@ -61,8 +61,18 @@ public record LongCalls(long latencyMs, long callTimeoutMs, int laneWindow, int 
     };
   }
 
-  /** {@code config} with the worker speaking HTTP/2 (h2c) to the mock provider. */
+  /**
+   * {@code config} with the worker speaking HTTP/2 (h2c) to the mock provider, which then speaks
+   * nothing else.
+   *
+   * @throws ConfigException when the config asks for HTTP/1.1
+   */
   public static SwitchboardConfig http2(SwitchboardConfig config) {
+    if (config.workerSettings().httpVersion() == HttpVersionChoice.HTTP1) {
+      throw new ConfigException(
+          "--http2: the mock provider speaks HTTP/2 only, and the config sets"
+              + " worker_settings.http_version: http1; leave it out or set http2");
+    }
     ObjectNode tree = (ObjectNode) Json.tree(config);
     tree.with("worker_settings").put("http_version", HttpVersionChoice.HTTP2.wire());
     return fromTree(tree);

@@ -1,7 +1,9 @@
 package io.switchboard.sandbox.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.schemas.config.ConfigException;
 import io.switchboard.schemas.config.ConfigLoader;
 import io.switchboard.schemas.config.HttpVersionChoice;
 import io.switchboard.schemas.config.SwitchboardConfig;
@@ -45,5 +47,28 @@ class LongCallsTest {
     assertThat(after.modelList()).isEqualTo(before.modelList());
     assertThat(after.topics()).isEqualTo(before.topics());
     assertThat(l.describe()).contains("call timeout 70000 ms").contains("HTTP/2");
+  }
+
+  @Test
+  void http2SetsTheWorkersVersionAndRefusesAConfigThatAsksForHttp1() throws IOException {
+    SwitchboardConfig before = builtIn();
+    assertThat(before.workerSettings().httpVersion()).isEqualTo(HttpVersionChoice.AUTO);
+    SwitchboardConfig after = LongCalls.http2(before);
+    assertThat(after.workerSettings().httpVersion()).isEqualTo(HttpVersionChoice.HTTP2);
+    assertThat(after.modelList()).isEqualTo(before.modelList());
+
+    SwitchboardConfig http1 =
+        new ConfigLoader(name -> "http://127.0.0.1:9")
+            .parse(
+                """
+                model_list:
+                  - {model_name: chat, provider: openai_compatible, api_base: "${MOCK_URL}/v1"}
+                worker_settings: {http_version: http1}
+                """,
+                "http1.yaml");
+    assertThatThrownBy(() -> LongCalls.http2(http1))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--http2")
+        .hasMessageContaining("worker_settings.http_version: http1");
   }
 }
