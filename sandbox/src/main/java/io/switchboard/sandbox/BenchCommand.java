@@ -211,6 +211,7 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Long> overBudgetBefore;
     try {
       LoadGenerator load = new LoadGenerator(cfg.kafka(), topics, o.model);
+      load.lingerMs(o.loadLingerMs);
       if (embedded.broker() instanceof KafkaServerProcess child) {
         load.alsoCountCpuOf(ProcessHandle.of(child.process().pid()).orElseThrow());
       }

@@ -45,6 +45,14 @@ final class BenchOptions {
   boolean http2;
 
   @Option(
+      names = "--load-linger-ms",
+      description = {
+        "linger.ms of the load generator's producer, as a client of yours would set it (default: the",
+        "config's kafka: section, else 5, Kafka's own default). Switchboard's clients keep the config's."
+      })
+  Integer loadLingerMs;
+
+  @Option(
       names = "--rate",
       defaultValue = "0",
       description = "Open loop: requests per second (0 = closed loop).")

@@ -89,11 +89,33 @@ public final class LoadGenerator {
       List.of("publish->router", "router->call", "call->sent", "sent->reader");
 
   private final Map<String, String> kafka;
+  private Integer lingerMs;
   private final Topics topics;
   private final String model;
   private final ObjectNode body;
   private boolean collectEachWindow;
   private final List<ProcessHandle> alsoCounted = new ArrayList<>();
+
+  /**
+   * The load producer's settings: the config's {@code kafka:} section, as for every other client,
+   * with {@code acks=all}; {@code linger.ms} is {@code lingerMs} when set, else the section's, else
+   * 5 (Kafka's default).
+   */
+  static Properties producerSettings(Map<String, String> kafka, Integer lingerMs) {
+    Properties pp = new Properties();
+    pp.putAll(kafka);
+    if (lingerMs != null) {
+      pp.put("linger.ms", Integer.toString(lingerMs));
+    }
+    pp.putIfAbsent("linger.ms", "5");
+    pp.put("acks", "all");
+    return pp;
+  }
+
+  /** Sets the load producer's {@code linger.ms} (null: the config's, else 5). */
+  public void lingerMs(Integer lingerMs) {
+    this.lingerMs = lingerMs;
+  }
 
   public LoadGenerator(Map<String, String> kafka, Topics topics, String model) {
     this.kafka = kafka;
@@ -221,11 +243,7 @@ public final class LoadGenerator {
             "bench-replies");
     reader.start();
 
-    Properties pp = new Properties();
-    pp.putAll(kafka);
-    pp.putIfAbsent(
-        "linger.ms", "5"); // the config's kafka: section decides, as for every other client
-    pp.put("acks", "all");
+    Properties pp = producerSettings(kafka, lingerMs);
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     long othersAtStart = alsoCountedCpuNanos();
