@@ -74,13 +74,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
   private SwitchboardConfig config;
   private RequestReader reader;
   private Selector selector;
-
-  /**
-   * Whether anything reads a request's token estimate in this version: a deployment with a {@code
-   * tpm} budget (the router's and the worker's pacing) or a {@code context_window} (the pre-check).
-   * Without one the estimate is not made, and dispatches carry 0.
-   */
-  private boolean countsTokens;
+  private TokenEstimator estimator;
 
   /**
    * Timestamp of the records written now: the input record's, or Streams' wall-clock time in a
@@ -135,7 +129,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
     reader = new RequestReader(config);
     plans.register(current.number(), LanePlan.of(config));
     selector = new Selector(config, rotations, budgets, health, context.taskId().partition());
-    countsTokens = countsTokens(config);
+    estimator = tokens.forConfig(config);
     if (switching) {
       List<String> keys = new ArrayList<>();
       try (var it = rotations.all()) {
@@ -144,19 +138,6 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
       keys.forEach(rotations::delete);
     }
     version = current.number();
-  }
-
-  static boolean countsTokens(SwitchboardConfig config) {
-    return config.modelList().stream().anyMatch(d -> d.tpm() != null || d.contextWindow() != null);
-  }
-
-  private int estimate(RouteRequest request) {
-    return countsTokens ? tokens.estimate(request.body()) : 0;
-  }
-
-  /** Where an input came from, for dead-letter copies. */
-  private record Source(String topic, int partition, long offset) {
-    static final Source NONE = new Source(null, -1, -1);
   }
 
   @Override
@@ -216,7 +197,7 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
           RouteReply.rejected(request.id(), resolution.error(), request.metadata(), now));
       return;
     }
-    int estimate = estimate(request);
+    int estimate = estimator.estimate(request.body());
     Decision decision =
         selector.decide(
             resolution.set(),
@@ -276,7 +257,10 @@ public final class RoutingProcessor implements Processor<String, byte[], String,
         failed.add(a.deploymentId());
       }
     }
-    int estimate = handoff.estimatedTokens() > 0 ? handoff.estimatedTokens() : estimate(request);
+    int estimate =
+        handoff.estimatedTokens() > 0
+            ? handoff.estimatedTokens()
+            : estimator.estimate(request.body());
     // A deployment that gave up sends the request to the rest of its candidate set first. A
     // context-window or content-policy hand-off does not: the deployments of one alias serve one
     // model behind one filter, so a larger window or another filter is in the chain.

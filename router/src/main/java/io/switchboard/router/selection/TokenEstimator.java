@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.switchboard.schemas.config.SwitchboardConfig;
 
 /**
  * Estimates the tokens a chat request will use: prompt plus the most it may generate. Used for
@@ -17,6 +18,10 @@ import com.knuddels.jtokkit.api.EncodingType;
  * #PER_REPLY} for the reply's priming, as OpenAI counts them. Non-text parts (images, audio) are
  * not counted. The output side is {@code max_completion_tokens}, else {@code max_tokens}, else
  * {@value #DEFAULT_MAX_OUTPUT}.
+ *
+ * <p>Only a deployment's {@code tpm} budget (the router's and the worker's pacing) and its {@code
+ * context_window} (the pre-check) read the estimate: {@link #forConfig} gives the estimator a
+ * config needs, one that counts nothing (every estimate 0) when no deployment has either.
  */
 public final class TokenEstimator {
   /**
@@ -31,20 +36,38 @@ public final class TokenEstimator {
   /** Tokens that prime the assistant's reply. */
   public static final int PER_REPLY = 3;
 
+  /** Estimates 0 for every request: for configs that read no estimate. */
+  private static final TokenEstimator NONE = new TokenEstimator(null);
+
+  /** Null in {@link #NONE}. */
   private final Encoding encoding;
 
   public TokenEstimator() {
-    this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    this(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
+  }
+
+  private TokenEstimator(Encoding encoding) {
+    this.encoding = encoding;
+  }
+
+  /** This estimator when some deployment of {@code config} reads the estimate, else one of 0. */
+  public TokenEstimator forConfig(SwitchboardConfig config) {
+    return config.modelList().stream().anyMatch(d -> d.tpm() != null || d.contextWindow() != null)
+        ? this
+        : NONE;
   }
 
   /** Prompt tokens plus maximum output tokens of an OpenAI chat completions body. */
   public int estimate(JsonNode body) {
+    if (encoding == null) {
+      return 0;
+    }
     long tokens = prompt(body) + maxOutput(body);
     return (int) Math.min(Integer.MAX_VALUE, tokens);
   }
 
   /** The prompt's tokens alone. */
-  public long prompt(JsonNode body) {
+  private long prompt(JsonNode body) {
     long tokens = PER_REPLY;
     for (JsonNode message : body.path("messages")) {
       tokens += PER_MESSAGE;
