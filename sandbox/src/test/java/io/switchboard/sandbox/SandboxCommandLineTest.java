@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -70,5 +73,36 @@ class SandboxCommandLineTest {
                 "bench", "--bootstrap-servers", "127.0.0.1:9", "--cluster-timeout-seconds", "0"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--cluster-timeout-seconds must be 1 or more, not 0");
+  }
+
+  @Test
+  void benchWithHttp2RefusesAConfigThatAsksForHttp1(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("http1.yaml");
+    Files.writeString(
+        config,
+        """
+        model_list:
+          - {model_name: chat, provider: openai_compatible, api_base: "${MOCK_URL}/v1"}
+        worker_settings: {http_version: http1}
+        """);
+    StringWriter err = new StringWriter();
+    CommandLine cli = SandboxMain.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute(
+            "bench",
+            "--http2",
+            "--config",
+            config.toString(),
+            "--warmup-seconds",
+            "0",
+            "--duration-seconds",
+            "1",
+            "--drain-seconds",
+            "1",
+            "--no-baseline");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--http2").contains("worker_settings.http_version: http1");
   }
 }

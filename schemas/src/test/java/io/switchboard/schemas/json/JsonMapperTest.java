@@ -2,6 +2,7 @@ package io.switchboard.schemas.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.switchboard.schemas.ReplyStatus;
 import io.switchboard.schemas.RouteReply;
@@ -20,8 +21,7 @@ class JsonMapperTest {
         new RouteReply(
             "r1",
             ReplyStatus.OK,
-            (com.fasterxml.jackson.databind.node.ObjectNode)
-                Json.parse("{\"id\":\"c1\",\"choices\":[]}"),
+            (ObjectNode) Json.parse("{\"id\":\"c1\",\"choices\":[]}"),
             null,
             "dep-a",
             "chat",
