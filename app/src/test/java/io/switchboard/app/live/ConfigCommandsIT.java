@@ -24,10 +24,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,5 +244,62 @@ class ConfigCommandsIT {
         .isEqualTo(java.util.stream.LongStream.rangeClosed(1, onTopic.size()).boxed().toList());
     assertThat(refused).allMatch(m -> m.contains("at the same time"));
     assertThat(published.size() + refused.size()).isEqualTo(12);
+  }
+
+  /** A transactional producer under its own id, with the record it sent in an open transaction. */
+  static KafkaProducer<String, String> openTransaction(String id) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    p.put("transactional.id", id);
+    KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    producer.initTransactions();
+    producer.beginTransaction();
+    return producer;
+  }
+
+  @Test
+  @Timeout(120)
+  void aCommitWithoutVerdictIsDecidedByReadingTheRecordBack() throws Exception {
+    assertThat(run(with(file("verdict", "1:1", ""), "topics")).code()).isZero();
+    String name = topic("verdict").name();
+    Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+    Duration timeout = Duration.ofSeconds(30);
+
+    RecordMetadata aborted;
+    try (KafkaProducer<String, String> producer = openTransaction("verdict-a")) {
+      aborted = producer.send(new ProducerRecord<>(name, "k", "aborted")).get();
+      producer.abortTransaction();
+    }
+    assertThat(ConfigVersions.committed(kafka, partition(aborted), aborted.offset(), timeout))
+        .contains(false);
+
+    // Asked while the transaction is still open, the answer waits for its end.
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (KafkaProducer<String, String> producer = openTransaction("verdict-b")) {
+      RecordMetadata pending = producer.send(new ProducerRecord<>(name, "k", "pending")).get();
+      Future<Optional<Boolean>> verdict =
+          pool.submit(
+              () -> ConfigVersions.committed(kafka, partition(pending), pending.offset(), timeout));
+      Thread.sleep(500);
+      producer.commitTransaction();
+      assertThat(verdict.get()).contains(true);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // A transaction that never ends within the wait has no verdict.
+    try (KafkaProducer<String, String> producer = openTransaction("verdict-c")) {
+      RecordMetadata open = producer.send(new ProducerRecord<>(name, "k", "open")).get();
+      assertThat(
+              ConfigVersions.committed(
+                  kafka, partition(open), open.offset(), Duration.ofMillis(500)))
+          .isEmpty();
+      producer.abortTransaction();
+    }
+  }
+
+  static TopicPartition partition(RecordMetadata m) {
+    return new TopicPartition(m.topic(), m.partition());
   }
 }

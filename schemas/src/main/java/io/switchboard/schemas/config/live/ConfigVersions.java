@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -38,7 +41,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the first one's commit fails ({@link ConfigPublishException}); the second reads the topic only
  * after that, with {@code read_committed}, so it numbers its version after every committed one.
  * Either both versions land with consecutive numbers, or one is refused and nothing of it is
- * visible.
+ * visible. A commit that fails without a verdict (a broker fencing a publisher can answer its
+ * commit with an unexpected error) is decided by reading the record back once its transaction has
+ * ended.
  */
 public final class ConfigVersions {
   private static final Duration POLL = Duration.ofMillis(100);
@@ -97,24 +102,124 @@ public final class ConfigVersions {
       long last =
           read(kafka, topic, timeout).stream().mapToLong(ConfigVersion::version).max().orElse(0);
       ConfigVersion next = new ConfigVersion(last + 1, clock.instant(), description, body);
+      Future<RecordMetadata> sent = null;
       try {
         producer.beginTransaction();
-        producer.send(
-            new ProducerRecord<>(
-                topic.name(), ConfigVersion.key(next.version()), Json.toBytes(next)));
+        sent =
+            producer.send(
+                new ProducerRecord<>(
+                    topic.name(), ConfigVersion.key(next.version()), Json.toBytes(next)));
         producer.commitTransaction();
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
-        throw new ConfigPublishException(
-            "another config apply or rollback published at the same time and version "
-                + next.version()
-                + " was not published; look at `switchboard config history` and apply again",
-            e);
+        throw concurrent(next, e);
       } catch (KafkaException e) {
-        throw new ConfigPublishException(
-            "version " + next.version() + " was not published: " + e.getMessage(), e);
+        settle(kafka, sent, next, timeout, e);
       }
       awaitVisible(kafka, topic, next.version(), timeout);
       return next;
+    }
+  }
+
+  private static ConfigPublishException concurrent(ConfigVersion next, Exception cause) {
+    return new ConfigPublishException(
+        "another config apply or rollback published at the same time and version "
+            + next.version()
+            + " was not published; look at `switchboard config history` and apply again",
+        cause);
+  }
+
+  /**
+   * Decides a commit that failed without saying why: the record was written, but the broker's
+   * answer to the commit does not tell whether the transaction ended committed or aborted (a broker
+   * fencing this publisher for a concurrent one has answered a commit with an unexpected error).
+   * Returns when the record was committed after all, and throws when it was not.
+   */
+  private static void settle(
+      Map<String, String> kafka,
+      Future<RecordMetadata> sent,
+      ConfigVersion next,
+      Duration timeout,
+      KafkaException failure) {
+    RecordMetadata written = writtenOrNull(sent);
+    if (written == null) {
+      throw new ConfigPublishException(
+          "version " + next.version() + " was not published: " + failure.getMessage(), failure);
+    }
+    TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+    Optional<Boolean> committed = committed(kafka, partition, written.offset(), timeout);
+    if (committed.isEmpty()) {
+      throw new ConfigPublishException(
+          "version "
+              + next.version()
+              + " may or may not have been published: the commit failed ("
+              + failure.getMessage()
+              + ") and its transaction did not end within "
+              + timeout
+              + "; look at `switchboard config history` before applying again",
+          failure);
+    }
+    if (!committed.get()) {
+      throw new ConfigPublishException(
+          "version "
+              + next.version()
+              + " was not published: its transaction was aborted, as it is when another config"
+              + " apply or rollback publishes at the same time; look at `switchboard config"
+              + " history` and apply again",
+          failure);
+    }
+  }
+
+  private static RecordMetadata writtenOrNull(Future<RecordMetadata> sent) {
+    if (sent == null || !sent.isDone()) {
+      return null;
+    }
+    try {
+      return sent.get();
+    } catch (ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
+   * Whether the transactional record at {@code offset} of {@code partition} was committed: waits
+   * until its transaction has ended (a {@code read_committed} reader's end offset passes it), then
+   * looks for it. Empty when the transaction has not ended within {@code timeout}.
+   */
+  public static Optional<Boolean> committed(
+      Map<String, String> kafka, TopicPartition partition, long offset, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Consumer<String, byte[]> consumer = consumer(kafka)) {
+      consumer.assign(List.of(partition));
+      while (consumer.endOffsets(List.of(partition), timeout).get(partition) <= offset) {
+        if (System.nanoTime() > deadline) {
+          return Optional.empty();
+        }
+        sleep(POLL);
+      }
+      consumer.seek(partition, offset);
+      while (consumer.position(partition, timeout) <= offset) {
+        if (System.nanoTime() > deadline) {
+          return Optional.empty();
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+          if (r.offset() == offset) {
+            return Optional.of(true);
+          }
+        }
+      }
+      return Optional.of(false);
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted while waiting for the config topic", e);
     }
   }
 
