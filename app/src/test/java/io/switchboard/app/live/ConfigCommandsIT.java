@@ -246,7 +246,7 @@ class ConfigCommandsIT {
     assertThat(published.size() + refused.size()).isEqualTo(12);
   }
 
-  /** A transactional producer under its own id, with the record it sent in an open transaction. */
+  /** A transactional producer under its own id, its transaction begun. */
   static KafkaProducer<String, String> openTransaction(String id) {
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrapServers());
